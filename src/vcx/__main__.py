@@ -1,0 +1,3 @@
+from vcx.cli import main
+
+main()

@@ -1,0 +1,194 @@
+"""The language-neutral model of one source file: what a front end extracts.
+
+Front ends (``vcx.frontends.python``, ``vcx.frontends.javascript``) turn one syntax tree
+into a :class:`ModuleFacts`; every stage after that (link, rules, report) reads only
+these facts. They are plain picklable data so they can be computed in worker processes
+and cached per file.
+
+Conventions
+-----------
+* Lines and columns are 1-based; columns count characters of the line.
+* ``callee`` is the *canonical* name of what is called after the front end resolved
+  imports, aliases and instances in the file:
+
+  - library functions by their import path: ``requests.get``, ``httpx.AsyncClient``,
+    ``datetime.datetime.now``, ``axios.get``, ``fetch``, ``node-cron.schedule``;
+  - methods of instances created from a library constructor: the constructor's canonical
+    name, ``()``, then the method: ``requests.Session().get``,
+    ``axios.create().post``, ``httpx.AsyncClient().get``; the constructor call's
+    options are in :attr:`Call.instance`;
+  - functions and methods of the project: ``local:<qualname>`` for the file's own
+    functions (``local:get_user``, ``local:Client.fetch``), ``import:<module>:<name>``
+    for names imported from a project module (resolved by the link stage);
+  - anything else: the source text of the callee with ``?`` for the unresolved root
+    (``?.items.append``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True, frozen=True)
+class Loc:
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+@dataclass(slots=True)
+class Value:
+    """A summary of an expression used as an argument, option or assigned value.
+
+    ``kind`` is one of: ``str`` (string literal, ``value`` holds it), ``template``
+    (f-string / template literal; ``value`` holds the literal text parts joined with
+    ``{}`` for holes), ``num`` (``value`` holds a float), ``bool``, ``none`` (None /
+    null / undefined), ``name`` (an identifier; ``ref`` is its canonical name when it
+    resolves to an import or instance), ``attr`` (member access; ``ref`` likewise),
+    ``call`` (``ref`` is the callee's canonical name, ``call_id`` its Call), ``func``
+    (lambda / arrow / function expression; ``func_id`` its Function), ``object`` (JS
+    object literal / Python dict display with string keys; ``keys`` holds the entries),
+    ``array``, ``spread`` (``**kw`` / ``...opts``), ``other``.
+    """
+
+    kind: str
+    text: str
+    value: str | float | bool | None = None
+    ref: str | None = None
+    keys: dict[str, Value] | None = None
+    items: list[Value] | None = None
+    call_id: int | None = None
+    func_id: str | None = None
+    # True when the expression reads configuration: os.environ / os.getenv /
+    # process.env / settings.X / config.x, directly or as the value a fallback belongs to.
+    from_config: bool = False
+
+    def key(self, name: str) -> Value | None:
+        return self.keys.get(name) if self.keys else None
+
+
+@dataclass(slots=True)
+class Handler:
+    """One ``except`` clause or ``catch`` block."""
+
+    id: int
+    loc: Loc
+    # Canonical names of the caught classes; empty for a bare ``except:`` or a JS catch.
+    types: tuple[str, ...]
+    catch_all: bool  # bare except / Exception / BaseException / JS catch
+    # What the body does: "empty" (pass / ... / nothing but comments), "continue",
+    # "reraise" (only re-raises / rethrows what it caught), "handles" (anything else).
+    body: str
+    func: str | None
+    # ``except`` / ``catch`` clause versus a ``.catch(cb)`` callback.
+    form: str = "clause"
+
+
+@dataclass(slots=True)
+class Call:
+    id: int
+    callee: str
+    text: str  # source text of the callee expression (``session.get``)
+    snippet: str  # the call, shortened for messages (``requests.get(url)``)
+    loc: Loc
+    func: str | None  # id of the enclosing Function, None at module level
+    args: list[Value] = field(default_factory=list)
+    kwargs: dict[str, Value] = field(default_factory=dict)
+    # How the result is used: "stmt" (expression statement, result dropped), "await"
+    # (awaited; ``parent_context`` tells what happens to the awaited value), "return",
+    # "assign", "arg" (argument of another call, ``arg_of`` is that call's id),
+    # "void" (JS ``void p``), "chain" (a method is called on the result, see
+    # ``chain``), "with" (context manager), "other".
+    context: str = "other"
+    awaited: bool = False
+    assigned_to: str | None = None
+    arg_of: int | None = None
+    # Methods called on the result, in order: ``fetch(u).then(r => r.json())`` -> ("then",).
+    chain: tuple[str, ...] = ()
+    # Enclosing try handlers in the same function, innermost first (Handler ids).
+    handlers: tuple[int, ...] = ()
+    # True when the call sits in a ``finally`` / ``try`` body whose try has no handler
+    # but the promise is chained with ``.catch(...)`` or ``.then(_, onRejected)``.
+    catch_chained: bool = False
+    # Constructor options of the instance the method is called on (canonical ctor in
+    # ``instance_ctor``), e.g. ``axios.create({timeout: 5000})``.
+    instance_ctor: str | None = None
+    instance: Value | None = None
+    # Names of enclosing loops / iteration callbacks, innermost first (for later rules).
+    loops: tuple[int, ...] = ()
+    # Whether the call is the argument of ``new`` (JS).
+    is_new: bool = False
+
+
+@dataclass(slots=True)
+class Function:
+    id: str  # qualname, unique in the module: "Client.fetch", "main.<locals>.step", "<arrow@12:5>"
+    name: str
+    loc: Loc
+    is_async: bool = False
+    params: list[str] = field(default_factory=list)
+    decorators: list[Value] = field(default_factory=list)
+    exported: bool = False
+    class_name: str | None = None
+    parent: str | None = None  # enclosing function id
+    is_callback: bool = False  # anonymous function passed as an argument
+    callback_of: int | None = None  # the Call it is an argument of
+
+
+@dataclass(slots=True)
+class Access:
+    """A member access on a local name: ``res.ok``, ``resp.json()``, ``r.raise_for_status()``."""
+
+    name: str
+    attr: str
+    loc: Loc
+    func: str | None
+    is_call: bool
+    # Used in a condition (if / ternary / logical / assert / comparison).
+    in_condition: bool = False
+
+
+@dataclass(slots=True)
+class Assign:
+    """An assignment of a module-level name or of a property: ``axios.defaults.timeout = 5000``."""
+
+    target: str  # canonical when the root resolves, else source text
+    value: Value
+    loc: Loc
+    func: str | None
+
+
+@dataclass(slots=True)
+class Import:
+    local: str  # name bound in this file
+    module: str  # "requests", "./lib/http", ".models", "@/lib/db"
+    name: str | None  # imported name; None for the module itself / namespace; "default"
+    loc: Loc
+    relative: bool = False  # project-relative import (Python leading dots / JS ./ ../)
+
+
+@dataclass(slots=True)
+class ModuleFacts:
+    path: str  # relative to the scan root, "/" separators
+    language: str  # "python" | "javascript" | "typescript" | "tsx"
+    lines: int
+    functions: dict[str, Function] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    handlers: list[Handler] = field(default_factory=list)
+    accesses: list[Access] = field(default_factory=list)
+    assigns: list[Assign] = field(default_factory=list)
+    imports: list[Import] = field(default_factory=list)
+    # Name -> Value of what the file exports (JS ``export``, Python module-level names).
+    exports: dict[str, Value] = field(default_factory=dict)
+    # Names referenced as values, not called (``default=datetime.utcnow``).
+    refs: list[tuple[str, Loc, str | None]] = field(default_factory=list)
+    # Comparisons and subtractions of two expressions (for naive/aware mixing).
+    directives: list[str] = field(default_factory=list)  # "use client", "use server"
+    # Source lines carrying "vcx: ignore" comments: line -> rule ids (empty = all).
+    suppressions: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    has_errors: bool = False  # the tree had ERROR / MISSING nodes
+    error_ranges: list[tuple[int, int]] = field(default_factory=list)  # (start_line, end_line)
+
+    def call(self, call_id: int) -> Call:
+        return self.calls[call_id]

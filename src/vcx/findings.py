@@ -1,0 +1,64 @@
+"""The unit of output: one finding of one rule at one place."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+SEVERITIES = ("low", "medium", "high")
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+@dataclass(slots=True)
+class Finding:
+    rule_id: str
+    rule: str
+    category: str
+    severity: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    fix: str
+    fingerprint: str = ""
+    # Source text of the start line, kept for the code frame and the fingerprint.
+    source_line: str = field(default="", compare=False)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule_id)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rule_id": self.rule_id,
+            "rule": self.rule,
+            "category": self.category,
+            "severity": self.severity,
+            "path": self.path,
+            "start": {"line": self.line, "column": self.column},
+            "end": {"line": self.end_line, "column": self.end_column},
+            "message": self.message,
+            "fix": self.fix,
+            "fingerprint": self.fingerprint,
+        }
+
+
+def assign_fingerprints(findings: list[Finding]) -> None:
+    """Give each finding a fingerprint that survives unrelated edits above it.
+
+    The hash covers the rule, the file and the whitespace-normalised text of the line,
+    plus the finding's rank among identical (rule, file, text) triples, never the line
+    number: inserting code above a finding does not change it.
+    """
+    seen: dict[tuple[str, str, str], int] = {}
+    for f in sorted(findings, key=Finding.sort_key):
+        text = " ".join(f.source_line.split())
+        key = (f.rule_id, f.path, text)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        digest = hashlib.sha256(f"{f.rule_id}\0{f.path}\0{text}\0{n}".encode()).hexdigest()
+        f.fingerprint = digest[:20]

@@ -1,0 +1,77 @@
+"""Helpers shared by the language front ends."""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter as ts
+
+from vcx.facts import Loc
+
+SUPPRESSION_RE = re.compile(r"vcx:\s*ignore(?:\[([A-Za-z0-9_,\s-]*)\])?")
+
+
+class Source:
+    """The bytes of one file with cheap text and position helpers."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._line_starts: list[int] | None = None
+
+    def text(self, node: ts.Node, limit: int = 0) -> str:
+        raw = self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+        if limit and len(raw) > limit:
+            return raw[: limit - 1] + "…"
+        return raw
+
+    def _col(self, row: int, byte_col: int) -> int:
+        # Columns are characters, not bytes: decode the line prefix when it has non-ASCII.
+        if self._line_starts is None:
+            starts = [0]
+            find = self.data.find
+            i = find(b"\n")
+            while i != -1:
+                starts.append(i + 1)
+                i = find(b"\n", i + 1)
+            self._line_starts = starts
+        start = self._line_starts[row] if row < len(self._line_starts) else 0
+        prefix = self.data[start:start + byte_col]
+        if prefix.isascii():
+            return byte_col + 1
+        return len(prefix.decode("utf-8", "replace")) + 1
+
+    def loc(self, node: ts.Node) -> Loc:
+        s, e = node.start_point, node.end_point
+        return Loc(s[0] + 1, self._col(s[0], s[1]), e[0] + 1, self._col(e[0], e[1]))
+
+
+def short(text: str, limit: int = 60) -> str:
+    """One line of at most ``limit`` characters, for messages."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def suppression(comment: str) -> tuple[str, ...] | None:
+    """Rule ids named by a ``vcx: ignore[...]`` comment; () for a bare ignore; None if absent."""
+    m = SUPPRESSION_RE.search(comment)
+    if not m:
+        return None
+    if m.group(1) is None:
+        return ()
+    return tuple(x.strip().upper() for x in m.group(1).split(",") if x.strip())
+
+
+def error_ranges(root: ts.Node, limit: int = 2000) -> list[tuple[int, int]]:
+    """Line ranges of ERROR and MISSING nodes (no finding may come from inside one)."""
+    if not root.has_error:
+        return []
+    out: list[tuple[int, int]] = []
+    stack = [root]
+    while stack and len(out) < limit:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            out.append((node.start_point[0] + 1, node.end_point[0] + 1))
+            continue
+        if node.has_error:
+            stack.extend(node.children)
+    return out

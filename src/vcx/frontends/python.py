@@ -1,0 +1,658 @@
+"""Python front end: one tree-sitter tree to :class:`ModuleFacts`.
+
+Candidate nodes are found with one tree-sitter query (run in C); Python code then looks
+only at those nodes and walks up from them to find their context (enclosing function,
+try handlers, loops, how a call's result is used).
+"""
+
+from __future__ import annotations
+
+import tree_sitter as ts
+
+from vcx.facts import Access, Assign, Call, Function, Handler, Import, ModuleFacts, Value
+from vcx.frontends.common import Source, error_ranges, short, suppression
+from vcx.knowledge.network import CLIENT_CONSTRUCTORS
+from vcx.parse import language
+
+QUERY = """
+(function_definition) @func
+(lambda) @lambda
+(class_definition) @class
+(call) @call
+(except_clause) @except
+(import_statement) @import
+(import_from_statement) @importfrom
+(assignment) @assign
+(with_item) @with
+(comment) @comment
+(attribute object: (identifier) attribute: (identifier)) @access
+"""
+
+FUNC_TYPES = frozenset({"function_definition", "lambda"})
+LOOP_TYPES = frozenset({"for_statement", "while_statement", "list_comprehension", "set_comprehension",
+                        "dictionary_comprehension", "generator_expression"})
+CONDITION_PARENTS = frozenset({"if_statement", "elif_clause", "while_statement", "conditional_expression",
+                               "assert_statement", "comparison_operator", "boolean_operator",
+                               "not_operator"})
+BROAD = frozenset({"Exception", "BaseException"})
+CONFIG_ROOTS = ("os.environ", "os.getenv", "os.environ.get", "settings.", "config.", "app.config",
+                "current_app.config", "django.conf.settings")
+
+_query_cache: list[ts.Query] = []
+
+
+def _query() -> ts.Query:
+    if not _query_cache:
+        _query_cache.append(ts.Query(language("python"), QUERY))
+    return _query_cache[0]
+
+
+class _Extractor:
+    def __init__(self, source: bytes, path: str) -> None:
+        self.src = Source(source)
+        self.path = path
+        self.facts = ModuleFacts(path=path, language="python", lines=source.count(b"\n") + 1)
+        # Name bindings: (scope function id or None, name) -> canonical name.
+        self.aliases: dict[str, str] = {}
+        # Instances: (scope, name) -> (ctor canonical, ctor Value).
+        self.instances: dict[tuple[str | None, str], tuple[str, Value]] = {}
+        self.class_instances: dict[tuple[str, str], tuple[str, Value]] = {}
+        self.func_ids: dict[int, str] = {}  # node.id -> Function id
+        self.local_funcs: dict[str, str] = {}  # module-level def name -> id
+        self.classes: dict[str, str] = {}  # class name -> qualname
+        self.call_ids: dict[int, int] = {}  # node.id -> Call id
+        self.handler_ids: dict[int, int] = {}  # except_clause node.id -> Handler id
+        self.loop_ids: dict[int, int] = {}
+
+    # -- entry ---------------------------------------------------------------
+    def run(self, tree: ts.Tree) -> ModuleFacts:
+        root = tree.root_node
+        caps = ts.QueryCursor(_query()).captures(root)
+        self.facts.has_errors = root.has_error
+        self.facts.error_ranges = error_ranges(root)
+
+        def nodes(name: str) -> list[ts.Node]:
+            return sorted(caps.get(name, []), key=lambda n: n.start_byte)
+
+        for n in nodes("comment"):
+            ids = suppression(self.src.text(n))
+            if ids is not None:
+                line = n.start_point[0] + 1
+                self.facts.suppressions[line] = self.facts.suppressions.get(line, ()) + ids \
+                    if ids and self.facts.suppressions.get(line) else ids
+        for n in nodes("import"):
+            self._import(n)
+        for n in nodes("importfrom"):
+            self._import_from(n)
+        for n in nodes("class"):
+            name = n.child_by_field_name("name")
+            if name is not None:
+                self.classes[self.src.text(name)] = self._qualname(n)
+        funcs = sorted(nodes("func") + nodes("lambda"), key=lambda n: n.start_byte)
+        for n in funcs:
+            self._function(n)
+        calls = nodes("call")
+        for i, n in enumerate(calls):
+            self.call_ids[n.id] = i
+        # Instances before calls, so that calls on them resolve.
+        for n in nodes("assign"):
+            self._instance_assign(n)
+        for n in nodes("with"):
+            self._with_instance(n)
+        for n in nodes("except"):
+            self._handler(n)
+        for n in calls:
+            self._call(n)
+        for n in nodes("assign"):
+            self._assign(n)
+        for n in nodes("with"):
+            self._with_assign(n)
+        for n in nodes("access"):
+            self._access(n)
+        return self.facts
+
+    # -- names ---------------------------------------------------------------
+    def _qualname(self, node: ts.Node) -> str:
+        parts: list[str] = []
+        cur: ts.Node | None = node
+        while cur is not None:
+            if cur.type in ("function_definition", "class_definition"):
+                name = cur.child_by_field_name("name")
+                parts.append(self.src.text(name) if name is not None else "?")
+                if cur is not node and cur.type == "function_definition":
+                    parts[-1] += ".<locals>"
+            elif cur.type == "lambda":
+                parts.append(f"<lambda@{cur.start_point[0] + 1}:{cur.start_point[1] + 1}>")
+            cur = cur.parent
+        return ".".join(reversed(parts))
+
+    def _scope(self, node: ts.Node) -> str | None:
+        cur = node.parent
+        while cur is not None:
+            if cur.type in FUNC_TYPES:
+                return self.func_ids.get(cur.id)
+            cur = cur.parent
+        return None
+
+    def _class_of(self, node: ts.Node) -> str | None:
+        cur = node.parent
+        while cur is not None:
+            if cur.type == "class_definition":
+                name = cur.child_by_field_name("name")
+                return self.src.text(name) if name is not None else None
+            cur = cur.parent
+        return None
+
+    def resolve(self, text: str, scope: str | None, node: ts.Node | None = None) -> str:
+        """Canonical name of a dotted expression text as seen from ``scope``."""
+        root, _, rest = text.partition(".")
+        if root == "self" and rest:
+            cls = self._class_of(node) if node is not None else None
+            attr, _, tail = rest.partition(".")
+            if cls and (cls, attr) in self.class_instances:
+                ctor = self.class_instances[(cls, attr)][0]
+                return f"{ctor}()" + (f".{tail}" if tail else "")
+            if cls and not tail and f"{cls}.{attr}" in self.facts.functions:
+                return f"local:{cls}.{attr}"
+            return text
+        inst = self._instance(root, scope)
+        if inst is not None:
+            return f"{inst[0]}()" + (f".{rest}" if rest else "")
+        if root in self.aliases:
+            base = self.aliases[root]
+            return f"{base}.{rest}" if rest else base
+        if not rest and root in self.local_funcs:
+            return f"local:{self.local_funcs[root]}"
+        if root in self.classes:
+            cls = self.classes[root]
+            if rest and f"{cls}.{rest}" in self.facts.functions:
+                return f"local:{cls}.{rest}"
+            return f"local:{cls}" + (f".{rest}" if rest else "")
+        return text
+
+    def _instance(self, name: str, scope: str | None) -> tuple[str, Value] | None:
+        cur = scope
+        while True:
+            hit = self.instances.get((cur, name))
+            if hit is not None:
+                return hit
+            if cur is None:
+                return None
+            cur = self.facts.functions[cur].parent if cur in self.facts.functions else None
+
+    # -- imports -------------------------------------------------------------
+    def _import(self, node: ts.Node) -> None:
+        for child in node.named_children:
+            if child.type == "dotted_name":
+                mod = self.src.text(child)
+                self.aliases[mod.split(".")[0]] = mod.split(".")[0]
+                self.facts.imports.append(Import(mod.split(".")[0], mod, None, self.src.loc(child)))
+            elif child.type == "aliased_import":
+                name, alias = child.child_by_field_name("name"), child.child_by_field_name("alias")
+                if name is None or alias is None:
+                    continue
+                mod = self.src.text(name)
+                self.aliases[self.src.text(alias)] = mod
+                self.facts.imports.append(Import(self.src.text(alias), mod, None, self.src.loc(child)))
+
+    def _import_from(self, node: ts.Node) -> None:
+        mod_node = node.child_by_field_name("module_name")
+        if mod_node is None:
+            return
+        mod = self.src.text(mod_node)
+        relative = mod.startswith(".")
+        for child in node.children_by_field_name("name"):
+            if child.type == "aliased_import":
+                name_n, alias_n = child.child_by_field_name("name"), child.child_by_field_name("alias")
+                if name_n is None or alias_n is None:
+                    continue
+                name, local = self.src.text(name_n), self.src.text(alias_n)
+            else:
+                name = local = self.src.text(child)
+            self.facts.imports.append(Import(local, mod, name, self.src.loc(child), relative))
+            if relative:
+                self.aliases[local] = f"import:{mod}:{name}"
+            else:
+                self.aliases[local] = f"{mod}.{name}"
+
+    # -- functions -----------------------------------------------------------
+    def _function(self, node: ts.Node) -> None:
+        qual = self._qualname(node)
+        parent = self._scope(node)
+        is_lambda = node.type == "lambda"
+        name_n = node.child_by_field_name("name")
+        name = self.src.text(name_n) if name_n is not None else qual.rsplit(".", 1)[-1]
+        params: list[str] = []
+        pnode = node.child_by_field_name("parameters")
+        if pnode is not None:
+            for p in pnode.named_children:
+                ident = p if p.type == "identifier" else (p.child_by_field_name("name") or
+                                                          next((c for c in p.named_children
+                                                                if c.type == "identifier"), None))
+                if ident is not None:
+                    params.append(self.src.text(ident))
+        decorators: list[Value] = []
+        is_async = False
+        if not is_lambda:
+            is_async = node.children[0].type == "async" if node.children else False
+            if node.parent is not None and node.parent.type == "decorated_definition":
+                for d in node.parent.named_children:
+                    if d.type == "decorator" and d.named_children:
+                        decorators.append(self.value(d.named_children[0], parent))
+        cls = self._class_of(node) if not is_lambda else None
+        fn = Function(id=qual, name=name, loc=self.src.loc(node), is_async=is_async, params=params,
+                      decorators=decorators, exported=parent is None and not name.startswith("_"),
+                      class_name=cls if parent is None else None, parent=parent)
+        if is_lambda and node.parent is not None and node.parent.type in ("argument_list", "keyword_argument"):
+            fn.is_callback = True
+        self.facts.functions[qual] = fn
+        self.func_ids[node.id] = qual
+        if parent is None and cls is None and not is_lambda:
+            self.local_funcs[name] = qual
+
+    # -- values --------------------------------------------------------------
+    def value(self, node: ts.Node, scope: str | None) -> Value:
+        t = node.type
+        text = self.src.text(node, 200)
+        if t == "string":
+            parts = []
+            interp = False
+            for c in node.named_children:
+                if c.type == "string_content":
+                    parts.append(self.src.text(c))
+                elif c.type == "interpolation":
+                    parts.append("{}")
+                    interp = True
+                elif c.type == "escape_sequence":
+                    parts.append(self.src.text(c))
+            return Value("template" if interp else "str", text, "".join(parts))
+        if t == "concatenated_string":
+            return Value("str", text, "".join(
+                self.value(c, scope).value or "" for c in node.named_children))  # type: ignore[misc]
+        if t in ("integer", "float"):
+            try:
+                num = float(eval_number(self.src.text(node)))
+            except ValueError:
+                return Value("other", text)
+            return Value("num", text, num)
+        if t == "unary_operator" and node.named_children and node.named_children[-1].type in ("integer", "float"):
+            v = self.value(node.named_children[-1], scope)
+            if v.kind == "num" and self.src.text(node).startswith("-"):
+                v.value = -float(v.value)  # type: ignore[arg-type]
+            v.text = text
+            return v
+        if t in ("true", "false"):
+            return Value("bool", text, t == "true")
+        if t == "none":
+            return Value("none", text)
+        if t == "identifier":
+            ref = self.resolve(text, scope, node)
+            return Value("name", text, ref=ref, from_config=_is_config(ref))
+        if t == "attribute":
+            ref = self.resolve(self.src.text(node), scope, node)
+            return Value("attr", text, ref=ref, from_config=_is_config(ref))
+        if t == "call":
+            fn = node.child_by_field_name("function")
+            ref = self._callee(fn, scope, node) if fn is not None else "?"
+            v = Value("call", text, ref=ref, call_id=self.call_ids.get(node.id))
+            v.from_config = _is_config(ref) or (ref.endswith((".get", ".getenv")) and _is_config(ref[:-4]))
+            if not v.from_config:
+                args = node.child_by_field_name("arguments")
+                if args is not None and ref in ("int", "float", "str", "bool", "Decimal", "timedelta",
+                                                "datetime.timedelta"):
+                    v.from_config = any(self.value(a, scope).from_config for a in args.named_children)
+            return v
+        if t == "lambda":
+            return Value("func", text, func_id=self.func_ids.get(node.id))
+        if t == "dictionary":
+            keys: dict[str, Value] = {}
+            for pair in node.named_children:
+                if pair.type == "pair":
+                    k, v2 = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+                    if k is not None and v2 is not None and k.type == "string":
+                        kv = self.value(k, scope)
+                        if kv.kind == "str":
+                            keys[str(kv.value)] = self.value(v2, scope)
+            return Value("object", text, keys=keys)
+        if t in ("list", "tuple", "set"):
+            return Value("array", text, items=[self.value(c, scope) for c in node.named_children[:50]])
+        if t in ("list_splat", "dictionary_splat"):
+            return Value("spread", text)
+        if t == "boolean_operator":
+            # `os.getenv("X") or 30`: the literal is a fallback of a configuration read.
+            left = node.child_by_field_name("left")
+            if left is not None and self.value(left, scope).from_config:
+                return Value("other", text, from_config=True)
+        if t == "parenthesized_expression" and node.named_children:
+            return self.value(node.named_children[0], scope)
+        if t == "keyword_argument":
+            v2 = node.child_by_field_name("value")
+            if v2 is not None:
+                return self.value(v2, scope)
+        return Value("other", text)
+
+    def _callee(self, fn: ts.Node, scope: str | None, call: ts.Node) -> str:
+        if fn.type in ("identifier", "attribute"):
+            if fn.type == "attribute":
+                obj = fn.child_by_field_name("object")
+                attr = fn.child_by_field_name("attribute")
+                if obj is not None and attr is not None and obj.type == "call":
+                    inner = obj.child_by_field_name("function")
+                    base = self._callee(inner, scope, obj) if inner is not None else "?"
+                    return f"{base}().{self.src.text(attr)}"
+                if obj is not None and obj.type not in ("identifier", "attribute"):
+                    return "?." + self.src.text(attr) if attr is not None else "?"
+            return self.resolve(self.src.text(fn), scope, call)
+        return "?"
+
+    # -- instances -----------------------------------------------------------
+    def _ctor_of(self, node: ts.Node, scope: str | None) -> tuple[str, Value] | None:
+        if node.type == "await" and node.named_children:
+            node = node.named_children[0]
+        if node.type != "call":
+            return None
+        fn = node.child_by_field_name("function")
+        if fn is None:
+            return None
+        callee = self._callee(fn, scope, node)
+        if callee in CLIENT_CONSTRUCTORS or _is_tracked_ctor(callee):
+            return callee, self._options(node, scope)
+        return None
+
+    def _options(self, call: ts.Node, scope: str | None) -> Value:
+        keys: dict[str, Value] = {}
+        items: list[Value] = []
+        args = call.child_by_field_name("arguments")
+        if args is not None:
+            for a in args.named_children:
+                if a.type == "keyword_argument":
+                    k = a.child_by_field_name("name")
+                    v = a.child_by_field_name("value")
+                    if k is not None and v is not None:
+                        keys[self.src.text(k)] = self.value(v, scope)
+                elif a.type == "dictionary_splat":
+                    keys["**"] = Value("spread", self.src.text(a))
+                elif a.type != "comment":
+                    items.append(self.value(a, scope))
+        return Value("call", self.src.text(call, 200), keys=keys, items=items)
+
+    def _instance_assign(self, node: ts.Node) -> None:
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or right is None:
+            return
+        scope = self._scope(node)
+        ctor = self._ctor_of(right, scope)
+        if ctor is None:
+            return
+        if left.type == "identifier":
+            self.instances[(scope, self.src.text(left))] = ctor
+        elif left.type == "attribute":
+            obj, attr = left.child_by_field_name("object"), left.child_by_field_name("attribute")
+            cls = self._class_of(node)
+            if obj is not None and attr is not None and cls and self.src.text(obj) == "self":
+                self.class_instances[(cls, self.src.text(attr))] = ctor
+        elif left.type in ("pattern_list", "tuple_pattern"):
+            pass
+
+    def _with_instance(self, node: ts.Node) -> None:
+        val = node.child_by_field_name("value")
+        if val is None or val.type != "as_pattern":
+            return
+        expr = val.named_children[0] if val.named_children else None
+        alias = val.child_by_field_name("alias")
+        if expr is None or alias is None:
+            return
+        scope = self._scope(node)
+        ctor = self._ctor_of(expr, scope)
+        target = alias.named_children[0] if alias.named_children else alias
+        if ctor is not None and target.type == "identifier":
+            self.instances[(scope, self.src.text(target))] = ctor
+
+    # -- handlers ------------------------------------------------------------
+    def _handler(self, node: ts.Node) -> None:
+        scope = self._scope(node)
+        types: list[str] = []
+        bound: str | None = None
+        body: ts.Node | None = None
+        for c in node.named_children:
+            if c.type == "block":
+                body = c
+            elif c.type == "as_pattern":
+                expr = c.named_children[0] if c.named_children else None
+                alias = c.child_by_field_name("alias")
+                if alias is not None:
+                    bound = self.src.text(alias)
+                if expr is not None:
+                    types.extend(self._exc_types(expr, scope))
+            elif c.type != "comment":
+                types.extend(self._exc_types(c, scope))
+        catch_all = not types or any(t in BROAD or t.endswith((".Exception", ".BaseException")) for t in types)
+        self.handler_ids[node.id] = len(self.facts.handlers)
+        self.facts.handlers.append(Handler(
+            id=len(self.facts.handlers), loc=self.src.loc(node), types=tuple(types), catch_all=catch_all,
+            body=self._body_kind(body, bound), func=scope))
+
+    def _exc_types(self, node: ts.Node, scope: str | None) -> list[str]:
+        if node.type in ("tuple", "parenthesized_expression"):
+            out: list[str] = []
+            for c in node.named_children:
+                out.extend(self._exc_types(c, scope))
+            return out
+        if node.type in ("identifier", "attribute"):
+            return [self.resolve(self.src.text(node), scope, node)]
+        return []
+
+    def _body_kind(self, body: ts.Node | None, bound: str | None) -> str:
+        if body is None:
+            return "empty"
+        stmts = [c for c in body.named_children if c.type != "comment"]
+        if not stmts:
+            return "empty"
+        if all(s.type == "pass_statement" or (s.type == "expression_statement" and s.named_children
+                                               and s.named_children[0].type == "ellipsis")
+               for s in stmts):
+            return "empty"
+        if len(stmts) == 1 and stmts[0].type == "continue_statement":
+            return "continue"
+        last = stmts[-1]
+        if last.type == "raise_statement":
+            raised = [c for c in last.named_children if c.type != "comment"]
+            if not raised or (bound and len(raised) == 1 and self.src.text(raised[0]) == bound):
+                # Only re-raises when nothing before it does anything with the error either.
+                if len(stmts) == 1:
+                    return "reraise"
+        return "handles"
+
+    # -- calls ---------------------------------------------------------------
+    def _call(self, node: ts.Node) -> None:
+        fn = node.child_by_field_name("function")
+        if fn is None:
+            return
+        scope = self._scope(node)
+        callee = self._callee(fn, scope, node)
+        cid = self.call_ids[node.id]
+        call = Call(id=cid, callee=callee, text=self.src.text(fn, 120),
+                    snippet=short(self.src.text(node, 400)), loc=self.src.loc(node), func=scope)
+        args = node.child_by_field_name("arguments")
+        if args is not None and args.type == "argument_list":
+            for a in args.named_children:
+                if a.type == "keyword_argument":
+                    k, v = a.child_by_field_name("name"), a.child_by_field_name("value")
+                    if k is not None and v is not None:
+                        call.kwargs[self.src.text(k)] = self.value(v, scope)
+                elif a.type == "dictionary_splat":
+                    call.kwargs["**"] = Value("spread", self.src.text(a))
+                elif a.type == "list_splat":
+                    call.args.append(Value("spread", self.src.text(a)))
+                elif a.type != "comment":
+                    call.args.append(self.value(a, scope))
+        elif args is not None and args.type == "generator_expression":
+            call.args.append(Value("other", self.src.text(args, 200)))
+        for v in (*call.args, *call.kwargs.values()):
+            if v.func_id is not None and v.func_id in self.facts.functions:
+                cb = self.facts.functions[v.func_id]
+                cb.is_callback, cb.callback_of = True, cid
+        # The instance the method is called on.
+        if fn.type == "attribute":
+            obj = fn.child_by_field_name("object")
+            if obj is not None:
+                inst = None
+                if obj.type == "identifier":
+                    inst = self._instance(self.src.text(obj), scope)
+                elif obj.type == "attribute" and self.src.text(obj).startswith("self."):
+                    cls = self._class_of(node)
+                    inst = self.class_instances.get((cls or "", self.src.text(obj)[5:]))
+                elif obj.type == "call":
+                    inner = self._ctor_of(obj, scope)
+                    inst = inner
+                if inst is not None:
+                    call.instance_ctor, call.instance = inst
+        self._context(node, call)
+        self._enclosing(node, call)
+        self.facts.calls.append(call)
+
+    def _context(self, node: ts.Node, call: Call) -> None:
+        cur = node
+        parent = node.parent
+        chain: list[str] = []
+        # Methods called on the result: x().replace(...).astimezone()
+        while parent is not None and parent.type == "attribute" and parent.child_by_field_name("object") == cur:
+            attr = parent.child_by_field_name("attribute")
+            chain.append(self.src.text(attr) if attr is not None else "?")
+            gp = parent.parent
+            if gp is not None and gp.type == "call":
+                cur, parent = gp, gp.parent
+            else:
+                cur, parent = parent, parent.parent
+        call.chain = tuple(chain)
+        if parent is not None and parent.type == "await":
+            call.awaited = True
+            cur, parent = parent, parent.parent
+        while parent is not None and parent.type == "parenthesized_expression":
+            cur, parent = parent, parent.parent
+        if parent is None:
+            call.context = "other"
+            return
+        pt = parent.type
+        if chain:
+            call.context = "chain"
+        elif pt == "expression_statement":
+            call.context = "await" if call.awaited else "stmt"
+        elif pt == "return_statement":
+            call.context = "return"
+        elif pt in ("assignment", "augmented_assignment") and parent.child_by_field_name("right") == cur:
+            call.context = "assign"
+            left = parent.child_by_field_name("left")
+            if left is not None and left.type == "identifier":
+                call.assigned_to = self.src.text(left)
+        elif pt in ("argument_list", "keyword_argument", "list_splat", "dictionary_splat") or (
+                pt in ("generator_expression", "list_comprehension") and parent.parent is not None
+                and parent.parent.type in ("argument_list", "list_splat", "call")):
+            call.context = "arg"
+            outer = parent
+            while outer is not None and outer.type != "call":
+                outer = outer.parent
+            if outer is not None:
+                call.arg_of = self.call_ids.get(outer.id)
+        elif pt == "as_pattern":
+            call.context = "with"
+            alias = parent.child_by_field_name("alias")
+            target = alias.named_children[0] if alias is not None and alias.named_children else alias
+            if target is not None and target.type == "identifier":
+                call.assigned_to = self.src.text(target)
+        elif pt == "with_item":
+            call.context = "with"
+        elif pt in CONDITION_PARENTS:
+            call.context = "condition"
+        else:
+            call.context = "other"
+
+    def _enclosing(self, node: ts.Node, call: Call) -> None:
+        handlers: list[int] = []
+        loops: list[int] = []
+        child = node
+        cur = node.parent
+        while cur is not None and cur.type not in FUNC_TYPES:
+            t = cur.type
+            if t == "try_statement" and cur.child_by_field_name("body") == child:
+                for c in cur.named_children:
+                    if c.type == "except_clause" and c.id in self.handler_ids:
+                        handlers.append(self.handler_ids[c.id])
+            elif t in LOOP_TYPES:
+                # The iterable of a for loop runs once; only the body repeats.
+                if not (t == "for_statement" and cur.child_by_field_name("right") == child):
+                    loops.append(self.loop_ids.setdefault(cur.id, len(self.loop_ids)))
+            child, cur = cur, cur.parent
+        call.handlers = tuple(handlers)
+        call.loops = tuple(loops)
+
+    # -- assignments, accesses -----------------------------------------------
+    def _assign(self, node: ts.Node) -> None:
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or right is None:
+            return
+        scope = self._scope(node)
+        if left.type == "attribute" or (left.type == "identifier" and scope is None) or (
+                left.type == "subscript"):
+            target = self.resolve(self.src.text(left), scope, node) if left.type != "subscript" \
+                else self.src.text(left)
+            val = self.value(right, scope)
+            self.facts.assigns.append(Assign(target, val, self.src.loc(node), scope))
+            if left.type == "identifier" and scope is None:
+                self.facts.exports[self.src.text(left)] = val
+
+    def _with_assign(self, node: ts.Node) -> None:
+        pass
+
+    def _access(self, node: ts.Node) -> None:
+        obj, attr = node.child_by_field_name("object"), node.child_by_field_name("attribute")
+        if obj is None or attr is None:
+            return
+        parent = node.parent
+        is_call = parent is not None and parent.type == "call" and parent.child_by_field_name("function") == node
+        cond = False
+        cur = parent
+        depth = 0
+        while cur is not None and depth < 6:
+            if cur.type in CONDITION_PARENTS:
+                cond = True
+                break
+            if cur.type in ("block", "expression_statement", "assignment"):
+                break
+            cur, depth = cur.parent, depth + 1
+        self.facts.accesses.append(Access(self.src.text(obj), self.src.text(attr), self.src.loc(node),
+                                          self._scope(node), is_call, cond))
+
+    def finish(self) -> ModuleFacts:
+        return self.facts
+
+
+TRACKED_CTORS = ("apscheduler.", "celery.", "Celery")
+
+
+def _is_tracked_ctor(callee: str) -> bool:
+    return callee.startswith(("apscheduler.schedulers.", "pg.", "psycopg")) or callee == "celery.Celery"
+
+
+def _is_config(ref: str | None) -> bool:
+    if not ref:
+        return False
+    return ref.startswith(CONFIG_ROOTS) or ref in ("os.environ", "os.getenv") or ".settings." in ref \
+        or ref.startswith(("django.conf.settings", "flask.current_app.config"))
+
+
+def eval_number(text: str) -> float:
+    t = text.replace("_", "").lower()
+    if t.startswith("0x"):
+        return float(int(t, 16))
+    if t.startswith("0o"):
+        return float(int(t, 8))
+    if t.startswith("0b"):
+        return float(int(t, 2))
+    return float(t.rstrip("jl"))
+
+
+def extract(source: bytes, tree: ts.Tree, path: str) -> ModuleFacts:
+    ex = _Extractor(source, path)
+    ex.run(tree)
+    return ex.finish()

@@ -1,0 +1,118 @@
+"""Outbound HTTP clients: which calls go over the network and how they behave.
+
+Facts are from ``shared/reference/FRAMEWORKS.md`` section 1 (library sources cited there).
+Adding a client is adding a row here and a fixture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PY_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+JS_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    library: str
+    language: str  # "python" | "js"
+    # How a missing timeout behaves: "none" = waits forever by default; "default" = the
+    # library has a finite default (httpx 5 s, aiohttp 300 s, ky 10 s).
+    timeout_default: str
+    # Where the timeout is configured: "kwarg" (timeout=), "signal" (fetch init.signal),
+    # "option" (timeout key in the config object), "method" (superagent .timeout()).
+    timeout_via: str
+    raises_on_status: bool  # throws on 4xx/5xx by default
+    # Exception classes (canonical prefixes) that catch its failures, Python only.
+    exceptions: tuple[str, ...] = ()
+
+
+REQUESTS = Client("requests", "python", "none", "kwarg", False,
+                  ("requests.", "urllib3.exceptions."))
+HTTPX = Client("httpx", "python", "default", "kwarg", False, ("httpx.",))
+AIOHTTP = Client("aiohttp", "python", "default", "kwarg", False,
+                 ("aiohttp.", "asyncio.TimeoutError", "asyncio.exceptions.TimeoutError", "TimeoutError"))
+URLLIB = Client("urllib", "python", "none", "kwarg", True,
+                ("urllib.error.", "socket.timeout", "TimeoutError", "http.client."))
+URLLIB3 = Client("urllib3", "python", "none", "kwarg", False, ("urllib3.",))
+
+FETCH = Client("fetch", "js", "none", "signal", False)
+UNDICI_REQUEST = Client("undici", "js", "default", "option", False)
+AXIOS = Client("axios", "js", "none", "option", True)
+GOT = Client("got", "js", "none", "option", True)
+KY = Client("ky", "js", "default", "option", True)
+SUPERAGENT = Client("superagent", "js", "none", "method", True)
+NEEDLE = Client("needle", "js", "default", "option", False)
+
+# Exceptions broad enough to catch any client failure (Python).
+PY_BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException", "OSError", "IOError", "EnvironmentError"})
+
+
+def _table() -> dict[str, Client]:
+    t: dict[str, Client] = {}
+    for v in PY_VERBS:
+        t[f"requests.{v}"] = REQUESTS
+        t[f"requests.api.{v}"] = REQUESTS
+        for ctor in ("requests.Session()", "requests.session()", "requests.sessions.Session()"):
+            t[f"{ctor}.{v}"] = REQUESTS
+        t[f"httpx.{v}"] = HTTPX
+        for ctor in ("httpx.Client()", "httpx.AsyncClient()"):
+            t[f"{ctor}.{v}"] = HTTPX
+        t[f"aiohttp.ClientSession().{v}"] = AIOHTTP
+    t["httpx.stream"] = HTTPX
+    for ctor in ("httpx.Client()", "httpx.AsyncClient()"):
+        t[f"{ctor}.send"] = HTTPX
+        t[f"{ctor}.stream"] = HTTPX
+    t["aiohttp.request"] = AIOHTTP
+    t["aiohttp.ClientSession().ws_connect"] = AIOHTTP
+    t["urllib.request.urlopen"] = URLLIB
+    t["urllib.request.build_opener().open"] = URLLIB
+    t["urllib3.request"] = URLLIB3
+    for ctor in ("urllib3.PoolManager()", "urllib3.HTTPConnectionPool()", "urllib3.HTTPSConnectionPool()",
+                 "urllib3.connection_from_url()", "urllib3.ProxyManager()"):
+        t[f"{ctor}.request"] = URLLIB3
+        t[f"{ctor}.urlopen"] = URLLIB3
+
+    for name in ("fetch", "node-fetch", "undici.fetch", "cross-fetch", "isomorphic-fetch"):
+        t[name] = FETCH
+    t["undici.request"] = UNDICI_REQUEST
+    for root, client in (("axios", AXIOS), ("got", GOT), ("ky", KY), ("needle", NEEDLE)):
+        t[root] = client
+        instance = {"axios": "axios.create()", "got": "got.extend()", "ky": "ky.create()", "needle": ""}[root]
+        for v in (*JS_VERBS, "json"):
+            t[f"{root}.{v}"] = client
+            if instance:
+                t[f"{instance}.{v}"] = client
+        if instance:
+            t[instance] = client  # an axios instance is callable: api(config)
+    t["ky.extend()"] = KY
+    for v in JS_VERBS:
+        t[f"ky.extend().{v}"] = KY
+        t[f"superagent.{v}"] = SUPERAGENT
+    t["superagent.del"] = SUPERAGENT
+    t["superagent"] = SUPERAGENT
+    return t
+
+
+NETWORK_CALLS: dict[str, Client] = _table()
+
+# Constructors whose instances are HTTP clients; the call's options configure them.
+CLIENT_CONSTRUCTORS = frozenset({
+    "requests.Session", "requests.session", "requests.sessions.Session",
+    "httpx.Client", "httpx.AsyncClient", "aiohttp.ClientSession",
+    "urllib3.PoolManager", "urllib3.HTTPConnectionPool", "urllib3.HTTPSConnectionPool",
+    "urllib3.ProxyManager", "urllib3.connection_from_url", "urllib.request.build_opener",
+    "axios.create", "got.extend", "ky.create", "ky.extend",
+})
+
+
+def network_client(callee: str) -> Client | None:
+    return NETWORK_CALLS.get(callee)
+
+
+# Response body accessors that read the body without any status check (ERR002).
+PY_BODY_ACCESSORS = frozenset({"json", "text", "content", "read", "iter_content", "iter_lines"})
+JS_BODY_ACCESSORS = frozenset({"json", "text", "blob", "arrayBuffer", "formData", "body"})
+PY_STATUS_CHECKS = frozenset({"raise_for_status", "status_code", "ok", "is_success", "is_error",
+                              "status", "is_client_error", "is_server_error"})
+JS_STATUS_CHECKS = frozenset({"ok", "status", "statusCode", "statusText"})

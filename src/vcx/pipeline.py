@@ -1,0 +1,128 @@
+"""The scan, stage by stage: discover -> parse + extract -> link -> check -> filter.
+
+Each stage is timed for ``--stats``. Reporting is left to the caller (``vcx.report``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vcx.config import Config
+from vcx.discover import SourceFile, discover
+from vcx.facts import ModuleFacts
+from vcx.filter import apply_filters
+from vcx.findings import Finding, assign_fingerprints
+from vcx.frontends import extract
+from vcx.link import link
+from vcx.parse import Undecodable
+from vcx.rules import Rule, all_rules
+
+
+@dataclass
+class Stats:
+    files: int = 0
+    lines: int = 0
+    skipped: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    cache_hits: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {"files": self.files, "lines": self.lines, "skipped": self.skipped,
+                "cache_hits": self.cache_hits,
+                "seconds": {k: round(v, 4) for k, v in self.seconds.items()}}
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding]
+    skipped: list[tuple[str, str]]
+    stats: Stats
+    suppressed: int = 0
+
+
+def extract_file(sf: SourceFile) -> ModuleFacts | str:
+    """Facts of one file, or the reason it was skipped. Never raises."""
+    try:
+        data = sf.path.read_bytes()
+    except FileNotFoundError:
+        return "vanished during the scan"
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    try:
+        return extract(data, sf.language, sf.display)
+    except Undecodable as exc:
+        return str(exc)
+    except RecursionError:
+        return "too deeply nested to analyse"
+    except Exception as exc:  # a front-end bug must cost one file, not the scan
+        return f"internal error while analysing: {type(exc).__name__}: {exc}"
+
+
+def selected_rules(config: Config) -> list[Rule]:
+    return [r() for r in all_rules() if config.rule_enabled(r)]
+
+
+def scan(paths: list[Path], config: Config, cwd: Path | None = None) -> ScanResult:
+    cwd = cwd or Path.cwd()
+    stats = Stats()
+    t0 = time.perf_counter()
+    found = discover(paths, cwd, config.exclude, config.max_file_bytes)
+    stats.seconds["discover"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    modules: dict[str, ModuleFacts] = {}
+    skipped = list(found.skipped)
+    for sf in found.files:
+        result = extract_file(sf)
+        if isinstance(result, str):
+            skipped.append((sf.display, result))
+        else:
+            modules[sf.display] = result
+            stats.lines += result.lines
+    stats.seconds["extract"] = time.perf_counter() - t0
+    stats.files = len(modules)
+
+    t0 = time.perf_counter()
+    root = paths[0].resolve() if paths else cwd
+    if root.is_file():
+        root = root.parent
+    project = link(modules, root)
+    stats.seconds["link"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    findings: list[Finding] = []
+    for rule in selected_rules(config):
+        if not any(m.language in _langs(rule) for m in modules.values()):
+            continue
+        findings.extend(rule.check(project))
+    stats.seconds["check"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    kept, suppressed = apply_filters(findings, project, config)
+    _attach_source_lines(kept, found.files)
+    assign_fingerprints(kept)
+    kept.sort(key=Finding.sort_key)
+    stats.seconds["filter"] = time.perf_counter() - t0
+    skipped.sort()
+    stats.skipped = len(skipped)
+    return ScanResult(findings=kept, skipped=skipped, stats=stats, suppressed=suppressed)
+
+
+def _langs(rule: Rule) -> tuple[str, ...]:
+    langs = rule.languages
+    return (*langs, "tsx") if "typescript" in langs else langs
+
+
+def _attach_source_lines(findings: list[Finding], files: list[SourceFile]) -> None:
+    by_path = {sf.display: sf.path for sf in files}
+    cache: dict[str, list[str]] = {}
+    for f in findings:
+        if f.path not in cache:
+            try:
+                cache[f.path] = by_path[f.path].read_text(encoding="utf-8", errors="replace").splitlines()
+            except (OSError, KeyError):
+                cache[f.path] = []
+        lines = cache[f.path]
+        f.source_line = lines[f.line - 1] if 0 < f.line <= len(lines) else ""

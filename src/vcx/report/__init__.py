@@ -1,0 +1,1 @@
+"""Stage 7: pure functions from a scan result to an output format."""

@@ -1,0 +1,32 @@
+"""JSON output (schema in docs/output.md)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from vcx import __version__
+from vcx.pipeline import ScanResult
+
+
+def summary(result: ScanResult) -> dict[str, object]:
+    return {
+        "files": result.stats.files,
+        "lines": result.stats.lines,
+        "skipped": len(result.skipped),
+        "findings": len(result.findings),
+        "suppressed": result.suppressed,
+        "by_severity": dict(sorted(Counter(f.severity for f in result.findings).items())),
+        "by_category": dict(sorted(Counter(f.category for f in result.findings).items())),
+        "by_rule": dict(sorted(Counter(f.rule_id for f in result.findings).items())),
+    }
+
+
+def render(result: ScanResult) -> str:
+    doc = {
+        "tool": {"name": "vcx", "version": __version__},
+        "findings": [f.to_dict() for f in result.findings],
+        "skipped": [{"path": p, "reason": r} for p, r in result.skipped],
+        "summary": summary(result),
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,1 @@
+"""error-handling: outbound calls that fail in production."""

@@ -1,0 +1,1 @@
+"""timezone: server-local or naive time where UTC/aware time is needed."""
