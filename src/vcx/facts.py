@@ -106,6 +106,9 @@ class Call:
     arg_of: int | None = None
     # Methods called on the result, in order: ``fetch(u).then(r => r.json())`` -> ("then",).
     chain: tuple[str, ...] = ()
+    # For a chained call (context "chain"): how the value of the whole chain is used, in the
+    # same vocabulary as ``context`` ("stmt" for ``p.then(f);``, "return", "assign", ...).
+    outer_context: str = ""
     # Enclosing try handlers in the same function, innermost first (Handler ids).
     handlers: tuple[int, ...] = ()
     # True when the call sits in a ``finally`` / ``try`` body whose try has no handler

@@ -182,7 +182,7 @@ def link(modules: dict[str, ModuleFacts], root: Path) -> Project:
     project = Project(modules=modules, root=root, npm_deps=_npm_deps(root))
     py_index = _python_module_index(modules)
     js_aliases = _tsconfig_aliases(root, modules)
-    py_roots = {name.split(".", 1)[0] for name in py_index if "." in name}
+    py_roots = {name.split(".", 1)[0] for name in py_index}
     resolved_module: dict[tuple[str, str], str | None] = {}
 
     def module_path(importer: str, lang: str, module: str) -> str | None:
@@ -222,7 +222,7 @@ def link(modules: dict[str, ModuleFacts], root: Path) -> Project:
     for path, mod in modules.items():
         for call in mod.calls:
             ref: FuncRef | None = None
-            callee = call.callee
+            callee = call.callee.replace("().", ".")
             if callee.startswith("local:"):
                 name = callee[6:]
                 if name in mod.functions:

@@ -239,6 +239,10 @@ class _Extractor:
                 for d in node.parent.named_children:
                     if d.type == "decorator" and d.named_children:
                         decorators.append(self.value(d.named_children[0], parent))
+        if pnode is not None and not is_lambda:
+            for p in pnode.named_children:
+                if p.type in ("typed_parameter", "typed_default_parameter"):
+                    self._typed_param(p, qual)
         cls = self._class_of(node) if not is_lambda else None
         fn = Function(id=qual, name=name, loc=self.src.loc(node), is_async=is_async, params=params,
                       decorators=decorators, exported=parent is None and not name.startswith("_"),
@@ -249,6 +253,27 @@ class _Extractor:
         self.func_ids[node.id] = qual
         if parent is None and cls is None and not is_lambda:
             self.local_funcs[name] = qual
+
+    def _typed_param(self, p: ts.Node, scope: str) -> None:
+        """``session: aiohttp.ClientSession`` makes ``session`` an instance in the function."""
+        ident = p.child_by_field_name("name") or next((c for c in p.named_children if c.type == "identifier"),
+                                                      None)
+        typ = p.child_by_field_name("type")
+        if ident is None or typ is None:
+            return
+        stack = [typ]
+        while stack:
+            n = stack.pop(0)
+            if n.type in ("identifier", "attribute"):
+                ref = self.resolve(self.src.text(n), None, n)
+                if ref in CLIENT_CONSTRUCTORS or _looks_like_class(ref):
+                    last = ref.rsplit(".", 1)[-1]
+                    if last not in ("Optional", "Union", "List", "Dict", "Any", "Annotated", "Sequence",
+                                    "Iterable", "Mapping", "Callable", "Type"):
+                        self.instances[(scope, self.src.text(ident))] = (ref, Value("call", self.src.text(typ),
+                                                                                    keys={}, items=[]))
+                        return
+            stack.extend(n.named_children)
 
     # -- values --------------------------------------------------------------
     def value(self, node: ts.Node, scope: str | None) -> Value:
@@ -355,7 +380,7 @@ class _Extractor:
         if fn is None:
             return None
         callee = self._callee(fn, scope, node)
-        if callee in CLIENT_CONSTRUCTORS or _is_tracked_ctor(callee):
+        if callee in CLIENT_CONSTRUCTORS or _is_tracked_ctor(callee) or _looks_like_class(callee):
             return callee, self._options(node, scope)
         return None
 
@@ -534,9 +559,7 @@ class _Extractor:
             call.context = "other"
             return
         pt = parent.type
-        if chain:
-            call.context = "chain"
-        elif pt == "expression_statement":
+        if pt == "expression_statement":
             call.context = "await" if call.awaited else "stmt"
         elif pt == "return_statement":
             call.context = "return"
@@ -566,6 +589,8 @@ class _Extractor:
             call.context = "condition"
         else:
             call.context = "other"
+        if chain:
+            call.outer_context, call.context = call.context, "chain"
 
     def _enclosing(self, node: ts.Node, call: Call) -> None:
         handlers: list[int] = []
@@ -630,8 +655,15 @@ class _Extractor:
 TRACKED_CTORS = ("apscheduler.", "celery.", "Celery")
 
 
+def _looks_like_class(callee: str) -> bool:
+    last = callee.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
+    return bool(last) and last[0].isupper() and not last.isupper() and "(" not in callee and \
+        not callee.startswith("?")
+
+
 def _is_tracked_ctor(callee: str) -> bool:
-    return callee.startswith(("apscheduler.schedulers.", "pg.", "psycopg")) or callee == "celery.Celery"
+    return callee.startswith(("apscheduler.schedulers.", "pg.", "psycopg", "asyncpg.create_pool",
+                              "asyncpg.connect", "redis.")) or callee == "celery.Celery"
 
 
 def _is_config(ref: str | None) -> bool:

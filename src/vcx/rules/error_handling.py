@@ -1,1 +1,647 @@
 """error-handling: outbound calls that fail in production."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from vcx.facts import Call, Function, Handler, ModuleFacts, Value
+from vcx.findings import Finding
+from vcx.knowledge.frameworks import (
+    EXPRESS_ASYNC_PATCHES,
+    JS_ROUTE_METHODS,
+    PY_BOUNDARY_CALLS,
+    PY_ROUTE_DECORATORS,
+)
+from vcx.knowledge.network import (
+    JS_BODY_ACCESSORS,
+    JS_STATUS_CHECKS,
+    PY_BODY_ACCESSORS,
+    PY_BROAD_EXCEPTIONS,
+    PY_STATUS_CHECKS,
+    Client,
+    network_client,
+)
+from vcx.link import FuncRef, Project
+from vcx.rules import Rule
+
+
+def network_calls(project: Project) -> Iterator[tuple[str, ModuleFacts, Call, Client]]:
+    for path, mod, call in project.iter_calls():
+        client = network_client(call.callee)
+        if client is not None:
+            yield path, mod, call, client
+
+
+def fn_name(mod: ModuleFacts, func_id: str | None) -> str:
+    if func_id is None:
+        return "module level"
+    fn = mod.functions.get(func_id)
+    if fn is None:
+        return func_id
+    if fn.is_callback:
+        return "a callback"
+    return fn.id.replace(".<locals>", "")
+
+
+def is_python(mod: ModuleFacts) -> bool:
+    return mod.language == "python"
+
+
+# -- ERR001 support -----------------------------------------------------------------------
+
+def _catches(handler: Handler, client: Client | None, python: bool) -> bool:
+    if handler.body == "reraise":
+        return False
+    if not python or handler.catch_all:
+        return True
+    for t in handler.types:
+        short = t.rsplit(".", 1)[-1]
+        if t in PY_BROAD_EXCEPTIONS or short in PY_BROAD_EXCEPTIONS:
+            return True
+        if client is None:
+            # A project call: any handler naming a client or broad exception family counts.
+            if t.startswith(("requests.", "httpx.", "aiohttp.", "urllib", "asyncio.")) or \
+                    short.endswith(("RequestException", "HTTPError", "ClientError", "ConnectionError",
+                                    "TimeoutError", "Timeout", "URLError", "RequestError")):
+                return True
+            continue
+        if any(t.startswith(p) or t == p.rstrip(".") for p in client.exceptions):
+            return True
+        if short in ("RequestException", "HTTPError", "ConnectionError", "Timeout", "TimeoutError",
+                     "ClientError", "URLError", "RequestError", "TransportError", "TimeoutException"):
+            return True
+    return False
+
+
+def handled_here(mod: ModuleFacts, call: Call, client: Client | None) -> bool:
+    if call.catch_chained:
+        return True
+    python = is_python(mod)
+    return any(_catches(mod.handlers[h], client, python) for h in call.handlers if h < len(mod.handlers))
+
+
+class _Boundaries:
+    """Framework error handlers the project installs (FRAMEWORKS.md / RULES.md ERR001)."""
+
+    def __init__(self, project: Project) -> None:
+        self.python: set[str] = set()
+        self.fastify = False
+        self.koa = False
+        self.nest = False
+        self.express_error_mw = False
+        express_async = any(_major(v) >= 5 for k, v in project.npm_deps.items() if k == "express")
+        for path, mod, call in project.iter_calls():
+            last = call.callee.rsplit(".", 1)[-1]
+            if is_python(mod):
+                if last in PY_BOUNDARY_CALLS and _boundary_catches_all(call):
+                    self.python.add(PY_BOUNDARY_CALLS[last])
+                continue
+            if last == "setErrorHandler":
+                self.fastify = True
+            elif last in ("useGlobalFilters",) or call.callee.endswith("APP_FILTER"):
+                self.nest = True
+            elif last == "use" and call.args:
+                fn = _func_value(mod, call.args[-1])
+                if fn is not None and len(fn.params) == 4:
+                    self.express_error_mw = True
+                if fn is not None and len(fn.params) == 2 and _wraps_next(mod, fn):
+                    self.koa = True
+        for mod in project.modules.values():
+            for imp in mod.imports:
+                if imp.module in EXPRESS_ASYNC_PATCHES:
+                    express_async = True
+            for fn in mod.functions.values():
+                if any(d.text.startswith("Catch(") for d in fn.decorators):
+                    self.nest = True
+            if any(a.target.endswith("handler500") for a in mod.assigns):
+                self.python.add("django")
+        self.express = self.express_error_mw and express_async
+
+    def covers_js_route(self) -> bool:
+        return self.fastify or self.koa or self.express or self.nest
+
+
+def _major(spec: str) -> int:
+    digits = "".join(ch if ch.isdigit() else " " for ch in spec).split()
+    return int(digits[0]) if digits else 0
+
+
+def _boundary_catches_all(call: Call) -> bool:
+    if not call.args:
+        return True
+    first = call.args[0]
+    ref = (first.ref or first.text).rsplit(".", 1)[-1]
+    return ref in ("Exception", "BaseException", "HTTPError", "RequestException", "ClientError",
+                   "HTTPStatusError", "RequestError") or first.text in ("500",)
+
+
+def _func_value(mod: ModuleFacts, v: Value) -> Function | None:
+    if v.func_id and v.func_id in mod.functions:
+        return mod.functions[v.func_id]
+    if v.ref and v.ref.startswith("local:"):
+        return mod.functions.get(v.ref[6:])
+    return None
+
+
+def _wraps_next(mod: ModuleFacts, fn: Function) -> bool:
+    """A Koa middleware whose ``await next()`` sits in a try with a catch."""
+    for c in mod.calls:
+        if c.func == fn.id and c.callee in ("next", fn.params[1] if len(fn.params) > 1 else "next") \
+                and c.handlers:
+            return True
+    return False
+
+
+def _is_py_route(fn: Function) -> bool:
+    for d in fn.decorators:
+        ref = d.ref or d.text
+        head = ref.split("(", 1)[0]
+        if head.rsplit(".", 1)[-1] in PY_ROUTE_DECORATORS and "." in head:
+            return True
+    return False
+
+
+def _is_js_route_callback(mod: ModuleFacts, fn: Function) -> bool:
+    if fn.callback_of is None:
+        return False
+    outer = mod.calls[fn.callback_of]
+    last = outer.callee.rsplit(".", 1)[-1]
+    return last in JS_ROUTE_METHODS and bool(outer.args) and outer.args[0].kind in ("str", "template")
+
+
+class _Reach:
+    """Follows an unhandled failure from a function to the entry points that call it."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.boundaries = _Boundaries(project)
+        self.memo: dict[tuple[str, str], list[str] | None] = {}
+
+    def unhandled_path(self, path: str, func_id: str | None, client: Client | None,
+                       depth: int = 0) -> list[str] | None:
+        """Names from ``func_id`` up to an entry point that lets the error escape, or None."""
+        if func_id is None:
+            return ["<module>"]
+        key = (path, func_id)
+        if key in self.memo:
+            return self.memo[key]
+        self.memo[key] = None  # cycles: assume handled while in progress
+        result = self._compute(path, func_id, client, depth)
+        self.memo[key] = result
+        return result
+
+    def _compute(self, path: str, func_id: str, client: Client | None, depth: int) -> list[str] | None:
+        mod = self.project.modules[path]
+        fn = mod.functions.get(func_id)
+        if fn is None or depth > 25:
+            return [func_id]
+        name = fn_name(mod, func_id)
+        if fn.is_callback and fn.callback_of is not None:
+            outer = mod.calls[fn.callback_of]
+            if handled_here(mod, outer, client):
+                return None
+            if is_python(mod):
+                pass
+            elif _is_js_route_callback(mod, fn):
+                return None if self.boundaries.covers_js_route() else [f"route handler ({outer.snippet[:40]})"]
+            if outer.func is None:
+                return [f"callback of {outer.text}"]
+            rest = self.unhandled_path(path, outer.func, client, depth + 1)
+            return None if rest is None else rest
+        callers = self.project.callers_of(FuncRef(path, func_id))
+        if not callers:
+            if is_python(mod) and _is_py_route(fn) and self.boundaries.python:
+                return None
+            if not is_python(mod) and self.boundaries.nest and fn.class_name and fn.decorators:
+                return None
+            return [name]
+        for cpath, ccall in callers:
+            cmod = self.project.modules[cpath]
+            if handled_here(cmod, ccall, client):
+                continue
+            rest = self.unhandled_path(cpath, ccall.func, client, depth + 1)
+            if rest is not None:
+                return [name, *rest]
+        return None
+
+
+class UnhandledNetworkCall(Rule):
+    """Finds outbound network calls whose failure is handled nowhere.
+
+    **What it finds.** An HTTP call through a known client (requests, httpx, aiohttp,
+    urllib, urllib3; fetch, axios, got, ky, superagent, needle) that is not inside a
+    `try` whose handler catches the client's errors, is not chained with `.catch(...)`,
+    and whose callers in the project do not handle the error either, up to an entry point
+    (a route handler, a job, a function nobody in the project calls).
+
+    **Why it breaks production.** Remote services time out, refuse connections and reset
+    sockets every day. An unhandled failure becomes a 500 for the user, a crashed worker,
+    or in Node 15+ an unhandled rejection that kills the whole process.
+
+    **Example.**
+
+        def sync_profile(user_id):
+            r = requests.get(f"{API}/users/{user_id}", timeout=5)   # ERR001
+            return r.json()
+
+    **Use instead.** Catch the client's error where you can do something useful about it
+    (retry, fall back, return a clear error), or install a framework error handler
+    (FastAPI `exception_handler`, Flask `errorhandler`, Fastify `setErrorHandler`):
+
+        try:
+            r = requests.get(f"{API}/users/{user_id}", timeout=5)
+            r.raise_for_status()
+        except requests.RequestException as exc:
+            raise ProfileUnavailable(user_id) from exc
+    """
+
+    id = "ERR001"
+    slug = "unhandled-network-call"
+    category = "error-handling"
+    severity = "high"
+    summary = "Network call whose failure is not handled here or by any caller"
+    fix = "Wrap the call in try/except (or .catch) for the client's errors, or handle it in a caller."
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        reach = _Reach(project)
+        for path, mod, call, client in network_calls(project):
+            if handled_here(mod, call, client):
+                continue
+            chain = reach.unhandled_path(path, call.func, client)
+            if chain is None:
+                continue
+            where = fn_name(mod, call.func)
+            if len(chain) <= 1:
+                why = "no caller in the project handles it" if call.func else "it runs at import time"
+                msg = f"`{call.snippet}` in `{where}` is not inside a try/catch and {why}"
+            else:
+                msg = (f"`{call.snippet}` in `{where}` is not handled here nor by its callers: "
+                       f"{' -> '.join(chain)} lets the error escape")
+            yield self.finding(path, call.loc, msg)
+
+
+class UncheckedResponseStatus(Rule):
+    """Finds response bodies read without checking the HTTP status.
+
+    **What it finds.** A `fetch` response (or `ky` with `throwHttpErrors: false`, axios
+    with `validateStatus` turned off) whose `.json()` / `.text()` / `.arrayBuffer()` is read
+    with no `res.ok` / `res.status` check first; a `requests` / `httpx` response whose
+    `.json()` / `.text` / `.content` is used with no `raise_for_status()` and no
+    `status_code` / `.ok` check.
+
+    **Why it breaks production.** These clients do not raise on 4xx/5xx. An error page or
+    an error JSON from the remote service is then parsed as if it were data: a confusing
+    `KeyError` / `undefined` far from the cause, or worse, wrong data stored silently.
+
+    **Example.**
+
+        const res = await fetch(`${BILLING}/invoices/${id}`, { signal });
+        const invoice = await res.json();          // ERR002: a 503 page is "an invoice"
+
+    **Use instead.** Check the status before the body:
+
+        if (!res.ok) throw new Error(`billing ${res.status}`);
+        const invoice = await res.json();
+    """
+
+    id = "ERR002"
+    slug = "unchecked-response-status"
+    category = "error-handling"
+    severity = "medium"
+    summary = "Response body used without checking the HTTP status"
+    fix = "Check the status first (res.ok / raise_for_status()) before reading the body."
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for path, mod, call, client in network_calls(project):
+            python = is_python(mod)
+            if not self._status_unchecked_by_client(call, client):
+                continue
+            body = PY_BODY_ACCESSORS if python else JS_BODY_ACCESSORS | ({"data"} if client.raises_on_status
+                                                                        else set())
+            checks = PY_STATUS_CHECKS if python else JS_STATUS_CHECKS
+            if call.chain:
+                if call.chain[0] in body:
+                    yield self._finding(path, call, call.loc, call.chain[0])
+                continue
+            var = call.assigned_to
+            if not var:
+                continue
+            accesses = sorted((a for a in mod.accesses if a.func == call.func and a.name == var
+                               and a.loc.line >= call.loc.line), key=lambda a: (a.loc.line, a.loc.col))
+            passed_on = any(c.func == call.func and c.loc.line >= call.loc.line and c.id != call.id and
+                            any(v.kind == "name" and v.text == var for v in (*c.args, *c.kwargs.values()))
+                            for c in mod.calls)
+            for a in accesses:
+                if a.attr in checks:
+                    break
+                if a.attr in body:
+                    if not passed_on or not self._passed_before(mod, call, var, a.loc.line):
+                        yield self._finding(path, call, a.loc, a.attr)
+                    break
+
+    @staticmethod
+    def _passed_before(mod: ModuleFacts, call: Call, var: str, line: int) -> bool:
+        """The response is handed to a helper (which may check it) before the body is read."""
+        return any(c.func == call.func and call.loc.line <= c.loc.line <= line and c.id != call.id and
+                   any(v.kind == "name" and v.text == var for v in (*c.args, *c.kwargs.values()))
+                   for c in mod.calls)
+
+    @staticmethod
+    def _status_unchecked_by_client(call: Call, client: Client) -> bool:
+        if client.library in ("requests", "httpx", "fetch"):
+            return True
+        opts = _js_options(call, client)
+        for source in (opts, call.instance):
+            if source is None or source.keys is None:
+                continue
+            vs = source.keys.get("validateStatus")
+            if vs is not None and client.library == "axios":
+                return True
+            thr = source.keys.get("throwHttpErrors")
+            if thr is not None and thr.kind == "bool" and thr.value is False:
+                return True
+        return False
+
+    def _finding(self, path: str, call: Call, loc, attr: str) -> Finding:  # type: ignore[no-untyped-def]
+        return self.finding(path, loc, f"the body of `{call.snippet}` is read with `.{attr}` "
+                                       "without checking the response status first")
+
+
+def _js_options(call: Call, client: Client) -> Value | None:
+    """The config/options object of a JS client call, or None when absent or not a literal."""
+    method = call.callee.rsplit(".", 1)[-1] if "." in call.callee else ""
+    if client.library == "axios":
+        if method in ("post", "put", "patch"):
+            idx = 2
+        elif method in ("get", "delete", "head", "options"):
+            idx = 1
+        elif method == "request":
+            idx = 0
+        else:  # axios(config) or axios(url, config)
+            idx = 0 if call.args and call.args[0].kind == "object" else 1
+    else:
+        idx = 1
+    if idx < len(call.args):
+        return call.args[idx]
+    return None
+
+
+class MissingTimeout(Rule):
+    """Finds network calls that can wait forever.
+
+    **What it finds.** `requests` calls (module functions or a `Session`) without
+    `timeout=` or with `timeout=None`; `httpx` calls or clients with `timeout=None`;
+    `urllib.request.urlopen` and `urllib3` without a timeout; `fetch` without a `signal`
+    (such as `AbortSignal.timeout(ms)`); axios calls whose config, instance and defaults
+    set no `timeout` (axios' default is 0, never); `got` without `timeout`.
+
+    **Why it breaks production.** A remote service that accepts the connection and never
+    answers holds your worker, thread or request forever. A few such calls exhaust the
+    pool and the whole service stops answering, although nothing "failed".
+
+    **Example.**
+
+        resp = requests.get(f"{PARTNER_API}/feed")          # ERR003
+
+    **Use instead.** Give every call (or the client it goes through) a timeout, ideally
+    from configuration:
+
+        resp = requests.get(f"{PARTNER_API}/feed", timeout=settings.HTTP_TIMEOUT)
+        const res = await fetch(url, { signal: AbortSignal.timeout(config.httpTimeoutMs) });
+    """
+
+    id = "ERR003"
+    slug = "missing-timeout"
+    category = "error-handling"
+    severity = "high"
+    summary = "Network call without a timeout can hang forever"
+    fix = "Pass a timeout (timeout=..., signal: AbortSignal.timeout(ms), or set it on the client instance)."
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        defaults = _js_timeout_defaults(project)
+        for path, _mod, call, client in network_calls(project):
+            reason = self._missing(call, client, defaults)
+            if reason:
+                yield self.finding(path, call.loc, f"`{call.snippet}` {reason}")
+
+    @staticmethod
+    def _missing(call: Call, client: Client, defaults: set[str]) -> str | None:
+        lib = client.library
+        kw = call.kwargs
+        if lib in ("requests", "urllib3", "urllib", "httpx"):
+            if "**" in kw or any(a.kind == "spread" for a in call.args):
+                return None
+            t = kw.get("timeout")
+            if lib == "urllib" and t is None and len(call.args) >= 3:
+                t = call.args[2]
+            if t is not None:
+                return "passes timeout=None, which waits forever" if t.kind == "none" else None
+            inst = call.instance.keys if call.instance is not None and call.instance.keys else {}
+            it = inst.get("timeout")
+            if it is not None:
+                return "uses a client created with timeout=None, which waits forever" \
+                    if it.kind == "none" else None
+            if lib == "httpx":
+                return None  # httpx defaults to 5 s
+            if lib == "requests":
+                return "has no timeout= (requests waits forever by default)"
+            if lib == "urllib":
+                return "has no timeout (urlopen waits forever by default)"
+            if "**" in inst:
+                return None
+            return "has no timeout (urllib3 waits forever by default)"
+        if lib == "fetch":
+            if len(call.args) < 2:
+                return "has no signal, so it waits as long as the server keeps the socket open"
+            init = call.args[1]
+            if init.kind != "object" or init.keys is None:
+                return None
+            if "signal" in init.keys or "..." in init.keys or "timeout" in init.keys:
+                return None
+            return "has no signal (e.g. AbortSignal.timeout(ms)), so it can wait forever"
+        if lib in ("axios", "got"):
+            opts = _js_options(call, client)
+            if opts is not None:
+                if opts.kind != "object" or opts.keys is None:
+                    return None
+                if "timeout" in opts.keys or "signal" in opts.keys or "..." in opts.keys:
+                    t = opts.keys.get("timeout")
+                    if t is not None and t.kind == "num" and t.value == 0:
+                        return "sets timeout: 0, which never times out"
+                    return None
+            inst = call.instance
+            if inst is not None and inst.keys is not None and (
+                    "timeout" in inst.keys or "..." in inst.keys or "signal" in inst.keys):
+                return None
+            if inst is not None and inst.kind == "call" and inst.keys is None and inst.items:
+                return None  # options passed as a variable: cannot tell
+            ctor = call.instance_ctor or lib
+            if ctor in defaults or lib in defaults:
+                return None
+            if lib == "axios":
+                where = "its axios instance has no timeout either" if call.instance_ctor else \
+                    "axios' default timeout is 0 (never)"
+                return f"has no timeout and {where}"
+            return "has no timeout (got sets none by default)"
+        if lib == "ky":
+            opts = _js_options(call, client)
+            if opts is not None and opts.keys and (t := opts.keys.get("timeout")) is not None \
+                    and t.kind == "bool" and t.value is False:
+                return "disables ky's timeout with timeout: false"
+        return None
+
+
+def _js_timeout_defaults(project: Project) -> set[str]:
+    """Clients whose default timeout the project sets (``axios.defaults.timeout = ...``)."""
+    out: set[str] = set()
+    for mod in project.modules.values():
+        for a in mod.assigns:
+            if a.target.endswith(".defaults.timeout"):
+                base = a.target[: -len(".defaults.timeout")]
+                out.add(base if base in ("axios", "got") else base.rstrip("()") if base.endswith("()")
+                        else base)
+                if base.endswith("()"):
+                    out.add(base[:-2])
+    return out
+
+
+class SwallowedError(Rule):
+    """Finds exception handlers that drop the error silently.
+
+    **What it finds.** `except:` / `except Exception:` / `except BaseException:` whose body
+    is only `pass`, `...` or `continue`; a JavaScript `catch` block that is empty or holds
+    only comments; `.catch(() => {})`.
+
+    **Why it breaks production.** The failure still happens, but nobody learns about it:
+    no log line, no metric, no error report. Data goes missing and the first sign is a
+    customer asking where it went, days later.
+
+    **Example.**
+
+        try:
+            cache.set(key, value)
+        except Exception:            # ERR004
+            pass
+
+    **Use instead.** Catch what you expect and record what you drop:
+
+        except RedisError:
+            logger.warning("cache write failed for %s", key, exc_info=True)
+
+    Narrow handlers for an expected condition (`except KeyError: pass`,
+    `except FileNotFoundError: pass`, `except asyncio.CancelledError`) are not reported.
+    """
+
+    id = "ERR004"
+    slug = "swallowed-error"
+    category = "error-handling"
+    severity = "medium"
+    summary = "Exception handler that drops the error silently"
+    fix = "Log the error (or re-raise it, or return an explicit fallback) instead of ignoring it."
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for path, mod in project.modules.items():
+            python = is_python(mod)
+            for h in mod.handlers:
+                if not h.catch_all:
+                    continue
+                if h.body == "empty" or (python and h.body == "continue"):
+                    where = fn_name(mod, h.func)
+                    if h.form == "callback":
+                        msg = f"`.catch(() => {{}})` in `{where}` swallows the rejection silently"
+                    elif python:
+                        what = "except " + (", ".join(h.types) if h.types else "")
+                        what = what.strip() + ":"
+                        action = "continue" if h.body == "continue" else "pass"
+                        msg = f"`{what} {action}` in `{where}` drops the error silently"
+                    else:
+                        msg = f"empty `catch` block in `{where}` drops the error silently"
+                    yield self.finding(path, h.loc, msg)
+
+
+ASYNC_INSTANCE_PREFIXES = (
+    "pg.Pool().", "pg.Client().", "mysql2/promise.createPool().", "mysql2/promise.createConnection().",
+    "@prisma/client.PrismaClient().", "ioredis().", "redis.createClient().", "mongoose.",
+    "httpx.AsyncClient().", "aiohttp.ClientSession().", "asyncpg.create_pool().", "asyncpg.connect().",
+    "redis.asyncio.Redis().", "redis.asyncio.from_url().",
+)
+TASK_SPAWNERS = ("asyncio.create_task", "asyncio.ensure_future")
+
+
+class FloatingPromise(Rule):
+    """Finds promises and coroutines that nobody waits for.
+
+    **What it finds.** JS/TS: a call to an async function of the project (or a known
+    promise-returning client method) whose promise is neither awaited, returned, assigned
+    and awaited later, passed to `Promise.all/allSettled/race/any`, nor chained with
+    `.catch`. Python: a coroutine function called without `await` (and not handed to
+    `asyncio.create_task` / `gather`), and `asyncio.create_task(...)` whose task is not kept.
+
+    **Why it breaks production.** In Node 15+ an unhandled rejection crashes the process;
+    in Python the coroutine never runs at all, or the task is garbage-collected half way.
+    Either way the work silently does not happen, and the error vanishes with it.
+
+    **Example.**
+
+        app.post("/signup", async (req, res) => {
+          const user = await createUser(req.body);
+          sendWelcomeEmail(user);             // ERR005: a rejection kills the process
+          res.status(201).json(user);
+        });
+
+    **Use instead.** `await` it, or make fire-and-forget explicit and safe:
+    `void sendWelcomeEmail(user).catch(logError)` (JS), keep Python tasks in a set and
+    discard them in `add_done_callback`.
+    """
+
+    id = "ERR005"
+    slug = "floating-promise"
+    category = "error-handling"
+    severity = "high"
+    summary = "Promise/coroutine neither awaited, returned nor caught"
+    fix = "Await it (or return it); for deliberate fire-and-forget use `void p.catch(log)` / keep the task."
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for path, mod, call in project.iter_calls():
+            python = is_python(mod)
+            context = call.outer_context if call.context == "chain" else call.context
+            if python:
+                if call.callee in TASK_SPAWNERS or call.callee.endswith((".create_task",)) and \
+                        call.callee.split(".")[0] in ("asyncio", "loop"):
+                    if context == "stmt" and not call.awaited:
+                        yield self.finding(path, call.loc, f"the task from `{call.snippet}` is not kept; "
+                                           "it can be garbage-collected before it finishes",
+                                           fix="Keep a reference (e.g. a set, discarded in "
+                                               "add_done_callback) or await it.")
+                    continue
+                if call.awaited or call.context != "stmt":
+                    continue
+                if self._is_async_target(project, path, call):
+                    yield self.finding(path, call.loc, f"coroutine `{call.snippet}` is called without "
+                                       f"await in `{fn_name(mod, call.func)}`; it never runs")
+                continue
+            if call.awaited or call.func is None:
+                continue
+            if call.context == "chain":
+                if "catch" in call.chain or call.catch_chained or context != "stmt":
+                    continue
+            elif call.context != "stmt":
+                continue
+            if self._is_async_target(project, path, call) or self._is_promise_api(call):
+                yield self.finding(path, call.loc, f"the promise of `{call.snippet}` in "
+                                   f"`{fn_name(mod, call.func)}` is not awaited, returned or caught; "
+                                   "a rejection crashes the process")
+
+    @staticmethod
+    def _is_async_target(project: Project, path: str, call: Call) -> bool:
+        ref = project.target(path, call)
+        if ref is None:
+            return False
+        fn = project.function(ref)
+        return fn is not None and fn.is_async
+
+    @staticmethod
+    def _is_promise_api(call: Call) -> bool:
+        if network_client(call.callee) is not None:
+            return True
+        return call.callee.startswith(ASYNC_INSTANCE_PREFIXES)

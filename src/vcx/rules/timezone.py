@@ -1,1 +1,436 @@
 """timezone: server-local or naive time where UTC/aware time is needed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from vcx.facts import Call, ModuleFacts, Value
+from vcx.findings import Finding
+from vcx.knowledge import time as tk
+from vcx.link import Project
+from vcx.rules import Rule
+from vcx.rules.error_handling import fn_name
+
+DISPLAY_SINKS = ("print", "click.echo", "typer.echo", "console.log")
+
+
+def _same_line_calls(mod: ModuleFacts, call: Call) -> list[Call]:
+    return [c for c in mod.calls if c.loc.line == call.loc.line and c.id != call.id]
+
+
+def _made_aware_on_line(mod: ModuleFacts, call: Call) -> bool:
+    for c in _same_line_calls(mod, call):
+        last = c.callee.rsplit(".", 1)[-1]
+        if last in tk.PY_MAKE_AWARE:
+            return True
+        if last == "replace" and "tzinfo" in c.kwargs:
+            return True
+    return False
+
+
+def _printed(mod: ModuleFacts, call: Call) -> bool:
+    """The value only goes to a person: print(...) directly or via strftime in print."""
+    cur: Call | None = call
+    for _ in range(4):
+        if cur is None or cur.arg_of is None:
+            return False
+        outer = mod.calls[cur.arg_of]
+        if outer.callee in DISPLAY_SINKS:
+            return True
+        cur = outer
+    return False
+
+
+class NaiveDatetime(Rule):
+    """Finds naive or server-local "now" and timestamp conversions in Python.
+
+    **What it finds.** `datetime.now()` / `datetime.today()` without a zone,
+    `datetime.utcnow()`, `datetime.utcfromtimestamp()`, `datetime.fromtimestamp(ts)`
+    without `tz`, `date.today()`, `time.localtime()` / `time.mktime()` — also when passed as
+    a callable (`default=datetime.utcnow` on a model column runs on every insert).
+
+    **Why it breaks production.** The result depends on the server's zone (containers
+    default to UTC, laptops do not) or is naive, and comparing naive with aware values
+    raises `TypeError` — or silently shifts expiry times and day boundaries by hours.
+    `utcnow()` is deprecated since Python 3.12 because its naive result is read as local
+    time by `astimezone()` and `timestamp()`.
+
+    **Example.**
+
+        expires_at = datetime.utcnow() + timedelta(hours=1)     # TZ001
+
+    **Use instead.** Aware UTC time: `datetime.now(timezone.utc)` (or `datetime.now(UTC)`),
+    `datetime.fromtimestamp(ts, tz=timezone.utc)`, Django's `timezone.now()`.
+    """
+
+    id = "TZ001"
+    slug = "naive-datetime"
+    category = "timezone"
+    severity = "medium"
+    languages = ("python",)
+    summary = "Naive or server-local datetime (now, utcnow, fromtimestamp, date.today)"
+    fix = "Use aware UTC time: datetime.now(timezone.utc), fromtimestamp(ts, tz=timezone.utc)."
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for path, mod in project.modules.items():
+            if mod.language != "python":
+                continue
+            for call in mod.calls:
+                rule = tk.PY_NAIVE_CALLS.get(call.callee)
+                if rule is not None:
+                    if rule.startswith("tz_arg:"):
+                        idx = int(rule.split(":")[1])
+                        if "tz" in call.kwargs or "tzinfo" in call.kwargs or len(call.args) > idx:
+                            continue
+                    if _made_aware_on_line(mod, call) or _printed(mod, call):
+                        continue
+                    name = call.callee.replace("datetime.datetime.", "datetime.").replace(
+                        "datetime.date.", "date.")
+                    yield self.finding(path, call.loc, f"`{call.snippet}` in `{fn_name(mod, call.func)}` "
+                                       f"gives {self._what(name)}")
+                for v in (*call.args, *call.kwargs.values()):
+                    if v.kind in ("name", "attr") and v.ref in tk.PY_NAIVE_CALLABLES:
+                        yield self.finding(path, call.loc, f"`{v.text}` passed as a callable in "
+                                           f"`{call.snippet}` produces naive server-local time on every call")
+
+    @staticmethod
+    def _what(name: str) -> str:
+        if "utc" in name:
+            return "a naive UTC datetime (deprecated since Python 3.12) that is read as local time"
+        if name.startswith("time."):
+            return "server-local time"
+        return "naive server-local time"
+
+
+class LocalTimeArithmetic(Rule):
+    """Finds date arithmetic and day boundaries computed in the server's local zone (JS/TS).
+
+    **What it finds.** `Date` local getters/setters used to compute days and hours
+    (`d.setDate(d.getDate() + 7)`, `d.setHours(0, 0, 0, 0)`, `getHours()`), the local
+    constructor `new Date(y, m, d)`, `moment()` / `dayjs()` without `.utc()`, date-fns
+    `startOfDay` / `addDays` without date-fns-tz, Luxon `DateTime.now()` / `local()` without
+    `setZone`.
+
+    **Why it breaks production.** The server's zone decides where "today" starts: UTC in
+    the container, Europe/Paris on the developer's laptop. Quotas reset at the wrong hour,
+    daily reports miss or double-count a slice of the day, and DST days are 23 or 25 hours.
+
+    **Example.**
+
+        const start = new Date();
+        start.setHours(0, 0, 0, 0);          // TZ002: local midnight of whichever server
+
+    **Use instead.** UTC methods (`setUTCHours`, `getUTCDate`, `Date.UTC(...)`), or an explicit
+    zone (`date-fns-tz`, `dayjs.tz`, Luxon `setZone`). Millisecond arithmetic on
+    `Date.now()` and hour-or-smaller offsets that end in an instant are fine.
+    """
+
+    id = "TZ002"
+    slug = "local-time-arithmetic"
+    category = "timezone"
+    severity = "medium"
+    languages = ("javascript", "typescript")
+    summary = "Date arithmetic or day boundaries in the server's local zone"
+    fix = "Use the UTC methods (setUTCHours, getUTCDate, Date.UTC) or an explicit time zone."
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        luxon_default_zone = any(a.target.endswith("Settings.defaultZone") for m in project.modules.values()
+                                 for a in m.assigns)
+        for path, mod in project.modules.items():
+            if mod.language == "python" or _browser_only(path, mod):
+                continue
+            has_dfns_tz = any(i.module.startswith(tk.DATE_FNS_TZ_MODULES) for i in mod.imports)
+            reported: set[int] = set()
+            for call in mod.calls:
+                msg = self._problem(mod, call, has_dfns_tz, luxon_default_zone)
+                if msg and call.loc.line not in reported:
+                    reported.add(call.loc.line)
+                    yield self.finding(path, call.loc, msg)
+
+    def _problem(self, mod: ModuleFacts, call: Call, has_dfns_tz: bool, luxon_zone: bool) -> str | None:
+        callee = call.callee
+        last = callee.rsplit(".", 1)[-1]
+        where = fn_name(mod, call.func)
+        if call.is_new and callee == "Date" and len(call.args) >= 2 and all(
+                a.kind != "spread" for a in call.args):
+            return f"`{call.snippet}` in `{where}` builds a date in the server's local zone"
+        if last in tk.JS_LOCAL_DATE_METHODS and self._date_receiver(callee):
+            return (f"`{call.snippet}` in `{where}` uses the server's local zone "
+                    f"(use {last.replace('get', 'getUTC', 1) if last.startswith('get') else last.replace('set', 'setUTC', 1)})")
+        if last in tk.JS_LOCAL_FORMAT_METHODS and self._date_receiver(callee) and (
+                call.context == "condition" or call.outer_context == "condition"
+                or (call.context == "arg" and call.arg_of is not None and
+                    mod.calls[call.arg_of].callee.rsplit(".", 1)[-1] in ("get", "set", "has"))):
+            if not any(v.kind == "object" and v.keys and "timeZone" in v.keys for v in call.args):
+                return f"`{call.snippet}` in `{where}` formats the day in the server's local zone"
+        if callee in ("moment", "dayjs") and not call.is_new:
+            if self._instant_or_utc(mod, call):
+                return None
+            return f"`{call.snippet}` in `{where}` works in the server's local zone"
+        if callee.startswith("date-fns.") and last in tk.DATE_FNS_LOCAL and not has_dfns_tz:
+            return f"`{call.snippet}` in `{where}` computes calendar days in the server's local zone"
+        if callee in ("luxon.DateTime.now", "luxon.DateTime.local") and not luxon_zone:
+            if self._instant_or_utc(mod, call):
+                return None
+            return f"`{call.snippet}` in `{where}` uses the server's local zone"
+        return None
+
+    @staticmethod
+    def _date_receiver(callee: str) -> bool:
+        """Whether a method is called on a Date (known, or not known to be anything else)."""
+        if callee.startswith("Date()."):
+            return True
+        root = callee.split(".", 1)[0]
+        if ":" in root or root in ("moment", "dayjs", "luxon") or "()" in callee.rsplit(".", 1)[0] \
+                and not callee.startswith("Date()"):
+            return False
+        return "." in callee
+
+    @staticmethod
+    def _instant_or_utc(mod: ModuleFacts, call: Call) -> bool:
+        if any(c in tk.UTC_CHAIN for c in call.chain):
+            return True
+        if not call.chain:
+            return False
+        if not all(c in tk.INSTANT_CHAIN for c in call.chain):
+            return False
+        # add/plus/subtract only in hours or smaller units.
+        for c in _same_line_calls(mod, call):
+            last = c.callee.rsplit(".", 1)[-1]
+            if last in ("add", "subtract", "plus", "minus"):
+                units = " ".join(str(v.value if v.kind == "str" else " ".join(v.keys or {}))
+                                 for v in c.args).lower()
+                if not units or not any(u in units.split() or units.startswith(u) or
+                                        any(w.rstrip("s") == u for w in units.split())
+                                        for u in tk.SMALL_UNITS):
+                    return False
+        return True
+
+
+def _browser_only(path: str, mod: ModuleFacts) -> bool:
+    if "use client" in mod.directives:
+        return True
+    return "/components/" in f"/{path}" and mod.language in ("tsx", "javascript") and \
+        path.endswith((".tsx", ".jsx"))
+
+
+ISO_DATE_ONLY = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+HAS_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+
+
+def _ambiguous_js_string(v: Value) -> bool:
+    if v.kind == "str" and isinstance(v.value, str):
+        s = v.value.strip()
+        if not s or ISO_DATE_ONLY.match(s) or HAS_OFFSET.search(s):
+            return False
+        if HAS_TIME.search(s) or re.search(r"[A-Za-z]{3}|/", s):
+            return True
+        return False
+    if v.kind == "template" and isinstance(v.value, str):
+        s = v.value.strip()
+        if HAS_OFFSET.search(s) or s.endswith("{}"):
+            return False
+        return bool(re.search(r"\{\}[T ]", s) or HAS_TIME.search(s))
+    return False
+
+
+class AmbiguousParse(Rule):
+    """Finds date-time strings parsed without an offset, so the server's zone decides.
+
+    **What it finds.** JS `new Date("2024-03-01 10:00")` / `Date.parse(...)` of a date-time
+    literal (or a template literal that composes a date and a time) without `Z` or an
+    offset; non-ISO formats; Python `datetime.strptime(s, fmt)` whose format has no `%z`,
+    `datetime.fromisoformat("...")` of a literal without offset, `dateutil.parser.parse(s)`
+    without `tzinfos` / a default zone — when the result is not made aware on the spot.
+
+    **Why it breaks production.** The same string means a different instant on each
+    server: `new Date("2024-03-01T10:00:00")` is 10:00 local time, so the value stored or
+    compared moves by the server's offset. Date-only ISO strings are UTC and are fine.
+
+    **Example.**
+
+        started = datetime.strptime(payload["started"], "%Y-%m-%d %H:%M:%S")   # TZ003
+
+    **Use instead.** Parse with an offset (`%z`, a trailing `Z`) or attach the zone on the
+    same line: `datetime.strptime(s, fmt).replace(tzinfo=timezone.utc)`.
+    """
+
+    id = "TZ003"
+    slug = "ambiguous-parse"
+    category = "timezone"
+    severity = "medium"
+    summary = "Date-time string parsed without an offset"
+    fix = "Include an offset (Z / %z) in what you parse, or attach the zone explicitly on the same line."
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        for path, mod in project.modules.items():
+            for call in mod.calls:
+                msg = self._py(mod, call) if mod.language == "python" else self._js(mod, call)
+                if msg:
+                    yield self.finding(path, call.loc, msg)
+
+    @staticmethod
+    def _py(mod: ModuleFacts, call: Call) -> str | None:
+        where = fn_name(mod, call.func)
+        if call.callee in tk.PY_STRPTIME:
+            fmt = call.args[1] if len(call.args) > 1 else call.kwargs.get("format")
+            if fmt is None or fmt.kind != "str" or not isinstance(fmt.value, str):
+                return None
+            if "%z" in fmt.value or "%Z" in fmt.value:
+                return None
+            if call.chain and call.chain[0] in ("date", "time"):
+                return None
+            if _made_aware_on_line(mod, call) or _printed(mod, call):
+                return None
+            return (f"`{call.snippet}` in `{where}` parses a time without an offset ({fmt.text} has no %z); "
+                    "the result is naive")
+        if call.callee in tk.PY_FROMISO:
+            if not call.args or call.args[0].kind != "str":
+                return None
+            s = str(call.args[0].value)
+            if HAS_OFFSET.search(s.strip()) or _made_aware_on_line(mod, call):
+                return None
+            return f"`{call.snippet}` in `{where}` parses a literal without an offset; the result is naive"
+        if call.callee in tk.PY_DATEUTIL_PARSE:
+            if "tzinfos" in call.kwargs or "default" in call.kwargs or _made_aware_on_line(mod, call):
+                return None
+            if call.args and call.args[0].kind == "str" and HAS_OFFSET.search(str(call.args[0].value)):
+                return None
+            return (f"`{call.snippet}` in `{where}` returns a naive datetime when the string has no offset")
+        return None
+
+    @staticmethod
+    def _js(mod: ModuleFacts, call: Call) -> str | None:
+        if not ((call.is_new and call.callee == "Date" and len(call.args) == 1) or call.callee == "Date.parse"):
+            return None
+        if not call.args or not _ambiguous_js_string(call.args[0]):
+            return None
+        return (f"`{call.snippet}` in `{fn_name(mod, call.func)}` parses {call.args[0].text} without an "
+                "offset: the server's zone decides which instant it is")
+
+
+APS_SCHEDULER_PREFIX = "apscheduler.schedulers."
+
+
+class ScheduleWithoutTimezone(Rule):
+    """Finds recurring schedules whose zone is the server's.
+
+    **What it finds.** `node-cron` `schedule()` without the `timezone` option, `cron`'s
+    `CronJob` without `timeZone`, APScheduler `CronTrigger(...)` without `timezone` (and a
+    scheduler constructed without `timezone` that gets cron jobs), Celery beat `crontab`
+    schedules when the project sets no `timezone` / `CELERY_TIMEZONE`.
+
+    **Why it breaks production.** "Every day at 02:00" then means 02:00 in whatever zone the
+    host runs in: it moves when the job moves to another region or container image, and
+    on DST days it runs twice or not at all.
+
+    **Example.**
+
+        cron.schedule("0 2 * * *", runNightlyBilling);            // TZ004
+
+    **Use instead.** Name the zone: `cron.schedule(expr, fn, { timezone: "Etc/UTC" })`,
+    `CronTrigger(hour=2, timezone="UTC")`, `app.conf.timezone = "UTC"`.
+    """
+
+    id = "TZ004"
+    slug = "schedule-without-timezone"
+    category = "timezone"
+    severity = "low"
+    summary = "Recurring schedule that runs in the server's zone"
+    fix = "Pass an explicit time zone to the schedule (timezone / timeZone option)."
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        celery_tz = _celery_timezone_set(project)
+        for path, mod in project.modules.items():
+            if mod.language == "python":
+                yield from self._python(path, mod, celery_tz)
+            else:
+                yield from self._js(path, mod)
+
+    def _python(self, path: str, mod: ModuleFacts, celery_tz: bool) -> Iterator[Finding]:
+        schedulers: dict[str, Call] = {}
+        for call in mod.calls:
+            if call.callee in tk.APSCHEDULER_TRIGGERS:
+                if "timezone" not in call.kwargs and "**" not in call.kwargs:
+                    yield self.finding(path, call.loc, f"`{call.snippet}` has no timezone=, so the cron "
+                                       "fields are read in the server's local zone")
+            elif call.callee.startswith(APS_SCHEDULER_PREFIX) and call.callee.endswith("Scheduler"):
+                schedulers[call.callee] = call
+            elif call.callee in ("celery.schedules.crontab",) and not celery_tz:
+                yield self.finding(path, call.loc, f"`{call.snippet}` runs in a zone the project never sets "
+                                   "(no timezone / CELERY_TIMEZONE)",
+                                   fix="Set app.conf.timezone (or CELERY_TIMEZONE) to the zone the "
+                                       "schedule is meant in.")
+        for ctor_name, ctor in schedulers.items():
+            if "timezone" in ctor.kwargs or "**" in ctor.kwargs:
+                continue
+            gets_cron = False
+            configured = False
+            for c in mod.calls:
+                if c.instance_ctor != ctor_name:
+                    continue
+                last = c.callee.rsplit(".", 1)[-1]
+                if last == "configure" and "timezone" in c.kwargs:
+                    configured = True
+                if last in ("add_job", "scheduled_job"):
+                    trig = c.kwargs.get("trigger") or (c.args[1] if last == "add_job" and len(c.args) > 1
+                                                       else c.args[0] if last == "scheduled_job" and c.args
+                                                       else None)
+                    if trig is not None and trig.kind == "str" and trig.value == "cron" and \
+                            "timezone" not in c.kwargs:
+                        gets_cron = True
+            if gets_cron and not configured:
+                yield self.finding(path, ctor.loc, f"`{ctor.snippet}` has no timezone= and runs cron jobs, "
+                                   "so they fire in the server's local zone")
+
+    def _js(self, path: str, mod: ModuleFacts) -> Iterator[Finding]:
+        for call in mod.calls:
+            callee = call.callee
+            if callee in ("node-cron.schedule", "node-cron.default.schedule"):
+                if len(call.args) >= 3:
+                    opts = call.args[2]
+                    if opts.kind != "object" or opts.keys is None or "timezone" in opts.keys or \
+                            "..." in opts.keys:
+                        continue
+                yield self.finding(path, call.loc, f"`{call.snippet}` has no timezone option, so the cron "
+                                   "expression runs in the server's local zone")
+            elif callee == "cron.CronJob" and call.is_new:
+                if call.args and call.args[0].kind == "object":
+                    keys = call.args[0].keys or {}
+                    if "timeZone" in keys or "utcOffset" in keys or "..." in keys:
+                        continue
+                elif len(call.args) >= 5 and call.args[4].kind != "none":
+                    continue
+                elif len(call.args) >= 7 and call.args[6].kind != "none":  # utcOffset
+                    continue
+                elif any(a.kind == "spread" for a in call.args):
+                    continue
+                yield self.finding(path, call.loc, f"`{call.snippet}` has no timeZone, so it runs in the "
+                                   "server's local zone")
+            elif callee in ("cron.CronJob.from", "cron.job"):
+                opts = call.args[0] if call.args else None
+                if opts is not None and (opts.kind != "object" or opts.keys is None or
+                                         "timeZone" in opts.keys or "utcOffset" in opts.keys or
+                                         "..." in opts.keys):
+                    continue
+                yield self.finding(path, call.loc, f"`{call.snippet}` has no timeZone, so it runs in the "
+                                   "server's local zone")
+
+
+def _celery_timezone_set(project: Project) -> bool:
+    for mod in project.modules.values():
+        if mod.language != "python":
+            continue
+        for a in mod.assigns:
+            t = a.target
+            last = t.rsplit(".", 1)[-1]
+            if last in ("timezone", "CELERY_TIMEZONE", "celery_timezone") and a.value.kind != "none":
+                return True
+            if a.func is None and t in ("timezone", "CELERY_TIMEZONE") and a.value.kind != "none":
+                return True
+        for c in mod.calls:
+            if "timezone" in c.kwargs and (c.callee.endswith("conf.update") or c.callee == "celery.Celery"):
+                return True
+    return False

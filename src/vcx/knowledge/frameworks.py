@@ -1,0 +1,29 @@
+"""Web frameworks: how routes are registered and which project code is an error boundary.
+
+Used by ERR001 (a framework-level error handler the project installs covers its routes)
+and, later, by the rate-limit rules.
+"""
+
+from __future__ import annotations
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "all", "route",
+                "api_route", "websocket")
+
+# Python decorator attribute names that register a route (``@app.get``, ``@bp.route``).
+PY_ROUTE_DECORATORS = frozenset(HTTP_METHODS) | {"view", "endpoint"}
+
+# Python calls that install an error boundary, by framework.
+PY_BOUNDARY_CALLS = {
+    "exception_handler": "fastapi",  # @app.exception_handler(Exc) (FastAPI / Starlette)
+    "add_exception_handler": "fastapi",
+    "errorhandler": "flask",  # @app.errorhandler(Exc)
+    "register_error_handler": "flask",
+}
+
+# JS route registration methods on an app/router (Express, Fastify, Koa-router, Hono).
+JS_ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "all", "head", "options",
+                              "route", "use"})
+
+# Imports that make Express 4 forward async rejections to error middleware.
+EXPRESS_ASYNC_PATCHES = frozenset({"express-async-errors", "express-async-handler", "express-promise-router",
+                                   "@awaitjs/express"})

@@ -1,0 +1,61 @@
+"""Date/time APIs: which calls give server-local or naive time, which parse ambiguously,
+which schedule in the server's zone. Facts from FRAMEWORKS.md section 4."""
+
+from __future__ import annotations
+
+# Python calls that return naive or server-local time, with what makes them safe:
+# "never" = always naive/local; "tz_arg:N" = safe when a tz is passed (kwarg ``tz`` or
+# positional index N).
+PY_NAIVE_CALLS: dict[str, str] = {
+    "datetime.datetime.now": "tz_arg:0",
+    "datetime.datetime.today": "never",
+    "datetime.datetime.utcnow": "never",
+    "datetime.datetime.utcfromtimestamp": "never",
+    "datetime.datetime.fromtimestamp": "tz_arg:1",
+    "datetime.date.today": "never",
+    "time.localtime": "never",
+    "time.mktime": "never",
+    "pendulum.now": "tz_arg:0",
+    "pendulum.today": "tz_arg:0",
+    "arrow.now": "tz_arg:0",
+}
+
+# The same functions passed as callables (``default=datetime.utcnow``).
+PY_NAIVE_CALLABLES = frozenset({
+    "datetime.datetime.now", "datetime.datetime.today", "datetime.datetime.utcnow", "datetime.date.today",
+})
+
+# Calls on the same line that make a value aware.
+PY_MAKE_AWARE = ("astimezone", "localize", "make_aware")
+
+PY_STRPTIME = frozenset({"datetime.datetime.strptime"})
+PY_FROMISO = frozenset({"datetime.datetime.fromisoformat"})
+PY_DATEUTIL_PARSE = frozenset({"dateutil.parser.parse", "dateutil.parser.isoparse"})
+
+# JS Date methods that read or write the server's local calendar fields.
+JS_LOCAL_DATE_METHODS = frozenset({
+    "getFullYear", "getMonth", "getDate", "getDay", "getHours",
+    "setFullYear", "setMonth", "setDate", "setHours",
+})
+JS_LOCAL_FORMAT_METHODS = frozenset({"toDateString", "toLocaleDateString"})
+
+# date-fns helpers that compute calendar boundaries in the server's zone.
+DATE_FNS_LOCAL = frozenset({
+    "startOfDay", "endOfDay", "startOfWeek", "endOfWeek", "startOfMonth", "endOfMonth",
+    "startOfYear", "endOfYear", "startOfToday", "endOfToday", "startOfTomorrow", "startOfYesterday",
+    "addDays", "subDays", "addWeeks", "subWeeks", "addMonths", "subMonths", "addYears", "subYears",
+    "differenceInCalendarDays", "isToday", "isTomorrow", "isYesterday", "isSameDay", "eachDayOfInterval",
+    "setHours", "setDate",
+})
+DATE_FNS_TZ_MODULES = ("date-fns-tz", "@date-fns/tz")
+
+# Chained calls that keep a moment/dayjs/luxon value an absolute instant.
+INSTANT_CHAIN = frozenset({"add", "subtract", "plus", "minus", "toDate", "toJSDate", "toISOString",
+                           "toISO", "valueOf", "toMillis", "unix", "diff", "isBefore", "isAfter",
+                           "toJSON", "toSeconds", "getTime"})
+SMALL_UNITS = ("ms", "millisecond", "second", "minute", "hour", "s", "m", "h")
+UTC_CHAIN = frozenset({"utc", "tz", "setZone", "toUTC", "utcOffset"})
+
+APSCHEDULER_TRIGGERS = frozenset({
+    "apscheduler.triggers.cron.CronTrigger", "apscheduler.triggers.cron.CronTrigger.from_crontab",
+})
