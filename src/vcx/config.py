@@ -1,12 +1,14 @@
 """Configuration: ``[tool.vcx]`` in ``pyproject.toml`` or a ``vcx.toml``, then command-line flags.
 
 The nearest file above the first scanned path wins (``vcx.toml`` before ``pyproject.toml``
-in the same folder). Unknown keys and unknown rule ids are errors: a typo in a config file
-must not silently turn a rule off.
+in the same folder; a ``pyproject.toml`` counts only when it has a ``[tool.vcx]`` table).
+Unknown keys and unknown rule ids are errors: a typo in a config file must not silently
+turn a rule off. Every key is documented in ``docs/configuration.md``.
 """
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,12 +29,28 @@ class ConfigError(Exception):
 class Config:
     select: list[str] = field(default_factory=lambda: ["ALL"])
     ignore: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
+    # gitignore-style patterns, relative to ``root``. ``exclude`` replaces the built-in list
+    # of dependency/build folders (None = keep it); ``extend_exclude`` adds to it.
+    exclude: list[str] | None = None
+    extend_exclude: list[str] = field(default_factory=list)
     severity_overrides: dict[str, str] = field(default_factory=dict)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     fail_on: str = "low"
+    # Findings below this severity are not shown (``--severity``); not a config-file key.
+    min_severity: str = "low"
     source: Path | None = None  # the file the settings came from
+    # The folder that exclude / per-file-ignores patterns are relative to: the config
+    # file's folder, or (without a config file) the scanned folder.
+    root: Path | None = None
+
+    @property
+    def exclude_patterns(self) -> list[str]:
+        return [*(self.exclude or []), *self.extend_exclude]
+
+    @property
+    def default_excludes(self) -> bool:
+        return self.exclude is None
 
     def rule_enabled(self, rule: type) -> bool:
         from vcx.rules import matches
@@ -42,7 +60,15 @@ class Config:
         return not any(matches(rule, s) for s in self.ignore)  # type: ignore[arg-type]
 
 
+def _mentions_vcx(path: Path) -> bool:
+    try:
+        return "tool.vcx" in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
 def find_config(start: Path) -> Path | None:
+    """The nearest ``vcx.toml`` or ``pyproject.toml`` with ``[tool.vcx]`` at or above ``start``."""
     start = start.resolve()
     folder = start if start.is_dir() else start.parent
     for cand in (folder, *folder.parents):
@@ -53,6 +79,10 @@ def find_config(start: Path) -> Path | None:
             try:
                 data = tomllib.loads(pp.read_text(encoding="utf-8"))
             except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                # A broken pyproject.toml that holds our settings is an error to report
+                # (load_file does); one that does not is none of our business.
+                if _mentions_vcx(pp):
+                    return pp
                 continue
             if isinstance(data.get("tool"), dict) and "vcx" in data["tool"]:
                 return pp
@@ -64,6 +94,8 @@ def load_file(path: Path) -> dict[str, object]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config path is a folder, not a file: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
     try:
@@ -77,85 +109,111 @@ def load_file(path: Path) -> dict[str, object]:
             raise ConfigError(f"{path}: [tool.vcx] must be a table")
         return section
     if "tool" in data and isinstance(data["tool"], dict) and "vcx" in data["tool"]:
-        return data["tool"]["vcx"]
+        section = data["tool"]["vcx"]
+        if not isinstance(section, dict):
+            raise ConfigError(f"{path}: [tool.vcx] must be a table")
+        return section
     return data
 
 
-def _str_list(value: object, key: str, path: Path) -> list[str]:
+def _str_list(value: object, key: str, where: Path | str) -> list[str]:
     if isinstance(value, str):
-        return [value]
+        return [v.strip() for v in value.split(",") if v.strip()]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{path}: '{key}' must be a list of strings")
-    return list(value)
+        raise ConfigError(f"{where}: '{key}' must be a list of strings")
+    return [v.strip() for v in value if v.strip()]
 
 
-def _check_selectors(selectors: list[str], key: str, path: Path | str) -> None:
-    from vcx.rules import valid_selector
+def check_selectors(selectors: list[str], key: str, where: Path | str) -> None:
+    """Raise :class:`ConfigError` for the first selector that names no rule or category."""
+    from vcx.rules import all_rules, valid_selector
 
     for s in selectors:
         if not valid_selector(s):
-            raise ConfigError(f"{path}: unknown rule or category {s!r} in '{key}' "
+            known = [r.id for r in all_rules()]
+            close = difflib.get_close_matches(s.upper(), known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(f"{where}: unknown rule or category {s!r} in '{key}'{hint} "
                               "(run `vcx rules` for the list)")
 
 
+_check_selectors = check_selectors  # older name
+
+
 def parse_size(value: object, where: str) -> int:
+    """``2000000``, ``"2MB"``, ``"512k"``, ``"1.5 MiB"`` -> bytes."""
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     if isinstance(value, str):
-        v = value.strip().lower()
-        units = {"kb": 1000, "k": 1000, "mb": 1_000_000, "m": 1_000_000, "gb": 1_000_000_000, "b": 1}
+        v = value.strip().lower().replace(" ", "")
+        units = {"b": 1, "k": 1000, "kb": 1000, "m": 1_000_000, "mb": 1_000_000,
+                 "g": 1_000_000_000, "gb": 1_000_000_000,
+                 "kib": 1024, "mib": 1024 ** 2, "gib": 1024 ** 3}
         for suffix, mult in sorted(units.items(), key=lambda kv: -len(kv[0])):
-            if v.endswith(suffix) and v[: -len(suffix)].strip().replace(".", "", 1).isdigit():
-                return int(float(v[: -len(suffix)]) * mult)
+            number = v[: -len(suffix)]
+            if v.endswith(suffix) and number and number.replace(".", "", 1).isdigit():
+                size = int(float(number) * mult)
+                if size > 0:
+                    return size
+                break
         if v.isdigit() and int(v) > 0:
             return int(v)
-    raise ConfigError(f"{where}: max-file-size must be a positive number of bytes or like '2MB', got {value!r}")
+    raise ConfigError(f"{where}: max-file-size must be a positive number of bytes or a size "
+                      f"like '2MB', got {value!r}")
+
+
+def _severity(value: object, what: str, where: Path | str) -> str:
+    if isinstance(value, str) and value.lower() in SEVERITIES:
+        return value.lower()
+    raise ConfigError(f"{where}: {what} must be one of {', '.join(SEVERITIES)}, got {value!r}")
 
 
 def from_mapping(data: dict[str, object], path: Path) -> Config:
     unknown = sorted(set(data) - KEYS)
     if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(map(repr, unknown))}; "
-                          f"known keys: {', '.join(sorted(KEYS))}")
-    cfg = Config(source=path)
+        key = unknown[0]
+        close = difflib.get_close_matches(key.replace("_", "-"), sorted(KEYS), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(map(repr, unknown))}{hint} "
+                          f"(known keys: {', '.join(sorted(KEYS))})")
+    cfg = Config(source=path, root=path.parent.resolve())
     if "select" in data:
         cfg.select = _str_list(data["select"], "select", path)
-        _check_selectors(cfg.select, "select", path)
+        check_selectors(cfg.select, "select", path)
     if "ignore" in data:
         cfg.ignore = _str_list(data["ignore"], "ignore", path)
-        _check_selectors(cfg.ignore, "ignore", path)
+        check_selectors(cfg.ignore, "ignore", path)
     if "exclude" in data:
         cfg.exclude = _str_list(data["exclude"], "exclude", path)
     if "extend-exclude" in data:
-        cfg.exclude += _str_list(data["extend-exclude"], "extend-exclude", path)
+        cfg.extend_exclude = _str_list(data["extend-exclude"], "extend-exclude", path)
     if "severity" in data:
         sev = data["severity"]
         if not isinstance(sev, dict):
             raise ConfigError(f"{path}: 'severity' must be a table of RULE = \"high|medium|low\"")
         for rule_id, level in sev.items():
-            _check_selectors([rule_id], "severity", path)
-            if level not in SEVERITIES:
-                raise ConfigError(f"{path}: severity for {rule_id} must be one of {', '.join(SEVERITIES)}")
-            cfg.severity_overrides[rule_id.upper()] = str(level)
+            check_selectors([rule_id], f"severity.{rule_id}", path)
+            cfg.severity_overrides[rule_id] = _severity(level, f"'severity.{rule_id}'", path)
     if "per-file-ignores" in data:
         pfi = data["per-file-ignores"]
         if not isinstance(pfi, dict):
             raise ConfigError(f"{path}: 'per-file-ignores' must be a table of \"glob\" = [rules]")
         for glob, rules in pfi.items():
-            ids = _str_list(rules, f"per-file-ignores.{glob}", path)
-            _check_selectors(ids, "per-file-ignores", path)
+            key = f"per-file-ignores.{glob!r}"
+            ids = _str_list(rules, key, path)
+            check_selectors(ids, key, path)
             cfg.per_file_ignores[glob] = ids
     if "max-file-size" in data:
         cfg.max_file_bytes = parse_size(data["max-file-size"], str(path))
     if "fail-on" in data:
-        if data["fail-on"] not in SEVERITIES:
-            raise ConfigError(f"{path}: fail-on must be one of {', '.join(SEVERITIES)}")
-        cfg.fail_on = str(data["fail-on"])
+        cfg.fail_on = _severity(data["fail-on"], "'fail-on'", path)
     return cfg
 
 
 def load_config(paths: list[Path], explicit: Path | None = None) -> Config:
+    """The settings for a scan of ``paths`` (``explicit``: the file given with ``--config``)."""
     path = explicit if explicit is not None else find_config(paths[0] if paths else Path.cwd())
     if path is None:
-        return Config()
+        first = (paths[0] if paths else Path.cwd()).resolve()
+        return Config(root=first if first.is_dir() else first.parent)
     return from_mapping(load_file(path), path)

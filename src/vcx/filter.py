@@ -2,16 +2,21 @@
 
 Drops findings in code that does not run in production (tests, seeds, migrations), inside
 unparsable regions, suppressed inline (``# vcx: ignore[RULE]`` on the line or the line
-above) or by ``per-file-ignores``; applies severity overrides.
+above) or by ``per-file-ignores``; applies severity overrides, then the severity floor
+(``--severity``).
 """
 
 from __future__ import annotations
 
-import fnmatch
+import os
 import re
+from functools import cache
+from pathlib import Path
+
+import pathspec
 
 from vcx.config import Config
-from vcx.findings import Finding
+from vcx.findings import Finding, severity_rank
 from vcx.link import Project
 
 NON_PRODUCTION = re.compile(
@@ -28,45 +33,90 @@ def is_non_production(path: str) -> bool:
     return bool(NON_PRODUCTION.search(path))
 
 
+def selector_matches(finding: Finding, selector: str) -> bool:
+    """Whether a selector (``ERR003``, ``ERR``, ``error-handling``, ``missing-timeout``, ``ALL``)
+    names the rule of ``finding``."""
+    s = selector.strip()
+    if not s:
+        return False
+    if s.upper() == "ALL":
+        return True
+    if s.lower() in (finding.category, finding.rule):
+        return True
+    return finding.rule_id.startswith(s.upper())
+
+
 def _suppressed(finding: Finding, suppressions: dict[int, tuple[str, ...]]) -> bool:
     for line in (finding.line, finding.line - 1):
         ids = suppressions.get(line)
         if ids is None:
             continue
-        if not ids or any(finding.rule_id.startswith(i) or i.lower() in (finding.category, finding.rule)
-                          for i in ids):
+        if not ids or any(selector_matches(finding, i) for i in ids):
             return True
     return False
 
 
-def _path_ignored(finding: Finding, config: Config) -> bool:
-    from vcx.rules import rule_by_id
+@cache
+def _spec(glob: str) -> pathspec.PathSpec:
+    return pathspec.PathSpec.from_lines("gitwildmatch", [glob])
 
-    rule = rule_by_id(finding.rule_id)
+
+def _relative_to_root(path: str, root: Path | None, cwd: Path) -> str:
+    """A finding's path (relative to the working directory) made relative to the config root."""
+    if root is None:
+        return path
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    try:
+        rel = os.path.relpath(absolute, root)
+    except ValueError:
+        return path
+    rel = rel.replace(os.sep, "/")
+    return path if rel.startswith("../") or rel == ".." else rel
+
+
+def path_ignored(finding: Finding, config: Config, cwd: Path | None = None) -> bool:
+    """Whether ``per-file-ignores`` turns this finding off (globs are gitignore-style,
+    relative to the config file's folder)."""
+    if not config.per_file_ignores:
+        return False
+    rel = _relative_to_root(finding.path, config.root, cwd or Path.cwd())
     for glob, selectors in config.per_file_ignores.items():
-        if fnmatch.fnmatch(finding.path, glob) or fnmatch.fnmatch(finding.path, "*/" + glob.lstrip("./")):
-            from vcx.rules import matches
-
-            if rule is not None and any(matches(rule, s) for s in selectors):
-                return True
+        if _spec(glob).match_file(rel) and any(selector_matches(finding, s) for s in selectors):
+            return True
     return False
 
 
-def apply_filters(findings: list[Finding], project: Project, config: Config) -> tuple[list[Finding], int]:
+def _override_order(key: str) -> tuple[int, int]:
+    # Broad selectors first, so that `ERR = "low"` with `ERR003 = "high"` gives ERR003 high.
+    k = key.strip()
+    is_id = bool(re.fullmatch(r"[A-Za-z]+[0-9]+", k))
+    return (1 if is_id else 0, len(k))
+
+
+def apply_severity_overrides(finding: Finding, config: Config) -> None:
+    for key in sorted(config.severity_overrides, key=_override_order):
+        if selector_matches(finding, key):
+            finding.severity = config.severity_overrides[key]
+
+
+def apply_filters(findings: list[Finding], project: Project, config: Config,
+                  cwd: Path | None = None) -> tuple[list[Finding], int]:
+    """The findings to report, and how many were suppressed (inline or per-file)."""
     kept: list[Finding] = []
     suppressed = 0
+    floor = severity_rank(config.min_severity)
     for f in findings:
         mod = project.modules.get(f.path)
         if is_non_production(f.path) and f.rule_id != "CFG003":
             continue
         if mod is not None and any(lo <= f.line <= hi for lo, hi in mod.error_ranges):
             continue
-        if (mod is not None and _suppressed(f, mod.suppressions)) or _path_ignored(f, config):
+        if (mod is not None and _suppressed(f, mod.suppressions)) or path_ignored(f, config, cwd):
             suppressed += 1
             continue
-        for key, level in config.severity_overrides.items():
-            if f.rule_id.startswith(key) or key.lower() in (f.category, f.rule):
-                f.severity = level
+        apply_severity_overrides(f, config)
+        if severity_rank(f.severity) < floor:
+            continue
         kept.append(f)
     # One finding per rule and place.
     seen: set[tuple[str, str, int, int]] = set()

@@ -68,7 +68,8 @@ def scan(paths: list[Path], config: Config, cwd: Path | None = None) -> ScanResu
     cwd = cwd or Path.cwd()
     stats = Stats()
     t0 = time.perf_counter()
-    found = discover(paths, cwd, config.exclude, config.max_file_bytes)
+    found = discover(paths, cwd, config.exclude_patterns, config.max_file_bytes,
+                     exclude_base=config.root, default_excludes=config.default_excludes)
     stats.seconds["discover"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -100,7 +101,7 @@ def scan(paths: list[Path], config: Config, cwd: Path | None = None) -> ScanResu
     stats.seconds["check"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    kept, suppressed = apply_filters(findings, project, config)
+    kept, suppressed = apply_filters(findings, project, config, cwd)
     _attach_source_lines(kept, found.files)
     assign_fingerprints(kept)
     kept.sort(key=Finding.sort_key)

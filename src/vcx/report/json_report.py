@@ -9,8 +9,8 @@ from vcx import __version__
 from vcx.pipeline import ScanResult
 
 
-def summary(result: ScanResult) -> dict[str, object]:
-    return {
+def summary(result: ScanResult, stats: bool = False) -> dict[str, object]:
+    out: dict[str, object] = {
         "files": result.stats.files,
         "lines": result.stats.lines,
         "skipped": len(result.skipped),
@@ -20,13 +20,16 @@ def summary(result: ScanResult) -> dict[str, object]:
         "by_category": dict(sorted(Counter(f.category for f in result.findings).items())),
         "by_rule": dict(sorted(Counter(f.rule_id for f in result.findings).items())),
     }
+    if stats:
+        out["stats"] = result.stats.to_dict()
+    return out
 
 
-def render(result: ScanResult) -> str:
+def render(result: ScanResult, *, stats: bool = False) -> str:
     doc = {
         "tool": {"name": "vcx", "version": __version__},
         "findings": [f.to_dict() for f in result.findings],
         "skipped": [{"path": p, "reason": r} for p, r in result.skipped],
-        "summary": summary(result),
+        "summary": summary(result, stats),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,199 @@
+"""Text output for people, in the manner of ruff (format described in docs/output.md).
+
+Each finding::
+
+    src/app.py:12:9  ERR003  requests.get(url) has no timeout ...
+      11 |     url = f"{BASE}/users/{uid}"
+      12 |     resp = requests.get(url)
+         |            ^^^^^^^^^^^^^^^^^
+      13 |     return resp.json()
+      fix: Pass timeout=(3.05, 30) ...
+
+then a blank line; a summary at the end. The first line of each finding is stable and easy to
+grep: ``path:line:col``, two spaces, the rule id, two spaces, the message. Colour (ANSI,
+through rich) only changes styles, never the characters.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+from vcx.findings import SEVERITIES, Finding
+from vcx.pipeline import ScanResult
+
+SEVERITY_STYLE = {"high": "bold red", "medium": "bold yellow", "low": "bold cyan"}
+GUTTER_STYLE = "blue"
+FIX_STYLE = "green"
+SKIPPED_INLINE = 5  # skipped files listed one by one in the summary up to this many
+TAB = 4
+
+LineSource = Callable[[str], list[str]]
+
+
+def clean(text: str) -> str:
+    """Replace control characters (other than tab) so source text cannot drive the terminal."""
+    return "".join(c if c == "\t" or (c >= " " and c != "\x7f") else "\ufffd" for c in text)
+
+
+def _disk_lines() -> LineSource:
+    cache: dict[str, list[str]] = {}
+
+    def lines_of(path: str) -> list[str]:
+        if path not in cache:
+            try:
+                cache[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                cache[path] = []
+        return cache[path]
+
+    return lines_of
+
+
+def _console(buf: io.StringIO, color: bool) -> Console:
+    return Console(file=buf, force_terminal=color, no_color=not color, color_system="standard" if color
+                   else None, width=100_000, soft_wrap=True, highlight=False, emoji=False, markup=False,
+                   legacy_windows=False, force_jupyter=False)
+
+
+def _frame(f: Finding, lines: list[str]) -> list[Text]:
+    """The start line with one line of context each side, and a marker under the span."""
+    out: list[Text] = []
+    if not (0 < f.line <= len(lines)):
+        if f.source_line:
+            lines = [""] * (f.line - 1) + [f.source_line]
+        else:
+            return out
+    first, last = max(1, f.line - 1), min(len(lines), f.line + 1)
+    width = len(str(last))
+    for n in range(first, last + 1):
+        line = clean(lines[n - 1]).expandtabs(TAB)
+        row = Text()
+        row.append(f"  {n:>{width}} | ", style=GUTTER_STYLE)
+        row.append(line.rstrip())
+        out.append(row)
+        if n == f.line:
+            raw = clean(lines[n - 1])
+            start = max(f.column, 1)
+            end = f.end_column if f.end_line == f.line else len(raw) + 1
+            offset = cell_len(raw[: start - 1].expandtabs(TAB))
+            span = cell_len(raw[: max(end, start + 1) - 1].expandtabs(TAB)) - offset
+            marker = Text()
+            marker.append(f"  {'':>{width}} | ", style=GUTTER_STYLE)
+            marker.append(" " * offset)
+            marker.append("^" * max(span, 1), style=SEVERITY_STYLE.get(f.severity, "bold"))
+            out.append(marker)
+    return out
+
+
+def render_finding(f: Finding, lines: list[str]) -> list[Text]:
+    head = Text()
+    head.append(f"{f.path}:{f.line}:{f.column}", style="bold")
+    head.append("  ")
+    head.append(f.rule_id, style=SEVERITY_STYLE.get(f.severity, "bold"))
+    head.append("  ")
+    head.append(clean(f.message))
+    rows = [head, *_frame(f, lines)]
+    if f.fix:
+        fix = Text("  ")
+        fix.append("fix:", style=FIX_STYLE)
+        fix.append(" " + clean(f.fix))
+        rows.append(fix)
+    rows.append(Text(""))
+    return rows
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _reason_kind(reason: str) -> str:
+    return reason.split(":", 1)[0].strip()
+
+
+def summary_lines(result: ScanResult, list_all_skipped: bool = False) -> list[Text]:
+    out: list[Text] = []
+    findings = result.findings
+    stats = result.stats
+    if stats.files == 0:
+        note = Text("vcx: no files to scan", style="bold")
+        if result.skipped:
+            note.append(f" ({_plural(len(result.skipped), 'file')} skipped)")
+        out.append(note)
+    elif findings:
+        by_sev = Counter(f.severity for f in findings)
+        line = Text()
+        line.append(f"Found {_plural(len(findings), 'finding')}", style="bold")
+        line.append(f" in {_plural(len({f.path for f in findings}), 'file')}: ")
+        parts = [(f"{by_sev[s]} {s}", SEVERITY_STYLE[s]) for s in reversed(SEVERITIES) if by_sev[s]]
+        for i, (txt, style) in enumerate(parts):
+            if i:
+                line.append(", ")
+            line.append(txt, style=style)
+        out.append(line)
+        by_cat = Counter(f.category for f in findings)
+        width = max(len(c) for c in by_cat)
+        for cat, n in sorted(by_cat.items(), key=lambda kv: (-kv[1], kv[0])):
+            sev = Counter(f.severity for f in findings if f.category == cat)
+            detail = ", ".join(f"{sev[s]} {s}" for s in reversed(SEVERITIES) if sev[s])
+            out.append(Text(f"  {cat:<{width}}  {n:>4}  ({detail})"))
+    else:
+        out.append(Text(f"No findings in {_plural(stats.files, 'file')}.", style="bold"))
+    tail = f"Scanned {_plural(stats.files, 'file')} ({_plural(stats.lines, 'line')})"
+    if result.suppressed:
+        tail += f"; {result.suppressed} suppressed"
+    if stats.files:
+        out.append(Text(tail + "."))
+    skipped = result.skipped
+    if skipped:
+        if list_all_skipped or len(skipped) <= SKIPPED_INLINE:
+            out.append(Text(f"Skipped {_plural(len(skipped), 'file')}:"))
+            out.extend(Text(f"  {clean(p)}: {clean(r)}") for p, r in skipped)
+        else:
+            kinds = Counter(_reason_kind(r) for _, r in skipped)
+            detail = ", ".join(f"{k}: {n}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+            out.append(Text(f"Skipped {_plural(len(skipped), 'file')} ({detail}); --stats lists them."))
+    return out
+
+
+def render(result: ScanResult, *, color: bool = False, quiet: bool = False, stats: bool = False,
+           lines_of: LineSource | None = None) -> str:
+    """The whole text report. ``lines_of(path)`` gives a file's lines for code frames
+    (default: read from disk, paths relative to the working directory)."""
+    lines_of = lines_of or _disk_lines()
+    buf = io.StringIO()
+    console = _console(buf, color)
+    for f in result.findings:
+        for row in render_finding(f, lines_of(f.path)):
+            console.print(row)
+    if not quiet:
+        for row in summary_lines(result, list_all_skipped=stats):
+            console.print(row)
+    return buf.getvalue()
+
+
+def render_stats(result: ScanResult, *, color: bool = False, extra: dict[str, float] | None = None) -> str:
+    """``--stats`` for text mode (written to stderr): counts and time per stage."""
+    buf = io.StringIO()
+    console = _console(buf, color)
+    s = result.stats
+    console.print(Text(f"vcx stats: {_plural(s.files, 'file')}, {_plural(s.lines, 'line')}, "
+                       f"{s.skipped} skipped, {s.cache_hits} cached, {len(result.findings)} findings, "
+                       f"{result.suppressed} suppressed", style="bold"))
+    seconds = {**s.seconds, **(extra or {})}
+    width = max([len(k) for k in seconds] + [5])
+    for stage, secs in seconds.items():
+        console.print(Text(f"  {stage:<{width}}  {secs * 1000:9.1f} ms"))
+    console.print(Text(f"  {'total':<{width}}  {sum(seconds.values()) * 1000:9.1f} ms"))
+    if result.skipped:
+        console.print(Text("skipped:"))
+        for p, r in result.skipped:
+            console.print(Text(f"  {clean(p)}: {clean(r)}"))
+    return buf.getvalue()
+
