@@ -7,6 +7,7 @@ unless ``VCX_DEBUG=1``.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -124,10 +125,9 @@ def _write(text: str, output: Path | None, binary_utf8: bool) -> None:
             sys.stdout.buffer.write(text.encode("utf-8"))
             sys.stdout.buffer.flush()
         else:
-            try:  # a terminal that cannot show a character gets "?" rather than a crash
+            # A terminal that cannot show a character gets "?" rather than a crash.
+            with contextlib.suppress(AttributeError, ValueError):
                 sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
-            except (AttributeError, ValueError):
-                pass
             sys.stdout.write(text)
             sys.stdout.flush()
     except BrokenPipeError:

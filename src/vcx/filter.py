@@ -46,11 +46,38 @@ def selector_matches(finding: Finding, selector: str) -> bool:
     return finding.rule_id.startswith(s.upper())
 
 
-def _suppressed(finding: Finding, suppressions: dict[int, tuple[str, ...]]) -> bool:
+COMMENT_STARTS = ("#", "//", "/*", "*", "{/*")
+
+
+class _Lines:
+    """Source lines read on demand (only to tell a comment line from a trailing comment)."""
+
+    def __init__(self, cwd: Path | None) -> None:
+        self.cwd = cwd or Path.cwd()
+        self.cache: dict[str, list[str]] = {}
+
+    def get(self, path: str, line: int) -> str | None:
+        if path not in self.cache:
+            try:
+                text = (self.cwd / path).read_text(encoding="utf-8", errors="replace")
+                self.cache[path] = text.splitlines()
+            except OSError:
+                self.cache[path] = []
+        lines = self.cache[path]
+        return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+def _suppressed(finding: Finding, suppressions: dict[int, tuple[str, ...]],
+                lines: _Lines | None = None) -> bool:
+    """A ``vcx: ignore`` comment on the finding's line, or alone on the line above."""
     for line in (finding.line, finding.line - 1):
         ids = suppressions.get(line)
         if ids is None:
             continue
+        if line != finding.line and lines is not None:
+            text = lines.get(finding.path, line)
+            if text is not None and not text.lstrip().startswith(COMMENT_STARTS):
+                continue  # a trailing comment on the line above belongs to that line
         if not ids or any(selector_matches(finding, i) for i in ids):
             return True
     return False
@@ -105,13 +132,14 @@ def apply_filters(findings: list[Finding], project: Project, config: Config,
     kept: list[Finding] = []
     suppressed = 0
     floor = severity_rank(config.min_severity)
+    lines = _Lines(cwd)
     for f in findings:
         mod = project.modules.get(f.path)
         if is_non_production(f.path) and f.rule_id != "CFG003":
             continue
         if mod is not None and any(lo <= f.line <= hi for lo, hi in mod.error_ranges):
             continue
-        if (mod is not None and _suppressed(f, mod.suppressions)) or path_ignored(f, config, cwd):
+        if (mod is not None and _suppressed(f, mod.suppressions, lines)) or path_ignored(f, config, cwd):
             suppressed += 1
             continue
         apply_severity_overrides(f, config)

@@ -183,8 +183,9 @@ def render_stats(result: ScanResult, *, color: bool = False, extra: dict[str, fl
     buf = io.StringIO()
     console = _console(buf, color)
     s = result.stats
+    found = _plural(len(result.findings), "finding")
     console.print(Text(f"vcx stats: {_plural(s.files, 'file')}, {_plural(s.lines, 'line')}, "
-                       f"{s.skipped} skipped, {s.cache_hits} cached, {len(result.findings)} findings, "
+                       f"{s.skipped} skipped, {s.cache_hits} cached, {found}, "
                        f"{result.suppressed} suppressed", style="bold"))
     seconds = {**s.seconds, **(extra or {})}
     width = max([len(k) for k in seconds] + [5])
