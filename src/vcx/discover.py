@@ -94,7 +94,7 @@ class _Ignores:
     def __init__(self, root: Path, patterns: list[str], base: Path | None = None) -> None:
         self.root = root
         self.base = base or root
-        self.config = pathspec.PathSpec.from_lines("gitwildmatch", patterns) if patterns else None
+        self.config = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
         self.specs: list[tuple[Path, pathspec.PathSpec]] = []
 
     def load(self, folder: Path) -> None:
@@ -104,7 +104,7 @@ class _Ignores:
                 lines = gi.read_text(encoding="utf-8", errors="replace").splitlines()
             except OSError:
                 return
-            self.specs.append((folder, pathspec.PathSpec.from_lines("gitwildmatch", lines)))
+            self.specs.append((folder, pathspec.GitIgnoreSpec.from_lines(lines)))
 
     def _config_rel(self, path: Path) -> str:
         for base in (self.base, self.root):

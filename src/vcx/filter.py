@@ -84,8 +84,8 @@ def _suppressed(finding: Finding, suppressions: dict[int, tuple[str, ...]],
 
 
 @cache
-def _spec(glob: str) -> pathspec.PathSpec:
-    return pathspec.PathSpec.from_lines("gitwildmatch", [glob])
+def _spec(glob: str) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines([glob])
 
 
 def _relative_to_root(path: str, root: Path | None, cwd: Path) -> str:
