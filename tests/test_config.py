@@ -234,6 +234,22 @@ def test_severity_overrides_most_specific_wins() -> None:
     assert [(f.rule_id, f.severity) for f in out] == [("TZ001", "high"), ("TZ002", "low")]
 
 
+def test_severity_override_specificity() -> None:
+    from vcx.filter import apply_severity_overrides
+
+    f = finding()
+    apply_severity_overrides(f, Config(severity_overrides={"naive-datetime": "low", "ALL": "high",
+                                                           "TZ0": "high", "timezone": "high"}))
+    assert f.severity == "low"
+    f = finding()
+    apply_severity_overrides(f, Config(severity_overrides={"TZ0": "low", "TZ": "high", "timezone": "high",
+                                                           "all": "high"}))
+    assert f.severity == "low"
+    f = finding()
+    apply_severity_overrides(f, Config(severity_overrides={"ERR": "high"}))
+    assert f.severity == "medium"
+
+
 def test_severity_floor() -> None:
     cfg = Config(min_severity="medium")
     found = [finding(severity="low", line=1), finding(severity="medium", line=2),

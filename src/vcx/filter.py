@@ -113,17 +113,28 @@ def path_ignored(finding: Finding, config: Config, cwd: Path | None = None) -> b
     return False
 
 
-def _override_order(key: str) -> tuple[int, int]:
-    # Broad selectors first, so that `ERR = "low"` with `ERR003 = "high"` gives ERR003 high.
+def _specificity(finding: Finding, key: str) -> tuple[int, int]:
+    """How narrowly a (matching) selector names the finding's rule: ALL < category < prefix
+    (longer is narrower) < the rule's own id or slug."""
     k = key.strip()
-    is_id = bool(re.fullmatch(r"[A-Za-z]+[0-9]+", k))
-    return (1 if is_id else 0, len(k))
+    if k.upper() == finding.rule_id or k.lower() == finding.rule:
+        return (3, 0)
+    if k.upper() == "ALL":
+        return (0, 0)
+    if k.lower() == finding.category:
+        return (1, 0)
+    return (2, len(k))
 
 
 def apply_severity_overrides(finding: Finding, config: Config) -> None:
-    for key in sorted(config.severity_overrides, key=_override_order):
+    """The most specific matching ``severity`` key wins (the later one on a tie)."""
+    best: tuple[int, int] | None = None
+    for key, level in config.severity_overrides.items():
         if selector_matches(finding, key):
-            finding.severity = config.severity_overrides[key]
+            rank = _specificity(finding, key)
+            if best is None or rank >= best:
+                best = rank
+                finding.severity = level
 
 
 def apply_filters(findings: list[Finding], project: Project, config: Config,
