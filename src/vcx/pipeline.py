@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vcx import workers
+from vcx.cache import FactsCache, entry_key
 from vcx.config import Config
 from vcx.discover import SourceFile, discover
 from vcx.facts import ModuleFacts
@@ -40,16 +42,18 @@ class ScanResult:
     skipped: list[tuple[str, str]]
     stats: Stats
     suppressed: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
-def extract_file(sf: SourceFile) -> ModuleFacts | str:
+def extract_file(sf: SourceFile, data: bytes | None = None) -> ModuleFacts | str:
     """Facts of one file, or the reason it was skipped. Never raises."""
-    try:
-        data = sf.path.read_bytes()
-    except FileNotFoundError:
-        return "vanished during the scan"
-    except OSError as exc:
-        return f"unreadable: {exc.strerror or exc}"
+    if data is None:
+        try:
+            data = sf.path.read_bytes()
+        except FileNotFoundError:
+            return "vanished during the scan"
+        except OSError as exc:
+            return f"unreadable: {exc.strerror or exc}"
     try:
         return extract(data, sf.language, sf.display)
     except Undecodable as exc:
@@ -60,11 +64,69 @@ def extract_file(sf: SourceFile) -> ModuleFacts | str:
         return f"internal error while analysing: {type(exc).__name__}: {exc}"
 
 
+@dataclass
+class ScanOptions:
+    """How to run a scan (not what to report): parallelism and the facts cache."""
+
+    jobs: int = 0  # 0 = one per core
+    cache_dir: Path | None = None  # None = no cache
+
+
+def _extract_all(files: list[SourceFile], options: ScanOptions, stats: Stats,
+                 skipped: list[tuple[str, str]]) -> tuple[dict[str, ModuleFacts], FactsCache | None]:
+    cache: FactsCache | None = None
+    if options.cache_dir is not None:
+        cache = FactsCache(options.cache_dir)
+        cache.prepare()
+    results: dict[str, ModuleFacts | str] = {}
+    pending: list[workers.Job] = []
+    keys: dict[str, str] = {}
+    for sf in files:
+        if cache is not None and cache.enabled:
+            try:
+                data = sf.path.read_bytes()
+            except FileNotFoundError:
+                results[sf.display] = "vanished during the scan"
+                continue
+            except OSError as exc:
+                results[sf.display] = f"unreadable: {exc.strerror or exc}"
+                continue
+            key = entry_key(data, sf.display, sf.language)
+            keys[sf.display] = key
+            hit = cache.get(key)
+            if hit is not None:
+                results[sf.display] = hit
+                continue
+            pending.append(workers.Job(sf, data))
+        else:
+            pending.append(workers.Job(sf))
+
+    def collect(display: str, res: ModuleFacts | str) -> None:
+        results[display] = res
+        if cache is not None and not isinstance(res, str) and display in keys:
+            cache.put(keys[display], res)
+
+    jobs = options.jobs or workers.default_jobs()
+    workers.run(pending, jobs, collect)
+    modules: dict[str, ModuleFacts] = {}
+    for display in sorted(results):
+        res = results[display]
+        if isinstance(res, str):
+            skipped.append((display, res))
+        else:
+            modules[display] = res
+            stats.lines += res.lines
+    if cache is not None:
+        stats.cache_hits = cache.hits
+    return modules, cache
+
+
 def selected_rules(config: Config) -> list[Rule]:
     return [r() for r in all_rules() if config.rule_enabled(r)]
 
 
-def scan(paths: list[Path], config: Config, cwd: Path | None = None) -> ScanResult:
+def scan(paths: list[Path], config: Config, cwd: Path | None = None,
+         options: ScanOptions | None = None) -> ScanResult:
     cwd = cwd or Path.cwd()
     stats = Stats()
     t0 = time.perf_counter()
@@ -73,15 +135,8 @@ def scan(paths: list[Path], config: Config, cwd: Path | None = None) -> ScanResu
     stats.seconds["discover"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    modules: dict[str, ModuleFacts] = {}
     skipped = list(found.skipped)
-    for sf in found.files:
-        result = extract_file(sf)
-        if isinstance(result, str):
-            skipped.append((sf.display, result))
-        else:
-            modules[sf.display] = result
-            stats.lines += result.lines
+    modules, cache = _extract_all(found.files, options or ScanOptions(), stats, skipped)
     stats.seconds["extract"] = time.perf_counter() - t0
     stats.files = len(modules)
 
@@ -108,7 +163,13 @@ def scan(paths: list[Path], config: Config, cwd: Path | None = None) -> ScanResu
     stats.seconds["filter"] = time.perf_counter() - t0
     skipped.sort()
     stats.skipped = len(skipped)
-    return ScanResult(findings=kept, skipped=skipped, stats=stats, suppressed=suppressed)
+    warnings: list[str] = []
+    if cache is not None:
+        if cache.warning:
+            warnings.append(cache.warning)
+        elif len(paths) == 1 and cache.dir.resolve().parent == paths[0].resolve():
+            cache.prune()  # the whole project was scanned: entries not used belong to gone files
+    return ScanResult(findings=kept, skipped=skipped, stats=stats, suppressed=suppressed, warnings=warnings)
 
 
 def _langs(rule: Rule) -> tuple[str, ...]:

@@ -30,7 +30,7 @@ PY_MAKE_AWARE = ("astimezone", "localize", "make_aware")
 
 PY_STRPTIME = frozenset({"datetime.datetime.strptime"})
 PY_FROMISO = frozenset({"datetime.datetime.fromisoformat"})
-PY_DATEUTIL_PARSE = frozenset({"dateutil.parser.parse", "dateutil.parser.isoparse"})
+PY_DATEUTIL_PARSE = frozenset({"dateutil.parser.parse"})
 
 # JS Date methods that read or write the server's local calendar fields.
 JS_LOCAL_DATE_METHODS = frozenset({

@@ -1,0 +1,203 @@
+"""The facts cache: per file, keyed by content hash + vcx version + extraction settings.
+
+Entries are JSON, never pickle: the cache directory usually lives inside the scanned
+tree, and loading a pickle planted there would execute code. An entry that is missing,
+truncated, corrupted or written by another version is ignored and rebuilt. Writes are
+atomic (temporary file + rename), so concurrent scans never read half an entry. A cache
+directory that cannot be written turns the cache off with one warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from vcx import __version__
+from vcx.facts import Access, Assign, Call, Function, Handler, Import, Loc, ModuleFacts, Value
+
+FORMAT = 1
+DEFAULT_DIR = ".vcx_cache"
+
+
+# -- codec ----------------------------------------------------------------------------------
+
+def _loc(x: Loc) -> list[int]:
+    return [x.line, x.col, x.end_line, x.end_col]
+
+
+def _unloc(x: list[int]) -> Loc:
+    return Loc(x[0], x[1], x[2], x[3])
+
+
+def _val(v: Value | None) -> list[Any] | None:
+    if v is None:
+        return None
+    return [v.kind, v.text, v.value, v.ref,
+            None if v.keys is None else {k: _val(x) for k, x in v.keys.items()},
+            None if v.items is None else [_val(x) for x in v.items],
+            v.call_id, v.func_id, v.from_config]
+
+
+def _unval(x: list[Any] | None) -> Value | None:
+    if x is None:
+        return None
+    keys = x[4]
+    items = x[5]
+    return Value(x[0], x[1], x[2], x[3],
+                 None if keys is None else {k: _unval(v) for k, v in keys.items()},  # type: ignore[misc]
+                 None if items is None else [_unval(v) for v in items],  # type: ignore[misc]
+                 x[6], x[7], x[8])
+
+
+def encode(m: ModuleFacts) -> dict[str, Any]:
+    return {
+        "path": m.path, "language": m.language, "lines": m.lines,
+        "functions": [[f.id, f.name, _loc(f.loc), f.is_async, f.params, [_val(d) for d in f.decorators],
+                       f.exported, f.class_name, f.parent, f.is_callback, f.callback_of]
+                      for f in m.functions.values()],
+        "calls": [[c.id, c.callee, c.text, c.snippet, _loc(c.loc), c.func, [_val(a) for a in c.args],
+                   {k: _val(v) for k, v in c.kwargs.items()}, c.context, c.awaited, c.assigned_to, c.arg_of,
+                   list(c.chain), list(c.handlers), c.catch_chained, c.instance_ctor, _val(c.instance),
+                   list(c.loops), c.is_new, c.outer_context] for c in m.calls],
+        "handlers": [[h.id, _loc(h.loc), list(h.types), h.catch_all, h.body, h.func, h.form] for h in m.handlers],
+        "accesses": [[a.name, a.attr, _loc(a.loc), a.func, a.is_call, a.in_condition] for a in m.accesses],
+        "assigns": [[a.target, _val(a.value), _loc(a.loc), a.func] for a in m.assigns],
+        "imports": [[i.local, i.module, i.name, _loc(i.loc), i.relative] for i in m.imports],
+        "exports": {k: _val(v) for k, v in m.exports.items()},
+        "refs": [[name, _loc(loc), func] for name, loc, func in m.refs],
+        "directives": m.directives,
+        "suppressions": [[line, list(ids)] for line, ids in m.suppressions.items()],
+        "has_errors": m.has_errors,
+        "error_ranges": [list(r) for r in m.error_ranges],
+    }
+
+
+def decode(d: dict[str, Any]) -> ModuleFacts:
+    m = ModuleFacts(path=d["path"], language=d["language"], lines=d["lines"])
+    for f in d["functions"]:
+        fn = Function(id=f[0], name=f[1], loc=_unloc(f[2]), is_async=f[3], params=f[4],
+                      decorators=[_unval(x) for x in f[5]],  # type: ignore[misc]
+                      exported=f[6], class_name=f[7], parent=f[8], is_callback=f[9], callback_of=f[10])
+        m.functions[fn.id] = fn
+    m.calls = [Call(id=c[0], callee=c[1], text=c[2], snippet=c[3], loc=_unloc(c[4]), func=c[5],
+                    args=[_unval(a) for a in c[6]],  # type: ignore[misc]
+                    kwargs={k: _unval(v) for k, v in c[7].items()},  # type: ignore[misc]
+                    context=c[8], awaited=c[9], assigned_to=c[10], arg_of=c[11], chain=tuple(c[12]),
+                    handlers=tuple(c[13]), catch_chained=c[14], instance_ctor=c[15], instance=_unval(c[16]),
+                    loops=tuple(c[17]), is_new=c[18], outer_context=c[19])
+               for c in d["calls"]]
+    m.handlers = [Handler(id=h[0], loc=_unloc(h[1]), types=tuple(h[2]), catch_all=h[3], body=h[4], func=h[5],
+                          form=h[6]) for h in d["handlers"]]
+    m.accesses = [Access(name=a[0], attr=a[1], loc=_unloc(a[2]), func=a[3], is_call=a[4], in_condition=a[5])
+                  for a in d["accesses"]]
+    m.assigns = [Assign(a[0], _unval(a[1]), _unloc(a[2]), a[3]) for a in d["assigns"]]  # type: ignore[arg-type]
+    m.imports = [Import(i[0], i[1], i[2], _unloc(i[3]), i[4]) for i in d["imports"]]
+    m.exports = {k: _unval(v) for k, v in d["exports"].items()}  # type: ignore[misc]
+    m.refs = [(r[0], _unloc(r[1]), r[2]) for r in d["refs"]]
+    m.directives = list(d["directives"])
+    m.suppressions = {int(line): tuple(ids) for line, ids in d["suppressions"]}
+    m.has_errors = bool(d["has_errors"])
+    m.error_ranges = [(int(a), int(b)) for a, b in d["error_ranges"]]
+    return m
+
+
+# -- store ----------------------------------------------------------------------------------
+
+def entry_key(content: bytes, path: str, language: str, settings: str = "") -> str:
+    h = hashlib.sha256()
+    for part in (f"vcx {__version__} format {FORMAT}", path, language, settings):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    h.update(content)
+    return h.hexdigest()
+
+
+class FactsCache:
+    def __init__(self, directory: Path) -> None:
+        self.dir = directory
+        self.enabled = True
+        self.warning: str | None = None
+        self.hits = 0
+        self.used: set[str] = set()
+
+    def _file(self, key: str) -> Path:
+        return self.dir / "facts" / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> ModuleFacts | None:
+        if not self.enabled:
+            return None
+        try:
+            raw = self._file(key).read_bytes()
+            doc = json.loads(raw)
+            if not isinstance(doc, dict) or doc.get("key") != key or doc.get("version") != __version__:
+                return None
+            facts = decode(doc["facts"])
+        except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+            return None  # missing, truncated, corrupted or foreign: rebuild
+        self.hits += 1
+        self.used.add(key)
+        return facts
+
+    def put(self, key: str, facts: ModuleFacts) -> None:
+        if not self.enabled:
+            return
+        target = self._file(key)
+        data = json.dumps({"key": key, "version": __version__, "facts": encode(facts)},
+                          separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            self.enabled = False
+            self.warning = f"cache disabled: cannot write to {self.dir} ({exc.strerror or exc})"
+            return
+        self.used.add(key)
+
+    def prepare(self) -> None:
+        """Create the directory (with a .gitignore) or disable the cache with a warning."""
+        try:
+            (self.dir / "facts").mkdir(parents=True, exist_ok=True)
+            gi = self.dir / ".gitignore"
+            if not gi.exists():
+                gi.write_text("# created by vcx\n*\n", encoding="utf-8")
+            probe = self.dir / f".probe-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            self.enabled = False
+            self.warning = f"cache disabled: cannot write to {self.dir} ({exc.strerror or exc})"
+
+    def prune(self) -> int:
+        """Remove entries not used by this scan (files deleted or changed). Returns the count."""
+        if not self.enabled:
+            return 0
+        removed = 0
+        root = self.dir / "facts"
+        try:
+            shards = list(root.iterdir())
+        except OSError:
+            return 0
+        for shard in shards:
+            try:
+                entries = list(shard.iterdir())
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.suffix == ".json" and entry.stem not in self.used and not entry.name.startswith(".tmp-"):
+                    with contextlib.suppress(OSError):
+                        entry.unlink()
+                        removed += 1
+        return removed

@@ -1,0 +1,92 @@
+"""Parse + extract in a process pool.
+
+Files are sent in size-balanced batches (largest first, each batch about the same number
+of bytes), results come back as picklable :class:`ModuleFacts` and are merged in path
+order, so the output does not depend on ``--jobs``. A worker that dies (a native crash in
+a parser) costs only its files: they are retried one by one in a fresh pool, and the one
+that kills its worker again is reported as skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from vcx.discover import SourceFile
+from vcx.facts import ModuleFacts
+
+Result = tuple[str, "ModuleFacts | str"]
+
+
+@dataclass(slots=True)
+class Job:
+    file: SourceFile
+    data: bytes | None = None  # content already read by the caller (cache lookup)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _run_batch(batch: list[Job]) -> list[Result]:
+    from vcx.pipeline import extract_file
+
+    return [(job.file.display, extract_file(job.file, job.data)) for job in batch]
+
+
+def batches(jobs: list[Job], workers: int) -> list[list[Job]]:
+    """Size-balanced batches: several per worker so that slow files do not leave cores idle."""
+    if not jobs:
+        return []
+    count = min(len(jobs), max(workers * 4, 1))
+    buckets: list[list[Job]] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for job in sorted(jobs, key=lambda j: (-j.file.size, j.file.display)):
+        i = sizes.index(min(sizes))
+        buckets[i].append(job)
+        sizes[i] += job.file.size + 2000  # a fixed cost per file as well as its bytes
+    return [b for b in buckets if b]
+
+
+def run(jobs: list[Job], workers: int, on_result: Callable[[str, ModuleFacts | str], None]) -> None:
+    """Extract every job, calling ``on_result(display, facts_or_reason)`` for each file."""
+    if workers <= 1 or len(jobs) < 8:
+        for display, res in _run_batch(jobs):
+            on_result(display, res)
+        return
+    failed: list[Job] = []
+    _pool_map(batches(jobs, workers), workers, on_result, failed)
+    # Retry each file of a broken pool alone, so that a crashing file takes nothing else with it.
+    for job in sorted(failed, key=lambda j: j.file.display):
+        still: list[Job] = []
+        _pool_map([[job]], 1, on_result, still)
+        if still:
+            on_result(job.file.display, "analysis crashed (the worker process died); file skipped")
+
+
+def _pool_map(work: Iterable[list[Job]], workers: int, on_result: Callable[[str, ModuleFacts | str], None],
+              failed: list[Job]) -> None:
+    work = list(work)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures: list[tuple[Future[list[Result]], list[Job]]] = []
+        try:
+            for batch in work:
+                futures.append((pool.submit(_run_batch, batch), batch))
+        except BrokenProcessPool:
+            submitted = {id(b) for _, b in futures}
+            failed.extend(j for b in work if id(b) not in submitted for j in b)
+        for fut, batch in futures:
+            try:
+                for display, res in fut.result():
+                    on_result(display, res)
+            except BrokenProcessPool:
+                failed.extend(batch)
+            except Exception as exc:  # noqa: BLE001 - a batch must never sink the scan
+                for job in batch:
+                    on_result(job.file.display, f"internal error while analysing: {type(exc).__name__}")
