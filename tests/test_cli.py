@@ -463,6 +463,18 @@ def test_syntax_errors_do_not_stop_the_scan(tmp_path: Path) -> None:
     assert [(f["rule_id"], f["start"]["line"]) for f in doc["findings"]] == [("TZ001", 7)]
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes in names")
+def test_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    """Needs TZ001."""
+    name = os.path.join(os.fsencode(tmp_path), b"caf\xe9.py")
+    with open(name, "wb") as fh:
+        fh.write(TZ_CODE.encode())
+    for fmt in ("text", "json", "sarif"):
+        proc = run("scan", "--format", fmt, cwd=tmp_path)
+        assert proc.returncode == 1, proc.stderr
+        assert ("caf%EF%BF%BD.py" if fmt == "sarif" else "caf\ufffd.py") in proc.stdout
+
+
 def test_file_over_the_size_limit_is_skipped(tmp_path: Path) -> None:
     write(tmp_path, {"big.py": "x = 1\n" * 400, "small.py": CLEAN_CODE})
     doc, _ = scan_json(tmp_path, "--max-file-size", "1KB")

@@ -101,6 +101,11 @@ def test_text_multiline_span_and_edges() -> None:
     rows = out.splitlines()
     assert rows[1] == "  1 | from datetime import datetime"
     assert rows[2] == "    | ^" and rows[3].startswith("  2 |")
+    # The file cannot be read any more: the start line alone, from the finding.
+    f = finding(path="moved.py")
+    f.source_line = "x = datetime.utcnow()"
+    out = render_text(result([f]), quiet=True)
+    assert out.splitlines()[1:3] == ["  2 | x = datetime.utcnow()", "    |     ^^^^^^^^^^^^^^^^^"]
     # No source available: headline and fix only.
     out = render_text(result([finding(path="gone.py")]), quiet=True)
     assert out == "gone.py:2:5  TZ001  TZ001 message\n  fix: Do the right thing.\n\n"

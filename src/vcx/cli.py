@@ -199,6 +199,9 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
     _ = no_cache  # accepted; there is no cache yet
 
     result = run_scan(targets, config)
+    if not quiet:
+        for warning in getattr(result, "warnings", None) or []:
+            click.echo(f"vcx: warning: {warning}", err=True)
 
     t0 = time.perf_counter()
     if fmt == "json":

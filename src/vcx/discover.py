@@ -61,7 +61,12 @@ def display_path(path: Path, cwd: Path) -> str:
         rel = os.path.relpath(path, cwd)
     except ValueError:  # another drive on Windows
         rel = str(path)
-    return rel.replace(os.sep, "/")
+    rel = rel.replace(os.sep, "/")
+    # A file name that is not valid in the file-system encoding carries surrogate escapes,
+    # which no report can encode: show the undecodable bytes as U+FFFD.
+    if not rel.isascii():
+        rel = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return rel
 
 
 def language_of(path: Path) -> str | None:

@@ -65,12 +65,13 @@ def _console(buf: io.StringIO, color: bool) -> Console:
 def _frame(f: Finding, lines: list[str]) -> list[Text]:
     """The start line with one line of context each side, and a marker under the span."""
     out: list[Text] = []
-    if not (0 < f.line <= len(lines)):
-        if f.source_line:
-            lines = [""] * (f.line - 1) + [f.source_line]
-        else:
-            return out
-    first, last = max(1, f.line - 1), min(len(lines), f.line + 1)
+    if 0 < f.line <= len(lines):
+        first, last = max(1, f.line - 1), min(len(lines), f.line + 1)
+    elif f.source_line and f.line > 0:  # the file is gone: the start line alone
+        lines = [""] * (f.line - 1) + [f.source_line]
+        first = last = f.line
+    else:
+        return out
     width = len(str(last))
     for n in range(first, last + 1):
         line = clean(lines[n - 1]).expandtabs(TAB)
