@@ -160,7 +160,7 @@ SELECT_HELP = ("Rules to run: ids (ERR003), prefixes (ERR, TZ), category slugs (
                "comma-separated or repeated. Replaces the config file's select and ignore.")
 
 
-@main.command()
+@main.command(short_help="Scan files and folders for what breaks in production.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False), default="text",
               show_default=True, help="Output format.")
@@ -231,7 +231,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
 # ---------------------------------------------------------------------------- vcx rules
 
 
-@main.command()
+@main.command(short_help="List every rule.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False), default="text",
               show_default=True, help="Output format.")
 def rules(fmt: str) -> None:
@@ -272,7 +272,7 @@ def rules(fmt: str) -> None:
 # ---------------------------------------------------------------------------- vcx explain
 
 
-@main.command()
+@main.command(short_help="Show a rule's documentation.")
 @click.argument("rule_id", metavar="RULE")
 def explain(rule_id: str) -> None:
     """Show the documentation of RULE (an id like TZ001, or its name like naive-datetime)."""

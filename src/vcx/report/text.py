@@ -99,12 +99,12 @@ def render_finding(f: Finding, lines: list[str]) -> list[Text]:
     head.append("  ")
     head.append(f.rule_id, style=SEVERITY_STYLE.get(f.severity, "bold"))
     head.append("  ")
-    head.append(clean(f.message))
+    head.append(clean(" ".join(f.message.split())))  # one line, whatever the rule wrote
     rows = [head, *_frame(f, lines)]
     if f.fix:
         fix = Text("  ")
         fix.append("fix:", style=FIX_STYLE)
-        fix.append(" " + clean(f.fix))
+        fix.append(" " + clean(" ".join(f.fix.split())))
         rows.append(fix)
     rows.append(Text(""))
     return rows
