@@ -11,7 +11,9 @@ import tree_sitter as ts
 
 from vcx.facts import Access, Assign, Call, Function, Handler, Import, ModuleFacts, Value
 from vcx.frontends.common import Source, error_ranges, short, suppression
-from vcx.knowledge.network import CLIENT_CONSTRUCTORS
+import bisect
+
+from vcx.knowledge.network import ACCESS_ATTRS, CLIENT_CONSTRUCTORS
 from vcx.parse import language
 
 QUERY = """
@@ -24,8 +26,8 @@ QUERY = """
 (import_from_statement) @importfrom
 (assignment) @assign
 (with_item) @with
-(comment) @comment
-(attribute object: (identifier) attribute: (identifier)) @access
+((comment) @comment (#match? @comment "vcx:"))
+((attribute object: (identifier) attribute: (identifier) @attr) @access (#any-of? @attr ATTRS))
 """
 
 FUNC_TYPES = frozenset({"function_definition", "lambda"})
@@ -43,7 +45,8 @@ _query_cache: list[ts.Query] = []
 
 def _query() -> ts.Query:
     if not _query_cache:
-        _query_cache.append(ts.Query(language("python"), QUERY))
+        attrs = " ".join(f'"{a}"' for a in sorted(ACCESS_ATTRS))
+        _query_cache.append(ts.Query(language("python"), QUERY.replace("ATTRS", attrs)))
     return _query_cache[0]
 
 
@@ -91,6 +94,7 @@ class _Extractor:
         funcs = sorted(nodes("func") + nodes("lambda"), key=lambda n: n.start_byte)
         for n in funcs:
             self._function(n)
+        self._index_functions(funcs)
         calls = nodes("call")
         for i, n in enumerate(calls):
             self.call_ids[n.id] = i
@@ -125,6 +129,32 @@ class _Extractor:
                 parts.append(f"<lambda@{cur.start_point[0] + 1}:{cur.start_point[1] + 1}>")
             cur = cur.parent
         return ".".join(reversed(parts))
+
+    def _index_functions(self, funcs: list[ts.Node]) -> None:
+        """Byte intervals of the functions (sorted, nested) for fast innermost-scope lookups."""
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._ids: list[str | None] = []
+        self._parents: list[int] = []
+        stack: list[int] = []
+        for n in funcs:  # sorted by start
+            while stack and self._ends[stack[-1]] < n.end_byte:
+                stack.pop()
+            self._starts.append(n.start_byte)
+            self._ends.append(n.end_byte)
+            self._ids.append(self.func_ids.get(n.id))
+            self._parents.append(stack[-1] if stack else -1)
+            stack.append(len(self._starts) - 1)
+
+    def _scope_of(self, node: ts.Node) -> str | None:
+        """Innermost function strictly containing ``node`` (not a function node itself)."""
+        start, end = node.start_byte, node.end_byte
+        i = bisect.bisect_right(self._starts, start) - 1
+        while i >= 0:
+            if self._ends[i] >= end and (self._starts[i] < start or self._ends[i] > end):
+                return self._ids[i]
+            i = self._parents[i]
+        return None
 
     def _scope(self, node: ts.Node) -> str | None:
         cur = node.parent
@@ -278,7 +308,7 @@ class _Extractor:
     # -- values --------------------------------------------------------------
     def value(self, node: ts.Node, scope: str | None) -> Value:
         t = node.type
-        text = self.src.text(node, 200)
+        text = self.src.text(node, 80)
         if t == "string":
             parts = []
             interp = False
@@ -399,13 +429,13 @@ class _Extractor:
                     keys["**"] = Value("spread", self.src.text(a))
                 elif a.type != "comment":
                     items.append(self.value(a, scope))
-        return Value("call", self.src.text(call, 200), keys=keys, items=items)
+        return Value("call", self.src.text(call, 80), keys=keys, items=items)
 
     def _instance_assign(self, node: ts.Node) -> None:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if left is None or right is None:
             return
-        scope = self._scope(node)
+        scope = self._scope_of(node)
         ctor = self._ctor_of(right, scope)
         if ctor is None:
             return
@@ -427,7 +457,7 @@ class _Extractor:
         alias = val.child_by_field_name("alias")
         if expr is None or alias is None:
             return
-        scope = self._scope(node)
+        scope = self._scope_of(node)
         ctor = self._ctor_of(expr, scope)
         target = alias.named_children[0] if alias.named_children else alias
         if ctor is not None and target.type == "identifier":
@@ -435,7 +465,7 @@ class _Extractor:
 
     # -- handlers ------------------------------------------------------------
     def _handler(self, node: ts.Node) -> None:
-        scope = self._scope(node)
+        scope = self._scope_of(node)
         types: list[str] = []
         bound: str | None = None
         body: ts.Node | None = None
@@ -493,7 +523,7 @@ class _Extractor:
         fn = node.child_by_field_name("function")
         if fn is None:
             return
-        scope = self._scope(node)
+        scope = self._scope_of(node)
         callee = self._callee(fn, scope, node)
         cid = self.call_ids[node.id]
         call = Call(id=cid, callee=callee, text=self.src.text(fn, 120),
@@ -616,7 +646,7 @@ class _Extractor:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if left is None or right is None:
             return
-        scope = self._scope(node)
+        scope = self._scope_of(node)
         if left.type == "attribute" or (left.type == "identifier" and scope is None) or (
                 left.type == "subscript"):
             target = self.resolve(self.src.text(left), scope, node) if left.type != "subscript" \
@@ -646,7 +676,7 @@ class _Extractor:
                 break
             cur, depth = cur.parent, depth + 1
         self.facts.accesses.append(Access(self.src.text(obj), self.src.text(attr), self.src.loc(node),
-                                          self._scope(node), is_call, cond))
+                                          self._scope_of(node), is_call, cond))
 
     def finish(self) -> ModuleFacts:
         return self.facts

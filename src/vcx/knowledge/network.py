@@ -116,3 +116,7 @@ JS_BODY_ACCESSORS = frozenset({"json", "text", "blob", "arrayBuffer", "formData"
 PY_STATUS_CHECKS = frozenset({"raise_for_status", "status_code", "ok", "is_success", "is_error",
                               "status", "is_client_error", "is_server_error"})
 JS_STATUS_CHECKS = frozenset({"ok", "status", "statusCode", "statusText"})
+
+# Attributes worth recording when read on a local name (front ends filter on these in C).
+ACCESS_ATTRS = frozenset(PY_BODY_ACCESSORS | JS_BODY_ACCESSORS | PY_STATUS_CHECKS | JS_STATUS_CHECKS
+                         | {"data", "raise_for_status"})
