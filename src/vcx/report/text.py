@@ -168,34 +168,37 @@ def render(result: ScanResult, *, color: bool = False, quiet: bool = False, stat
     """The whole text report. ``lines_of(path)`` gives a file's lines for code frames
     (default: read from disk, paths relative to the working directory)."""
     lines_of = lines_of or _disk_lines()
-    buf = io.StringIO()
-    console = _console(buf, color)
+    rows: list[Text] = []
     for f in result.findings:
-        for row in render_finding(f, lines_of(f.path)):
-            console.print(row)
+        rows.extend(render_finding(f, lines_of(f.path)))
     if not quiet:
-        for row in summary_lines(result, list_all_skipped=stats):
-            console.print(row)
+        rows.extend(summary_lines(result, list_all_skipped=stats))
+    return _emit(rows, color)
+
+
+def _emit(rows: list[Text], color: bool) -> str:
+    if not rows:
+        return ""
+    if not color:
+        return "".join(row.plain + "\n" for row in rows)
+    buf = io.StringIO()
+    _console(buf, color).print(Text("\n").join(rows))
     return buf.getvalue()
 
 
 def render_stats(result: ScanResult, *, color: bool = False, extra: dict[str, float] | None = None) -> str:
     """``--stats`` for text mode (written to stderr): counts and time per stage."""
-    buf = io.StringIO()
-    console = _console(buf, color)
     s = result.stats
     found = _plural(len(result.findings), "finding")
-    console.print(Text(f"vcx stats: {_plural(s.files, 'file')}, {_plural(s.lines, 'line')}, "
-                       f"{s.skipped} skipped, {s.cache_hits} cached, {found}, "
-                       f"{result.suppressed} suppressed", style="bold"))
+    rows = [Text(f"vcx stats: {_plural(s.files, 'file')}, {_plural(s.lines, 'line')}, "
+                 f"{s.skipped} skipped, {s.cache_hits} cached, {found}, "
+                 f"{result.suppressed} suppressed", style="bold")]
     seconds = {**s.seconds, **(extra or {})}
     width = max([len(k) for k in seconds] + [5])
     for stage, secs in seconds.items():
-        console.print(Text(f"  {stage:<{width}}  {secs * 1000:9.1f} ms"))
-    console.print(Text(f"  {'total':<{width}}  {sum(seconds.values()) * 1000:9.1f} ms"))
+        rows.append(Text(f"  {stage:<{width}}  {secs * 1000:9.1f} ms"))
+    rows.append(Text(f"  {'total':<{width}}  {sum(seconds.values()) * 1000:9.1f} ms"))
     if result.skipped:
-        console.print(Text("skipped:"))
-        for p, r in result.skipped:
-            console.print(Text(f"  {clean(p)}: {clean(r)}"))
-    return buf.getvalue()
-
+        rows.append(Text("skipped:"))
+        rows.extend(Text(f"  {clean(p)}: {clean(r)}") for p, r in result.skipped)
+    return _emit(rows, color)
