@@ -1,0 +1,1597 @@
+"""JavaScript / TypeScript / TSX front end: one tree-sitter tree to :class:`ModuleFacts`.
+
+Mirrors :mod:`vcx.frontends.python`: one tree-sitter query (run in C) finds the candidate
+nodes (calls, ``new``, functions, classes, ``catch`` clauses, imports, exports, variable
+declarators, assignments, member reads on names, comments); Python code looks only at
+those nodes and walks up from them (never over the whole tree, never recursively over
+it) to find their context.
+
+Canonical names follow :mod:`vcx.facts`: library paths (``axios.get``,
+``node-cron.schedule``, ``cron.CronJob``), instances (``axios.create().get``,
+``Date().getHours``, ``pg.Pool().query``), the file's own functions (``local:<id>``),
+project imports (``import:<spec>:<name>``, namespace imports ``import:<spec>:`` followed
+by the member path), otherwise the dotted source text (``?`` for a root that is not a name).
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+
+import tree_sitter as ts
+
+from vcx.facts import Access, Assign, Call, Function, Handler, Import, Loc, ModuleFacts, Value
+from vcx.frontends.common import Source, error_ranges, short, suppression
+from vcx.knowledge.javascript import (
+    JS_CONFIG_CONVERTERS,
+    JS_CONFIG_NAMES,
+    JS_CONFIG_PREFIXES,
+    JS_CONFIG_SUFFIXES,
+    is_tracked_ctor,
+)
+from vcx.parse import language
+
+# (node type, capture); patterns whose node type a grammar lacks are left out.
+PATTERNS = (
+    ("call_expression", "call"), ("new_expression", "call"),
+    ("function_declaration", "func"), ("generator_function_declaration", "func"),
+    ("function_expression", "func"), ("generator_function", "func"), ("arrow_function", "func"),
+    ("method_definition", "func"),
+    ("class_declaration", "class"), ("class", "class"), ("abstract_class_declaration", "class"),
+    ("field_definition", "field"), ("public_field_definition", "field"),
+    ("catch_clause", "catch"), ("try_statement", "try"), ("import_statement", "import"),
+    ("export_statement", "export"), ("for_statement", "loop"), ("for_in_statement", "loop"),
+    ("while_statement", "loop"), ("do_statement", "loop"),
+    ("variable_declarator", "decl"), ("assignment_expression", "assign"), ("comment", "comment"),
+)
+ACCESS_PATTERN = "(member_expression object: (identifier) property: (property_identifier)) @access"
+
+FUNC_TYPES = frozenset({"function_declaration", "generator_function_declaration", "function_expression",
+                        "generator_function", "arrow_function", "method_definition"})
+FUNC_EXPR_TYPES = frozenset({"function_expression", "generator_function", "arrow_function"})
+CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
+# Expressions that only wrap another one (types, non-null assertions, parentheses).
+WRAPPERS = frozenset({"parenthesized_expression", "non_null_expression", "as_expression",
+                      "satisfies_expression", "type_assertion"})
+CONDITION_OPS = frozenset({"&&", "||", "??", "==", "===", "!=", "!==", "<", ">", "<=", ">=",
+                           "instanceof", "in"})
+ARITH_OPS = frozenset({"+", "-", "*", "/", "%", "**"})
+STATEMENT_CONDITIONS = frozenset({"if_statement", "while_statement", "do_statement", "switch_statement"})
+ACCESS_STOPS = frozenset({"statement_block", "expression_statement", "lexical_declaration",
+                          "variable_declaration", "return_statement", "arrow_function", "program",
+                          "class_body", "object", "jsx_element", "jsx_expression"})
+GLOBAL_OBJECTS = frozenset({"globalThis", "window", "global", "self"})
+MAX_DEPTH = 12  # nesting of values summarised (object in array in object ...)
+MAX_KEYS = 100
+MAX_ITEMS = 50
+MAX_CHAIN = 5000  # member/call segments walked for one expression
+
+_queries: dict[str, ts.Query] = {}
+
+
+def _query(lang: str) -> ts.Query:
+    q = _queries.get(lang)
+    if q is None:
+        grammar = language(lang)
+        lines = [f"({kind}) @{cap}" for kind, cap in PATTERNS if grammar.id_for_node_kind(kind, True)]
+        lines.append(ACCESS_PATTERN)
+        q = _queries[lang] = ts.Query(grammar, "\n".join(lines))
+    return q
+
+
+def is_project_spec(spec: str) -> bool:
+    """Whether an import specifier names a module of the project rather than a package."""
+    return spec.startswith((".", "/", "~", "#", "$", "@/")) or spec == ""
+
+
+def package_name(spec: str) -> str:
+    return spec[5:] if spec.startswith("node:") else spec
+
+
+def _string_value(node: ts.Node, data: bytes) -> str:
+    return "".join(data[c.start_byte:c.end_byte].decode("utf-8", "replace")
+                   for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
+
+
+def eval_number(text: str) -> float:
+    t = text.replace("_", "").lower()
+    if t.endswith("n"):
+        t = t[:-1]
+    if t.startswith("0x"):
+        return float(int(t, 16))
+    if t.startswith("0o"):
+        return float(int(t, 8))
+    if t.startswith("0b"):
+        return float(int(t, 2))
+    if len(t) > 1 and t[0] == "0" and t.isdigit():  # legacy octal 017
+        return float(int(t, 8)) if all(c in "01234567" for c in t) else float(t)
+    return float(t)
+
+
+def is_config_text(dotted: str) -> bool:
+    """Whether a dotted expression (``process.env.X``, ``config.timeout``) reads configuration."""
+    if dotted.startswith("this."):
+        dotted = dotted[5:]
+    if dotted.startswith(JS_CONFIG_PREFIXES):
+        return True
+    root, dot, _rest = dotted.partition(".")
+    if not dot:
+        return False
+    low = root.lower()
+    return low in JS_CONFIG_NAMES or low.endswith(JS_CONFIG_SUFFIXES)
+
+
+class _Extractor:
+    def __init__(self, source: bytes, path: str, lang: str) -> None:
+        self.data = source
+        self.src = Source(source)
+        self.ascii = source.isascii()
+        self.lang = lang
+        self.facts = ModuleFacts(path=path, language=lang, lines=source.count(b"\n") + 1)
+        # All name tables are keyed by (scope function id or None, name); lookups walk the
+        # scope chain outwards, so module-level names are visible in functions.
+        self.bindings: dict[tuple[str | None, str], str] = {}  # imports / requires
+        self.namespaces: set[tuple[str | None, str]] = set()  # bindings that are whole modules
+        self.instances: dict[tuple[str | None, str], tuple[str, Value | None]] = {}
+        self.objs: dict[tuple[str | None, str], str] = {}  # instances of project classes
+        self.local_funcs: dict[tuple[str | None, str], str] = {}
+        self.classes: dict[tuple[str | None, str], str] = {}  # class name -> qualname
+        self.declared: set[tuple[str | None, str]] = set()
+        self.class_instances: dict[tuple[str, str], tuple[str, Value | None]] = {}
+        self.class_objs: dict[tuple[str, str], str] = {}
+        self.class_quals: dict[int, str] = {}  # class node id -> qualname
+        self.method_class: dict[str, str] = {}  # method Function id -> class qualname
+        self.func_ids: dict[int, str] = {}  # function node id -> Function id
+        self.call_ids: dict[int, int] = {}
+        self.handler_ids: dict[int, int] = {}  # catch_clause node id -> Handler id
+        self.loop_ids: dict[int, int] = {}
+        # Functions in source order: starts, and (start, end, id, index of the parent function).
+        self.fstarts: list[int] = []
+        self.franges: list[tuple[int, int, str, int]] = []
+        self.findex: dict[str, int] = {}
+        # Name resolutions, memoised once every table is complete (``frozen``).
+        self.memo: dict[tuple, object] = {}
+        self.frozen = False
+        self.requires_seen: set[int] = set()
+        self.module_values: dict[str, ts.Node] = {}  # module-level `const x = <node>`
+        self.decorators: list[tuple[str, list[ts.Node]]] = []
+        self.typed: list[tuple[str | None, str | None, str, ts.Node]] = []  # scope, class, name, type
+
+    # -- text ----------------------------------------------------------------
+    def text(self, node: ts.Node, limit: int = 0) -> str:
+        s, e = node.byte_range
+        if not limit:
+            return self.data[s:e].decode("utf-8", "replace")
+        cut = bool(limit) and e - s > limit * 4
+        if cut:
+            e = s + limit * 4
+        raw = self.data[s:e].decode("utf-8", "replace")
+        if limit and (cut or len(raw) > limit):
+            return raw[: limit - 1] + "…"
+        return raw
+
+    def loc(self, node: ts.Node) -> Loc:
+        if self.ascii:
+            (sl, sc), (el, ec) = node.start_point, node.end_point
+            return Loc(sl + 1, sc + 1, el + 1, ec + 1)
+        return self.src.loc(node)
+
+    # -- entry ---------------------------------------------------------------
+    def run(self, tree: ts.Tree) -> ModuleFacts:
+        root = tree.root_node
+        caps = ts.QueryCursor(_query(self.lang)).captures(root)
+        self.facts.has_errors = root.has_error
+        self.facts.error_ranges = error_ranges(root)
+
+        def nodes(name: str) -> list[ts.Node]:
+            return sorted(caps.get(name, []), key=lambda n: (n.start_byte, -n.end_byte))
+
+        for n in nodes("comment"):
+            self._comment(n)
+        self._directives(root)
+        for n in sorted(caps.get("func", []) + caps.get("class", []), key=lambda n: n.start_byte):
+            if n.type in CLASS_TYPES:
+                self._class(n)
+            else:
+                self._function(n)
+        calls = nodes("call")
+        for i, n in enumerate(calls):
+            self.call_ids[n.id] = i
+        decls = nodes("decl")
+        assigns = nodes("assign")
+        for n in nodes("import"):
+            self._import(n)
+        for n in decls:
+            self._require_decl(n)
+        # Instances before calls, so that calls on them resolve.
+        for scope, cls, name, type_node in self.typed:
+            self._typed_instance(scope, cls, name, type_node)
+        for n in decls:
+            self._decl_instance(n)
+        for n in assigns:
+            self._assign_instance(n)
+        for n in nodes("field"):
+            self._field_instance(n)
+        self.frozen = True
+        for fid, decs in self.decorators:
+            scope = self.facts.functions[fid].parent
+            self.facts.functions[fid].decorators = [self.value(d.named_children[-1], scope)
+                                                    for d in decs if d.named_children]
+        for n in nodes("catch"):
+            self._handler(n)
+        intervals = self._intervals(caps.get("try", []), nodes("loop"))
+        stack: list[tuple[int, int, bool, int]] = []
+        j, n_iv = 0, len(intervals)
+        for n in calls:
+            # Sweep in source order: `stack` holds the try bodies and loop bodies containing the call.
+            s, e = n.byte_range
+            while j < n_iv and intervals[j][0] <= s:
+                iv = intervals[j]
+                while stack and stack[-1][1] <= iv[0]:
+                    stack.pop()
+                stack.append(iv)
+                j += 1
+            while stack and stack[-1][1] < e:
+                stack.pop()
+            scope = self._scope(n)
+            fstart = self.franges[self.findex[scope]][0] if scope is not None else -1
+            handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] and iv[0] > fstart)
+            loops = tuple(iv[3] for iv in reversed(stack) if not iv[2] and iv[0] > fstart)
+            self._call(n, scope, handlers, loops)
+        for n in decls:
+            self._decl_assign(n)
+        for n in assigns:
+            self._assign(n)
+        for n in nodes("export"):
+            self._export(n)
+        self._mark_exported()
+        for n in nodes("access"):
+            self._access(n)
+        return self.facts
+
+    # -- comments, directives ------------------------------------------------
+    def _comment(self, node: ts.Node) -> None:
+        ids = suppression(self.text(node))
+        if ids is None:
+            return
+        lines = {node.start_point[0] + 1, node.end_point[0] + 1}
+        for line in lines:
+            old = self.facts.suppressions.get(line)
+            self.facts.suppressions[line] = ids if old is None else (() if not old or not ids else old + ids)
+
+    def _leading_directives(self, block: ts.Node) -> list[str]:
+        out: list[str] = []
+        for c in block.named_children:
+            if c.type == "comment" or c.type == "hash_bang_line":
+                continue
+            if c.type == "expression_statement" and c.named_child_count == 1 and \
+                    c.named_children[0].type == "string":
+                out.append(_string_value(c.named_children[0], self.data))
+                continue
+            break
+        return out
+
+    def _directives(self, root: ts.Node) -> None:
+        for d in self._leading_directives(root):
+            if d in ("use client", "use server") and d not in self.facts.directives:
+                self.facts.directives.append(d)
+
+    # -- scopes --------------------------------------------------------------
+    def _scope(self, node: ts.Node) -> str | None:
+        """Id of the function enclosing ``node`` (None at module level).
+
+        Found from byte ranges: the innermost function whose range contains the node's
+        (functions are recorded in source order, so a bisect and a walk up the function
+        nesting suffice; no walk over syntax-tree parents).
+        """
+        s, e = node.byte_range
+        i = bisect_right(self.fstarts, s) - 1
+        ranges = self.franges
+        while i >= 0:
+            fs, fe, fid, parent = ranges[i]
+            if fs <= s and e <= fe and not (fs == s and fe == e):
+                return fid
+            i = parent
+        return None
+
+    def _parent_scope(self, scope: str | None) -> str | None:
+        fn = self.facts.functions.get(scope) if scope is not None else None
+        return fn.parent if fn is not None else None
+
+    def _class_qual(self, node: ts.Node) -> str | None:
+        cur = node.parent
+        while cur is not None:
+            if cur.type in CLASS_TYPES:
+                return self.class_quals.get(cur.id)
+            cur = cur.parent
+        return None
+
+    def _container(self, node: ts.Node) -> tuple[str, ts.Node] | None:
+        """Nearest enclosing function or class of a definition."""
+        cur = node.parent
+        while cur is not None:
+            if cur.type in FUNC_TYPES:
+                return "func", cur
+            if cur.type in CLASS_TYPES:
+                return "class", cur
+            cur = cur.parent
+        return None
+
+    def _prefix(self, container: tuple[str, ts.Node] | None) -> str:
+        if container is None:
+            return ""
+        kind, node = container
+        if kind == "func":
+            fid = self.func_ids.get(node.id)
+            return f"{fid}.<locals>." if fid else ""
+        qual = self.class_quals.get(node.id)
+        return f"{qual}." if qual else ""
+
+    def _lookup_scope(self, node: ts.Node) -> str | None:
+        """Function id of the nearest enclosing function (for definitions)."""
+        cur = node.parent
+        while cur is not None:
+            if cur.type in FUNC_TYPES:
+                return self.func_ids.get(cur.id)
+            cur = cur.parent
+        return None
+
+    # -- classes and functions -------------------------------------------------
+    def _owner_name(self, node: ts.Node) -> str | None:
+        """Name a class/function expression or object literal is bound to."""
+        p = node.parent
+        while p is not None and p.type in WRAPPERS:
+            node, p = p, p.parent
+        if p is None:
+            return None
+        t = p.type
+        if t == "variable_declarator" and p.child_by_field_name("value") == node:
+            name = p.child_by_field_name("name")
+            return self.text(name) if name is not None and name.type == "identifier" else None
+        if t == "assignment_expression" and p.child_by_field_name("right") == node:
+            left = p.child_by_field_name("left")
+            if left is None:
+                return None
+            if left.type == "identifier":
+                return self.text(left)
+            dotted = self._dotted_text(left)
+            return dotted
+        if t == "export_statement":
+            return "default"
+        return None
+
+    def _dotted_text(self, node: ts.Node) -> str | None:
+        parts: list[str] = []
+        cur = node
+        for _ in range(MAX_CHAIN):
+            if cur.type == "member_expression":
+                prop = cur.child_by_field_name("property")
+                obj = cur.child_by_field_name("object")
+                if prop is None or obj is None:
+                    return None
+                parts.append(self.text(prop))
+                cur = obj
+            elif cur.type in ("identifier", "this"):
+                parts.append(self.text(cur))
+                return ".".join(reversed(parts))
+            else:
+                return None
+        return None
+
+    def _class(self, node: ts.Node) -> None:
+        name_n = node.child_by_field_name("name")
+        if name_n is not None:
+            name = self.text(name_n)
+        else:
+            name = self._owner_name(node) or f"<class@{node.start_point[0] + 1}:{node.start_point[1] + 1}>"
+        container = self._container(node)
+        qual = self._prefix(container) + name
+        self.class_quals[node.id] = qual
+        scope = self._lookup_scope(node)
+        if name_n is not None or "<" not in name:
+            self.classes.setdefault((scope, name), qual)
+
+    def _function(self, node: ts.Node) -> None:
+        t = node.type
+        line, col = node.start_point[0] + 1, node.start_point[1] + 1
+        container = self._container(node)
+        parent_scope = self._lookup_scope(node)
+        cls_qual: str | None = None
+        cls_name: str | None = None
+        local_key: str | None = None  # name under which calls in this file reach it
+        name_n = node.child_by_field_name("name")
+        p = node.parent
+        while p is not None and p.type in WRAPPERS:
+            p = p.parent
+        if t == "method_definition":
+            key = self._key_text(name_n) if name_n is not None else "?"
+            name = key
+            if p is not None and p.type == "class_body" and container is not None and container[0] == "class":
+                cls_qual = self.class_quals.get(container[1].id)
+                part = key
+            else:  # object literal method
+                owner = self._owner_name(p) if p is not None and p.type == "object" else None
+                part = f"{owner}.{key}" if owner else f"<function@{line}:{col}>"
+                if owner:
+                    local_key = part
+        elif t in ("function_declaration", "generator_function_declaration"):
+            name = self.text(name_n) if name_n is not None else "default"
+            part = name
+            local_key = name
+        else:
+            kind = "arrow" if t == "arrow_function" else "function"
+            part = ""
+            name = ""
+            if p is not None:
+                pt = p.type
+                if pt in ("variable_declarator", "assignment_expression", "export_statement"):
+                    owner = self._owner_name(node)
+                    if owner:
+                        name = owner.rsplit(".", 1)[-1]
+                        part = name
+                        if pt == "variable_declarator" or "." not in owner:
+                            local_key = name
+                elif pt in ("field_definition", "public_field_definition"):
+                    fname = p.child_by_field_name("property") or p.child_by_field_name("name")
+                    if fname is not None and container is not None and container[0] == "class":
+                        name = part = self._key_text(fname)
+                        cls_qual = self.class_quals.get(container[1].id)
+                elif pt == "pair" and p.child_by_field_name("value") is not None:
+                    key_n = p.child_by_field_name("key")
+                    key = self._key_text(key_n) if key_n is not None else ""
+                    obj = p.parent
+                    owner = self._owner_name(obj) if obj is not None and obj.type == "object" else None
+                    if key:
+                        name = key
+                        if owner:
+                            part = f"{owner}.{key}"
+                            local_key = part
+            if not name and name_n is not None:
+                name = self.text(name_n)
+                part = name
+            if not part:
+                part = f"<{kind}@{line}:{col}>"
+                name = name or part
+        fid = self._prefix(container) + part
+        if fid in self.facts.functions:
+            fid = f"{fid}@{line}:{col}"
+        if cls_qual is not None:
+            cls_name = cls_qual.rsplit(".", 1)[-1]
+            self.method_class[fid] = cls_qual
+        params, typed = self._params(node)
+        fn = Function(id=fid, name=name, loc=self.loc(node), is_async=any(
+            c.type == "async" for c in node.children), params=params, class_name=cls_name,
+            parent=parent_scope)
+        self.facts.functions[fid] = fn
+        self.func_ids[node.id] = fid
+        fs, fe = node.byte_range
+        self.findex[fid] = len(self.franges)
+        self.fstarts.append(fs)
+        self.franges.append((fs, fe, fid, self.findex.get(parent_scope, -1) if parent_scope else -1))
+        if local_key is not None:
+            self.local_funcs.setdefault((parent_scope, local_key), fid)
+        if cls_qual is not None and p is not None and p.type == "class_body":
+            # Static calls `Class.method()` from outside the class.
+            self.local_funcs.setdefault((parent_scope, f"{cls_name}.{name}"), fid)
+        for pname, ptype, is_prop in typed:
+            self.typed.append((fid, None, pname, ptype))
+            if is_prop and cls_qual is not None:
+                self.typed.append((parent_scope, cls_qual, pname, ptype))
+        decs = self._decorator_nodes(node)
+        if decs:
+            self.decorators.append((fid, decs))
+        body = node.child_by_field_name("body")
+        if body is not None and body.type == "statement_block" and \
+                "use server" in self._leading_directives(body):
+            self.facts.directives.append(f"use server:{fid}")
+
+    def _key_text(self, node: ts.Node) -> str:
+        if node.type == "string":
+            return _string_value(node, self.data)
+        if node.type == "computed_property_name":
+            return f"[{self.text(node, 40)[1:-1]}]"
+        return self.text(node)
+
+    def _decorator_nodes(self, node: ts.Node) -> list[ts.Node]:
+        decs = [c for c in node.children if c.type == "decorator"]
+        if node.type == "method_definition":
+            sib = node.prev_named_sibling
+            before: list[ts.Node] = []
+            while sib is not None and sib.type in ("decorator", "comment"):
+                if sib.type == "decorator":
+                    before.append(sib)
+                sib = sib.prev_named_sibling
+            decs = list(reversed(before)) + decs
+        return decs
+
+    def _params(self, node: ts.Node) -> tuple[list[str], list[tuple[str, ts.Node, bool]]]:
+        names: list[str] = []
+        typed: list[tuple[str, ts.Node, bool]] = []
+        single = node.child_by_field_name("parameter")
+        if single is not None:
+            return ([self.text(single)] if single.type == "identifier" else []), typed
+        params = node.child_by_field_name("parameters")
+        if params is None:
+            return names, typed
+        for p in params.named_children:
+            if p.type in ("required_parameter", "optional_parameter"):
+                pat = p.child_by_field_name("pattern")
+                if pat is None:
+                    continue
+                type_n = p.child_by_field_name("type")
+                if type_n is not None and pat.type == "identifier":
+                    is_prop = any(c.type in ("accessibility_modifier", "readonly", "override_modifier")
+                                  for c in p.children)
+                    typed.append((self.text(pat), type_n, is_prop))
+                names.extend(self._pattern_names(pat))
+            elif p.type != "comment":
+                names.extend(self._pattern_names(p))
+        return names, typed
+
+    def _pattern_names(self, pat: ts.Node) -> list[str]:
+        out: list[str] = []
+        stack = [pat]
+        while stack and len(out) < 100:
+            n = stack.pop()
+            t = n.type
+            if t in ("identifier", "shorthand_property_identifier_pattern"):
+                out.append(self.text(n))
+            elif t == "assignment_pattern" or t == "object_assignment_pattern":
+                left = n.child_by_field_name("left")
+                if left is not None:
+                    stack.append(left)
+            elif t == "pair_pattern":
+                key = n.child_by_field_name("key")
+                if key is not None:
+                    out.append(self._key_text(key))
+            elif t in ("object_pattern", "array_pattern", "rest_pattern"):
+                stack.extend(reversed(n.named_children))
+        return out
+
+    # -- imports -------------------------------------------------------------
+    def _module_ref(self, spec: str) -> str:
+        return f"import:{spec}:" if is_project_spec(spec) else package_name(spec)
+
+    def _member_ref(self, spec: str, name: str) -> str:
+        if is_project_spec(spec):
+            return f"import:{spec}:{name}"
+        pkg = package_name(spec)
+        return pkg if name == "default" else f"{pkg}.{name}"
+
+    def _bind(self, scope: str | None, local: str, ref: str, namespace: bool = False) -> None:
+        self.bindings[(scope, local)] = ref
+        if namespace:
+            self.namespaces.add((scope, local))
+
+    def _import(self, node: ts.Node) -> None:
+        src_n = node.child_by_field_name("source")
+        loc = self.loc(node)
+        for child in node.named_children:
+            if child.type == "import_require_clause":  # TS: import fs = require("fs")
+                ident = next((c for c in child.named_children if c.type == "identifier"), None)
+                s = child.child_by_field_name("source")
+                if ident is not None and s is not None:
+                    spec = _string_value(s, self.data)
+                    self._bind(None, self.text(ident), self._module_ref(spec), namespace=True)
+                    self.facts.imports.append(Import(self.text(ident), spec, None, loc,
+                                                     is_project_spec(spec)))
+                return
+        if src_n is None:
+            return
+        spec = _string_value(src_n, self.data)
+        rel = is_project_spec(spec)
+        clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+        if clause is None:
+            self.facts.imports.append(Import("", spec, None, loc, rel))
+            return
+        for c in clause.named_children:
+            if c.type == "identifier":  # default import
+                local = self.text(c)
+                self._bind(None, local, self._member_ref(spec, "default"))
+                self.facts.imports.append(Import(local, spec, "default", self.loc(c), rel))
+            elif c.type == "namespace_import":
+                ident = next((x for x in c.named_children if x.type == "identifier"), None)
+                if ident is not None:
+                    local = self.text(ident)
+                    self._bind(None, local, self._module_ref(spec), namespace=True)
+                    self.facts.imports.append(Import(local, spec, None, self.loc(c), rel))
+            elif c.type == "named_imports":
+                for spec_n in c.named_children:
+                    if spec_n.type != "import_specifier":
+                        continue
+                    name_n = spec_n.child_by_field_name("name")
+                    alias_n = spec_n.child_by_field_name("alias")
+                    if name_n is None:
+                        continue
+                    name = self._key_text(name_n)
+                    local = self.text(alias_n) if alias_n is not None else name
+                    self._bind(None, local, self._member_ref(spec, name))
+                    self.facts.imports.append(Import(local, spec, name, self.loc(spec_n), rel))
+
+    def _require_spec(self, node: ts.Node) -> str | None:
+        """The module of a ``require("m")`` call node, else None."""
+        if node.type != "call_expression":
+            return None
+        fn = node.child_by_field_name("function")
+        if fn is None or fn.type != "identifier" or self.text(fn) != "require":
+            return None
+        args = node.child_by_field_name("arguments")
+        if args is None or args.type != "arguments":
+            return None
+        first = next((a for a in args.named_children if a.type != "comment"), None)
+        if first is None or first.type != "string":
+            return None
+        return _string_value(first, self.data)
+
+    def _require_decl(self, node: ts.Node) -> None:
+        val = node.child_by_field_name("value")
+        name = node.child_by_field_name("name")
+        if val is None or name is None:
+            return
+        val = self._unwrap(val, await_too=True)
+        member: str | None = None
+        call = val
+        if val.type == "member_expression":
+            obj = val.child_by_field_name("object")
+            prop = val.child_by_field_name("property")
+            if obj is None or prop is None:
+                return
+            call, member = self._unwrap(obj), self.text(prop)
+        spec = self._require_spec(call)
+        if spec is None:
+            return
+        self.requires_seen.add(call.id)
+        scope = self._scope(node)
+        rel = is_project_spec(spec)
+        loc = self.loc(node)
+        if name.type == "identifier":
+            local = self.text(name)
+            if member is None:
+                self._bind(scope, local, self._module_ref(spec), namespace=True)
+                self.facts.imports.append(Import(local, spec, None, loc, rel))
+            else:
+                self._bind(scope, local, self._member_ref(spec, member), namespace=member == "default")
+                self.facts.imports.append(Import(local, spec, member, loc, rel))
+        elif name.type == "object_pattern":
+            for c in name.named_children:
+                key = local = None
+                if c.type == "shorthand_property_identifier_pattern":
+                    key = local = self.text(c)
+                elif c.type == "pair_pattern":
+                    k, v = c.child_by_field_name("key"), c.child_by_field_name("value")
+                    if k is not None and v is not None:
+                        if v.type == "assignment_pattern":
+                            v = v.child_by_field_name("left") or v
+                        if v.type == "identifier":
+                            key, local = self._key_text(k), self.text(v)
+                elif c.type == "object_assignment_pattern":
+                    left = c.child_by_field_name("left")
+                    if left is not None:
+                        key = local = self.text(left)
+                if key is None or local is None:
+                    continue
+                base = self._member_ref(spec, member) if member is not None else None
+                if base is not None:
+                    ref = base + key if base.endswith(":") else f"{base}.{key}"
+                else:
+                    ref = self._member_ref(spec, key)
+                self._bind(scope, local, ref)
+                self.facts.imports.append(Import(local, spec, key, self.loc(c), rel))
+
+    # -- resolution ----------------------------------------------------------
+    def _unwrap(self, node: ts.Node, await_too: bool = False) -> ts.Node:
+        for _ in range(MAX_CHAIN):
+            t = node.type
+            if t in WRAPPERS or (await_too and t == "await_expression"):
+                kids = [c for c in node.named_children if c.type != "comment"]
+                if not kids:
+                    return node
+                node = kids[-1] if t == "type_assertion" else kids[0]
+            else:
+                return node
+        return node
+
+    def _resolve_name(self, name: str, scope: str | None) -> tuple[str, tuple[str, object] | None, bool]:
+        """Canonical name of an identifier: (canonical, instance, is a whole module)."""
+        if self.frozen:
+            hit = self.memo.get((scope, name))
+            if hit is None:
+                hit = self.memo[(scope, name)] = self._resolve_name_uncached(name, scope)
+            return hit
+        return self._resolve_name_uncached(name, scope)
+
+    def _resolve_name_uncached(self, name: str,
+                               scope: str | None) -> tuple[str, tuple[str, object] | None, bool]:
+        cur = scope
+        for _ in range(1000):
+            key = (cur, name)
+            inst = self.instances.get(key)
+            if inst is not None:
+                return f"{inst[0]}()", inst, False
+            obj = self.objs.get(key)
+            if obj is not None:
+                return obj, None, False
+            ref = self.bindings.get(key)
+            if ref is not None:
+                return ref, None, key in self.namespaces
+            fid = self.local_funcs.get(key)
+            if fid is not None:
+                return f"local:{fid}", None, False
+            qual = self.classes.get(key)
+            if qual is not None:
+                return f"local:{qual}", None, False
+            if cur is None:
+                break
+            cur = self._parent_scope(cur)
+        return name, None, False
+
+    def _lookup_local(self, name: str, scope: str | None) -> str | None:
+        if not self.local_funcs:
+            return None
+        key = ("local", scope, name)
+        if key in self.memo:
+            return self.memo[key]  # type: ignore[return-value]
+        self.memo[key] = fid = self._lookup_local_uncached(name, scope)  # type: ignore[assignment]
+        return fid
+
+    def _lookup_local_uncached(self, name: str, scope: str | None) -> str | None:
+        cur = scope
+        for _ in range(1000):
+            fid = self.local_funcs.get((cur, name))
+            if fid is not None:
+                return fid
+            if cur is None:
+                return None
+            cur = self._parent_scope(cur)
+        return None
+
+    def canon(self, node: ts.Node, scope: str | None) -> tuple[str, tuple[str, object] | None]:
+        """Canonical name of an expression and the tracked instance it is a member of.
+
+        The instance is (constructor, Value or the constructor call node) when the
+        expression is a property path on an instance (``api.get``, ``prisma.user.findMany``,
+        ``new Date().getHours``), else None.
+        """
+        segs: list[tuple[str | None, ts.Node]] = []  # (property or None for a call, node)
+        cur = node
+        module_base: str | None = None
+        for _ in range(MAX_CHAIN):
+            t = cur.type
+            if t == "member_expression":
+                obj, prop = cur.child_by_field_name("object"), cur.child_by_field_name("property")
+                if obj is None or prop is None:
+                    break
+                segs.append((self.text(prop), cur))
+                cur = obj
+            elif t == "subscript_expression":
+                obj, idx = cur.child_by_field_name("object"), cur.child_by_field_name("index")
+                if obj is None or idx is None or idx.type != "string":
+                    break
+                segs.append((_string_value(idx, self.data), cur))
+                cur = obj
+            elif t in WRAPPERS or t == "await_expression":
+                inner = self._unwrap(cur, await_too=True)
+                if inner is cur:
+                    break
+                cur = inner
+            elif t == "call_expression":
+                spec = self._require_spec(cur)
+                if spec is not None:
+                    module_base = spec
+                    break
+                f = cur.child_by_field_name("function")
+                if f is None:
+                    break
+                segs.append((None, cur))
+                cur = f
+            elif t == "new_expression":
+                f = cur.child_by_field_name("constructor")
+                if f is None:
+                    break
+                segs.append((None, cur))
+                cur = f
+            else:
+                break
+        segs.reverse()
+        i = 0
+        inst: tuple[str, object] | None = None
+        is_module = False
+        t = cur.type
+        if module_base is not None:
+            s = self._module_ref(module_base)
+            is_module = True
+        elif t == "identifier":
+            name = self.text(cur)
+            if name in GLOBAL_OBJECTS and segs and segs[0][0] is not None and \
+                    (None, name) not in self.bindings:
+                name = segs[0][0] or name
+                i = 1
+            s, inst, is_module = self._resolve_name(name, scope)
+            if s == name and i < len(segs) and segs[i][0] is not None:
+                fid = self._lookup_local(f"{name}.{segs[i][0]}", scope)
+                if fid is not None:
+                    s = f"local:{fid}"
+                    i += 1
+            elif s.startswith("local:") and i < len(segs) and segs[i][0] is not None and \
+                    f"{s[6:]}.{segs[i][0]}" in self.facts.functions:
+                s = f"local:{s[6:]}.{segs[i][0]}"
+                i += 1
+        elif t == "this":
+            s = "this"
+            cls = self._class_qual(node)
+            if cls is not None and segs and segs[0][0] is not None:
+                attr = segs[0][0]
+                ci = self.class_instances.get((cls, attr))
+                co = self.class_objs.get((cls, attr))
+                if ci is not None:
+                    s, inst, i = f"{ci[0]}()", ci, 1
+                elif co is not None:
+                    s, i = co, 1
+                elif f"{cls}.{attr}" in self.facts.functions:
+                    s, i = f"local:{cls}.{attr}", 1
+        elif t == "meta_property":
+            s = "import.meta"
+        elif t in ("super", "import"):
+            s = t
+        else:
+            s = "?"
+        first = True
+        for name, n in segs[i:]:
+            if name is None:
+                is_new = n.type == "new_expression"
+                inst = (s, n) if is_tracked_ctor(s, is_new) else None
+                s = (s + "default" if s.endswith(":") else s) + "()"
+            elif s.endswith(":"):
+                s += name
+            elif first and is_module and name == "default" and not s.startswith("import:"):
+                pass  # require("axios").default / namespace.default is the module itself
+            else:
+                s = f"{s}.{name}"
+            first = False
+        return s, inst
+
+    def callee_of(self, node: ts.Node, scope: str | None) -> tuple[str, tuple[str, object] | None]:
+        fn = node.child_by_field_name("constructor" if node.type == "new_expression" else "function")
+        if fn is None:
+            return "?", None
+        s, inst = self.canon(fn, scope)
+        # Calling a whole project module (`const h = require("./h"); h()`) calls its default export.
+        return (s + "default" if s.endswith(":") else s), inst
+
+    def _materialize(self, inst: tuple[str, object] | None,
+                     scope: str | None) -> tuple[str, Value | None] | None:
+        if inst is None:
+            return None
+        ctor, v = inst
+        if isinstance(v, ts.Node):
+            return ctor, self._options(v, ctor, scope)
+        return ctor, v if isinstance(v, Value) else None
+
+    # -- values --------------------------------------------------------------
+    def value(self, node: ts.Node, scope: str | None, depth: int = 0) -> Value:
+        t = node.type
+        text = self.text(node, 200)
+        if depth > MAX_DEPTH:
+            return Value("other", text)
+        if t == "string":
+            return Value("str", text, _string_value(node, self.data))
+        if t == "template_string":
+            parts: list[str] = []
+            holes = False
+            first_config = False
+            for c in node.named_children:
+                if c.type in ("string_fragment", "escape_sequence"):
+                    parts.append(self.data[c.start_byte:c.end_byte].decode("utf-8", "replace"))
+                elif c.type == "template_substitution":
+                    if not parts and not holes and c.named_children:
+                        first_config = self.value(c.named_children[0], scope, depth + 1).from_config
+                    parts.append("{}")
+                    holes = True
+            return Value("template" if holes else "str", text, "".join(parts), from_config=first_config)
+        if t in ("number", "binary_expression", "unary_expression"):
+            num = self._fold(node, 0)
+            if num is not None:
+                return Value("num", text, num)
+        if t in ("true", "false"):
+            return Value("bool", text, t == "true")
+        if t in ("null", "undefined"):
+            return Value("none", text)
+        if t == "identifier":
+            name = self.text(node)
+            if name == "undefined":
+                return Value("none", text)
+            ref, _inst = self.canon(node, scope)
+            return Value("name", text, ref=ref, from_config=is_config_text(ref) or is_config_text(name))
+        if t in ("member_expression", "subscript_expression"):
+            ref, _inst = self.canon(node, scope)
+            dotted = self._dotted_text(node) or ""
+            return Value("attr", text, ref=ref, from_config=is_config_text(ref) or is_config_text(dotted) or
+                         (t == "subscript_expression" and self.text(node, 60).startswith(JS_CONFIG_PREFIXES)))
+        if t in ("call_expression", "new_expression"):
+            return self._call_value(node, scope, depth, text)
+        if t in FUNC_EXPR_TYPES:
+            return Value("func", text, func_id=self.func_ids.get(node.id))
+        if t == "object":
+            return Value("object", text, keys=self._object_keys(node, scope, depth))
+        if t == "array":
+            items = []
+            for c in node.named_children:
+                if c.type == "comment":
+                    continue
+                if len(items) >= MAX_ITEMS:
+                    break
+                items.append(self.value(c, scope, depth + 1))
+            return Value("array", text, items=items)
+        if t == "spread_element":
+            return Value("spread", text)
+        if t in WRAPPERS or t == "await_expression":
+            inner = self._unwrap(node, await_too=True)
+            if inner is not node:
+                return self.value(inner, scope, depth + 1)
+        if t == "binary_expression":
+            op = node.child_by_field_name("operator")
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if op is not None and left is not None and right is not None:
+                if op.type in ("??", "||") and self.value(left, scope, depth + 1).from_config:
+                    # `process.env.X ?? 30000`: the literal is the fallback of a configuration read.
+                    return Value("other", text, from_config=True)
+                if op.type == "+":
+                    lv, rv = self.value(left, scope, depth + 1), self.value(right, scope, depth + 1)
+                    if lv.kind == "str" and rv.kind == "str":
+                        return Value("str", text, f"{lv.value}{rv.value}")
+        if t == "ternary_expression":
+            parts_n = [node.child_by_field_name(f) for f in ("condition", "consequence", "alternative")]
+            if any(p is not None and self.value(p, scope, depth + 1).from_config for p in parts_n):
+                return Value("other", text, from_config=True)
+        if t == "unary_expression":
+            op = node.child_by_field_name("operator")
+            if op is not None and op.type == "void":
+                return Value("none", text)
+        return Value("other", text)
+
+    def _fold(self, node: ts.Node, depth: int) -> float | None:
+        """Value of a numeric literal or a constant expression of literals."""
+        if depth > 40:
+            return None
+        t = node.type
+        if t == "number":
+            try:
+                return eval_number(self.text(node))
+            except ValueError:
+                return None
+        if t == "parenthesized_expression" and node.named_child_count == 1:
+            return self._fold(node.named_children[0], depth + 1)
+        if t == "unary_expression":
+            op, arg = node.child_by_field_name("operator"), node.child_by_field_name("argument")
+            if op is None or arg is None or op.type not in ("-", "+"):
+                return None
+            v = self._fold(arg, depth + 1)
+            return None if v is None else (-v if op.type == "-" else v)
+        if t == "binary_expression":
+            op = node.child_by_field_name("operator")
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if op is None or left is None or right is None or op.type not in ARITH_OPS:
+                return None
+            a = self._fold(left, depth + 1)
+            if a is None:
+                return None
+            b = self._fold(right, depth + 1)
+            if b is None:
+                return None
+            try:
+                r = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b,
+                     "%": lambda: math.fmod(a, b), "**": lambda: a ** b}[op.type]()
+            except (ZeroDivisionError, OverflowError, ValueError):
+                return None
+            return float(r) if isinstance(r, (int, float)) and math.isfinite(r) else None
+        return None
+
+    def _object_keys(self, node: ts.Node, scope: str | None, depth: int) -> dict[str, Value]:
+        keys: dict[str, Value] = {}
+        for c in node.named_children:
+            if len(keys) >= MAX_KEYS:
+                break
+            t = c.type
+            if t == "pair":
+                k, v = c.child_by_field_name("key"), c.child_by_field_name("value")
+                if k is None or v is None or k.type == "computed_property_name":
+                    continue
+                keys[self._key_text(k)] = self.value(v, scope, depth + 1)
+            elif t == "shorthand_property_identifier":
+                name = self.text(c)
+                ref = self._resolve_name(name, scope)[0]
+                keys[name] = Value("name", name, ref=ref, from_config=is_config_text(ref))
+            elif t == "spread_element":
+                keys["..."] = Value("spread", self.text(c, 200))
+            elif t == "method_definition":
+                name_n = c.child_by_field_name("name")
+                if name_n is not None and name_n.type != "computed_property_name":
+                    keys[self._key_text(name_n)] = Value("func", self.text(c, 200),
+                                                         func_id=self.func_ids.get(c.id))
+        return keys
+
+    def _call_value(self, node: ts.Node, scope: str | None, depth: int, text: str) -> Value:
+        ref, _inst = self.callee_of(node, scope)
+        is_new = node.type == "new_expression"
+        v = Value("call", text, ref=ref, call_id=self.call_ids.get(node.id))
+        fn = node.child_by_field_name("constructor" if is_new else "function")
+        dotted = self._dotted_text(fn) if fn is not None else None
+        v.from_config = is_config_text(ref) or bool(dotted and is_config_text(dotted))
+        args = self._arg_nodes(node)
+        if not v.from_config and ref in JS_CONFIG_CONVERTERS:
+            v.from_config = any(self.value(a, scope, depth + 1).from_config for a in args)
+        if is_tracked_ctor(ref, is_new):
+            opts = self._options(node, ref, scope, depth)
+            v.keys, v.items = opts.keys, opts.items
+        return v
+
+    def _arg_nodes(self, node: ts.Node) -> list[ts.Node]:
+        args = node.child_by_field_name("arguments")
+        if args is None:
+            return []
+        if args.type == "template_string":
+            return [args]
+        return [a for a in args.named_children if a.type != "comment"]
+
+    def _options(self, call: ts.Node, ctor: str, scope: str | None, depth: int = 0) -> Value:
+        """A constructor call as an instance's options: keys of its first object argument, all args."""
+        items = [self.value(a, scope, depth + 1) for a in self._arg_nodes(call)[:MAX_ITEMS]]
+        keys = next((v.keys for v in items if v.kind == "object"), None)
+        return Value("call", self.text(call, 200), ref=ctor, keys=keys, items=items,
+                     call_id=self.call_ids.get(call.id))
+
+    # -- instances -----------------------------------------------------------
+    def _ctor_of(self, node: ts.Node, scope: str | None) -> tuple[str, object] | None:
+        """(constructor, call node) when ``node`` creates a tracked instance."""
+        node = self._unwrap(node, await_too=True)
+        if node.type == "binary_expression":
+            op = node.child_by_field_name("operator")
+            if op is not None and op.type in ("??", "||"):
+                for side in ("right", "left"):
+                    s = node.child_by_field_name(side)
+                    if s is not None:
+                        hit = self._ctor_of(s, scope) if s.type != "binary_expression" else None
+                        if hit is not None:
+                            return hit
+            return None
+        if node.type not in ("call_expression", "new_expression"):
+            return None
+        callee, _ = self.callee_of(node, scope)
+        if is_tracked_ctor(callee, node.type == "new_expression"):
+            return callee, node
+        return None
+
+    def _project_class_of(self, node: ts.Node, scope: str | None) -> str | None:
+        """``new LocalClass()`` / ``new ImportedClass()``: the class's canonical name."""
+        node = self._unwrap(node, await_too=True)
+        if node.type != "new_expression":
+            return None
+        callee, _ = self.callee_of(node, scope)
+        if callee.startswith("local:") and callee[6:] in self.class_quals.values():
+            return callee
+        if callee.startswith("import:") and not callee.endswith(":"):
+            return callee
+        return None
+
+    def _declaring_scope(self, name: str, scope: str | None) -> str | None:
+        cur = scope
+        for _ in range(1000):
+            if (cur, name) in self.declared:
+                return cur
+            if cur is None:
+                return scope
+            cur = self._parent_scope(cur)
+        return scope
+
+    def _type_ref(self, type_node: ts.Node) -> str | None:
+        """Canonical class of a TS type annotation when it is a Date, tracked client or project class."""
+        node = type_node
+        if node.type == "type_annotation":
+            node = next((c for c in node.named_children if c.type != "comment"), node)
+        cands = [node]
+        if node.type == "union_type":
+            cands = node.named_children
+        for c in cands:
+            if c.type not in ("type_identifier", "nested_type_identifier"):
+                continue
+            text = self.text(c)
+            root, _, rest = text.partition(".")
+            ref, _inst, _mod = self._resolve_name(root, None)
+            full = f"{ref}.{rest}" if rest and not ref.endswith(":") else (ref + rest if rest else ref)
+            if full == "Date" or is_tracked_ctor(full, True):
+                return full
+            if full.startswith(("local:", "import:")) and not full.endswith(":"):
+                return full
+        return None
+
+    def _typed_instance(self, scope: str | None, cls: str | None, name: str, type_node: ts.Node) -> None:
+        ref = self._type_ref(type_node)
+        if ref is None:
+            return
+        project = ref.startswith(("local:", "import:"))
+        if cls is not None:
+            if project:
+                self.class_objs.setdefault((cls, name), ref)
+            else:
+                self.class_instances.setdefault((cls, name), (ref, None))
+        elif project:
+            self.objs.setdefault((scope, name), ref)
+        else:
+            self.instances.setdefault((scope, name), (ref, None))
+
+    def _decl_instance(self, node: ts.Node) -> None:
+        name = node.child_by_field_name("name")
+        if name is None or name.type != "identifier":
+            return
+        scope = self._scope(node)
+        ident = self.text(name)
+        self.declared.add((scope, ident))
+        val = node.child_by_field_name("value")
+        if scope is None and val is not None:
+            self.module_values.setdefault(ident, val)
+        type_n = node.child_by_field_name("type")
+        if val is not None:
+            ctor = self._ctor_of(val, scope)
+            if ctor is not None:
+                mat = self._materialize(ctor, scope)
+                if mat is not None:
+                    self.instances[(scope, ident)] = mat
+                return
+            cls = self._project_class_of(val, scope)
+            if cls is not None:
+                self.objs[(scope, ident)] = cls
+                return
+        if type_n is not None:
+            self._typed_instance(scope, None, ident, type_n)
+
+    def _assign_instance(self, node: ts.Node) -> None:
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or right is None:
+            return
+        scope = self._scope(node)
+        ctor = self._ctor_of(right, scope)
+        cls_ref = self._project_class_of(right, scope) if ctor is None else None
+        if ctor is None and cls_ref is None:
+            return
+        if left.type == "identifier":
+            target = self._declaring_scope(self.text(left), scope)
+            if ctor is not None:
+                mat = self._materialize(ctor, scope)
+                if mat is not None:
+                    self.instances[(target, self.text(left))] = mat
+            elif cls_ref is not None:
+                self.objs[(target, self.text(left))] = cls_ref
+        elif left.type == "member_expression":
+            obj, prop = left.child_by_field_name("object"), left.child_by_field_name("property")
+            if obj is None or prop is None or obj.type != "this":
+                return
+            cls = self._class_qual(node)
+            if cls is None:
+                return
+            if ctor is not None:
+                mat = self._materialize(ctor, scope)
+                if mat is not None:
+                    self.class_instances[(cls, self.text(prop))] = mat
+            elif cls_ref is not None:
+                self.class_objs[(cls, self.text(prop))] = cls_ref
+
+    def _field_instance(self, node: ts.Node) -> None:
+        name = node.child_by_field_name("property") or node.child_by_field_name("name")
+        if name is None:
+            return
+        cls = self._class_qual(node)
+        if cls is None:
+            return
+        scope = self._scope(node)
+        attr = self.text(name)
+        val = node.child_by_field_name("value")
+        if val is not None:
+            ctor = self._ctor_of(val, scope)
+            if ctor is not None:
+                mat = self._materialize(ctor, scope)
+                if mat is not None:
+                    self.class_instances[(cls, attr)] = mat
+                return
+            cls_ref = self._project_class_of(val, scope)
+            if cls_ref is not None:
+                self.class_objs[(cls, attr)] = cls_ref
+                return
+        type_n = node.child_by_field_name("type")
+        if type_n is not None:
+            self._typed_instance(scope, cls, attr, type_n)
+
+    # -- handlers ------------------------------------------------------------
+    def _handler(self, node: ts.Node) -> None:
+        scope = self._scope(node)
+        param = node.child_by_field_name("parameter")
+        bound = self.text(param) if param is not None and param.type == "identifier" else None
+        body = node.child_by_field_name("body")
+        kind = "empty"
+        if body is not None:
+            stmts = [c for c in body.named_children if c.type not in ("comment", "empty_statement")]
+            if stmts:
+                kind = "handles"
+                if len(stmts) == 1 and stmts[0].type == "throw_statement" and bound is not None:
+                    thrown = [c for c in stmts[0].named_children if c.type != "comment"]
+                    if len(thrown) == 1 and self._unwrap(thrown[0]).type == "identifier" and \
+                            self.text(self._unwrap(thrown[0])) == bound:
+                        kind = "reraise"
+        hid = len(self.facts.handlers)
+        self.handler_ids[node.id] = hid
+        self.facts.handlers.append(Handler(id=hid, loc=self.loc(node), types=(), catch_all=True,
+                                           body=kind, func=scope, form="clause"))
+
+    def _callback_handler(self, call_node: ts.Node, prop: ts.Node, cb: ts.Node, scope: str | None) -> None:
+        cb = self._unwrap(cb)
+        kind = "handles"
+        if cb.type in FUNC_EXPR_TYPES:
+            body = cb.child_by_field_name("body")
+            if body is not None and body.type == "statement_block" and not any(
+                    c.type not in ("comment", "empty_statement") for c in body.named_children):
+                kind = "empty"
+        s = self.loc(prop)
+        e = self.loc(call_node)
+        loc = Loc(s.line, s.col, e.end_line, e.end_col)
+        hid = len(self.facts.handlers)
+        self.facts.handlers.append(Handler(id=hid, loc=loc, types=(), catch_all=True, body=kind, func=scope,
+                                           form="callback"))
+
+    # -- calls ---------------------------------------------------------------
+    def _call(self, node: ts.Node, scope: str | None, handlers: tuple[int, ...],
+              loops: tuple[int, ...]) -> None:
+        cid = self.call_ids[node.id]
+        is_new = node.type == "new_expression"
+        fn = node.child_by_field_name("constructor" if is_new else "function")
+        callee, inst = self.callee_of(node, scope)
+        text = self.text(fn, 120) if fn is not None else "?"
+        call = Call(id=cid, callee=callee, text=text, snippet=short(self.text(node, 400)),
+                    loc=self.loc(node), func=scope, is_new=is_new, handlers=handlers, loops=loops)
+        arg_nodes = self._arg_nodes(node)
+        for a in arg_nodes:
+            if a.type == "spread_element":
+                call.args.append(Value("spread", self.text(a, 200)))
+            else:
+                call.args.append(self.value(a, scope))
+            u = self._unwrap(a)
+            if u.type in FUNC_EXPR_TYPES:
+                fid = self.func_ids.get(u.id)
+                if fid is not None:
+                    cb = self.facts.functions[fid]
+                    cb.is_callback, cb.callback_of = True, cid
+        mat = self._materialize(inst, scope)
+        if mat is not None:
+            call.instance_ctor, call.instance = mat
+        if not is_new and node.id not in self.requires_seen and callee == "require":
+            spec = self._require_spec(node)
+            if spec is not None:
+                self.facts.imports.append(Import("", spec, None, call.loc, is_project_spec(spec)))
+        # `.catch(cb)` / `.then(ok, cb)` handle rejections of the promise they are chained on.
+        f = self._unwrap(fn) if fn is not None else None
+        if f is not None and f.type == "member_expression":
+            prop = f.child_by_field_name("property")
+            pname = self.text(prop) if prop is not None else ""
+            if prop is not None and pname == "catch" and arg_nodes:
+                self._callback_handler(node, prop, arg_nodes[0], scope)
+            elif prop is not None and pname == "then" and len(arg_nodes) >= 2:
+                self._callback_handler(node, prop, arg_nodes[1], scope)
+        self._context(node, call)
+        self.facts.calls.append(call)
+
+    def _context(self, node: ts.Node, call: Call) -> None:
+        cur, parent = node, node.parent
+        chain: list[str] = []
+        for _ in range(MAX_CHAIN):
+            if parent is None:
+                break
+            pt = parent.type
+            if pt in WRAPPERS:
+                cur, parent = parent, parent.parent
+                continue
+            if pt == "member_expression" and parent.child_by_field_name("object") == cur:
+                prop = parent.child_by_field_name("property")
+                name = self.text(prop) if prop is not None else "?"
+                chain.append(name)
+                gp = parent.parent
+                if gp is not None and gp.type == "call_expression" and \
+                        gp.child_by_field_name("function") == parent:
+                    if name == "catch" or (name == "then" and len(self._arg_nodes(gp)) >= 2):
+                        call.catch_chained = True
+                    cur, parent = gp, gp.parent
+                else:
+                    cur, parent = parent, gp
+                continue
+            if pt == "await_expression":
+                call.awaited = True
+                cur, parent = parent, parent.parent
+                continue
+            if pt == "ternary_expression" and parent.child_by_field_name("condition") != cur:
+                cur, parent = parent, parent.parent  # a branch: its value is the ternary's value
+                continue
+            break
+        call.chain = tuple(chain)
+        ctx = "other"
+        if parent is not None:
+            pt = parent.type
+            if pt == "expression_statement":
+                ctx = "await" if call.awaited else "stmt"
+            elif pt == "return_statement" or (
+                    pt == "arrow_function" and parent.child_by_field_name("body") == cur):
+                ctx = "return"
+            elif pt == "variable_declarator" and parent.child_by_field_name("value") == cur:
+                ctx = "assign"
+                name = parent.child_by_field_name("name")
+                if name is not None and name.type == "identifier":
+                    call.assigned_to = self.text(name)
+            elif pt in ("assignment_expression", "augmented_assignment_expression") and \
+                    parent.child_by_field_name("right") == cur:
+                ctx = "assign"
+                left = parent.child_by_field_name("left")
+                if left is not None and left.type == "identifier":
+                    call.assigned_to = self.text(left)
+            elif pt in ("arguments", "array", "spread_element"):
+                outer = parent
+                for _ in range(MAX_CHAIN):
+                    if outer is None or outer.type not in ("array", "spread_element", *WRAPPERS):
+                        break
+                    outer = outer.parent
+                if outer is not None and outer.type == "arguments":
+                    ctx = "arg"
+                    owner = outer.parent
+                    if owner is not None:
+                        call.arg_of = self.call_ids.get(owner.id)
+            elif pt == "unary_expression":
+                op = parent.child_by_field_name("operator")
+                if op is not None and op.type == "void":
+                    ctx = "void"
+                elif op is not None and op.type == "!":
+                    ctx = "condition"
+            elif pt in STATEMENT_CONDITIONS or pt == "ternary_expression" or (
+                    pt == "for_statement" and parent.child_by_field_name("condition") == cur):
+                ctx = "condition"
+            elif pt == "binary_expression":
+                op = parent.child_by_field_name("operator")
+                if op is not None and op.type in CONDITION_OPS:
+                    ctx = "condition"
+        if chain:
+            call.outer_context, call.context = ctx, "chain"
+        else:
+            call.context = ctx
+
+    def _intervals(self, tries: list[ts.Node], loops: list[ts.Node]) -> list[tuple[int, int, bool, int]]:
+        """(start, end, is a try body, handler or loop id) of try bodies and repeating loop parts."""
+        out: list[tuple[int, int, bool, int]] = []
+        for t in tries:
+            body, h = t.child_by_field_name("body"), t.child_by_field_name("handler")
+            if body is not None and h is not None and h.id in self.handler_ids:
+                s, e = body.byte_range
+                out.append((s, e, True, self.handler_ids[h.id]))
+        for n in loops:
+            s, e = n.byte_range
+            # The iterable of a for-of and the initialiser of a for run once; the rest repeats.
+            first = n.child_by_field_name("right" if n.type == "for_in_statement" else "initializer") \
+                if n.type in ("for_in_statement", "for_statement") else None
+            if first is not None:
+                s = first.end_byte
+            out.append((s, e, False, self.loop_ids.setdefault(n.id, len(self.loop_ids))))
+        out.sort(key=lambda iv: (iv[0], -iv[1]))
+        return out
+
+    # -- assignments ---------------------------------------------------------
+    def _decl_assign(self, node: ts.Node) -> None:
+        name, val = node.child_by_field_name("name"), node.child_by_field_name("value")
+        if name is None or val is None or name.type != "identifier":
+            return
+        if self._scope(node) is not None:
+            return
+        self.facts.assigns.append(Assign(self.text(name), self.value(val, None), self.loc(node), None))
+
+    def _assign(self, node: ts.Node) -> None:
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or right is None:
+            return
+        scope = self._scope(node)
+        lt = left.type
+        if lt == "identifier":
+            if scope is not None:
+                return
+            target = self.text(left)
+        elif lt in ("member_expression", "subscript_expression"):
+            target = self._target(left, scope)
+        else:
+            return
+        val = self.value(right, scope)
+        self.facts.assigns.append(Assign(target, val, self.loc(node), scope))
+        dotted = self._dotted_text(left)
+        if dotted == "module.exports":
+            if val.kind == "object" and val.keys is not None:
+                for k, v in val.keys.items():
+                    if k == "...":
+                        continue
+                    if v.kind == "name" and v.ref == v.text:  # `{ helper }` naming a module variable
+                        v = self._export_name(v.text, right)
+                    self.facts.exports[k] = self._export_value(v)
+            elif right.type == "identifier":
+                self.facts.exports["default"] = self._export_name(self.text(right), right)
+            else:
+                self.facts.exports["default"] = self._export_value(val, right)
+        elif dotted is not None and dotted.startswith(("module.exports.", "exports.")):
+            key = dotted.split(".", 2)[-1] if dotted.startswith("module.") else dotted.split(".", 1)[1]
+            if "." not in key:
+                self.facts.exports[key] = self._export_value(val, right)
+
+    def _target(self, left: ts.Node, scope: str | None) -> str:
+        obj = left.child_by_field_name("object")
+        prop = left.child_by_field_name("property")
+        if left.type == "member_expression" and obj is not None and prop is not None:
+            o = self._unwrap(obj)
+            attr = self.text(prop)
+            # The binding of an instance itself (`this.http = got.extend()`) stays its own name.
+            if o.type == "this":
+                cls = self._class_qual(left)
+                if cls is not None and ((cls, attr) in self.class_instances or
+                                        (cls, attr) in self.class_objs):
+                    return f"this.{attr}"
+        elif left.type == "subscript_expression":
+            idx = left.child_by_field_name("index")
+            if idx is None or idx.type != "string":
+                return self.text(left, 120)
+        ref, _ = self.canon(left, scope)
+        return ref if not ref.startswith("?") else self.text(left, 120)
+
+    # -- exports -------------------------------------------------------------
+    def _export_value(self, v: Value, node: ts.Node | None = None) -> Value:
+        if v.kind == "func" and v.func_id is not None:
+            return Value("name", v.text, ref=f"local:{v.func_id}")
+        if node is not None:
+            u = self._unwrap(node)
+            if u.type in CLASS_TYPES and u.id in self.class_quals:
+                return Value("name", v.text, ref=f"local:{self.class_quals[u.id]}")
+        return v
+
+    def _export_name(self, name: str, node: ts.Node) -> Value:
+        """Value of a module-level name exported by ``export { name }`` / ``export default name``."""
+        ref, _inst, _mod = self._resolve_name(name, None)
+        if ref.startswith(("local:", "import:")) or ref != name:
+            return Value("name", name, ref=ref, from_config=is_config_text(ref))
+        val = self.module_values.get(name)
+        if val is not None:
+            return self._export_value(self.value(val, None), val)
+        return Value("name", name, ref=ref)
+
+    def _export(self, node: ts.Node) -> None:
+        src_n = node.child_by_field_name("source")
+        decl = node.child_by_field_name("declaration")
+        val = node.child_by_field_name("value")
+        is_default = any(c.type == "default" for c in node.children)
+        loc = self.loc(node)
+        exports = self.facts.exports
+        if src_n is not None:
+            spec = _string_value(src_n, self.data)
+            rel = is_project_spec(spec)
+            clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+            ns = next((c for c in node.named_children if c.type == "namespace_export"), None)
+            if clause is not None:
+                for s in clause.named_children:
+                    if s.type != "export_specifier":
+                        continue
+                    name_n, alias_n = s.child_by_field_name("name"), s.child_by_field_name("alias")
+                    if name_n is None:
+                        continue
+                    name = self._key_text(name_n)
+                    exported = self._key_text(alias_n) if alias_n is not None else name
+                    exports[exported] = Value("name", self.text(s, 200), ref=self._member_ref(spec, name))
+            elif ns is not None:
+                ident = next((c for c in ns.named_children if c.type in ("identifier", "string")), None)
+                if ident is not None:
+                    local = self._key_text(ident)
+                    exports[local] = Value("name", self.text(ns), ref=self._module_ref(spec))
+                    self.facts.imports.append(Import(local, spec, None, loc, rel))
+            else:
+                self.facts.imports.append(Import("*", spec, "*", loc, rel))
+            return
+        if decl is not None:
+            t = decl.type
+            if t in ("function_declaration", "generator_function_declaration"):
+                fid = self.func_ids.get(decl.id)
+                if fid is not None:
+                    name = self.facts.functions[fid].name
+                    exports["default" if is_default else name] = Value("name", name, ref=f"local:{fid}")
+            elif t in CLASS_TYPES:
+                qual = self.class_quals.get(decl.id)
+                if qual is not None:
+                    name = qual.rsplit(".", 1)[-1]
+                    exports["default" if is_default else name] = Value("name", name, ref=f"local:{qual}")
+            elif t in ("lexical_declaration", "variable_declaration"):
+                for d in decl.named_children:
+                    if d.type != "variable_declarator":
+                        continue
+                    name_n, v = d.child_by_field_name("name"), d.child_by_field_name("value")
+                    if name_n is None:
+                        continue
+                    if name_n.type != "identifier":
+                        for n in self._pattern_names(name_n):
+                            exports[n] = Value("other", n)
+                        continue
+                    name = self.text(name_n)
+                    exports[name] = self._export_value(self.value(v, None), v) if v is not None \
+                        else Value("other", name)
+            return
+        clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+        if clause is not None:
+            for s in clause.named_children:
+                if s.type != "export_specifier":
+                    continue
+                name_n, alias_n = s.child_by_field_name("name"), s.child_by_field_name("alias")
+                if name_n is None:
+                    continue
+                name = self._key_text(name_n)
+                exported = self._key_text(alias_n) if alias_n is not None else name
+                exports[exported] = self._export_name(name, s)
+            return
+        if val is not None and is_default:
+            u = self._unwrap(val)
+            if u.type == "identifier":
+                exports["default"] = self._export_name(self.text(u), u)
+            else:
+                exports["default"] = self._export_value(self.value(u, None), u)
+
+    def _mark_exported(self) -> None:
+        funcs = self.facts.functions
+        classes: set[str] = set()
+        for v in self.facts.exports.values():
+            ref = v.ref or ""
+            if not ref.startswith("local:"):
+                continue
+            target = ref[6:]
+            if target in funcs:
+                funcs[target].exported = True
+            else:
+                classes.add(target)
+        if classes:
+            for fid, cls in self.method_class.items():
+                if cls in classes and not funcs[fid].name.startswith("#"):
+                    funcs[fid].exported = True
+
+    # -- accesses ------------------------------------------------------------
+    def _access(self, node: ts.Node) -> None:
+        obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
+        if obj is None or prop is None:
+            return
+        parent = node.parent
+        is_call = parent is not None and parent.type == "call_expression" and \
+            parent.child_by_field_name("function") == node
+        cond = False
+        prev, cur = node, parent
+        depth = 0
+        while cur is not None and depth < 8:
+            t = cur.type
+            if t in STATEMENT_CONDITIONS:
+                cond = True
+                break
+            if t == "ternary_expression":
+                cond = cur.child_by_field_name("condition") == prev
+                break
+            if t == "for_statement":
+                cond = cur.child_by_field_name("condition") == prev
+                break
+            if t == "binary_expression":
+                op = cur.child_by_field_name("operator")
+                if op is not None and op.type in CONDITION_OPS:
+                    cond = True
+                    break
+            elif t == "unary_expression":
+                op = cur.child_by_field_name("operator")
+                if op is not None and op.type == "!":
+                    cond = True
+                    break
+            elif t in ACCESS_STOPS:
+                break
+            prev, cur, depth = cur, cur.parent, depth + 1
+        self.facts.accesses.append(Access(self.text(obj), self.text(prop), self.loc(node),
+                                          self._scope(node), is_call, cond))
+
+
+def extract(source: bytes, tree: ts.Tree, path: str, language: str = "javascript") -> ModuleFacts:
+    ex = _Extractor(source, path, language)
+    return ex.run(tree)
