@@ -225,14 +225,11 @@ def test_unknown_rule_in_config(tmp_path: Path) -> None:
 
 def test_bad_values(tmp_path: Path) -> None:
     write(tmp_path, {"a.py": "x = 1\n"})
+    # (Every bad value is covered by the unit tests in test_config.py; these check the CLI path.)
     cases = {
         'fail-on = "critical"': "fail-on",
-        'ignore = 3': "'ignore' must be a list of strings",
-        'select = [1, 2]': "'select' must be a list of strings",
         'max-file-size = "huge"': "max-file-size",
-        'severity = "high"': "'severity' must be a table",
         '[severity]\nTZ = "urgent"': "severity.TZ",
-        'per-file-ignores = ["a.py"]': "per-file-ignores",
     }
     for body, needle in cases.items():
         (tmp_path / "vcx.toml").write_text(body + "\n", encoding="utf-8")
