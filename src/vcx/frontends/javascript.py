@@ -27,6 +27,7 @@ from vcx.knowledge.javascript import (
     JS_CONFIG_NAMES,
     JS_CONFIG_PREFIXES,
     JS_CONFIG_SUFFIXES,
+    JS_TYPE_CTORS,
     is_tracked_ctor,
 )
 from vcx.parse import language
@@ -42,9 +43,16 @@ PATTERNS = (
     ("catch_clause", "catch"), ("try_statement", "try"), ("import_statement", "import"),
     ("export_statement", "export"), ("for_statement", "loop"), ("for_in_statement", "loop"),
     ("while_statement", "loop"), ("do_statement", "loop"),
-    ("variable_declarator", "decl"), ("assignment_expression", "assign"), ("comment", "comment"),
+    ("variable_declarator", "decl"), ("assignment_expression", "assign"),
 )
-ACCESS_PATTERN = "(member_expression object: (identifier) property: (property_identifier)) @access"
+EXTRA_PATTERNS = """
+((comment) @comment (#match? @comment "vcx:"))
+(member_expression object: (identifier) property: (property_identifier)) @access
+(await_expression (identifier) @awaited_name)
+(return_statement (identifier) @returned_name)
+(arrow_function body: (identifier) @returned_name)
+(yield_expression (identifier) @yielded_name)
+"""
 
 FUNC_TYPES = frozenset({"function_declaration", "generator_function_declaration", "function_expression",
                         "generator_function", "arrow_function", "method_definition"})
@@ -61,6 +69,10 @@ ACCESS_STOPS = frozenset({"statement_block", "expression_statement", "lexical_de
                           "variable_declaration", "return_statement", "arrow_function", "program",
                           "class_body", "object", "jsx_element", "jsx_expression"})
 GLOBAL_OBJECTS = frozenset({"globalThis", "window", "global", "self"})
+# Statements that may precede `throw err` in a catch block that only re-throws (log, count).
+RERAISE_PRELUDE = frozenset({"expression_statement", "lexical_declaration", "variable_declaration"})
+# `new X()` whose instances are not worth tracking.
+UNTRACKED_NEW = frozenset({"Promise", "Error", "RegExp", "Array", "Object", "Function", "Symbol", "Proxy"})
 MAX_DEPTH = 12  # nesting of values summarised (object in array in object ...)
 MAX_KEYS = 100
 MAX_ITEMS = 50
@@ -74,7 +86,7 @@ def _query(lang: str) -> ts.Query:
     if q is None:
         grammar = language(lang)
         lines = [f"({kind}) @{cap}" for kind, cap in PATTERNS if grammar.id_for_node_kind(kind, True)]
-        lines.append(ACCESS_PATTERN)
+        lines.append(EXTRA_PATTERNS)
         q = _queries[lang] = ts.Query(grammar, "\n".join(lines))
     return q
 
@@ -133,12 +145,10 @@ class _Extractor:
         self.bindings: dict[tuple[str | None, str], str] = {}  # imports / requires
         self.namespaces: set[tuple[str | None, str]] = set()  # bindings that are whole modules
         self.instances: dict[tuple[str | None, str], tuple[str, Value | None]] = {}
-        self.objs: dict[tuple[str | None, str], str] = {}  # instances of project classes
         self.local_funcs: dict[tuple[str | None, str], str] = {}
         self.classes: dict[tuple[str | None, str], str] = {}  # class name -> qualname
         self.declared: set[tuple[str | None, str]] = set()
         self.class_instances: dict[tuple[str, str], tuple[str, Value | None]] = {}
-        self.class_objs: dict[tuple[str, str], str] = {}
         self.class_quals: dict[int, str] = {}  # class node id -> qualname
         self.method_class: dict[str, str] = {}  # method Function id -> class qualname
         self.func_ids: dict[int, str] = {}  # function node id -> Function id
@@ -247,6 +257,10 @@ class _Extractor:
         self._mark_exported()
         for n in nodes("access"):
             self._access(n)
+        # Names whose promise is settled: `await p`, `return p`, `yield p`.
+        for cap, how in (("awaited_name", "await"), ("returned_name", "return"), ("yielded_name", "yield")):
+            for n in nodes(cap):
+                self.facts.name_uses.append((self._scope(n), self.text(n), how))
         return self.facts
 
     # -- comments, directives ------------------------------------------------
@@ -708,9 +722,6 @@ class _Extractor:
             inst = self.instances.get(key)
             if inst is not None:
                 return f"{inst[0]}()", inst, False
-            obj = self.objs.get(key)
-            if obj is not None:
-                return obj, None, False
             ref = self.bindings.get(key)
             if ref is not None:
                 return ref, None, key in self.namespaces
@@ -822,11 +833,8 @@ class _Extractor:
             if cls is not None and segs and segs[0][0] is not None:
                 attr = segs[0][0]
                 ci = self.class_instances.get((cls, attr))
-                co = self.class_objs.get((cls, attr))
                 if ci is not None:
                     s, inst, i = f"{ci[0]}()", ci, 1
-                elif co is not None:
-                    s, i = co, 1
                 elif f"{cls}.{attr}" in self.facts.functions:
                     s, i = f"local:{cls}.{attr}", 1
         elif t == "meta_property":
@@ -839,7 +847,7 @@ class _Extractor:
         for name, n in segs[i:]:
             if name is None:
                 is_new = n.type == "new_expression"
-                inst = (s, n) if is_tracked_ctor(s, is_new) else None
+                inst = (s, n) if self._trackable(s, is_new) else None
                 s = (s + "default" if s.endswith(":") else s) + "()"
             elif s.endswith(":"):
                 s += name
@@ -1058,21 +1066,20 @@ class _Extractor:
         if node.type not in ("call_expression", "new_expression"):
             return None
         callee, _ = self.callee_of(node, scope)
-        if is_tracked_ctor(callee, node.type == "new_expression"):
+        if self._trackable(callee, node.type == "new_expression"):
             return callee, node
         return None
 
-    def _project_class_of(self, node: ts.Node, scope: str | None) -> str | None:
-        """``new LocalClass()`` / ``new ImportedClass()``: the class's canonical name."""
-        node = self._unwrap(node, await_too=True)
-        if node.type != "new_expression":
-            return None
-        callee, _ = self.callee_of(node, scope)
-        if callee.startswith("local:") and callee[6:] in self.class_quals.values():
-            return callee
-        if callee.startswith("import:") and not callee.endswith(":"):
-            return callee
-        return None
+    @staticmethod
+    def _trackable(callee: str, is_new: bool) -> bool:
+        """Whether the value of a call of ``callee`` is an instance worth tracking by name:
+        a known client/driver/date constructor, or any class constructed with ``new``."""
+        if is_tracked_ctor(callee, is_new):
+            return True
+        if not is_new or not callee or callee.startswith("?") or "()" in callee or callee.endswith(":"):
+            return False
+        last = callee.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
+        return last not in UNTRACKED_NEW and not last.endswith("Error")
 
     def _declaring_scope(self, name: str, scope: str | None) -> str | None:
         cur = scope
@@ -1085,38 +1092,37 @@ class _Extractor:
         return scope
 
     def _type_ref(self, type_node: ts.Node) -> str | None:
-        """Canonical class of a TS type annotation when it is a Date, tracked client or project class."""
+        """Constructor behind a TS type annotation: ``Date``, a tracked client type
+        (``PrismaClient``, ``Pool``, ``AxiosInstance`` -> ``axios.create``), a project class."""
         node = type_node
         if node.type == "type_annotation":
             node = next((c for c in node.named_children if c.type != "comment"), node)
-        cands = [node]
-        if node.type == "union_type":
-            cands = node.named_children
+        cands = node.named_children if node.type == "union_type" else [node]
         for c in cands:
+            if c.type == "generic_type":  # Repository<User>
+                c = c.child_by_field_name("name") or c
             if c.type not in ("type_identifier", "nested_type_identifier"):
                 continue
             text = self.text(c)
             root, _, rest = text.partition(".")
             ref, _inst, _mod = self._resolve_name(root, None)
-            full = f"{ref}.{rest}" if rest and not ref.endswith(":") else (ref + rest if rest else ref)
-            if full == "Date" or is_tracked_ctor(full, True):
-                return full
-            if full.startswith(("local:", "import:")) and not full.endswith(":"):
-                return full
+            if rest:
+                ref = ref + rest if ref.endswith(":") else f"{ref}.{rest}"
+            if ref == "Date" or is_tracked_ctor(ref, True):
+                return ref
+            if ref in JS_TYPE_CTORS:
+                return JS_TYPE_CTORS[ref]
+            if ref.startswith(("local:", "import:")) and not ref.endswith(":") and \
+                    ref.rsplit(".", 1)[-1].rsplit(":", 1)[-1][:1].isupper():
+                return ref
         return None
 
     def _typed_instance(self, scope: str | None, cls: str | None, name: str, type_node: ts.Node) -> None:
         ref = self._type_ref(type_node)
         if ref is None:
             return
-        project = ref.startswith(("local:", "import:"))
         if cls is not None:
-            if project:
-                self.class_objs.setdefault((cls, name), ref)
-            else:
-                self.class_instances.setdefault((cls, name), (ref, None))
-        elif project:
-            self.objs.setdefault((scope, name), ref)
+            self.class_instances.setdefault((cls, name), (ref, None))
         else:
             self.instances.setdefault((scope, name), (ref, None))
 
@@ -1138,10 +1144,6 @@ class _Extractor:
                 if mat is not None:
                     self.instances[(scope, ident)] = mat
                 return
-            cls = self._project_class_of(val, scope)
-            if cls is not None:
-                self.objs[(scope, ident)] = cls
-                return
         if type_n is not None:
             self._typed_instance(scope, None, ident, type_n)
 
@@ -1151,17 +1153,13 @@ class _Extractor:
             return
         scope = self._scope(node)
         ctor = self._ctor_of(right, scope)
-        cls_ref = self._project_class_of(right, scope) if ctor is None else None
-        if ctor is None and cls_ref is None:
+        if ctor is None:
+            return
+        mat = self._materialize(ctor, scope)
+        if mat is None:
             return
         if left.type == "identifier":
-            target = self._declaring_scope(self.text(left), scope)
-            if ctor is not None:
-                mat = self._materialize(ctor, scope)
-                if mat is not None:
-                    self.instances[(target, self.text(left))] = mat
-            elif cls_ref is not None:
-                self.objs[(target, self.text(left))] = cls_ref
+            self.instances[(self._declaring_scope(self.text(left), scope), self.text(left))] = mat
         elif left.type == "member_expression":
             obj, prop = left.child_by_field_name("object"), left.child_by_field_name("property")
             if obj is None or prop is None or obj.type != "this":
@@ -1169,12 +1167,7 @@ class _Extractor:
             cls = self._class_qual(node)
             if cls is None:
                 return
-            if ctor is not None:
-                mat = self._materialize(ctor, scope)
-                if mat is not None:
-                    self.class_instances[(cls, self.text(prop))] = mat
-            elif cls_ref is not None:
-                self.class_objs[(cls, self.text(prop))] = cls_ref
+            self.class_instances[(cls, self.text(prop))] = mat
 
     def _field_instance(self, node: ts.Node) -> None:
         name = node.child_by_field_name("property") or node.child_by_field_name("name")
@@ -1193,10 +1186,6 @@ class _Extractor:
                 if mat is not None:
                     self.class_instances[(cls, attr)] = mat
                 return
-            cls_ref = self._project_class_of(val, scope)
-            if cls_ref is not None:
-                self.class_objs[(cls, attr)] = cls_ref
-                return
         type_n = node.child_by_field_name("type")
         if type_n is not None:
             self._typed_instance(scope, cls, attr, type_n)
@@ -1212,8 +1201,12 @@ class _Extractor:
             stmts = [c for c in body.named_children if c.type not in ("comment", "empty_statement")]
             if stmts:
                 kind = "handles"
-                if len(stmts) == 1 and stmts[0].type == "throw_statement" and bound is not None:
-                    thrown = [c for c in stmts[0].named_children if c.type != "comment"]
+                # `throw err` of the caught error, after nothing but statements that cannot
+                # return or recover (logging, metrics): the error still escapes to the caller.
+                last = stmts[-1]
+                if last.type == "throw_statement" and bound is not None and all(
+                        s.type in RERAISE_PRELUDE for s in stmts[:-1]):
+                    thrown = [c for c in last.named_children if c.type != "comment"]
                     if len(thrown) == 1 and self._unwrap(thrown[0]).type == "identifier" and \
                             self.text(self._unwrap(thrown[0])) == bound:
                         kind = "reraise"
@@ -1429,8 +1422,7 @@ class _Extractor:
             # The binding of an instance itself (`this.http = got.extend()`) stays its own name.
             if o.type == "this":
                 cls = self._class_qual(left)
-                if cls is not None and ((cls, attr) in self.class_instances or
-                                        (cls, attr) in self.class_objs):
+                if cls is not None and (cls, attr) in self.class_instances:
                     return f"this.{attr}"
         elif left.type == "subscript_expression":
             idx = left.child_by_field_name("index")

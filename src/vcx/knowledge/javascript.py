@@ -55,3 +55,26 @@ JS_CONFIG_SUFFIXES = ("config", "settings", "configservice", "env", "conf")
 JS_CONFIG_CONVERTERS = frozenset({"Number", "parseInt", "parseFloat", "String", "Boolean", "BigInt",
                                   "Number.parseInt", "Number.parseFloat", "JSON.parse", "ms", "Math.max",
                                   "Math.min", "Math.floor", "Math.round", "Math.ceil"})
+
+# TS types (canonical) of parameters and fields -> the constructor whose instances they are:
+# ``constructor(private readonly prisma: PrismaClient)``, ``api: AxiosInstance``.
+JS_TYPE_CTORS: dict[str, str] = {
+    "axios.AxiosInstance": "axios.create",
+    "axios.Axios": "axios.create",
+    "got.Got": "got.extend",
+    "ky.KyInstance": "ky.create",
+    "pg.PoolClient": "pg.Pool",
+    "mysql2/promise.Pool": "mysql2/promise.createPool",
+    "mysql2/promise.Connection": "mysql2/promise.createConnection",
+    "ioredis.Redis": "ioredis",
+    "redis.RedisClientType": "redis.createClient",
+    "typeorm.Repository": "typeorm.Repository",
+    "typeorm.EntityManager": "typeorm.EntityManager",
+    "typeorm.DataSource": "typeorm.DataSource",
+    "mongoose.Model": "mongoose.Model",
+    "mongodb.Collection": "mongodb.Collection",
+    "mongodb.Db": "mongodb.Db",
+    "knex.Knex": "knex",
+    "kysely.Kysely": "kysely.Kysely",
+    "@nestjs/axios.HttpService": "@nestjs/axios.HttpService",
+}
