@@ -70,6 +70,7 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "imports": [[i.local, i.module, i.name, _loc(i.loc), i.relative] for i in m.imports],
         "exports": {k: _val(v) for k, v in m.exports.items()},
         "refs": [[name, _loc(loc), func] for name, loc, func in m.refs],
+        "name_uses": [list(u) for u in m.name_uses],
         "directives": m.directives,
         "suppressions": [[line, list(ids)] for line, ids in m.suppressions.items()],
         "has_errors": m.has_errors,
@@ -99,6 +100,7 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
     m.imports = [Import(i[0], i[1], i[2], _unloc(i[3]), i[4]) for i in d["imports"]]
     m.exports = {k: _unval(v) for k, v in d["exports"].items()}  # type: ignore[misc]
     m.refs = [(r[0], _unloc(r[1]), r[2]) for r in d["refs"]]
+    m.name_uses = [(u[0], u[1], u[2]) for u in d["name_uses"]]
     m.directives = list(d["directives"])
     m.suppressions = {int(line): tuple(ids) for line, ids in d["suppressions"]}
     m.has_errors = bool(d["has_errors"])

@@ -174,7 +174,13 @@ SELECT_HELP = ("Rules to run: ids (ERR003), prefixes (ERR, TZ), category slugs (
 @click.option("--fail-on", type=click.Choice(SEVERITIES, case_sensitive=False), default=None,
               help="Exit with 1 when a shown finding has this severity or higher.  [default: low, "
                    "or the config's fail-on]")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the facts cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="VCX_CACHE_DIR", metavar="DIR",
+              help="Where to keep the facts cache (env VCX_CACHE_DIR).  [default: .vcx_cache at the project "
+                   "root]")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Worker processes for parsing (0 = one per core).  [default: 0]")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None, metavar="FILE",
               help="Read settings from FILE (a vcx.toml or pyproject.toml) instead of the nearest one.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the findings: no summary, no notes.")
@@ -184,8 +190,10 @@ SELECT_HELP = ("Rules to run: ids (ERR003), prefixes (ERR, TZ), category slugs (
               help="Skip files larger than SIZE (bytes, or like 500KB, 2MB).  [default: 2MB]")
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[str, ...],
          ignore: tuple[str, ...], severity: str | None, fail_on: str | None, no_cache: bool,
-         config_path: Path | None, quiet: bool, stats: bool, max_file_size: str | None) -> None:
+         cache_dir: Path | None, jobs: int, config_path: Path | None, quiet: bool, stats: bool,
+         max_file_size: str | None) -> None:
     """Scan PATHS (default: the current folder) and report what breaks in production."""
+    from vcx.pipeline import ScanOptions
     from vcx.pipeline import scan as run_scan
 
     fmt = fmt.lower()
@@ -196,9 +204,9 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
     config = _configure(targets, config_path, _selectors(select, "--select"), _selectors(ignore, "--ignore"),
                         severity.lower() if severity else None, fail_on.lower() if fail_on else None,
                         max_file_size)
-    _ = no_cache  # accepted; there is no cache yet
-
-    result = run_scan(targets, config)
+    options = ScanOptions(jobs=jobs, cache_dir=None if no_cache else (cache_dir or _default_cache_dir(targets,
+                                                                                                      config)))
+    result = run_scan(targets, config, options=options)
     if not quiet:
         for warning in getattr(result, "warnings", None) or []:
             click.echo(f"vcx: warning: {warning}", err=True)
@@ -226,6 +234,16 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
 
     floor = severity_rank(config.fail_on)
     sys.exit(1 if any(severity_rank(f.severity) >= floor for f in result.findings) else 0)
+
+
+def _default_cache_dir(targets: list[Path], config: Config) -> Path:
+    """``.vcx_cache`` next to the config file, else in the (first) folder scanned."""
+    from vcx.cache import DEFAULT_DIR
+
+    if config.root is not None:
+        return Path(config.root) / DEFAULT_DIR
+    first = targets[0]
+    return (first if first.is_dir() else first.parent) / DEFAULT_DIR
 
 
 # ---------------------------------------------------------------------------- vcx rules

@@ -186,7 +186,9 @@ class ModuleFacts:
     exports: dict[str, Value] = field(default_factory=dict)
     # Names referenced as values, not called (``default=datetime.utcnow``).
     refs: list[tuple[str, Loc, str | None]] = field(default_factory=list)
-    # Comparisons and subtractions of two expressions (for naive/aware mixing).
+    # Local names whose value is settled: awaited, returned or yielded, as (function id,
+    # name, "await" | "return" | "yield"). Tells a promise kept in a variable from a lost one.
+    name_uses: list[tuple[str | None, str, str]] = field(default_factory=list)
     directives: list[str] = field(default_factory=list)  # "use client", "use server"
     # Source lines carrying "vcx: ignore" comments: line -> rule ids (empty = all).
     suppressions: dict[int, tuple[str, ...]] = field(default_factory=dict)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vcx.facts import Call, Function, ModuleFacts
+from vcx.facts import Call, Function, ModuleFacts, Value
 
 JS_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 
@@ -194,58 +194,113 @@ def link(modules: dict[str, ModuleFacts], root: Path) -> Project:
                 resolved_module[key] = _resolve_js(importer, module, modules, js_aliases)
         return resolved_module[key]
 
-    def export_target(path: str, name: str, depth: int = 0) -> FuncRef | None:
+    def lookup(path: str, name: str, depth: int = 0) -> tuple[str, FuncRef | Value, str] | None:
+        """What ``name`` in module ``path`` reaches: a project function or a bound value, and
+        the part of ``name`` left after it (``session.get`` -> the session value, "get")."""
         mod = modules.get(path)
-        if mod is None or depth > 5:
+        if mod is None or depth > 6:
             return None
         if name in mod.functions:
-            return FuncRef(path, name)
-        exported = mod.exports.get(name)
-        if exported is not None and exported.ref:
-            ref = exported.ref
-            if ref.startswith("local:") and ref[6:] in mod.functions:
-                return FuncRef(path, ref[6:])
+            return path, FuncRef(path, name), ""
+        head, _, tail = name.partition(".")
+        if tail and name.rsplit(".", 1)[0] in mod.functions:  # Class.method.something: not ours
+            return None
+        exported = mod.exports.get(head)
+        if exported is not None:
+            ref = exported.ref or ""
+            if ref.startswith("local:"):
+                inner = ref[6:] + (f".{tail}" if tail else "")
+                if inner in mod.functions:
+                    return path, FuncRef(path, inner), ""
+                if ref[6:] in mod.functions:
+                    return path, FuncRef(path, ref[6:]), tail
             if ref.startswith("import:"):
                 _, spec, inner = ref.split(":", 2)
                 target = module_path(path, mod.language, spec)
                 if target is not None:
-                    return export_target(target, inner, depth + 1)
-        for imp in mod.imports:  # `export * from './x'` and re-exports of imported names
-            if imp.name == "*" and imp.local == "*":
+                    return lookup(target, inner + (f".{tail}" if tail else ""), depth + 1)
+            if exported.kind == "call":
+                return path, exported, tail
+        for imp in mod.imports:
+            if imp.name == "*" and imp.local == "*":  # export * from './x'
                 target = module_path(path, mod.language, imp.module)
                 if target is not None:
-                    found = export_target(target, name, depth + 1)
+                    found = lookup(target, name, depth + 1)
                     if found is not None:
                         return found
+            elif imp.local == head and imp.name and imp.name != "*" and mod.language == "python":
+                target = module_path(path, mod.language, imp.module)  # re-exported by an __init__
+                if target is not None:
+                    return lookup(target, imp.name + (f".{tail}" if tail else ""), depth + 1)
+        return None
+
+    def resolve(path: str, mod: ModuleFacts, callee: str) -> tuple[str, FuncRef | Value, str] | None:
+        """The project function or bound value a callee reaches, and the rest of the callee."""
+        callee = callee.replace("().", ".")
+        if callee.startswith("import:"):
+            _, spec, rest = callee.split(":", 2)
+            target = module_path(path, mod.language, spec)
+            if target is not None:
+                found = lookup(target, rest)
+                if found is not None:
+                    return found
+            if "." in rest and mod.language == "python":  # `from . import helpers; helpers.f()`
+                head, _, tail = rest.partition(".")
+                sub = module_path(path, mod.language, spec + head if spec.endswith(".") else f"{spec}.{head}")
+                if sub is not None:
+                    return lookup(sub, tail)
+            return None
+        if mod.language == "python" and callee.split(".", 1)[0] in py_roots:
+            parts = callee.split(".")
+            for i in range(len(parts) - 1, 0, -1):
+                target = py_index.get(".".join(parts[:i]))
+                if target is not None and target != path:
+                    return lookup(target, ".".join(parts[i:]))
         return None
 
     for path, mod in modules.items():
         for call in mod.calls:
             ref: FuncRef | None = None
-            callee = call.callee.replace("().", ".")
+            callee = call.callee
             if callee.startswith("local:"):
-                name = callee[6:]
+                name = callee[6:].replace("().", ".")
                 if name in mod.functions:
                     ref = FuncRef(path, name)
-            elif callee.startswith("import:"):
-                _, spec, rest = callee.split(":", 2)
-                target = module_path(path, mod.language, spec)
-                if target is not None:
-                    ref = export_target(target, rest)
-                    if ref is None and "." in rest:  # module import: helpers.fetch_user
-                        head, _, tail = rest.partition(".")
-                        sub_spec = (spec + head if spec.endswith(".") else f"{spec}.{head}")
-                        sub = module_path(path, mod.language, sub_spec) if mod.language == "python" else None
-                        if sub is not None:
-                            ref = export_target(sub, tail)
-            elif mod.language == "python" and callee.split(".", 1)[0] in py_roots:
-                parts = callee.split(".")
-                for i in range(len(parts) - 1, 0, -1):
-                    target = py_index.get(".".join(parts[:i]))
-                    if target is not None:
-                        ref = export_target(target, ".".join(parts[i:]))
-                        break
+            else:
+                hit = resolve(path, mod, callee)
+                if hit is not None:
+                    owner, thing, rest = hit
+                    if isinstance(thing, FuncRef):
+                        if not rest:
+                            ref = thing
+                        elif f"{thing.func}.{rest}" in modules[thing.path].functions:
+                            ref = FuncRef(thing.path, f"{thing.func}.{rest}")
+                    elif thing.ref and rest:
+                        if thing.ref.startswith("local:"):  # an instance of a project class
+                            method = f"{thing.ref[6:]}.{rest}"
+                            if method in modules[owner].functions:
+                                ref = FuncRef(owner, method)
+                        else:
+                            _bind_instance(call, modules[owner], thing, rest)
             if ref is not None:
                 project.targets[(path, call.id)] = ref
                 project.callers[ref].append((path, call))
     return project
+
+
+def _bind_instance(call: Call, owner: ModuleFacts, value: Value, rest: str) -> None:
+    """Rewrite a call on an instance another module created: ``api.get`` -> ``axios.create().get``."""
+    ctor = value.ref or ""
+    if ctor.startswith("local:"):
+        return
+    call.callee = f"{ctor}().{rest}"
+    call.instance_ctor = ctor
+    made = owner.calls[value.call_id] if value.call_id is not None and value.call_id < len(owner.calls) else None
+    if made is None:
+        call.instance = Value("call", value.text, keys={}, items=[])
+    elif owner.language == "python":
+        call.instance = Value("call", made.snippet, keys=dict(made.kwargs), items=list(made.args))
+    else:
+        first = next((a for a in made.args if a.kind == "object"), None)
+        keys = dict(first.keys) if first is not None and first.keys is not None else None
+        call.instance = Value("call", made.snippet, keys=keys, items=list(made.args))

@@ -87,6 +87,6 @@ def _pool_map(work: Iterable[list[Job]], workers: int, on_result: Callable[[str,
                     on_result(display, res)
             except BrokenProcessPool:
                 failed.extend(batch)
-            except Exception as exc:  # noqa: BLE001 - a batch must never sink the scan
+            except Exception as exc:
                 for job in batch:
                     on_result(job.file.display, f"internal error while analysing: {type(exc).__name__}")

@@ -7,12 +7,12 @@ try handlers, loops, how a call's result is used).
 
 from __future__ import annotations
 
+import bisect
+
 import tree_sitter as ts
 
 from vcx.facts import Access, Assign, Call, Function, Handler, Import, ModuleFacts, Value
 from vcx.frontends.common import Source, error_ranges, short, suppression
-import bisect
-
 from vcx.knowledge.network import ACCESS_ATTRS, CLIENT_CONSTRUCTORS
 from vcx.parse import language
 
@@ -27,6 +27,9 @@ QUERY = """
 (assignment) @assign
 (with_item) @with
 ((comment) @comment (#match? @comment "vcx:"))
+(await (identifier) @awaited_name)
+(return_statement (identifier) @returned_name)
+(yield (identifier) @yielded_name)
 ((attribute object: (identifier) attribute: (identifier) @attr) @access (#any-of? @attr ATTRS))
 """
 
@@ -91,13 +94,13 @@ class _Extractor:
             name = n.child_by_field_name("name")
             if name is not None:
                 self.classes[self.src.text(name)] = self._qualname(n)
+        calls = nodes("call")
+        for i, n in enumerate(calls):
+            self.call_ids[n.id] = i
         funcs = sorted(nodes("func") + nodes("lambda"), key=lambda n: n.start_byte)
         for n in funcs:
             self._function(n)
         self._index_functions(funcs)
-        calls = nodes("call")
-        for i, n in enumerate(calls):
-            self.call_ids[n.id] = i
         # Instances before calls, so that calls on them resolve.
         for n in nodes("assign"):
             self._instance_assign(n)
@@ -113,6 +116,9 @@ class _Extractor:
             self._with_assign(n)
         for n in nodes("access"):
             self._access(n)
+        for cap, how in (("awaited_name", "await"), ("returned_name", "return"), ("yielded_name", "yield")):
+            for n in nodes(cap):
+                self.facts.name_uses.append((self._scope_of(n), self.src.text(n), how))
         return self.facts
 
     # -- names ---------------------------------------------------------------
@@ -513,9 +519,8 @@ class _Extractor:
         if last.type == "raise_statement":
             raised = [c for c in last.named_children if c.type != "comment"]
             if not raised or (bound and len(raised) == 1 and self.src.text(raised[0]) == bound):
-                # Only re-raises when nothing before it does anything with the error either.
-                if len(stmts) == 1:
-                    return "reraise"
+                # Logging and then re-raising the same error still lets it escape.
+                return "reraise"
         return "handles"
 
     # -- calls ---------------------------------------------------------------

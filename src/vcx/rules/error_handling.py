@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from vcx.facts import Call, Function, Handler, ModuleFacts, Value
 from vcx.findings import Finding
+from vcx.knowledge.databases import is_prisma_call
 from vcx.knowledge.frameworks import (
     EXPRESS_ASYNC_PATCHES,
     JS_ROUTE_METHODS,
@@ -90,7 +91,7 @@ class _Boundaries:
         self.nest = False
         self.express_error_mw = False
         express_async = any(_major(v) >= 5 for k, v in project.npm_deps.items() if k == "express")
-        for path, mod, call in project.iter_calls():
+        for _path, mod, call in project.iter_calls():
             last = call.callee.rsplit(".", 1)[-1]
             if is_python(mod):
                 if last in PY_BOUNDARY_CALLS and _boundary_catches_all(call):
@@ -152,6 +153,35 @@ def _wraps_next(mod: ModuleFacts, fn: Function) -> bool:
     return False
 
 
+def _is_django_view(fn: Function) -> bool:
+    params = [p for p in fn.params if p not in ("self", "cls")]
+    return bool(params) and params[0] == "request"
+
+
+def _retried_by_celery(mod: ModuleFacts, fn: Function) -> bool:
+    """A Celery task with ``autoretry_for`` retries (and reports) its failures itself."""
+    for d in fn.decorators:
+        if d.kind == "call" and d.call_id is not None and d.call_id < len(mod.calls):
+            if "autoretry_for" in mod.calls[d.call_id].kwargs:
+                return True
+    return False
+
+
+def _forwards_rejections(project: Project, path: str, mod: ModuleFacts, wrapper: Call) -> bool:
+    """``asyncHandler(async (req, res) => ...)``: a wrapper that sends rejections to ``next``."""
+    if wrapper.callee.split(".")[0] in EXPRESS_ASYNC_PATCHES:
+        return True
+    ref = project.target(path, wrapper)
+    if ref is None:
+        return False
+    owner = project.modules[ref.path]
+    inside = {ref.func}
+    for f in owner.functions.values():  # the wrapper's nested functions too
+        if f.parent in inside:
+            inside.add(f.id)
+    return any(c.func in inside and c.catch_chained for c in owner.calls)
+
+
 def _is_py_route(fn: Function) -> bool:
     for d in fn.decorators:
         ref = d.ref or d.text
@@ -202,15 +232,20 @@ class _Reach:
                 return None
             if is_python(mod):
                 pass
+            elif _forwards_rejections(self.project, path, mod, outer):
+                return None
             elif _is_js_route_callback(mod, fn):
                 return None if self.boundaries.covers_js_route() else [f"route handler ({outer.snippet[:40]})"]
             if outer.func is None:
                 return [f"callback of {outer.text}"]
             rest = self.unhandled_path(path, outer.func, client, depth + 1)
             return None if rest is None else rest
+        if is_python(mod) and _retried_by_celery(mod, fn):
+            return None
         callers = self.project.callers_of(FuncRef(path, func_id))
         if not callers:
-            if is_python(mod) and _is_py_route(fn) and self.boundaries.python:
+            if is_python(mod) and self.boundaries.python and (
+                    _is_py_route(fn) or ("django" in self.boundaries.python and _is_django_view(fn))):
                 return None
             if not is_python(mod) and self.boundaries.nest and fn.class_name and fn.decorators:
                 return None
@@ -312,10 +347,17 @@ class UncheckedResponseStatus(Rule):
     fix = "Check the status first (res.ok / raise_for_status()) before reading the body."
 
     def check(self, project: Project) -> Iterator[Finding]:
-        for path, mod, call, client in network_calls(project):
-            python = is_python(mod)
-            if not self._status_unchecked_by_client(call, client):
+        helpers = self._response_helpers(project)
+        for path, mod, call in project.iter_calls():
+            client = network_client(call.callee)
+            if client is None:
+                ref = project.target(path, call)
+                client = helpers.get(ref) if ref is not None else None
+                if client is None:
+                    continue
+            elif not self._status_unchecked_by_client(call, client):
                 continue
+            python = is_python(mod)
             body = PY_BODY_ACCESSORS if python else JS_BODY_ACCESSORS | ({"data"} if client.raises_on_status
                                                                         else set())
             checks = PY_STATUS_CHECKS if python else JS_STATUS_CHECKS
@@ -339,6 +381,19 @@ class UncheckedResponseStatus(Rule):
                         yield self._finding(path, call, a.loc, a.attr)
                     break
 
+    def _response_helpers(self, project: Project) -> dict[FuncRef, Client]:
+        """Project functions that return an unchecked response (``return fetch(url, ...)``)."""
+        out: dict[FuncRef, Client] = {}
+        for path, mod, call, client in network_calls(project):
+            if call.func is None or not self._status_unchecked_by_client(call, client):
+                continue
+            returned = call.context == "return" or (
+                call.assigned_to is not None and (call.func, call.assigned_to, "return") in mod.name_uses
+                and not any(a.func == call.func and a.name == call.assigned_to for a in mod.accesses))
+            if returned:
+                out[FuncRef(path, call.func)] = client
+        return out
+
     @staticmethod
     def _passed_before(mod: ModuleFacts, call: Call, var: str, line: int) -> bool:
         """The response is handed to a helper (which may check it) before the body is read."""
@@ -349,6 +404,12 @@ class UncheckedResponseStatus(Rule):
     @staticmethod
     def _status_unchecked_by_client(call: Call, client: Client) -> bool:
         if client.library in ("requests", "httpx", "fetch"):
+            return True
+        if client.library == "aiohttp":
+            for source in (call.kwargs, call.instance.keys if call.instance and call.instance.keys else {}):
+                rfs = source.get("raise_for_status")
+                if rfs is not None and not (rfs.kind == "bool" and rfs.value is False):
+                    return False
             return True
         opts = _js_options(call, client)
         for source in (opts, call.instance):
@@ -419,7 +480,11 @@ class MissingTimeout(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
         defaults = _js_timeout_defaults(project)
+        mounted = _sessions_with_timeout_adapter(project)
         for path, _mod, call, client in network_calls(project):
+            if call.instance_ctor in ("requests.Session", "requests.session") and \
+                    call.text.split(".")[0] in mounted:
+                continue
             reason = self._missing(call, client, defaults)
             if reason:
                 yield self.finding(path, call.loc, f"`{call.snippet}` {reason}")
@@ -483,12 +548,30 @@ class MissingTimeout(Rule):
                     "axios' default timeout is 0 (never)"
                 return f"has no timeout and {where}"
             return "has no timeout (got sets none by default)"
+        if lib == "superagent":
+            if "timeout" in call.chain:
+                return None
+            return "has no .timeout(ms) (superagent sets none by default)"
         if lib == "ky":
             opts = _js_options(call, client)
             if opts is not None and opts.keys and (t := opts.keys.get("timeout")) is not None \
                     and t.kind == "bool" and t.value is False:
                 return "disables ky's timeout with timeout: false"
         return None
+
+
+def _sessions_with_timeout_adapter(project: Project) -> set[str]:
+    """Names of requests sessions with an adapter mounted that injects a timeout in ``send``."""
+    names: set[str] = set()
+    for _path, mod, call in project.iter_calls():
+        if call.instance_ctor not in ("requests.Session", "requests.session") or \
+                not call.callee.endswith(".mount") or len(call.args) < 2:
+            continue
+        adapter = call.args[1]
+        cls = (adapter.ref or "").removeprefix("local:")
+        if "timeout" in (adapter.text or "").lower() or f"{cls}.send" in mod.functions:
+            names.add(call.text.split(".")[0])
+    return names
 
 
 def _js_timeout_defaults(project: Project) -> set[str]:
@@ -542,6 +625,13 @@ class SwallowedError(Rule):
     def check(self, project: Project) -> Iterator[Finding]:
         for path, mod in project.modules.items():
             python = is_python(mod)
+            if python:
+                for c in mod.calls:
+                    if c.callee == "contextlib.suppress" and any(
+                            (a.ref or a.text).rsplit(".", 1)[-1] in ("Exception", "BaseException")
+                            for a in c.args):
+                        yield self.finding(path, c.loc, f"`{c.snippet}` in `{fn_name(mod, c.func)}` "
+                                           "drops every error of its block silently")
             for h in mod.handlers:
                 if not h.catch_all:
                     continue
@@ -606,21 +696,40 @@ class FloatingPromise(Rule):
             python = is_python(mod)
             context = call.outer_context if call.context == "chain" else call.context
             if python:
-                if call.callee in TASK_SPAWNERS or call.callee.endswith((".create_task",)) and \
-                        call.callee.split(".")[0] in ("asyncio", "loop"):
+                if call.callee in TASK_SPAWNERS or (call.callee.endswith((".create_task",)) and \
+                        call.callee.split(".")[0] in ("asyncio", "loop")):
                     if context == "stmt" and not call.awaited:
                         yield self.finding(path, call.loc, f"the task from `{call.snippet}` is not kept; "
                                            "it can be garbage-collected before it finishes",
                                            fix="Keep a reference (e.g. a set, discarded in "
                                                "add_done_callback) or await it.")
                     continue
-                if call.awaited or call.context != "stmt":
+                if call.awaited or call.context not in ("stmt", "assign"):
                     continue
-                if self._is_async_target(project, path, call):
+                if call.context == "assign" and self._settled_later(mod, call):
+                    continue
+                if self._is_async_target(project, path, call) or (
+                        call.callee.startswith(ASYNC_INSTANCE_PREFIXES) and call.context == "stmt"):
                     yield self.finding(path, call.loc, f"coroutine `{call.snippet}` is called without "
                                        f"await in `{fn_name(mod, call.func)}`; it never runs")
                 continue
             if call.awaited or call.func is None:
+                continue
+            if call.callee.endswith(".forEach") and any(
+                    v.kind == "func" and v.func_id in mod.functions and mod.functions[v.func_id].is_async
+                    for v in call.args):
+                yield self.finding(path, call.loc, f"`{call.snippet}` in `{fn_name(mod, call.func)}` starts "
+                                   "one promise per element and waits for none of them",
+                                   fix="Use `await Promise.all(items.map(async x => ...))` or a for...of loop "
+                                       "with await.")
+                continue
+            if call.context == "assign":
+                if self._settled_later(mod, call) or not (
+                        self._is_async_target(project, path, call) or self._is_promise_api(call)):
+                    continue
+                yield self.finding(path, call.loc, f"the promise of `{call.snippet}` is kept in "
+                                   f"`{call.assigned_to}` but never awaited in `{fn_name(mod, call.func)}`; "
+                                   "a rejection crashes the process")
                 continue
             if call.context == "chain":
                 if "catch" in call.chain or call.catch_chained or context != "stmt":
@@ -641,7 +750,27 @@ class FloatingPromise(Rule):
         return fn is not None and fn.is_async
 
     @staticmethod
+    def _settled_later(mod: ModuleFacts, call: Call) -> bool:
+        """The variable the promise went into is awaited, returned, or handed on."""
+        var = call.assigned_to
+        if not var:
+            return True  # destructured or assigned to an attribute: cannot tell
+        if any(f == call.func and n == var for f, n, _ in mod.name_uses):
+            return True
+        for c in mod.calls:
+            if c.func != call.func or c.id == call.id:
+                continue
+            for v in (*c.args, *c.kwargs.values()):
+                if v.kind == "name" and v.text == var:
+                    return True
+                if v.kind == "array" and any(i.kind == "name" and i.text == var for i in v.items or ()):
+                    return True
+            if c.text.startswith(var + "."):
+                return True  # p.then(...), task.add_done_callback(...)
+        return False
+
+    @staticmethod
     def _is_promise_api(call: Call) -> bool:
         if network_client(call.callee) is not None:
             return True
-        return call.callee.startswith(ASYNC_INSTANCE_PREFIXES)
+        return call.callee.startswith(ASYNC_INSTANCE_PREFIXES) or is_prisma_call(call.text)

@@ -30,15 +30,27 @@ def _made_aware_on_line(mod: ModuleFacts, call: Call) -> bool:
 
 
 def _printed(mod: ModuleFacts, call: Call) -> bool:
-    """The value only goes to a person: print(...) directly or via strftime in print."""
-    cur: Call | None = call
-    for _ in range(4):
-        if cur is None or cur.arg_of is None:
-            return False
-        outer = mod.calls[cur.arg_of]
-        if outer.callee in DISPLAY_SINKS:
+    """The value only goes to a person: the call sits inside the arguments of print(...)."""
+    start = (call.loc.line, call.loc.col)
+    end = (call.loc.end_line, call.loc.end_col)
+    for outer in mod.calls:
+        if outer.callee in DISPLAY_SINKS and outer.id != call.id and \
+                (outer.loc.line, outer.loc.col) <= start and end <= (outer.loc.end_line, outer.loc.end_col):
             return True
-        cur = outer
+    return False
+
+
+AWARE_MARKERS = ("timezone.utc", "UTC", "ZoneInfo", "pytz", "tzinfo", "django.utils.timezone")
+
+
+def _uses_aware_time(mod: ModuleFacts) -> bool:
+    """The module works with aware datetimes (so a naive one there will be mixed with them)."""
+    for c in mod.calls:
+        if "tz" in c.kwargs or "tzinfo" in c.kwargs or c.callee.startswith("django.utils.timezone."):
+            return True
+        if c.callee in tk.PY_NAIVE_CALLS and c.args and any(
+                m in (a.ref or a.text) for a in c.args for m in AWARE_MARKERS):
+            return True
     return False
 
 
@@ -76,6 +88,7 @@ class NaiveDatetime(Rule):
         for path, mod in project.modules.items():
             if mod.language != "python":
                 continue
+            aware: bool | None = None
             for call in mod.calls:
                 rule = tk.PY_NAIVE_CALLS.get(call.callee)
                 if rule is not None:
@@ -89,6 +102,14 @@ class NaiveDatetime(Rule):
                         "datetime.date.", "date.")
                     yield self.finding(path, call.loc, f"`{call.snippet}` in `{fn_name(mod, call.func)}` "
                                        f"gives {self._what(name)}")
+                if call.callee == "datetime.datetime" and "tzinfo" not in call.kwargs and \
+                        "**" not in call.kwargs and 3 <= len(call.args) < 8 and \
+                        not any(a.kind == "spread" for a in call.args) and aware is not False:
+                    if aware is None:
+                        aware = _uses_aware_time(mod)
+                    if aware and not _made_aware_on_line(mod, call):
+                        yield self.finding(path, call.loc, f"`{call.snippet}` is a naive datetime in a module "
+                                           "that works with aware ones; comparing them raises TypeError")
                 for v in (*call.args, *call.kwargs.values()):
                     if v.kind in ("name", "attr") and v.ref in tk.PY_NAIVE_CALLABLES:
                         yield self.finding(path, call.loc, f"`{v.text}` passed as a callable in "
@@ -156,8 +177,8 @@ class LocalTimeArithmetic(Rule):
                 a.kind != "spread" for a in call.args):
             return f"`{call.snippet}` in `{where}` builds a date in the server's local zone"
         if last in tk.JS_LOCAL_DATE_METHODS and self._date_receiver(callee):
-            return (f"`{call.snippet}` in `{where}` uses the server's local zone "
-                    f"(use {last.replace('get', 'getUTC', 1) if last.startswith('get') else last.replace('set', 'setUTC', 1)})")
+            utc = last.replace("get", "getUTC", 1) if last.startswith("get") else last.replace("set", "setUTC", 1)
+            return f"`{call.snippet}` in `{where}` uses the server's local zone (use {utc})"
         if last in tk.JS_LOCAL_FORMAT_METHODS and self._date_receiver(callee) and (
                 call.context == "condition" or call.outer_context == "condition"
                 or (call.context == "arg" and call.arg_of is not None and
@@ -182,8 +203,8 @@ class LocalTimeArithmetic(Rule):
         if callee.startswith("Date()."):
             return True
         root = callee.split(".", 1)[0]
-        if ":" in root or root in ("moment", "dayjs", "luxon") or "()" in callee.rsplit(".", 1)[0] \
-                and not callee.startswith("Date()"):
+        if ":" in root or root in ("moment", "dayjs", "luxon") or ("()" in callee.rsplit(".", 1)[0] \
+                and not callee.startswith("Date()")):
             return False
         return "." in callee
 
@@ -230,7 +251,7 @@ def _ambiguous_js_string(v: Value) -> bool:
         return False
     if v.kind == "template" and isinstance(v.value, str):
         s = v.value.strip()
-        if HAS_OFFSET.search(s) or s.endswith("{}"):
+        if HAS_OFFSET.search(s):
             return False
         return bool(re.search(r"\{\}[T ]", s) or HAS_TIME.search(s))
     return False
@@ -274,6 +295,8 @@ class AmbiguousParse(Rule):
     @staticmethod
     def _py(mod: ModuleFacts, call: Call) -> str | None:
         where = fn_name(mod, call.func)
+        if call.context == "stmt":
+            return None  # result discarded: only validates the format
         if call.callee in tk.PY_STRPTIME:
             fmt = call.args[1] if len(call.args) > 1 else call.kwargs.get("format")
             if fmt is None or fmt.kind != "str" or not isinstance(fmt.value, str):
@@ -343,13 +366,18 @@ class ScheduleWithoutTimezone(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
         celery_tz = _celery_timezone_set(project)
+        jobs: dict[str, list[tuple[ModuleFacts, Call]]] = {}
+        for _path, mod, call in project.iter_calls():
+            if call.instance_ctor and call.instance_ctor.startswith(APS_SCHEDULER_PREFIX):
+                jobs.setdefault(call.instance_ctor, []).append((mod, call))
         for path, mod in project.modules.items():
             if mod.language == "python":
-                yield from self._python(path, mod, celery_tz)
+                yield from self._python(path, mod, celery_tz, jobs)
             else:
                 yield from self._js(path, mod)
 
-    def _python(self, path: str, mod: ModuleFacts, celery_tz: bool) -> Iterator[Finding]:
+    def _python(self, path: str, mod: ModuleFacts, celery_tz: bool,
+                jobs: dict[str, list[tuple[ModuleFacts, Call]]]) -> Iterator[Finding]:
         schedulers: dict[str, Call] = {}
         for call in mod.calls:
             if call.callee in tk.APSCHEDULER_TRIGGERS:
@@ -358,7 +386,8 @@ class ScheduleWithoutTimezone(Rule):
                                        "fields are read in the server's local zone")
             elif call.callee.startswith(APS_SCHEDULER_PREFIX) and call.callee.endswith("Scheduler"):
                 schedulers[call.callee] = call
-            elif call.callee in ("celery.schedules.crontab",) and not celery_tz:
+            elif call.callee in ("celery.schedules.crontab",) and not celery_tz and \
+                    not _crontab_minute_only(call):
                 yield self.finding(path, call.loc, f"`{call.snippet}` runs in a zone the project never sets "
                                    "(no timezone / CELERY_TIMEZONE)",
                                    fix="Set app.conf.timezone (or CELERY_TIMEZONE) to the zone the "
@@ -368,9 +397,7 @@ class ScheduleWithoutTimezone(Rule):
                 continue
             gets_cron = False
             configured = False
-            for c in mod.calls:
-                if c.instance_ctor != ctor_name:
-                    continue
+            for _owner, c in jobs.get(ctor_name, []):
                 last = c.callee.rsplit(".", 1)[-1]
                 if last == "configure" and "timezone" in c.kwargs:
                     configured = True
@@ -388,6 +415,18 @@ class ScheduleWithoutTimezone(Rule):
     def _js(self, path: str, mod: ModuleFacts) -> Iterator[Finding]:
         for call in mod.calls:
             callee = call.callee
+            if callee == "@nestjs/schedule.Cron":
+                if len(call.args) >= 2 and (call.args[1].kind != "object" or call.args[1].keys is None or
+                                            "timeZone" in call.args[1].keys or "utcOffset" in call.args[1].keys
+                                            or "..." in call.args[1].keys):
+                    continue
+                if call.args and _minute_only(call.args[0]):
+                    continue
+                yield self.finding(path, call.loc, f"`@{call.snippet}` has no timeZone option, so the job "
+                                   "runs in the server's local zone")
+                continue
+            if call.args and _minute_only(call.args[0]):
+                continue
             if callee in ("node-cron.schedule", "node-cron.default.schedule"):
                 if len(call.args) >= 3:
                     opts = call.args[2]
@@ -401,11 +440,7 @@ class ScheduleWithoutTimezone(Rule):
                     keys = call.args[0].keys or {}
                     if "timeZone" in keys or "utcOffset" in keys or "..." in keys:
                         continue
-                elif len(call.args) >= 5 and call.args[4].kind != "none":
-                    continue
-                elif len(call.args) >= 7 and call.args[6].kind != "none":  # utcOffset
-                    continue
-                elif any(a.kind == "spread" for a in call.args):
+                elif _positional_zone(call.args):
                     continue
                 yield self.finding(path, call.loc, f"`{call.snippet}` has no timeZone, so it runs in the "
                                    "server's local zone")
@@ -417,6 +452,32 @@ class ScheduleWithoutTimezone(Rule):
                     continue
                 yield self.finding(path, call.loc, f"`{call.snippet}` has no timeZone, so it runs in the "
                                    "server's local zone")
+
+
+def _positional_zone(args: list[Value]) -> bool:
+    """``new CronJob(time, onTick, onComplete, start, timeZone, context, runOnInit, utcOffset)``."""
+    if any(a.kind == "spread" for a in args):
+        return True
+    return (len(args) >= 5 and args[4].kind != "none") or (len(args) >= 8 and args[7].kind != "none")
+
+
+def _minute_only(expr: Value) -> bool:
+    """A schedule that fires at the same instants in every zone (hour field ``*``)."""
+    if expr.kind == "str" and isinstance(expr.value, str):
+        fields = expr.value.split()
+        if len(fields) not in (5, 6):
+            return False
+        hour, dom, _mon, dow = fields[-4:]
+        return hour == "*" and dom in ("*", "?") and dow in ("*", "?")
+    name = (expr.ref or expr.text).rsplit(".", 1)[-1]
+    return expr.kind in ("attr", "name") and ("SECOND" in name or "MINUTE" in name or name == "EVERY_HOUR")
+
+
+def _crontab_minute_only(call: Call) -> bool:
+    if call.args:  # positional crontab(minute, hour, ...)
+        return False
+    return all(k not in call.kwargs or (call.kwargs[k].kind == "str" and call.kwargs[k].value == "*")
+               for k in ("hour", "day_of_week", "day_of_month", "month_of_year"))
 
 
 def _celery_timezone_set(project: Project) -> bool:
