@@ -31,6 +31,8 @@ class Project:
     # Dependencies declared in package.json files of the scanned tree: name -> version spec.
     npm_deps: dict[str, str] = field(default_factory=dict)
     callers: dict[FuncRef, list[tuple[str, Call]]] = field(default_factory=lambda: defaultdict(list))
+    # Project function -> the calls it is passed to as an argument, with the argument index.
+    passed: dict[FuncRef, list[tuple[str, Call, int]]] = field(default_factory=lambda: defaultdict(list))
     # Call (path, call id) -> the project function it reaches.
     targets: dict[tuple[str, int], FuncRef] = field(default_factory=dict)
 
@@ -285,6 +287,19 @@ def link(modules: dict[str, ModuleFacts], root: Path) -> Project:
             if ref is not None:
                 project.targets[(path, call.id)] = ref
                 project.callers[ref].append((path, call))
+            # Project functions passed as values: guarded("job", rebuildIndex), app.get("/", handler).
+            for index, arg in enumerate(call.args):
+                if arg.kind not in ("name", "attr") or not arg.ref:
+                    continue
+                passed: FuncRef | None = None
+                if arg.ref.startswith("local:") and arg.ref[6:] in mod.functions:
+                    passed = FuncRef(path, arg.ref[6:])
+                elif not arg.ref.startswith("local:"):
+                    hit = resolve(path, mod, arg.ref)
+                    if hit is not None and isinstance(hit[1], FuncRef) and not hit[2]:
+                        passed = hit[1]
+                if passed is not None:
+                    project.passed[passed].append((path, call, index))
     return project
 
 

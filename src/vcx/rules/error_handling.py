@@ -244,6 +244,10 @@ class _Reach:
             return None
         callers = self.project.callers_of(FuncRef(path, func_id))
         if not callers:
+            passed = self.project.passed.get(FuncRef(path, func_id), [])
+            if passed and all(self._invoked_safely(ppath, pcall, index, client, depth)
+                              for ppath, pcall, index in passed):
+                return None
             if is_python(mod) and self.boundaries.python and (
                     _is_py_route(fn) or ("django" in self.boundaries.python and _is_django_view(fn))):
                 return None
@@ -258,6 +262,30 @@ class _Reach:
             if rest is not None:
                 return [name, *rest]
         return None
+
+
+    def _invoked_safely(self, path: str, call: Call, index: int, client: Client | None, depth: int) -> bool:
+        """``guarded("job", task)``: the project function ``guarded`` calls its ``task``
+        parameter inside a try/catch (or the call that receives the function handles it)."""
+        mod = self.project.modules[path]
+        target = self.project.target(path, call)
+        if target is None:
+            return False  # handed to a library (a scheduler, a router): an entry point
+        owner = self.project.modules[target.path]
+        fn = owner.functions.get(target.func)
+        if fn is None or index >= len(fn.params):
+            return False
+        param = fn.params[index]
+        inside = {fn.id}
+        for f in owner.functions.values():
+            if f.parent in inside:
+                inside.add(f.id)
+        invocations = [c for c in owner.calls if c.func in inside and c.text == param]
+        if not invocations:
+            return False
+        if all(handled_here(owner, c, client) for c in invocations):
+            return True
+        return handled_here(mod, call, client) or self.unhandled_path(path, call.func, client, depth + 1) is None
 
 
 class UnhandledNetworkCall(Rule):
@@ -651,7 +679,7 @@ class SwallowedError(Rule):
 
 ASYNC_INSTANCE_PREFIXES = (
     "pg.Pool().", "pg.Client().", "mysql2/promise.createPool().", "mysql2/promise.createConnection().",
-    "@prisma/client.PrismaClient().", "ioredis().", "redis.createClient().", "mongoose.",
+    "@prisma/client.PrismaClient().", "ioredis().", "redis.createClient().",
     "httpx.AsyncClient().", "aiohttp.ClientSession().", "asyncpg.create_pool().", "asyncpg.connect().",
     "redis.asyncio.Redis().", "redis.asyncio.from_url().",
 )
