@@ -220,7 +220,9 @@ def _walk(folder: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes
             if target != root and root not in target.parents:
                 continue
         if is_dir:
-            if entry.name in skip_dirs or (skip_dirs is SKIP_DIRS and entry.name.endswith(".egg-info")):
+            if entry.name in skip_dirs or (skip_dirs is SKIP_DIRS and (
+                    entry.name.endswith(".egg-info") or entry.name.startswith("."))):
+                # Hidden folders (.github, .semgrep, .storybook, ...) hold tooling, not the service.
                 continue
             if ignores.ignored(path, True):
                 continue
