@@ -160,6 +160,7 @@ class Assign:
     value: Value
     loc: Loc
     func: str | None
+    text: str = ""  # the target's source text (``reports.defaults.timeout``)
 
 
 @dataclass(slots=True)

@@ -1394,7 +1394,7 @@ class _Extractor:
         else:
             return
         val = self.value(right, scope)
-        self.facts.assigns.append(Assign(target, val, self.loc(node), scope))
+        self.facts.assigns.append(Assign(target, val, self.loc(node), scope, self.text(left)[:80]))
         dotted = self._dotted_text(left)
         if dotted == "module.exports":
             if val.kind == "object" and val.keys is not None:

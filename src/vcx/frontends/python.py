@@ -657,7 +657,7 @@ class _Extractor:
             target = self.resolve(self.src.text(left), scope, node) if left.type != "subscript" \
                 else self.src.text(left)
             val = self.value(right, scope)
-            self.facts.assigns.append(Assign(target, val, self.src.loc(node), scope))
+            self.facts.assigns.append(Assign(target, val, self.src.loc(node), scope, self.src.text(left, 80)))
             if left.type == "identifier" and scope is None:
                 self.facts.exports[self.src.text(left)] = val
 

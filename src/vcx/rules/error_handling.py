@@ -569,7 +569,9 @@ class MissingTimeout(Rule):
             if inst is not None and inst.kind == "call" and inst.keys is None and inst.items:
                 return None  # options passed as a variable: cannot tell
             ctor = call.instance_ctor or lib
-            if ctor in defaults or lib in defaults:
+            receiver = call.text.split(".")[0]
+            if (ctor in defaults or (lib in defaults and not call.instance_ctor)
+                    or (call.instance_ctor and "name:" + receiver in defaults)):
                 return None
             if lib == "axios":
                 where = "its axios instance has no timeout either" if call.instance_ctor else \
@@ -603,16 +605,20 @@ def _sessions_with_timeout_adapter(project: Project) -> set[str]:
 
 
 def _js_timeout_defaults(project: Project) -> set[str]:
-    """Clients whose default timeout the project sets (``axios.defaults.timeout = ...``)."""
+    """Clients whose default timeout the project sets: ``axios.defaults.timeout = ...`` for the
+    library ("axios"), ``api.defaults.timeout = ...`` for one instance (its name, "api")."""
     out: set[str] = set()
     for mod in project.modules.values():
         for a in mod.assigns:
-            if a.target.endswith(".defaults.timeout"):
-                base = a.target[: -len(".defaults.timeout")]
-                out.add(base if base in ("axios", "got") else base.rstrip("()") if base.endswith("()")
-                        else base)
-                if base.endswith("()"):
-                    out.add(base[:-2])
+            if not a.target.endswith(".defaults.timeout"):
+                continue
+            base = a.target[: -len(".defaults.timeout")]
+            if base in ("axios", "got"):
+                out.add(base)
+            elif a.text.endswith(".defaults.timeout"):
+                out.add("name:" + a.text[: -len(".defaults.timeout")])
+            else:  # no source text: any instance of that constructor
+                out.add(base.removesuffix("()"))
     return out
 
 

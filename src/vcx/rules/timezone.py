@@ -40,6 +40,20 @@ def _printed(mod: ModuleFacts, call: Call) -> bool:
     return False
 
 
+LOG_SINKS = ("console.", "logger.", "log.", "this.logger.", "winston.", "pino.")
+
+
+def _logged(mod: ModuleFacts, call: Call) -> bool:
+    """The value only goes into a log line (display for a person, not a key or a comparison)."""
+    start = (call.loc.line, call.loc.col)
+    end = (call.loc.end_line, call.loc.end_col)
+    for outer in mod.calls:
+        if outer.id != call.id and outer.text.startswith(LOG_SINKS) and \
+                (outer.loc.line, outer.loc.col) <= start and end <= (outer.loc.end_line, outer.loc.end_col):
+            return True
+    return False
+
+
 AWARE_MARKERS = ("timezone.utc", "UTC", "ZoneInfo", "pytz", "tzinfo", "django.utils.timezone")
 
 
@@ -179,12 +193,10 @@ class LocalTimeArithmetic(Rule):
         if last in tk.JS_LOCAL_DATE_METHODS and self._date_receiver(callee):
             utc = last.replace("get", "getUTC", 1) if last.startswith("get") else last.replace("set", "setUTC", 1)
             return f"`{call.snippet}` in `{where}` uses the server's local zone (use {utc})"
-        if last in tk.JS_LOCAL_FORMAT_METHODS and self._date_receiver(callee) and (
-                call.context == "condition" or call.outer_context == "condition"
-                or (call.context == "arg" and call.arg_of is not None and
-                    mod.calls[call.arg_of].callee.rsplit(".", 1)[-1] in ("get", "set", "has"))):
+        if last in tk.JS_LOCAL_FORMAT_METHODS and self._date_receiver(callee) and not _logged(mod, call):
             if not any(v.kind == "object" and v.keys and "timeZone" in v.keys for v in call.args):
-                return f"`{call.snippet}` in `{where}` formats the day in the server's local zone"
+                return (f"`{call.snippet}` in `{where}` names the day in the server's local zone; used as a "
+                        "key or compared, it changes with the host's zone")
         if callee in ("moment", "dayjs") and not call.is_new:
             if self._instant_or_utc(mod, call):
                 return None
