@@ -860,6 +860,9 @@ class _Extractor:
 
     def callee_of(self, node: ts.Node, scope: str | None) -> tuple[str, tuple[str, object] | None]:
         fn = node.child_by_field_name("constructor" if node.type == "new_expression" else "function")
+        if fn is not None and fn.type == "await_expression" and fn.named_children:
+            # tree-sitter-typescript parses `await api.get<T>(x)` as a call of `await api.get`.
+            fn = fn.named_children[0]
         if fn is None:
             return "?", None
         s, inst = self.canon(fn, scope)
@@ -1237,9 +1240,14 @@ class _Extractor:
         is_new = node.type == "new_expression"
         fn = node.child_by_field_name("constructor" if is_new else "function")
         callee, inst = self.callee_of(node, scope)
+        awaited_callee = fn is not None and fn.type == "await_expression" and bool(fn.named_children)
+        if awaited_callee and fn is not None:
+            fn = fn.named_children[0]
         text = self.text(fn, 120) if fn is not None else "?"
-        call = Call(id=cid, callee=callee, text=text, snippet=short(self.text(node, 400)),
-                    loc=self.loc(node), func=scope, is_new=is_new, handlers=handlers, loops=loops)
+        snippet = short(self.text(node, 400))
+        call = Call(id=cid, callee=callee, text=text, snippet=snippet.removeprefix("await ") if awaited_callee
+                    else snippet, loc=self.loc(node), func=scope, is_new=is_new, handlers=handlers, loops=loops,
+                    awaited=awaited_callee)
         arg_nodes = self._arg_nodes(node)
         for a in arg_nodes:
             if a.type == "spread_element":
