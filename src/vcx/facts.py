@@ -27,10 +27,12 @@ Conventions
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(slots=True, frozen=True)
-class Loc:
+class Loc(NamedTuple):
+    """A source span; a named tuple because there is one per fact (cheap to make and pickle)."""
+
     line: int
     col: int
     end_line: int

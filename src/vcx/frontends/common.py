@@ -16,13 +16,23 @@ class Source:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+        self.ascii = data.isascii()
         self._line_starts: list[int] | None = None
 
     def text(self, node: ts.Node, limit: int = 0) -> str:
-        raw = self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+        start, end = node.start_byte, node.end_byte
+        if limit and end - start > limit * 4:
+            end = start + limit * 4  # never decode a huge node only to cut it
+        raw = self.data[start:end].decode("utf-8", "replace")
         if limit and len(raw) > limit:
             return raw[: limit - 1] + "…"
         return raw
+
+    def snippet(self, node: ts.Node, limit: int = 60) -> str:
+        """The start of a node's text on one line, for messages."""
+        start = node.start_byte
+        raw = self.data[start:min(node.end_byte, start + limit * 6)].decode("utf-8", "replace")
+        return short(raw, limit)
 
     def _col(self, row: int, byte_col: int) -> int:
         # Columns are characters, not bytes: decode the line prefix when it has non-ASCII.
@@ -42,6 +52,8 @@ class Source:
 
     def loc(self, node: ts.Node) -> Loc:
         s, e = node.start_point, node.end_point
+        if self.ascii:
+            return Loc(s[0] + 1, s[1] + 1, e[0] + 1, e[1] + 1)
         return Loc(s[0] + 1, self._col(s[0], s[1]), e[0] + 1, self._col(e[0], e[1]))
 
 

@@ -12,7 +12,7 @@ import bisect
 import tree_sitter as ts
 
 from vcx.facts import Access, Assign, Call, Function, Handler, Import, ModuleFacts, Value
-from vcx.frontends.common import Source, error_ranges, short, suppression
+from vcx.frontends.common import Source, error_ranges, suppression
 from vcx.knowledge.network import ACCESS_ATTRS, CLIENT_CONSTRUCTORS
 from vcx.parse import language
 
@@ -44,6 +44,7 @@ CONFIG_ROOTS = ("os.environ", "os.getenv", "os.environ.get", "settings.", "confi
                 "current_app.config", "django.conf.settings")
 
 _query_cache: list[ts.Query] = []
+_OTHER = Value("other", "")
 
 
 def _query() -> ts.Query:
@@ -392,6 +393,15 @@ class _Extractor:
                 return self.value(v2, scope)
         return Value("other", text)
 
+    def _light_value(self, node: ts.Node, scope: str | None) -> Value:
+        """The cheap summary for arguments of unknown calls: functions and names only."""
+        t = node.type
+        if t == "lambda":
+            return Value("func", "lambda", func_id=self.func_ids.get(node.id))
+        if t in ("identifier", "attribute"):
+            return self.value(node, scope)
+        return _OTHER
+
     def _callee(self, fn: ts.Node, scope: str | None, call: ts.Node) -> str:
         if fn.type in ("identifier", "attribute"):
             if fn.type == "attribute":
@@ -531,21 +541,28 @@ class _Extractor:
         scope = self._scope_of(node)
         callee = self._callee(fn, scope, node)
         cid = self.call_ids[node.id]
-        call = Call(id=cid, callee=callee, text=self.src.text(fn, 120),
-                    snippet=short(self.src.text(node, 400)), loc=self.src.loc(node), func=scope)
+        text = self.src.text(fn, 120)
+        call = Call(id=cid, callee=callee, text=text,
+                    snippet=self.src.snippet(node), loc=self.src.loc(node), func=scope)
+        # Arguments of calls that resolve to nothing known (len(x), items.append(y)) are not
+        # summarised: no rule reads them, and they are most of the calls of a code base.
+        # Functions and names passed along are kept (callbacks, project functions passed).
+        known = callee != text or callee.startswith(("local:", "import:")) or \
+            text.split(".", 1)[0] in self.aliases
+        value = self.value if known else self._light_value
         args = node.child_by_field_name("arguments")
         if args is not None and args.type == "argument_list":
             for a in args.named_children:
                 if a.type == "keyword_argument":
                     k, v = a.child_by_field_name("name"), a.child_by_field_name("value")
                     if k is not None and v is not None:
-                        call.kwargs[self.src.text(k)] = self.value(v, scope)
+                        call.kwargs[self.src.text(k)] = value(v, scope)
                 elif a.type == "dictionary_splat":
                     call.kwargs["**"] = Value("spread", self.src.text(a))
                 elif a.type == "list_splat":
                     call.args.append(Value("spread", self.src.text(a)))
                 elif a.type != "comment":
-                    call.args.append(self.value(a, scope))
+                    call.args.append(value(a, scope))
         elif args is not None and args.type == "generator_expression":
             call.args.append(Value("other", self.src.text(args, 200)))
         for v in (*call.args, *call.kwargs.values()):
