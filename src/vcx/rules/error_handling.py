@@ -740,12 +740,13 @@ class FloatingPromise(Rule):
                     continue
                 if call.awaited or call.context not in ("stmt", "assign"):
                     continue
+                if not (self._is_async_target(project, path, call) or (
+                        call.callee.startswith(ASYNC_INSTANCE_PREFIXES) and call.context == "stmt")):
+                    continue
                 if call.context == "assign" and self._settled_later(mod, call):
                     continue
-                if self._is_async_target(project, path, call) or (
-                        call.callee.startswith(ASYNC_INSTANCE_PREFIXES) and call.context == "stmt"):
-                    yield self.finding(path, call.loc, f"coroutine `{call.snippet}` is called without "
-                                       f"await in `{fn_name(mod, call.func)}`; it never runs")
+                yield self.finding(path, call.loc, f"coroutine `{call.snippet}` is called without "
+                                   f"await in `{fn_name(mod, call.func)}`; it never runs")
                 continue
             if call.awaited or call.func is None:
                 continue
@@ -758,8 +759,8 @@ class FloatingPromise(Rule):
                                        "with await.")
                 continue
             if call.context == "assign":
-                if self._settled_later(mod, call) or not (
-                        self._is_async_target(project, path, call) or self._is_promise_api(call)):
+                if not (self._is_async_target(project, path, call) or self._is_promise_api(call)) or \
+                        self._settled_later(mod, call):
                     continue
                 yield self.finding(path, call.loc, f"the promise of `{call.snippet}` is kept in "
                                    f"`{call.assigned_to}` but never awaited in `{fn_name(mod, call.func)}`; "
