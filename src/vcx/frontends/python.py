@@ -8,11 +8,13 @@ try handlers, loops, how a call's result is used).
 from __future__ import annotations
 
 import bisect
+import re
 
 import tree_sitter as ts
 
 from vcx.facts import Access, Assign, Call, Function, Handler, Import, ModuleFacts, Value
 from vcx.frontends.common import Source, error_ranges, suppression
+from vcx.knowledge import PY_KEEP_UNRESOLVED
 from vcx.knowledge.network import ACCESS_ATTRS, CLIENT_CONSTRUCTORS
 from vcx.parse import language
 
@@ -27,6 +29,7 @@ QUERY = """
 (assignment) @assign
 (with_item) @with
 ((comment) @comment (#match? @comment "vcx:"))
+(call arguments: (argument_list [(lambda) (keyword_argument value: (lambda))])) @lambda_call
 (await (identifier) @awaited_name)
 (return_statement (identifier) @returned_name)
 (yield (identifier) @yielded_name)
@@ -45,6 +48,7 @@ CONFIG_ROOTS = ("os.environ", "os.getenv", "os.environ.get", "settings.", "confi
 
 _query_cache: list[ts.Query] = []
 _OTHER = Value("other", "")
+_HEAD = re.compile(rb"[^.(\[\s]*")  # the root name of a callee expression
 
 
 def _query() -> ts.Query:
@@ -70,6 +74,7 @@ class _Extractor:
         self.call_ids: dict[int, int] = {}  # node.id -> Call id
         self.handler_ids: dict[int, int] = {}  # except_clause node.id -> Handler id
         self.loop_ids: dict[int, int] = {}
+        self._call_values: list[Value] = []
 
     # -- entry ---------------------------------------------------------------
     def run(self, tree: ts.Tree) -> ModuleFacts:
@@ -109,7 +114,22 @@ class _Extractor:
             self._with_instance(n)
         for n in nodes("except"):
             self._handler(n)
+        self.facts.calls = [None] * len(calls)  # type: ignore[list-item]  # filled by _call, compacted in finish
+        self._lambda_calls = {n.id for n in caps.get("lambda_call", [])}
+        bound = set(self.aliases) | set(self.local_funcs) | set(self.classes) | PY_KEEP_UNRESOLVED
+        bound.update(name for _, name in self.instances)
+        bound.update(("self", "cls"))
+        data = self.src.data
         for n in calls:
+            fn = n.child_by_field_name("function")
+            if fn is None:
+                continue
+            # Cheap first look: a call whose root name is bound to nothing known is dropped
+            # before any resolution work (most calls of a code base are such calls).
+            if fn.type in ("identifier", "attribute"):
+                head = _HEAD.match(data, fn.start_byte, fn.end_byte).group(0).decode("utf-8", "replace")
+                if head not in bound and n.id not in self._lambda_calls:
+                    continue
             self._call(n)
         for n in nodes("assign"):
             self._assign(n)
@@ -357,6 +377,7 @@ class _Extractor:
             fn = node.child_by_field_name("function")
             ref = self._callee(fn, scope, node) if fn is not None else "?"
             v = Value("call", text, ref=ref, call_id=self.call_ids.get(node.id))
+            self._call_values.append(v)
             v.from_config = _is_config(ref) or (ref.endswith((".get", ".getenv")) and _is_config(ref[:-4]))
             if not v.from_config:
                 args = node.child_by_field_name("arguments")
@@ -542,13 +563,15 @@ class _Extractor:
         callee = self._callee(fn, scope, node)
         cid = self.call_ids[node.id]
         text = self.src.text(fn, 120)
-        call = Call(id=cid, callee=callee, text=text,
-                    snippet=self.src.snippet(node), loc=self.src.loc(node), func=scope)
-        # Arguments of calls that resolve to nothing known (len(x), items.append(y)) are not
-        # summarised: no rule reads them, and they are most of the calls of a code base.
-        # Functions and names passed along are kept (callbacks, project functions passed).
+        # Calls that resolve to nothing known (len(x), items.append(y)) are most of the calls
+        # of a code base and no rule reads them: they are dropped, unless a function is passed.
         known = callee != text or callee.startswith(("local:", "import:")) or \
             text.split(".", 1)[0] in self.aliases
+        if not known and text.rsplit(".", 1)[-1] not in PY_KEEP_UNRESOLVED and node.id not in self._lambda_calls:
+            self.facts.calls[cid] = None  # type: ignore[call-overload]  # removed in finish()
+            return
+        call = Call(id=cid, callee=callee, text=text,
+                    snippet=self.src.snippet(node), loc=self.src.loc(node), func=scope)
         value = self.value if known else self._light_value
         args = node.child_by_field_name("arguments")
         if args is not None and args.type == "argument_list":
@@ -586,7 +609,7 @@ class _Extractor:
                     call.instance_ctor, call.instance = inst
         self._context(node, call)
         self._enclosing(node, call)
-        self.facts.calls.append(call)
+        self.facts.calls[cid] = call
 
     def _context(self, node: ts.Node, call: Call) -> None:
         cur = node
@@ -701,6 +724,22 @@ class _Extractor:
                                           self._scope_of(node), is_call, cond))
 
     def finish(self) -> ModuleFacts:
+        """Drop the calls no rule can use and renumber the rest densely (ids are list indexes)."""
+        calls = [c for c in self.facts.calls if c is not None]
+        if len(calls) == len(self.facts.calls):
+            return self.facts
+        remap = {c.id: i for i, c in enumerate(calls)}
+        for c in calls:
+            c.id = remap[c.id]
+            if c.arg_of is not None:
+                c.arg_of = remap.get(c.arg_of)
+        for v in self._call_values:
+            if v.call_id is not None:
+                v.call_id = remap.get(v.call_id)
+        for fn in self.facts.functions.values():
+            if fn.callback_of is not None:
+                fn.callback_of = remap.get(fn.callback_of)
+        self.facts.calls = calls
         return self.facts
 
 
