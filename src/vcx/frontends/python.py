@@ -48,6 +48,8 @@ CONFIG_ROOTS = ("os.environ", "os.getenv", "os.environ.get", "settings.", "confi
 
 _query_cache: list[ts.Query] = []
 _OTHER = Value("other", "")
+# Attribute names whose assignment matters wherever it happens (x.timezone = "UTC").
+ASSIGN_VOCABULARY = frozenset({"timezone", "timeout", "CELERY_TIMEZONE", "defaultZone", "handler500"})
 _HEAD = re.compile(rb"[^.(\[\s]*")  # the root name of a callee expression
 
 
@@ -335,7 +337,6 @@ class _Extractor:
     # -- values --------------------------------------------------------------
     def value(self, node: ts.Node, scope: str | None) -> Value:
         t = node.type
-        text = self.src.text(node, 80)
         if t == "string":
             parts = []
             interp = False
@@ -347,9 +348,11 @@ class _Extractor:
                     interp = True
                 elif c.type == "escape_sequence":
                     parts.append(self.src.text(c))
-            return Value("template" if interp else "str", text, "".join(parts))
+            # A string literal's text is its value: not stored twice.
+            return Value("template" if interp else "str", "", "".join(parts))
+        text = self.src.text(node, 40) if t not in ("dictionary", "list", "tuple", "set") else ""
         if t == "concatenated_string":
-            return Value("str", text, "".join(
+            return Value("str", "", "".join(
                 self.value(c, scope).value or "" for c in node.named_children))  # type: ignore[misc]
         if t in ("integer", "float"):
             try:
@@ -694,8 +697,11 @@ class _Extractor:
         scope = self._scope_of(node)
         if left.type == "attribute" or (left.type == "identifier" and scope is None) or (
                 left.type == "subscript"):
-            target = self.resolve(self.src.text(left), scope, node) if left.type != "subscript" \
-                else self.src.text(left)
+            left_text = self.src.text(left)
+            target = self.resolve(left_text, scope, node) if left.type != "subscript" else left_text
+            if scope is not None and target == left_text and \
+                    left_text.rsplit(".", 1)[-1] not in ASSIGN_VOCABULARY:
+                return  # obj.attr = x inside a function, on nothing known: no rule reads it
             val = self.value(right, scope)
             self.facts.assigns.append(Assign(target, val, self.src.loc(node), scope, self.src.text(left, 80)))
             if left.type == "identifier" and scope is None:

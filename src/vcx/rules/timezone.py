@@ -319,7 +319,7 @@ class AmbiguousParse(Rule):
                 return None
             if _made_aware_on_line(mod, call) or _printed(mod, call):
                 return None
-            return (f"`{call.snippet}` in `{where}` parses a time without an offset ({fmt.text} has no %z); "
+            return (f"`{call.snippet}` in `{where}` parses a time without an offset (\"{fmt.value}\" has no %z); "
                     "the result is naive")
         if call.callee in tk.PY_FROMISO:
             if not call.args or call.args[0].kind != "str":
@@ -342,7 +342,9 @@ class AmbiguousParse(Rule):
             return None
         if not call.args or not _ambiguous_js_string(call.args[0]):
             return None
-        return (f"`{call.snippet}` in `{fn_name(mod, call.func)}` parses {call.args[0].text} without an "
+        arg = call.args[0]
+        shown = f'"{arg.value}"' if arg.kind == "str" else (arg.text or "a template literal")
+        return (f"`{call.snippet}` in `{fn_name(mod, call.func)}` parses {shown} without an "
                 "offset: the server's zone decides which instant it is")
 
 
