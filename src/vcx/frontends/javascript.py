@@ -56,6 +56,7 @@ EXTRA_PATTERNS = """
 
 FUNC_TYPES = frozenset({"function_declaration", "generator_function_declaration", "function_expression",
                         "generator_function", "arrow_function", "method_definition"})
+CALL_TYPES = frozenset({"call_expression", "new_expression"})
 FUNC_EXPR_TYPES = frozenset({"function_expression", "generator_function", "arrow_function"})
 CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
 # Expressions that only wrap another one (types, non-null assertions, parentheses).
@@ -77,6 +78,8 @@ MAX_DEPTH = 12  # nesting of values summarised (object in array in object ...)
 MAX_KEYS = 100
 MAX_ITEMS = 50
 MAX_CHAIN = 5000  # member/call segments walked for one expression
+MAX_CHAIN_MEMBERS = 32  # methods recorded in Call.chain
+MAX_CANON = 300  # characters of a canonical name
 
 _queries: dict[str, ts.Query] = {}
 
@@ -133,6 +136,44 @@ def is_config_text(dotted: str) -> bool:
     return low in JS_CONFIG_NAMES or low.endswith(JS_CONFIG_SUFFIXES)
 
 
+class _Ranges:
+    """Nested byte ranges added in source order, with "innermost range containing" lookups.
+
+    Replaces walks up ``Node.parent`` (which costs O(depth) per step in tree-sitter) with
+    a bisect and a walk up the nesting of the ranges.
+    """
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.items: list[tuple[int, int, str, int]] = []  # (start, end, id, index of the parent range)
+        self.index: dict[str, int] = {}
+
+    def find_index(self, s: int, e: int) -> int:
+        i = bisect_right(self.starts, s) - 1
+        items = self.items
+        while i >= 0:
+            rs, re_, _ident, parent = items[i]
+            if rs <= s and e <= re_ and not (rs == s and re_ == e):
+                return i
+            i = parent
+        return -1
+
+    def find(self, s: int, e: int) -> str | None:
+        i = self.find_index(s, e)
+        return self.items[i][2] if i >= 0 else None
+
+    def add(self, node: ts.Node, ident: str) -> None:
+        s, e = node.byte_range
+        parent = self.find_index(s, e)
+        self.index[ident] = len(self.items)
+        self.starts.append(s)
+        self.items.append((s, e, ident, parent))
+
+    def start_of(self, ident: str | None) -> int:
+        i = self.index.get(ident, -1) if ident is not None else -1
+        return self.items[i][0] if i >= 0 else -1
+
+
 class _Extractor:
     def __init__(self, source: bytes, path: str, lang: str) -> None:
         self.data = source
@@ -155,12 +196,14 @@ class _Extractor:
         self.call_ids: dict[int, int] = {}
         self.handler_ids: dict[int, int] = {}  # catch_clause node id -> Handler id
         self.loop_ids: dict[int, int] = {}
-        # Functions in source order: starts, and (start, end, id, index of the parent function).
-        self.fstarts: list[int] = []
-        self.franges: list[tuple[int, int, str, int]] = []
-        self.findex: dict[str, int] = {}
+        # Byte ranges of the functions and classes seen so far (they are added in source order).
+        self.funcs = _Ranges()
+        self.klasses = _Ranges()
         # Name resolutions, memoised once every table is complete (``frozen``).
         self.memo: dict[tuple, object] = {}
+        self.callee_cache: dict[int, tuple[str, tuple[str, object] | None]] = {}
+        self.chain_links: dict[int, tuple[str, ts.Node, bool]] = {}  # call -> (method, outer call, awaited)
+        self.arg_links: dict[int, tuple[int, bool]] = {}  # call -> (id of the call it is an argument of, awaited)
         self.frozen = False
         self.requires_seen: set[int] = set()
         self.module_values: dict[str, ts.Node] = {}  # module-level `const x = <node>`
@@ -223,12 +266,17 @@ class _Extractor:
         for n in nodes("field"):
             self._field_instance(n)
         self.frozen = True
+        # Callees of inner calls first, so that a long chain `a.b().c().d()` is resolved in
+        # linear time (each outer callee starts from the inner call's).
+        for n in sorted(calls, key=lambda n: n.end_byte):
+            self.callee_cache[n.id] = self.callee_of(n, self._scope(n))
         for fid, decs in self.decorators:
             scope = self.facts.functions[fid].parent
             self.facts.functions[fid].decorators = [self.value(d.named_children[-1], scope)
                                                     for d in decs if d.named_children]
         for n in nodes("catch"):
             self._handler(n)
+        self._links(calls)
         intervals = self._intervals(caps.get("try", []), nodes("loop"))
         stack: list[tuple[int, int, bool, int]] = []
         j, n_iv = 0, len(intervals)
@@ -244,7 +292,7 @@ class _Extractor:
             while stack and stack[-1][1] < e:
                 stack.pop()
             scope = self._scope(n)
-            fstart = self.franges[self.findex[scope]][0] if scope is not None else -1
+            fstart = self.funcs.start_of(scope)
             handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] and iv[0] > fstart)
             loops = tuple(iv[3] for iv in reversed(stack) if not iv[2] and iv[0] > fstart)
             self._call(n, scope, handlers, loops)
@@ -292,63 +340,36 @@ class _Extractor:
 
     # -- scopes --------------------------------------------------------------
     def _scope(self, node: ts.Node) -> str | None:
-        """Id of the function enclosing ``node`` (None at module level).
-
-        Found from byte ranges: the innermost function whose range contains the node's
-        (functions are recorded in source order, so a bisect and a walk up the function
-        nesting suffice; no walk over syntax-tree parents).
-        """
+        """Id of the function enclosing ``node`` (None at module level)."""
         s, e = node.byte_range
-        i = bisect_right(self.fstarts, s) - 1
-        ranges = self.franges
-        while i >= 0:
-            fs, fe, fid, parent = ranges[i]
-            if fs <= s and e <= fe and not (fs == s and fe == e):
-                return fid
-            i = parent
-        return None
+        return self.funcs.find(s, e)
 
     def _parent_scope(self, scope: str | None) -> str | None:
         fn = self.facts.functions.get(scope) if scope is not None else None
         return fn.parent if fn is not None else None
 
     def _class_qual(self, node: ts.Node) -> str | None:
-        cur = node.parent
-        while cur is not None:
-            if cur.type in CLASS_TYPES:
-                return self.class_quals.get(cur.id)
-            cur = cur.parent
-        return None
+        """Qualname of the class enclosing ``node``."""
+        s, e = node.byte_range
+        return self.klasses.find(s, e)
 
-    def _container(self, node: ts.Node) -> tuple[str, ts.Node] | None:
-        """Nearest enclosing function or class of a definition."""
-        cur = node.parent
-        while cur is not None:
-            if cur.type in FUNC_TYPES:
-                return "func", cur
-            if cur.type in CLASS_TYPES:
-                return "class", cur
-            cur = cur.parent
-        return None
+    def _container(self, node: ts.Node) -> tuple[str, str] | None:
+        """Nearest enclosing function or class of a definition: ("func" | "class", id)."""
+        s, e = node.byte_range
+        f = self.funcs.find_index(s, e)
+        c = self.klasses.find_index(s, e)
+        if f < 0 and c < 0:
+            return None
+        if c < 0 or (f >= 0 and self.funcs.starts[f] > self.klasses.starts[c]):
+            return "func", self.funcs.items[f][2]
+        return "class", self.klasses.items[c][2]
 
-    def _prefix(self, container: tuple[str, ts.Node] | None) -> str:
+    @staticmethod
+    def _prefix(container: tuple[str, str] | None) -> str:
         if container is None:
             return ""
-        kind, node = container
-        if kind == "func":
-            fid = self.func_ids.get(node.id)
-            return f"{fid}.<locals>." if fid else ""
-        qual = self.class_quals.get(node.id)
-        return f"{qual}." if qual else ""
-
-    def _lookup_scope(self, node: ts.Node) -> str | None:
-        """Function id of the nearest enclosing function (for definitions)."""
-        cur = node.parent
-        while cur is not None:
-            if cur.type in FUNC_TYPES:
-                return self.func_ids.get(cur.id)
-            cur = cur.parent
-        return None
+        kind, ident = container
+        return f"{ident}.<locals>." if kind == "func" else f"{ident}."
 
     # -- classes and functions -------------------------------------------------
     def _owner_name(self, node: ts.Node) -> str | None:
@@ -401,7 +422,8 @@ class _Extractor:
         container = self._container(node)
         qual = self._prefix(container) + name
         self.class_quals[node.id] = qual
-        scope = self._lookup_scope(node)
+        scope = self._scope(node)
+        self.klasses.add(node, qual)
         if name_n is not None or "<" not in name:
             self.classes.setdefault((scope, name), qual)
 
@@ -409,7 +431,7 @@ class _Extractor:
         t = node.type
         line, col = node.start_point[0] + 1, node.start_point[1] + 1
         container = self._container(node)
-        parent_scope = self._lookup_scope(node)
+        parent_scope = self._scope(node)
         cls_qual: str | None = None
         cls_name: str | None = None
         local_key: str | None = None  # name under which calls in this file reach it
@@ -421,7 +443,7 @@ class _Extractor:
             key = self._key_text(name_n) if name_n is not None else "?"
             name = key
             if p is not None and p.type == "class_body" and container is not None and container[0] == "class":
-                cls_qual = self.class_quals.get(container[1].id)
+                cls_qual = container[1]
                 part = key
             else:  # object literal method
                 owner = self._owner_name(p) if p is not None and p.type == "object" else None
@@ -449,7 +471,7 @@ class _Extractor:
                     fname = p.child_by_field_name("property") or p.child_by_field_name("name")
                     if fname is not None and container is not None and container[0] == "class":
                         name = part = self._key_text(fname)
-                        cls_qual = self.class_quals.get(container[1].id)
+                        cls_qual = container[1]
                 elif pt == "pair" and p.child_by_field_name("value") is not None:
                     key_n = p.child_by_field_name("key")
                     key = self._key_text(key_n) if key_n is not None else ""
@@ -478,10 +500,7 @@ class _Extractor:
             parent=parent_scope)
         self.facts.functions[fid] = fn
         self.func_ids[node.id] = fid
-        fs, fe = node.byte_range
-        self.findex[fid] = len(self.franges)
-        self.fstarts.append(fs)
-        self.franges.append((fs, fe, fid, self.findex.get(parent_scope, -1) if parent_scope else -1))
+        self.funcs.add(node, fid)
         if local_key is not None:
             self.local_funcs.setdefault((parent_scope, local_key), fid)
         if cls_qual is not None and p is not None and p.type == "class_body":
@@ -766,6 +785,7 @@ class _Extractor:
         segs: list[tuple[str | None, ts.Node]] = []  # (property or None for a call, node)
         cur = node
         module_base: str | None = None
+        cached: tuple[str, tuple[str, object] | None] | None = None
         for _ in range(MAX_CHAIN):
             t = cur.type
             if t == "member_expression":
@@ -785,21 +805,19 @@ class _Extractor:
                 if inner is cur:
                     break
                 cur = inner
-            elif t == "call_expression":
-                spec = self._require_spec(cur)
-                if spec is not None:
-                    module_base = spec
-                    break
-                f = cur.child_by_field_name("function")
+            elif t == "call_expression" or t == "new_expression":
+                if t == "call_expression":
+                    spec = self._require_spec(cur)
+                    if spec is not None:
+                        module_base = spec
+                        break
+                f = cur.child_by_field_name("function" if t == "call_expression" else "constructor")
                 if f is None:
                     break
                 segs.append((None, cur))
-                cur = f
-            elif t == "new_expression":
-                f = cur.child_by_field_name("constructor")
-                if f is None:
+                cached = self.callee_cache.get(cur.id)
+                if cached is not None:  # the callee of an inner call, computed before (long chains)
                     break
-                segs.append((None, cur))
                 cur = f
             else:
                 break
@@ -808,7 +826,9 @@ class _Extractor:
         inst: tuple[str, object] | None = None
         is_module = False
         t = cur.type
-        if module_base is not None:
+        if cached is not None:
+            s, inst = cached
+        elif module_base is not None:
             s = self._module_ref(module_base)
             is_module = True
         elif t == "identifier":
@@ -856,9 +876,14 @@ class _Extractor:
             else:
                 s = f"{s}.{name}"
             first = False
+            if len(s) > MAX_CANON:
+                s = "?"  # a pathological chain: keep the name short, its tail still says what it is
         return s, inst
 
     def callee_of(self, node: ts.Node, scope: str | None) -> tuple[str, tuple[str, object] | None]:
+        hit = self.callee_cache.get(node.id)
+        if hit is not None:
+            return hit
         fn = node.child_by_field_name("constructor" if node.type == "new_expression" else "function")
         if fn is not None and fn.type == "await_expression" and fn.named_children:
             # tree-sitter-typescript parses `await api.get<T>(x)` as a call of `await api.get`.
@@ -1279,9 +1304,76 @@ class _Extractor:
         self._context(node, call)
         self.facts.calls.append(call)
 
+    def _links(self, calls: list[ts.Node]) -> None:
+        """Record, top-down, which call each call is chained on (``x().then``) or an argument
+        of, so that ``_context`` need not walk up ``Node.parent`` (O(depth) per step) along
+        long chains and deep nesting."""
+        for c in calls:
+            fn = c.child_by_field_name("function" if c.type == "call_expression" else "constructor")
+            if fn is not None:
+                f = self._unwrap(fn)
+                if f.type == "member_expression":
+                    obj, prop = f.child_by_field_name("object"), f.child_by_field_name("property")
+                    if obj is not None and prop is not None:
+                        awaited, inner = self._unwrap_await(obj)
+                        if inner.type in CALL_TYPES:
+                            self.chain_links[inner.id] = (self.text(prop), c, awaited)
+            cid = self.call_ids[c.id]
+            stack = [(a, False) for a in reversed(self._arg_nodes(c)[:MAX_ITEMS])]
+            while stack:
+                a, awaited = stack.pop()
+                aw, a = self._unwrap_await(a)
+                awaited = awaited or aw
+                if a.type in CALL_TYPES:
+                    self.arg_links[a.id] = (cid, awaited)
+                elif a.type == "array":
+                    stack.extend((x, awaited) for x in reversed(a.named_children[:MAX_ITEMS]))
+                elif a.type == "spread_element" and a.named_children:
+                    stack.append((a.named_children[0], awaited))
+
+    def _unwrap_await(self, node: ts.Node) -> tuple[bool, ts.Node]:
+        """The expression inside wrappers and ``await``s, and whether an ``await`` was among them."""
+        awaited = False
+        for _ in range(MAX_CHAIN):
+            t = node.type
+            if t == "await_expression":
+                awaited = True
+            elif t not in WRAPPERS:
+                break
+            kids = [c for c in node.named_children if c.type != "comment"]
+            if not kids:
+                break
+            node = kids[-1] if t == "type_assertion" else kids[0]
+        return awaited, node
+
     def _context(self, node: ts.Node, call: Call) -> None:
-        cur, parent = node, node.parent
         chain: list[str] = []
+        cur = node
+        # Along the chain `x().then(...).catch(...)` by the links, then up the tree.
+        for _ in range(MAX_CHAIN):
+            link = self.chain_links.get(cur.id)
+            if link is None:
+                break
+            if len(chain) >= MAX_CHAIN_MEMBERS:  # a pathological chain: its use is unknown
+                call.chain, call.outer_context, call.context = tuple(chain), "other", "chain"
+                return
+            name, outer, awaited = link
+            chain.append(name)
+            call.awaited = call.awaited or awaited
+            if name == "catch" or (name == "then" and len(self._arg_nodes(outer)) >= 2):
+                call.catch_chained = True
+            cur = outer
+        arg = self.arg_links.get(cur.id)
+        if arg is not None:
+            call.arg_of = arg[0]
+            call.awaited = call.awaited or arg[1]
+            call.chain = tuple(chain)
+            if chain:
+                call.outer_context, call.context = "arg", "chain"
+            else:
+                call.context = "arg"
+            return
+        parent = cur.parent
         for _ in range(MAX_CHAIN):
             if parent is None:
                 break
@@ -1290,6 +1382,9 @@ class _Extractor:
                 cur, parent = parent, parent.parent
                 continue
             if pt == "member_expression" and parent.child_by_field_name("object") == cur:
+                if len(chain) >= MAX_CHAIN_MEMBERS:
+                    parent = None  # a pathological chain: stop here, its use is unknown
+                    break
                 prop = parent.child_by_field_name("property")
                 name = self.text(prop) if prop is not None else "?"
                 chain.append(name)
