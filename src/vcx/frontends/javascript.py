@@ -74,6 +74,7 @@ GLOBAL_OBJECTS = frozenset({"globalThis", "window", "global", "self"})
 RERAISE_PRELUDE = frozenset({"expression_statement", "lexical_declaration", "variable_declaration"})
 # `new X()` whose instances are not worth tracking.
 UNTRACKED_NEW = frozenset({"Promise", "Error", "RegExp", "Array", "Object", "Function", "Symbol", "Proxy"})
+VALUE_TEXT = 40  # characters of Value.text
 MAX_DEPTH = 12  # nesting of values summarised (object in array in object ...)
 MAX_KEYS = 100
 MAX_ITEMS = 50
@@ -906,11 +907,12 @@ class _Extractor:
     # -- values --------------------------------------------------------------
     def value(self, node: ts.Node, scope: str | None, depth: int = 0) -> Value:
         t = node.type
-        text = self.text(node, 200)
+        if t == "string":  # a string literal's text is its value: not stored twice
+            return Value("str", "", _string_value(node, self.data))
+        # Texts are for messages: short, and none for containers (their parts have them).
+        text = "" if t in ("object", "array", "template_string") else self.text(node, VALUE_TEXT)
         if depth > MAX_DEPTH:
             return Value("other", text)
-        if t == "string":
-            return Value("str", text, _string_value(node, self.data))
         if t == "template_string":
             parts: list[str] = []
             holes = False
@@ -1039,11 +1041,11 @@ class _Extractor:
                 ref = self._resolve_name(name, scope)[0]
                 keys[name] = Value("name", name, ref=ref, from_config=is_config_text(ref))
             elif t == "spread_element":
-                keys["..."] = Value("spread", self.text(c, 200))
+                keys["..."] = Value("spread", self.text(c, VALUE_TEXT))
             elif t == "method_definition":
                 name_n = c.child_by_field_name("name")
                 if name_n is not None and name_n.type != "computed_property_name":
-                    keys[self._key_text(name_n)] = Value("func", self.text(c, 200),
+                    keys[self._key_text(name_n)] = Value("func", self.text(c, VALUE_TEXT),
                                                          func_id=self.func_ids.get(c.id))
         return keys
 
@@ -1074,7 +1076,7 @@ class _Extractor:
         """A constructor call as an instance's options: keys of its first object argument, all args."""
         items = [self.value(a, scope, depth + 1) for a in self._arg_nodes(call)[:MAX_ITEMS]]
         keys = next((v.keys for v in items if v.kind == "object"), None)
-        return Value("call", self.text(call, 200), ref=ctor, keys=keys, items=items,
+        return Value("call", self.text(call, 80), ref=ctor, keys=keys, items=items,
                      call_id=self.call_ids.get(call.id))
 
     # -- instances -----------------------------------------------------------
@@ -1276,7 +1278,7 @@ class _Extractor:
         arg_nodes = self._arg_nodes(node)
         for a in arg_nodes:
             if a.type == "spread_element":
-                call.args.append(Value("spread", self.text(a, 200)))
+                call.args.append(Value("spread", self.text(a, VALUE_TEXT)))
             else:
                 call.args.append(self.value(a, scope))
             u = self._unwrap(a)
@@ -1480,7 +1482,8 @@ class _Extractor:
             return
         if self._scope(node) is not None:
             return
-        self.facts.assigns.append(Assign(self.text(name), self.value(val, None), self.loc(node), None))
+        ident = self.text(name)
+        self.facts.assigns.append(Assign(ident, self.value(val, None), self.loc(node), None, ident))
 
     def _assign(self, node: ts.Node) -> None:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
@@ -1575,7 +1578,8 @@ class _Extractor:
                         continue
                     name = self._key_text(name_n)
                     exported = self._key_text(alias_n) if alias_n is not None else name
-                    exports[exported] = Value("name", self.text(s, 200), ref=self._member_ref(spec, name))
+                    exports[exported] = Value("name", self.text(s, VALUE_TEXT),
+                                              ref=self._member_ref(spec, name))
             elif ns is not None:
                 ident = next((c for c in ns.named_children if c.type in ("identifier", "string")), None)
                 if ident is not None:
