@@ -108,6 +108,38 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
     return m
 
 
+def dumps(m: ModuleFacts) -> bytes:
+    return json.dumps(encode(m), separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def loads(data: bytes) -> ModuleFacts:
+    return decode(json.loads(data))
+
+
+def _entry_path(directory: Path, key: str) -> Path:
+    return directory / "facts" / key[:2] / f"{key}.json"
+
+
+def write_entry(directory: Path, key: str, payload: bytes) -> bool:
+    """Store one entry atomically (temporary file + rename). False when it cannot be written."""
+    target = _entry_path(directory, key)
+    data = b'{"key":"' + key.encode() + b'","version":"' + __version__.encode() + b'","facts":' + payload + b"}"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError:
+        return False
+    return True
+
+
 # -- store ----------------------------------------------------------------------------------
 
 def entry_key(content: bytes, path: str, language: str, settings: str = "") -> str:
@@ -128,7 +160,7 @@ class FactsCache:
         self.used: set[str] = set()
 
     def _file(self, key: str) -> Path:
-        return self.dir / "facts" / key[:2] / f"{key}.json"
+        return _entry_path(self.dir, key)
 
     def get(self, key: str) -> ModuleFacts | None:
         if not self.enabled:
@@ -148,23 +180,9 @@ class FactsCache:
     def put(self, key: str, facts: ModuleFacts) -> None:
         if not self.enabled:
             return
-        target = self._file(key)
-        data = json.dumps({"key": key, "version": __version__, "facts": encode(facts)},
-                          separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                os.replace(tmp, target)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except OSError as exc:
+        if not write_entry(self.dir, key, dumps(facts)):
             self.enabled = False
-            self.warning = f"cache disabled: cannot write to {self.dir} ({exc.strerror or exc})"
+            self.warning = f"cache disabled: cannot write to {self.dir}"
             return
         self.used.add(key)
 

@@ -97,14 +97,13 @@ def _extract_all(files: list[SourceFile], options: ScanOptions, stats: Stats,
             if hit is not None:
                 results[sf.display] = hit
                 continue
-            pending.append(workers.Job(sf, data))
+            pending.append(workers.Job(sf, data, key, cache.dir))
+            cache.used.add(key)
         else:
             pending.append(workers.Job(sf))
 
     def collect(display: str, res: ModuleFacts | str) -> None:
         results[display] = res
-        if cache is not None and not isinstance(res, str) and display in keys:
-            cache.put(keys[display], res)
 
     jobs = options.jobs or workers.default_jobs()
     workers.run(pending, jobs, collect)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 
 from vcx.discover import SourceFile
 from vcx.facts import ModuleFacts
@@ -25,6 +26,8 @@ Result = tuple[str, "ModuleFacts | str"]
 class Job:
     file: SourceFile
     data: bytes | None = None  # content already read by the caller (cache lookup)
+    cache_key: str | None = None  # where the worker stores the facts, when the cache is on
+    cache_dir: Path | None = None
 
 
 def default_jobs() -> int:
@@ -34,10 +37,36 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _run_batch(batch: list[Job]) -> list[Result]:
+def _run_batch(batch: list[Job]) -> list[tuple[str, bytes | str]]:
+    """Worker side: facts go back as compact JSON (far cheaper to send and rebuild than
+    pickled dataclasses) and into the cache, written here, in parallel."""
+    from vcx.cache import dumps, write_entry
     from vcx.pipeline import extract_file
 
-    return [(job.file.display, extract_file(job.file, job.data)) for job in batch]
+    out: list[tuple[str, bytes | str]] = []
+    for job in batch:
+        res = extract_file(job.file, job.data)
+        if isinstance(res, str):
+            out.append((job.file.display, res))
+            continue
+        payload = dumps(res)
+        if job.cache_dir is not None and job.cache_key is not None:
+            write_entry(job.cache_dir, job.cache_key, payload)
+        out.append((job.file.display, payload))
+    return out
+
+
+def _run_local(batch: list[Job]) -> list[Result]:
+    from vcx.cache import dumps, write_entry
+    from vcx.pipeline import extract_file
+
+    out: list[Result] = []
+    for job in batch:
+        res = extract_file(job.file, job.data)
+        if not isinstance(res, str) and job.cache_dir is not None and job.cache_key is not None:
+            write_entry(job.cache_dir, job.cache_key, dumps(res))
+        out.append((job.file.display, res))
+    return out
 
 
 def batches(jobs: list[Job], workers: int) -> list[list[Job]]:
@@ -57,7 +86,7 @@ def batches(jobs: list[Job], workers: int) -> list[list[Job]]:
 def run(jobs: list[Job], workers: int, on_result: Callable[[str, ModuleFacts | str], None]) -> None:
     """Extract every job, calling ``on_result(display, facts_or_reason)`` for each file."""
     if workers <= 1 or len(jobs) < 8:
-        for display, res in _run_batch(jobs):
+        for display, res in _run_local(jobs):
             on_result(display, res)
         return
     failed: list[Job] = []
@@ -74,17 +103,19 @@ def _pool_map(work: Iterable[list[Job]], workers: int, on_result: Callable[[str,
               failed: list[Job]) -> None:
     work = list(work)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures: list[tuple[Future[list[Result]], list[Job]]] = []
+        futures: list[tuple[Future[list[tuple[str, bytes | str]]], list[Job]]] = []
         try:
             for batch in work:
                 futures.append((pool.submit(_run_batch, batch), batch))
         except BrokenProcessPool:
             submitted = {id(b) for _, b in futures}
             failed.extend(j for b in work if id(b) not in submitted for j in b)
+        from vcx.cache import loads
+
         for fut, batch in futures:
             try:
                 for display, res in fut.result():
-                    on_result(display, res)
+                    on_result(display, res if isinstance(res, str) else loads(res))
             except BrokenProcessPool:
                 failed.extend(batch)
             except Exception as exc:

@@ -392,6 +392,10 @@ class UncheckedResponseStatus(Rule):
             if call.chain:
                 if call.chain[0] in body:
                     yield self._finding(path, call, call.loc, call.chain[0])
+                elif call.chain[0] == "then":
+                    hit = self._then_callback_reads_body(mod, call, body, checks)
+                    if hit is not None:
+                        yield self._finding(path, call, hit.loc, hit.attr)
                 continue
             var = call.assigned_to
             if not var:
@@ -421,6 +425,26 @@ class UncheckedResponseStatus(Rule):
             if returned:
                 out[FuncRef(path, call.func)] = client
         return out
+
+    @staticmethod
+    def _then_callback_reads_body(mod: ModuleFacts, call: Call, body: frozenset[str] | set[str],
+                                  checks: frozenset[str]):  # type: ignore[no-untyped-def]
+        """``fetch(url).then(res => res.json())``: the callback reads the body unchecked."""
+        then = next((c for c in mod.calls if c.id != call.id and c.loc.line == call.loc.line and
+                     c.loc.col == call.loc.col and c.callee.endswith(".then")), None)
+        if then is None or not then.args or then.args[0].func_id not in mod.functions:
+            return None
+        cb = mod.functions[then.args[0].func_id]  # type: ignore[index]
+        if not cb.params:
+            return None
+        res = cb.params[0]
+        for a in sorted((a for a in mod.accesses if a.func == cb.id and a.name == res),
+                        key=lambda a: (a.loc.line, a.loc.col)):
+            if a.attr in checks:
+                return None
+            if a.attr in body:
+                return a
+        return None
 
     @staticmethod
     def _passed_before(mod: ModuleFacts, call: Call, var: str, line: int) -> bool:
