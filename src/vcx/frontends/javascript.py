@@ -1666,7 +1666,7 @@ class _Extractor:
         while cur is not None and depth < 8:
             t = cur.type
             if t in STATEMENT_CONDITIONS:
-                cond = True
+                cond = cur.child_by_field_name("value" if t == "switch_statement" else "condition") == prev
                 break
             if t == "ternary_expression":
                 cond = cur.child_by_field_name("condition") == prev
