@@ -20,7 +20,7 @@ from typing import Any
 from vcx import __version__
 from vcx.facts import Access, Assign, Call, Function, Handler, Import, Loc, ModuleFacts, Value
 
-FORMAT = 1
+FORMAT = 2
 DEFAULT_DIR = ".vcx_cache"
 
 
@@ -34,18 +34,28 @@ def _unloc(x: list[int]) -> Loc:
     return Loc(x[0], x[1], x[2], x[3])
 
 
+_VALUE_DEFAULTS = ("other", "", None, None, None, None, None, None, False)
+
+
 def _val(v: Value | None) -> list[Any] | None:
     if v is None:
         return None
-    return [v.kind, v.text, v.value, v.ref,
-            None if v.keys is None else {k: _val(x) for k, x in v.keys.items()},
-            None if v.items is None else [_val(x) for x in v.items],
-            v.call_id, v.func_id, v.from_config]
+    out = [v.kind, v.text, v.value, v.ref,
+           None if v.keys is None else {k: _val(x) for k, x in v.keys.items()},
+           None if v.items is None else [_val(x) for x in v.items],
+           v.call_id, v.func_id, v.from_config]
+    n = len(out)
+    while n > 1 and out[n - 1] == _VALUE_DEFAULTS[n - 1] and out[n - 1] is not True:
+        n -= 1  # trailing defaults are not written: most values are a kind and a text
+    return out[:n]
 
 
 def _unval(x: list[Any] | None) -> Value | None:
     if x is None:
         return None
+    n = len(x)
+    if n < 9:
+        x = x + list(_VALUE_DEFAULTS[n:])
     keys = x[4]
     items = x[5]
     return Value(x[0], x[1], x[2], x[3],

@@ -9,7 +9,6 @@ above) or by ``per-file-ignores``; applies severity overrides, then the severity
 from __future__ import annotations
 
 import os
-import re
 from functools import cache
 from pathlib import Path
 
@@ -18,19 +17,7 @@ import pathspec
 from vcx.config import Config
 from vcx.findings import Finding, severity_rank
 from vcx.link import Project
-
-NON_PRODUCTION = re.compile(
-    r"(^|/)(tests?|__tests__|spec|specs|migrations|seeds?|fixtures)/"
-    r"|(^|/)alembic/versions/"
-    r"|(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py|test_settings\.py)$"
-    r"|\.(test|spec)\.[cm]?[jt]sx?$"
-    r"|(^|/)settings/test\.py$"
-    r"|(^|/)seed\.[cm]?[jt]s$|(^|/)prisma/seed\.[^/]*$|(^|/)seed\.py$"
-)
-
-
-def is_non_production(path: str) -> bool:
-    return bool(NON_PRODUCTION.search(path))
+from vcx.paths import is_non_production
 
 
 def selector_matches(finding: Finding, selector: str) -> bool:

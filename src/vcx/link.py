@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vcx.facts import Call, Function, ModuleFacts, Value
+from vcx.paths import is_non_production
 
 JS_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 
@@ -261,6 +262,7 @@ def link(modules: dict[str, ModuleFacts], root: Path) -> Project:
         return None
 
     for path, mod in modules.items():
+        test_code = is_non_production(path)
         for call in mod.calls:
             ref: FuncRef | None = None
             callee = call.callee
@@ -286,7 +288,8 @@ def link(modules: dict[str, ModuleFacts], root: Path) -> Project:
                             _bind_instance(call, modules[owner], thing, rest)
             if ref is not None:
                 project.targets[(path, call.id)] = ref
-                project.callers[ref].append((path, call))
+                if not test_code:  # a test calling a function is not a caller in production
+                    project.callers[ref].append((path, call))
             # Project functions passed as values: guarded("job", rebuildIndex), app.get("/", handler).
             for index, arg in enumerate(call.args):
                 if arg.kind not in ("name", "attr") or not arg.ref:

@@ -1,0 +1,22 @@
+"""What a file's path says about it: code that runs in production, or not.
+
+Tests, database seeds, migrations and test settings do not run in production (RULES.md):
+they get no findings, and calls made from them do not count as callers of production code.
+"""
+
+from __future__ import annotations
+
+import re
+
+NON_PRODUCTION = re.compile(
+    r"(^|/)(tests?|__tests__|spec|specs|migrations|seeds?|fixtures)/"
+    r"|(^|/)alembic/versions/"
+    r"|(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py|test_settings\.py)$"
+    r"|\.(test|spec)\.[cm]?[jt]sx?$"
+    r"|(^|/)settings/test\.py$"
+    r"|(^|/)seed\.[cm]?[jt]s$|(^|/)prisma/seed\.[^/]*$|(^|/)seed\.py$"
+)
+
+
+def is_non_production(path: str) -> bool:
+    return bool(NON_PRODUCTION.search(path))
