@@ -201,6 +201,23 @@ def test_commonjs_exports():
         module.exports = app;
     """, "javascript", "src/app.js")
     assert (g.exports["default"].kind, g.exports["default"].ref) == ("call", "express")
+    h = facts("module.exports = async function handler(req) {};", "javascript", "src/h.js")
+    assert h.exports["default"].ref == "local:handler" and h.functions["handler"].exported
+    k = facts("module.exports = (req) => {};", "javascript", "src/k.js")
+    assert k.exports["default"].ref == "local:default"
+
+
+def test_exported_object_methods():
+    f = facts("""
+        export default {
+          async fetch(req) { return handle(req); },
+          scheduled: async () => {},
+        };
+        const internal = { run() {} };
+    """)
+    assert f.exports["default"].kind == "object"
+    assert f.functions["default.fetch"].exported and f.functions["default.scheduled"].exported
+    assert not f.functions["internal.run"].exported
 
 
 # -- functions --------------------------------------------------------------------------------

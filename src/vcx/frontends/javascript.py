@@ -269,8 +269,9 @@ class _Extractor:
         self.frozen = True
         # Callees of inner calls first, so that a long chain `a.b().c().d()` is resolved in
         # linear time (each outer callee starts from the inner call's).
+        call_scopes = {n.id: self._scope(n) for n in calls}
         for n in sorted(calls, key=lambda n: n.end_byte):
-            self.callee_cache[n.id] = self.callee_of(n, self._scope(n))
+            self.callee_cache[n.id] = self.callee_of(n, call_scopes[n.id])
         for fid, decs in self.decorators:
             scope = self.facts.functions[fid].parent
             self.facts.functions[fid].decorators = [self.value(d.named_children[-1], scope)
@@ -292,7 +293,7 @@ class _Extractor:
                 j += 1
             while stack and stack[-1][1] < e:
                 stack.pop()
-            scope = self._scope(n)
+            scope = call_scopes[n.id]
             fstart = self.funcs.start_of(scope)
             handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] and iv[0] > fstart)
             loops = tuple(iv[3] for iv in reversed(stack) if not iv[2] and iv[0] > fstart)
@@ -463,6 +464,8 @@ class _Extractor:
                 pt = p.type
                 if pt in ("variable_declarator", "assignment_expression", "export_statement"):
                     owner = self._owner_name(node)
+                    if owner == "module.exports":  # the module's default export
+                        owner = self.text(name_n) if name_n is not None else "default"
                     if owner:
                         name = owner.rsplit(".", 1)[-1]
                         part = name
@@ -1638,7 +1641,14 @@ class _Extractor:
     def _mark_exported(self) -> None:
         funcs = self.facts.functions
         classes: set[str] = set()
-        for v in self.facts.exports.values():
+        values = list(self.facts.exports.values())
+        for v in list(values):  # `export default { async fetch() {} }`: its methods are exported too
+            if v.kind == "object" and v.keys:
+                values.extend(v.keys.values())
+        for v in values:
+            if v.kind == "func" and v.func_id in funcs:
+                funcs[v.func_id].exported = True
+                continue
             ref = v.ref or ""
             if not ref.startswith("local:"):
                 continue
