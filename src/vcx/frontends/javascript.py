@@ -21,7 +21,7 @@ from bisect import bisect_right
 import tree_sitter as ts
 
 from vcx.facts import Access, Assign, Call, Function, Handler, Import, Loc, ModuleFacts, Value
-from vcx.frontends.common import Source, error_ranges, short, suppression
+from vcx.frontends.common import Source, error_ranges, suppression
 from vcx.knowledge.javascript import (
     JS_CONFIG_CONVERTERS,
     JS_CONFIG_NAMES,
@@ -1274,7 +1274,7 @@ class _Extractor:
         if awaited_callee and fn is not None:
             fn = fn.named_children[0]
         text = self.text(fn, 120) if fn is not None else "?"
-        snippet = short(self.text(node, 400))
+        snippet = self.src.snippet(node)
         call = Call(id=cid, callee=callee, text=text, snippet=snippet.removeprefix("await ") if awaited_callee
                     else snippet, loc=self.loc(node), func=scope, is_new=is_new, handlers=handlers, loops=loops,
                     awaited=awaited_callee)
