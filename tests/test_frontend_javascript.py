@@ -318,6 +318,25 @@ def test_module_instances_used_in_functions():
     assert call(f, "axios.create()").instance_ctor == "axios.create"
 
 
+def test_instances_assigned_later_and_fallbacks():
+    f = facts("""
+        import { Pool } from "pg";
+        import { PrismaClient } from "@prisma/client";
+        export const prisma = globalForPrisma.prisma ?? new PrismaClient({ log: ["query"] });
+        let pool: Pool | undefined;
+        export function getPool() {
+          if (!pool) pool = new Pool({ max: 5 });
+          return pool;
+        }
+        export async function q() { return pool.query("x"); }
+        export async function u() { return prisma.user.findMany(); }
+    """)
+    q = call(f, "pg.Pool().query")
+    assert q.instance is not None and q.instance.keys is not None and q.instance.keys["max"].value == 5.0
+    assert call(f, "@prisma/client.PrismaClient().user.findMany").instance_ctor == "@prisma/client.PrismaClient"
+    assert (f.exports["prisma"].kind, f.exports["prisma"].ref) == ("call", "@prisma/client.PrismaClient")
+
+
 def test_class_field_instances_and_this_methods():
     f = facts("""
         const got = require("got");
@@ -432,6 +451,9 @@ def test_contexts():
         const o = { key: o1() };
         while (!c2()) {}
         const z = c3() === 1;
+        const fb = cached ?? fb1();
+        ready && fb2();
+        if (c4() && c5()) {}
     """, "javascript", "src/x.js")
     ctx = {c.callee: (c.context, c.awaited, c.assigned_to, c.arg_of) for c in f.calls}
     fid = call(f, "f").id
@@ -443,6 +465,8 @@ def test_contexts():
         "arg1": ("arg", False, None, fid), "arg2": ("arg", False, None, fid), "arg3": ("arg", False, None, fid),
         "r4": ("assign", False, "t", None), "r5": ("assign", False, "t", None), "o1": ("other", False, None, None),
         "c2": ("condition", False, None, None), "c3": ("condition", False, None, None),
+        "fb1": ("assign", False, "fb", None), "fb2": ("stmt", False, None, None),
+        "c4": ("condition", False, None, None), "c5": ("condition", False, None, None),
     }
 
 

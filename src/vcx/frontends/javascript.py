@@ -1409,6 +1409,11 @@ class _Extractor:
             if pt == "ternary_expression" and parent.child_by_field_name("condition") != cur:
                 cur, parent = parent, parent.parent  # a branch: its value is the ternary's value
                 continue
+            if pt == "binary_expression" and parent.child_by_field_name("right") == cur:
+                op = parent.child_by_field_name("operator")
+                if op is not None and op.type in ("&&", "||", "??"):
+                    cur, parent = parent, parent.parent  # `a ?? b()`: b()'s value is the expression's
+                    continue
             break
         call.chain = tuple(chain)
         ctx = "other"
@@ -1548,6 +1553,11 @@ class _Extractor:
             u = self._unwrap(node)
             if u.type in CLASS_TYPES and u.id in self.class_quals:
                 return Value("name", v.text, ref=f"local:{self.class_quals[u.id]}")
+            if u.type == "binary_expression":
+                # `globalForPrisma.prisma ?? new PrismaClient()`: the instance the module makes.
+                made = self._ctor_of(u, None)
+                if made is not None and isinstance(made[1], ts.Node):
+                    return self.value(made[1], None)
         return v
 
     def _export_name(self, name: str, node: ts.Node) -> Value:
