@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vcx import __version__
-from vcx.facts import Access, Assign, Call, Function, Handler, Import, Loc, ModuleFacts, Value
+from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Value
 
 FORMAT = 2
 DEFAULT_DIR = ".vcx_cache"
@@ -73,7 +73,7 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "calls": [[c.id, c.callee, c.text, c.snippet, _loc(c.loc), c.func, [_val(a) for a in c.args],
                    {k: _val(v) for k, v in c.kwargs.items()}, c.context, c.awaited, c.assigned_to, c.arg_of,
                    list(c.chain), list(c.handlers), c.catch_chained, c.instance_ctor, _val(c.instance),
-                   list(c.loops), c.is_new, c.outer_context] for c in m.calls],
+                   list(c.loops), c.is_new, c.outer_context, list(c.withs)] for c in m.calls],
         "handlers": [[h.id, _loc(h.loc), list(h.types), h.catch_all, h.body, h.func, h.form] for h in m.handlers],
         "accesses": [[a.name, a.attr, _loc(a.loc), a.func, a.is_call, a.in_condition] for a in m.accesses],
         "assigns": [[a.target, _val(a.value), _loc(a.loc), a.func, a.text] for a in m.assigns],
@@ -83,6 +83,9 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "name_uses": [list(u) for u in m.name_uses],
         "directives": m.directives,
         "suppressions": [[line, list(ids)] for line, ids in m.suppressions.items()],
+        "loops": [[lp.id, lp.kind, _loc(lp.loc), lp.func, list(lp.targets), _val(lp.iter)] for lp in m.loops],
+        "classes": [[c.name, _loc(c.loc), list(c.bases)] for c in m.classes.values()],
+        "member_reads": [[a.name, a.attr, _loc(a.loc), a.func, a.is_call, a.in_condition] for a in m.member_reads],
         "has_errors": m.has_errors,
         "error_ranges": [list(r) for r in m.error_ranges],
     }
@@ -100,7 +103,8 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
                     kwargs={k: _unval(v) for k, v in c[7].items()},  # type: ignore[misc]
                     context=c[8], awaited=c[9], assigned_to=c[10], arg_of=c[11], chain=tuple(c[12]),
                     handlers=tuple(c[13]), catch_chained=c[14], instance_ctor=c[15], instance=_unval(c[16]),
-                    loops=tuple(c[17]), is_new=c[18], outer_context=c[19])
+                    loops=tuple(c[17]), is_new=c[18], outer_context=c[19],
+                    withs=tuple(c[20]) if len(c) > 20 else ())
                for c in d["calls"]]
     m.handlers = [Handler(id=h[0], loc=_unloc(h[1]), types=tuple(h[2]), catch_all=h[3], body=h[4], func=h[5],
                           form=h[6]) for h in d["handlers"]]
@@ -113,6 +117,10 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
     m.name_uses = [(u[0], u[1], u[2]) for u in d["name_uses"]]
     m.directives = list(d["directives"])
     m.suppressions = {int(line): tuple(ids) for line, ids in d["suppressions"]}
+    m.loops = [Loop(x[0], x[1], _unloc(x[2]), x[3], tuple(x[4]), _unval(x[5])) for x in d.get("loops", ())]
+    m.classes = {x[0]: ClassInfo(x[0], _unloc(x[1]), tuple(x[2])) for x in d.get("classes", ())}
+    m.member_reads = [Access(name=a[0], attr=a[1], loc=_unloc(a[2]), func=a[3], is_call=a[4], in_condition=a[5])
+                      for a in d.get("member_reads", ())]
     m.has_errors = bool(d["has_errors"])
     m.error_ranges = [(int(a), int(b)) for a, b in d["error_ranges"]]
     return m
@@ -196,6 +204,42 @@ class FactsCache:
             return
         self.used.add(key)
 
+    def get_results(self, key: str):  # type: ignore[no-untyped-def]
+        """A whole earlier scan result with the same inputs, or None."""
+        from vcx.findings import Finding
+        from vcx.pipeline import ScanResult, Stats
+
+        try:
+            doc = json.loads((self.dir / "results" / f"{key}.json").read_bytes())
+            if doc.get("key") != key or doc.get("version") != __version__:
+                return None
+            findings = [Finding(**f) for f in doc["findings"]]
+            stats = Stats(files=int(doc["files"]), lines=int(doc["lines"]))
+            return ScanResult(findings=findings, skipped=[(p, r) for p, r in doc["skipped"]], stats=stats,
+                              suppressed=int(doc["suppressed"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put_results(self, key: str, result) -> None:  # type: ignore[no-untyped-def]
+        import dataclasses
+
+        doc = {"key": key, "version": __version__, "files": result.stats.files, "lines": result.stats.lines,
+               "suppressed": result.suppressed, "skipped": result.skipped,
+               "findings": [dataclasses.asdict(f) for f in result.findings]}
+        folder = self.dir / "results"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            old = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+            for stale in old[:-4]:  # keep the last few results only
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(json.dumps(doc, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+            os.replace(tmp, folder / f"{key}.json")
+        except OSError:
+            return
+
     def prepare(self) -> None:
         """Create the directory (with a .gitignore) or disable the cache with a warning."""
         try:
@@ -231,3 +275,29 @@ class FactsCache:
                         entry.unlink()
                         removed += 1
         return removed
+
+
+# -- results of a whole scan ------------------------------------------------------------------
+
+def result_key(keys: dict[str, str], discovery_skips: list[tuple[str, str]], early: dict[str, object],
+               config: object, root: Path, rule_ids: list[str]) -> str:
+    """Everything that decides a scan's result: every file's content key, what discovery
+    skipped, the settings, the rules, and the project files link reads (package.json,
+    tsconfig/jsconfig)."""
+    import dataclasses
+
+    h = hashlib.sha256(f"vcx {__version__} results {FORMAT}".encode())
+    for display in sorted(keys):
+        h.update(f"{display}\0{keys[display]}\n".encode("utf-8", "surrogatepass"))
+    for path, reason in sorted(discovery_skips):
+        h.update(f"skip {path}\0{reason}\n".encode("utf-8", "surrogatepass"))
+    for path in sorted(early):
+        h.update(f"early {path}\0{early[path]}\n".encode("utf-8", "surrogatepass"))
+    settings = {k: v for k, v in dataclasses.asdict(config).items() if k not in ("source",)}  # type: ignore[call-overload]
+    h.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    h.update(",".join(rule_ids).encode())
+    for name in ("package.json", "tsconfig.json", "jsconfig.json"):
+        for f in [root / name, *sorted(root.glob(f"*/{name}"))]:
+            with contextlib.suppress(OSError):
+                h.update(f"{f.relative_to(root)}\0".encode() + hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()

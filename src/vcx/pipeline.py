@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vcx import workers
-from vcx.cache import FactsCache, entry_key
+from vcx.cache import FactsCache, entry_key, result_key
 from vcx.config import Config
 from vcx.discover import SourceFile, discover
 from vcx.facts import ModuleFacts
@@ -29,10 +29,11 @@ class Stats:
     skipped: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     cache_hits: int = 0
+    result_cached: bool = False  # nothing changed since the last scan: its result was reused
 
     def to_dict(self) -> dict[str, object]:
         return {"files": self.files, "lines": self.lines, "skipped": self.skipped,
-                "cache_hits": self.cache_hits,
+                "cache_hits": self.cache_hits, "result_cached": self.result_cached,
                 "seconds": {k: round(v, 4) for k, v in self.seconds.items()}}
 
 
@@ -72,32 +73,39 @@ class ScanOptions:
     cache_dir: Path | None = None  # None = no cache
 
 
-def _extract_all(files: list[SourceFile], options: ScanOptions, stats: Stats,
-                 skipped: list[tuple[str, str]]) -> tuple[dict[str, ModuleFacts], FactsCache | None]:
-    cache: FactsCache | None = None
-    if options.cache_dir is not None:
-        cache = FactsCache(options.cache_dir)
-        cache.prepare()
-    results: dict[str, ModuleFacts | str] = {}
-    pending: list[workers.Job] = []
+def _content_keys(files: list[SourceFile], cache: FactsCache,
+                  results: dict[str, ModuleFacts | str]) -> tuple[dict[str, str], dict[str, bytes]]:
+    """Read every file once and key it by content (for the caches)."""
     keys: dict[str, str] = {}
+    datas: dict[str, bytes] = {}
     for sf in files:
-        if cache is not None and cache.enabled:
-            try:
-                data = sf.path.read_bytes()
-            except FileNotFoundError:
-                results[sf.display] = "vanished during the scan"
-                continue
-            except OSError as exc:
-                results[sf.display] = f"unreadable: {exc.strerror or exc}"
-                continue
-            key = entry_key(data, sf.display, sf.language)
-            keys[sf.display] = key
-            hit = cache.get(key)
+        try:
+            data = sf.path.read_bytes()
+        except FileNotFoundError:
+            results[sf.display] = "vanished during the scan"
+            continue
+        except OSError as exc:
+            results[sf.display] = f"unreadable: {exc.strerror or exc}"
+            continue
+        keys[sf.display] = entry_key(data, sf.display, sf.language)
+        datas[sf.display] = data
+    return keys, datas
+
+
+def _extract_all(files: list[SourceFile], options: ScanOptions, stats: Stats, skipped: list[tuple[str, str]],
+                 cache: FactsCache | None, keys: dict[str, str], datas: dict[str, bytes],
+                 results: dict[str, ModuleFacts | str]) -> dict[str, ModuleFacts]:
+    pending: list[workers.Job] = []
+    for sf in files:
+        if sf.display in results:
+            continue
+        if cache is not None and sf.display in keys:
+            key = keys[sf.display]
+            hit = cache.get(key) if cache.enabled else None
             if hit is not None:
                 results[sf.display] = hit
                 continue
-            pending.append(workers.Job(sf, data, key, cache.dir))
+            pending.append(workers.Job(sf, datas.get(sf.display), key, cache.dir if cache.enabled else None))
             cache.used.add(key)
         else:
             pending.append(workers.Job(sf))
@@ -117,7 +125,7 @@ def _extract_all(files: list[SourceFile], options: ScanOptions, stats: Stats,
             stats.lines += res.lines
     if cache is not None:
         stats.cache_hits = cache.hits
-    return modules, cache
+    return modules
 
 
 def selected_rules(config: Config) -> list[Rule]:
@@ -134,21 +142,45 @@ def scan(paths: list[Path], config: Config, cwd: Path | None = None,
     stats.seconds["discover"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    options = options or ScanOptions()
     skipped = list(found.skipped)
-    modules, cache = _extract_all(found.files, options or ScanOptions(), stats, skipped)
+    root = paths[0].resolve() if paths else cwd
+    if root.is_file():
+        root = root.parent
+    rules = selected_rules(config)
+    cache: FactsCache | None = None
+    keys: dict[str, str] = {}
+    datas: dict[str, bytes] = {}
+    early: dict[str, ModuleFacts | str] = {}
+    results_key = ""
+    if options.cache_dir is not None:
+        cache = FactsCache(options.cache_dir)
+        cache.prepare()
+        keys, datas = _content_keys(found.files, cache, early)
+        if cache.enabled:
+            results_key = result_key(keys, found.skipped, early, config, root, [r.id for r in rules])
+            hit = cache.get_results(results_key)
+            if hit is not None:  # nothing that decides the result changed since the last scan
+                stats.seconds["extract"] = time.perf_counter() - t0
+                for stage in ("link", "check", "filter"):
+                    stats.seconds[stage] = 0.0  # not run: the stored result is reused
+                stats.result_cached = True
+                stats.files, stats.lines, stats.cache_hits = hit.stats.files, hit.stats.lines, len(keys)
+                stats.skipped = len(hit.skipped)
+                hit.stats = stats
+                return hit
+    modules = _extract_all(found.files, options, stats, skipped, cache, keys, datas, early)
+    datas.clear()
     stats.seconds["extract"] = time.perf_counter() - t0
     stats.files = len(modules)
 
     t0 = time.perf_counter()
-    root = paths[0].resolve() if paths else cwd
-    if root.is_file():
-        root = root.parent
     project = link(modules, root)
     stats.seconds["link"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     findings: list[Finding] = []
-    for rule in selected_rules(config):
+    for rule in rules:
         if not any(m.language in _langs(rule) for m in modules.values()):
             continue
         findings.extend(rule.check(project))
@@ -163,12 +195,16 @@ def scan(paths: list[Path], config: Config, cwd: Path | None = None,
     skipped.sort()
     stats.skipped = len(skipped)
     warnings: list[str] = []
+    result = ScanResult(findings=kept, skipped=skipped, stats=stats, suppressed=suppressed, warnings=warnings)
     if cache is not None:
         if cache.warning:
             warnings.append(cache.warning)
-        elif len(paths) == 1 and cache.dir.resolve().parent == paths[0].resolve():
-            cache.prune()  # the whole project was scanned: entries not used belong to gone files
-    return ScanResult(findings=kept, skipped=skipped, stats=stats, suppressed=suppressed, warnings=warnings)
+        else:
+            if results_key:
+                cache.put_results(results_key, result)
+            if len(paths) == 1 and cache.dir.resolve().parent == paths[0].resolve():
+                cache.prune()  # the whole project was scanned: entries not used belong to gone files
+    return result
 
 
 def _langs(rule: Rule) -> tuple[str, ...]:
