@@ -124,6 +124,9 @@ class Call:
     loops: tuple[int, ...] = ()
     # Whether the call is the argument of ``new`` (JS).
     is_new: bool = False
+    # Ids of the calls that open the enclosing ``with`` / ``async with`` blocks in the same
+    # function, innermost first (``with transaction.atomic():``, ``async with conn.transaction():``).
+    withs: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
@@ -166,6 +169,26 @@ class Assign:
 
 
 @dataclass(slots=True)
+class Loop:
+    """A loop whose body repeats: ``for`` / ``while`` / a comprehension (ids as in ``Call.loops``)."""
+
+    id: int
+    kind: str  # "for" | "while" | "comprehension"
+    loc: Loc
+    func: str | None
+    targets: tuple[str, ...] = ()  # names bound per iteration (``for a, b in xs`` -> ("a", "b"))
+    # What is iterated (``for``/comprehension) or the condition (``while``).
+    iter: Value | None = None
+
+
+@dataclass(slots=True)
+class ClassInfo:
+    name: str
+    loc: Loc
+    bases: tuple[str, ...] = ()  # canonical names of the base classes
+
+
+@dataclass(slots=True)
 class Import:
     local: str  # name bound in this file
     module: str  # "requests", "./lib/http", ".models", "@/lib/db"
@@ -195,6 +218,10 @@ class ModuleFacts:
     directives: list[str] = field(default_factory=list)  # "use client", "use server"
     # Source lines carrying "vcx: ignore" comments: line -> rule ids (empty = all).
     suppressions: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    loops: list[Loop] = field(default_factory=list)
+    classes: dict[str, ClassInfo] = field(default_factory=dict)
+    # Member reads on loop variables (``cart.user`` in ``for cart in carts:``), for NPQ002.
+    member_reads: list[Access] = field(default_factory=list)
     has_errors: bool = False  # the tree had ERROR / MISSING nodes
     error_ranges: list[tuple[int, int]] = field(default_factory=list)  # (start_line, end_line)
 

@@ -12,7 +12,7 @@ import re
 
 import tree_sitter as ts
 
-from vcx.facts import Access, Assign, Call, Function, Handler, Import, ModuleFacts, Value
+from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loop, ModuleFacts, Value
 from vcx.frontends.common import Source, error_ranges, suppression
 from vcx.knowledge import PY_KEEP_UNRESOLVED
 from vcx.knowledge.network import ACCESS_ATTRS, CLIENT_CONSTRUCTORS
@@ -34,6 +34,9 @@ QUERY = """
 (return_statement (identifier) @returned_name)
 (yield (identifier) @yielded_name)
 ((attribute object: (identifier) attribute: (identifier) @attr) @access (#any-of? @attr ATTRS))
+[(for_statement) (while_statement) (list_comprehension) (set_comprehension) (dictionary_comprehension)
+ (generator_expression)] @loop
+(attribute object: (identifier) @lvname) @lvread
 """
 
 FUNC_TYPES = frozenset({"function_definition", "lambda"})
@@ -77,6 +80,7 @@ class _Extractor:
         self.handler_ids: dict[int, int] = {}  # except_clause node.id -> Handler id
         self.loop_ids: dict[int, int] = {}
         self._call_values: list[Value] = []
+        self._class_nodes: list[ts.Node] = []
 
     # -- entry ---------------------------------------------------------------
     def run(self, tree: ts.Tree) -> ModuleFacts:
@@ -102,6 +106,7 @@ class _Extractor:
             name = n.child_by_field_name("name")
             if name is not None:
                 self.classes[self.src.text(name)] = self._qualname(n)
+                self._class_nodes.append(n)
         calls = nodes("call")
         for i, n in enumerate(calls):
             self.call_ids[n.id] = i
@@ -116,6 +121,9 @@ class _Extractor:
             self._with_instance(n)
         for n in nodes("except"):
             self._handler(n)
+        for n in self._class_nodes:
+            self._class_info(n)
+        loop_names = self._loops(nodes("loop"))
         self.facts.calls = [None] * len(calls)  # type: ignore[list-item]  # filled by _call, compacted in finish
         self._lambda_calls = {n.id for n in caps.get("lambda_call", [])}
         bound = set(self.aliases) | set(self.local_funcs) | set(self.classes) | PY_KEEP_UNRESOLVED
@@ -131,7 +139,10 @@ class _Extractor:
             if fn.type in ("identifier", "attribute"):
                 head = _HEAD.match(data, fn.start_byte, fn.end_byte).group(0).decode("utf-8", "replace")
                 if head not in bound and n.id not in self._lambda_calls:
-                    continue
+                    last = fn.child_by_field_name("attribute") if fn.type == "attribute" else None
+                    if last is None or data[last.start_byte:last.end_byte].decode("utf-8", "replace") \
+                            not in PY_KEEP_UNRESOLVED:
+                        continue
             self._call(n)
         for n in nodes("assign"):
             self._assign(n)
@@ -139,6 +150,11 @@ class _Extractor:
             self._with_assign(n)
         for n in nodes("access"):
             self._access(n)
+        if loop_names:
+            for n in caps.get("lvread", []):
+                obj = n.child_by_field_name("object")
+                if obj is not None and data[obj.start_byte:obj.end_byte] in loop_names:
+                    self._member_read(n)
         for cap, how in (("awaited_name", "await"), ("returned_name", "return"), ("yielded_name", "yield")):
             for n in nodes(cap):
                 self.facts.name_uses.append((self._scope_of(n), self.src.text(n), how))
@@ -673,6 +689,7 @@ class _Extractor:
     def _enclosing(self, node: ts.Node, call: Call) -> None:
         handlers: list[int] = []
         loops: list[int] = []
+        withs: list[int] = []
         child = node
         cur = node.parent
         while cur is not None and cur.type not in FUNC_TYPES:
@@ -685,9 +702,71 @@ class _Extractor:
                 # The iterable of a for loop runs once; only the body repeats.
                 if not (t == "for_statement" and cur.child_by_field_name("right") == child):
                     loops.append(self.loop_ids.setdefault(cur.id, len(self.loop_ids)))
+            elif t == "with_statement" and cur.child_by_field_name("body") == child:
+                for clause in cur.named_children:
+                    if clause.type == "with_clause":
+                        for item in clause.named_children:
+                            v = item.child_by_field_name("value")
+                            if v is not None and v.type == "as_pattern" and v.named_children:
+                                v = v.named_children[0]
+                            if v is not None and v.type == "await" and v.named_children:
+                                v = v.named_children[0]
+                            if v is not None and v.id in self.call_ids:
+                                withs.append(self.call_ids[v.id])
             child, cur = cur, cur.parent
         call.handlers = tuple(handlers)
         call.loops = tuple(loops)
+        call.withs = tuple(withs)
+
+    # -- classes, loops ------------------------------------------------------
+    def _class_info(self, node: ts.Node) -> None:
+        name = node.child_by_field_name("name")
+        sup = node.child_by_field_name("superclasses")
+        bases: list[str] = []
+        if sup is not None:
+            for b in sup.named_children:
+                if b.type in ("identifier", "attribute"):
+                    bases.append(self.resolve(self.src.text(b), None, b))
+        if name is not None:
+            text = self.src.text(name)
+            self.facts.classes[text] = ClassInfo(text, self.src.loc(node), tuple(bases))
+
+    def _loops(self, loops: list[ts.Node]) -> set[bytes]:
+        """Loop facts; returns the loop variable names (as bytes) for the member-read filter."""
+        names: set[bytes] = set()
+        for n in loops:
+            lid = self.loop_ids.setdefault(n.id, len(self.loop_ids))
+            scope = self._scope_of(n)
+            targets: list[str] = []
+            it: ts.Node | None = None
+            if n.type == "for_statement":
+                left, it, kind = n.child_by_field_name("left"), n.child_by_field_name("right"), "for"
+            elif n.type == "while_statement":
+                left, it, kind = None, n.child_by_field_name("condition"), "while"
+            else:
+                clause = next((c for c in n.named_children if c.type == "for_in_clause"), None)
+                left = clause.child_by_field_name("left") if clause is not None else None
+                it = clause.child_by_field_name("right") if clause is not None else None
+                kind = "comprehension"
+            if left is not None:
+                idents = [left] if left.type == "identifier" else [c for c in left.named_children
+                                                                   if c.type == "identifier"]
+                targets = [self.src.text(c) for c in idents]
+                names.update(t.encode() for t in targets)
+            val = self.value(it, scope) if it is not None else None
+            if val is not None and kind == "while":
+                val = Value("other", self.src.text(it, 80))
+            self.facts.loops.append(Loop(lid, kind, self.src.loc(n), scope, tuple(targets), val))
+        return names
+
+    def _member_read(self, node: ts.Node) -> None:
+        obj, attr = node.child_by_field_name("object"), node.child_by_field_name("attribute")
+        if obj is None or attr is None:
+            return
+        parent = node.parent
+        is_call = parent is not None and parent.type == "call" and parent.child_by_field_name("function") == node
+        self.facts.member_reads.append(Access(self.src.text(obj), self.src.text(attr), self.src.loc(node),
+                                              self._scope_of(node), is_call))
 
     # -- assignments, accesses -----------------------------------------------
     def _assign(self, node: ts.Node) -> None:
@@ -739,6 +818,11 @@ class _Extractor:
             c.id = remap[c.id]
             if c.arg_of is not None:
                 c.arg_of = remap.get(c.arg_of)
+            if c.withs:
+                c.withs = tuple(remap[w] for w in c.withs if w in remap)
+        for lp in self.facts.loops:
+            if lp.iter is not None and lp.iter.call_id is not None:
+                lp.iter.call_id = remap.get(lp.iter.call_id)
         for v in self._call_values:
             if v.call_id is not None:
                 v.call_id = remap.get(v.call_id)
