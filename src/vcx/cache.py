@@ -254,28 +254,41 @@ class FactsCache:
             self.enabled = False
             self.warning = f"cache disabled: cannot write to {self.dir} ({exc.strerror or exc})"
 
-    def prune(self) -> int:
-        """Remove entries not used by this scan (files deleted or changed). Returns the count."""
+    def prune(self, scanned: dict[str, str]) -> int:
+        """Remove the entries of files that changed or no longer exist.
+
+        ``scanned`` maps the absolute path of every file of this scan to its key. An index
+        (key -> absolute path) remembers which file each entry was made for; an entry that
+        was not used now is removed when its file was scanned with other content or is gone.
+        Entries of files outside this scan's paths are kept (another scan may use them).
+        """
         if not self.enabled:
             return 0
-        removed = 0
-        root = self.dir / "facts"
+        index_file = self.dir / "index.json"
         try:
-            shards = list(root.iterdir())
-        except OSError:
-            return 0
-        for shard in shards:
-            try:
-                entries = list(shard.iterdir())
-            except OSError:
+            index = json.loads(index_file.read_bytes())
+            if not isinstance(index, dict):
+                index = {}
+        except (OSError, ValueError):
+            index = {}
+        live = set(scanned.values())
+        removed = 0
+        for key, path in list(index.items()):
+            if key in live or not isinstance(path, str):
                 continue
-            for entry in entries:
-                if entry.suffix == ".json" and entry.stem not in self.used and not entry.name.startswith(".tmp-"):
-                    with contextlib.suppress(OSError):
-                        entry.unlink()
-                        removed += 1
+            if path in scanned or not os.path.exists(path):
+                with contextlib.suppress(OSError):
+                    _entry_path(self.dir, key).unlink()
+                    removed += 1
+                del index[key]
+        for path, key in scanned.items():
+            index[key] = path
+        with contextlib.suppress(OSError):
+            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(json.dumps(index, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+            os.replace(tmp, index_file)
         return removed
-
 
 # -- results of a whole scan ------------------------------------------------------------------
 

@@ -202,8 +202,8 @@ def scan(paths: list[Path], config: Config, cwd: Path | None = None,
         else:
             if results_key:
                 cache.put_results(results_key, result)
-            if len(paths) == 1 and cache.dir.resolve().parent == paths[0].resolve():
-                cache.prune()  # the whole project was scanned: entries not used belong to gone files
+            by_display = {sf.display: str(sf.path.resolve()) for sf in found.files}
+            cache.prune({by_display[d]: k for d, k in keys.items() if d in by_display})
     return result
 
 

@@ -1,0 +1,204 @@
+"""The facts cache and the results cache, driven through vcx.pipeline.scan."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+import vcx
+from vcx import cache as cache_mod
+from vcx.config import Config
+from vcx.pipeline import ScanOptions, ScanResult, scan
+
+NAIVE = "from datetime import datetime\n\n\ndef stamp():\n    return datetime.utcnow()\n"
+AWARE = "from datetime import datetime, timezone\n\n\ndef stamp():\n    return datetime.now(timezone.utc)\n"
+HTTP = "import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n"
+
+
+def make_project(root: Path, files: int = 12) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(files):
+        (root / f"mod{i:02d}.py").write_text(NAIVE if i % 2 else HTTP, encoding="utf-8")
+    return root
+
+
+def run(root: Path, cache_dir: Path | None, jobs: int = 1, config: Config | None = None) -> ScanResult:
+    return scan([root], config or Config(), cwd=root, options=ScanOptions(jobs=jobs, cache_dir=cache_dir))
+
+
+def summary(result: ScanResult) -> list[tuple[str, int, str, str]]:
+    return [(f.path, f.line, f.rule_id, f.fingerprint) for f in result.findings]
+
+
+def fact_entries(cache_dir: Path) -> list[Path]:
+    return sorted((cache_dir / "facts").glob("*/*.json"))
+
+
+def drop_results(cache_dir: Path) -> None:
+    for f in (cache_dir / "results").glob("*.json"):
+        f.unlink()
+
+
+def test_cold_then_warm_same_findings_and_hits(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    cache_dir = tmp_path / "cache"
+    cold = run(root, cache_dir)
+    assert cold.stats.cache_hits == 0 and len(fact_entries(cache_dir)) == 12
+    warm = run(root, cache_dir)
+    assert warm.stats.result_cached  # nothing changed: the whole result is reused
+    assert summary(warm) == summary(cold)
+    drop_results(cache_dir)
+    facts_only = run(root, cache_dir)
+    assert facts_only.stats.cache_hits == 12 and not facts_only.stats.result_cached
+    assert summary(facts_only) == summary(cold)
+
+
+def test_content_change_invalidates_one_entry(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    cache_dir = tmp_path / "cache"
+    run(root, cache_dir)
+    (root / "mod01.py").write_text(AWARE, encoding="utf-8")
+    after = run(root, cache_dir)
+    assert not after.stats.result_cached
+    assert after.stats.cache_hits == 11
+    assert not any(f.path == "mod01.py" for f in after.findings)
+    # the stale entry of the old content is pruned (the whole project was scanned)
+    assert len(fact_entries(cache_dir)) == 12
+
+
+def test_version_change_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p", files=3)
+    cache_dir = tmp_path / "cache"
+    run(root, cache_dir)
+    monkeypatch.setattr(cache_mod, "__version__", vcx.__version__ + "-next")
+    again = run(root, cache_dir)
+    assert again.stats.cache_hits == 0 and not again.stats.result_cached
+
+
+def test_config_change_reruns_the_rules(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", files=4)
+    cache_dir = tmp_path / "cache"
+    everything = run(root, cache_dir)
+    only_tz = run(root, cache_dir, config=Config(select=["TZ"]))
+    assert not only_tz.stats.result_cached and only_tz.stats.cache_hits == 4
+    assert {f.rule_id for f in only_tz.findings} == {"TZ001"}
+    assert {f.rule_id for f in everything.findings} > {"TZ001"}
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "foreign-version", "empty"])
+def test_corrupted_entry_is_ignored_and_rebuilt(tmp_path: Path, damage: str) -> None:
+    root = make_project(tmp_path / "p", files=4)
+    cache_dir = tmp_path / "cache"
+    cold = run(root, cache_dir)
+    drop_results(cache_dir)
+    for entry in fact_entries(cache_dir):
+        raw = entry.read_bytes()
+        if damage == "truncate":
+            entry.write_bytes(raw[: len(raw) // 2])
+        elif damage == "garbage":
+            entry.write_bytes(b"\x00\xff not json")
+        elif damage == "foreign-version":
+            doc = json.loads(raw)
+            doc["version"] = "0.0.0-other"
+            entry.write_text(json.dumps(doc), encoding="utf-8")
+        else:
+            entry.write_bytes(b"")
+    again = run(root, cache_dir)
+    assert again.stats.cache_hits == 0
+    assert summary(again) == summary(cold)
+    rebuilt = run(root, cache_dir)  # the entries were written again
+    assert summary(rebuilt) == summary(cold)
+
+
+def test_structurally_wrong_entry_is_ignored(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", files=2)
+    cache_dir = tmp_path / "cache"
+    cold = run(root, cache_dir)
+    drop_results(cache_dir)
+    for entry in fact_entries(cache_dir):
+        doc = json.loads(entry.read_bytes())
+        doc["facts"]["calls"] = [["not", "a", "call"]]
+        entry.write_text(json.dumps(doc), encoding="utf-8")
+    assert summary(run(root, cache_dir)) == summary(cold)
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="needs a non-root POSIX user")
+def test_unwritable_cache_dir_falls_back_with_one_warning(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", files=3)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        result = run(root, locked / "cache")
+    finally:
+        locked.chmod(stat.S_IRWXU)
+    assert len(result.warnings) == 1 and "cache disabled" in result.warnings[0]
+    assert summary(result) == summary(run(root, None))
+
+
+def test_cache_path_that_is_a_file_falls_back(tmp_path: Path) -> None:
+    # Works as root too: a regular file where the cache folder should be.
+    root = make_project(tmp_path / "p", files=3)
+    blocker = tmp_path / "cache"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run(root, blocker)
+    assert len(result.warnings) == 1 and "cache disabled" in result.warnings[0]
+    assert summary(result) == summary(run(root, None))
+
+
+def test_jobs_one_and_two_give_identical_results(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", files=30)
+    one = run(root, None, jobs=1)
+    two = run(root, None, jobs=2)
+    assert summary(one) == summary(two)
+    assert [f.to_dict() for f in one.findings] == [f.to_dict() for f in two.findings]
+    assert one.skipped == two.skipped
+
+
+def test_entries_never_pickle(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", files=2)
+    cache_dir = tmp_path / "cache"
+    run(root, cache_dir)
+    for entry in fact_entries(cache_dir):
+        json.loads(entry.read_bytes())  # plain JSON: loading it cannot run code
+    assert (cache_dir / ".gitignore").read_text(encoding="utf-8").strip().endswith("*")
+
+
+def test_facts_round_trip_through_the_codec(tmp_path: Path) -> None:
+    from vcx.frontends import extract
+
+    src = (b"import httpx\nfrom datetime import datetime\n\nclient = httpx.AsyncClient(timeout=None)\n\n"
+           b"async def go(ids):\n    try:\n        for i in ids:\n            r = await client.get(f'/x/{i}')\n"
+           b"            print(r.json())\n    except httpx.HTTPError:\n        pass\n    # vcx: ignore[TZ001]\n"
+           b"    return datetime.now()\n")
+    facts = extract(src, "python", "m.py")
+    assert cache_mod.encode(cache_mod.loads(cache_mod.dumps(facts))) == cache_mod.encode(facts)
+    js = extract(b"import axios from 'axios';\nconst api = axios.create({ timeout: 5 });\n"
+                 b"export async function f(id) { try { return (await api.get(`/u/${id}`)).data; } catch {} }\n",
+                 "typescript", "m.ts")
+    assert cache_mod.encode(cache_mod.loads(cache_mod.dumps(js))) == cache_mod.encode(js)
+
+
+def test_entries_of_deleted_files_are_pruned(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", files=4)
+    cache_dir = tmp_path / "cache"
+    run(root, cache_dir)
+    assert len(fact_entries(cache_dir)) == 4
+    (root / "mod03.py").unlink()
+    run(root, cache_dir)
+    assert len(fact_entries(cache_dir)) == 3
+
+
+def test_scanning_a_subfolder_keeps_the_other_entries(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", files=4)
+    sub = make_project(root / "sub", files=2)
+    cache_dir = tmp_path / "cache"
+    run(root, cache_dir)
+    assert len(fact_entries(cache_dir)) == 6
+    run(sub, cache_dir)
+    assert len(fact_entries(cache_dir)) == 6
