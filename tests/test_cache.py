@@ -200,5 +200,7 @@ def test_scanning_a_subfolder_keeps_the_other_entries(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     run(root, cache_dir)
     assert len(fact_entries(cache_dir)) == 6
-    run(sub, cache_dir)
+    # the same project, only one folder scanned (same working directory): nothing is pruned
+    scan([sub], Config(), cwd=root, options=ScanOptions(jobs=1, cache_dir=cache_dir))
     assert len(fact_entries(cache_dir)) == 6
+    assert run(root, cache_dir).stats.result_cached
