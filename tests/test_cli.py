@@ -438,7 +438,9 @@ def test_empty_directory(tmp_path: Path) -> None:
 def test_binary_and_undecodable_files_are_skipped(tmp_path: Path) -> None:
     write(tmp_path, {
         "x.py": bytes(range(256)) * 4,
-        "latin.py": "# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n".encode("latin-1"),
+        "latin.py": "name = 'caf\xe9'\n".encode("latin-1"),
+        # A PEP 263 declaration is honoured, as Python does.
+        "declared.py": "# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n".encode("latin-1"),
         "ok.py": CLEAN_CODE,
     })
     doc, rc = scan_json(tmp_path)
@@ -446,7 +448,7 @@ def test_binary_and_undecodable_files_are_skipped(tmp_path: Path) -> None:
     reasons = {s["path"]: s["reason"] for s in doc["skipped"]}
     assert reasons["x.py"] == "binary file"
     assert reasons["latin.py"].startswith("undecodable")
-    assert doc["summary"]["files"] == 1 and doc["summary"]["skipped"] == 2
+    assert doc["summary"]["files"] == 2 and doc["summary"]["skipped"] == 2
     proc = run("scan", cwd=tmp_path)
     assert proc.returncode == 0
     assert "Skipped 2 files:" in proc.stdout

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vcx.findings import SEVERITIES
+from vcx.limits import DEFAULT_MAX_NESTING, DEFAULT_TIMEOUT, Limits
 
 DEFAULT_MAX_FILE_BYTES = 2_000_000
 
 KEYS = {"select", "ignore", "exclude", "extend-exclude", "severity", "per-file-ignores",
-        "max-file-size", "fail-on"}
+        "max-file-size", "fail-on", "per-file-timeout", "max-nesting", "follow-symlinks"}
 
 
 class ConfigError(Exception):
@@ -36,6 +37,9 @@ class Config:
     severity_overrides: dict[str, str] = field(default_factory=dict)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    per_file_timeout: float = DEFAULT_TIMEOUT  # seconds to analyse one file (0 = no limit)
+    max_nesting: int = DEFAULT_MAX_NESTING  # deepest syntax tree analysed (0 = no limit)
+    follow_symlinks: bool = False  # follow links to files and folders inside the scanned folders
     fail_on: str = "low"
     # Findings below this severity are not shown (``--severity``); not a config-file key.
     min_severity: str = "low"
@@ -51,6 +55,11 @@ class Config:
     @property
     def default_excludes(self) -> bool:
         return self.exclude is None
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(timeout=self.per_file_timeout, max_nesting=self.max_nesting,
+                      max_file_bytes=self.max_file_bytes)
 
     def rule_enabled(self, rule: type) -> bool:
         from vcx.rules import matches
@@ -162,6 +171,36 @@ def parse_size(value: object, where: str) -> int:
                       f"like '2MB', got {value!r}")
 
 
+def parse_seconds(value: object, where: str) -> float:
+    """``20``, ``2.5``, ``"20s"``, ``"1m"``, ``"500ms"`` -> seconds (0 = no limit)."""
+    seconds: float | None = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str):
+        v = value.strip().lower().replace(" ", "")
+        for suffix, mult in (("ms", 0.001), ("s", 1.0), ("m", 60.0), ("", 1.0)):
+            number = v[: len(v) - len(suffix)] if suffix else v
+            if v.endswith(suffix) and number:
+                try:
+                    seconds = float(number) * mult
+                except ValueError:
+                    continue
+                break
+    if seconds is None or seconds != seconds or seconds < 0 or seconds > 86400:
+        raise ConfigError(f"{where}: per-file-timeout must be a number of seconds (like 20, 2.5 or "
+                          f"'30s'; 0 for no limit), got {value!r}")
+    return seconds
+
+
+def parse_nesting(value: object, where: str) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and (value == 0 or 10 <= value <= 1_000_000):
+        return value
+    raise ConfigError(f"{where}: max-nesting must be a whole number of syntax-tree levels from 10 "
+                      f"to 1000000 (0 for no limit), got {value!r}")
+
+
 def _severity(value: object, what: str, where: Path | str) -> str:
     if isinstance(value, str) and value.lower() in SEVERITIES:
         return value.lower()
@@ -207,6 +246,14 @@ def from_mapping(data: dict[str, object], path: Path) -> Config:
         cfg.max_file_bytes = parse_size(data["max-file-size"], str(path))
     if "fail-on" in data:
         cfg.fail_on = _severity(data["fail-on"], "'fail-on'", path)
+    if "per-file-timeout" in data:
+        cfg.per_file_timeout = parse_seconds(data["per-file-timeout"], str(path))
+    if "max-nesting" in data:
+        cfg.max_nesting = parse_nesting(data["max-nesting"], str(path))
+    if "follow-symlinks" in data:
+        if not isinstance(data["follow-symlinks"], bool):
+            raise ConfigError(f"{path}: follow-symlinks must be true or false, got {data['follow-symlinks']!r}")
+        cfg.follow_symlinks = data["follow-symlinks"]
     return cfg
 
 

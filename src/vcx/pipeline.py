@@ -5,6 +5,8 @@ Each stage is timed for ``--stats``. Reporting is left to the caller (``vcx.repo
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +19,12 @@ from vcx.facts import ModuleFacts
 from vcx.filter import apply_filters
 from vcx.findings import Finding, assign_fingerprints
 from vcx.frontends import extract
+from vcx.limits import AnalysisTimeout, Limits, TooDeep, deadline, describe_timeout
 from vcx.link import link
 from vcx.parse import Undecodable
 from vcx.rules import Rule, all_rules
+
+_TEST_HOOKS = bool(os.environ.get("VCX_TEST_CRASH_ON") or os.environ.get("VCX_TEST_HANG_ON"))
 
 
 @dataclass
@@ -46,23 +51,91 @@ class ScanResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def extract_file(sf: SourceFile, data: bytes | None = None) -> ModuleFacts | str:
-    """Facts of one file, or the reason it was skipped. Never raises."""
-    if data is None:
-        try:
-            data = sf.path.read_bytes()
-        except FileNotFoundError:
-            return "vanished during the scan"
-        except OSError as exc:
-            return f"unreadable: {exc.strerror or exc}"
+def read_source(sf: SourceFile, max_bytes: int = 0) -> bytes | str:
+    """The bytes of a discovered file, or the reason they cannot be read.
+
+    Never blocks (a file replaced by a FIFO or a device since discovery is refused) and
+    never reads more than ``max_bytes`` (0 = no limit): a file may grow after discovery.
+    """
     try:
-        return extract(data, sf.language, sf.display)
-    except Undecodable as exc:
+        fd = os.open(sf.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return "vanished during the scan"
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return "not a regular file"
+        if max_bytes and st.st_size > max_bytes:
+            return f"too large: {st.st_size} bytes (limit {max_bytes}; see max-file-size)"
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if max_bytes and total > max_bytes:
+                return f"too large: grew past {max_bytes} bytes during the scan (see max-file-size)"
+        return b"".join(chunks)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    finally:
+        os.close(fd)
+
+
+def _fault_for_tests(sf: SourceFile) -> None:
+    """Test hooks, inert unless their environment variable is set (see tests/test_hardening_*).
+
+    ``VCX_TEST_CRASH_ON=<text>``: a worker process aborts (like a native crash in a parser)
+    on the file whose path contains <text>. ``VCX_TEST_HANG_ON=<text>``: the analysis of
+    that file sleeps until its per-file timeout stops it.
+    """
+    crash = os.environ.get("VCX_TEST_CRASH_ON")
+    if crash and crash in sf.display:
+        import multiprocessing
+
+        if multiprocessing.parent_process() is not None:  # only ever a worker, never vcx itself
+            os.abort()
+    hang = os.environ.get("VCX_TEST_HANG_ON")
+    if hang and hang in sf.display:
+        time.sleep(3600)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def extract_file(sf: SourceFile, data: bytes | None = None, limits: Limits | None = None) -> ModuleFacts | str:
+    """Facts of one file, or the reason it was skipped. Never raises (but KeyboardInterrupt).
+
+    The reading, decoding, parsing and extraction of the file run under ``limits``: its
+    size, its time (``per-file-timeout``) and the depth of its syntax tree (``max-nesting``).
+    """
+    limits = limits or Limits()
+    if data is None:
+        got = read_source(sf, limits.max_file_bytes)
+        if isinstance(got, str):
+            return got
+        data = got
+    try:
+        with deadline(limits.timeout):
+            if _TEST_HOOKS:
+                _fault_for_tests(sf)
+            return extract(data, sf.language, sf.display, limits)
+    except AnalysisTimeout:
+        return describe_timeout(limits.timeout)
+    except (TooDeep, Undecodable) as exc:
         return str(exc)
     except RecursionError:
-        return "too deeply nested to analyse"
+        return "nested too deeply: Python recursion limit reached while analysing"
+    except MemoryError:
+        return "out of memory while analysing"
     except Exception as exc:  # a front-end bug must cost one file, not the scan
-        return f"internal error while analysing: {type(exc).__name__}: {exc}"
+        return f"internal error while analysing: {type(exc).__name__}: {_one_line(exc)}"
 
 
 @dataclass
@@ -73,19 +146,15 @@ class ScanOptions:
     cache_dir: Path | None = None  # None = no cache
 
 
-def _content_keys(files: list[SourceFile], cache: FactsCache,
-                  results: dict[str, ModuleFacts | str]) -> tuple[dict[str, str], dict[str, bytes]]:
+def _content_keys(files: list[SourceFile], cache: FactsCache, results: dict[str, ModuleFacts | str],
+                  max_bytes: int = 0) -> tuple[dict[str, str], dict[str, bytes]]:
     """Read every file once and key it by content (for the caches)."""
     keys: dict[str, str] = {}
     datas: dict[str, bytes] = {}
     for sf in files:
-        try:
-            data = sf.path.read_bytes()
-        except FileNotFoundError:
-            results[sf.display] = "vanished during the scan"
-            continue
-        except OSError as exc:
-            results[sf.display] = f"unreadable: {exc.strerror or exc}"
+        data = read_source(sf, max_bytes)
+        if isinstance(data, str):
+            results[sf.display] = data
             continue
         keys[sf.display] = entry_key(data, sf.display, sf.language)
         datas[sf.display] = data
@@ -94,7 +163,7 @@ def _content_keys(files: list[SourceFile], cache: FactsCache,
 
 def _extract_all(files: list[SourceFile], options: ScanOptions, stats: Stats, skipped: list[tuple[str, str]],
                  cache: FactsCache | None, keys: dict[str, str], datas: dict[str, bytes],
-                 results: dict[str, ModuleFacts | str]) -> dict[str, ModuleFacts]:
+                 results: dict[str, ModuleFacts | str], limits: Limits | None = None) -> dict[str, ModuleFacts]:
     pending: list[workers.Job] = []
     for sf in files:
         if sf.display in results:
@@ -105,10 +174,11 @@ def _extract_all(files: list[SourceFile], options: ScanOptions, stats: Stats, sk
             if hit is not None:
                 results[sf.display] = hit
                 continue
-            pending.append(workers.Job(sf, datas.get(sf.display), key, cache.dir if cache.enabled else None))
+            pending.append(workers.Job(sf, datas.get(sf.display), key, cache.dir if cache.enabled else None,
+                                       limits))
             cache.used.add(key)
         else:
-            pending.append(workers.Job(sf))
+            pending.append(workers.Job(sf, limits=limits))
 
     def collect(display: str, res: ModuleFacts | str) -> None:
         results[display] = res
@@ -137,12 +207,13 @@ def scan(paths: list[Path], config: Config, cwd: Path | None = None,
     cwd = cwd or Path.cwd()
     stats = Stats()
     t0 = time.perf_counter()
-    found = discover(paths, cwd, config.exclude_patterns, config.max_file_bytes,
+    found = discover(paths, cwd, config.exclude_patterns, config.max_file_bytes, config.follow_symlinks,
                      exclude_base=config.root, default_excludes=config.default_excludes)
     stats.seconds["discover"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     options = options or ScanOptions()
+    limits = config.limits
     skipped = list(found.skipped)
     root = paths[0].resolve() if paths else cwd
     if root.is_file():
@@ -156,7 +227,7 @@ def scan(paths: list[Path], config: Config, cwd: Path | None = None,
     if options.cache_dir is not None:
         cache = FactsCache(options.cache_dir)
         cache.prepare()
-        keys, datas = _content_keys(found.files, cache, early)
+        keys, datas = _content_keys(found.files, cache, early, limits.max_file_bytes)
         if cache.enabled:
             results_key = result_key(keys, found.skipped, early, config, root, [r.id for r in rules])
             hit = cache.get_results(results_key)
@@ -169,7 +240,7 @@ def scan(paths: list[Path], config: Config, cwd: Path | None = None,
                 stats.skipped = len(hit.skipped)
                 hit.stats = stats
                 return hit
-    modules = _extract_all(found.files, options, stats, skipped, cache, keys, datas, early)
+    modules = _extract_all(found.files, options, stats, skipped, cache, keys, datas, early, limits)
     datas.clear()
     stats.seconds["extract"] = time.perf_counter() - t0
     stats.files = len(modules)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from vcx.discover import SourceFile
 from vcx.facts import ModuleFacts
+from vcx.limits import Limits
 
 Result = tuple[str, "ModuleFacts | str"]
 
@@ -28,6 +29,7 @@ class Job:
     data: bytes | None = None  # content already read by the caller (cache lookup)
     cache_key: str | None = None  # where the worker stores the facts, when the cache is on
     cache_dir: Path | None = None
+    limits: Limits | None = None  # per-file time and nesting limits (None = the defaults)
 
 
 def default_jobs() -> int:
@@ -45,7 +47,7 @@ def _run_batch(batch: list[Job]) -> list[tuple[str, bytes | str]]:
 
     out: list[tuple[str, bytes | str]] = []
     for job in batch:
-        res = extract_file(job.file, job.data)
+        res = extract_file(job.file, job.data, job.limits)
         if isinstance(res, str):
             out.append((job.file.display, res))
             continue
@@ -62,7 +64,7 @@ def _run_local(batch: list[Job]) -> list[Result]:
 
     out: list[Result] = []
     for job in batch:
-        res = extract_file(job.file, job.data)
+        res = extract_file(job.file, job.data, job.limits)
         if not isinstance(res, str) and job.cache_dir is not None and job.cache_key is not None:
             write_entry(job.cache_dir, job.cache_key, dumps(res))
         out.append((job.file.display, res))

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from vcx.facts import ModuleFacts
+from vcx.limits import Limits, check_depth
 from vcx.parse import decode, parse
 
 
-def extract(source: bytes, language: str, path: str) -> ModuleFacts:
-    """Decode, parse and extract one file (raises ``parse.Undecodable``)."""
-    data = decode(source)
+def extract(source: bytes, language: str, path: str, limits: Limits | None = None) -> ModuleFacts:
+    """Decode, parse and extract one file.
+
+    Raises ``parse.Undecodable``, ``limits.TooDeep`` (a tree deeper than ``max-nesting``)
+    and, under a deadline, ``limits.AnalysisTimeout``.
+    """
+    data = decode(source, language)
     tree = parse(data, language)
+    check_depth(tree.root_node, (limits or Limits()).max_nesting)
     if language == "python":
         from vcx.frontends import python
 
