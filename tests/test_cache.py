@@ -75,7 +75,7 @@ def test_version_change_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     root = make_project(tmp_path / "p", files=3)
     cache_dir = tmp_path / "cache"
     run(root, cache_dir)
-    monkeypatch.setattr(cache_mod, "__version__", vcx.__version__ + "-next")
+    monkeypatch.setattr(cache_mod, "STAMP", vcx.__version__ + "-next")
     again = run(root, cache_dir)
     assert again.stats.cache_hits == 0 and not again.stats.result_cached
 

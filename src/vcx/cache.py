@@ -24,6 +24,21 @@ FORMAT = 2
 DEFAULT_DIR = ".vcx_cache"
 
 
+def _code_fingerprint() -> str:
+    """vcx's own source: facts and results made by other code (a development build with the
+    same version number) are never reused."""
+    h = hashlib.sha256()
+    pkg = Path(__file__).parent
+    for f in sorted(pkg.rglob("*.py")):
+        with contextlib.suppress(OSError):
+            h.update(f.relative_to(pkg).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+CODE = _code_fingerprint()
+STAMP = f"{__version__}+{CODE}"  # written into every entry, checked on every read
+
+
 # -- codec ----------------------------------------------------------------------------------
 
 def _loc(x: Loc) -> list[int]:
@@ -141,7 +156,7 @@ def _entry_path(directory: Path, key: str) -> Path:
 def write_entry(directory: Path, key: str, payload: bytes) -> bool:
     """Store one entry atomically (temporary file + rename). False when it cannot be written."""
     target = _entry_path(directory, key)
-    data = b'{"key":"' + key.encode() + b'","version":"' + __version__.encode() + b'","facts":' + payload + b"}"
+    data = b'{"key":"' + key.encode() + b'","version":"' + STAMP.encode() + b'","facts":' + payload + b"}"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
@@ -162,7 +177,7 @@ def write_entry(directory: Path, key: str, payload: bytes) -> bool:
 
 def entry_key(content: bytes, path: str, language: str, settings: str = "") -> str:
     h = hashlib.sha256()
-    for part in (f"vcx {__version__} format {FORMAT}", path, language, settings):
+    for part in (f"vcx {STAMP} format {FORMAT}", path, language, settings):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     h.update(content)
@@ -186,7 +201,7 @@ class FactsCache:
         try:
             raw = self._file(key).read_bytes()
             doc = json.loads(raw)
-            if not isinstance(doc, dict) or doc.get("key") != key or doc.get("version") != __version__:
+            if not isinstance(doc, dict) or doc.get("key") != key or doc.get("version") != STAMP:
                 return None
             facts = decode(doc["facts"])
         except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
@@ -211,7 +226,7 @@ class FactsCache:
 
         try:
             doc = json.loads((self.dir / "results" / f"{key}.json").read_bytes())
-            if doc.get("key") != key or doc.get("version") != __version__:
+            if doc.get("key") != key or doc.get("version") != STAMP:
                 return None
             findings = [Finding(**f) for f in doc["findings"]]
             stats = Stats(files=int(doc["files"]), lines=int(doc["lines"]))
@@ -223,7 +238,7 @@ class FactsCache:
     def put_results(self, key: str, result) -> None:  # type: ignore[no-untyped-def]
         import dataclasses
 
-        doc = {"key": key, "version": __version__, "files": result.stats.files, "lines": result.stats.lines,
+        doc = {"key": key, "version": STAMP, "files": result.stats.files, "lines": result.stats.lines,
                "suppressed": result.suppressed, "skipped": result.skipped,
                "findings": [dataclasses.asdict(f) for f in result.findings]}
         folder = self.dir / "results"
@@ -299,7 +314,7 @@ def result_key(keys: dict[str, str], discovery_skips: list[tuple[str, str]], ear
     tsconfig/jsconfig)."""
     import dataclasses
 
-    h = hashlib.sha256(f"vcx {__version__} results {FORMAT}".encode())
+    h = hashlib.sha256(f"vcx {STAMP} results {FORMAT}".encode())
     for display in sorted(keys):
         h.update(f"{display}\0{keys[display]}\n".encode("utf-8", "surrogatepass"))
     for path, reason in sorted(discovery_skips):
