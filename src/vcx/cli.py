@@ -20,7 +20,7 @@ from typing import IO, Any
 import click
 
 from vcx import __version__
-from vcx.config import Config, ConfigError, check_selectors, load_config, parse_size
+from vcx.config import Config, ConfigError, check_selectors, load_config, parse_nesting, parse_seconds, parse_size
 from vcx.findings import SEVERITIES, severity_rank
 
 ISSUES_URL = "https://github.com/vcx-dev/vcx/issues"
@@ -136,7 +136,8 @@ def _write(text: str, output: Path | None, binary_utf8: bool) -> None:
 
 def _configure(paths: list[Path], config_path: Path | None, select: list[str] | None,
                ignore: list[str] | None, severity: str | None, fail_on: str | None,
-               max_file_size: str | None) -> Config:
+               max_file_size: str | None, timeout: str | None = None, max_nesting: str | None = None,
+               follow_symlinks: bool = False) -> Config:
     config = load_config(paths, config_path)
     # Flags override the file: --select starts the rule set afresh (the file's select and
     # ignore no longer apply); --ignore alone adds to the file's ignore.
@@ -151,6 +152,12 @@ def _configure(paths: list[Path], config_path: Path | None, select: list[str] | 
         config.fail_on = fail_on
     if max_file_size is not None:
         config.max_file_bytes = parse_size(max_file_size, "--max-file-size")
+    if timeout is not None:
+        config.per_file_timeout = parse_seconds(timeout, "--timeout-per-file")
+    if max_nesting is not None:
+        config.max_nesting = parse_nesting(max_nesting, "--max-nesting")
+    if follow_symlinks:
+        config.follow_symlinks = True
     return config
 
 
@@ -188,10 +195,17 @@ SELECT_HELP = ("Rules to run: ids (ERR003), prefixes (ERR, TZ), category slugs (
               help="Report files, lines and time per stage (on stderr for text, in the JSON summary).")
 @click.option("--max-file-size", metavar="SIZE", default=None,
               help="Skip files larger than SIZE (bytes, or like 500KB, 2MB).  [default: 2MB]")
+@click.option("--timeout-per-file", "timeout", metavar="SECONDS", default=None,
+              help="Skip a file whose analysis takes longer than SECONDS (0 = no limit).  [default: 20]")
+@click.option("--max-nesting", metavar="N", default=None,
+              help="Skip a file whose syntax tree is more than N levels deep (0 = no limit).  [default: 500]")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Follow symbolic links to files and folders inside the scanned folders.")
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[str, ...],
          ignore: tuple[str, ...], severity: str | None, fail_on: str | None, no_cache: bool,
          cache_dir: Path | None, jobs: int, config_path: Path | None, quiet: bool, stats: bool,
-         max_file_size: str | None) -> None:
+         max_file_size: str | None, timeout: str | None, max_nesting: str | None,
+         follow_symlinks: bool) -> None:
     """Scan PATHS (default: the current folder) and report what breaks in production."""
     from vcx.pipeline import ScanOptions
     from vcx.pipeline import scan as run_scan
@@ -203,7 +217,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
             raise UsageProblem(f"path does not exist: {p}")
     config = _configure(targets, config_path, _selectors(select, "--select"), _selectors(ignore, "--ignore"),
                         severity.lower() if severity else None, fail_on.lower() if fail_on else None,
-                        max_file_size)
+                        max_file_size, timeout, max_nesting, follow_symlinks)
     options = ScanOptions(jobs=jobs, cache_dir=None if no_cache else (cache_dir or _default_cache_dir(targets,
                                                                                                       config)))
     result = run_scan(targets, config, options=options)
