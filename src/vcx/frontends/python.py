@@ -27,6 +27,7 @@ QUERY = """
 (import_statement) @import
 (import_from_statement) @importfrom
 (assignment) @assign
+(augmented_assignment left: (attribute)) @augassign
 (with_item) @with
 ((comment) @comment (#match? @comment "vcx:"))
 (call arguments: (argument_list [(lambda) (keyword_argument value: (lambda))])) @lambda_call
@@ -148,6 +149,13 @@ class _Extractor:
             self._assign(n)
         for n in nodes("with"):
             self._with_assign(n)
+        for n in nodes("augassign"):  # wallet.balance -= amount (read-modify-write, TXN002)
+            left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+            op = n.child_by_field_name("operator")
+            if left is not None and right is not None:
+                text = self.src.text(left, 80)
+                val = Value("other", f"{self.src.text(op) if op is not None else '?='} {self.src.text(right, 80)}")
+                self.facts.assigns.append(Assign(text, val, self.src.loc(n), self._scope_of(n), text))
         for n in nodes("access"):
             self._access(n)
         if loop_names:
@@ -779,8 +787,9 @@ class _Extractor:
             left_text = self.src.text(left)
             target = self.resolve(left_text, scope, node) if left.type != "subscript" else left_text
             if scope is not None and target == left_text and \
-                    left_text.rsplit(".", 1)[-1] not in ASSIGN_VOCABULARY:
-                return  # obj.attr = x inside a function, on nothing known: no rule reads it
+                    left_text.rsplit(".", 1)[-1] not in ASSIGN_VOCABULARY and \
+                    (left.type != "attribute" or left_text not in self.src.text(right, 120)):
+                return  # obj.attr = x inside a function, on nothing known (unless from its old value)
             val = self.value(right, scope)
             self.facts.assigns.append(Assign(target, val, self.src.loc(node), scope, self.src.text(left, 80)))
             if left.type == "identifier" and scope is None:

@@ -26,3 +26,87 @@ def is_prisma_call(callee_text: str) -> bool:
     if len(parts) == 3 and parts[0] in PRISMA_NAMES and parts[2] in PRISMA_OPS:
         return True
     return len(parts) == 2 and parts[0] in PRISMA_NAMES and parts[1] in PRISMA_CLIENT_OPS
+
+
+# -- n-plus-one and transaction: what a database call does ---------------------------------------
+# FRAMEWORKS.md section 2. A call is classified by its method name, once something says the
+# receiver is a database client: the canonical callee names a driver/ORM, a Django manager
+# (``.objects.``), a Flask-SQLAlchemy ``Model.query``, or the receiver's name is one of the
+# conventional client names (section 0).
+
+DB_LIBS = ("asyncpg", "psycopg", "psycopg2", "sqlite3", "pymongo", "motor", "sqlalchemy", "flask_sqlalchemy",
+           "sqlmodel", "django.db", "peewee", "tortoise", "pymysql", "MySQLdb", "aiosqlite", "databases",
+           "pg.", "pg-promise", "mysql2", "@prisma/client", "typeorm", "sequelize", "knex", "mongoose", "mongodb",
+           "drizzle-orm", "kysely", "@mikro-orm", "better-sqlite3", "postgres")
+OTHER_STORES = ("redis", "ioredis", "@redis/client", "@upstash/redis", "aioredis", "django.core.cache",
+                "flask_caching", "memcache", "pymemcache")
+DB_NAMES = frozenset({
+    "db", "conn", "connection", "cur", "cursor", "session", "sess", "pool", "client", "tx", "trx", "prisma",
+    "repo", "em", "manager", "knex", "queryrunner", "qr", "dbsession", "db_session", "con", "database",
+    "mongo", "collection", "coll",
+})
+CACHE_NAMES = frozenset({"redis", "cache", "r", "rds", "redis_client", "redisclient", "cache_client"})
+
+READ_METHODS = frozenset({
+    "get", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall", "fetchmany", "find_one", "find",
+    "findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany", "findOne", "findAll",
+    "findByPk", "findById", "findBy", "findOneBy", "findOneOrFail", "findAndCount", "findAndCountAll",
+    "count", "exists", "aggregate", "scalars", "scalar", "first", "one", "one_or_none", "get_or_none",
+    "count_documents", "countDocuments", "distinct", "aget", "afirst", "getMany", "getOne", "getRawMany",
+    "in_bulk", "latest", "earliest", "hget", "hgetall", "mget", "smembers", "lrange", "zrange",
+    "select", "pluck", "executeTakeFirst", "executeTakeFirstOrThrow", "get_by_id", "query", "execute",
+})
+READ_MANY = frozenset({"fetch", "fetchall", "find", "findMany", "findAll", "findBy", "findAndCount",
+                       "findAndCountAll", "all", "filter", "scalars", "getMany", "getRawMany", "select"})
+WRITE_METHODS = frozenset({
+    "add", "add_all", "save", "delete", "create", "update", "insert", "upsert", "remove", "destroy",
+    "insert_one", "update_one", "delete_one", "replace_one", "find_one_and_update", "find_one_and_delete",
+    "update_many", "delete_many", "updateOne", "deleteOne", "updateMany", "deleteMany", "findOneAndUpdate",
+    "findByIdAndUpdate", "findOneAndDelete", "findByIdAndDelete", "replaceOne", "increment", "decrement",
+    "persist", "persistAndFlush", "nativeInsert", "nativeUpdate", "nativeDelete", "get_or_create",
+    "update_or_create", "findOrCreate", "acreate", "asave", "adelete", "aupdate", "delete_instance",
+    "softDelete", "softRemove", "restore", "del", "merge", "insertInto", "updateTable", "deleteFrom",
+    "$executeRaw", "$executeRawUnsafe", "executemany", "commit",
+})
+# Writes that are one statement for many rows: not an N+1 when looped over chunks, never per element.
+BATCH_METHODS = frozenset({"bulk_create", "bulk_update", "createMany", "createManyAndReturn", "insertMany",
+                           "insert_many", "bulkCreate", "bulkWrite", "bulk_write", "executemany",
+                           "add_all", "in_bulk", "copy_records_to_table", "execute_values", "mget", "mset"})
+TXN_METHODS = frozenset({"transaction", "$transaction", "atomic", "begin", "begin_nested", "startTransaction",
+                         "beginTransaction", "withTransaction", "transactional", "start_transaction",
+                         "in_transaction", "startSession"})
+LOCK_MARKERS = ("select_for_update", "with_for_update", "FOR UPDATE", "for_update", "lock:", "pessimistic_write")
+ATOMIC_MARKERS = ("F(", "increment", "decrement", "$inc", "{ decrement", "{ increment", "decrement:", "increment:")
+EAGER_METHODS = ("select_related", "prefetch_related", "selectinload", "joinedload", "subqueryload",
+                 "contains_eager", "populate", "include", "relations", "leftJoinAndSelect", "Prefetch", "with")
+ITERATION_METHODS = frozenset({"map", "forEach", "flatMap", "reduce", "filter", "each", "eachSeries",
+                               "mapSeries", "some", "every"})
+SQL_WRITE = ("INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE")
+SQL_READ = ("SELECT", "WITH", "SHOW")
+
+
+def sql_kind(sql: str) -> str | None:
+    """"read" / "write" / "txn" / "commit" for a SQL text by its leading keyword."""
+    head = sql.lstrip(" \n\t(").split(None, 1)
+    if not head:
+        return None
+    kw = head[0].upper().rstrip(";")
+    if kw in ("BEGIN", "START"):
+        return "txn"
+    if kw in ("COMMIT", "ROLLBACK", "END"):
+        return "commit"
+    if kw in SQL_WRITE:
+        return "write"
+    if kw == "WITH":
+        up = sql.upper()
+        return "write" if any(f" {w} " in up for w in ("INSERT", "UPDATE", "DELETE")) else "read"
+    if kw in SQL_READ:
+        if "pg_notify" in sql:
+            return "notify"
+        return "read"
+    return None
+
+
+def is_sql_batch(sql: str) -> bool:
+    up = sql.upper()
+    return " IN (" in up or "ANY(" in up.replace(" ", "") or "UNNEST(" in up.replace(" ", "") or " IN(" in up

@@ -54,10 +54,10 @@ class Rule:
 
 def all_rules() -> list[type[Rule]]:
     """Every rule, ordered by id."""
-    from vcx.rules import error_handling, timezone
+    from vcx.rules import error_handling, n_plus_one, timezone, transaction
 
     rules: list[type[Rule]] = []
-    for module in (error_handling, timezone):
+    for module in (error_handling, n_plus_one, transaction, timezone):
         for obj in vars(module).values():
             if isinstance(obj, type) and issubclass(obj, Rule) and obj is not Rule and hasattr(obj, "id"):
                 rules.append(obj)

@@ -1,0 +1,317 @@
+"""n-plus-one: one query or remote call per element of a collection (RULES.md "n-plus-one")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from vcx.facts import Call, Loop, ModuleFacts
+from vcx.findings import Finding
+from vcx.knowledge import databases as kdb
+from vcx.link import FuncRef
+from vcx.paths import is_non_production
+from vcx.rules import Rule
+from vcx.summaries import Summaries, summaries
+
+if TYPE_CHECKING:
+    from vcx.link import Project
+
+BATCHY = re.compile(r"chunk|batch|page|pages|slice|partition|group", re.IGNORECASE)
+PAGINATION = re.compile(r"cursor|page|next|token|more|offset|attempt|retr|tries|running|true|1\b|stop",
+                        re.IGNORECASE)
+RELATION_FIELDS = ("ForeignKey", "OneToOneField", "ManyToManyField", "ForeignKeyField", "relationship",
+                   "Relationship")
+EAGER_LAZY = frozenset({"selectin", "joined", "subquery", "raise", "raise_on_sql", "noload", "immediate"})
+
+
+def iteration_loop(project: Project, path: str, mod: ModuleFacts, call: Call,
+                   loops: dict[int, Loop]) -> tuple[int, str, Loop | None] | None:
+    """(line, what is iterated, Loop) of the loop that repeats ``call``, or None (not in a loop,
+    or a loop that runs once per batch/page/tick/retry or over a short literal)."""
+    if call.loops:
+        lp = loops.get(call.loops[0])
+        if lp is None:
+            return call.loc.line, "the loop", None
+        if not _repeats_per_element(mod, lp):
+            return None
+        return lp.loc.line, lp.iter.text if lp.iter is not None and lp.iter.text else "the loop", lp
+    fid = call.func
+    seen = 0
+    while fid is not None and seen < 8:
+        fn = mod.functions.get(fid)
+        if fn is None:
+            return None
+        if fn.callback_of is not None and fn.callback_of < len(mod.calls):
+            it = mod.calls[fn.callback_of]
+            recv, _, meth = it.text.rpartition(".")
+            if meth in kdb.ITERATION_METHODS and recv:
+                if BATCHY.search(recv):
+                    return None
+                return it.loc.line, recv, None
+            if fn.parent is None:
+                return None
+        fid, seen = fn.parent, seen + 1
+        if fid is not None and mod.functions.get(fid) is not None and not mod.functions[fid].is_callback:
+            return None
+    return None
+
+
+def _repeats_per_element(mod: ModuleFacts, lp: Loop) -> bool:
+    it = lp.iter
+    if lp.kind == "while":
+        text = it.text if it is not None else ""
+        if PAGINATION.search(text):
+            return False
+        return not any(lp.id in c.loops and c.callee.endswith(("sleep", "setTimeout", "wait")) for c in mod.calls)
+    if it is None:
+        return True
+    if it.kind == "array" and it.items is not None and len(it.items) <= 10:
+        return False
+    if it.kind in ("str", "object"):
+        return False
+    if it.kind == "call" and (it.ref or "").endswith("range") and it.call_id is not None \
+            and it.call_id < len(mod.calls):
+        args = mod.calls[it.call_id].args
+        if args and args[-1].kind == "num" and isinstance(args[-1].value, float) and args[-1].value <= 10:
+            return False
+    return not BATCHY.search(it.text or "") and not BATCHY.search(" ".join(lp.targets))
+
+
+def _via(s: Summaries, ref: FuncRef, eff: str) -> tuple[str, str]:
+    chain = s.chain(ref, eff)
+    if not chain:
+        return "", ""
+    last = chain[-1][3]
+    hops = " -> ".join(f"`{f}` in {p}:{s.project.function(FuncRef(p, f)).loc.line}"  # type: ignore[union-attr]
+                       for p, f, _, _ in chain)
+    return last.text, hops
+
+
+class QueryInLoop(Rule):
+    """Finds a query or remote call executed once per element of a collection.
+
+    What it finds: a database read or write (Django ORM, SQLAlchemy, psycopg, asyncpg, sqlite3,
+    pymongo, redis; Prisma, TypeORM, Sequelize, Knex, Mongoose, pg, mysql2, Drizzle, ...), a
+    network read addressed by the element (``GET /users/${u.id}``), or a call of a project
+    function that (transitively, across files) performs one, inside a ``for``/``while`` body,
+    a comprehension, or a ``.map``/``.forEach``/``.reduce`` callback (``Promise.all(xs.map(...))``,
+    ``asyncio.gather(*(... for x in xs))``).
+
+    Why it breaks production: the number of round trips grows with the data: fine with ten rows
+    in tests, seconds with ten thousand in production, and the database or the remote API is
+    hammered by one request per row.
+
+    Not reported: loops over a literal list of at most 10 items; loops over chunks, batches or
+    pages (one query per batch); pagination and retry ``while`` loops and periodic loops that
+    sleep; batched calls (``id__in=``, ``IN (...)``, ``ANY($1)``, ``{ in: ids }``,
+    ``bulk_create``, ``createMany``, ``insertMany``, ``executemany``); e-mail/SMS sends and
+    webhook deliveries to each element's own URL (not a read addressed by the element).
+
+    Example:
+        for line in order.lines:
+            product = await session.get(Product, line.product_id)
+
+    Use instead: one query for all elements (``select(Product).where(Product.id.in_(ids))``,
+    ``findMany({ where: { id: { in: ids } } })``), or a bulk write.
+    """
+
+    id = "NPQ001"
+    slug = "query-in-loop"
+    category = "n-plus-one"
+    severity = "high"
+    summary = "A query or remote call executed once per element of a collection"
+    fix = "Fetch or write all elements with one batched query (IN / bulk operation) outside the loop."
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        s = summaries(project)
+        for path, mod in project.modules.items():
+            if is_non_production(path):
+                continue
+            loops = {lp.id: lp for lp in mod.loops}
+            for call in mod.calls:
+                op = s.ops.get((path, call.id))
+                ref = project.target(path, call)
+                what = how = ""
+                if op is not None:
+                    if op.batch or op.kind in ("txn", "commit", "staged"):
+                        continue
+                    if op.kind == "network" and not op.addressed:
+                        continue
+                    what = call.text
+                elif ref is not None:
+                    summ = s.of(ref)
+                    if summ is None:
+                        continue
+                    eff = "query" if "query" in summ.via else "network_addressed" if \
+                        "network_addressed" in summ.via else ""
+                    if not eff:
+                        continue
+                    what, how = _via(s, ref, eff)
+                else:
+                    continue
+                loop = iteration_loop(project, path, mod, call, loops)
+                if loop is None:
+                    continue
+                line, iterable, _ = loop
+                verb = "calls" if op is not None and op.kind == "network" else "queries"
+                msg = f"`{call.snippet}` {verb} `{what}` once per element of `{iterable}` (loop at line {line}"
+                msg += f"; via {how})" if how else ")"
+                yield self.finding(path, call.loc, msg)
+
+
+def _relations(project: Project) -> dict[str, bool]:
+    """Relation attribute names of the project's ORM models -> lazily loaded (True) or not."""
+    out: dict[str, bool] = {}
+    for mod in project.modules.values():
+        if not mod.classes:
+            continue
+        for a in mod.assigns:
+            v = a.value
+            if v.kind != "call" or not v.ref or not v.ref.rsplit(".", 1)[-1].endswith(RELATION_FIELDS):
+                continue
+            if not any(c.loc.line <= a.loc.line <= c.loc.end_line for c in mod.classes.values()):
+                continue
+            call = mod.calls[v.call_id] if v.call_id is not None and v.call_id < len(mod.calls) else None
+            lazy = True
+            name = a.text.split(":", 1)[0].strip()
+            if call is not None:
+                lz = call.kwargs.get("lazy")
+                if lz is not None and lz.kind == "str" and lz.value in EAGER_LAZY:
+                    lazy = False
+                kw = call.kwargs.get("sa_relationship_kwargs")
+                if kw is not None and kw.keys and "lazy" in kw.keys and kw.keys["lazy"].value in EAGER_LAZY:
+                    lazy = False
+                rel = call.kwargs.get("related_name") or call.kwargs.get("backref") or \
+                    call.kwargs.get("back_populates")
+                if rel is not None and rel.kind == "str" and isinstance(rel.value, str) and \
+                        not rel.value.endswith("+") and "related_name" in call.kwargs:
+                    out.setdefault(rel.value, True)
+            out[name] = out.get(name, False) or lazy
+    return out
+
+
+class LazyLoadInLoop(Rule):
+    """Finds a lazily loaded relation read for each row of a query result.
+
+    What it finds: inside a loop over the rows of an ORM query, a relation of the row is read
+    and the query did not load it eagerly: Django foreign-key / one-to-one / many-to-many
+    attributes and related managers (``book.author.name``, ``order.items.all()``) without
+    ``select_related`` / ``prefetch_related`` naming them; SQLAlchemy ``relationship()``
+    attributes with the default lazy loading and no ``selectinload`` / ``joinedload`` /
+    ``subqueryload`` option; Sequelize association getters (``row.getCourse()``) and
+    Mongoose ``doc.populate()`` per row.
+
+    Why it breaks production: each access runs one more query, so a page of 500 rows runs
+    501 queries.
+
+    Not reported: the relation is named in an eager-loading option of the query (or the
+    relationship is mapped ``lazy="selectin"``/``"joined"``); plain columns; ``*_id`` columns.
+
+    Example:
+        for invoice in Invoice.objects.filter(status="overdue"):
+            print(invoice.customer.email)
+
+    Use instead: ``Invoice.objects.filter(...).select_related("customer")``,
+    ``select(Article).options(selectinload(Article.owner))``, ``include`` / ``populate``.
+    """
+
+    id = "NPQ002"
+    slug = "lazy-load-in-loop"
+    category = "n-plus-one"
+    severity = "high"
+    summary = "A lazily loaded relation read for each row of a query result"
+    fix = "Load the relation eagerly in the query (select_related / prefetch_related / selectinload / include)."
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        s = summaries(project)
+        rels = _relations(project)
+        for path, mod in project.modules.items():
+            if is_non_production(path):
+                continue
+            if mod.language == "python":
+                yield from self._python(project, s, path, mod, rels)
+            else:
+                yield from self._js(project, s, path, mod)
+
+    def _python(self, project: Project, s: Summaries, path: str, mod: ModuleFacts,
+                rels: dict[str, bool]) -> Iterator[Finding]:
+        if not rels or not mod.member_reads:
+            return
+        loops = mod.loops
+        done: set[int] = set()
+        for r in mod.member_reads:
+            if r.attr.endswith("_id") or r.loc.line in done:
+                continue
+            if not rels.get(r.attr) and not (r.attr.endswith("_set") and r.attr[:-4]):
+                continue
+            lp = next((lp for lp in loops if lp.func == r.func and r.name in lp.targets
+                       and lp.loc.line <= r.loc.line <= lp.loc.end_line), None)
+            if lp is None or lp.iter is None:
+                continue
+            query = self._query_of(s, path, mod, lp)
+            if query is None:
+                continue
+            if self._eager(mod, r.func, r.attr, query):
+                continue
+            done.add(r.loc.line)
+            yield self.finding(path, r.loc, f"`{r.name}.{r.attr}` loads a relation once per row of `{query.text}` "
+                                            f"(loop at line {lp.loc.line}): the query does not load `{r.attr}` "
+                                            "eagerly")
+
+    @staticmethod
+    def _query_of(s: Summaries, path: str, mod: ModuleFacts, lp: Loop) -> Call | None:
+        it = lp.iter
+        assert it is not None
+        cand: Call | None = None
+        if it.kind == "call" and it.call_id is not None and it.call_id < len(mod.calls):
+            cand = mod.calls[it.call_id]
+        elif it.kind in ("name", "attr"):
+            for c in mod.calls:
+                if c.func == lp.func and c.assigned_to == it.text and c.loc.line <= lp.loc.line:
+                    cand = c
+        if cand is None:
+            return None
+        op = s.ops.get((path, cand.id))
+        if op is not None and op.kind == "read":
+            return cand
+        # The chain's inner query call: Model.objects.filter(...).order_by(...)
+        if ".objects" in cand.callee or ".query" in cand.callee or "scalars" in cand.callee \
+                or "execute" in cand.callee:
+            return cand
+        return None
+
+    @staticmethod
+    def _eager(mod: ModuleFacts, func: str | None, attr: str, query: Call) -> bool:
+        for c in mod.calls:
+            if c.func != func and c is not query:
+                continue
+            meth = c.text.rsplit(".", 1)[-1]
+            if meth not in kdb.EAGER_METHODS and meth != "options":
+                continue
+            for a in c.args:
+                texts = [a.text or "", str(a.value or "")]
+                if a.kind == "call" and a.call_id is not None and a.call_id < len(mod.calls):
+                    inner = mod.calls[a.call_id]
+                    texts += [x.text or str(x.value or "") for x in inner.args]
+                if any(re.search(rf"(^|[._]){re.escape(attr)}($|[._])", t) for t in texts):
+                    return True
+        return False
+
+    def _js(self, project: Project, s: Summaries, path: str, mod: ModuleFacts) -> Iterator[Finding]:
+        uses_sequelize = "sequelize" in project.npm_deps
+        loops = {lp.id: lp for lp in mod.loops}
+        for call in mod.calls:
+            recv, _, meth = call.text.rpartition(".")
+            if not recv or "." in recv or not recv[:1].islower():
+                continue
+            getter = uses_sequelize and re.fullmatch(r"get[A-Z]\w*", meth) is not None
+            populate = meth == "populate"
+            if not (getter or populate):
+                continue
+            loop = iteration_loop(project, path, mod, call, loops)
+            if loop is None:
+                continue
+            what = "association getter" if getter else "populate()"
+            yield self.finding(path, call.loc, f"`{call.snippet}` ({what}) runs one query per element of "
+                                               f"`{loop[1]}` (loop at line {loop[0]})")

@@ -1,0 +1,315 @@
+"""transaction: related writes without a transaction; lost updates (RULES.md "transaction")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from vcx.facts import Call, ModuleFacts, Value
+from vcx.findings import Finding
+from vcx.knowledge import databases as kdb
+from vcx.link import FuncRef
+from vcx.paths import is_non_production
+from vcx.rules import Rule
+from vcx.summaries import Summaries, summaries
+
+if TYPE_CHECKING:
+    from vcx.link import Project
+
+TXN_DECORATORS = ("atomic", "transactional", "Transactional", "transaction")
+
+
+def _atomic_requests(project: Project) -> bool:
+    def walk(v: Value | None, depth: int = 0) -> bool:
+        if v is None or depth > 4:
+            return False
+        if v.keys:
+            hit = v.keys.get("ATOMIC_REQUESTS")
+            if hit is not None and hit.kind == "bool" and hit.value:
+                return True
+            return any(walk(x, depth + 1) for x in v.keys.values())
+        return False
+    for mod in project.modules.values():
+        for a in mod.assigns:
+            if a.func is None and ((a.target.endswith("ATOMIC_REQUESTS") and a.value.kind == "bool" and a.value.value)
+                                   or (a.target.endswith("DATABASES") and walk(a.value))):
+                return True
+    return False
+
+
+class _Txn:
+    """Whether a call runs inside a transaction the code opened."""
+
+    def __init__(self, project: Project, s: Summaries) -> None:
+        self.project, self.s = project, s
+        self.atomic_requests = _atomic_requests(project)
+        self._memo: dict[FuncRef, bool] = {}
+
+    def call_protected(self, path: str, mod: ModuleFacts, call: Call) -> bool:
+        for w in call.withs:
+            op = self.s.ops.get((path, w))
+            if (op is not None and op.kind == "txn") or (w < len(mod.calls) and \
+                    mod.calls[w].text.rsplit(".", 1)[-1] in kdb.TXN_METHODS):
+                return True
+        for v in (*call.args, *call.kwargs.values()):
+            if v.keys and ("transaction" in v.keys or "session" in v.keys):
+                return True
+        if "transaction" in call.kwargs or ("session" in call.kwargs and mod.language != "python"):
+            return True
+        recv = call.text.split(".", 1)[0]
+        if recv in ("tx", "trx", "t", "transaction", "manager", "em") and call.func is not None:
+            fn = mod.functions.get(call.func)
+            if fn is not None and recv in fn.params:
+                return True
+        # BEGIN / startTransaction earlier in the same function.
+        scopes = {call.func}
+        fid = call.func
+        while fid is not None and fid in mod.functions:
+            fid = mod.functions[fid].parent
+            scopes.add(fid)
+        for c in mod.calls:
+            if c.func in scopes and c.loc.line < call.loc.line and c.id != call.id:
+                op = self.s.ops.get((path, c.id))
+                if op is not None and op.kind == "txn" and c.context not in ("with", "arg", "return") and \
+                        not any(f.callback_of == c.id for f in mod.functions.values()):
+                    return True
+        return self.func_protected(path, mod, call.func)
+
+    def func_protected(self, path: str, mod: ModuleFacts, fid: str | None, depth: int = 0) -> bool:
+        while fid is not None:
+            fn = mod.functions.get(fid)
+            if fn is None:
+                return False
+            for d in fn.decorators:
+                if (d.ref or d.text or "").rsplit(".", 1)[-1].split("(")[0] in TXN_DECORATORS:
+                    return True
+            if fn.callback_of is not None and fn.callback_of < len(mod.calls):
+                cb = mod.calls[fn.callback_of]
+                op = self.s.ops.get((path, cb.id))
+                if (op is not None and op.kind == "txn") or cb.text.rsplit(".", 1)[-1] in kdb.TXN_METHODS:
+                    return True
+            if self.atomic_requests and mod.language == "python" and fn.params[:1] in (["request"], ["self"]) \
+                    and "view" in path:
+                return True
+            if fn.parent is None:
+                break
+            fid = fn.parent
+        if fid is None or depth > 3:
+            return False
+        ref = FuncRef(path, fid)
+        if ref in self._memo:
+            return self._memo[ref]
+        self._memo[ref] = False
+        callers = self.project.callers_of(ref)
+        ok = bool(callers) and all(self.call_protected(p, self.project.modules[p], c) for p, c in callers)
+        self._memo[ref] = ok
+        return ok
+
+
+class MissingTransaction(Rule):
+    """Finds two or more writes in one function that are not inside one transaction.
+
+    What it finds: a function that performs two distinct writes (insert/update/delete through
+    a driver or ORM, directly or through project helpers in any file) outside a single
+    transaction: no ``transaction.atomic()`` / ``ATOMIC_REQUESTS``, no ``session.begin()``,
+    ``conn.transaction()``, ``$transaction``, ``sequelize.transaction``, ``knex.transaction``,
+    ``db.transaction``, ``BEGIN``...``COMMIT`` on one client, and no transaction opened by every
+    caller. SQLAlchemy / DB-API writes staged and committed by one ``commit()`` are one
+    transaction; each further ``commit()`` is another write.
+
+    Why it breaks production: when the second write fails (constraint, timeout, deploy), the
+    first one stays: money debited and never credited, a user without a profile.
+
+    Not reported: writes to another store (redis/cache, queues, e-mail); a single helper call
+    that itself writes twice (the helper is reported); one write repeated in a loop (NPQ001).
+
+    Example:
+        await adjust_balance(conn, src, -amount)
+        await adjust_balance(conn, dst, amount)
+
+    Use instead: ``async with conn.transaction():`` / ``with transaction.atomic():`` /
+    ``prisma.$transaction(async (tx) => ...)`` around both writes.
+    """
+
+    id = "TXN001"
+    slug = "missing-transaction"
+    category = "transaction"
+    severity = "high"
+    summary = "Two or more related writes not inside one transaction"
+    fix = "Run the writes in one transaction (transaction.atomic, session.begin, $transaction, ...)."
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        s = summaries(project)
+        txn = _Txn(project, s)
+        for path, mod in project.modules.items():
+            if is_non_production(path):
+                continue
+            sites: dict[str | None, list[tuple[Call, str]]] = {}
+            for call in mod.calls:
+                if call.func is None or call.loops:
+                    continue
+                op = s.ops.get((path, call.id))
+                label = ""
+                if op is not None:
+                    if op.kind in ("write", "commit"):
+                        label = f"`{call.text}`"
+                else:
+                    ref = project.target(path, call)
+                    summ = s.of(ref)
+                    if ref is not None and summ is not None and "write" in summ.via:
+                        last = s.chain(ref, "write")
+                        label = f"`{call.text}` (writes via `{last[-1][3].text}`)" if last else f"`{call.text}`"
+                if label:
+                    sites.setdefault(call.func, []).append((call, label))
+            for fid, group in sites.items():
+                if len(group) < 2 or txn.func_protected(path, mod, fid):
+                    continue
+                group.sort(key=lambda g: (g[0].loc.line, g[0].loc.col))
+                unprotected = [g for g in group if not txn.call_protected(path, mod, g[0])]
+                if not unprotected or (len(unprotected) == len(group) and len(group) < 2):
+                    continue
+                if len(unprotected) < 2 and len(unprotected) == len(group):
+                    continue
+                first, second = group[0], next((g for g in group[1:] if g in unprotected), None)
+                if second is None:
+                    continue
+                if first[0].text == second[0].text and first[0].text.endswith("commit") and \
+                        len(group) == 2 and not _between(mod, first[0], second[0], s, path):
+                    continue  # the same commit repeated with nothing new staged
+                yield self.finding(path, second[0].loc,
+                                   f"{second[1]} writes after {first[1]} (line {first[0].loc.line}) in "
+                                   f"`{fid}` without a transaction: a failure between them leaves a partial "
+                                   "change")
+
+
+def _between(mod: ModuleFacts, a: Call, b: Call, s: Summaries, path: str) -> bool:
+    for c in mod.calls:
+        if c.func == a.func and a.loc.line < c.loc.line < b.loc.line:
+            op = s.ops.get((path, c.id))
+            if op is not None and op.kind in ("staged", "write"):
+                return True
+    return True
+
+
+ARITH = re.compile(r"[-+*/]")
+
+
+class LostUpdate(Rule):
+    """Finds a read-modify-write of a stored value without a lock or an atomic update.
+
+    What it finds: a row or value is read (directly or through a project helper), changed in
+    application code from its old value (``wallet.balance -= amount``, ``stock - qty``,
+    ``count + 1``) and written back, with no ``select_for_update()`` / ``with_for_update()`` /
+    ``SELECT ... FOR UPDATE`` on the read and no atomic expression on the write
+    (``F("balance") - amount``, ``{ decrement: n }``, ``increment()``,
+    ``UPDATE ... SET x = x - $1``, ``$inc``).
+
+    Why it breaks production: two concurrent requests read the same old value and both write
+    their result; one of the changes is lost (double spending, overselling stock).
+
+    Example:
+        wallet = Wallet.objects.get(user=user)
+        wallet.balance -= amount
+        wallet.save()
+
+    Use instead: lock the row (``select_for_update()`` inside ``transaction.atomic()``) or
+    update atomically (``Wallet.objects.filter(pk=...).update(balance=F("balance") - amount)``).
+    """
+
+    id = "TXN002"
+    slug = "lost-update"
+    category = "transaction"
+    severity = "high"
+    summary = "A read-modify-write of a stored value without a lock or atomic update"
+    fix = "Lock the row when reading (SELECT ... FOR UPDATE) or update atomically in the database."
+
+    def check(self, project: Project) -> Iterator[Finding]:
+        s = summaries(project)
+        for path, mod in project.modules.items():
+            if is_non_production(path):
+                continue
+            reads: dict[str | None, list[Call]] = {}
+            for call in mod.calls:
+                if call.func is None or not call.assigned_to:
+                    continue
+                op = s.ops.get((path, call.id))
+                ref = project.target(path, call)
+                summ = s.of(ref)
+                if (op is not None and op.kind == "read") or (op is None and summ is not None and "read" in summ.via):
+                    if self._locked(call, s, ref):
+                        continue
+                    reads.setdefault(call.func, []).append(call)
+            if not reads:
+                continue
+            for call in mod.calls:
+                group = reads.get(call.func)
+                if not group:
+                    continue
+                op = s.ops.get((path, call.id))
+                ref = project.target(path, call)
+                summ = s.of(ref)
+                is_write = (op is not None and op.kind in ("write", "commit")) or \
+                    (op is None and summ is not None and "write" in summ.via)
+                if not is_write or any(m in (call.snippet + _texts(call)) for m in kdb.ATOMIC_MARKERS):
+                    continue
+                if op is not None and op.sql and _self_update(op.sql):
+                    continue
+                for read in group:
+                    if read.loc.line >= call.loc.line:
+                        continue
+                    var = read.assigned_to or ""
+                    related = call.text.split(".", 1)[0] == var or re.search(rf"\b{re.escape(var)}\b", _texts(call)) \
+                        or call.text.endswith("commit") or op is None
+                    if related and self._modified(mod, call, read, var):
+                        yield self.finding(path, call.loc,
+                                           f"`{call.snippet}` writes back a value computed from `{var}` read by "
+                                           f"`{read.snippet}` (line {read.loc.line}) without a lock or atomic "
+                                           "update: concurrent requests lose updates")
+                        break
+
+    @staticmethod
+    def _locked(call: Call, s: Summaries, ref: FuncRef | None) -> bool:
+        if any(m in call.callee or m in call.snippet for m in kdb.LOCK_MARKERS):
+            return True
+        if ref is not None:
+            chain = s.chain(ref, "read")
+            if chain:
+                last = chain[-1][3]
+                op = s.ops.get((chain[-1][0], last.id))
+                if op is not None and "FOR UPDATE" in op.sql.upper():
+                    return True
+        return False
+
+    @staticmethod
+    def _modified(mod: ModuleFacts, write: Call, read: Call, var: str) -> bool:
+        pat = re.compile(rf"\b{re.escape(var)}\b")
+        for a in mod.assigns:
+            if a.func == write.func and read.loc.line < a.loc.line <= write.loc.line and \
+                    (a.target.startswith(var + ".") or a.target == var):
+                val = a.value.text or ""
+                if val[:2] in ("-=", "+=", "*=") or (pat.search(val) and ARITH.search(val)):
+                    return True
+        text = _texts(write)
+        return bool(pat.search(text) and re.search(rf"\b{re.escape(var)}\b[\w.\[\]'\"]*\s*[-+*]", text))
+
+
+def _texts(call: Call) -> str:
+    out: list[str] = []
+
+    def walk(v: Value | None, depth: int = 0) -> None:
+        if v is None or depth > 4:
+            return
+        out.append(v.text or "")
+        for x in (v.keys or {}).values():
+            walk(x, depth + 1)
+        for x in v.items or ():
+            walk(x, depth + 1)
+    for v in (*call.args, *call.kwargs.values()):
+        walk(v)
+    return " ".join(out)
+
+
+def _self_update(sql: str) -> bool:
+    m = re.search(r"SET\s+(\w+)\s*=\s*(\w+)\s*[-+]", sql, re.IGNORECASE)
+    return bool(m and m.group(1) == m.group(2))

@@ -1,0 +1,204 @@
+"""Function summaries over the linked project: which functions read, write, call the network
+or open a transaction, directly or through the project functions they call.
+
+A worklist over ``Project.callers`` propagates each effect from the function that performs it
+to its callers, once per (function, effect): linear in functions and calls. Each summary keeps
+the first site that explains it, so messages can name the helper chain.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from vcx.facts import Call, ModuleFacts
+from vcx.knowledge import databases as kdb
+from vcx.knowledge.network import network_client
+from vcx.link import FuncRef, Project
+
+
+@dataclass(slots=True)
+class Op:
+    kind: str  # read | write | staged | commit | txn | network | cache
+    path: str
+    call: Call
+    batch: bool = False
+    addressed: bool = False  # network: URL built from a value (a template with holes)
+    sql: str = ""
+
+
+@dataclass
+class Summary:
+    # effect -> (the call in this function that has it, the op at the end of the chain)
+    via: dict[str, tuple[str, Call, Op]] = field(default_factory=dict)
+
+
+def _method(call: Call) -> tuple[str, str]:
+    """(receiver text, method name) from the callee text: ``self.session.add`` -> ("session", "add")."""
+    text = call.text.replace("?.", ".")
+    recv, _, meth = text.rpartition(".")
+    if recv.startswith(("self.", "this.")):
+        recv = recv.split(".", 1)[1]
+    return recv, meth
+
+
+def _sql(call: Call) -> str:
+    for a in call.args[:1]:
+        if a.kind in ("str", "template") and isinstance(a.value, str):
+            return a.value
+    return ""
+
+
+def classify(mod: ModuleFacts, call: Call) -> Op | None:
+    callee = call.callee
+    client = network_client(callee)
+    path = mod.path
+    if client is not None:
+        url = call.args[0] if call.args else call.kwargs.get("url")
+        return Op("network", path, call, addressed=url is not None and url.kind == "template")
+    recv, meth = _method(call)
+    if not meth:
+        return None
+    base = recv.rsplit(".", 1)[-1].lower() if recv else ""
+    head = recv.split(".", 1)[0].lower() if recv else ""
+    canon = callee.split(":")[-1] if callee.startswith(("import:", "local:")) else callee
+    if callee.startswith(kdb.OTHER_STORES) or base in kdb.CACHE_NAMES or head in kdb.CACHE_NAMES:
+        return Op("cache", path, call)
+    evidence = callee.startswith(kdb.DB_LIBS) or ".objects." in canon or canon[-8:] == ".objects" or \
+        ".query." in canon or base in kdb.DB_NAMES or head in kdb.DB_NAMES or base.endswith(("repository", "repo")) \
+        or "Session()" in callee or "sessionmaker" in callee
+    if not evidence and meth in ("findUnique", "findMany", "findFirst", "createMany", "upsert") and \
+            len(recv.split(".")) >= 2:
+        evidence = True  # prisma.<model>.<op> on any client name
+    if not evidence and callee.startswith(("local:", "import:")) and recv:
+        last = canon.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+        evidence = last[:1].isupper() and (meth in kdb.READ_METHODS or meth in kdb.WRITE_METHODS or
+                                           meth in kdb.BATCH_METHODS)  # Model.create / Course.findAll
+    if not evidence and meth in ("save", "destroy", "populate") and not any(
+            a.kind == "str" for a in call.args):
+        evidence = True  # instance.save() / doc.populate() on ORM rows
+    if not evidence:
+        return None
+    chain_text = callee
+    if meth in kdb.TXN_METHODS:
+        return Op("txn", path, call)
+    sql = _sql(call)
+    if meth in ("execute", "query", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall", "executemany",
+                "$queryRaw", "$executeRaw", "$queryRawUnsafe", "$executeRawUnsafe", "raw") and sql:
+        kind = kdb.sql_kind(sql)
+        if kind == "txn":
+            return Op("txn", path, call)
+        if kind == "commit":
+            return Op("commit", path, call)
+        if kind == "notify":
+            return None
+        batch = meth == "executemany" or kdb.is_sql_batch(sql)
+        if kind == "write":
+            return Op("write", path, call, batch=batch, sql=sql)
+        return Op("read", path, call, batch=batch, sql=sql)
+    if meth == "commit":
+        return Op("commit", path, call)
+    if meth in ("rollback", "close", "release", "connect", "acquire", "cursor", "refresh"):
+        return None
+    batch = meth in kdb.BATCH_METHODS or any(
+        k.endswith("__in") or k == "$in" for k in call.kwargs) or any(
+        a.keys is not None and ("$in" in a.keys or "in" in a.keys) for a in call.args) or "__in" in chain_text
+    if meth == "create" and call.text.startswith("this.") and call.text.count(".") == 2 and \
+            mod.language != "python":
+        return None  # TypeORM repository.create() builds an entity; save() writes it
+    if meth in ("add", "add_all", "delete", "merge", "flush") and ("session" in recv.lower() or "Session" in callee):
+        return Op("staged", path, call, batch=batch)
+    if meth in kdb.WRITE_METHODS or meth in kdb.BATCH_METHODS - {"in_bulk", "mget"}:
+        return Op("write", path, call, batch=batch)
+    if meth in kdb.READ_METHODS or meth in kdb.READ_MANY:
+        return Op("read", path, call, batch=batch)
+    return None
+
+
+class Summaries:
+    """Per project function: the effects it has and the first call that explains each."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.ops: dict[tuple[str, int], Op] = {}
+        self.funcs: dict[FuncRef, Summary] = {}
+        work: deque[tuple[FuncRef, str]] = deque()
+        for path, mod in project.modules.items():
+            has_commit: dict[str | None, bool] = {}
+            for call in mod.calls:
+                op = classify(mod, call)
+                if op is None:
+                    continue
+                if op.kind == "commit":
+                    has_commit[call.func] = True
+                self.ops[(path, call.id)] = op
+            for call in mod.calls:
+                # DB-API connections (autocommit off): writes before one commit are one transaction.
+                op = self.ops.get((path, call.id))
+                if op is not None and op.kind == "write" and has_commit.get(call.func) and \
+                        "asyncpg" not in call.callee and mod.language == "python":
+                    op.kind = "staged"
+            for call in mod.calls:
+                op = self.ops.get((path, call.id))
+                if op is None or call.func is None:
+                    continue
+                ref = FuncRef(path, call.func)
+                for eff in self._effects(op):
+                    s = self.funcs.setdefault(ref, Summary())
+                    if eff not in s.via:
+                        s.via[eff] = (path, call, op)
+                        work.append((ref, eff))
+        while work:
+            ref, eff = work.popleft()
+            op = self.funcs[ref].via[eff][2]
+            for cpath, call in project.callers_of(ref):
+                if call.func is None:
+                    continue
+                cref = FuncRef(cpath, call.func)
+                s = self.funcs.setdefault(cref, Summary())
+                if eff not in s.via:
+                    s.via[eff] = (cpath, call, op)
+                    work.append((cref, eff))
+
+    @staticmethod
+    def _effects(op: Op) -> tuple[str, ...]:
+        if op.kind == "network":
+            return ("network", "network_addressed") if op.addressed else ("network",)
+        if op.kind in ("write", "commit"):
+            return ("write",) if op.batch else ("write", "query")
+        if op.kind == "read":
+            return ("read",) if op.batch else ("read", "query")
+        if op.kind == "staged":
+            return ("staged",)
+        return ()
+
+    def of(self, ref: FuncRef | None) -> Summary | None:
+        return self.funcs.get(ref) if ref is not None else None
+
+    def chain(self, ref: FuncRef, eff: str, limit: int = 8) -> list[tuple[str, str, int, Call]]:
+        """(path, function, line, call) from ``ref`` down to the call that has the effect."""
+        out: list[tuple[str, str, int, Call]] = []
+        seen: set[FuncRef] = set()
+        cur: FuncRef | None = ref
+        while cur is not None and cur not in seen and len(out) < limit:
+            seen.add(cur)
+            s = self.funcs.get(cur)
+            if s is None or eff not in s.via:
+                break
+            path, call, _ = s.via[eff]
+            out.append((path, cur.func, call.loc.line, call))
+            cur = self.project.target(path, call)
+        return out
+
+
+_CACHE: dict[int, Summaries] = {}
+
+
+def summaries(project: Project) -> Summaries:
+    """The summaries of a project, computed once per scan and shared by the rules."""
+    key = id(project)
+    hit = _CACHE.get(key)
+    if hit is None or hit.project is not project:
+        _CACHE.clear()
+        hit = _CACHE[key] = Summaries(project)
+    return hit
