@@ -73,17 +73,27 @@ def suppression(comment: str) -> tuple[str, ...] | None:
     return tuple(x.strip().upper() for x in m.group(1).split(",") if x.strip())
 
 
-def error_ranges(root: ts.Node, limit: int = 2000) -> list[tuple[int, int]]:
-    """Line ranges of ERROR and MISSING nodes (no finding may come from inside one)."""
+def error_ranges(root: ts.Node) -> list[tuple[int, int]]:
+    """Line ranges of ERROR and MISSING nodes (no finding may come from inside one), sorted,
+    overlapping ranges merged. Every one is kept: a cap would let findings through from
+    the error regions past it."""
     if not root.has_error:
         return []
-    out: list[tuple[int, int]] = []
+    found: list[tuple[int, int]] = []
     stack = [root]
-    while stack and len(out) < limit:
+    while stack:
         node = stack.pop()
         if node.is_error or node.is_missing:
-            out.append((node.start_point[0] + 1, node.end_point[0] + 1))
+            found.append((node.start_point[0] + 1, node.end_point[0] + 1))
             continue
         if node.has_error:
             stack.extend(node.children)
+    found.sort()
+    out: list[tuple[int, int]] = []
+    for lo, hi in found:
+        if out and lo <= out[-1][1]:
+            if hi > out[-1][1]:
+                out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
     return out

@@ -95,7 +95,7 @@ def _frame(f: Finding, lines: list[str]) -> list[Text]:
 
 def render_finding(f: Finding, lines: list[str]) -> list[Text]:
     head = Text()
-    head.append(f"{f.path}:{f.line}:{f.column}", style="bold")
+    head.append(f"{clean(f.path)}:{f.line}:{f.column}", style="bold")
     head.append("  ")
     head.append(f.rule_id, style=SEVERITY_STYLE.get(f.severity, "bold"))
     head.append("  ")
