@@ -19,6 +19,7 @@ import tree_sitter_typescript
 
 from vcx import limits
 
+
 class Undecodable(ValueError):
     pass
 

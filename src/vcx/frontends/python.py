@@ -50,6 +50,9 @@ BROAD = frozenset({"Exception", "BaseException"})
 CONFIG_ROOTS = ("os.environ", "os.getenv", "os.environ.get", "settings.", "config.", "app.config",
                 "current_app.config", "django.conf.settings")
 
+MAX_VALUE_DEPTH = 12  # nested literals summarised (like the JS front end's MAX_DEPTH)
+MAX_CHAIN_DEPTH = 200  # calls on call results followed for a callee name (a().b().c())
+
 _query_cache: list[ts.Query] = []
 _OTHER = Value("other", "")
 # Attribute names whose assignment matters wherever it happens (x.timezone = "UTC").
@@ -359,8 +362,10 @@ class _Extractor:
             stack.extend(n.named_children)
 
     # -- values --------------------------------------------------------------
-    def value(self, node: ts.Node, scope: str | None) -> Value:
+    def value(self, node: ts.Node, scope: str | None, depth: int = 0) -> Value:
         t = node.type
+        if depth > MAX_VALUE_DEPTH:  # nested literals: summarise the outer levels only
+            return Value("other", self.src.text(node, 40))
         if t == "string":
             parts = []
             interp = False
@@ -377,7 +382,7 @@ class _Extractor:
         text = self.src.text(node, 40) if t not in ("dictionary", "list", "tuple", "set") else ""
         if t == "concatenated_string":
             return Value("str", "", "".join(
-                self.value(c, scope).value or "" for c in node.named_children))  # type: ignore[misc]
+                self.value(c, scope, depth + 1).value or "" for c in node.named_children))  # type: ignore[misc]
         if t in ("integer", "float"):
             try:
                 num = float(eval_number(self.src.text(node)))
@@ -385,7 +390,7 @@ class _Extractor:
                 return Value("other", text)
             return Value("num", text, num)
         if t == "unary_operator" and node.named_children and node.named_children[-1].type in ("integer", "float"):
-            v = self.value(node.named_children[-1], scope)
+            v = self.value(node.named_children[-1], scope, depth + 1)
             if v.kind == "num" and self.src.text(node).startswith("-"):
                 v.value = -float(v.value)  # type: ignore[arg-type]
             v.text = text
@@ -410,7 +415,7 @@ class _Extractor:
                 args = node.child_by_field_name("arguments")
                 if args is not None and ref in ("int", "float", "str", "bool", "Decimal", "timedelta",
                                                 "datetime.timedelta"):
-                    v.from_config = any(self.value(a, scope).from_config for a in args.named_children)
+                    v.from_config = any(self.value(a, scope, depth + 1).from_config for a in args.named_children)
             return v
         if t == "lambda":
             return Value("func", text, func_id=self.func_ids.get(node.id))
@@ -420,25 +425,25 @@ class _Extractor:
                 if pair.type == "pair":
                     k, v2 = pair.child_by_field_name("key"), pair.child_by_field_name("value")
                     if k is not None and v2 is not None and k.type == "string":
-                        kv = self.value(k, scope)
+                        kv = self.value(k, scope, depth + 1)
                         if kv.kind == "str":
-                            keys[str(kv.value)] = self.value(v2, scope)
+                            keys[str(kv.value)] = self.value(v2, scope, depth + 1)
             return Value("object", text, keys=keys)
         if t in ("list", "tuple", "set"):
-            return Value("array", text, items=[self.value(c, scope) for c in node.named_children[:50]])
+            return Value("array", text, items=[self.value(c, scope, depth + 1) for c in node.named_children[:50]])
         if t in ("list_splat", "dictionary_splat"):
             return Value("spread", text)
         if t == "boolean_operator":
             # `os.getenv("X") or 30`: the literal is a fallback of a configuration read.
             left = node.child_by_field_name("left")
-            if left is not None and self.value(left, scope).from_config:
+            if left is not None and self.value(left, scope, depth + 1).from_config:
                 return Value("other", text, from_config=True)
         if t == "parenthesized_expression" and node.named_children:
-            return self.value(node.named_children[0], scope)
+            return self.value(node.named_children[0], scope, depth + 1)
         if t == "keyword_argument":
             v2 = node.child_by_field_name("value")
             if v2 is not None:
-                return self.value(v2, scope)
+                return self.value(v2, scope, depth + 1)
         return Value("other", text)
 
     def _light_value(self, node: ts.Node, scope: str | None) -> Value:
@@ -450,14 +455,15 @@ class _Extractor:
             return self.value(node, scope)
         return _OTHER
 
-    def _callee(self, fn: ts.Node, scope: str | None, call: ts.Node) -> str:
+    def _callee(self, fn: ts.Node, scope: str | None, call: ts.Node, depth: int = 0) -> str:
         if fn.type in ("identifier", "attribute"):
             if fn.type == "attribute":
                 obj = fn.child_by_field_name("object")
                 attr = fn.child_by_field_name("attribute")
                 if obj is not None and attr is not None and obj.type == "call":
                     inner = obj.child_by_field_name("function")
-                    base = self._callee(inner, scope, obj) if inner is not None else "?"
+                    base = self._callee(inner, scope, obj, depth + 1) \
+                        if inner is not None and depth < MAX_CHAIN_DEPTH else "?"
                     return f"{base}().{self.src.text(attr)}"
                 if obj is not None and obj.type not in ("identifier", "attribute"):
                     return "?." + self.src.text(attr) if attr is not None else "?"
@@ -551,11 +557,11 @@ class _Extractor:
             id=len(self.facts.handlers), loc=self.src.loc(node), types=tuple(types), catch_all=catch_all,
             body=self._body_kind(body, bound), func=scope))
 
-    def _exc_types(self, node: ts.Node, scope: str | None) -> list[str]:
+    def _exc_types(self, node: ts.Node, scope: str | None, depth: int = 0) -> list[str]:
         if node.type in ("tuple", "parenthesized_expression"):
             out: list[str] = []
-            for c in node.named_children:
-                out.extend(self._exc_types(c, scope))
+            for c in node.named_children if depth < MAX_VALUE_DEPTH else ():
+                out.extend(self._exc_types(c, scope, depth + 1))
             return out
         if node.type in ("identifier", "attribute"):
             return [self.resolve(self.src.text(node), scope, node)]
@@ -864,14 +870,18 @@ def _is_config(ref: str | None) -> bool:
 
 
 def eval_number(text: str) -> float:
+    """The value of a number literal; ValueError when it has none as a float."""
     t = text.replace("_", "").lower()
-    if t.startswith("0x"):
-        return float(int(t, 16))
-    if t.startswith("0o"):
-        return float(int(t, 8))
-    if t.startswith("0b"):
-        return float(int(t, 2))
-    return float(t.rstrip("jl"))
+    try:
+        if t.startswith("0x"):
+            return float(int(t, 16))
+        if t.startswith("0o"):
+            return float(int(t, 8))
+        if t.startswith("0b"):
+            return float(int(t, 2))
+        return float(t.rstrip("jl"))
+    except OverflowError:  # 0xfff...f beyond a float
+        raise ValueError(text) from None
 
 
 def extract(source: bytes, tree: ts.Tree, path: str) -> ModuleFacts:
