@@ -20,7 +20,7 @@ from bisect import bisect_right
 
 import tree_sitter as ts
 
-from vcx.facts import Access, Assign, Call, Function, Handler, Import, Loc, ModuleFacts, Value
+from vcx.facts import Access, Assign, Call, Function, Handler, Import, Loc, Loop, ModuleFacts, Value
 from vcx.frontends.common import Source, error_ranges, suppression
 from vcx.knowledge.javascript import (
     JS_CONFIG_CONVERTERS,
@@ -1479,7 +1479,17 @@ class _Extractor:
                 if n.type in ("for_in_statement", "for_statement") else None
             if first is not None:
                 s = first.end_byte
-            out.append((s, e, False, self.loop_ids.setdefault(n.id, len(self.loop_ids))))
+            lid = self.loop_ids.setdefault(n.id, len(self.loop_ids))
+            out.append((s, e, False, lid))
+            # Loop facts (n-plus-one): what is iterated, or the condition of a while / do loop.
+            cond = first if n.type == "for_in_statement" else n.child_by_field_name("condition")
+            left = n.child_by_field_name("left") if n.type == "for_in_statement" else None
+            targets = tuple(self.text(left, 80).replace("{", " ").replace("}", " ").replace("[", " ").replace(
+                "]", " ").replace(",", " ").split()) if left is not None else ()
+            self.facts.loops.append(Loop(lid, "for" if n.type == "for_in_statement" else "while",
+                                         self.loc(n), self._scope(n), tuple(t for t in targets
+                                                                           if t not in ("const", "let", "var")),
+                                         Value("other", self.text(cond, 80)) if cond is not None else None))
         out.sort(key=lambda iv: (iv[0], -iv[1]))
         return out
 

@@ -61,7 +61,7 @@ def _repeats_per_element(mod: ModuleFacts, lp: Loop) -> bool:
     it = lp.iter
     if lp.kind == "while":
         text = it.text if it is not None else ""
-        if PAGINATION.search(text):
+        if PAGINATION.search(text) or text.strip(" ;") == "":  # for (;;) / pagination / retry
             return False
         return not any(lp.id in c.loops and c.callee.endswith(("sleep", "setTimeout", "wait")) for c in mod.calls)
     if it is None:
