@@ -46,7 +46,7 @@ def _loc(x: Loc) -> list[int]:
 
 
 def _unloc(x: list[int]) -> Loc:
-    return Loc(x[0], x[1], x[2], x[3])
+    return tuple.__new__(Loc, x) if len(x) == 4 else Loc(*x)  # type: ignore[type-var]
 
 
 _VALUE_DEFAULTS = ("other", "", None, None, None, None, None, None, False)
