@@ -235,9 +235,12 @@ class _Reach:
             elif _forwards_rejections(self.project, path, mod, outer):
                 return None
             elif _is_js_route_callback(mod, fn):
-                return None if self.boundaries.covers_js_route() else [f"route handler ({outer.snippet[:40]})"]
+                if self.boundaries.covers_js_route():
+                    return None
+                route = outer.args[0].value if outer.args[0].kind == "str" else outer.args[0].text
+                return [f'the route handler of {outer.text}("{route}")']
             if outer.func is None:
-                return [f"callback of {outer.text}"]
+                return [f"the callback passed to {outer.text}"]
             rest = self.unhandled_path(path, outer.func, client, depth + 1)
             return None if rest is None else rest
         if is_python(mod) and _retried_by_celery(mod, fn):
