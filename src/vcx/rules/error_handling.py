@@ -40,6 +40,10 @@ def fn_name(mod: ModuleFacts, func_id: str | None) -> str:
     if fn is None:
         return func_id
     if fn.is_callback:
+        if fn.callback_of is not None and fn.callback_of < len(mod.calls):
+            outer = mod.calls[fn.callback_of]
+            owner = fn_name(mod, outer.func) if outer.func and outer.func != func_id else ""
+            return f"{outer.text}(…) callback" + (f" in {owner}" if owner and owner != "module level" else "")
         return "a callback"
     return fn.id.replace(".<locals>", "")
 
