@@ -150,8 +150,6 @@ class _Extractor:
             self._call(n)
         for n in nodes("assign"):
             self._assign(n)
-        for n in nodes("with"):
-            self._with_assign(n)
         for n in nodes("augassign"):  # wallet.balance -= amount (read-modify-write, TXN002)
             left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
             op = n.child_by_field_name("operator")
@@ -697,6 +695,13 @@ class _Extractor:
             call.context = "condition"
         else:
             call.context = "other"
+            # ``rows = query(...)[:n]``: the sliced result is still this call's rows (n-plus-one).
+            gp = parent.parent
+            if pt == "subscript" and parent.child_by_field_name("value") == cur and gp is not None and \
+                    gp.type == "assignment" and gp.child_by_field_name("right") == parent:
+                left = gp.child_by_field_name("left")
+                if left is not None and left.type == "identifier":
+                    call.assigned_to = self.src.text(left)
         if chain:
             call.outer_context, call.context = call.context, "chain"
 
@@ -801,9 +806,6 @@ class _Extractor:
             if left.type == "identifier" and scope is None:
                 self.facts.exports[self.src.text(left)] = val
 
-    def _with_assign(self, node: ts.Node) -> None:
-        pass
-
     def _access(self, node: ts.Node) -> None:
         obj, attr = node.child_by_field_name("object"), node.child_by_field_name("attribute")
         if obj is None or attr is None:
@@ -846,9 +848,6 @@ class _Extractor:
                 fn.callback_of = remap.get(fn.callback_of)
         self.facts.calls = calls
         return self.facts
-
-
-TRACKED_CTORS = ("apscheduler.", "celery.", "Celery")
 
 
 def _looks_like_class(callee: str) -> bool:
