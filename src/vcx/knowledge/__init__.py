@@ -18,4 +18,5 @@ PY_KEEP_UNRESOLVED = frozenset({
     "update_one", "update_many", "delete_one", "delete_many", "replace_one", "find_one_and_update",
     "find_one_and_delete", "bulk_write", "select_for_update", "with_for_update", "bulk_create",
     "get_or_create", "update_or_create", "delete_instance", "fetch_related", "scalars", "scalar",
+    "select_related", "prefetch_related", "options",
 })

@@ -10,7 +10,6 @@ from vcx.facts import Call, Loop, ModuleFacts
 from vcx.findings import Finding
 from vcx.knowledge import databases as kdb
 from vcx.link import FuncRef
-from vcx.paths import is_non_production
 from vcx.rules import Rule
 from vcx.summaries import Summaries, summaries
 
@@ -78,6 +77,11 @@ def _repeats_per_element(mod: ModuleFacts, lp: Loop) -> bool:
     return not BATCHY.search(it.text or "") and not BATCHY.search(" ".join(lp.targets))
 
 
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _via(s: Summaries, ref: FuncRef, eff: str) -> tuple[str, str]:
     chain = s.chain(ref, eff)
     if not chain:
@@ -126,7 +130,7 @@ class QueryInLoop(Rule):
     def check(self, project: Project) -> Iterator[Finding]:
         s = summaries(project)
         for path, mod in project.modules.items():
-            if is_non_production(path):
+            if project.is_test(path):
                 continue
             loops = {lp.id: lp for lp in mod.loops}
             for call in mod.calls:
@@ -227,7 +231,7 @@ class LazyLoadInLoop(Rule):
         s = summaries(project)
         rels = _relations(project)
         for path, mod in project.modules.items():
-            if is_non_production(path):
+            if project.is_test(path):
                 continue
             if mod.language == "python":
                 yield from self._python(project, s, path, mod, rels)
@@ -255,9 +259,9 @@ class LazyLoadInLoop(Rule):
             if self._eager(mod, r.func, r.attr, query):
                 continue
             done.add(r.loc.line)
-            yield self.finding(path, r.loc, f"`{r.name}.{r.attr}` loads a relation once per row of `{query.text}` "
-                                            f"(loop at line {lp.loc.line}): the query does not load `{r.attr}` "
-                                            "eagerly")
+            yield self.finding(path, r.loc, f"`{r.name}.{r.attr}` loads a relation once per row of "
+                                            f"`{_short(query.text)}` (loop at line {lp.loc.line}): the query "
+                                            f"does not load `{r.attr}` eagerly")
 
     @staticmethod
     def _query_of(s: Summaries, path: str, mod: ModuleFacts, lp: Loop) -> Call | None:
@@ -266,20 +270,30 @@ class LazyLoadInLoop(Rule):
         cand: Call | None = None
         if it.kind == "call" and it.call_id is not None and it.call_id < len(mod.calls):
             cand = mod.calls[it.call_id]
-        elif it.kind in ("name", "attr"):
+            if not LazyLoadInLoop._is_query(s, path, cand):
+                cand = None
+        if cand is None:
+            # ``for x in rows`` / ``rows.iterator()`` / ``rows.all()`` / ``rows[:50]``: the query
+            # assigned to the root name earlier in the function.
+            m = re.match(r"[A-Za-z_]\w*", it.text or "")
+            root = m.group(0) if m else ""
+            if it.kind not in ("name", "attr", "call", "other") or not root:
+                return None
             for c in mod.calls:
-                if c.func == lp.func and c.assigned_to == it.text and c.loc.line <= lp.loc.line:
+                if c.func == lp.func and c.assigned_to == root and c.loc.line <= lp.loc.line:
                     cand = c
         if cand is None:
             return None
+        return cand if LazyLoadInLoop._is_query(s, path, cand) else None
+
+    @staticmethod
+    def _is_query(s: Summaries, path: str, cand: Call) -> bool:
         op = s.ops.get((path, cand.id))
         if op is not None and op.kind == "read":
-            return cand
+            return True
         # The chain's inner query call: Model.objects.filter(...).order_by(...)
-        if ".objects" in cand.callee or ".query" in cand.callee or "scalars" in cand.callee \
-                or "execute" in cand.callee:
-            return cand
-        return None
+        return ".objects" in cand.callee or ".query" in cand.callee or "scalars" in cand.callee \
+            or "execute" in cand.callee
 
     @staticmethod
     def _eager(mod: ModuleFacts, func: str | None, attr: str, query: Call) -> bool:
