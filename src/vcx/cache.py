@@ -204,8 +204,8 @@ class FactsCache:
             if not isinstance(doc, dict) or doc.get("key") != key or doc.get("version") != STAMP:
                 return None
             facts = decode(doc["facts"])
-        except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
-            return None  # missing, truncated, corrupted or foreign: rebuild
+        except Exception:  # missing, truncated, corrupted (even 100k-deep JSON) or foreign: rebuild
+            return None
         self.hits += 1
         self.used.add(key)
         return facts
@@ -230,9 +230,12 @@ class FactsCache:
                 return None
             findings = [Finding(**f) for f in doc["findings"]]
             stats = Stats(files=int(doc["files"]), lines=int(doc["lines"]))
-            return ScanResult(findings=findings, skipped=[(p, r) for p, r in doc["skipped"]], stats=stats,
-                              suppressed=int(doc["suppressed"]))
-        except (OSError, ValueError, KeyError, TypeError):
+            skipped = [(p, r) for p, r in doc["skipped"]]
+            if not all(_well_typed(f) for f in findings) or not all(
+                    isinstance(p, str) and isinstance(r, str) for p, r in skipped):
+                return None
+            return ScanResult(findings=findings, skipped=skipped, stats=stats, suppressed=int(doc["suppressed"]))
+        except Exception:  # anything wrong with the entry: scan afresh
             return None
 
     def put_results(self, key: str, result) -> None:  # type: ignore[no-untyped-def]
@@ -284,7 +287,7 @@ class FactsCache:
             index = json.loads(index_file.read_bytes())
             if not isinstance(index, dict):
                 index = {}
-        except (OSError, ValueError):
+        except Exception:  # unreadable or corrupted (even 100k-deep JSON): start a new index
             index = {}
         live = set(scanned.values())
         removed = 0
@@ -306,6 +309,14 @@ class FactsCache:
         return removed
 
 # -- results of a whole scan ------------------------------------------------------------------
+
+def _well_typed(f: object) -> bool:
+    """A finding read back from the results cache has the field types the reports rely on."""
+    import dataclasses
+
+    return all(isinstance(getattr(f, fl.name), int if fl.type in ("int", int) else str)
+               and not isinstance(getattr(f, fl.name), bool) for fl in dataclasses.fields(f))  # type: ignore[arg-type]
+
 
 def result_key(keys: dict[str, str], discovery_skips: list[tuple[str, str]], early: dict[str, object],
                config: object, root: Path, rule_ids: list[str]) -> str:

@@ -240,7 +240,19 @@ def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes:
     reported as skipped.
     """
     stack = [start]
-    while stack:
+    linked: list[tuple[Path, os.DirEntry[str] | None, bool]] = []  # links followed once the rest is done
+    while stack or linked:
+        if not stack:
+            # Real paths first: a file (or folder) reached both directly and through a link is
+            # reported under its own path, whatever the names sort like.
+            for path, entry, is_dir in linked:
+                if is_dir:
+                    stack.append(path)
+                elif not ignores.ignored(path, False):
+                    _consider(path, root, cwd, entry, max_file_bytes, result, seen, explicit=False)
+            linked = []
+            stack.reverse()
+            continue
         folder = stack.pop()
         try:
             st = os.stat(folder)
@@ -274,6 +286,9 @@ def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes:
                     if is_dir or language_of(path) is not None:
                         result.skipped.append((display_path(path, cwd), reason))
                     continue
+                if is_file:
+                    linked.append((path, entry, False))
+                    continue
             if is_dir:
                 if entry.name in skip_dirs or (skip_dirs is SKIP_DIRS and (
                         entry.name.endswith(".egg-info") or entry.name.startswith("."))):
@@ -281,7 +296,10 @@ def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes:
                     continue
                 if ignores.ignored(path, True):
                     continue
-                subfolders.append(path)
+                if is_link:
+                    linked.append((path, None, True))
+                else:
+                    subfolders.append(path)
             elif is_file:
                 if ignores.ignored(path, False):
                     continue
