@@ -603,7 +603,9 @@ class _Extractor:
             return
         call = Call(id=cid, callee=callee, text=text,
                     snippet=self.src.snippet(node), loc=self.src.loc(node), func=scope)
-        value = self.value if known else self._light_value
+        # Database methods on unknown receivers (``conn.execute(sql, ...)``) keep their argument
+        # values (SQL text, written expressions); other unknown calls (print) get the cheap summary.
+        value = self.value if known or (text[-6:] != ".print" and text != "print") else self._light_value
         args = node.child_by_field_name("arguments")
         if args is not None and args.type == "argument_list":
             for a in args.named_children:

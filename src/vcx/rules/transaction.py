@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from vcx.facts import Call, ModuleFacts, Value
+from vcx.facts import Assign, Call, ModuleFacts, Value
 from vcx.findings import Finding
 from vcx.knowledge import databases as kdb
 from vcx.link import FuncRef
@@ -237,10 +237,11 @@ class LostUpdate(Rule):
                 ref = project.target(path, call)
                 summ = s.of(ref)
                 if (op is not None and op.kind == "read") or (op is None and summ is not None and "read" in summ.via):
-                    if self._locked(call, s, ref):
+                    if self._locked(path, call, s, ref):
                         continue
                     reads.setdefault(call.func, []).append(call)
             if not reads:
+            reported: set[int] = set()
                 continue
             for call in mod.calls:
                 group = reads.get(call.func)
@@ -265,12 +266,45 @@ class LostUpdate(Rule):
                         yield self.finding(path, call.loc,
                                            f"`{call.snippet}` writes back a value computed from `{var}` read by "
                                            f"`{read.snippet}` (line {read.loc.line}) without a lock or atomic "
+                        reported.add(read.id)
                                            "update: concurrent requests lose updates")
+            yield from self._unit_of_work(path, mod, s, reads, reported)
+
+    def _unit_of_work(self, path: str, mod: ModuleFacts, s: Summaries, reads: dict[str | None, list[Call]],
+                      reported: set[int]) -> Iterator[Finding]:
+        """A row loaded through an ORM session inside ``session.begin()`` (or ``transaction()``) and
+        changed from its old value is flushed when the block ends: the assignment is the write-back."""
+        for group in reads.values():
+            for read in group:
+                var = read.assigned_to or ""
+                if read.id in reported or not var or not self._session_read(mod, read):
+                    continue
+                if not any((op := s.ops.get((path, w))) is not None and op.kind == "txn" for w in read.withs):
+                    continue
+                for a in mod.assigns:
+                    if a.func == read.func and a.loc.line > read.loc.line and a.target.startswith(var + ".") \
+                            and _changes_from_old(a, var):
+                        yield self.finding(path, a.loc,
+                                           f"`{a.text}` is changed from its old value read by `{read.snippet}` "
+                                           f"(line {read.loc.line}) and flushed when the transaction block ends, "
+                                           "without a lock or atomic update: concurrent requests lose updates")
                         break
 
     @staticmethod
-    def _locked(call: Call, s: Summaries, ref: FuncRef | None) -> bool:
+    def _session_read(mod: ModuleFacts, read: Call) -> bool:
+        """SQLAlchemy / SQLModel / Tortoise-style unit of work: changed rows are written on flush."""
+        recv = read.text.rsplit(".", 1)[0].lower()
+        return mod.language == "python" and ("Session" in read.callee or "session" in recv)
+                        break
+
+    @staticmethod
+    def _locked(path: str, call: Call, s: Summaries, ref: FuncRef | None) -> bool:
         if any(m in call.callee or m in call.snippet for m in kdb.LOCK_MARKERS):
+        if any(k in ("with_for_update", "for_update", "lock_mode") for k in call.kwargs):
+            return True  # session.get(Model, pk, with_for_update=True)
+        own = s.ops.get((path, call.id))
+        if own is not None and "FOR UPDATE" in own.sql.upper():
+            return True
             return True
         if ref is not None:
             chain = s.chain(ref, "read")
@@ -286,12 +320,16 @@ class LostUpdate(Rule):
         pat = re.compile(rf"\b{re.escape(var)}\b")
         for a in mod.assigns:
             if a.func == write.func and read.loc.line < a.loc.line <= write.loc.line and \
-                    (a.target.startswith(var + ".") or a.target == var):
-                val = a.value.text or ""
-                if val[:2] in ("-=", "+=", "*=") or (pat.search(val) and ARITH.search(val)):
-                    return True
+                    (a.target.startswith(var + ".") or a.target == var) and _changes_from_old(a, var):
+                return True
         text = _texts(write)
         return bool(pat.search(text) and re.search(rf"\b{re.escape(var)}\b[\w.\[\]'\"]*\s*[-+*]", text))
+
+def _changes_from_old(a: Assign, var: str) -> bool:
+    """``x.n -= 1`` / ``x.n = x.n + 1`` / ``x = x * 2``: the new value is computed from the old one."""
+    val = a.value.text or ""
+    return val[:2] in ("-=", "+=", "*=") or bool(re.search(rf"\b{re.escape(var)}\b", val) and ARITH.search(val))
+
 
 
 def _texts(call: Call) -> str:
