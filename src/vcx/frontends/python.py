@@ -94,7 +94,9 @@ class _Extractor:
         self.facts.error_ranges = error_ranges(root)
 
         def nodes(name: str) -> list[ts.Node]:
-            return sorted(caps.get(name, []), key=lambda n: n.start_byte)
+            # A total order: the capture order of py-tree-sitter varies between processes, and
+            # a call and the call on its result start at the same byte (outer first, as in JS).
+            return sorted(caps.get(name, []), key=lambda n: (n.start_byte, -n.end_byte, n.type))
 
         for n in nodes("comment"):
             ids = suppression(self.src.text(n))
