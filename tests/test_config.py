@@ -21,9 +21,10 @@ from vcx.config import (
     parse_size,
 )
 from vcx.facts import ModuleFacts
-from vcx.filter import apply_filters, is_non_production, path_ignored, selector_matches
+from vcx.filter import apply_filters, path_ignored, selector_matches
 from vcx.findings import Finding
 from vcx.link import Project
+from vcx.paths import is_non_production
 
 # ------------------------------------------------------------------------------------ sizes
 
@@ -163,7 +164,8 @@ def project(path: str = "app/a.py", suppressions: dict[int, tuple[str, ...]] | N
             error_ranges: list[tuple[int, int]] | None = None, root: Path = Path(".")) -> Project:
     mod = ModuleFacts(path=path, language="python", lines=10, suppressions=suppressions or {},
                       error_ranges=error_ranges or [])
-    return Project(modules={path: mod}, root=root)
+    return Project(modules={path: mod}, root=root,
+                   tests=frozenset({path}) if is_non_production(path) else frozenset())
 
 
 def test_selector_matches() -> None:
@@ -211,6 +213,22 @@ def test_error_ranges_and_non_production_code() -> None:
     assert out == []
     assert is_non_production("src/app.test.ts") and is_non_production("migrations/0001.py")
     assert not is_non_production("src/app.ts") and not is_non_production("src/contest.py")
+
+
+def test_non_production_is_judged_from_the_scanned_root(tmp_path: Path) -> None:
+    # A project that lives under a folder named "tests" is still production code...
+    root = tmp_path / "tests" / "shop"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "clock.py").write_text("from datetime import datetime\nX = datetime.utcnow()\n",
+                                           encoding="utf-8")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_clock.py").write_text("from datetime import datetime\nY = datetime.utcnow()\n",
+                                                  encoding="utf-8")
+    from vcx.pipeline import scan
+
+    result = scan([root], Config(select=["TZ001"]), cwd=tmp_path)
+    # ...while its own tests folder is not.
+    assert [f.path for f in result.findings] == ["tests/shop/app/clock.py"]
 
 
 def test_per_file_ignores_are_relative_to_the_config_folder(tmp_path: Path) -> None:

@@ -17,7 +17,6 @@ import pathspec
 from vcx.config import Config
 from vcx.findings import Finding, severity_rank
 from vcx.link import Project
-from vcx.paths import is_non_production
 
 
 def selector_matches(finding: Finding, selector: str) -> bool:
@@ -133,7 +132,7 @@ def apply_filters(findings: list[Finding], project: Project, config: Config,
     lines = _Lines(cwd)
     for f in findings:
         mod = project.modules.get(f.path)
-        if is_non_production(f.path) and f.rule_id != "CFG003":
+        if project.is_test(f.path) and f.rule_id != "CFG003":
             continue
         if mod is not None and any(lo <= f.line <= hi for lo, hi in mod.error_ranges):
             continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vcx.facts import Call, Function, ModuleFacts, Value
-from vcx.paths import is_non_production
+from vcx.paths import is_non_production, project_relative
 
 JS_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 
@@ -32,10 +32,16 @@ class Project:
     # Dependencies declared in package.json files of the scanned tree: name -> version spec.
     npm_deps: dict[str, str] = field(default_factory=dict)
     callers: dict[FuncRef, list[tuple[str, Call]]] = field(default_factory=lambda: defaultdict(list))
+    # Display paths of the modules that do not run in production.
+    tests: frozenset[str] = frozenset()
     # Project function -> the calls it is passed to as an argument, with the argument index.
     passed: dict[FuncRef, list[tuple[str, Call, int]]] = field(default_factory=lambda: defaultdict(list))
     # Call (path, call id) -> the project function it reaches.
     targets: dict[tuple[str, int], FuncRef] = field(default_factory=dict)
+
+    def is_test(self, path: str) -> bool:
+        """Code that does not run in production (tests, seeds, migrations: see vcx.paths)."""
+        return path in self.tests
 
     def function(self, ref: FuncRef) -> Function | None:
         mod = self.modules.get(ref.path)
@@ -181,8 +187,10 @@ def _npm_deps(root: Path) -> dict[str, str]:
     return deps
 
 
-def link(modules: dict[str, ModuleFacts], root: Path) -> Project:
+def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -> Project:
     project = Project(modules=modules, root=root, npm_deps=_npm_deps(root))
+    here = cwd or Path.cwd()
+    project.tests = frozenset(p for p in modules if is_non_production(project_relative(p, here, root)))
     py_index = _python_module_index(modules)
     js_aliases = _tsconfig_aliases(root, modules)
     py_roots = {name.split(".", 1)[0] for name in py_index}
@@ -262,7 +270,7 @@ def link(modules: dict[str, ModuleFacts], root: Path) -> Project:
         return None
 
     for path, mod in modules.items():
-        test_code = is_non_production(path)
+        test_code = path in project.tests
         for call in mod.calls:
             ref: FuncRef | None = None
             callee = call.callee

@@ -6,7 +6,9 @@ they get no findings, and calls made from them do not count as callers of produc
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 NON_PRODUCTION = re.compile(
     r"(^|/)(tests?|__tests__|spec|specs|migrations|seeds?|fixtures)/"
@@ -20,3 +22,14 @@ NON_PRODUCTION = re.compile(
 
 def is_non_production(path: str) -> bool:
     return bool(NON_PRODUCTION.search(path))
+
+
+def project_relative(display: str, cwd: Path, root: Path) -> str:
+    """A display path (relative to the working directory) made relative to the scanned root,
+    so that a project living under a folder named ``tests`` or ``examples`` is still judged by
+    its own layout."""
+    try:
+        rel = os.path.relpath(cwd / display, root)
+    except ValueError:
+        return display
+    return display if rel.startswith("..") else rel.replace(os.sep, "/")

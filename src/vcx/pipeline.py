@@ -246,7 +246,7 @@ def scan(paths: list[Path], config: Config, cwd: Path | None = None,
     stats.files = len(modules)
 
     t0 = time.perf_counter()
-    project = link(modules, root)
+    project = link(modules, root, cwd)
     stats.seconds["link"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

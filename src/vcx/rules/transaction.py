@@ -10,7 +10,6 @@ from vcx.facts import Assign, Call, ModuleFacts, Value
 from vcx.findings import Finding
 from vcx.knowledge import databases as kdb
 from vcx.link import FuncRef
-from vcx.paths import is_non_production
 from vcx.rules import Rule
 from vcx.summaries import Summaries, summaries
 
@@ -143,7 +142,7 @@ class MissingTransaction(Rule):
         s = summaries(project)
         txn = _Txn(project, s)
         for path, mod in project.modules.items():
-            if is_non_production(path):
+            if project.is_test(path):
                 continue
             sites: dict[str | None, list[tuple[Call, str]]] = {}
             for call in mod.calls:
@@ -227,7 +226,7 @@ class LostUpdate(Rule):
     def check(self, project: Project) -> Iterator[Finding]:
         s = summaries(project)
         for path, mod in project.modules.items():
-            if is_non_production(path):
+            if project.is_test(path):
                 continue
             reads: dict[str | None, list[Call]] = {}
             for call in mod.calls:
@@ -241,8 +240,8 @@ class LostUpdate(Rule):
                         continue
                     reads.setdefault(call.func, []).append(call)
             if not reads:
-            reported: set[int] = set()
                 continue
+            reported: set[int] = set()
             for call in mod.calls:
                 group = reads.get(call.func)
                 if not group:
@@ -266,8 +265,9 @@ class LostUpdate(Rule):
                         yield self.finding(path, call.loc,
                                            f"`{call.snippet}` writes back a value computed from `{var}` read by "
                                            f"`{read.snippet}` (line {read.loc.line}) without a lock or atomic "
-                        reported.add(read.id)
                                            "update: concurrent requests lose updates")
+                        reported.add(read.id)
+                        break
             yield from self._unit_of_work(path, mod, s, reads, reported)
 
     def _unit_of_work(self, path: str, mod: ModuleFacts, s: Summaries, reads: dict[str | None, list[Call]],
@@ -295,16 +295,15 @@ class LostUpdate(Rule):
         """SQLAlchemy / SQLModel / Tortoise-style unit of work: changed rows are written on flush."""
         recv = read.text.rsplit(".", 1)[0].lower()
         return mod.language == "python" and ("Session" in read.callee or "session" in recv)
-                        break
 
     @staticmethod
     def _locked(path: str, call: Call, s: Summaries, ref: FuncRef | None) -> bool:
         if any(m in call.callee or m in call.snippet for m in kdb.LOCK_MARKERS):
+            return True
         if any(k in ("with_for_update", "for_update", "lock_mode") for k in call.kwargs):
             return True  # session.get(Model, pk, with_for_update=True)
         own = s.ops.get((path, call.id))
         if own is not None and "FOR UPDATE" in own.sql.upper():
-            return True
             return True
         if ref is not None:
             chain = s.chain(ref, "read")
@@ -325,11 +324,11 @@ class LostUpdate(Rule):
         text = _texts(write)
         return bool(pat.search(text) and re.search(rf"\b{re.escape(var)}\b[\w.\[\]'\"]*\s*[-+*]", text))
 
+
 def _changes_from_old(a: Assign, var: str) -> bool:
     """``x.n -= 1`` / ``x.n = x.n + 1`` / ``x = x * 2``: the new value is computed from the old one."""
     val = a.value.text or ""
     return val[:2] in ("-=", "+=", "*=") or bool(re.search(rf"\b{re.escape(var)}\b", val) and ARITH.search(val))
-
 
 
 def _texts(call: Call) -> str:
