@@ -162,7 +162,7 @@ class _Extractor:
         for n in nodes("access"):
             self._access(n)
         if loop_names:
-            for n in caps.get("lvread", []):
+            for n in nodes("lvread"):  # in source order (capture order varies)
                 obj = n.child_by_field_name("object")
                 if obj is not None and data[obj.start_byte:obj.end_byte] in loop_names:
                     self._member_read(n)
