@@ -232,6 +232,12 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                     return lookup(target, inner + (f".{tail}" if tail else ""), depth + 1)
             if exported.kind == "call":
                 return path, exported, tail
+            if exported.kind == "name" and ref.endswith("()") and not ref.startswith(("local:", "import:")):
+                # ``const db = knex({...}); module.exports = { db }``: the instance a library made.
+                made = next((c for c in mod.calls if c.func is None and c.assigned_to == exported.text
+                             and c.callee == ref[:-2]), None)
+                return path, Value("call", exported.text, ref=ref[:-2],
+                                   call_id=made.id if made is not None else None), tail
         for imp in mod.imports:
             if imp.name == "*" and imp.local == "*":  # export * from './x'
                 target = module_path(path, mod.language, imp.module)

@@ -8,6 +8,7 @@ the first site that explains it, so messages can name the helper chain.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -31,6 +32,9 @@ class Op:
 class Summary:
     # effect -> (the call in this function that has it, the op at the end of the chain)
     via: dict[str, tuple[str, Call, Op]] = field(default_factory=dict)
+
+
+_HEAD = re.compile(r"[\w$]+")
 
 
 def _method(call: Call) -> tuple[str, str]:
@@ -60,7 +64,8 @@ def classify(mod: ModuleFacts, call: Call) -> Op | None:
     if not meth:
         return None
     base = recv.rsplit(".", 1)[-1].lower() if recv else ""
-    head = recv.split(".", 1)[0].lower() if recv else ""
+    m = _HEAD.match(recv)
+    head = m.group(0).lower() if m else ""  # trx("users").where(...) -> "trx"
     canon = callee.split(":")[-1] if callee.startswith(("import:", "local:")) else callee
     if callee.startswith(kdb.OTHER_STORES) or base in kdb.CACHE_NAMES or head in kdb.CACHE_NAMES:
         return Op("cache", path, call)

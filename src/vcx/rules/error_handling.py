@@ -802,6 +802,8 @@ class FloatingPromise(Rule):
                     continue
             elif call.context != "stmt":
                 continue
+            if call.text.endswith(".then") and len(call.args) >= 2:
+                continue  # p.then(onFulfilled, onRejected) handles the rejection
             if self._is_async_target(project, path, call) or self._is_promise_api(call):
                 yield self.finding(path, call.loc, f"the promise of `{call.snippet}` in "
                                    f"`{fn_name(mod, call.func)}` is not awaited, returned or caught; "

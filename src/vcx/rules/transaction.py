@@ -152,13 +152,14 @@ class MissingTransaction(Rule):
                 label = ""
                 if op is not None:
                     if op.kind in ("write", "commit"):
-                        label = f"`{call.text}`"
+                        label = f"`{_short(call.text)}`"
                 else:
                     ref = project.target(path, call)
                     summ = s.of(ref)
                     if ref is not None and summ is not None and "write" in summ.via:
                         last = s.chain(ref, "write")
-                        label = f"`{call.text}` (writes via `{last[-1][3].text}`)" if last else f"`{call.text}`"
+                        label = f"`{_short(call.text)}` (writes via `{_short(last[-1][3].text)}`)" if last \
+                            else f"`{_short(call.text)}`"
                 if label:
                     sites.setdefault(call.func, []).append((call, label))
             for fid, group in sites.items():
@@ -180,6 +181,11 @@ class MissingTransaction(Rule):
                                    f"{second[1]} writes after {first[1]} (line {first[0].loc.line}) in "
                                    f"`{fid}` without a transaction: a failure between them leaves a partial "
                                    "change")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _between(mod: ModuleFacts, a: Call, b: Call, s: Summaries, path: str) -> bool:
