@@ -110,18 +110,22 @@ def _string_value(node: ts.Node, data: bytes) -> str:
 
 
 def eval_number(text: str) -> float:
+    """The value of a number literal; ValueError when it has none as a float."""
     t = text.replace("_", "").lower()
     if t.endswith("n"):
         t = t[:-1]
-    if t.startswith("0x"):
-        return float(int(t, 16))
-    if t.startswith("0o"):
-        return float(int(t, 8))
-    if t.startswith("0b"):
-        return float(int(t, 2))
-    if len(t) > 1 and t[0] == "0" and t.isdigit():  # legacy octal 017
-        return float(int(t, 8)) if all(c in "01234567" for c in t) else float(t)
-    return float(t)
+    try:
+        if t.startswith("0x"):
+            return float(int(t, 16))
+        if t.startswith("0o"):
+            return float(int(t, 8))
+        if t.startswith("0b"):
+            return float(int(t, 2))
+        if len(t) > 1 and t[0] == "0" and t.isdigit():  # legacy octal 017
+            return float(int(t, 8)) if all(c in "01234567" for c in t) else float(t)
+        return float(t)
+    except OverflowError:  # 0xfff...f beyond a float
+        raise ValueError(text) from None
 
 
 def is_config_text(dotted: str) -> bool:
