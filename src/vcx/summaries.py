@@ -34,6 +34,8 @@ class Summary:
     via: dict[str, tuple[str, Call, Op]] = field(default_factory=dict)
 
 
+_SQL_METHODS = frozenset({"execute", "query", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall", "executemany",
+                          "$queryRaw", "$executeRaw", "$queryRawUnsafe", "$executeRawUnsafe", "raw"})
 _HEAD = re.compile(r"[\w$]+")
 
 
@@ -51,6 +53,14 @@ def _sql(call: Call) -> str:
         if a.kind in ("str", "template") and isinstance(a.value, str):
             return a.value
     return ""
+
+
+def _looks_like_sql(sql: str) -> bool:
+    kind = kdb.sql_kind(sql)
+    if kind in ("txn", "commit"):
+        return sql.strip().rstrip(";").upper() in ("BEGIN", "COMMIT", "ROLLBACK", "START TRANSACTION", "BEGIN WORK",
+                                                   "COMMIT WORK", "ROLLBACK WORK", "END")
+    return kind in ("read", "write") and len(sql.split(None, 2)) >= 2
 
 
 def classify(mod: ModuleFacts, call: Call) -> Op | None:
@@ -82,14 +92,15 @@ def classify(mod: ModuleFacts, call: Call) -> Op | None:
     if not evidence and meth in ("save", "destroy", "populate") and not any(
             a.kind == "str" for a in call.args):
         evidence = True  # instance.save() / doc.populate() on ORM rows
+    if not evidence and meth in _SQL_METHODS:
+        evidence = _looks_like_sql(_sql(call))  # c.query("UPDATE ...") on any receiver: the SQL says what it is
     if not evidence:
         return None
     chain_text = callee
     if meth in kdb.TXN_METHODS:
         return Op("txn", path, call)
     sql = _sql(call)
-    if meth in ("execute", "query", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall", "executemany",
-                "$queryRaw", "$executeRaw", "$queryRawUnsafe", "$executeRawUnsafe", "raw") and sql:
+    if meth in _SQL_METHODS and sql:
         kind = kdb.sql_kind(sql)
         if kind == "txn":
             return Op("txn", path, call)

@@ -54,6 +54,16 @@ EXTRA_PATTERNS = """
 (yield_expression (identifier) @yielded_name)
 """
 
+def _arith(node: ts.Node) -> bool:
+    """A binary arithmetic expression (``a.balance - amount``)."""
+    while node.type in WRAPPERS_AND_AWAIT and node.named_children:
+        node = node.named_children[0]
+    if node.type != "binary_expression":
+        return False
+    op = node.child_by_field_name("operator")
+    return op is not None and op.type in ARITH_OPS
+
+
 FUNC_TYPES = frozenset({"function_declaration", "generator_function_declaration", "function_expression",
                         "generator_function", "arrow_function", "method_definition"})
 CALL_TYPES = frozenset({"call_expression", "new_expression"})
@@ -62,6 +72,7 @@ CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declarati
 # Expressions that only wrap another one (types, non-null assertions, parentheses).
 WRAPPERS = frozenset({"parenthesized_expression", "non_null_expression", "as_expression",
                       "satisfies_expression", "type_assertion"})
+WRAPPERS_AND_AWAIT = WRAPPERS | {"await_expression"}
 CONDITION_OPS = frozenset({"&&", "||", "??", "==", "===", "!=", "!==", "<", ">", "<=", ">=",
                            "instanceof", "in"})
 ARITH_OPS = frozenset({"+", "-", "*", "/", "%", "**"})
@@ -1502,7 +1513,12 @@ class _Extractor:
         name, val = node.child_by_field_name("name"), node.child_by_field_name("value")
         if name is None or val is None or name.type != "identifier":
             return
-        if self._scope(node) is not None:
+        scope = self._scope(node)
+        if scope is not None:
+            if _arith(val):  # const next = row.balance - amount (lost updates, TXN002)
+                ident = self.text(name)
+                self.facts.assigns.append(Assign(ident, Value("other", self.text(val, 120)), self.loc(node),
+                                                 scope, ident))
             return
         ident = self.text(name)
         self.facts.assigns.append(Assign(ident, self.value(val, None), self.loc(node), None, ident))
@@ -1515,6 +1531,9 @@ class _Extractor:
         lt = left.type
         if lt == "identifier":
             if scope is not None:
+                if _arith(right):
+                    self.facts.assigns.append(Assign(self.text(left), Value("other", self.text(right, 120)),
+                                                     self.loc(node), scope, self.text(left)))
                 return
             target = self.text(left)
         elif lt in ("member_expression", "subscript_expression"):

@@ -11,7 +11,7 @@ from vcx.findings import Finding
 from vcx.knowledge import databases as kdb
 from vcx.link import FuncRef
 from vcx.rules import Rule
-from vcx.summaries import Summaries, summaries
+from vcx.summaries import Op, Summaries, summaries
 
 if TYPE_CHECKING:
     from vcx.link import Project
@@ -44,6 +44,7 @@ class _Txn:
         self.project, self.s = project, s
         self.atomic_requests = _atomic_requests(project)
         self._memo: dict[FuncRef, bool] = {}
+        self._wrappers: dict[FuncRef, bool] = {}
 
     def call_protected(self, path: str, mod: ModuleFacts, call: Call) -> bool:
         for w in call.withs:
@@ -75,6 +76,36 @@ class _Txn:
                     return True
         return self.func_protected(path, mod, call.func)
 
+    def wrapper(self, ref: FuncRef) -> bool:
+        """A project function that opens a transaction and runs a callback it is given inside it:
+        ``async function inTransaction(fn) { await c.query("BEGIN"); await fn(c); ... }``,
+        ``def atomically(work): with conn.transaction(): return work(conn)``."""
+        if ref in self._wrappers:
+            return self._wrappers[ref]
+        self._wrappers[ref] = False
+        fn = self.project.function(ref)
+        mod = self.project.modules.get(ref.path)
+        ok = False
+        if fn is not None and mod is not None and fn.params:
+            params = {p.lstrip("*") for p in fn.params}
+            begin = min((c.loc.line for c in mod.calls if c.func == ref.func and
+                         (op := self.s.ops.get((ref.path, c.id))) is not None and op.kind == "txn"), default=None)
+            for c in mod.calls:
+                if c.func != ref.func:
+                    continue
+                if begin is not None and c.text in params and (c.loc.line > begin or c.withs):
+                    ok = True
+                elif any(a.kind == "name" and a.text in params for a in c.args) and (
+                        ((op := self.s.ops.get((ref.path, c.id))) is not None and op.kind == "txn")
+                        or c.text.rsplit(".", 1)[-1] in kdb.TXN_METHODS):
+                    ok = True  # return db.transaction(fn)
+            if not ok:
+                ok = any(self.wrapper(t) for c in mod.calls if c.func == ref.func and
+                         any(a.kind == "name" and a.text in params for a in c.args) and
+                         (t := self.project.target(ref.path, c)) is not None and t != ref)
+        self._wrappers[ref] = ok
+        return ok
+
     def func_protected(self, path: str, mod: ModuleFacts, fid: str | None, depth: int = 0) -> bool:
         while fid is not None:
             fn = mod.functions.get(fid)
@@ -88,6 +119,9 @@ class _Txn:
                 op = self.s.ops.get((path, cb.id))
                 if (op is not None and op.kind == "txn") or cb.text.rsplit(".", 1)[-1] in kdb.TXN_METHODS:
                     return True
+                wrapper = self.project.target(path, cb)
+                if wrapper is not None and self.wrapper(wrapper):
+                    return True  # inTransaction(async (client) => ...): BEGIN ... fn(client) ... COMMIT
             if self.atomic_requests and mod.language == "python" and fn.params[:1] in (["request"], ["self"]) \
                     and "view" in path:
                 return True
@@ -102,6 +136,9 @@ class _Txn:
         self._memo[ref] = False
         callers = self.project.callers_of(ref)
         ok = bool(callers) and all(self.call_protected(p, self.project.modules[p], c) for p, c in callers)
+        passed = self.project.passed.get(ref)
+        if not ok and not callers and passed:  # withTransaction(applyTransfer)
+            ok = all((w := self.project.target(p, c)) is not None and self.wrapper(w) for p, c, _ in passed)
         self._memo[ref] = ok
         return ok
 
@@ -181,6 +218,27 @@ class MissingTransaction(Rule):
                                    f"{second[1]} writes after {first[1]} (line {first[0].loc.line}) in "
                                    f"`{fid}` without a transaction: a failure between them leaves a partial "
                                    "change")
+
+
+def _writes_back(path: str, s: Summaries, read: Call, write: Op | None, project: Project) -> bool:
+    """The write updates what the read read: an UPDATE of the table the SELECT read, or an ORM update/save."""
+    if write is None:
+        return False
+    if not write.sql:
+        meth = write.call.text.rsplit(".", 1)[-1]
+        return meth in ("update", "save", "updateOne", "update_one", "findOneAndUpdate", "findByIdAndUpdate",
+                        "replaceOne", "upsert", "set", "nativeUpdate", "updateTable")
+    m = re.match(r"\s*UPDATE\s+([\w.\"]+)", write.sql, re.IGNORECASE)
+    if m is None:
+        return False
+    rop = s.ops.get((path, read.id))
+    if rop is None:
+        ref = project.target(path, read)
+        chain = s.chain(ref, "read") if ref is not None else []
+        rop = s.ops.get((chain[-1][0], chain[-1][3].id)) if chain else None
+    if rop is None or not rop.sql:
+        return True
+    return re.search(rf"\bFROM\s+{re.escape(m.group(1))}\b", rop.sql, re.IGNORECASE) is not None
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -265,9 +323,15 @@ class LostUpdate(Rule):
                     if read.loc.line >= call.loc.line:
                         continue
                     var = read.assigned_to or ""
-                    related = call.text.split(".", 1)[0] == var or re.search(rf"\b{re.escape(var)}\b", _texts(call)) \
+                    texts = _texts(call)
+                    related = call.text.split(".", 1)[0] == var or re.search(rf"\b{re.escape(var)}\b", texts) \
                         or call.text.endswith("commit") or op is None
-                    if related and self._modified(mod, call, read, var):
+                    # const next = row.balance - amount; UPDATE t SET balance = next
+                    derived = any(re.fullmatch(r"[\w$]+", a.target) and a.func == call.func and
+                                  read.loc.line < a.loc.line <= call.loc.line and _changes_from_old(a, var) and
+                                  re.search(rf"\b{re.escape(a.target)}\b", texts) for a in mod.assigns) and \
+                        _writes_back(path, s, read, op, project)
+                    if derived or (related and self._modified(mod, call, read, var)):
                         yield self.finding(path, call.loc,
                                            f"`{call.snippet}` writes back a value computed from `{var}` read by "
                                            f"`{read.snippet}` (line {read.loc.line}) without a lock or atomic "
