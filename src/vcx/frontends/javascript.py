@@ -72,6 +72,8 @@ CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declarati
 # Expressions that only wrap another one (types, non-null assertions, parentheses).
 WRAPPERS = frozenset({"parenthesized_expression", "non_null_expression", "as_expression",
                       "satisfies_expression", "type_assertion"})
+# TypeORM / MikroORM relation decorators on entity fields (lazy relations, NPQ002).
+ORM_RELATION_DECORATORS = frozenset({"ManyToOne", "OneToOne", "OneToMany", "ManyToMany"})
 WRAPPERS_AND_AWAIT = WRAPPERS | {"await_expression"}
 CONDITION_OPS = frozenset({"&&", "||", "??", "==", "===", "!=", "!==", "<", ">", "<=", ">=",
                            "instanceof", "in"})
@@ -1226,6 +1228,15 @@ class _Extractor:
             return
         scope = self._scope(node)
         attr = self.text(name)
+        for dec in node.children:  # @ManyToOne(() => Customer, ..., { lazy: true }) customer: Promise<Customer>
+            if dec.type == "decorator" and dec.named_children and dec.named_children[0].type == "call_expression":
+                fn = dec.named_children[0].child_by_field_name("function")
+                if fn is not None and self.text(fn) in ORM_RELATION_DECORATORS:
+                    type_n = node.child_by_field_name("type")
+                    self.facts.assigns.append(Assign(
+                        attr, Value("other", self.text(type_n, 80).lstrip(": ") if type_n is not None else "",
+                                    ref=self.text(fn), call_id=self.call_ids.get(dec.named_children[0].id)),
+                        self.loc(node), scope, attr))
         val = node.child_by_field_name("value")
         if val is not None:
             ctor = self._ctor_of(val, scope)

@@ -230,13 +230,14 @@ class LazyLoadInLoop(Rule):
     def check(self, project: Project) -> Iterator[Finding]:
         s = summaries(project)
         rels = _relations(project)
+        js = _JsRelations(project)
         for path, mod in project.modules.items():
             if project.is_test(path):
                 continue
             if mod.language == "python":
                 yield from self._python(project, s, path, mod, rels)
             else:
-                yield from self._js(project, s, path, mod)
+                yield from self._js(project, s, path, mod, js)
 
     def _python(self, project: Project, s: Summaries, path: str, mod: ModuleFacts,
                 rels: dict[str, bool]) -> Iterator[Finding]:
@@ -312,20 +313,121 @@ class LazyLoadInLoop(Rule):
                     return True
         return False
 
-    def _js(self, project: Project, s: Summaries, path: str, mod: ModuleFacts) -> Iterator[Finding]:
-        uses_sequelize = "sequelize" in project.npm_deps
+    def _js(self, project: Project, s: Summaries, path: str, mod: ModuleFacts,
+            js: _JsRelations) -> Iterator[Finding]:
         loops = {lp.id: lp for lp in mod.loops}
         for call in mod.calls:
             recv, _, meth = call.text.rpartition(".")
             if not recv or "." in recv or not recv[:1].islower():
                 continue
-            getter = uses_sequelize and re.fullmatch(r"get[A-Z]\w*", meth) is not None
+            target = js.getters.get(meth)
+            getter = target is not None or (js.sequelize and not js.getters and
+                                            re.fullmatch(r"get[A-Z]\w*", meth) is not None)
             populate = meth == "populate"
             if not (getter or populate):
                 continue
             loop = iteration_loop(project, path, mod, call, loops)
             if loop is None:
                 continue
+            query = _js_query_of(s, path, mod, call.func, recv, loop)
+            if target and query is not None and re.search(rf"\b{re.escape(target)}\b", _option_text(query, "include")):
+                continue  # include: [{ model: User }]
             what = "association getter" if getter else "populate()"
             yield self.finding(path, call.loc, f"`{call.snippet}` ({what}) runs one query per element of "
                                                f"`{loop[1]}` (loop at line {loop[0]})")
+        if not js.lazy:
+            return
+        for a in mod.accesses:
+            if a.attr not in js.lazy or a.is_call:
+                continue
+            lp = next((lp for lp in mod.loops if lp.func == a.func and a.name in lp.targets
+                       and lp.loc.line <= a.loc.line <= lp.loc.end_line), None)
+            if lp is None:
+                continue
+            query = _js_query_of(s, path, mod, a.func, a.name, (lp.loc.line, lp.iter.text if lp.iter else "", lp))
+            if query is None:
+                continue
+            if re.search(rf"\b{re.escape(a.attr)}\b", _option_text(query, "relations") + _option_text(query, "join")):
+                continue
+            yield self.finding(path, a.loc, f"`{a.name}.{a.attr}` is a lazy relation: awaiting it runs one query per "
+                                            f"row of `{_short(query.text)}` (loop at line {lp.loc.line}); the query "
+                                            f"does not load `{a.attr}` with `relations`")
+
+
+class _JsRelations:
+    """ORM relation facts of a JS/TS project: Sequelize association getters, TypeORM lazy relations."""
+
+    def __init__(self, project: Project) -> None:
+        self.getters: dict[str, str] = {}  # getX -> the associated model / alias
+        self.lazy: set[str] = set()
+        self.sequelize = "sequelize" in project.npm_deps
+        for mod in project.modules.values():
+            if mod.language == "python":
+                continue
+            if any(i.module == "sequelize" for i in mod.imports):
+                self.sequelize = True
+            for call in mod.calls:
+                meth = call.text.rpartition(".")[2]
+                if meth not in ASSOCIATIONS or not call.args or call.args[0].kind != "name":
+                    continue
+                model = call.args[0].text
+                opts = next((a for a in call.args[1:] if a.kind == "object"), None)
+                alias = opts.key("as") if opts is not None else None
+                name = alias.value if alias is not None and isinstance(alias.value, str) else model
+                if not name:
+                    continue
+                base = name[:1].upper() + name[1:]
+                self.getters["get" + base] = model
+                if meth in ("hasMany", "belongsToMany") and alias is None:
+                    plural = base[:-1] + "ies" if base.endswith("y") else base + ("es" if base.endswith("s") else "s")
+                    self.getters["get" + plural] = model
+            for a in mod.assigns:
+                v = a.value
+                if a.func is not None or v.ref not in ("ManyToOne", "OneToOne", "OneToMany", "ManyToMany"):
+                    continue
+                dec = mod.calls[v.call_id] if v.call_id is not None and v.call_id < len(mod.calls) else None
+                opts = next((x for x in dec.args if x.kind == "object"), None) if dec is not None else None
+                lazy_opt = opts.key("lazy") if opts is not None else None
+                if (v.text or "").startswith("Promise<") or (lazy_opt is not None and lazy_opt.value is True):
+                    self.lazy.add(a.target)
+
+
+ASSOCIATIONS = frozenset({"hasMany", "hasOne", "belongsTo", "belongsToMany"})
+
+
+def _js_query_of(s: Summaries, path: str, mod: ModuleFacts, func: str | None, row: str,
+                 loop: tuple[int, str, Loop | None]) -> Call | None:
+    """The query whose rows the loop iterates (``for (const r of rows)`` with ``rows = await repo.find()``)."""
+    m = re.match(r"[\w$]+", loop[1] or "")
+    root = m.group(0) if m else ""
+    if not root:
+        return None
+    outer = func
+    lp = loop[2]
+    if lp is not None:
+        outer = lp.func
+    else:
+        fn = mod.functions.get(func or "")
+        outer = fn.parent if fn is not None else None
+    cand = None
+    for c in mod.calls:
+        if c.func == outer and c.assigned_to == root and c.loc.line <= loop[0]:
+            cand = c
+    if cand is None:
+        return None
+    op = s.ops.get((path, cand.id))
+    return cand if op is not None and op.kind == "read" else None
+
+
+def _option_text(call: Call, key: str) -> str:
+    out: list[str] = []
+    for a in call.args:
+        v = a.key(key) if a.kind == "object" else None
+        if v is not None:
+            out.append(v.text or "")
+            for x in (*(v.items or ()), *(v.keys or {}).values()):
+                out.append(x.text or "")
+                for y in (*(x.items or ()), *(x.keys or {}).values()):
+                    out.append(y.text or "")
+            out.extend((v.keys or {}).keys())
+    return " ".join(out)
