@@ -26,6 +26,7 @@ class Op:
     batch: bool = False
     addressed: bool = False  # network: URL built from a value (a template with holes)
     sql: str = ""
+    url_root: str = ""  # network read whose URL is an attribute of this name (``fetch(att.url)``)
 
 
 @dataclass
@@ -46,6 +47,18 @@ def _method(call: Call) -> tuple[str, str]:
     if recv.startswith(("self.", "this.")):
         recv = recv.split(".", 1)[1]
     return recv, meth
+
+
+def _is_get(call: Call) -> bool:
+    """A read request: ``requests.get`` / ``axios.get`` / ``fetch(url)`` without a non-GET ``method``."""
+    meth = call.callee.rsplit(".", 1)[-1].lower()
+    if meth in ("post", "put", "patch", "delete", "options", "request"):
+        return False
+    for v in (*call.args[1:], *call.kwargs.values()):
+        m = v.key("method") if v.kind == "object" else None
+        if m is not None and not (m.kind == "str" and isinstance(m.value, str) and m.value.upper() == "GET"):
+            return False
+    return "method" not in call.kwargs
 
 
 def _sql(call: Call) -> str:
@@ -69,7 +82,10 @@ def classify(mod: ModuleFacts, call: Call) -> Op | None:
     path = mod.path
     if client is not None:
         url = call.args[0] if call.args else call.kwargs.get("url")
-        return Op("network", path, call, addressed=url is not None and url.kind == "template")
+        root = ""
+        if url is not None and url.kind == "attr" and _is_get(call):
+            root = url.text.split(".", 1)[0]  # fetch(attachment.url): a download addressed by the element
+        return Op("network", path, call, addressed=url is not None and url.kind == "template", url_root=root)
     recv, meth = _method(call)
     if not meth:
         return None

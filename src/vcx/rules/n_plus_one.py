@@ -140,7 +140,8 @@ class QueryInLoop(Rule):
                 if op is not None:
                     if op.batch or op.kind in ("txn", "commit", "staged"):
                         continue
-                    if op.kind == "network" and not op.addressed:
+                    if op.kind == "network" and not op.addressed and not self._element_url(project, path, mod, call,
+                                                                                           op.url_root, loops):
                         continue
                     what = call.text
                 elif ref is not None:
@@ -162,6 +163,19 @@ class QueryInLoop(Rule):
                 msg = f"`{call.snippet}` {verb} `{what}` once per element of `{iterable}` (loop at line {line}"
                 msg += f"; via {how})" if how else ")"
                 yield self.finding(path, call.loc, msg)
+
+
+    @staticmethod
+    def _element_url(project: Project, path: str, mod: ModuleFacts, call: Call, root: str,
+                     loops: dict[int, Loop]) -> bool:
+        """``for (const a of attachments) await fetch(a.url)``: one download per element, by its own URL."""
+        if not root:
+            return False
+        if call.loops:
+            lp = loops.get(call.loops[0])
+            return lp is not None and root in lp.targets
+        fn = mod.functions.get(call.func or "")
+        return fn is not None and fn.is_callback and fn.params[:1] == [root]
 
 
 def _relations(project: Project) -> dict[str, bool]:
