@@ -211,9 +211,9 @@ class MissingTransaction(Rule):
                 first, second = group[0], next((g for g in group[1:] if g in unprotected), None)
                 if second is None:
                     continue
-                if first[0].text == second[0].text and first[0].text.endswith("commit") and \
+                if first[0].text == second[0].text and first[0].text.rsplit(".", 1)[-1] in ("commit", "save") and \
                         len(group) == 2 and not _between(mod, first[0], second[0], s, path):
-                    continue  # the same commit repeated with nothing new staged
+                    continue  # the same save/commit repeated with nothing new staged or changed
                 yield self.finding(path, second[0].loc,
                                    f"{second[1]} writes after {first[1]} (line {first[0].loc.line}) in "
                                    f"`{fid}` without a transaction: a failure between them leaves a partial "
@@ -247,12 +247,15 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def _between(mod: ModuleFacts, a: Call, b: Call, s: Summaries, path: str) -> bool:
+    """Something is staged, written or changed on the saved object between two identical saves/commits."""
     for c in mod.calls:
         if c.func == a.func and a.loc.line < c.loc.line < b.loc.line:
             op = s.ops.get((path, c.id))
             if op is not None and op.kind in ("staged", "write"):
                 return True
-    return True
+    obj = a.text.rsplit(".", 1)[0] + "."
+    return any(x.func == a.func and a.loc.line < x.loc.line < b.loc.line and x.target.startswith(obj)
+               for x in mod.assigns)
 
 
 ARITH = re.compile(r"[-+*/]")
