@@ -217,8 +217,10 @@ class LazyLoadInLoop(Rule):
     attributes and related managers (``book.author.name``, ``order.items.all()``) without
     ``select_related`` / ``prefetch_related`` naming them; SQLAlchemy ``relationship()``
     attributes with the default lazy loading and no ``selectinload`` / ``joinedload`` /
-    ``subqueryload`` option; Sequelize association getters (``row.getCourse()``) and
-    Mongoose ``doc.populate()`` per row.
+    ``subqueryload`` option; Sequelize association getters (``row.getCourse()``, named by the
+    project's ``hasMany`` / ``belongsTo`` calls; an ``include`` naming the model is eager); TypeORM
+    lazy relations (``@ManyToOne(..., { lazy: true })`` or ``Promise<T>`` fields) awaited per row
+    without a ``relations`` option; Mongoose ``doc.populate()`` per row.
 
     Why it breaks production: each access runs one more query, so a page of 500 rows runs
     501 queries.

@@ -150,9 +150,10 @@ class MissingTransaction(Rule):
     a driver or ORM, directly or through project helpers in any file) outside a single
     transaction: no ``transaction.atomic()`` / ``ATOMIC_REQUESTS``, no ``session.begin()``,
     ``conn.transaction()``, ``$transaction``, ``sequelize.transaction``, ``knex.transaction``,
-    ``db.transaction``, ``BEGIN``...``COMMIT`` on one client, and no transaction opened by every
-    caller. SQLAlchemy / DB-API writes staged and committed by one ``commit()`` are one
-    transaction; each further ``commit()`` is another write.
+    ``db.transaction``, ``BEGIN``...``COMMIT`` on one client, no project helper that opens a
+    transaction and runs the callback it is given inside it (``inTransaction(async (c) => ...)``),
+    and no transaction opened by every caller. SQLAlchemy / DB-API writes staged and committed by
+    one ``commit()`` are one transaction; each further ``commit()`` is another write.
 
     Why it breaks production: when the second write fails (constraint, timeout, deploy), the
     first one stays: money debited and never credited, a user without a profile.
