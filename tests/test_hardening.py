@@ -449,6 +449,58 @@ def test_an_unwritable_cache_degrades_to_no_cache_with_one_warning(tmp_path: Pat
     assert len(warnings) == 1 and "cache disabled" in warnings[0], proc.stderr
 
 
+def test_a_cache_planted_in_the_scanned_tree_is_not_trusted(tmp_path: Path) -> None:
+    """A repository can ship a .vcx_cache of its own: links, FIFOs and traversal keys in it
+    must not make vcx block, read or write outside it, or delete files."""
+    victim = write(tmp_path / "victim", {"keep.json": "{}", "notes.txt": "mine"})
+    proj = many_files(tmp_path / "proj", 4)
+    ref = run("scan", "--format", "json", "--no-cache", cwd=proj)
+    cache = proj / ".vcx_cache"
+    (cache / "facts").mkdir(parents=True)
+    (cache / ".gitignore").symlink_to(victim / "created-by-vcx")  # dangling: would be created
+    (cache / "index.json").write_text(json.dumps({
+        "../../victim/keep": "/nonexistent/file.py", "0" * 64: "/nonexistent/other.py"}))
+    first = run("scan", "--format", "json", cwd=proj)
+    assert (first.returncode, first.stdout) == (ref.returncode, ref.stdout), first.stderr
+    assert sorted(p.name for p in victim.iterdir()) == ["keep.json", "notes.txt"]  # nothing deleted or created
+    # Every entry replaced: by a FIFO, by a link to a device and to a file outside.
+    entries = sorted(cache.rglob("*.json"))
+    assert entries
+    for i, p in enumerate(entries):
+        p.unlink()
+        if i % 3 == 0:
+            os.mkfifo(p)
+        elif i % 3 == 1:
+            p.symlink_to("/dev/zero")
+        else:
+            p.symlink_to(victim / "notes.txt")
+    for results in cache.glob("results"):
+        shutil.rmtree(results)
+    (cache / "results").symlink_to(victim)
+    start = time.monotonic()
+    again = run("scan", "--format", "json", cwd=proj, timeout=60)
+    assert time.monotonic() - start < 30
+    assert (again.returncode, again.stdout) == (ref.returncode, ref.stdout), again.stderr
+    assert sorted(p.name for p in victim.iterdir()) == ["keep.json", "notes.txt"]
+    assert (victim / "notes.txt").read_text() == "mine" and (victim / "keep.json").read_text() == "{}"
+
+
+def test_project_files_read_by_link_cannot_block_or_crash(tmp_path: Path) -> None:
+    proj = write(tmp_path, {"web/client.ts": TS_NET_CODE, "tsconfig.json": "[" * 100_000 + "]" * 100_000,
+                            "package.json": '{"dependencies": ' + "{" * 100_000 + "}" * 100_000 + "}"})
+    os.mkfifo(proj / "web" / "package.json")
+    os.mkfifo(proj / "jsconfig.json")
+    for cache in ("--no-cache", "--cache-dir=" + str(tmp_path / "c")):
+        doc = scan_json(proj, cache, timeout=60)
+        assert ("web/client.ts", 4, "ERR003") in finding_keys(doc)
+
+
+def test_a_pathological_config_file_is_a_configuration_error(tmp_path: Path) -> None:
+    write(tmp_path, {"a.py": CLEAN_CODE, "vcx.toml": "select = " + "[" * 100_000 + "]" * 100_000 + "\n"})
+    proc = run("scan", cwd=tmp_path)
+    assert proc.returncode == 2 and "invalid TOML" in proc.stderr and "internal error" not in proc.stderr
+
+
 # --------------------------------------------------------------------------- determinism
 
 

@@ -10,9 +10,12 @@ directory that cannot be written turns the cache off with one warning.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
+import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -153,12 +156,44 @@ def _entry_path(directory: Path, key: str) -> Path:
     return directory / "facts" / key[:2] / f"{key}.json"
 
 
+# Skip reasons that depend on the moment (load, memory, races), not on the files.
+TRANSIENT_SKIPS = ("analysis timed out", "analysis crashed", "out of memory", "internal error", "vanished",
+                   "unreadable", "too large: grew")
+KEY_RE = re.compile(r"[0-9a-f]{64}")  # what entry_key makes; anything else in an index is foreign
+MAX_ENTRY_BYTES = 256_000_000
+
+
+def _read_regular(path: Path, limit: int = MAX_ENTRY_BYTES) -> bytes:
+    """Read a file of the cache: never through a symbolic link, never a FIFO or a device
+    (a cache folder can come with the scanned tree), never more than ``limit`` bytes."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            raise OSError(errno.EINVAL, "not a regular cache file")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _no_links(*paths: Path) -> None:
+    """Refuse to write through a symbolic link planted inside the cache folder."""
+    for p in paths:
+        if os.path.islink(p):
+            raise OSError(errno.ELOOP, f"symbolic link inside the cache: {p}")
+
+
 def write_entry(directory: Path, key: str, payload: bytes) -> bool:
     """Store one entry atomically (temporary file + rename). False when it cannot be written."""
     target = _entry_path(directory, key)
     data = b'{"key":"' + key.encode() + b'","version":"' + STAMP.encode() + b'","facts":' + payload + b"}"
     try:
+        _no_links(directory / "facts", target.parent)
         target.parent.mkdir(parents=True, exist_ok=True)
+        _no_links(directory / "facts", target.parent)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -199,7 +234,7 @@ class FactsCache:
         if not self.enabled:
             return None
         try:
-            raw = self._file(key).read_bytes()
+            raw = _read_regular(self._file(key))
             doc = json.loads(raw)
             if not isinstance(doc, dict) or doc.get("key") != key or doc.get("version") != STAMP:
                 return None
@@ -225,7 +260,7 @@ class FactsCache:
         from vcx.pipeline import ScanResult, Stats
 
         try:
-            doc = json.loads((self.dir / "results" / f"{key}.json").read_bytes())
+            doc = json.loads(_read_regular(self.dir / "results" / f"{key}.json"))
             if doc.get("key") != key or doc.get("version") != STAMP:
                 return None
             findings = [Finding(**f) for f in doc["findings"]]
@@ -244,8 +279,11 @@ class FactsCache:
         doc = {"key": key, "version": STAMP, "files": result.stats.files, "lines": result.stats.lines,
                "suppressed": result.suppressed, "skipped": result.skipped,
                "findings": [dataclasses.asdict(f) for f in result.findings]}
+        if any(reason.startswith(TRANSIENT_SKIPS) for _, reason in result.skipped):
+            return  # a timeout or a crash may not happen next time: never replay it
         folder = self.dir / "results"
         try:
+            _no_links(folder)
             folder.mkdir(parents=True, exist_ok=True)
             old = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
             for stale in old[:-4]:  # keep the last few results only
@@ -261,10 +299,13 @@ class FactsCache:
     def prepare(self) -> None:
         """Create the directory (with a .gitignore) or disable the cache with a warning."""
         try:
+            _no_links(self.dir / "facts", self.dir / "results", self.dir / "index.json")
             (self.dir / "facts").mkdir(parents=True, exist_ok=True)
             gi = self.dir / ".gitignore"
-            if not gi.exists():
-                gi.write_text("# created by vcx\n*\n", encoding="utf-8")
+            if not os.path.lexists(gi):  # never write through a (dangling) link
+                fd = os.open(gi, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write("# created by vcx\n*\n")
             probe = self.dir / f".probe-{os.getpid()}"
             probe.write_bytes(b"")
             probe.unlink()
@@ -284,7 +325,7 @@ class FactsCache:
             return 0
         index_file = self.dir / "index.json"
         try:
-            index = json.loads(index_file.read_bytes())
+            index = json.loads(_read_regular(index_file))
             if not isinstance(index, dict):
                 index = {}
         except Exception:  # unreadable or corrupted (even 100k-deep JSON): start a new index
@@ -292,6 +333,9 @@ class FactsCache:
         live = set(scanned.values())
         removed = 0
         for key, path in list(index.items()):
+            if not KEY_RE.fullmatch(key):  # a planted "../../x" must not name a file to delete
+                del index[key]
+                continue
             if key in live or not isinstance(path, str):
                 continue
             if path in scanned or not os.path.exists(path):
@@ -338,5 +382,6 @@ def result_key(keys: dict[str, str], discovery_skips: list[tuple[str, str]], ear
     for name in ("package.json", "tsconfig.json", "jsconfig.json"):
         for f in [root / name, *sorted(root.glob(f"*/{name}"))]:
             with contextlib.suppress(OSError):
-                h.update(f"{f.relative_to(root)}\0".encode() + hashlib.sha256(f.read_bytes()).digest())
+                if f.is_file():  # never open a FIFO or a device: it would block the scan
+                    h.update(f"{f.relative_to(root)}\0".encode() + hashlib.sha256(f.read_bytes()).digest())
     return h.hexdigest()

@@ -87,7 +87,7 @@ def find_config(start: Path) -> Path | None:
         if pp.is_file():
             try:
                 data = tomllib.loads(pp.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
                 # A broken pyproject.toml that holds our settings is an error to report
                 # (load_file does); one that does not is none of our business.
                 if _mentions_vcx(pp):
@@ -111,6 +111,8 @@ def load_file(path: Path) -> dict[str, object]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML in {path}: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"invalid TOML in {path}: nested too deeply") from None
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         section = tool.get("vcx", {}) if isinstance(tool, dict) else {}

@@ -122,7 +122,7 @@ def _tsconfig_aliases(root: Path, modules: dict[str, ModuleFacts]) -> list[tuple
             continue
         try:
             data = json.loads(_strip_json_comments(cfg.read_text(encoding="utf-8", errors="replace")))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # unreadable, invalid, or 100k-deep JSON
             continue
         opts = data.get("compilerOptions", {}) if isinstance(data, dict) else {}
         base = opts.get("baseUrl", ".") if isinstance(opts, dict) else "."
@@ -174,8 +174,10 @@ def _npm_deps(root: Path) -> dict[str, str]:
     deps: dict[str, str] = {}
     for pkg in [root / "package.json", *sorted(root.glob("*/package.json"))]:
         try:
+            if not pkg.is_file():  # never open a FIFO or a device: it would block the scan
+                continue
             data = json.loads(pkg.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # unreadable, invalid, or 100k-deep JSON
             continue
         if not isinstance(data, dict):
             continue
