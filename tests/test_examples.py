@@ -27,6 +27,8 @@ APPS = ("shop-api-python", "shop-api-node")
 
 IMPLEMENTED = frozenset({
     "ERR001", "ERR002", "ERR003", "ERR004", "ERR005",
+    "NPQ001", "NPQ002",
+    "TXN001", "TXN002",
     "TZ001", "TZ002", "TZ003", "TZ004",
 })
 

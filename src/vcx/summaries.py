@@ -27,6 +27,9 @@ class Op:
     addressed: bool = False  # network: URL built from a value (a template with holes)
     sql: str = ""
     url_root: str = ""  # network read whose URL is an attribute of this name (``fetch(att.url)``)
+    # Root names of what fills the URL template's holes (``f"{API}/users/{u.id}"`` -> API, u);
+    # None when unknown. A URL addressed by the loop element names the element here.
+    url_holes: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -76,6 +79,12 @@ def _looks_like_sql(sql: str) -> bool:
     return kind in ("read", "write") and len(sql.split(None, 2)) >= 2
 
 
+# SQLAlchemy / SQLModel statement builders: calls that construct SQL without running it.
+SA_BUILDERS = ("sqlalchemy.update", "sqlalchemy.insert", "sqlalchemy.delete", "sqlalchemy.select",
+               "sqlmodel.update", "sqlmodel.insert", "sqlmodel.delete", "sqlmodel.select",
+               "sqlalchemy.dialects.postgresql.insert", "sqlalchemy.text")
+
+
 def classify(mod: ModuleFacts, call: Call) -> Op | None:
     callee = call.callee
     client = network_client(callee)
@@ -85,7 +94,11 @@ def classify(mod: ModuleFacts, call: Call) -> Op | None:
         root = ""
         if url is not None and url.kind == "attr" and _is_get(call):
             root = url.text.split(".", 1)[0]  # fetch(attachment.url): a download addressed by the element
-        return Op("network", path, call, addressed=url is not None and url.kind == "template", url_root=root)
+        holes = None
+        if url is not None and url.kind == "template" and url.items is not None:
+            holes = tuple((h.text or "").split(".", 1)[0].split("[", 1)[0] for h in url.items)
+        return Op("network", path, call, addressed=url is not None and url.kind == "template", url_root=root,
+                  url_holes=holes)
     recv, meth = _method(call)
     if not meth:
         return None
@@ -113,6 +126,15 @@ def classify(mod: ModuleFacts, call: Call) -> Op | None:
     if not evidence:
         return None
     chain_text = callee
+    if callee.startswith(SA_BUILDERS):
+        return None  # update(T).where(...): builds a statement; the session's execute() runs it
+    if meth in ("execute", "exec") and call.args and call.args[0].kind == "call":
+        built = (call.args[0].ref or "").split("()", 1)[0]
+        if built in ("sqlalchemy.update", "sqlalchemy.insert", "sqlalchemy.delete", "sqlmodel.update",
+                     "sqlmodel.insert", "sqlmodel.delete", "sqlalchemy.dialects.postgresql.insert"):
+            return Op("write", path, call)
+        if built in ("sqlalchemy.select", "sqlmodel.select"):
+            return Op("read", path, call)
     if meth in kdb.TXN_METHODS:
         return Op("txn", path, call)
     sql = _sql(call)

@@ -154,6 +154,9 @@ def is_config_text(dotted: str) -> bool:
     return low in JS_CONFIG_NAMES or low.endswith(JS_CONFIG_SUFFIXES)
 
 
+_HOLE = Value("other", "")  # a template hole that is not a plain name or member
+
+
 class _Ranges:
     """Nested byte ranges added in source order, with "innermost range containing" lookups.
 
@@ -935,17 +938,19 @@ class _Extractor:
             return Value("other", text)
         if t == "template_string":
             parts: list[str] = []
-            holes = False
+            holes: list[Value] = []  # what fills each hole (names and members: a URL's address)
             first_config = False
             for c in node.named_children:
                 if c.type in ("string_fragment", "escape_sequence"):
                     parts.append(self.data[c.start_byte:c.end_byte].decode("utf-8", "replace"))
                 elif c.type == "template_substitution":
-                    if not parts and not holes and c.named_children:
-                        first_config = self.value(c.named_children[0], scope, depth + 1).from_config
+                    hole = self.value(c.named_children[0], scope, depth + 1) if c.named_children else None
+                    if not parts and not holes and hole is not None:
+                        first_config = hole.from_config
                     parts.append("{}")
-                    holes = True
-            return Value("template" if holes else "str", text, "".join(parts), from_config=first_config)
+                    holes.append(hole if hole is not None and hole.kind in ("name", "attr") else _HOLE)
+            return Value("template" if holes else "str", text, "".join(parts), from_config=first_config,
+                         items=holes or None)
         if t in ("number", "binary_expression", "unary_expression"):
             num = self._fold(node, 0)
             if num is not None:

@@ -368,17 +368,19 @@ class _Extractor:
             return Value("other", self.src.text(node, 40))
         if t == "string":
             parts = []
-            interp = False
+            holes: list[Value] = []  # what fills each hole (names and attributes: a URL's address)
             for c in node.named_children:
                 if c.type == "string_content":
                     parts.append(self.src.text(c))
                 elif c.type == "interpolation":
                     parts.append("{}")
-                    interp = True
+                    expr = c.child_by_field_name("expression")
+                    holes.append(self.value(expr, scope) if expr is not None and expr.type in
+                                 ("identifier", "attribute") else _OTHER)
                 elif c.type == "escape_sequence":
                     parts.append(self.src.text(c))
             # A string literal's text is its value: not stored twice.
-            return Value("template" if interp else "str", "", "".join(parts))
+            return Value("template" if holes else "str", "", "".join(parts), items=holes or None)
         text = self.src.text(node, 40) if t not in ("dictionary", "list", "tuple", "set") else ""
         if t == "concatenated_string":
             return Value("str", "", "".join(
@@ -713,6 +715,7 @@ class _Extractor:
         handlers: list[int] = []
         loops: list[int] = []
         withs: list[int] = []
+        grand: ts.Node | None = None
         child = node
         cur = node.parent
         while cur is not None and cur.type not in FUNC_TYPES:
@@ -722,8 +725,13 @@ class _Extractor:
                     if c.type == "except_clause" and c.id in self.handler_ids:
                         handlers.append(self.handler_ids[c.id])
             elif t in LOOP_TYPES:
-                # The iterable of a for loop runs once; only the body repeats.
-                if not (t == "for_statement" and cur.child_by_field_name("right") == child):
+                # The iterable of a for loop (and the first iterable of a comprehension) is
+                # evaluated once; only the body repeats.
+                once = cur.child_by_field_name("right") == child if t == "for_statement" else (
+                    t != "while_statement" and child.type == "for_in_clause" and grand is not None
+                    and child.child_by_field_name("right") == grand
+                    and next((c for c in cur.named_children if c.type == "for_in_clause"), None) == child)
+                if not once:
                     loops.append(self.loop_ids.setdefault(cur.id, len(self.loop_ids)))
             elif t == "with_statement" and cur.child_by_field_name("body") == child:
                 for clause in cur.named_children:
@@ -736,7 +744,7 @@ class _Extractor:
                                 v = v.named_children[0]
                             if v is not None and v.id in self.call_ids:
                                 withs.append(self.call_ids[v.id])
-            child, cur = cur, cur.parent
+            grand, child, cur = child, cur, cur.parent
         call.handlers = tuple(handlers)
         call.loops = tuple(loops)
         call.withs = tuple(withs)

@@ -77,6 +77,19 @@ def _repeats_per_element(mod: ModuleFacts, lp: Loop) -> bool:
     return not BATCHY.search(it.text or "") and not BATCHY.search(" ".join(lp.targets))
 
 
+def _loop_names(mod: ModuleFacts, call: Call, loops: dict[int, Loop]) -> list[str]:
+    """The names bound per iteration around a call: loop targets, or a callback's first parameter."""
+    names: list[str] = []
+    for lid in call.loops:
+        lp = loops.get(lid)
+        if lp is not None:
+            names.extend(lp.targets)
+    fn = mod.functions.get(call.func or "")
+    if fn is not None and fn.is_callback and fn.params:
+        names.append(fn.params[0])
+    return names
+
+
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
@@ -140,8 +153,7 @@ class QueryInLoop(Rule):
                 if op is not None:
                     if op.batch or op.kind in ("txn", "commit", "staged"):
                         continue
-                    if op.kind == "network" and not op.addressed and not self._element_url(project, path, mod, call,
-                                                                                           op.url_root, loops):
+                    if op.kind == "network" and not self._addressed_by_element(project, path, mod, call, op, loops):
                         continue
                     what = call.text
                 elif ref is not None:
@@ -164,6 +176,20 @@ class QueryInLoop(Rule):
                 msg += f"; via {how})" if how else ")"
                 yield self.finding(path, call.loc, msg)
 
+
+    def _addressed_by_element(self, project: Project, path: str, mod: ModuleFacts, call: Call, op,  # type: ignore[no-untyped-def]
+                              loops: dict[int, Loop]) -> bool:
+        """A remote read addressed by the loop's element: its URL template fills a hole with the
+        element (``f"{API}/users/{u.id}"``) or is the element's own URL (``fetch(a.url)``). The
+        same request repeated (a retry loop) or a URL built only from constants is not."""
+        if self._element_url(project, path, mod, call, op.url_root, loops):
+            return True
+        if not op.addressed:
+            return False
+        if op.url_holes is None:
+            return True  # no detail recorded: any templated URL counts
+        names = set(_loop_names(mod, call, loops))
+        return not names or any(h in names for h in op.url_holes)
 
     @staticmethod
     def _element_url(project: Project, path: str, mod: ModuleFacts, call: Call, root: str,

@@ -183,13 +183,22 @@ class MissingTransaction(Rule):
             if project.is_test(path):
                 continue
             sites: dict[str | None, list[tuple[Call, str]]] = {}
+            staged: dict[str | None, list[Call]] = {}  # writes staged since the function's last commit
             for call in mod.calls:
                 if call.func is None or call.loops:
                     continue
                 op = s.ops.get((path, call.id))
                 label = ""
                 if op is not None:
-                    if op.kind in ("write", "commit"):
+                    if op.kind == "staged":
+                        staged.setdefault(call.func, []).append(call)
+                    elif op.kind == "commit" and staged.get(call.func):
+                        # A unit-of-work commit: the write is what it flushes; report there.
+                        first_staged = staged.pop(call.func)[0]
+                        sites.setdefault(call.func, []).append(
+                            (first_staged, f"`{_short(first_staged.snippet, 50)}` (committed at line {call.loc.line})"))
+                        continue
+                    elif op.kind in ("write", "commit"):
                         label = f"`{_short(call.text)}`"
                 else:
                     ref = project.target(path, call)
@@ -216,8 +225,8 @@ class MissingTransaction(Rule):
                         len(group) == 2 and not _between(mod, first[0], second[0], s, path):
                     continue  # the same save/commit repeated with nothing new staged or changed
                 yield self.finding(path, second[0].loc,
-                                   f"{second[1]} writes after {first[1]} (line {first[0].loc.line}) in "
-                                   f"`{fid}` without a transaction: a failure between them leaves a partial "
+                                   f"{second[1]} is a second write after {first[1]} at line {first[0].loc.line} "
+                                   f"in `{fid}`, without a transaction: a failure between them leaves a partial "
                                    "change")
 
 
@@ -317,9 +326,9 @@ class LostUpdate(Rule):
                 op = s.ops.get((path, call.id))
                 ref = project.target(path, call)
                 summ = s.of(ref)
-                is_write = (op is not None and op.kind in ("write", "commit")) or \
+                is_write = (op is not None and op.kind in ("write", "commit", "staged")) or \
                     (op is None and summ is not None and "write" in summ.via)
-                if not is_write or any(m in (call.snippet + _texts(call)) for m in kdb.ATOMIC_MARKERS):
+                if not is_write or any(m in (call.snippet + _texts(call, mod)) for m in kdb.ATOMIC_MARKERS):
                     continue
                 if op is not None and op.sql and _self_update(op.sql):
                     continue
@@ -327,7 +336,7 @@ class LostUpdate(Rule):
                     if read.loc.line >= call.loc.line:
                         continue
                     var = read.assigned_to or ""
-                    texts = _texts(call)
+                    texts = _texts(call, mod)
                     related = call.text.split(".", 1)[0] == var or re.search(rf"\b{re.escape(var)}\b", texts) \
                         or call.text.endswith("commit") or op is None
                     # const next = row.balance - amount; UPDATE t SET balance = next
@@ -395,7 +404,7 @@ class LostUpdate(Rule):
             if a.func == write.func and read.loc.line < a.loc.line <= write.loc.line and \
                     (a.target.startswith(var + ".") or a.target == var) and _changes_from_old(a, var):
                 return True
-        text = _texts(write)
+        text = _texts(write, mod)
         return bool(pat.search(text) and re.search(rf"\b{re.escape(var)}\b[\w.\[\]'\"]*\s*[-+*]", text))
 
 
@@ -405,8 +414,11 @@ def _changes_from_old(a: Assign, var: str) -> bool:
     return val[:2] in ("-=", "+=", "*=") or bool(re.search(rf"\b{re.escape(var)}\b", val) and ARITH.search(val))
 
 
-def _texts(call: Call) -> str:
+def _texts(call: Call, mod: ModuleFacts | None = None) -> str:
+    """The source texts of a call's arguments, nested ones included: the arguments of a call
+    passed as an argument too (``db.execute(update(T).values(stock=row.stock - n))``)."""
     out: list[str] = []
+    seen: set[int] = set()
 
     def walk(v: Value | None, depth: int = 0) -> None:
         if v is None or depth > 4:
@@ -416,6 +428,12 @@ def _texts(call: Call) -> str:
             walk(x, depth + 1)
         for x in v.items or ():
             walk(x, depth + 1)
+        if mod is not None and v.kind == "call" and v.call_id is not None and v.call_id < len(mod.calls) \
+                and v.call_id not in seen:
+            seen.add(v.call_id)
+            inner = mod.calls[v.call_id]
+            for x in (*inner.args, *inner.kwargs.values()):
+                walk(x, depth + 1)
     for v in (*call.args, *call.kwargs.values()):
         walk(v)
     return " ".join(out)
