@@ -161,10 +161,14 @@ class _Extractor:
                 self.facts.assigns.append(Assign(text, val, self.src.loc(n), self._scope_of(n), text))
         for n in nodes("access"):
             self._access(n)
-        if loop_names:
+        row_names = self._row_params()
+        if loop_names or row_names:
             for n in nodes("lvread"):  # in source order (capture order varies)
                 obj = n.child_by_field_name("object")
-                if obj is not None and data[obj.start_byte:obj.end_byte] in loop_names:
+                if obj is None:
+                    continue
+                name = data[obj.start_byte:obj.end_byte]
+                if name in loop_names or (name in row_names and self._scope_of(n) in row_names[name]):
                     self._member_read(n)
         for cap, how in (("awaited_name", "await"), ("returned_name", "return"), ("yielded_name", "yield")):
             for n in nodes(cap):
@@ -789,6 +793,20 @@ class _Extractor:
                 val = Value("other", self.src.text(it, 80))
             self.facts.loops.append(Loop(lid, kind, self.src.loc(n), scope, tuple(targets), val))
         return names
+
+    def _row_params(self) -> dict[bytes, set[str]]:
+        """Names that hold one row per call in code a framework runs once per row (n-plus-one):
+        the object parameter of serializer ``get_<field>(self, obj)`` methods, ``self`` in
+        ``@property`` / ``@cached_property`` methods. Name -> the functions where it does."""
+        out: dict[bytes, set[str]] = {}
+        for fn in self.facts.functions.values():
+            if fn.class_name is None or not fn.params:
+                continue
+            if fn.name.startswith("get_") and len(fn.params) >= 2:
+                out.setdefault(fn.params[1].encode(), set()).add(fn.id)
+            elif any((d.text or "").rsplit(".", 1)[-1] in ("property", "cached_property") for d in fn.decorators):
+                out.setdefault(fn.params[0].encode(), set()).add(fn.id)
+        return out
 
     def _member_read(self, node: ts.Node) -> None:
         obj, attr = node.child_by_field_name("object"), node.child_by_field_name("attribute")

@@ -19,4 +19,5 @@ PY_KEEP_UNRESOLVED = frozenset({
     "find_one_and_delete", "bulk_write", "select_for_update", "with_for_update", "bulk_create",
     "get_or_create", "update_or_create", "delete_instance", "fetch_related", "scalars", "scalar",
     "select_related", "prefetch_related", "options",
+    "paginate_queryset", "get_queryset", "filter_queryset",  # DRF list views: what a serializer is given
 })

@@ -11,6 +11,7 @@ from vcx.findings import Finding
 from vcx.knowledge import databases as kdb
 from vcx.link import FuncRef
 from vcx.rules import Rule
+from vcx.rules.per_row import per_row_sites
 from vcx.summaries import Summaries, summaries
 
 if TYPE_CHECKING:
@@ -21,6 +22,8 @@ PAGINATION = re.compile(r"cursor|page|next|token|more|offset|attempt|retr|tries|
                         re.IGNORECASE)
 RELATION_FIELDS = ("ForeignKey", "OneToOneField", "ManyToManyField", "ForeignKeyField", "relationship",
                    "Relationship")
+PER_ROW_FIX = ("Compute it for the whole list in the query that feeds it (annotate / Subquery / prefetch) "
+               "instead of per row.")
 EAGER_LAZY = frozenset({"selectin", "joined", "subquery", "raise", "raise_on_sql", "noload", "immediate"})
 
 
@@ -113,7 +116,10 @@ class QueryInLoop(Rule):
     network read addressed by the element (``GET /users/${u.id}``), or a call of a project
     function that (transitively, across files) performs one, inside a ``for``/``while`` body,
     a comprehension, or a ``.map``/``.forEach``/``.reduce`` callback (``Promise.all(xs.map(...))``,
-    ``asyncio.gather(*(... for x in xs))``).
+    ``asyncio.gather(*(... for x in xs))``). Framework iteration counts too (Python): a query in a
+    ``SerializerMethodField`` method or a model ``@property`` of a DRF serializer / marshmallow
+    schema applied to many rows (a list view's ``serializer_class``, ``many=True``) is reported
+    at that line.
 
     Why it breaks production: the number of round trips grows with the data: fine with ten rows
     in tests, seconds with ten thousand in production, and the database or the remote API is
@@ -142,6 +148,7 @@ class QueryInLoop(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
         s = summaries(project)
+        done: set[tuple[str, int]] = set()
         for path, mod in project.modules.items():
             if project.is_test(path):
                 continue
@@ -174,8 +181,11 @@ class QueryInLoop(Rule):
                 verb = "calls" if op is not None and op.kind == "network" else "queries"
                 msg = f"`{call.snippet}` {verb} `{what}` once per element of `{iterable}` (loop at line {line}"
                 msg += f"; via {how})" if how else ")"
+                done.add((path, call.loc.line))
                 yield self.finding(path, call.loc, msg)
-
+        for site in per_row_sites(project, s, _relations(project)):
+            if site.rule == self.id and (site.path, site.loc.line) not in done:
+                yield self.finding(site.path, site.loc, site.message, fix=PER_ROW_FIX)
 
     def _addressed_by_element(self, project: Project, path: str, mod: ModuleFacts, call: Call, op,  # type: ignore[no-untyped-def]
                               loops: dict[int, Loop]) -> bool:
@@ -246,7 +256,12 @@ class LazyLoadInLoop(Rule):
     ``subqueryload`` option; Sequelize association getters (``row.getCourse()``, named by the
     project's ``hasMany`` / ``belongsTo`` calls; an ``include`` naming the model is eager); TypeORM
     lazy relations (``@ManyToOne(..., { lazy: true })`` or ``Promise<T>`` fields) awaited per row
-    without a ``relations`` option; Mongoose ``doc.populate()`` per row.
+    without a ``relations`` option; Mongoose ``doc.populate()`` per row. Serializers applied to
+    many rows read relations per row too: a DRF serializer of a list view (``serializer_class``
+    of ``ListAPIView`` / ``ModelViewSet``, ``Serializer(rows, many=True)``) or a marshmallow
+    ``Schema(many=True).dump(rows)`` whose ``source="a.b"`` field, nested serializer,
+    ``SerializerMethodField`` method or model ``@property`` reads a relation the list's queryset
+    (``queryset`` / ``get_queryset()``) does not load eagerly is reported at that line.
 
     Why it breaks production: each access runs one more query, so a page of 500 rows runs
     501 queries.
@@ -273,13 +288,18 @@ class LazyLoadInLoop(Rule):
         s = summaries(project)
         rels = _relations(project)
         js = _JsRelations(project)
+        done: set[tuple[str, int]] = set()
         for path, mod in project.modules.items():
             if project.is_test(path):
                 continue
-            if mod.language == "python":
-                yield from self._python(project, s, path, mod, rels)
-            else:
-                yield from self._js(project, s, path, mod, js)
+            found = self._python(project, s, path, mod, rels) if mod.language == "python" else \
+                self._js(project, s, path, mod, js)
+            for f in found:
+                done.add((f.path, f.line))
+                yield f
+        for site in per_row_sites(project, s, rels):
+            if site.rule == self.id and (site.path, site.loc.line) not in done:
+                yield self.finding(site.path, site.loc, site.message)
 
     def _python(self, project: Project, s: Summaries, path: str, mod: ModuleFacts,
                 rels: dict[str, bool]) -> Iterator[Finding]:
@@ -343,7 +363,7 @@ class LazyLoadInLoop(Rule):
         for c in mod.calls:
             if c.func != func and c is not query:
                 continue
-            meth = c.text.rsplit(".", 1)[-1]
+            meth = c.callee.rsplit(".", 1)[-1]  # the callee text of a long chain is shortened
             if meth not in kdb.EAGER_METHODS and meth != "options":
                 continue
             for a in c.args:
