@@ -682,6 +682,8 @@ class _Extractor:
         elif pt in ("assignment", "augmented_assignment") and parent.child_by_field_name("right") == cur:
             call.context = "assign"
             left = parent.child_by_field_name("left")
+            if left is not None and left.type in ("pattern_list", "tuple_pattern") and left.named_children:
+                left = left.named_children[0]  # obj, created = M.objects.get_or_create(...): the row
             if left is not None and left.type == "identifier":
                 call.assigned_to = self.src.text(left)
         elif pt in ("argument_list", "keyword_argument", "list_splat", "dictionary_splat") or (

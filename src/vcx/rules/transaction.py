@@ -158,8 +158,11 @@ class MissingTransaction(Rule):
     Why it breaks production: when the second write fails (constraint, timeout, deploy), the
     first one stays: money debited and never credited, a user without a profile.
 
-    Not reported: writes to another store (redis/cache, queues, e-mail); a single helper call
-    that itself writes twice (the helper is reported); one write repeated in a loop (NPQ001).
+    Not reported: writes to another store (redis/cache, queues, e-mail, files); a single helper
+    call that itself writes twice (the helper is reported); one write repeated in a loop (NPQ001);
+    an idempotent upsert followed by an update of the same row (``obj, _ =
+    M.objects.get_or_create(...)`` then ``obj.save()``; Prisma ``upsert`` then ``update`` with the
+    same ``where``); writes of framework signal handlers (``post_save``), which are not followed.
 
     Example:
         await adjust_balance(conn, src, -amount)
@@ -210,6 +213,7 @@ class MissingTransaction(Rule):
                 if label:
                     sites.setdefault(call.func, []).append((call, label))
             for fid, group in sites.items():
+                group = _drop_same_row(group)
                 if len(group) < 2 or txn.func_protected(path, mod, fid):
                     continue
                 group.sort(key=lambda g: (g[0].loc.line, g[0].loc.col))
@@ -228,6 +232,51 @@ class MissingTransaction(Rule):
                                    f"{second[1]} is a second write after {first[1]} at line {first[0].loc.line} "
                                    f"in `{fid}`, without a transaction: a failure between them leaves a partial "
                                    "change")
+
+
+UPSERTS = ("update_or_create", "get_or_create", "aupdate_or_create", "aget_or_create", "upsert", "findOrCreate")
+
+
+def _drop_same_row(group: list[tuple[Call, str]]) -> list[tuple[Call, str]]:
+    """Drop the writes that update the row an idempotent upsert just wrote: ``obj, _ =
+    M.objects.get_or_create(...)`` then ``obj.save()``; Prisma ``upsert({ where: W })`` then
+    ``update({ where: W })`` on the same model. Retrying the pair converges on the same row."""
+    if len(group) < 2:
+        return group
+    rows: set[str] = set()  # receivers bound to an upserted row
+    upserted: set[tuple[str, str]] = set()  # (model receiver, where text)
+    out: list[tuple[Call, str]] = []
+    for call, label in sorted(group, key=lambda g: (g[0].loc.line, g[0].loc.col)):
+        recv, _, meth = call.text.replace("?.", ".").rpartition(".")
+        where = _where(call)
+        if meth in ("save", "asave") and recv in rows:
+            continue
+        if meth in ("update", "updateOne") and where and (recv, where) in upserted:
+            continue
+        if meth in UPSERTS:
+            if call.assigned_to:
+                rows.add(call.assigned_to)
+            if where:
+                upserted.add((recv, where))
+        out.append((call, label))
+    return out
+
+
+def _where(call: Call) -> str:
+    first = call.args[0] if call.args else None
+    w = first.key("where") if first is not None and first.kind == "object" else None
+    return _sig(w) if w is not None else ""
+
+
+def _sig(v: Value, depth: int = 0) -> str:
+    """A structural signature of a value (object literals keep no source text)."""
+    if depth > 4:
+        return "…"
+    if v.keys:
+        return "{" + ",".join(f"{k}:{_sig(x, depth + 1)}" for k, x in sorted(v.keys.items())) + "}"
+    if v.items:
+        return "[" + ",".join(_sig(x, depth + 1) for x in v.items) + "]"
+    return f"{v.kind}:{' '.join((v.text or '').split())}:{v.value}"
 
 
 def _writes_back(path: str, s: Summaries, read: Call, write: Op | None, project: Project) -> bool:
