@@ -85,6 +85,7 @@ class _Extractor:
         self.loop_ids: dict[int, int] = {}
         self._call_values: list[Value] = []
         self._class_nodes: list[ts.Node] = []
+        self._saved: set[tuple[str | None, str]] = set()
 
     # -- entry ---------------------------------------------------------------
     def run(self, tree: ts.Tree) -> ModuleFacts:
@@ -150,6 +151,9 @@ class _Extractor:
                             not in PY_KEEP_UNRESOLVED:
                         continue
             self._call(n)
+        # Objects saved in a function (``p.save()``): their attribute assignments stage a change (TXN001).
+        self._saved = {(c.func, c.text[:-5] if c.text.endswith(".save") else c.text[:-6]) for c in self.facts.calls
+                       if c is not None and c.text.endswith((".save", ".asave"))}
         for n in nodes("assign"):
             self._assign(n)
         for n in nodes("augassign"):  # wallet.balance -= amount (read-modify-write, TXN002)
@@ -831,8 +835,9 @@ class _Extractor:
             target = self.resolve(left_text, scope, node) if left.type != "subscript" else left_text
             if scope is not None and target == left_text and \
                     left_text.rsplit(".", 1)[-1] not in ASSIGN_VOCABULARY and \
-                    (left.type != "attribute" or left_text not in self.src.text(right, 120)):
-                return  # obj.attr = x inside a function, on nothing known (unless from its old value)
+                    (left.type != "attribute" or left_text not in self.src.text(right, 120)) and \
+                    (scope, left_text.rpartition(".")[0]) not in self._saved:
+                return  # obj.attr = x inside a function, on nothing known (unless from its old value or saved)
             val = self.value(right, scope)
             self.facts.assigns.append(Assign(target, val, self.src.loc(node), scope, self.src.text(left, 80)))
             if left.type == "identifier" and scope is None:

@@ -313,8 +313,8 @@ def _between(mod: ModuleFacts, a: Call, b: Call, s: Summaries, path: str) -> boo
             if op is not None and op.kind in ("staged", "write"):
                 return True
     obj = a.text.rsplit(".", 1)[0] + "."
-    return any(x.func == a.func and a.loc.line < x.loc.line < b.loc.line and x.target.startswith(obj)
-               for x in mod.assigns)
+    return any(x.func == a.func and a.loc.line < x.loc.line < b.loc.line and
+               (x.target.startswith(obj) or x.text.startswith(obj)) for x in mod.assigns)
 
 
 ARITH = re.compile(r"[-+*/]")
