@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import jsonschema
@@ -245,6 +246,46 @@ def test_reading_a_file_never_blocks_or_overreads(tmp_path: Path) -> None:
     assert "pipe.py" not in skipped(doc) and ("ok.py", 5, "ERR003") in finding_keys(doc)
     proc = run("scan", "pipe.py", cwd=tmp_path, timeout=30)
     assert proc.returncode == 0 and "not a regular file or folder" in proc.stdout
+
+
+def test_brackets_and_error_regions_that_would_stall_tree_sitter(tmp_path: Path) -> None:
+    """A million nested brackets take tree-sitter seconds and a gigabyte to parse, and a flat
+    run of unclosed brackets makes its queries quadratic (in C, past any deadline): both are
+    refused before they cost that."""
+    files = {"nest.py": b"x = " + b"[\n" * 1_000_000 + b"]\n" * 999_000,  # one a line: not "minified"
+             "open.js": b"x = " + b"(\n" * 1_900_000,
+             "open_few.js": b"x = " + b"{\n" * 40_000 + TS_NET_CODE.encode()}
+    write(tmp_path, files)
+    write(tmp_path, {"ok.py": NET_CODE})
+    start = time.monotonic()
+    doc = scan_json(tmp_path, "--no-cache", "-j", "2", "--max-file-size", "10MB", timeout=120)
+    assert time.monotonic() - start < 30
+    reasons = skipped(doc)
+    assert reasons["nest.py"].startswith("nested too deeply: brackets open 1000000 levels deep")
+    assert reasons["open.js"].startswith("nested too deeply: brackets open 1900000 levels deep")
+    assert reasons["open_few.js"].startswith("too broken to analyse: a syntax-error region of 400")
+    assert ("ok.py", 5, "ERR003") in finding_keys(doc)
+
+
+def test_workers_have_a_memory_cap() -> None:
+    import resource
+
+    import vcx.pipeline as pipeline
+
+    with ProcessPoolExecutor(1) as pool:
+        soft = pool.submit(_capped_limit).result()
+    assert soft == pipeline.WORKER_MEMORY_FLOOR
+    pipeline._cap_worker_memory(Limits())  # vcx's own process is never capped
+    assert resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY
+
+
+def _capped_limit() -> int:
+    import resource
+
+    import vcx.pipeline as pipeline
+
+    pipeline._cap_worker_memory(Limits())
+    return resource.getrlimit(resource.RLIMIT_AS)[0]
 
 
 # ------------------------------------------------------------------------------- crashes

@@ -19,7 +19,7 @@ from vcx.facts import ModuleFacts
 from vcx.filter import apply_filters
 from vcx.findings import Finding, assign_fingerprints
 from vcx.frontends import extract
-from vcx.limits import AnalysisTimeout, Limits, TooDeep, deadline, describe_timeout
+from vcx.limits import AnalysisTimeout, Limits, TooBroken, TooDeep, deadline, describe_timeout
 from vcx.link import link
 from vcx.parse import Undecodable
 from vcx.rules import Rule, all_rules
@@ -104,6 +104,33 @@ def _fault_for_tests(sf: SourceFile) -> None:
         time.sleep(3600)
 
 
+_memory_capped: int | None = None  # the process id whose memory was capped
+WORKER_MEMORY_FLOOR = 4 << 30  # bytes of address space a worker may use at least
+MEMORY_PER_SOURCE_BYTE = 400  # tree-sitter trees and facts of a pathological file: ~300 bytes a byte
+
+
+def _cap_worker_memory(limits: Limits) -> None:
+    """In a worker process, bound the address space, so that a pathological file ends in a
+    MemoryError (or, in native code, the worker's death) and a skipped file, never in the
+    machine running out of memory. Never applied to vcx's own process."""
+    global _memory_capped
+    _memory_capped = os.getpid()
+    try:
+        import multiprocessing
+        import resource
+
+        if multiprocessing.parent_process() is None:
+            return
+        cap = max(WORKER_MEMORY_FLOOR, MEMORY_PER_SOURCE_BYTE * (limits.max_file_bytes or 0))
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        if soft == resource.RLIM_INFINITY or soft > cap:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, ValueError, OSError):  # not on this platform
+        pass
+
+
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text if len(text) <= 200 else text[:199] + "…"
@@ -116,6 +143,8 @@ def extract_file(sf: SourceFile, data: bytes | None = None, limits: Limits | Non
     size, its time (``per-file-timeout``) and the depth of its syntax tree (``max-nesting``).
     """
     limits = limits or Limits()
+    if _memory_capped != os.getpid():
+        _cap_worker_memory(limits)
     if data is None:
         got = read_source(sf, limits.max_file_bytes)
         if isinstance(got, str):
@@ -128,7 +157,7 @@ def extract_file(sf: SourceFile, data: bytes | None = None, limits: Limits | Non
             return extract(data, sf.language, sf.display, limits)
     except AnalysisTimeout:
         return describe_timeout(limits.timeout)
-    except (TooDeep, Undecodable) as exc:
+    except (TooDeep, TooBroken, Undecodable) as exc:
         return str(exc)
     except RecursionError:
         return "nested too deeply: Python recursion limit reached while analysing"

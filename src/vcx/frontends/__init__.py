@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from vcx.facts import ModuleFacts
-from vcx.limits import Limits, check_depth
+from vcx.limits import Limits, check_brackets, check_depth, check_errors
 from vcx.parse import decode, parse
 
 
 def extract(source: bytes, language: str, path: str, limits: Limits | None = None) -> ModuleFacts:
     """Decode, parse and extract one file.
 
-    Raises ``parse.Undecodable``, ``limits.TooDeep`` (a tree deeper than ``max-nesting``)
-    and, under a deadline, ``limits.AnalysisTimeout``.
+    Raises ``parse.Undecodable``, ``limits.TooDeep`` (a tree deeper than ``max-nesting``),
+    ``limits.TooBroken`` (syntax-error regions too large to query) and, under a deadline,
+    ``limits.AnalysisTimeout``.
     """
+    limits = limits or Limits()
     data = decode(source, language)
+    check_brackets(data, limits.max_nesting)
     tree = parse(data, language)
-    check_depth(tree.root_node, (limits or Limits()).max_nesting)
+    check_depth(tree.root_node, limits.max_nesting)
+    check_errors(tree.root_node)
     if language == "python":
         from vcx.frontends import python
 
