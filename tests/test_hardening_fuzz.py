@@ -45,7 +45,8 @@ LANGS = ("python", "javascript", "typescript", "tsx")
 EXT = {"python": ".py", "javascript": ".js", "typescript": ".ts", "tsx": ".tsx"}
 # Reasons a file may be skipped for; anything else (an internal error, Python's recursion
 # limit) is a bug in vcx.
-ALLOWED_REASONS = ("undecodable: ", "nested too deeply: syntax tree deeper than", "analysis timed out after ")
+ALLOWED_REASONS = ("undecodable: ", "nested too deeply: syntax tree deeper than", "nested too deeply: brackets open",
+                   "too broken to analyse: a syntax-error region of", "analysis timed out after ")
 LIMITS = Limits(timeout=30)
 
 
