@@ -309,6 +309,59 @@ def test_a_crashing_worker_loses_only_its_file(tmp_path: Path) -> None:
     assert finding_keys(doc) == finding_keys(reference)
 
 
+def _children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with open(task / "children") as fh:
+            out += [int(c) for c in fh.read().split()]
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+def test_workers_killed_mid_scan_lose_nothing_but_the_file_in_progress(tmp_path: Path) -> None:
+    many_files(tmp_path, 10)
+    reference = scan_json(tmp_path, "--no-cache", "--jobs", "2")
+    write(tmp_path, {"app/slow_one.py": NET_CODE})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VCX_")}
+    env["VCX_TEST_HANG_ON"] = "slow_one"
+    proc = subprocess.Popen([*CMD, "scan", "--format", "json", "--no-cache", "--jobs", "2", "--timeout-per-file", "3"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        workers: list[int] = []
+        while time.monotonic() < deadline and len(workers) < 2:
+            time.sleep(0.2)
+            workers = _children(proc.pid)
+        time.sleep(0.5)
+        for pid in workers:  # as the OOM killer would
+            os.kill(pid, signal.SIGKILL)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert workers, "no worker process seen"
+    assert proc.returncode == 1 and "Traceback" not in err, err
+    doc = json.loads(out)
+    reasons = skipped(doc)
+    assert set(reasons) <= {"app/slow_one.py"}, reasons
+    assert finding_keys(doc) == finding_keys(reference)
+
+
+def test_a_file_deleted_during_the_scan_is_reported_as_vanished(tmp_path: Path) -> None:
+    write(tmp_path, {"a_slow.py": NET_CODE, "b_gone.py": NET_CODE, "c_ok.py": NET_CODE})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VCX_")}
+    env["VCX_TEST_HANG_ON"] = "a_slow"
+    proc = subprocess.Popen([*CMD, "scan", "--format", "json", "--no-cache", "--jobs", "1", "--timeout-per-file", "3"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)  # a_slow.py is being analysed (files go in path order with --jobs 1)
+    (tmp_path / "b_gone.py").unlink()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in err, err
+    doc = json.loads(out)
+    assert skipped(doc) == {"a_slow.py": "analysis timed out after 3 s (per-file-timeout)",
+                            "b_gone.py": "vanished during the scan"}
+    assert ("c_ok.py", 5, "ERR003") in finding_keys(doc)
+
+
 def test_the_crash_hook_never_kills_vcx_itself(tmp_path: Path) -> None:
     write(tmp_path, {"crash_me.py": NET_CODE})
     doc = scan_json(tmp_path, "--no-cache", "--jobs", "1", env={"VCX_TEST_CRASH_ON": "crash_me"})

@@ -89,8 +89,8 @@ def read_source(sf: SourceFile, max_bytes: int = 0) -> bytes | str:
 def _fault_for_tests(sf: SourceFile) -> None:
     """Test hooks, inert unless their environment variable is set (see tests/test_hardening_*).
 
-    ``VCX_TEST_CRASH_ON=<text>``: a worker process aborts (like a native crash in a parser)
-    on the file whose path contains <text>. ``VCX_TEST_HANG_ON=<text>``: the analysis of
+    ``VCX_TEST_CRASH_ON=<text>``: a worker process dies of a segmentation fault (as in a
+    native crash in a parser) on the file whose path contains <text>. ``VCX_TEST_HANG_ON=<text>``: the analysis of
     that file sleeps until its per-file timeout stops it.
     """
     crash = os.environ.get("VCX_TEST_CRASH_ON")
@@ -98,7 +98,9 @@ def _fault_for_tests(sf: SourceFile) -> None:
         import multiprocessing
 
         if multiprocessing.parent_process() is not None:  # only ever a worker, never vcx itself
-            os.abort()
+            import signal
+
+            os.kill(os.getpid(), signal.SIGSEGV)  # what a crash in a native parser looks like
     hang = os.environ.get("VCX_TEST_HANG_ON")
     if hang and hang in sf.display:
         time.sleep(3600)
