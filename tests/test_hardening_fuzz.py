@@ -180,7 +180,21 @@ def check_facts(m: ModuleFacts) -> None:
         assert 1 <= lo <= hi <= m.lines
     assert loads(dumps(m)) == m
     assert decode_facts(marshal.loads(marshal.dumps(encode(m)))) == m
-    assert "NaN" not in json.dumps(encode(m))  # infinities are fine (1e999); NaN != NaN is not
+    assert not _has_nan(encode(m))  # infinities are fine (1e999); NaN != NaN is not
+    json.dumps(encode(m))
+
+
+def _has_nan(obj: object) -> bool:
+    stack = [obj]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, float) and x != x:
+            return True
+        if isinstance(x, dict):
+            stack.extend(x.values())
+        elif isinstance(x, (list, tuple)):
+            stack.extend(x)
+    return False
 
 
 def analyse(lang: str, data: bytes, tmp: Path | None = None) -> ModuleFacts | str:
