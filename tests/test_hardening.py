@@ -695,6 +695,16 @@ def hostile_tree(root: Path) -> list[str]:
     # A name that is not UTF-8, and traversal-looking folders (inside the tree).
     (root / "src").joinpath(os.fsdecode(b"bad-\xff\xfe.py")).write_text(HOSTILE_CONTENT[".py"])
     write(root, {"src/..../x.py": HOSTILE_CONTENT[".py"], "src/a/../../b/c.py": "x = 1\n"})
+    # NUL bytes and traversals in import paths (past the 8 KB that the binary check reads).
+    pad = b"// " + b"x" * 80 + b"\n"
+    write(root, {
+        "src/imports.js": pad * 120 + b'import x from "./a\x00b";\nimport y from "../../../../../../etc/passwd";\n'
+                          b'const q = require("./\x00d");\nx(); y(); q();\n',
+        "src/imports.py": pad.replace(b"//", b"#") * 120 + b"from .\x00m import y\n"
+                          b"from ...................... import z\nimport requests\nrequests.get('\x00')\n",
+        "tsconfig.json": b'{"compilerOptions": {"baseUrl": "\\u0000/../..", "paths": {"@/*": ["../../../*"]}}}',
+        "package.json": b'{"dependencies": {"\\u0000": "1", "../../x": "2"}}',
+    })
     return names
 
 
