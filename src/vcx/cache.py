@@ -91,7 +91,8 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "calls": [[c.id, c.callee, c.text, c.snippet, _loc(c.loc), c.func, [_val(a) for a in c.args],
                    {k: _val(v) for k, v in c.kwargs.items()}, c.context, c.awaited, c.assigned_to, c.arg_of,
                    list(c.chain), list(c.handlers), c.catch_chained, c.instance_ctor, _val(c.instance),
-                   list(c.loops), c.is_new, c.outer_context, list(c.withs)] for c in m.calls],
+                   list(c.loops), c.is_new, c.outer_context, list(c.withs),
+                   [list(b) for b in c.branches]] for c in m.calls],
         "handlers": [[h.id, _loc(h.loc), list(h.types), h.catch_all, h.body, h.func, h.form] for h in m.handlers],
         "accesses": [[a.name, a.attr, _loc(a.loc), a.func, a.is_call, a.in_condition] for a in m.accesses],
         "assigns": [[a.target, _val(a.value), _loc(a.loc), a.func, a.text] for a in m.assigns],
@@ -122,7 +123,8 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
                     context=c[8], awaited=c[9], assigned_to=c[10], arg_of=c[11], chain=tuple(c[12]),
                     handlers=tuple(c[13]), catch_chained=c[14], instance_ctor=c[15], instance=_unval(c[16]),
                     loops=tuple(c[17]), is_new=c[18], outer_context=c[19],
-                    withs=tuple(c[20]) if len(c) > 20 else ())
+                    withs=tuple(c[20]) if len(c) > 20 else (),
+                    branches=tuple((int(b[0]), int(b[1])) for b in c[21]) if len(c) > 21 else ())
                for c in d["calls"]]
     m.handlers = [Handler(id=h[0], loc=_unloc(h[1]), types=tuple(h[2]), catch_all=h[3], body=h[4], func=h[5],
                           form=h[6]) for h in d["handlers"]]

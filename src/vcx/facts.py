@@ -127,6 +127,17 @@ class Call:
     # Ids of the calls that open the enclosing ``with`` / ``async with`` blocks in the same
     # function, innermost first (``with transaction.atomic():``, ``async with conn.transaction():``).
     withs: tuple[int, ...] = ()
+    # The branches of if statements the call sits in, innermost first, as (if id, branch
+    # number): two calls in different branches of the same if never both run.
+    branches: tuple[tuple[int, int], ...] = ()
+
+
+def exclusive(a: Call, b: Call) -> bool:
+    """The two calls sit in different branches of the same if: they never both run."""
+    if not a.branches or not b.branches:
+        return False
+    taken = dict(a.branches)
+    return any(if_id in taken and taken[if_id] != n for if_id, n in b.branches)
 
 
 @dataclass(slots=True)

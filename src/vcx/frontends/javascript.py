@@ -42,7 +42,7 @@ PATTERNS = (
     ("field_definition", "field"), ("public_field_definition", "field"),
     ("catch_clause", "catch"), ("try_statement", "try"), ("import_statement", "import"),
     ("export_statement", "export"), ("for_statement", "loop"), ("for_in_statement", "loop"),
-    ("while_statement", "loop"), ("do_statement", "loop"),
+    ("while_statement", "loop"), ("do_statement", "loop"), ("if_statement", "if"),
     ("variable_declarator", "decl"), ("assignment_expression", "assign"),
 )
 EXTRA_PATTERNS = """
@@ -299,7 +299,7 @@ class _Extractor:
         for n in nodes("catch"):
             self._handler(n)
         self._links(calls)
-        intervals = self._intervals(caps.get("try", []), nodes("loop"))
+        intervals = self._intervals(caps.get("try", []), nodes("loop"), caps.get("if", []))
         stack: list[tuple[int, int, bool, int]] = []
         j, n_iv = 0, len(intervals)
         for n in calls:
@@ -315,9 +315,12 @@ class _Extractor:
                 stack.pop()
             scope = call_scopes[n.id]
             fstart = self.funcs.start_of(scope)
-            handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] and iv[0] > fstart)
-            loops = tuple(iv[3] for iv in reversed(stack) if not iv[2] and iv[0] > fstart)
+            handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] is True and iv[0] > fstart)
+            loops = tuple(iv[3] for iv in reversed(stack) if iv[2] is False and iv[0] > fstart)
             self._call(n, scope, handlers, loops)
+            branches = tuple(divmod(iv[3], 2) for iv in reversed(stack) if iv[2] is None and iv[0] > fstart)
+            if branches:
+                self.facts.calls[-1].branches = branches  # the call _call just added
         for n in decls:
             self._decl_assign(n)
         for n in assigns:
@@ -1495,9 +1498,16 @@ class _Extractor:
         else:
             call.context = ctx
 
-    def _intervals(self, tries: list[ts.Node], loops: list[ts.Node]) -> list[tuple[int, int, bool, int]]:
-        """(start, end, is a try body, handler or loop id) of try bodies and repeating loop parts."""
-        out: list[tuple[int, int, bool, int]] = []
+    def _intervals(self, tries: list[ts.Node], loops: list[ts.Node],
+                   ifs: list[ts.Node] = ()) -> list[tuple[int, int, bool | None, int]]:  # type: ignore[assignment]
+        """(start, end, kind, id) of try bodies (kind True, handler id), repeating loop parts
+        (False, loop id) and if branches (None, if start * 2 + branch: 0 then, 1 else)."""
+        out: list[tuple[int, int, bool | None, int]] = []
+        for n in ifs:
+            for branch, field in ((0, "consequence"), (1, "alternative")):
+                part = n.child_by_field_name(field)
+                if part is not None:
+                    out.append((part.start_byte, part.end_byte, None, n.start_byte * 2 + branch))
         for t in tries:
             body, h = t.child_by_field_name("body"), t.child_by_field_name("handler")
             if body is not None and h is not None and h.id in self.handler_ids:

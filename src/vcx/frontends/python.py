@@ -726,11 +726,18 @@ class _Extractor:
         loops: list[int] = []
         withs: list[int] = []
         grand: ts.Node | None = None
+        branches: list[tuple[int, int]] = []
         child = node
         cur = node.parent
         while cur is not None and cur.type not in FUNC_TYPES:
             t = cur.type
-            if t == "try_statement" and cur.child_by_field_name("body") == child:
+            if t == "if_statement" and child.type in ("block", "elif_clause", "else_clause") and \
+                    cur.child_by_field_name("condition") != child:
+                # branch 0 is the if body; elif/else clauses are numbered in order
+                n = 0 if child.type == "block" else 1 + [c.id for c in cur.named_children
+                                                         if c.type in ("elif_clause", "else_clause")].index(child.id)
+                branches.append((cur.start_byte, n))
+            elif t == "try_statement" and cur.child_by_field_name("body") == child:
                 for c in cur.named_children:
                     if c.type == "except_clause" and c.id in self.handler_ids:
                         handlers.append(self.handler_ids[c.id])
@@ -758,6 +765,7 @@ class _Extractor:
         call.handlers = tuple(handlers)
         call.loops = tuple(loops)
         call.withs = tuple(withs)
+        call.branches = tuple(branches)
 
     # -- classes, loops ------------------------------------------------------
     def _class_info(self, node: ts.Node) -> None:

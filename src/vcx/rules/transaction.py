@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from vcx.facts import Assign, Call, ModuleFacts, Value
+from vcx.facts import Assign, Call, ModuleFacts, Value, exclusive
 from vcx.findings import Finding
 from vcx.knowledge import databases as kdb
 from vcx.link import FuncRef
@@ -45,6 +45,24 @@ class _Txn:
         self.atomic_requests = _atomic_requests(project)
         self._memo: dict[FuncRef, bool] = {}
         self._wrappers: dict[FuncRef, bool] = {}
+        self.txn_managers = self._transaction_context_managers()
+
+    def _transaction_context_managers(self) -> set[FuncRef]:
+        """Project context managers that open a transaction around their ``yield``:
+        ``@contextmanager def traced_atomic(): with transaction.atomic(): yield``."""
+        out: set[FuncRef] = set()
+        for path, mod in self.project.modules.items():
+            for fn in mod.functions.values():
+                if not any((d.ref or d.text).split("(")[0].endswith(("contextmanager", "asynccontextmanager"))
+                           for d in fn.decorators):
+                    continue
+                for c in mod.calls:
+                    if c.func == fn.id and c.context == "with":
+                        op = self.s.ops.get((path, c.id))
+                        if (op is not None and op.kind == "txn") or c.text.rsplit(".", 1)[-1] in kdb.TXN_METHODS:
+                            out.add(FuncRef(path, fn.id))
+                            break
+        return out
 
     def call_protected(self, path: str, mod: ModuleFacts, call: Call) -> bool:
         for w in call.withs:
@@ -52,6 +70,8 @@ class _Txn:
             if (op is not None and op.kind == "txn") or (w < len(mod.calls) and \
                     mod.calls[w].text.rsplit(".", 1)[-1] in kdb.TXN_METHODS):
                 return True
+            if w < len(mod.calls) and self.project.target(path, mod.calls[w]) in self.txn_managers:
+                return True  # with traced_atomic_transaction(): a project helper around atomic()
         for v in (*call.args, *call.kwargs.values()):
             if v.keys and ("transaction" in v.keys or "session" in v.keys):
                 return True
@@ -222,7 +242,8 @@ class MissingTransaction(Rule):
                     continue
                 if len(unprotected) < 2 and len(unprotected) == len(group):
                     continue
-                first, second = group[0], next((g for g in group[1:] if g in unprotected), None)
+                first = group[0]
+                second = next((g for g in group[1:] if g in unprotected and not exclusive(first[0], g[0])), None)
                 if second is None:
                     continue
                 if first[0].text == second[0].text and first[0].text.rsplit(".", 1)[-1] in ("commit", "save") and \
