@@ -95,7 +95,7 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
                    [list(b) for b in c.branches]] for c in m.calls],
         "handlers": [[h.id, _loc(h.loc), list(h.types), h.catch_all, h.body, h.func, h.form] for h in m.handlers],
         "accesses": [[a.name, a.attr, _loc(a.loc), a.func, a.is_call, a.in_condition] for a in m.accesses],
-        "assigns": [[a.target, _val(a.value), _loc(a.loc), a.func, a.text] for a in m.assigns],
+        "assigns": [[a.target, _val(a.value), _loc(a.loc), a.func, a.text, a.annotation] for a in m.assigns],
         "imports": [[i.local, i.module, i.name, _loc(i.loc), i.relative] for i in m.imports],
         "exports": {k: _val(v) for k, v in m.exports.items()},
         "refs": [[name, _loc(loc), func] for name, loc, func in m.refs],
@@ -130,7 +130,8 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
                           form=h[6]) for h in d["handlers"]]
     m.accesses = [Access(name=a[0], attr=a[1], loc=_unloc(a[2]), func=a[3], is_call=a[4], in_condition=a[5])
                   for a in d["accesses"]]
-    m.assigns = [Assign(a[0], _unval(a[1]), _unloc(a[2]), a[3], a[4]) for a in d["assigns"]]  # type: ignore[arg-type]
+    m.assigns = [Assign(a[0], _unval(a[1]), _unloc(a[2]), a[3], a[4], a[5] if len(a) > 5 else "")  # type: ignore[arg-type]
+                 for a in d["assigns"]]
     m.imports = [Import(i[0], i[1], i[2], _unloc(i[3]), i[4]) for i in d["imports"]]
     m.exports = {k: _unval(v) for k, v in d["exports"].items()}  # type: ignore[misc]
     m.refs = [(r[0], _unloc(r[1]), r[2]) for r in d["refs"]]

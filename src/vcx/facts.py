@@ -177,6 +177,9 @@ class Assign:
     loc: Loc
     func: str | None
     text: str = ""  # the target's source text (``reports.defaults.timeout``)
+    # Class-body annotation (``author: AuthorOut``, ``tags: Mapped[list[Tag]] = relationship()``):
+    # its source text. An annotation without a value is recorded too, with an empty ``other`` value.
+    annotation: str = ""
 
 
 @dataclass(slots=True)

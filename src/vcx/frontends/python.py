@@ -834,7 +834,19 @@ class _Extractor:
     # -- assignments, accesses -----------------------------------------------
     def _assign(self, node: ts.Node) -> None:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        if left is None or right is None:
+        if left is None:
+            return
+        ann = node.child_by_field_name("type")
+        annotation = ""
+        if ann is not None and left.type == "identifier":
+            stmt = node.parent
+            body = stmt.parent if stmt is not None and stmt.type == "expression_statement" else None
+            if body is not None and body.parent is not None and body.parent.type == "class_definition":
+                annotation = self.src.text(ann, 120)  # a class-body field: pydantic / dataclass / Mapped[...]
+        if right is None:
+            if annotation:
+                self.facts.assigns.append(Assign(self.src.text(left), _OTHER, self.src.loc(node), self._scope_of(node),
+                                                 self.src.text(left), annotation))
             return
         scope = self._scope_of(node)
         if left.type == "attribute" or (left.type == "identifier" and scope is None) or (
@@ -847,7 +859,8 @@ class _Extractor:
                     (scope, left_text.rpartition(".")[0]) not in self._saved:
                 return  # obj.attr = x inside a function, on nothing known (unless from its old value or saved)
             val = self.value(right, scope)
-            self.facts.assigns.append(Assign(target, val, self.src.loc(node), scope, self.src.text(left, 80)))
+            self.facts.assigns.append(Assign(target, val, self.src.loc(node), scope, self.src.text(left, 80),
+                                             annotation))
             if left.type == "identifier" and scope is None:
                 self.facts.exports[self.src.text(left)] = val
 

@@ -20,4 +20,5 @@ PY_KEEP_UNRESOLVED = frozenset({
     "get_or_create", "update_or_create", "delete_instance", "fetch_related", "scalars", "scalar",
     "select_related", "prefetch_related", "options",
     "paginate_queryset", "get_queryset", "filter_queryset",  # DRF list views: what a serializer is given
+    "map",  # map(Out.from_orm, rows): a pydantic model applied to each row
 })

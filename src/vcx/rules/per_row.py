@@ -5,7 +5,11 @@ read once per row.
 Python only: Django REST framework serializers (``ModelSerializer`` / ``Serializer``) given many
 rows by a list view (``ListAPIView`` / ``ModelViewSet`` ... with ``serializer_class`` and
 ``queryset`` / ``get_queryset()``) or by ``Serializer(rows, many=True)``; marshmallow schemas
-dumping many rows (``Schema(many=True).dump(rows)`` / ``.dump(rows, many=True)``).
+dumping many rows (``Schema(many=True).dump(rows)`` / ``.dump(rows, many=True)``); pydantic models
+(``from_attributes`` / ``orm_mode``) validated from many rows (``[Out.model_validate(r) for r in rows]``,
+``map(Out.from_orm, rows)``, ``TypeAdapter(list[Out]).validate_python(rows)``, ``parse_obj_as``, a FastAPI
+route with ``response_model=list[Out]`` returning rows): each annotated field reads the row attribute
+of its name (or alias), a field typed with another model nests it.
 
 Each such use is walked once: declared fields (``source="a.b"`` / ``attribute="a.b"`` paths, nested
 serializers, ``SerializerMethodField`` / ``fields.Method`` methods) and the model's ``@property``
@@ -36,6 +40,11 @@ LIST_VIEW_BASES = frozenset({"ListAPIView", "ListCreateAPIView", "ModelViewSet",
 # Where the rows a serializer is given come from: a query, or a page of one.
 ROWS_HINT = re.compile(r"\.objects\b|\.query\b|queryset|paginate|scalars|\bexecute\b|\.all\b|\.filter\b")
 PROPERTY_DECORATORS = ("property", "cached_property")
+PYDANTIC_BASES = frozenset({"BaseModel"})
+# pydantic: one model validated per row (``Out.model_validate(r)`` in a loop, ``map(Out.from_orm, rows)``).
+PER_ROW_VALIDATORS = ("model_validate", "from_orm")
+LIST_TYPE = re.compile(r"^(?:list|List|Sequence|typing\.List|typing\.Sequence)\[\s*([A-Za-z_][\w.]*)\s*\]$")
+SA_LOADERS = ("selectinload", "joinedload", "subqueryload", "contains_eager")
 
 
 @dataclass
@@ -135,9 +144,52 @@ def _serializer(path: str, mod: ModuleFacts, name: str, known: set[str]) -> SerC
     return ser
 
 
+def _pydantic(path: str, mod: ModuleFacts, name: str, known: set[str]) -> tuple[SerClass, bool]:
+    """A pydantic model as a serializer: its annotated fields read the attribute of the same name
+    (or ``alias`` / ``validation_alias``) on each row; a field typed with another project model
+    is nested. Also whether the class itself enables attribute reads (``from_attributes`` /
+    ``orm_mode``)."""
+    ser = SerClass(path, name)
+    orm = False
+    info = mod.classes[name]
+    inner = [c.loc for c in mod.classes.values() if c.loc.line > info.loc.line and c.loc.end_line <= info.loc.end_line]
+    for a in _class_assigns(mod, name):
+        key, v = a.text, a.value
+        if key == "model_config":
+            call = mod.calls[v.call_id] if v.kind == "call" and v.call_id is not None and v.call_id < len(mod.calls) \
+                else None
+            flag = call.kwargs.get("from_attributes") if call is not None else v.key("from_attributes")
+            orm = orm or (flag is not None and flag.value is True)
+            continue
+        if key in ("orm_mode", "from_attributes") and v.kind == "bool" and v.value is True:
+            orm = True
+            continue
+        if not a.annotation or "ClassVar" in a.annotation or not key.isidentifier() or key.startswith("_") or \
+                any(lc.line < a.loc.line <= lc.end_line for lc in inner):
+            continue
+        f = Field(key, a.loc, source=key)
+        if v.kind == "call" and v.call_id is not None and v.call_id < len(mod.calls):
+            c = mod.calls[v.call_id]
+            alias = c.kwargs.get("validation_alias") or c.kwargs.get("alias")
+            if _last(c.callee) == "Field" and alias is not None and isinstance(alias.value, str):
+                f.source = alias.value
+        f.nested = next((t for t in re.findall(r"[A-Za-z_]\w*", a.annotation) if t in known and t != name), "")
+        ser.fields.append(f)
+    return ser, orm
+
+
 def _lookups(mod: ModuleFacts, calls: list[Call]) -> set[str]:
     """Relation paths a query loads eagerly (``"author.publisher"``); ``"*"`` for ``select_related()``."""
     out: set[str] = set()
+    # selectinload(A.b).selectinload(B.c): the calls of one chain start at the same place; "b.c".
+    chains: dict[tuple[int, int], list[Call]] = {}
+    for c in calls:
+        if c.callee.rsplit(".", 1)[-1] in SA_LOADERS and c.args and c.args[0].kind == "attr":
+            chains.setdefault((c.loc.line, c.loc.col), []).append(c)
+    for chain in chains.values():
+        if len(chain) > 1:
+            chain.sort(key=lambda c: (c.loc.end_line, c.loc.end_col))
+            out.add(".".join(c.args[0].text.rsplit(".", 1)[-1] for c in chain))
     for c in calls:
         meth = c.callee.rsplit(".", 1)[-1]  # the callee text of a long chain is shortened
         if meth not in kdb.EAGER_METHODS and meth != "options":
@@ -201,6 +253,23 @@ class _Walker:
         for name, (path, mod) in found.items():
             if not project.is_test(path):
                 self.sers[name] = _serializer(path, mod, name, known)
+        models = _classes_with(project, PYDANTIC_BASES, "pydantic")
+        self.orm: set[str] = set()  # pydantic models that read attributes (from_attributes / orm_mode)
+        own: dict[str, bool] = {}
+        for name, (path, mod) in models.items():
+            if not project.is_test(path) and name not in self.sers:
+                self.sers[name], own[name] = _pydantic(path, mod, name, set(models))
+        for name in own:  # the setting is inherited from project base models
+            todo, seen = [name], set()
+            while todo:
+                cur = todo.pop()
+                if cur in seen or cur not in models:
+                    continue
+                seen.add(cur)
+                if own.get(cur):
+                    self.orm.add(name)
+                    break
+                todo += [_last(b) for b in models[cur][1].classes[cur].bases]
         self.props: dict[tuple[str, str], FuncRef] = {}  # (model, property) -> function
         for path, mod in project.modules.items():
             for fn in mod.functions.values():
@@ -341,4 +410,64 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool]) -> list[Site
             if fn is not None and fn.class_name in view_lookups:
                 lookups |= view_lookups[fn.class_name]
             w.walk(name, "", lookups, call.func or "<module>")
+    _pydantic_lists(project, s, w)
     return sorted(w.sites.values(), key=lambda x: (x.path, x.loc.line))
+
+
+def _pydantic_lists(project: Project, s: Summaries, w: _Walker) -> None:
+    """pydantic models validated from many query rows: ``[Out.model_validate(r) for r in rows]``,
+    ``map(Out.from_orm, rows)``, ``TypeAdapter(list[Out]).validate_python(rows)``,
+    ``parse_obj_as(list[Out], rows)``, a FastAPI route ``response_model=list[Out]`` returning rows."""
+    for path, mod in project.modules.items():
+        if mod.language != "python" or project.is_test(path):
+            continue
+        loops = {lp.id: lp for lp in mod.loops}
+        for call in mod.calls:
+            model, rows, before, attrs = "", None, call.loc.line, False
+            recv, _, meth = call.text.rpartition(".")
+            kw = call.kwargs.get("from_attributes")
+            attrs = kw is not None and kw.value is True
+            if meth in PER_ROW_VALIDATORS and call.loops and call.args:
+                lp = loops.get(call.loops[0])
+                m = re.match(r"[A-Za-z_]\w*", call.args[0].text or "")
+                if lp is None or m is None or m.group(0) not in lp.targets or lp.func != call.func:
+                    continue
+                model, rows, before = _last(recv), lp.iter, lp.loc.line
+                attrs = attrs or meth == "from_orm"
+            elif call.callee == "map" and len(call.args) == 2 and call.args[0].kind == "attr":
+                r, _, m2 = call.args[0].text.rpartition(".")
+                if m2 not in PER_ROW_VALIDATORS:
+                    continue
+                model, rows, attrs = _last(r), call.args[1], m2 == "from_orm"
+            elif call.callee.endswith("TypeAdapter().validate_python") and call.args and call.instance is not None:
+                t = LIST_TYPE.match((call.instance.items or [Value("other", "")])[0].text or "")
+                if t is None:
+                    continue
+                model, rows = _last(t.group(1)), call.args[0]
+            elif call.callee.endswith("parse_obj_as") and len(call.args) >= 2:
+                t = LIST_TYPE.match(call.args[0].text or "")
+                if t is None:
+                    continue
+                model, rows = _last(t.group(1)), call.args[1]
+            else:
+                continue
+            if model not in w.sers or not (attrs or model in w.orm):
+                continue
+            if not _rows(project, s, path, mod, call.func, rows, before):
+                continue
+            w.walk(model, "", _lookups(mod, [c for c in mod.calls if c.func == call.func]), call.func or "<module>")
+        for fn in mod.functions.values():  # FastAPI: @router.get("/x", response_model=list[Out]) returning rows
+            for d in fn.decorators:
+                dc = mod.calls[d.call_id] if d.kind == "call" and d.call_id is not None and \
+                    d.call_id < len(mod.calls) else None
+                rm = dc.kwargs.get("response_model") if dc is not None else None
+                t = LIST_TYPE.match(rm.text or "") if rm is not None else None
+                if t is None or _last(t.group(1)) not in w.orm:
+                    continue
+                scope = [c for c in mod.calls if c.func == fn.id]
+                returned = [c for c in scope if c.context == "return" or
+                            (c.context == "chain" and c.outer_context == "return")]
+                names = {n for f, n, how in mod.name_uses if f == fn.id and how == "return"}
+                if any(_call_rows(project, s, path, mod, c, 0) for c in returned) or any(
+                        _rows(project, s, path, mod, fn.id, Value("name", n), fn.loc.end_line) for n in names):
+                    w.walk(_last(t.group(1)), "", _lookups(mod, scope), fn.id)
