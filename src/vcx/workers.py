@@ -94,12 +94,31 @@ def run(jobs: list[Job], workers: int, on_result: Callable[[str, ModuleFacts | s
         return
     failed: list[Job] = []
     _pool_map(batches(jobs, workers), workers, on_result, failed)
-    # Retry each file of a broken pool alone, so that a crashing file takes nothing else with it.
-    for job in sorted(failed, key=lambda j: j.file.display):
-        still: list[Job] = []
-        _pool_map([[job]], 1, on_result, still)
-        if still:
-            on_result(job.file.display, "analysis crashed (the worker process died); file skipped")
+    if failed:
+        _retry_one_at_a_time(sorted(failed, key=lambda j: j.file.display), on_result)
+
+
+def _retry_one_at_a_time(jobs: list[Job], on_result: Callable[[str, ModuleFacts | str], None]) -> None:
+    """The files of a broken pool, one at a time in one worker, so that a crashing file takes
+    nothing else with it: the file in flight when the worker dies is the one that killed it.
+    The worker is replaced only after a crash (not once per file: a crash in a batch of 500
+    files must not cost 500 process starts)."""
+    from vcx.cache import decode
+
+    i = 0
+    while i < len(jobs):
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            while i < len(jobs):
+                job = jobs[i]
+                i += 1
+                try:
+                    for display, res in pool.submit(_run_batch, [job]).result():
+                        on_result(display, res if isinstance(res, str) else decode(marshal.loads(res)))
+                except BrokenProcessPool:
+                    on_result(job.file.display, "analysis crashed (the worker process died); file skipped")
+                    break  # a new worker for the rest
+                except Exception as exc:
+                    on_result(job.file.display, f"internal error while analysing: {type(exc).__name__}")
 
 
 def _pool_map(work: Iterable[list[Job]], workers: int, on_result: Callable[[str, ModuleFacts | str], None],
