@@ -79,6 +79,9 @@ def _looks_like_sql(sql: str) -> bool:
     return kind in ("read", "write") and len(sql.split(None, 2)) >= 2
 
 
+# Base classes whose subclasses' own methods (an overridden save()) still write through the ORM.
+ORM_BASES = ("Model", "Base", "Document", "Entity", "SQLModel")
+
 # SQLAlchemy / SQLModel statement builders: calls that construct SQL without running it.
 SA_BUILDERS = ("sqlalchemy.update", "sqlalchemy.insert", "sqlalchemy.delete", "sqlalchemy.select",
                "sqlmodel.update", "sqlmodel.insert", "sqlmodel.delete", "sqlmodel.select",
@@ -181,7 +184,7 @@ class Summaries:
             has_commit: dict[str | None, bool] = {}
             for call in mod.calls:
                 op = classify(mod, call)
-                if op is None:
+                if op is None or self._project_code(path, call):
                     continue
                 if op.kind == "commit":
                     has_commit[call.func] = True
@@ -213,6 +216,22 @@ class Summaries:
                 if eff not in s.via:
                     s.via[eff] = (cpath, call, op)
                     work.append((cref, eff))
+
+    def _project_code(self, path: str, call: Call) -> bool:
+        """The call reaches a project function that is not an ORM model's own method: what it
+        does comes from its summary, not from its name (``AttributeAssignmentMixin.save(...)``
+        is a project helper, not ``Model.save()``)."""
+        ref = self.project.target(path, call)
+        if ref is None:
+            return False
+        fn = self.project.function(ref)
+        if fn is None:
+            return False
+        cls = fn.id.rsplit(".", 1)[0] if "." in fn.id else ""
+        info = self.project.modules[ref.path].classes.get(cls) if cls else None
+        if info is not None and any(b.rsplit(".", 1)[-1].rsplit(":", 1)[-1].endswith(ORM_BASES) for b in info.bases):
+            return False  # an overridden Model.save() (also through a project base model): still the ORM write
+        return True
 
     @staticmethod
     def _effects(op: Op) -> tuple[str, ...]:

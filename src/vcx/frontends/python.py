@@ -355,19 +355,12 @@ class _Extractor:
         typ = p.child_by_field_name("type")
         if ident is None or typ is None:
             return
-        stack = [typ]
-        while stack:
-            n = stack.pop(0)
-            if n.type in ("identifier", "attribute"):
-                ref = self.resolve(self.src.text(n), None, n)
-                if ref in CLIENT_CONSTRUCTORS or _looks_like_class(ref):
-                    last = ref.rsplit(".", 1)[-1]
-                    if last not in ("Optional", "Union", "List", "Dict", "Any", "Annotated", "Sequence",
-                                    "Iterable", "Mapping", "Callable", "Type"):
-                        self.instances[(scope, self.src.text(ident))] = (ref, Value("call", self.src.text(typ),
-                                                                                    keys={}, items=[]))
-                        return
-            stack.extend(n.named_children)
+        name = _annotated_class(self.src.text(typ, 200))
+        if name is None:
+            return  # a container (dict[..., X], list[X]) or no class: not an instance of anything
+        ref = self.resolve(name, None, typ)
+        if ref in CLIENT_CONSTRUCTORS or _looks_like_class(ref):
+            self.instances[(scope, self.src.text(ident))] = (ref, Value("call", name, keys={}, items=[]))
 
     # -- values --------------------------------------------------------------
     def value(self, node: ts.Node, scope: str | None, depth: int = 0) -> Value:
@@ -906,6 +899,28 @@ class _Extractor:
                 fn.callback_of = remap.get(fn.callback_of)
         self.facts.calls = calls
         return self.facts
+
+
+_WRAPPERS = re.compile(r"^(?:typing\.)?(?:Optional|Annotated|Final|ClassVar|Type)\[(.*)\]$", re.S)
+
+
+def _annotated_class(annotation: str) -> str | None:
+    """The class an annotation says a value is an instance of: ``Session``, ``Optional[Session]``,
+    ``Session | None``, ``"Session"``; None for containers (``dict[str, Session]``) and unions."""
+    text = annotation.strip().strip("'\"")
+    for _ in range(4):
+        m = _WRAPPERS.match(text)
+        if m is None:
+            break
+        text = m.group(1).split(",", 1)[0].strip()  # Annotated[X, meta] -> X
+    parts = [t.strip() for t in text.split("|")]
+    parts = [t for t in parts if t != "None"]
+    if len(parts) != 1:
+        return None
+    text = parts[0].strip("'\"")
+    if not re.fullmatch(r"[A-Za-z_][\w.]*", text):
+        return None  # generic containers, unions, literals
+    return text
 
 
 def _looks_like_class(callee: str) -> bool:
