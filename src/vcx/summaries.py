@@ -109,8 +109,9 @@ def classify(mod: ModuleFacts, call: Call) -> Op | None:
     m = _HEAD.match(recv)
     head = m.group(0).lower() if m else ""  # trx("users").where(...) -> "trx"
     canon = callee.split(":")[-1] if callee.startswith(("import:", "local:")) else callee
-    if callee.startswith(kdb.OTHER_STORES) or base in kdb.CACHE_NAMES or head in kdb.CACHE_NAMES:
-        return Op("cache", path, call)
+    if callee.startswith(kdb.OTHER_STORES) or (
+            (base in kdb.CACHE_NAMES or head in kdb.CACHE_NAMES) and meth.lower() in kdb.CACHE_COMMANDS):
+        return Op("cache", path, call)  # a cache named `cache` is a store only when spoken to like one
     evidence = callee.startswith(kdb.DB_LIBS) or ".objects." in canon or canon[-8:] == ".objects" or \
         ".query." in canon or base in kdb.DB_NAMES or head in kdb.DB_NAMES or base.endswith(("repository", "repo")) \
         or "Session()" in callee or "sessionmaker" in callee
@@ -122,8 +123,8 @@ def classify(mod: ModuleFacts, call: Call) -> Op | None:
         evidence = last[:1].isupper() and (meth in kdb.READ_METHODS or meth in kdb.WRITE_METHODS or
                                            meth in kdb.BATCH_METHODS)  # Model.create / Course.findAll
     if not evidence and meth in ("save", "destroy", "populate") and not any(
-            a.kind == "str" for a in call.args):
-        evidence = True  # instance.save() / doc.populate() on ORM rows
+            a.kind == "str" for a in call.args) and re.fullmatch(r"[A-Za-z_$][\w$]*", recv or ""):
+        evidence = True  # row.save() / doc.populate() on ORM rows (a plain local name, not this.x[k])
     if not evidence and meth in _SQL_METHODS:
         evidence = _looks_like_sql(_sql(call))  # c.query("UPDATE ...") on any receiver: the SQL says what it is
     if not evidence:

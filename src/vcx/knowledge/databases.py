@@ -46,6 +46,14 @@ DB_NAMES = frozenset({
     "mongo", "collection", "coll",
 })
 CACHE_NAMES = frozenset({"redis", "cache", "r", "rds", "redis_client", "redisclient", "cache_client"})
+# Commands of a cache/key-value store (redis, Django's cache, memcached), lower-cased.
+CACHE_COMMANDS = frozenset({
+    "get", "set", "setex", "psetex", "setnx", "mget", "mset", "getset", "delete", "del", "unlink", "exists",
+    "expire", "pexpire", "ttl", "incr", "incrby", "decr", "decrby", "hget", "hset", "hgetall", "hmget", "hmset",
+    "hdel", "hincrby", "lpush", "rpush", "lpop", "rpop", "lrange", "sadd", "srem", "smembers", "sismember",
+    "zadd", "zrange", "zrem", "zscore", "publish", "get_many", "set_many", "delete_many", "get_or_set", "touch",
+    "keys", "scan", "pipeline", "eval", "evalsha",
+})
 
 READ_METHODS = frozenset({
     "get", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall", "fetchmany", "find_one", "find",

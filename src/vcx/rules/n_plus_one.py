@@ -392,6 +392,8 @@ class LazyLoadInLoop(Rule):
             if loop is None:
                 continue
             query = _js_query_of(s, path, mod, call.func, recv, loop)
+            if getter and target is None and query is None:
+                continue  # a getX() guessed from the name needs rows of an ORM query (not revDate.getFullYear())
             if target and query is not None and re.search(rf"\b{re.escape(target)}\b", _option_text(query, "include")):
                 continue  # include: [{ model: User }]
             what = "association getter" if getter else "populate()"
