@@ -20,6 +20,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from project_files import write
 
 VCX = shutil.which("vcx")
 CMD = [VCX] if VCX else [sys.executable, "-m", "vcx"]
@@ -42,17 +43,6 @@ def run(*args: str, cwd: Path, env: dict[str, str] | None = None,
     assert "Traceback" not in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stdout, proc.stdout
     return proc
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        p = root / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            p.write_bytes(content)
-        else:
-            p.write_text(content, encoding="utf-8")
-    return root
 
 
 def scan_json(cwd: Path, *args: str, env: dict[str, str] | None = None) -> tuple[dict, int]:

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from project_files import write
+
 VCX = shutil.which("vcx")
 CMD = [VCX] if VCX else [sys.executable, "-m", "vcx"]
 
@@ -25,17 +27,6 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           errors="replace", timeout=60, stdin=subprocess.DEVNULL)
     assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr
     return proc
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        p = root / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            p.write_bytes(content)
-        else:
-            p.write_text(content, encoding="utf-8")
-    return root
 
 
 def findings(cwd: Path, *args: str) -> tuple[list[tuple[str, str, str]], dict, int]:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from project_files import write
 
 from vcx import limits
 from vcx.discover import SourceFile, discover
@@ -57,17 +58,6 @@ def scan_json(cwd: Path, *args: str, env: dict[str, str] | None = None, timeout:
     proc = run("scan", "--format", "json", *args, cwd=cwd, env=env, timeout=timeout)
     assert proc.returncode in (0, 1), proc.stderr
     return json.loads(proc.stdout)
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        p = root / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            p.write_bytes(content)
-        else:
-            p.write_text(content, encoding="utf-8")
-    return root
 
 
 def skipped(doc: dict) -> dict[str, str]:
