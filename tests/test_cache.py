@@ -204,3 +204,32 @@ def test_scanning_a_subfolder_keeps_the_other_entries(tmp_path: Path) -> None:
     scan([sub], Config(), cwd=root, options=ScanOptions(jobs=1, cache_dir=cache_dir))
     assert len(fact_entries(cache_dir)) == 6
     assert run(root, cache_dir).stats.result_cached
+
+
+HELPER_USER = ("import asyncpg\n\nfrom app.tests.helpers import load_owner\n\n\n"
+               "async def owners(conn: asyncpg.Connection, ids):\n"
+               "    for i in ids:\n        await load_owner(conn, i)\n")
+HELPER_SQL = ("import asyncpg\n\n\nasync def load_owner(conn: asyncpg.Connection, i):\n"
+              "    return await conn.fetchrow('SELECT * FROM owners WHERE id = $1', i)\n")
+HELPER_PURE = "async def load_owner(conn, i):\n    return i\n"
+
+
+def test_results_cache_follows_the_test_helpers_production_imports(tmp_path: Path) -> None:
+    """Test files are not analysed, except helpers production code imports; a change to such
+    a helper must not replay the stored result."""
+    root = tmp_path / "p"
+    (root / "app" / "tests").mkdir(parents=True)
+    (root / "app" / "jobs.py").write_text(HELPER_USER, encoding="utf-8")
+    helper = root / "app" / "tests" / "helpers.py"
+    helper.write_text(HELPER_SQL, encoding="utf-8")
+    (root / "app" / "tests" / "test_jobs.py").write_text(NAIVE, encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    cold = run(root, cache_dir)
+    assert [(f.path, f.line, f.rule_id) for f in cold.findings] == [("app/jobs.py", 8, "NPQ001")]
+    assert cold.stats.files == 2 and cold.stats.non_production == 1
+    warm = run(root, cache_dir)
+    assert warm.stats.result_cached and summary(warm) == summary(cold) and warm.stats.non_production == 1
+    helper.write_text(HELPER_PURE, encoding="utf-8")
+    changed = run(root, cache_dir)
+    assert not changed.stats.result_cached and changed.findings == []
+    assert run(root, None).findings == []

@@ -425,6 +425,29 @@ def test_empty_directory(tmp_path: Path) -> None:
     assert run("scan", "-q", "empty", cwd=tmp_path).stdout == ""
 
 
+def test_tests_migrations_and_seeds_are_counted_not_analysed(tmp_path: Path) -> None:
+    """Needs TZ001. Non-production code gets no findings, so vcx does not analyse it at all:
+    a file there that could not even be parsed is not reported as skipped."""
+    write(tmp_path, {
+        "app/jobs.py": TZ_CODE,
+        "app/tests/test_jobs.py": TZ_CODE + NET_CODE,
+        "app/migrations/0001_initial.py": TZ_CODE,
+        "test_settings.py": "def broken(:\n" * 3,
+        "web/api.spec.ts": "const d = new Date(); d.getHours();\n",
+    })
+    doc, rc = scan_json(tmp_path)
+    assert rc == 1
+    assert [(f["path"], f["rule_id"]) for f in doc["findings"]] == [("app/jobs.py", "TZ001")]
+    assert doc["summary"]["files"] == 1 and doc["summary"]["non_production"] == 4
+    assert doc["skipped"] == []
+    proc = run("scan", cwd=tmp_path)
+    assert "Scanned 1 file (3 lines); 4 test, migration or seed files not analysed." in proc.stdout
+    # Scanned on its own, a tests folder is the project: its files are judged from there.
+    doc, _ = scan_json(tmp_path / "app" / "tests")
+    assert doc["summary"]["files"] == 0 and doc["summary"]["non_production"] == 1
+    assert "1 test, migration or seed file not analysed" in run("scan", cwd=tmp_path / "app" / "tests").stdout
+
+
 def test_binary_and_undecodable_files_are_skipped(tmp_path: Path) -> None:
     write(tmp_path, {
         "x.py": bytes(range(256)) * 4,

@@ -598,7 +598,8 @@ def test_a_pathological_config_file_is_a_configuration_error(tmp_path: Path) -> 
 def test_same_output_for_any_jobs_and_cold_or_warm_cache(tmp_path: Path) -> None:
     proj = tmp_path / "proj"
     shutil.copytree(REPO / "examples", proj / "examples")
-    shutil.copytree(REPO / "tests" / "fixtures", proj / "fixtures", ignore=shutil.ignore_patterns("*.pyc"))
+    # Not under a folder named "fixtures": that would make them non-production, never analysed.
+    shutil.copytree(REPO / "tests" / "fixtures", proj / "cases", ignore=shutil.ignore_patterns("*.pyc"))
     write(proj, {"broken/b.py": BROKEN_PY, "broken/b.ts": BROKEN_TS, "broken/s.tsx": STYLED_TSX,
                  "skip/bin.py": b"\x00\x01", "skip/latin.py": "x = 'caf\xe9'\n".encode("latin-1")})
     outputs: dict[str, set[str]] = {"json": set(), "sarif": set()}

@@ -147,7 +147,8 @@ def test_text_no_files() -> None:
 
 def test_text_stats() -> None:
     out = text.render_stats(result([finding()], skipped=[("x.py", "binary file")]), extra={"report": 0.5})
-    assert out.startswith("vcx stats: 3 files, 40 lines, 1 skipped, 0 cached, 1 finding, 0 suppressed\n")
+    assert out.startswith("vcx stats: 3 files, 40 lines, 0 non-production, 1 skipped, 0 cached, 1 finding, "
+                          "0 suppressed\n")
     assert re.search(r"^  extract\s+10\.0 ms$", out, re.M)
     assert re.search(r"^  report\s+500\.0 ms$", out, re.M)
     assert re.search(r"^  total\s+513\.0 ms$", out, re.M)
@@ -167,7 +168,8 @@ def test_json_document() -> None:
         "message": "TZ001 message", "fix": "Do the right thing.", "fingerprint": res.findings[0].fingerprint,
     }]
     assert doc["skipped"] == [{"path": "x.py", "reason": "binary file"}]
-    assert doc["summary"] == {"files": 3, "lines": 40, "skipped": 1, "findings": 1, "suppressed": 1,
+    assert doc["summary"] == {"files": 3, "lines": 40, "non_production": 0, "skipped": 1, "findings": 1,
+                              "suppressed": 1,
                               "by_severity": {"medium": 1}, "by_category": {"timezone": 1},
                               "by_rule": {"TZ001": 1}}
     with_stats = json.loads(json_report.render(res, stats=True))

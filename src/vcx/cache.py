@@ -258,7 +258,8 @@ class FactsCache:
         self.used.add(key)
 
     def get_results(self, key: str):  # type: ignore[no-untyped-def]
-        """A whole earlier scan result with the same inputs, or None."""
+        """A whole earlier scan result with the same inputs and the content keys of the
+        non-production helpers it analysed (display path -> key), or None."""
         from vcx.findings import Finding
         from vcx.pipeline import ScanResult, Stats
 
@@ -272,14 +273,20 @@ class FactsCache:
             if not all(_well_typed(f) for f in findings) or not all(
                     isinstance(p, str) and isinstance(r, str) for p, r in skipped):
                 return None
-            return ScanResult(findings=findings, skipped=skipped, stats=stats, suppressed=int(doc["suppressed"]))
+            helpers = doc.get("helpers", {})
+            if not isinstance(helpers, dict) or not all(
+                    isinstance(p, str) and isinstance(k, str) for p, k in helpers.items()):
+                return None
+            return ScanResult(findings=findings, skipped=skipped, stats=stats,
+                              suppressed=int(doc["suppressed"])), helpers
         except Exception:  # anything wrong with the entry: scan afresh
             return None
 
-    def put_results(self, key: str, result) -> None:  # type: ignore[no-untyped-def]
+    def put_results(self, key: str, result, helpers: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
         import dataclasses
 
         doc = {"key": key, "version": STAMP, "files": result.stats.files, "lines": result.stats.lines,
+               "helpers": helpers,
                "suppressed": result.suppressed, "skipped": result.skipped,
                "findings": [dataclasses.asdict(f) for f in result.findings]}
         if any(reason.startswith(TRANSIENT_SKIPS) for _, reason in result.skipped):
@@ -366,10 +373,12 @@ def _well_typed(f: object) -> bool:
 
 
 def result_key(keys: dict[str, str], discovery_skips: list[tuple[str, str]], early: dict[str, object],
-               config: object, root: Path, rule_ids: list[str]) -> str:
+               config: object, root: Path, rule_ids: list[str], unanalysed: list[str] = ()) -> str:  # type: ignore[assignment]
     """Everything that decides a scan's result: every file's content key, what discovery
-    skipped, the settings, the rules, and the project files link reads (package.json,
-    tsconfig/jsconfig)."""
+    skipped, the settings, the rules, the project files link reads (package.json,
+    tsconfig/jsconfig), and the paths of the files not analysed (a test helper that appears
+    may be one production code imports; the content of the helpers analysed is checked
+    against the stored result, see ``get_results``)."""
     import dataclasses
 
     h = hashlib.sha256(f"vcx {STAMP} results {FORMAT}".encode())
@@ -382,6 +391,8 @@ def result_key(keys: dict[str, str], discovery_skips: list[tuple[str, str]], ear
     settings = {k: v for k, v in dataclasses.asdict(config).items() if k not in ("source",)}  # type: ignore[call-overload]
     h.update(json.dumps(settings, sort_keys=True, default=str).encode())
     h.update(",".join(rule_ids).encode())
+    for path in unanalysed:
+        h.update(f"unanalysed {path}\n".encode("utf-8", "surrogatepass"))
     for name in ("package.json", "tsconfig.json", "jsconfig.json"):
         for f in [root / name, *sorted(root.glob(f"*/{name}"))]:
             with contextlib.suppress(OSError):

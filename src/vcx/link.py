@@ -34,6 +34,9 @@ class Project:
     callers: dict[FuncRef, list[tuple[str, Call]]] = field(default_factory=lambda: defaultdict(list))
     # Display paths of the modules that do not run in production.
     tests: frozenset[str] = frozenset()
+    # Calls from those modules (the test helpers production code imports): not callers in
+    # production, but the way a helper's effects reach the helper production code calls.
+    test_callers: dict[FuncRef, list[tuple[str, Call]]] = field(default_factory=lambda: defaultdict(list))
     # Project function -> the calls it is passed to as an argument, with the argument index.
     passed: dict[FuncRef, list[tuple[str, Call, int]]] = field(default_factory=lambda: defaultdict(list))
     # Call (path, call id) -> the project function it reaches.
@@ -110,6 +113,33 @@ def _resolve_js(importer: str, spec: str, modules: dict[str, ModuleFacts],
         if cand in modules:
             return cand
     return None
+
+
+def imported_paths(importers: dict[str, ModuleFacts], candidates: dict[str, str], every_path: dict[str, str],
+                   root: Path) -> set[str]:
+    """Which ``candidates`` (display path -> language) the imports of ``importers`` reach.
+
+    The scan leaves tests, migrations and seeds unanalysed, but production code sometimes
+    calls a helper that lives among them (saleor's data generator uses
+    ``checkout/tests/utils.py``); those files are analysed too, so that the helper's queries
+    and writes count at the call site. ``every_path`` (display path -> language) is every
+    file of the scan, for resolving imports as :func:`link` does.
+    """
+    as_modules = {p: ModuleFacts(path=p, language=lang, lines=0) for p, lang in every_path.items()}
+    py_index = _python_module_index(as_modules)
+    js_aliases = _tsconfig_aliases(root, as_modules)
+    found: set[str] = set()
+    for path, mod in importers.items():
+        for imp in mod.imports:
+            if mod.language == "python":
+                names = [imp.module]
+                if imp.name and imp.name != "*":  # `from pkg.tests import utils`: a module, perhaps
+                    names.append(imp.module + imp.name if imp.module.endswith(".") else f"{imp.module}.{imp.name}")
+                targets = [_resolve_python(path, m, py_index, as_modules) for m in names]
+            else:
+                targets = [_resolve_js(path, imp.module, as_modules, js_aliases)]
+            found.update(t for t in targets if t is not None and t in candidates)
+    return found
 
 
 def _tsconfig_aliases(root: Path, modules: dict[str, ModuleFacts]) -> list[tuple[str, str]]:
@@ -306,6 +336,8 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                 project.targets[(path, call.id)] = ref
                 if not test_code:  # a test calling a function is not a caller in production
                     project.callers[ref].append((path, call))
+                else:
+                    project.test_callers[ref].append((path, call))
             # Project functions passed as values: guarded("job", rebuildIndex), app.get("/", handler).
             for index, arg in enumerate(call.args):
                 if arg.kind not in ("name", "attr") or not arg.ref:

@@ -209,7 +209,7 @@ class Summaries:
         while work:
             ref, eff = work.popleft()
             op = self.funcs[ref].via[eff][2]
-            for cpath, call in project.callers_of(ref):
+            for cpath, call in (*project.callers_of(ref), *project.test_callers.get(ref, ())):
                 if call.func is None:
                     continue
                 cref = FuncRef(cpath, call.func)

@@ -13,6 +13,7 @@ def summary(result: ScanResult, stats: bool = False) -> dict[str, object]:
     out: dict[str, object] = {
         "files": result.stats.files,
         "lines": result.stats.lines,
+        "non_production": result.stats.non_production,
         "skipped": len(result.skipped),
         "findings": len(result.findings),
         "suppressed": result.suppressed,

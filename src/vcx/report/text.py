@@ -114,6 +114,10 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _non_production(n: int) -> str:
+    return f"{_plural(n, 'test, migration or seed file')} not analysed"
+
+
 def _reason_kind(reason: str) -> str:
     return reason.split(":", 1)[0].strip()
 
@@ -124,6 +128,8 @@ def summary_lines(result: ScanResult, list_all_skipped: bool = False) -> list[Te
     stats = result.stats
     if stats.files == 0:
         note = Text("vcx: no files to scan", style="bold")
+        if stats.non_production:
+            note.append(f" ({_non_production(stats.non_production)})")
         if result.skipped:
             note.append(f" ({_plural(len(result.skipped), 'file')} skipped)")
         out.append(note)
@@ -147,6 +153,8 @@ def summary_lines(result: ScanResult, list_all_skipped: bool = False) -> list[Te
     else:
         out.append(Text(f"No findings in {_plural(stats.files, 'file')}.", style="bold"))
     tail = f"Scanned {_plural(stats.files, 'file')} ({_plural(stats.lines, 'line')})"
+    if stats.non_production:
+        tail += f"; {_non_production(stats.non_production)}"
     if result.suppressed:
         tail += f"; {result.suppressed} suppressed"
     if stats.files:
@@ -191,7 +199,7 @@ def render_stats(result: ScanResult, *, color: bool = False, extra: dict[str, fl
     s = result.stats
     found = _plural(len(result.findings), "finding")
     rows = [Text(f"vcx stats: {_plural(s.files, 'file')}, {_plural(s.lines, 'line')}, "
-                 f"{s.skipped} skipped, {s.cache_hits} cached, {found}, "
+                 f"{s.non_production} non-production, {s.skipped} skipped, {s.cache_hits} cached, {found}, "
                  f"{result.suppressed} suppressed", style="bold")]
     seconds = {**s.seconds, **(extra or {})}
     width = max([len(k) for k in seconds] + [5])
