@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +87,7 @@ def _is_minified(name: str, head: bytes) -> bool:
         return True
     lines = head.split(b"\n")
     # One enormous line, or very long average lines: a bundle, not hand-written code.
-    return bool(lines) and (max(len(x) for x in lines) > 5000 or len(head) / max(len(lines), 1) > 300)
+    return bool(lines) and (max(map(len, lines)) > 5000 or len(head) / max(len(lines), 1) > 300)
 
 
 def _is_generated(head: bytes) -> bool:
@@ -103,6 +104,39 @@ def _is_generated(head: bytes) -> bool:
     return False
 
 
+class _Matcher:
+    """A gitignore spec with a fast "no pattern matches at all" answer: one regular expression
+    made of all its patterns, tried first (pathspec tries each pattern in turn, in Python,
+    for every path of the tree). Only a path that some pattern matches goes to the spec,
+    which knows the order and the negations."""
+
+    def __init__(self, spec: pathspec.PathSpec) -> None:
+        self.spec = spec
+        parts = []
+        for p in spec.patterns:
+            regex = getattr(p, "regex", None)
+            if getattr(p, "include", None) is None:
+                continue
+            if regex is None:
+                parts = []
+                self.any = None
+                break
+            parts.append(f"(?:{regex.pattern.replace('(?P<ps_d>/)', '(?:/)')})")
+        else:
+            try:
+                self.any = re.compile("|".join(parts)) if parts else None
+            except re.error:
+                self.any = None
+        self.empty = not parts and not any(getattr(p, "include", None) for p in spec.patterns)
+
+    def match_file(self, rel: str) -> bool:
+        if self.empty:
+            return False
+        if self.any is not None and self.any.match(rel) is None:
+            return False
+        return bool(self.spec.match_file(rel))
+
+
 class _Ignores:
     """The configured excludes and the .gitignore files met while walking.
 
@@ -113,8 +147,11 @@ class _Ignores:
     def __init__(self, root: Path, patterns: list[str], base: Path | None = None) -> None:
         self.root = root
         self.base = base or root
-        self.config = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
-        self.specs: list[tuple[Path, pathspec.PathSpec]] = []
+        self.config = _Matcher(pathspec.GitIgnoreSpec.from_lines(patterns)) if patterns else None
+        # (folder path + separator, its .gitignore): a spec applies to the paths below its folder.
+        self.specs: list[tuple[str, _Matcher]] = []
+        self._base_prefix = os.path.join(os.fspath(self.base), "")
+        self._root_prefix = os.path.join(os.fspath(self.root), "")
 
     def load(self, folder: Path) -> None:
         try:
@@ -134,28 +171,27 @@ class _Ignores:
             spec = pathspec.GitIgnoreSpec.from_lines(lines)
         except Exception:  # a pattern pathspec rejects: git would ignore the line, we ignore the file
             spec = pathspec.GitIgnoreSpec.from_lines(_valid_patterns(lines))
-        self.specs.append((folder, spec))
+        self.specs.append((os.path.join(os.fspath(folder), ""), _Matcher(spec)))
 
-    def _config_rel(self, path: Path) -> str:
-        for base in (self.base, self.root):
-            if path == base:
-                return ""
-            if base in path.parents:
-                return path.relative_to(base).as_posix()
+    def _config_rel(self, path: str) -> str:
+        for base in (self._base_prefix, self._root_prefix):
+            if path.startswith(base):
+                return path[len(base):].replace(os.sep, "/")
         return ""
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
         if path == self.root:
             return False  # a folder given on the command line is scanned
+        # String prefixes, not Path.parents: this runs for every file and folder of the tree.
+        text = os.fspath(path)
+        suffix = "/" if is_dir else ""
         if self.config is not None:
-            rel = self._config_rel(path)
-            if rel and self.config.match_file(rel + ("/" if is_dir else "")):
+            rel = self._config_rel(text)
+            if rel and self.config.match_file(rel + suffix):
                 return True
-        for folder, spec in self.specs:
-            if folder != path and folder in path.parents:
-                rel = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
-                if spec.match_file(rel):
-                    return True
+        for prefix, spec in self.specs:
+            if text.startswith(prefix) and spec.match_file(text[len(prefix):].replace(os.sep, "/") + suffix):
+                return True
         return False
 
 
@@ -191,7 +227,7 @@ def discover(paths: list[Path], cwd: Path, exclude: list[str], max_file_bytes: i
     Files named on the command line are scanned even when excluded or git-ignored.
     """
     result = Discovery()
-    seen: set[Path] = set()
+    seen: set[tuple[int, int]] = set()
     visited: set[tuple[int, int]] = set()  # folders entered, by (device, inode)
     skip_dirs = SKIP_DIRS if default_excludes else VCS_DIRS
     base = exclude_base.resolve() if exclude_base is not None else None
@@ -230,7 +266,7 @@ def discover(paths: list[Path], cwd: Path, exclude: list[str], max_file_bytes: i
 
 
 def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes: int,
-          result: Discovery, seen: set[Path], follow_symlinks: bool, visited: set[tuple[int, int]],
+          result: Discovery, seen: set[tuple[int, int]], follow_symlinks: bool, visited: set[tuple[int, int]],
           skip_dirs: frozenset[str] = SKIP_DIRS) -> None:
     """Walk the folders under ``start`` (iteratively: a tree of any depth is fine).
 
@@ -301,7 +337,7 @@ def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes:
                 else:
                     subfolders.append(path)
             elif is_file:
-                if ignores.ignored(path, False):
+                if language_of(path) is None or ignores.ignored(path, False):
                     continue
                 _consider(path, root, cwd, entry, max_file_bytes, result, seen, explicit=False)
         stack.extend(reversed(subfolders))
@@ -318,13 +354,6 @@ def _link_problem(path: Path, root: Path, follow_symlinks: bool) -> str | None:
     if target != root and root not in target.parents:
         return "symbolic link to outside the scanned folder (not followed)"
     return None
-
-
-def _resolve(path: Path) -> Path | None:
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return None
 
 
 def _open_nonblocking(path: Path) -> int:
@@ -352,23 +381,25 @@ def _text_head(head: bytes) -> bytes | None:
 
 
 def _consider(path: Path, root: Path, cwd: Path, entry: os.DirEntry[str] | None, max_file_bytes: int,
-              result: Discovery, seen: set[Path], explicit: bool) -> None:
+              result: Discovery, seen: set[tuple[int, int]], explicit: bool) -> None:
     language = language_of(path)
     if language is None:
         return
-    real = _resolve(path)
     shown = display_path(path, cwd)
-    if real is None:
-        result.skipped.append((shown, "unreadable: broken symbolic link or link loop"))
-        return
-    if real in seen:
-        return
-    seen.add(real)
     try:
-        size = entry.stat().st_size if entry is not None else path.stat().st_size
+        st = entry.stat() if entry is not None else path.stat()  # through a link: its target
     except OSError as exc:
-        result.skipped.append((shown, f"unreadable: {exc.strerror or exc}"))
+        broken = os.path.islink(path)
+        result.skipped.append((shown, "unreadable: broken symbolic link or link loop" if broken
+                               else f"unreadable: {exc.strerror or exc}"))
         return
+    # A file reached twice (directly and through a followed link) is analysed once: by its
+    # identity on disk, which costs no path resolution.
+    ident = (st.st_dev, st.st_ino)
+    if ident in seen:
+        return
+    seen.add(ident)
+    size = st.st_size
     if size > max_file_bytes:
         result.skipped.append((shown, f"too large: {size} bytes (limit {max_file_bytes}; see max-file-size)"))
         return

@@ -125,9 +125,15 @@ def imported_paths(importers: dict[str, ModuleFacts], candidates: dict[str, str]
     and writes count at the call site. ``every_path`` (display path -> language) is every
     file of the scan, for resolving imports as :func:`link` does.
     """
+    # An import can only reach a candidate whose file (or, for a package, folder) name it
+    # ends with: the rest of the imports are not resolved at all (most of them, cheaply).
+    stems = set()
+    for p in candidates:
+        stem = posixpath.splitext(posixpath.basename(p))[0]
+        stems.add(posixpath.basename(posixpath.dirname(p)) if stem in ("__init__", "index") else stem)
     as_modules = {p: ModuleFacts(path=p, language=lang, lines=0) for p, lang in every_path.items()}
-    py_index = _python_module_index(as_modules)
-    js_aliases = _tsconfig_aliases(root, as_modules)
+    py_index: dict[str, str] | None = None
+    js_aliases: list[tuple[str, str]] | None = None
     found: set[str] = set()
     for path, mod in importers.items():
         for imp in mod.imports:
@@ -135,8 +141,16 @@ def imported_paths(importers: dict[str, ModuleFacts], candidates: dict[str, str]
                 names = [imp.module]
                 if imp.name and imp.name != "*":  # `from pkg.tests import utils`: a module, perhaps
                     names.append(imp.module + imp.name if imp.module.endswith(".") else f"{imp.module}.{imp.name}")
-                targets = [_resolve_python(path, m, py_index, as_modules) for m in names]
+                names = [m for m in names if m.rstrip(".").rsplit(".", 1)[-1] in stems]
+                if names and py_index is None:
+                    py_index = _python_module_index(as_modules)
+                targets = [_resolve_python(path, m, py_index or {}, as_modules) for m in names]
             else:
+                last = posixpath.basename(imp.module.rstrip("/"))
+                if posixpath.splitext(last)[0] not in stems and last not in stems:
+                    continue
+                if js_aliases is None:
+                    js_aliases = _tsconfig_aliases(root, as_modules)
                 targets = [_resolve_js(path, imp.module, as_modules, js_aliases)]
             found.update(t for t in targets if t is not None and t in candidates)
     return found
@@ -165,11 +179,14 @@ def _tsconfig_aliases(root: Path, modules: dict[str, ModuleFacts]) -> list[tuple
 
 
 def _display_prefix(modules: dict[str, ModuleFacts]) -> str:
+    """The folder every module lives under (the common prefix of the first and the last
+    path in sorted order is that of all of them)."""
     paths = list(modules)
     if not paths:
         return ""
-    common = posixpath.commonpath(paths) if len(paths) > 1 else posixpath.dirname(paths[0])
-    return common
+    if len(paths) == 1:
+        return posixpath.dirname(paths[0])
+    return posixpath.commonpath([min(paths), max(paths)])
 
 
 def _strip_json_comments(text: str) -> str:

@@ -365,8 +365,8 @@ def scan(paths: list[Path], config: Config, cwd: Path | None = None,
         else:
             if results_key:
                 cache.put_results(results_key, result, helpers)
-            by_display = {sf.display: str(sf.path.resolve()) for sf in found.files}
-            cache.prune({by_display[d]: k for d, k in keys.items() if d in by_display})
+            by_display = {sf.display: sf.path for sf in found.files if sf.display in keys}
+            cache.prune({os.path.abspath(by_display[d]): k for d, k in keys.items() if d in by_display})
     return result
 
 
