@@ -1,3 +1,3 @@
-from vcx.cli import main
+from vcx.cli import console_entry
 
-main()
+console_entry()

@@ -227,7 +227,9 @@ class ModuleFacts:
     # Names referenced as values, not called (``default=datetime.utcnow``).
     refs: list[tuple[str, Loc, str | None]] = field(default_factory=list)
     # Local names whose value is settled: awaited, returned or yielded, as (function id,
-    # name, "await" | "return" | "yield"). Tells a promise kept in a variable from a lost one.
+    # name, "await" | "return" | "yield"), or a method called on it or the name passed to a
+    # call the front end did not keep as a fact ("call"). Tells a promise kept in a variable
+    # from a lost one.
     name_uses: list[tuple[str | None, str, str]] = field(default_factory=list)
     directives: list[str] = field(default_factory=list)  # "use client", "use server"
     # Source lines carrying "vcx: ignore" comments: line -> rule ids (empty = all).

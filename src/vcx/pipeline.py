@@ -5,6 +5,7 @@ Each stage is timed for ``--stats``. Reporting is left to the caller (``vcx.repo
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 import time
@@ -286,6 +287,16 @@ def selected_rules(config: Config) -> list[Rule]:
 
 def scan(paths: list[Path], config: Config, cwd: Path | None = None,
          options: ScanOptions | None = None) -> ScanResult:
+    previous = gc.get_threshold()
+    workers.tune_gc()
+    try:
+        return _scan(paths, config, cwd, options)
+    finally:
+        gc.set_threshold(*previous)
+
+
+def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
+          options: ScanOptions | None = None) -> ScanResult:
     cwd = cwd or Path.cwd()
     stats = Stats()
     t0 = time.perf_counter()

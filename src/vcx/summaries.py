@@ -38,8 +38,7 @@ class Summary:
     via: dict[str, tuple[str, Call, Op]] = field(default_factory=dict)
 
 
-_SQL_METHODS = frozenset({"execute", "query", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall", "executemany",
-                          "$queryRaw", "$executeRaw", "$queryRawUnsafe", "$executeRawUnsafe", "raw"})
+_SQL_METHODS = kdb.SQL_METHODS
 _HEAD = re.compile(r"[\w$]+")
 
 

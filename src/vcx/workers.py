@@ -9,6 +9,7 @@ that kills its worker again is reported as skipped.
 
 from __future__ import annotations
 
+import gc
 import marshal
 import os
 from collections.abc import Callable, Iterable
@@ -31,6 +32,16 @@ class Job:
     cache_key: str | None = None  # where the worker stores the facts, when the cache is on
     cache_dir: Path | None = None
     limits: Limits | None = None  # per-file time and nesting limits (None = the defaults)
+
+
+def tune_gc() -> None:
+    """Run the cyclic garbage collector far less often than Python's default (as mypy does).
+
+    Extraction allocates millions of small objects that plain reference counting frees (the
+    facts hold no cycles); with the default thresholds the collector walks every live object
+    again and again, which cost 10-15 % of a scan. Workers call this too (they may be
+    spawned rather than forked)."""
+    gc.set_threshold(200_000, 30, 30)
 
 
 def default_jobs() -> int:
@@ -107,7 +118,7 @@ def _retry_one_at_a_time(jobs: list[Job], on_result: Callable[[str, ModuleFacts 
 
     i = 0
     while i < len(jobs):
-        with ProcessPoolExecutor(max_workers=1) as pool:
+        with ProcessPoolExecutor(max_workers=1, initializer=tune_gc) as pool:
             while i < len(jobs):
                 job = jobs[i]
                 i += 1
@@ -124,7 +135,7 @@ def _retry_one_at_a_time(jobs: list[Job], on_result: Callable[[str, ModuleFacts 
 def _pool_map(work: Iterable[list[Job]], workers: int, on_result: Callable[[str, ModuleFacts | str], None],
               failed: list[Job]) -> None:
     work = list(work)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=tune_gc) as pool:
         futures: list[tuple[Future[list[tuple[str, bytes | str]]], list[Job]]] = []
         try:
             for batch in work:

@@ -16,6 +16,7 @@ by the member path), otherwise the dotted source text (``?`` for a root that is 
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_right
 
 import tree_sitter as ts
@@ -29,6 +30,7 @@ from vcx.knowledge.javascript import (
     JS_CONFIG_SUFFIXES,
     JS_TYPE_CTORS,
     is_tracked_ctor,
+    js_keep_unresolved,
 )
 from vcx.parse import language
 
@@ -96,6 +98,7 @@ MAX_CHAIN_MEMBERS = 32  # methods recorded in Call.chain
 MAX_CANON = 300  # characters of a canonical name
 
 _queries: dict[str, ts.Query] = {}
+_HEAD_NAME = re.compile(r"[A-Za-z_$][\w$]*")  # the root name of a callee's source text
 
 
 def _query(lang: str) -> ts.Query:
@@ -230,6 +233,8 @@ class _Extractor:
         self.module_values: dict[str, ts.Node] = {}  # module-level `const x = <node>`
         self.decorators: list[tuple[str, list[ts.Node]]] = []
         self.typed: list[tuple[str | None, str | None, str, ts.Node]] = []  # scope, class, name, type
+        self.call_values: list[Value] = []  # values naming a call by id (renumbered in _finish)
+        self.keep_all_calls = False
 
     # -- text ----------------------------------------------------------------
     def text(self, node: ts.Node, limit: int = 0) -> str:
@@ -314,6 +319,9 @@ class _Extractor:
             while stack and stack[-1][1] < e:
                 stack.pop()
             scope = call_scopes[n.id]
+            if not self.keep_all_calls and not self._worth_keeping(n, scope):
+                self._note_names_used(n, scope)
+                continue
             fstart = self.funcs.start_of(scope)
             handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] is True and iv[0] > fstart)
             loops = tuple(iv[3] for iv in reversed(stack) if iv[2] is False and iv[0] > fstart)
@@ -334,6 +342,101 @@ class _Extractor:
         for cap, how in (("awaited_name", "await"), ("returned_name", "return"), ("yielded_name", "yield")):
             for n in nodes(cap):
                 self.facts.name_uses.append((self._scope(n), self.text(n), how))
+        return self._finish()
+
+    def _worth_keeping(self, node: ts.Node, scope: str | None) -> bool:
+        """Whether a rule can use this call (see ``knowledge.javascript.js_keep_unresolved``):
+        calls on what the file resolves are kept, the rest by name, and calls that are handed
+        a function (a callback, or a name the file binds) whatever they are."""
+        callee, inst = self.callee_cache[node.id]
+        if inst is not None or callee.startswith(("local:", "import:", "this", "super", "import.meta")):
+            return True
+        fn = node.child_by_field_name("constructor" if node.type == "new_expression" else "function")
+        if fn is None:
+            return True
+        s, e = fn.byte_range
+        text = self.data[s:min(e, s + 300)].decode("utf-8", "replace")
+        head = _HEAD_NAME.match(text.removeprefix("await ").lstrip())
+        root = head.group(0) if head else ""
+        if root and (self._bound(root, scope) or (root == text and self._is_param(root, scope))):
+            return True  # a bare call of a parameter: `next(err)`, `done()` in middleware
+        if js_keep_unresolved(text):
+            return True
+        for a in self._arg_nodes(node)[:MAX_ITEMS]:
+            a = self._unwrap(a, await_too=True)
+            t = a.type
+            if t in FUNC_EXPR_TYPES:
+                return True
+            if t == "identifier" and self._bound(self.text(a), scope):
+                return True
+            if t == "member_expression":
+                m = _HEAD_NAME.match(self.text(a, 80))
+                if m and (m.group(0) == "this" or self._bound(m.group(0), scope)):
+                    return True
+        return False
+
+    def _note_names_used(self, node: ts.Node, scope: str | None) -> None:
+        """A call not kept still settles the promise in a local it is made on or given
+        (``await pipeline.exec()``, ``track(p)``): record those names as used."""
+        fn = node.child_by_field_name("constructor" if node.type == "new_expression" else "function")
+        if fn is not None:
+            head = _HEAD_NAME.match(self.data[fn.start_byte:min(fn.end_byte, fn.start_byte + 200)]
+                                    .decode("utf-8", "replace"))
+            if head is not None and fn.type != "identifier":
+                self.facts.name_uses.append((scope, head.group(0), "call"))
+        for a in self._arg_nodes(node)[:MAX_ITEMS]:
+            a = self._unwrap(a, await_too=True)
+            for x in (a.named_children[:MAX_ITEMS] if a.type == "array" else (a,)):
+                if x.type == "identifier":
+                    self.facts.name_uses.append((scope, self.text(x), "call"))
+
+    def _bound(self, name: str, scope: str | None) -> bool:
+        """The name is an import, a require, an instance, a function or class of the file, or
+        a module-level variable (``const Post = sequelize.define(...)``, ``const router = ...``)."""
+        key = ("bound", scope, name)
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = (None, name) in self.declared
+            cur = scope
+            for _ in range(0 if hit else 1000):
+                k = (cur, name)
+                if k in self.bindings or k in self.instances or k in self.local_funcs or k in self.classes:
+                    hit = True
+                    break
+                if cur is None:
+                    break
+                cur = self._parent_scope(cur)
+            self.memo[key] = hit
+        return hit  # type: ignore[return-value]
+
+    def _is_param(self, name: str, scope: str | None) -> bool:
+        """A parameter of an enclosing function: ``next(err)``, ``done()`` in middleware."""
+        cur = scope
+        for _ in range(1000):
+            fn = self.facts.functions.get(cur) if cur is not None else None
+            if fn is None:
+                return False
+            if name in fn.params:
+                return True
+            cur = fn.parent
+        return False
+
+    def _finish(self) -> ModuleFacts:
+        """Renumber the calls kept densely (ids are list indexes) and every reference to them."""
+        calls = self.facts.calls
+        if all(c.id == i for i, c in enumerate(calls)):
+            return self.facts
+        remap = {c.id: i for i, c in enumerate(calls)}
+        for c in calls:
+            c.id = remap[c.id]
+            if c.arg_of is not None:
+                c.arg_of = remap.get(c.arg_of)
+        for v in self.call_values:
+            if v.call_id is not None:
+                v.call_id = remap.get(v.call_id)
+        for fn in self.facts.functions.values():
+            if fn.callback_of is not None:
+                fn.callback_of = remap.get(fn.callback_of)
         return self.facts
 
     # -- comments, directives ------------------------------------------------
@@ -1081,6 +1184,7 @@ class _Extractor:
         ref, _inst = self.callee_of(node, scope)
         is_new = node.type == "new_expression"
         v = Value("call", text, ref=ref, call_id=self.call_ids.get(node.id))
+        self.call_values.append(v)
         fn = node.child_by_field_name("constructor" if is_new else "function")
         dotted = self._dotted_text(fn) if fn is not None else None
         v.from_config = is_config_text(ref) or bool(dotted and is_config_text(dotted))
@@ -1104,8 +1208,9 @@ class _Extractor:
         """A constructor call as an instance's options: keys of its first object argument, all args."""
         items = [self.value(a, scope, depth + 1) for a in self._arg_nodes(call)[:MAX_ITEMS]]
         keys = next((v.keys for v in items if v.kind == "object"), None)
-        return Value("call", self.text(call, 80), ref=ctor, keys=keys, items=items,
-                     call_id=self.call_ids.get(call.id))
+        v = Value("call", self.text(call, 80), ref=ctor, keys=keys, items=items, call_id=self.call_ids.get(call.id))
+        self.call_values.append(v)
+        return v
 
     # -- instances -----------------------------------------------------------
     def _ctor_of(self, node: ts.Node, scope: str | None) -> tuple[str, object] | None:
@@ -1241,10 +1346,10 @@ class _Extractor:
                 fn = dec.named_children[0].child_by_field_name("function")
                 if fn is not None and self.text(fn) in ORM_RELATION_DECORATORS:
                     type_n = node.child_by_field_name("type")
-                    self.facts.assigns.append(Assign(
-                        attr, Value("other", self.text(type_n, 80).lstrip(": ") if type_n is not None else "",
-                                    ref=self.text(fn), call_id=self.call_ids.get(dec.named_children[0].id)),
-                        self.loc(node), scope, attr))
+                    rel = Value("other", self.text(type_n, 80).lstrip(": ") if type_n is not None else "",
+                                ref=self.text(fn), call_id=self.call_ids.get(dec.named_children[0].id))
+                    self.call_values.append(rel)
+                    self.facts.assigns.append(Assign(attr, rel, self.loc(node), scope, attr))
         val = node.child_by_field_name("value")
         if val is not None:
             ctor = self._ctor_of(val, scope)
@@ -1770,6 +1875,10 @@ class _Extractor:
                                           self._scope(node), is_call, cond))
 
 
-def extract(source: bytes, tree: ts.Tree, path: str, language: str = "javascript") -> ModuleFacts:
+def extract(source: bytes, tree: ts.Tree, path: str, language: str = "javascript",
+            keep_all_calls: bool = False) -> ModuleFacts:
+    """The facts of one file. ``keep_all_calls`` keeps the calls no rule reads too (the front
+    end's own tests use it to check call contexts on any name)."""
     ex = _Extractor(source, path, language)
+    ex.keep_all_calls = keep_all_calls
     return ex.run(tree)

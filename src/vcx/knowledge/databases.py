@@ -87,6 +87,9 @@ LOCK_MARKERS = ("select_for_update", "with_for_update", "FOR UPDATE", "for_updat
 ATOMIC_MARKERS = ("F(", "increment", "decrement", "$inc", "{ decrement", "{ increment", "decrement:", "increment:")
 EAGER_METHODS = ("select_related", "prefetch_related", "selectinload", "joinedload", "subqueryload",
                  "contains_eager", "populate", "include", "relations", "leftJoinAndSelect", "Prefetch", "with")
+# Methods that run the SQL text they are given, on any receiver (``c.query("UPDATE ...")``).
+SQL_METHODS = frozenset({"execute", "query", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall", "executemany",
+                         "$queryRaw", "$executeRaw", "$queryRawUnsafe", "$executeRawUnsafe", "raw"})
 ITERATION_METHODS = frozenset({"map", "forEach", "flatMap", "reduce", "filter", "each", "eachSeries",
                                "mapSeries", "some", "every"})
 SQL_WRITE = ("INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE")

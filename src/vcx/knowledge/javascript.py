@@ -7,6 +7,11 @@ resolves to ``pg.Pool().query``), and which expressions read configuration. Fact
 
 from __future__ import annotations
 
+import re
+
+from vcx.knowledge import databases as kdb
+from vcx.knowledge import time as ktime
+from vcx.knowledge.frameworks import JS_ROUTE_METHODS
 from vcx.knowledge.network import CLIENT_CONSTRUCTORS
 
 # Canonical constructors (besides the HTTP clients of ``network.CLIENT_CONSTRUCTORS``)
@@ -78,3 +83,47 @@ JS_TYPE_CTORS: dict[str, str] = {
     "kysely.Kysely": "kysely.Kysely",
     "@nestjs/axios.HttpService": "@nestjs/axios.HttpService",
 }
+
+
+# -- calls worth keeping when their receiver resolves to nothing the file knows --------------
+# Most calls of a JS code base are on parameters, locals and unknown globals (``t("...")``,
+# ``items.push(x)``, ``event.preventDefault()``) and no rule reads them, so the front end
+# drops them, as the Python front end does (``vcx.knowledge.PY_KEEP_UNRESOLVED``). A call
+# whose receiver is not resolved is kept for its method name, for a receiver named like a
+# database client, cache or logger, or for a global the rules know; calls on imports,
+# instances, ``this`` and the project's own functions are always kept. Adding a rule that
+# reads another kind of call on unknown receivers means adding its names here.
+JS_KEEP_UNRESOLVED_METHODS = frozenset().union(
+    kdb.READ_METHODS, kdb.WRITE_METHODS, kdb.BATCH_METHODS, kdb.TXN_METHODS, kdb.SQL_METHODS,
+    kdb.CACHE_COMMANDS, kdb.ITERATION_METHODS, kdb.PRISMA_OPS, kdb.PRISMA_CLIENT_OPS, kdb.EAGER_METHODS,
+    JS_ROUTE_METHODS, ktime.JS_LOCAL_DATE_METHODS, ktime.JS_LOCAL_FORMAT_METHODS,
+    {
+        # Promises: chains that handle or lose a rejection (ERR001, ERR004).
+        "then", "catch", "finally", "allSettled", "race", "any",
+        # ORM rows and documents (NPQ, TXN): row.save(), doc.populate(), user.reload().
+        "save", "destroy", "populate", "reload",
+        # Error boundaries and servers (ERR001): fastify.setErrorHandler, app.useGlobalFilters.
+        "setErrorHandler", "useGlobalFilters", "listen", "register",
+        # Waits between iterations (NPQ001 pacing).
+        "sleep", "wait", "delay",
+    },
+)
+JS_KEEP_UNRESOLVED_ROOTS = frozenset({
+    "fetch", "Date", "Promise", "setTimeout", "setInterval", "setImmediate", "queueMicrotask", "require",
+    "process", "console", "logger", "log", "winston", "pino", "next",
+}) | kdb.DB_NAMES | kdb.CACHE_NAMES
+_ASSOCIATION_METHOD = re.compile(r"get[A-Z]")  # Sequelize association getters: row.getCourse()
+
+
+def js_keep_unresolved(callee_text: str) -> bool:
+    """Whether a call on a receiver the front end could not resolve may matter to a rule,
+    judged by its source text (``order.items.save``, ``db.query``, ``trx("t").insert``)."""
+    parts = callee_text.replace("?.", ".").split(".")
+    method = parts[-1]
+    if method in JS_KEEP_UNRESOLVED_METHODS or _ASSOCIATION_METHOD.match(method):
+        return True
+    for part in parts:
+        name = part.split("(", 1)[0].split("[", 1)[0].strip()
+        if name in JS_KEEP_UNRESOLVED_ROOTS or name.lower() in JS_KEEP_UNRESOLVED_ROOTS:
+            return True
+    return False
