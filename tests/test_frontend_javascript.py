@@ -827,3 +827,17 @@ def test_calls_no_rule_reads_are_not_kept():
     assert [c.id for c in f.calls] == list(range(len(f.calls)))  # renumbered densely
     assert call(f, "Date").arg_of == call(f, "date-fns.format").id
     assert call(f, "next").args[0].call_id is None  # `new Error(...)` was not kept
+
+
+def test_member_reads_kept_only_on_names_rules_follow():
+    f = facts("""
+        export async function load(ids, req) {
+          const res = await fetch(req.url);
+          if (!res.ok) throw new Error(res.statusText);
+          fetch("/x").then((r) => r.json());
+          for (const id of ids) { console.log(id.value, req.body); }
+          return config.timeout;
+        }
+    """, keep_all=False)
+    assert [(a.name, a.attr, a.in_condition) for a in f.accesses] == [
+        ("res", "ok", True), ("res", "statusText", False), ("r", "json", False), ("id", "value", False)]

@@ -336,8 +336,7 @@ class _Extractor:
         for n in nodes("export"):
             self._export(n)
         self._mark_exported()
-        for n in nodes("access"):
-            self._access(n)
+        self._accesses(caps.get("access", []))
         # Names whose promise is settled: `await p`, `return p`, `yield p`.
         for cap, how in (("awaited_name", "await"), ("returned_name", "return"), ("yielded_name", "yield")):
             for n in nodes(cap):
@@ -1837,6 +1836,25 @@ class _Extractor:
                     funcs[fid].exported = True
 
     # -- accesses ------------------------------------------------------------
+    def _accesses(self, found: list[ts.Node]) -> None:
+        """Member reads on the names rules follow: a call's result kept in a variable
+        (``res.ok``), the first parameter of a callback (``.then((r) => r.json())``), a loop
+        variable (``post.author`` in a loop). Reads on other names are not kept."""
+        if not self.keep_all_calls:
+            wanted = {c.assigned_to.encode() for c in self.facts.calls if c.assigned_to}
+            wanted.update(fn.params[0].encode() for fn in self.facts.functions.values()
+                          if fn.is_callback and fn.params)
+            wanted.update(t.encode() for lp in self.facts.loops for t in lp.targets)
+            data = self.data
+            kept = []
+            for n in found:
+                obj = n.child_by_field_name("object")
+                if obj is not None and data[obj.start_byte:obj.end_byte] in wanted:
+                    kept.append(n)
+            found = kept
+        for n in sorted(found, key=lambda n: (n.start_byte, -n.end_byte)):
+            self._access(n)
+
     def _access(self, node: ts.Node) -> None:
         obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
         if obj is None or prop is None:
