@@ -233,3 +233,33 @@ def test_results_cache_follows_the_test_helpers_production_imports(tmp_path: Pat
     changed = run(root, cache_dir)
     assert not changed.stats.result_cached and changed.findings == []
     assert run(root, None).findings == []
+
+
+def test_unchanged_files_are_not_read_on_a_warm_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Size, modification time and inode stand for the content, as in git's index; a file
+    modified just before the record was written is read again (it could change unseen)."""
+    from vcx import pipeline
+
+    root = make_project(tmp_path / "p", files=6)
+    past = 1_600_000_000
+    for f in root.iterdir():
+        os.utime(f, (past, past))
+    cache_dir = tmp_path / "cache"
+    cold = run(root, cache_dir)
+    reads: list[str] = []
+    real_read = pipeline.read_source
+
+    def counting(sf, max_bytes=0):  # type: ignore[no-untyped-def]
+        reads.append(sf.display)
+        return real_read(sf, max_bytes)
+
+    monkeypatch.setattr(pipeline, "read_source", counting)
+    warm = run(root, cache_dir)
+    assert warm.stats.result_cached and reads == [] and summary(warm) == summary(cold)
+    (root / "mod01.py").write_text(AWARE, encoding="utf-8")  # now: a new mtime, and too recent to trust
+    changed = run(root, cache_dir)
+    assert reads == ["mod01.py"] and not changed.stats.result_cached
+    assert [f.path for f in changed.findings if f.rule_id == "TZ001"] == ["mod03.py", "mod05.py"]
+    reads.clear()
+    again = run(root, cache_dir)
+    assert reads == ["mod01.py"] and again.stats.result_cached  # still too recent: read, not trusted

@@ -434,17 +434,19 @@ def test_tests_migrations_and_seeds_are_counted_not_analysed(tmp_path: Path) -> 
         "app/migrations/0001_initial.py": TZ_CODE,
         "test_settings.py": "def broken(:\n" * 3,
         "web/api.spec.ts": "const d = new Date(); d.getHours();\n",
+        "app/tests/blob.py": bytes(range(256)),  # not even opened: no "binary file" skip
     })
     doc, rc = scan_json(tmp_path)
     assert rc == 1
     assert [(f["path"], f["rule_id"]) for f in doc["findings"]] == [("app/jobs.py", "TZ001")]
-    assert doc["summary"]["files"] == 1 and doc["summary"]["non_production"] == 4
+    assert doc["summary"]["files"] == 1 and doc["summary"]["non_production"] == 5
     assert doc["skipped"] == []
     proc = run("scan", cwd=tmp_path)
-    assert "Scanned 1 file (3 lines); 4 test, migration or seed files not analysed." in proc.stdout
+    assert "Scanned 1 file (3 lines); 5 test, migration or seed files not analysed." in proc.stdout
     # Scanned on its own, a tests folder is the project: its files are judged from there.
     doc, _ = scan_json(tmp_path / "app" / "tests")
     assert doc["summary"]["files"] == 0 and doc["summary"]["non_production"] == 1
+    assert doc["skipped"] == [{"path": "blob.py", "reason": "binary file"}]  # production, seen from there
     assert "1 test, migration or seed file not analysed" in run("scan", cwd=tmp_path / "app" / "tests").stdout
 
 

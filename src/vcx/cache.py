@@ -17,6 +17,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -256,6 +257,43 @@ class FactsCache:
             self.warning = f"cache disabled: cannot write to {self.dir}"
             return
         self.used.add(key)
+
+    # -- what each file's content key was, by its size, modification time and inode ---------
+    # A warm scan then reads no file that has not changed (as git's index and ruff's cache
+    # do). A record is trusted only when the file had not been modified for RACY_NS before
+    # the record was written: a file changed twice within the clock's resolution, keeping
+    # its size, must not look unchanged.
+    RACY_NS = 2_000_000_000
+
+    def stat_keys(self) -> dict[str, tuple[int, int, int, str]]:
+        """display path -> (size, mtime_ns, inode, content key) from the last scan."""
+        if not self.enabled:
+            return {}
+        try:
+            doc = json.loads(_read_regular(self.dir / "files.json"))
+            if not isinstance(doc, dict) or doc.get("version") != STAMP:
+                return {}
+            written = int(doc["written_ns"])
+            out: dict[str, tuple[int, int, int, str]] = {}
+            for display, rec in doc["files"].items():
+                size, mtime, inode, key = rec
+                if isinstance(display, str) and isinstance(key, str) and KEY_RE.fullmatch(key) and \
+                        all(isinstance(x, int) for x in (size, mtime, inode)) and mtime < written - self.RACY_NS:
+                    out[display] = (size, mtime, inode, key)
+            return out
+        except Exception:  # missing or damaged: every file is read and hashed
+            return {}
+
+    def put_stat_keys(self, records: dict[str, tuple[int, int, int, str]]) -> None:
+        if not self.enabled:
+            return
+        doc = {"version": STAMP, "written_ns": time.time_ns(), "files": {d: list(r) for d, r in records.items()}}
+        with contextlib.suppress(OSError):
+            _no_links(self.dir / "files.json")
+            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(json.dumps(doc, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+            os.replace(tmp, self.dir / "files.json")
 
     def get_results(self, key: str):  # type: ignore[no-untyped-def]
         """A whole earlier scan result with the same inputs and the content keys of the

@@ -13,6 +13,7 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +55,8 @@ class SourceFile:
     display: str  # relative to the working directory, "/" separators
     language: str
     size: int
+    mtime_ns: int = 0  # with size and inode: tells an unchanged file without reading it
+    inode: int = 0
 
 
 @dataclass
@@ -63,10 +66,14 @@ class Discovery:
 
 
 def display_path(path: Path, cwd: Path) -> str:
-    try:
-        rel = os.path.relpath(path, cwd)
-    except ValueError:  # another drive on Windows
-        rel = str(path)
+    text, base = os.fspath(path), os.path.join(os.fspath(cwd), "")
+    if text.startswith(base) and os.path.isabs(text):  # the usual case, without os.path.relpath's cost
+        rel = text[len(base):]
+    else:
+        try:
+            rel = os.path.relpath(path, cwd)
+        except ValueError:  # another drive on Windows
+            rel = str(path)
     rel = rel.replace(os.sep, "/")
     # A file name that is not valid in the file-system encoding carries surrogate escapes,
     # which no report can encode: show the undecodable bytes as U+FFFD.
@@ -76,10 +83,14 @@ def display_path(path: Path, cwd: Path) -> str:
 
 
 def language_of(path: Path) -> str | None:
-    name = path.name
-    if name.endswith(".d.ts") or name.endswith(".d.mts") or name.endswith(".d.cts"):
+    return _language_of_name(path.name)
+
+
+def _language_of_name(name: str) -> str | None:
+    if name.endswith((".d.ts", ".d.mts", ".d.cts")):
         return None  # type declarations carry no behaviour
-    return LANGUAGES.get(path.suffix.lower())
+    dot = name.rfind(".")
+    return LANGUAGES.get(name[dot:].lower()) if dot > 0 else None
 
 
 def _is_minified(name: str, head: bytes) -> bool:
@@ -218,13 +229,15 @@ def _git_root(start: Path) -> Path | None:
 
 def discover(paths: list[Path], cwd: Path, exclude: list[str], max_file_bytes: int,
              follow_symlinks: bool = False, *, exclude_base: Path | None = None,
-             default_excludes: bool = True) -> Discovery:
+             default_excludes: bool = True, counted_only: Callable[[str], bool] | None = None) -> Discovery:
     """Return the files under ``paths`` to analyse, in a stable order, and those skipped.
 
     ``exclude``: gitignore-style patterns relative to ``exclude_base`` (default: each
     scanned folder). ``default_excludes=False`` drops the built-in list of dependency and
     build folders (the config's ``exclude`` replaces it); VCS folders are always skipped.
     Files named on the command line are scanned even when excluded or git-ignored.
+    ``counted_only(display)`` names files that will only be counted, not analysed (tests):
+    they are not opened to look for binary, minified or generated content.
     """
     result = Discovery()
     seen: set[tuple[int, int]] = set()
@@ -259,7 +272,8 @@ def discover(paths: list[Path], cwd: Path, exclude: list[str], max_file_bytes: i
             for folder in reversed([root, *root.parents]):
                 if (folder == git_root or git_root in folder.parents) and folder != root:
                     ignores.load(folder)
-        _walk(root, root, cwd, ignores, max_file_bytes, result, seen, follow_symlinks, visited, skip_dirs)
+        _walk(root, root, cwd, ignores, max_file_bytes, result, seen, follow_symlinks, visited, skip_dirs,
+              counted_only)
     result.files.sort(key=lambda f: f.display)
     result.skipped.sort()
     return result
@@ -267,7 +281,7 @@ def discover(paths: list[Path], cwd: Path, exclude: list[str], max_file_bytes: i
 
 def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes: int,
           result: Discovery, seen: set[tuple[int, int]], follow_symlinks: bool, visited: set[tuple[int, int]],
-          skip_dirs: frozenset[str] = SKIP_DIRS) -> None:
+          skip_dirs: frozenset[str] = SKIP_DIRS, counted_only: Callable[[str], bool] | None = None) -> None:
     """Walk the folders under ``start`` (iteratively: a tree of any depth is fine).
 
     Symbolic links are not followed unless ``follow_symlinks``; even then a link is followed
@@ -285,7 +299,8 @@ def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes:
                 if is_dir:
                     stack.append(path)
                 elif not ignores.ignored(path, False):
-                    _consider(path, root, cwd, entry, max_file_bytes, result, seen, explicit=False)
+                    _consider(path, root, cwd, entry, max_file_bytes, result, seen, explicit=False,
+                              counted_only=counted_only)
             linked = []
             stack.reverse()
             continue
@@ -308,13 +323,15 @@ def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes:
             continue
         subfolders: list[Path] = []
         for entry in entries:
-            path = Path(entry.path)
             try:
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir(follow_symlinks=follow_symlinks)
                 is_file = not is_dir and entry.is_file(follow_symlinks=follow_symlinks)
             except OSError:
                 continue
+            if is_file and not is_link and _language_of_name(entry.name) is None:
+                continue  # most of a tree: images, docs, lock files (decided before making a Path)
+            path = Path(entry.path)
             if is_link:
                 reason = _link_problem(path, root, follow_symlinks)
                 if reason is not None:
@@ -339,7 +356,8 @@ def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes:
             elif is_file:
                 if language_of(path) is None or ignores.ignored(path, False):
                     continue
-                _consider(path, root, cwd, entry, max_file_bytes, result, seen, explicit=False)
+                _consider(path, root, cwd, entry, max_file_bytes, result, seen, explicit=False,
+                          counted_only=counted_only)
         stack.extend(reversed(subfolders))
 
 
@@ -381,7 +399,8 @@ def _text_head(head: bytes) -> bytes | None:
 
 
 def _consider(path: Path, root: Path, cwd: Path, entry: os.DirEntry[str] | None, max_file_bytes: int,
-              result: Discovery, seen: set[tuple[int, int]], explicit: bool) -> None:
+              result: Discovery, seen: set[tuple[int, int]], explicit: bool,
+              counted_only: Callable[[str], bool] | None = None) -> None:
     language = language_of(path)
     if language is None:
         return
@@ -400,6 +419,11 @@ def _consider(path: Path, root: Path, cwd: Path, entry: os.DirEntry[str] | None,
         return
     seen.add(ident)
     size = st.st_size
+    found = SourceFile(path=path, display=shown, language=language, size=size, mtime_ns=st.st_mtime_ns,
+                       inode=st.st_ino)
+    if counted_only is not None and counted_only(shown):
+        result.files.append(found)
+        return
     if size > max_file_bytes:
         result.skipped.append((shown, f"too large: {size} bytes (limit {max_file_bytes}; see max-file-size)"))
         return
@@ -421,4 +445,4 @@ def _consider(path: Path, root: Path, cwd: Path, entry: os.DirEntry[str] | None,
     if _is_generated(text):
         result.skipped.append((shown, "generated file"))
         return
-    result.files.append(SourceFile(path=path, display=shown, language=language, size=size))
+    result.files.append(found)

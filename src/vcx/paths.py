@@ -6,6 +6,7 @@ they get no findings, and calls made from them do not count as callers of produc
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -28,8 +29,29 @@ def project_relative(display: str, cwd: Path, root: Path) -> str:
     """A display path (relative to the working directory) made relative to the scanned root,
     so that a project living under a folder named ``tests`` or ``examples`` is still judged by
     its own layout."""
+    prefix = _root_from_cwd(cwd, root)
+    if prefix is not None and not display.startswith("../"):  # the usual case: the root is cwd or below it
+        if not prefix:
+            return display
+        if display.startswith(prefix):
+            return display[len(prefix):]
     try:
         rel = os.path.relpath(cwd / display, root)
     except ValueError:
         return display
     return display if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+@functools.lru_cache(maxsize=64)
+def _root_from_cwd(cwd: Path, root: Path) -> str | None:
+    """The root as a display-path prefix ("" for the working directory itself, "sub/dir/"
+    below it), or None when the root is not inside the working directory."""
+    try:
+        rel = os.path.relpath(root, cwd)
+    except ValueError:
+        return None
+    if rel == ".":
+        return ""
+    if rel.startswith("..") or os.path.isabs(rel):
+        return None
+    return rel.replace(os.sep, "/") + "/"

@@ -184,10 +184,17 @@ class ScanOptions:
 
 def _content_keys(files: list[SourceFile], cache: FactsCache, results: dict[str, ModuleFacts | str],
                   max_bytes: int = 0) -> tuple[dict[str, str], dict[str, bytes]]:
-    """Read every file once and key it by content (for the caches)."""
+    """Key every file by its content (for the caches): read it once, unless its size,
+    modification time and inode are those the last scan recorded with its key."""
     keys: dict[str, str] = {}
     datas: dict[str, bytes] = {}
+    known = cache.stat_keys()
     for sf in files:
+        rec = known.get(sf.display)
+        if rec is not None and sf.mtime_ns and rec[:3] == (sf.size, sf.mtime_ns, sf.inode) and \
+                (not max_bytes or sf.size <= max_bytes):
+            keys[sf.display] = rec[3]
+            continue
         data = read_source(sf, max_bytes)
         if isinstance(data, str):
             results[sf.display] = data
@@ -300,21 +307,26 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
     cwd = cwd or Path.cwd()
     stats = Stats()
     t0 = time.perf_counter()
+    root = paths[0].resolve() if paths else cwd
+    if root.is_file():
+        root = root.parent
+
+    def non_production(display: str) -> bool:
+        return is_non_production(project_relative(display, cwd, root))
+
     found = discover(paths, cwd, config.exclude_patterns, config.max_file_bytes, config.follow_symlinks,
-                     exclude_base=config.root, default_excludes=config.default_excludes)
+                     exclude_base=config.root, default_excludes=config.default_excludes,
+                     counted_only=non_production)
     stats.seconds["discover"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     options = options or ScanOptions()
     limits = config.limits
     skipped = list(found.skipped)
-    root = paths[0].resolve() if paths else cwd
-    if root.is_file():
-        root = root.parent
     # Tests, migrations and seeds get no findings and their calls count as no caller of
     # production code (RULES.md), so they are not read, parsed or linked at all: on a
     # test-heavy tree (saleor: 76 % of the lines) this is most of the scan's work saved.
-    files = [sf for sf in found.files if not is_non_production(project_relative(sf.display, cwd, root))]
+    files = [sf for sf in found.files if not non_production(sf.display)]
     stats.non_production = len(found.files) - len(files)
     rules = selected_rules(config)
     cache: FactsCache | None = None
@@ -332,6 +344,9 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
             stored = cache.get_results(results_key)
             hit = stored[0] if stored is not None and _unchanged(stored[1], found.files, limits) else None
             if hit is not None:  # nothing that decides the result changed since the last scan
+                if datas:  # some files were read (changed, or too recent to trust): remember their keys
+                    cache.put_stat_keys({sf.display: (sf.size, sf.mtime_ns, sf.inode, keys[sf.display])
+                                         for sf in files if sf.display in keys and sf.mtime_ns})
                 stats.seconds["extract"] = time.perf_counter() - t0
                 for stage in ("link", "check", "filter"):
                     stats.seconds[stage] = 0.0  # not run: the stored result is reused
@@ -376,8 +391,10 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
         else:
             if results_key:
                 cache.put_results(results_key, result, helpers)
-            by_display = {sf.display: sf.path for sf in found.files if sf.display in keys}
-            cache.prune({os.path.abspath(by_display[d]): k for d, k in keys.items() if d in by_display})
+            by_display = {sf.display: sf for sf in found.files if sf.display in keys}
+            cache.prune({os.path.abspath(by_display[d].path): k for d, k in keys.items() if d in by_display})
+            cache.put_stat_keys({d: (sf.size, sf.mtime_ns, sf.inode, keys[d]) for d, sf in by_display.items()
+                                 if sf.mtime_ns})
     return result
 
 
