@@ -411,12 +411,12 @@ def _well_typed(f: object) -> bool:
 
 
 def result_key(keys: dict[str, str], discovery_skips: list[tuple[str, str]], early: dict[str, object],
-               config: object, root: Path, rule_ids: list[str], unanalysed: list[str] = ()) -> str:  # type: ignore[assignment]
+               config: object, root: Path, unanalysed: list[str] = ()) -> str:  # type: ignore[assignment]
     """Everything that decides a scan's result: every file's content key, what discovery
-    skipped, the settings, the rules, the project files link reads (package.json,
-    tsconfig/jsconfig), and the paths of the files not analysed (a test helper that appears
-    may be one production code imports; the content of the helpers analysed is checked
-    against the stored result, see ``get_results``)."""
+    skipped, the settings (which, with vcx's code in STAMP, decide the rules that run), the
+    project files link reads (package.json, tsconfig/jsconfig), and the paths of the files not
+    analysed (a test helper that appears may be one production code imports; the content of
+    the helpers analysed is checked against the stored result, see ``get_results``)."""
     import dataclasses
 
     h = hashlib.sha256(f"vcx {STAMP} results {FORMAT}".encode())
@@ -428,7 +428,6 @@ def result_key(keys: dict[str, str], discovery_skips: list[tuple[str, str]], ear
         h.update(f"early {path}\0{early[path]}\n".encode("utf-8", "surrogatepass"))
     settings = {k: v for k, v in dataclasses.asdict(config).items() if k not in ("source",)}  # type: ignore[call-overload]
     h.update(json.dumps(settings, sort_keys=True, default=str).encode())
-    h.update(",".join(rule_ids).encode())
     for path in unanalysed:
         h.update(f"unanalysed {path}\n".encode("utf-8", "surrogatepass"))
     for name in ("package.json", "tsconfig.json", "jsconfig.json"):

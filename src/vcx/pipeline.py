@@ -11,20 +11,23 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vcx import workers
 from vcx.cache import FactsCache, entry_key, result_key
 from vcx.config import Config
 from vcx.discover import SourceFile, discover
 from vcx.facts import ModuleFacts
-from vcx.filter import apply_filters
 from vcx.findings import Finding, assign_fingerprints
-from vcx.frontends import extract
 from vcx.limits import AnalysisTimeout, Limits, TooBroken, TooDeep, deadline, describe_timeout
-from vcx.link import imported_paths, link
 from vcx.parse import Undecodable
 from vcx.paths import is_non_production, project_relative
-from vcx.rules import Rule, all_rules
+
+if TYPE_CHECKING:
+    from vcx.rules import Rule
+
+# The front ends, link, rules and filters are imported where they are first needed: a warm
+# scan whose stored result is reused never loads them (a fifth of its time on a big tree).
 
 _TEST_HOOKS = bool(os.environ.get("VCX_TEST_CRASH_ON") or os.environ.get("VCX_TEST_HANG_ON"))
 
@@ -161,6 +164,8 @@ def extract_file(sf: SourceFile, data: bytes | None = None, limits: Limits | Non
         with deadline(limits.timeout):
             if _TEST_HOOKS:
                 _fault_for_tests(sf)
+            from vcx.frontends import extract
+
             return extract(data, sf.language, sf.display, limits)
     except AnalysisTimeout:
         return describe_timeout(limits.timeout)
@@ -260,6 +265,8 @@ def _extract_imported_helpers(modules: dict[str, ModuleFacts], every_file: list[
     importers = modules
     helper_keys: dict[str, str] = {}
     while importers and left:
+        from vcx.link import imported_paths
+
         reached = imported_paths(importers, {d: every_path[d] for d in left}, every_path, root)
         if not reached:
             break
@@ -289,6 +296,8 @@ def _unchanged(helper_keys: dict[str, str], every_file: list[SourceFile], limits
 
 
 def selected_rules(config: Config) -> list[Rule]:
+    from vcx.rules import all_rules
+
     return [r() for r in all_rules() if config.rule_enabled(r)]
 
 
@@ -328,7 +337,6 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
     # test-heavy tree (saleor: 76 % of the lines) this is most of the scan's work saved.
     files = [sf for sf in found.files if not non_production(sf.display)]
     stats.non_production = len(found.files) - len(files)
-    rules = selected_rules(config)
     cache: FactsCache | None = None
     keys: dict[str, str] = {}
     datas: dict[str, bytes] = {}
@@ -340,7 +348,8 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
         keys, datas = _content_keys(files, cache, early, limits.max_file_bytes)
         if cache.enabled:
             unanalysed = sorted(sf.display for sf in found.files if sf.display not in keys and sf.display not in early)
-            results_key = result_key(keys, found.skipped, early, config, root, [r.id for r in rules], unanalysed)
+            # The rules that run follow from the settings (in the key) and vcx's code (in STAMP).
+            results_key = result_key(keys, found.skipped, early, config, root, unanalysed)
             stored = cache.get_results(results_key)
             hit = stored[0] if stored is not None and _unchanged(stored[1], found.files, limits) else None
             if hit is not None:  # nothing that decides the result changed since the last scan
@@ -363,6 +372,10 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
     stats.seconds["extract"] = time.perf_counter() - t0
     stats.files = len(modules)
 
+    from vcx.filter import apply_filters
+    from vcx.link import link
+
+    rules = selected_rules(config)
     t0 = time.perf_counter()
     project = link(modules, root, cwd)
     stats.seconds["link"] = time.perf_counter() - t0

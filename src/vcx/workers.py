@@ -13,14 +13,16 @@ import gc
 import marshal
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vcx.discover import SourceFile
 from vcx.facts import ModuleFacts
 from vcx.limits import Limits
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 Result = tuple[str, "ModuleFacts | str"]
 
@@ -114,6 +116,9 @@ def _retry_one_at_a_time(jobs: list[Job], on_result: Callable[[str, ModuleFacts 
     nothing else with it: the file in flight when the worker dies is the one that killed it.
     The worker is replaced only after a crash (not once per file: a crash in a batch of 500
     files must not cost 500 process starts)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     from vcx.cache import decode
 
     i = 0
@@ -134,6 +139,9 @@ def _retry_one_at_a_time(jobs: list[Job], on_result: Callable[[str, ModuleFacts 
 
 def _pool_map(work: Iterable[list[Job]], workers: int, on_result: Callable[[str, ModuleFacts | str], None],
               failed: list[Job]) -> None:
+    from concurrent.futures import ProcessPoolExecutor  # not loaded by scans that need no worker
+    from concurrent.futures.process import BrokenProcessPool
+
     work = list(work)
     with ProcessPoolExecutor(max_workers=workers, initializer=tune_gc) as pool:
         futures: list[tuple[Future[list[tuple[str, bytes | str]]], list[Job]]] = []
