@@ -509,7 +509,7 @@ def render(results: list[dict[str, object]], machine: dict[str, object]) -> str:
         for k in ("cold_vs_semgrep_cpu", "cold_vs_semgrep_prod_wall", "cold_cpu_vs_parse_prod_cpu",
                   "warm_vs_cold_cpu", "warm1_vs_cold_cpu"):
             if ratios.get(k) is not None:
-                lines.append(f"  {k.replace('_', ' '):42} {_f(ratios[k], 3):>7}  (CPU, for reference)")
+                lines.append(f"  {k.replace('_', ' '):42} {_f(ratios[k], 3):>7}  (for reference)")
         if res.get("sizes"):
             lines.append("  linearity (vcx cold --no-cache, median):")
             lines.append(f"  {'%':>5} {'files':>6} {'lines':>9} {'wall s':>7} {'CPU s':>7} {'wall/100k':>10} "
