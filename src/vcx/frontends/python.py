@@ -149,6 +149,7 @@ class _Extractor:
                     last = fn.child_by_field_name("attribute") if fn.type == "attribute" else None
                     if last is None or data[last.start_byte:last.end_byte].decode("utf-8", "replace") \
                             not in PY_KEEP_UNRESOLVED:
+                        self._note_names_used(n, fn, head)
                         continue
             self._call(n)
         # Objects saved in a function (``p.save()``): their attribute assignments stage a change (TXN001).
@@ -178,6 +179,19 @@ class _Extractor:
             for n in nodes(cap):
                 self.facts.name_uses.append((self._scope_of(n), self.src.text(n), how))
         return self.facts
+
+    def _note_names_used(self, call: ts.Node, fn: ts.Node, head: str) -> None:
+        """A call not kept as a fact still settles a coroutine kept in a local it is made on or
+        given (``c.close()``, ``register(c)``): record those names as used (``name_uses``)."""
+        scope = self._scope_of(call)
+        if fn.type == "attribute" and head:
+            self.facts.name_uses.append((scope, head, "call"))
+        args = call.child_by_field_name("arguments")
+        for a in args.named_children if args is not None else ():
+            if a.type == "keyword_argument":
+                a = a.child_by_field_name("value") or a
+            if a.type == "identifier":
+                self.facts.name_uses.append((scope, self.src.text(a), "call"))
 
     # -- names ---------------------------------------------------------------
     def _qualname(self, node: ts.Node) -> str:
