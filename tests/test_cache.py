@@ -263,3 +263,17 @@ def test_unchanged_files_are_not_read_on_a_warm_scan(tmp_path: Path, monkeypatch
     reads.clear()
     again = run(root, cache_dir)
     assert reads == ["mod01.py"] and again.stats.result_cached  # still too recent: read, not trusted
+
+
+@pytest.mark.parametrize("index", [
+    b"{not json", b'{"version": 1, "written_ns": "x", "files": []}', b"[" * 100_000 + b"]" * 100_000,
+    b'{"version": "%s", "written_ns": 99999999999999999999, "files": {"mod01.py": [1, 2, 3, "../../etc"]}}',
+])
+def test_a_damaged_or_planted_stat_record_file_is_ignored(tmp_path: Path, index: bytes) -> None:
+    root = make_project(tmp_path / "p", files=4)
+    cache_dir = tmp_path / "cache"
+    cold = run(root, cache_dir)
+    drop_results(cache_dir)
+    (cache_dir / "files.json").write_bytes(index.replace(b"%s", cache_mod.STAMP.encode()))
+    again = run(root, cache_dir)
+    assert summary(again) == summary(cold) and not again.warnings
