@@ -3,7 +3,8 @@
 Two profiles, chosen with the ``VCX_FUZZ`` environment variable:
 
 * ``quick`` (the default, run by ``.ci/run``): a few hundred derandomised cases, seconds;
-* ``extended``: 100k+ random cases (``VCX_FUZZ=extended pytest tests/test_hardening_fuzz.py``),
+* ``extended``: 100k+ random cases (``VCX_FUZZ=extended pytest tests/test_hardening_fuzz.py``; a
+  fraction of them with ``VCX_FUZZ_SCALE=0.1``),
   optionally over real code bases as well (``VCX_FUZZ_CORPUS=/path/one:/path/two``).
   What the extended run found is recorded in ``benchmarks/HARDENING.md``.
 
@@ -50,8 +51,13 @@ ALLOWED_REASONS = ("undecodable: ", "nested too deeply: syntax tree deeper than"
 LIMITS = Limits(timeout=30)
 
 
+# ``VCX_FUZZ_SCALE=0.1`` runs a tenth of the extended cases (a shorter extended run).
+SCALE = float(os.environ.get("VCX_FUZZ_SCALE", "1") or 1)
+
+
 def fuzz_settings(quick: int, extended: int):  # type: ignore[no-untyped-def]
-    return settings(max_examples=extended if EXTENDED else quick, deadline=None, derandomize=not EXTENDED,
+    examples = max(1, int(extended * SCALE)) if EXTENDED else quick
+    return settings(max_examples=examples, deadline=None, derandomize=not EXTENDED,
                     database=None, suppress_health_check=list(HealthCheck), print_blob=True)
 
 

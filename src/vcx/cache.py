@@ -73,6 +73,8 @@ def _unval(x: list[Any] | None) -> Value | None:
     if x is None:
         return None
     n = len(x)
+    if 2 <= n <= 4:  # most values: a kind, a text, perhaps a literal and a name (no containers)
+        return Value(*x)
     if n < 9:
         x = x + list(_VALUE_DEFAULTS[n:])
     keys = x[4]
@@ -118,14 +120,16 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
                       decorators=[_unval(x) for x in f[5]],  # type: ignore[misc]
                       exported=f[6], class_name=f[7], parent=f[8], is_callback=f[9], callback_of=f[10])
         m.functions[fn.id] = fn
-    m.calls = [Call(id=c[0], callee=c[1], text=c[2], snippet=c[3], loc=_unloc(c[4]), func=c[5],
-                    args=[_unval(a) for a in c[6]],  # type: ignore[misc]
-                    kwargs={k: _unval(v) for k, v in c[7].items()},  # type: ignore[misc]
-                    context=c[8], awaited=c[9], assigned_to=c[10], arg_of=c[11], chain=tuple(c[12]),
-                    handlers=tuple(c[13]), catch_chained=c[14], instance_ctor=c[15], instance=_unval(c[16]),
-                    loops=tuple(c[17]), is_new=c[18], outer_context=c[19],
-                    withs=tuple(c[20]) if len(c) > 20 else (),
-                    branches=tuple((int(b[0]), int(b[1])) for b in c[21]) if len(c) > 21 else ())
+    # Positional, in the field order of Call (id, callee, text, snippet, loc, func, args,
+    # kwargs, context, awaited, assigned_to, arg_of, chain, outer_context, handlers,
+    # catch_chained, instance_ctor, instance, loops, is_new, withs, branches): the hot path
+    # of a warm scan, which rebuilds every cached call.
+    unval, unloc = _unval, _unloc
+    m.calls = [Call(c[0], c[1], c[2], c[3], unloc(c[4]), c[5], [unval(a) for a in c[6]],  # type: ignore[misc]
+                    {k: unval(v) for k, v in c[7].items()} if c[7] else {},  # type: ignore[misc]
+                    c[8], c[9], c[10], c[11], tuple(c[12]), c[19], tuple(c[13]), c[14], c[15], unval(c[16]),
+                    tuple(c[17]), c[18], tuple(c[20]) if len(c) > 20 else (),
+                    tuple((int(b[0]), int(b[1])) for b in c[21]) if len(c) > 21 and c[21] else ())
                for c in d["calls"]]
     m.handlers = [Handler(id=h[0], loc=_unloc(h[1]), types=tuple(h[2]), catch_all=h[3], body=h[4], func=h[5],
                           form=h[6]) for h in d["handlers"]]
