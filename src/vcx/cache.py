@@ -153,7 +153,12 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
 
 
 def dumps(m: ModuleFacts) -> bytes:
-    return json.dumps(encode(m), separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return dumps_encoded(encode(m))
+
+
+def dumps_encoded(encoded: dict[str, Any]) -> bytes:
+    """The cache entry of facts already encoded (a worker encodes once for the cache and the parent)."""
+    return json.dumps(encoded, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 def loads(data: bytes) -> ModuleFacts:

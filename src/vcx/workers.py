@@ -57,7 +57,7 @@ def _run_batch(batch: list[Job]) -> list[tuple[str, bytes | str]]:
     """Worker side: facts go back to the parent as marshalled plain lists (between our own
     processes; several times cheaper to send and rebuild than pickled dataclasses or JSON),
     and into the cache as JSON, written here, in parallel."""
-    from vcx.cache import dumps, encode, write_entry
+    from vcx.cache import dumps_encoded, encode, write_entry
     from vcx.pipeline import extract_file
 
     out: list[tuple[str, bytes | str]] = []
@@ -66,9 +66,10 @@ def _run_batch(batch: list[Job]) -> list[tuple[str, bytes | str]]:
         if isinstance(res, str):
             out.append((job.file.display, res))
             continue
+        encoded = encode(res)
         if job.cache_dir is not None and job.cache_key is not None:
-            write_entry(job.cache_dir, job.cache_key, dumps(res))
-        out.append((job.file.display, marshal.dumps(encode(res))))
+            write_entry(job.cache_dir, job.cache_key, dumps_encoded(encoded))
+        out.append((job.file.display, marshal.dumps(encoded)))
     return out
 
 
