@@ -17,6 +17,7 @@ through rich) only changes styles, never the characters.
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -37,9 +38,12 @@ TAB = 4
 LineSource = Callable[[str], list[str]]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def clean(text: str) -> str:
     """Replace control characters (other than tab) so source text cannot drive the terminal."""
-    return "".join(c if c == "\t" or (c >= " " and c != "\x7f") else "\ufffd" for c in text)
+    return _CONTROL.sub("\ufffd", text)
 
 
 def _disk_lines() -> LineSource:
