@@ -243,6 +243,10 @@ class FactsCache:
     def _file(self, key: str) -> Path:
         return _entry_path(self.dir, key)
 
+    def has(self, key: str) -> bool:
+        """An entry exists for ``key`` (it may still prove unusable when loaded)."""
+        return self.enabled and os.path.isfile(self._file(key))
+
     def get(self, key: str) -> ModuleFacts | None:
         if not self.enabled:
             return None

@@ -216,27 +216,37 @@ def _extract_all(files: list[SourceFile], options: ScanOptions, stats: Stats, sk
     (``unreadable``, display path -> reason) or analysed go to ``skipped``."""
     pending: list[workers.Job] = []
     results: dict[str, ModuleFacts | str] = {}
+    cached: list[SourceFile] = []  # entries to load while the workers extract the rest
     for sf in files:
         if sf.display in unreadable:
             results[sf.display] = unreadable[sf.display]
             continue
         if cache is not None and sf.display in keys:
             key = keys[sf.display]
-            hit = cache.get(key) if cache.enabled else None
-            if hit is not None:
-                results[sf.display] = hit
+            if cache.enabled and cache.has(key):
+                cached.append(sf)
                 continue
-            pending.append(workers.Job(sf, datas.get(sf.display), key, cache.dir if cache.enabled else None,
-                                       limits))
-            cache.used.add(key)
+            pending.append(_job(sf, cache, key, datas, limits))
         else:
             pending.append(workers.Job(sf, limits=limits))
 
     def collect(display: str, res: ModuleFacts | str) -> None:
         results[display] = res
 
+    missed: list[workers.Job] = []
+
+    def load_cached() -> None:
+        for sf in cached:
+            hit = cache.get(keys[sf.display]) if cache is not None else None
+            if hit is not None:
+                results[sf.display] = hit
+            else:  # damaged or foreign: extracted after all
+                missed.append(_job(sf, cache, keys[sf.display], datas, limits))
+
     jobs = options.jobs or workers.default_jobs()
-    workers.run(pending, jobs, collect)
+    workers.run(pending, jobs, collect, meanwhile=load_cached)
+    if missed:
+        workers.run(missed, jobs, collect)
     modules: dict[str, ModuleFacts] = {}
     for display in sorted(results):
         res = results[display]
@@ -248,6 +258,15 @@ def _extract_all(files: list[SourceFile], options: ScanOptions, stats: Stats, sk
     if cache is not None:
         stats.cache_hits = cache.hits
     return modules
+
+
+def _job(sf: SourceFile, cache: FactsCache | None, key: str, datas: dict[str, bytes],
+         limits: Limits | None) -> workers.Job:
+    """A file to extract whose facts go into the cache under ``key``."""
+    if cache is None or not cache.enabled:
+        return workers.Job(sf, datas.get(sf.display), limits=limits)
+    cache.used.add(key)
+    return workers.Job(sf, datas.get(sf.display), key, cache.dir, limits)
 
 
 def _extract_imported_helpers(modules: dict[str, ModuleFacts], every_file: list[SourceFile],

@@ -100,14 +100,18 @@ def batches(jobs: list[Job], workers: int) -> list[list[Job]]:
     return [b for b in buckets if b]
 
 
-def run(jobs: list[Job], workers: int, on_result: Callable[[str, ModuleFacts | str], None]) -> None:
-    """Extract every job, calling ``on_result(display, facts_or_reason)`` for each file."""
+def run(jobs: list[Job], workers: int, on_result: Callable[[str, ModuleFacts | str], None],
+        meanwhile: Callable[[], None] | None = None) -> None:
+    """Extract every job, calling ``on_result(display, facts_or_reason)`` for each file.
+    ``meanwhile`` is vcx's own work (loading cached facts), done while the workers run."""
     if workers <= 1 or len(jobs) < 8:
+        if meanwhile is not None:
+            meanwhile()
         for display, res in _run_local(jobs):
             on_result(display, res)
         return
     failed: list[Job] = []
-    _pool_map(batches(jobs, workers), workers, on_result, failed)
+    _pool_map(batches(jobs, workers), workers, on_result, failed, meanwhile)
     if failed:
         _retry_one_at_a_time(sorted(failed, key=lambda j: j.file.display), on_result)
 
@@ -139,7 +143,7 @@ def _retry_one_at_a_time(jobs: list[Job], on_result: Callable[[str, ModuleFacts 
 
 
 def _pool_map(work: Iterable[list[Job]], workers: int, on_result: Callable[[str, ModuleFacts | str], None],
-              failed: list[Job]) -> None:
+              failed: list[Job], meanwhile: Callable[[], None] | None = None) -> None:
     from concurrent.futures import ProcessPoolExecutor  # not loaded by scans that need no worker
     from concurrent.futures.process import BrokenProcessPool
 
@@ -152,6 +156,8 @@ def _pool_map(work: Iterable[list[Job]], workers: int, on_result: Callable[[str,
         except BrokenProcessPool:
             submitted = {id(b) for _, b in futures}
             failed.extend(j for b in work if id(b) not in submitted for j in b)
+        if meanwhile is not None:
+            meanwhile()
         from vcx.cache import decode
 
         for fut, batch in futures:
