@@ -405,6 +405,11 @@ def _consider(path: Path, root: Path, cwd: Path, entry: os.DirEntry[str] | None,
     if language is None:
         return
     shown = display_path(path, cwd)
+    if counted_only is not None and counted_only(shown):
+        # Counted, never read (its size and identity do not matter; a helper production code
+        # imports is read, with the usual limits, when it is analysed).
+        result.files.append(SourceFile(path=path, display=shown, language=language, size=0))
+        return
     try:
         st = entry.stat() if entry is not None else path.stat()  # through a link: its target
     except OSError as exc:
@@ -421,9 +426,6 @@ def _consider(path: Path, root: Path, cwd: Path, entry: os.DirEntry[str] | None,
     size = st.st_size
     found = SourceFile(path=path, display=shown, language=language, size=size, mtime_ns=st.st_mtime_ns,
                        inode=st.st_ino)
-    if counted_only is not None and counted_only(shown):
-        result.files.append(found)
-        return
     if size > max_file_bytes:
         result.skipped.append((shown, f"too large: {size} bytes (limit {max_file_bytes}; see max-file-size)"))
         return

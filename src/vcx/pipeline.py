@@ -339,8 +339,13 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
     if root.is_file():
         root = root.parent
 
+    judged: dict[str, bool] = {}
+
     def non_production(display: str) -> bool:
-        return is_non_production(project_relative(display, cwd, root))
+        hit = judged.get(display)
+        if hit is None:
+            hit = judged[display] = is_non_production(project_relative(display, cwd, root))
+        return hit
 
     found = discover(paths, cwd, config.exclude_patterns, config.max_file_bytes, config.follow_symlinks,
                      exclude_base=config.root, default_excludes=config.default_excludes,
