@@ -303,6 +303,27 @@ def _extract_imported_helpers(modules: dict[str, ModuleFacts], every_file: list[
     return helper_keys
 
 
+def _stored_result(cache: FactsCache, results_key: str, every_file: list[SourceFile], files: list[SourceFile],
+                   keys: dict[str, str], read_some: bool, limits: Limits, stats: Stats) -> ScanResult | None:
+    """The stored result of an earlier scan with the same inputs, with this scan's stats."""
+    stored = cache.get_results(results_key)
+    if stored is None or not _unchanged(stored[1], every_file, limits):
+        return None
+    hit, helper_keys = stored
+    if read_some:  # some files were read (changed, or too recent to trust): remember their keys
+        cache.put_stat_keys({sf.display: (sf.size, sf.mtime_ns, sf.inode, keys[sf.display])
+                             for sf in files if sf.display in keys and sf.mtime_ns})
+    stats.seconds["extract"] = 0.0  # measured by the caller; here for the order of --stats
+    for stage in ("link", "check", "filter"):
+        stats.seconds[stage] = 0.0  # not run: the stored result is reused
+    stats.result_cached = True
+    stats.files, stats.lines, stats.cache_hits = hit.stats.files, hit.stats.lines, len(keys)
+    stats.non_production = len(every_file) - len(files) - len(helper_keys)
+    stats.skipped = len(hit.skipped)
+    hit.stats = stats
+    return hit
+
+
 def _unchanged(helper_keys: dict[str, str], every_file: list[SourceFile], limits: Limits) -> bool:
     """Whether the non-production helpers an earlier scan analysed still have the content it saw."""
     by_display = {sf.display: sf for sf in every_file}
@@ -374,20 +395,9 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
             unanalysed = sorted(sf.display for sf in found.files if sf.display not in keys and sf.display not in early)
             # The rules that run follow from the settings (in the key) and vcx's code (in STAMP).
             results_key = result_key(keys, found.skipped, early, config, root, unanalysed)
-            stored = cache.get_results(results_key)
-            hit = stored[0] if stored is not None and _unchanged(stored[1], found.files, limits) else None
+            hit = _stored_result(cache, results_key, found.files, files, keys, bool(datas), limits, stats)
             if hit is not None:  # nothing that decides the result changed since the last scan
-                if datas:  # some files were read (changed, or too recent to trust): remember their keys
-                    cache.put_stat_keys({sf.display: (sf.size, sf.mtime_ns, sf.inode, keys[sf.display])
-                                         for sf in files if sf.display in keys and sf.mtime_ns})
                 stats.seconds["extract"] = time.perf_counter() - t0
-                for stage in ("link", "check", "filter"):
-                    stats.seconds[stage] = 0.0  # not run: the stored result is reused
-                stats.result_cached = True
-                stats.files, stats.lines, stats.cache_hits = hit.stats.files, hit.stats.lines, len(keys)
-                stats.non_production = len(found.files) - len(files) - len(stored[1])  # type: ignore[index]
-                stats.skipped = len(hit.skipped)
-                hit.stats = stats
                 return hit
     modules = _extract_all(files, options, stats, skipped, cache, keys, datas, early, limits)
     helpers = _extract_imported_helpers(modules, found.files, files, root, cwd, options, stats, skipped, cache,
