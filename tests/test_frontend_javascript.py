@@ -841,3 +841,15 @@ def test_member_reads_kept_only_on_names_rules_follow():
     """, keep_all=False)
     assert [(a.name, a.attr, a.in_condition) for a in f.accesses] == [
         ("res", "ok", True), ("res", "statusText", False), ("r", "json", False), ("id", "value", False)]
+
+
+def test_a_value_naming_a_dropped_call_names_no_call():
+    # The last call of the file is dropped: nothing may still point at its old id.
+    f = facts("""
+        import { api } from "./api";
+        export async function f(x) {
+          return api.load(format(x));
+        }
+    """, keep_all=False)
+    assert callees(f) == ["import:./api:api.load"]
+    assert f.calls[0].args[0].kind == "call" and f.calls[0].args[0].call_id is None

@@ -423,7 +423,7 @@ class _Extractor:
     def _finish(self) -> ModuleFacts:
         """Renumber the calls kept densely (ids are list indexes) and every reference to them."""
         calls = self.facts.calls
-        if all(c.id == i for i, c in enumerate(calls)):
+        if len(calls) == len(self.call_ids):  # none dropped
             return self.facts
         remap = {c.id: i for i, c in enumerate(calls)}
         for c in calls:
