@@ -235,6 +235,7 @@ class _Extractor:
         self.typed: list[tuple[str | None, str | None, str, ts.Node]] = []  # scope, class, name, type
         self.call_values: list[Value] = []  # values naming a call by id (renumbered in _finish)
         self.keep_all_calls = False
+        self.args_memo: dict[int, list[ts.Node]] = {}  # call node id -> argument nodes
 
     # -- text ----------------------------------------------------------------
     def text(self, node: ts.Node, limit: int = 0) -> str:
@@ -1196,12 +1197,19 @@ class _Extractor:
         return v
 
     def _arg_nodes(self, node: ts.Node) -> list[ts.Node]:
+        """The argument nodes of a call (memoised: several steps ask for them)."""
+        hit = self.args_memo.get(node.id)
+        if hit is not None:
+            return hit
         args = node.child_by_field_name("arguments")
         if args is None:
-            return []
-        if args.type == "template_string":
-            return [args]
-        return [a for a in args.named_children if a.type != "comment"]
+            out: list[ts.Node] = []
+        elif args.type == "template_string":
+            out = [args]
+        else:
+            out = [a for a in args.named_children if a.type != "comment"]
+        self.args_memo[node.id] = out
+        return out
 
     def _options(self, call: ts.Node, ctor: str, scope: str | None, depth: int = 0) -> Value:
         """A constructor call as an instance's options: keys of its first object argument, all args."""
