@@ -270,12 +270,14 @@ def _job(sf: SourceFile, cache: FactsCache | None, key: str, datas: dict[str, by
 
 
 def _extract_imported_helpers(modules: dict[str, ModuleFacts], every_file: list[SourceFile],
-                              production: list[SourceFile], root: Path, cwd: Path, options: ScanOptions,
+                              production: list[SourceFile], root: Path, options: ScanOptions,
                               stats: Stats, skipped: list[tuple[str, str]], cache: FactsCache | None,
                               keys: dict[str, str], results: dict[str, ModuleFacts | str],
                               limits: Limits | None) -> dict[str, str]:
     """Analyse the non-production files that production code imports (and what they import
     in turn), adding them to ``modules``; return their content keys (for the result cache)."""
+    from vcx.link import imported_paths
+
     chosen = {sf.display for sf in production}
     left = {sf.display: sf for sf in every_file if sf.display not in chosen}
     if not left:
@@ -284,8 +286,6 @@ def _extract_imported_helpers(modules: dict[str, ModuleFacts], every_file: list[
     importers = modules
     helper_keys: dict[str, str] = {}
     while importers and left:
-        from vcx.link import imported_paths
-
         reached = imported_paths(importers, {d: every_path[d] for d in left}, every_path, root)
         if not reached:
             break
@@ -400,8 +400,8 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
                 stats.seconds["extract"] = time.perf_counter() - t0
                 return hit
     modules = _extract_all(files, options, stats, skipped, cache, keys, datas, early, limits)
-    helpers = _extract_imported_helpers(modules, found.files, files, root, cwd, options, stats, skipped, cache,
-                                        keys, early, limits)
+    helpers = _extract_imported_helpers(modules, found.files, files, root, options, stats, skipped, cache, keys,
+                                        early, limits)
     datas.clear()
     stats.seconds["extract"] = time.perf_counter() - t0
     stats.files = len(modules)
