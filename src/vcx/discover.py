@@ -161,6 +161,8 @@ class _Ignores:
         self.config = _Matcher(pathspec.GitIgnoreSpec.from_lines(patterns)) if patterns else None
         # (folder path + separator, its .gitignore): a spec applies to the paths below its folder.
         self.specs: list[tuple[str, _Matcher]] = []
+        self._own: dict[str, _Matcher] = {}  # folder + separator -> its .gitignore
+        self._by_folder: dict[str, list[tuple[str, _Matcher]]] = {}  # folder -> the specs that apply below it
         self._base_prefix = os.path.join(os.fspath(self.base), "")
         self._root_prefix = os.path.join(os.fspath(self.root), "")
 
@@ -182,7 +184,9 @@ class _Ignores:
             spec = pathspec.GitIgnoreSpec.from_lines(lines)
         except Exception:  # a pattern pathspec rejects: git would ignore the line, we ignore the file
             spec = pathspec.GitIgnoreSpec.from_lines(_valid_patterns(lines))
-        self.specs.append((os.path.join(os.fspath(folder), ""), _Matcher(spec)))
+        prefix = os.path.join(os.fspath(folder), "")
+        self.specs.append((prefix, _Matcher(spec)))
+        self._own[prefix] = self.specs[-1][1]
 
     def _config_rel(self, path: str) -> str:
         for base in (self._base_prefix, self._root_prefix):
@@ -200,10 +204,30 @@ class _Ignores:
             rel = self._config_rel(text)
             if rel and self.config.match_file(rel + suffix):
                 return True
-        for prefix, spec in self.specs:
-            if text.startswith(prefix) and spec.match_file(text[len(prefix):].replace(os.sep, "/") + suffix):
+        for prefix, spec in self._applicable(text):
+            if spec.match_file(text[len(prefix):].replace(os.sep, "/") + suffix):
                 return True
         return False
+
+    def _applicable(self, path: str) -> list[tuple[str, _Matcher]]:
+        """The .gitignore specs of the folders above ``path``: its folder's list is its parent
+        folder's plus the folder's own .gitignore, memoised (a folder's .gitignore is loaded
+        before its entries are checked, so a list is complete when it is first made)."""
+        folder = path[:path.rfind(os.sep) + 1]
+        missing: list[str] = []
+        cur = folder
+        while cur not in self._by_folder:
+            if cur == self._root_prefix or not cur.startswith(self._root_prefix):
+                self._by_folder[cur] = [(p, m) for p, m in self.specs if cur.startswith(p)]
+                break
+            missing.append(cur)
+            cur = cur[:cur.rstrip(os.sep).rfind(os.sep) + 1]
+        for cur in reversed(missing):
+            parent = cur[:cur.rstrip(os.sep).rfind(os.sep) + 1]
+            own = self._own.get(cur)
+            self._by_folder[cur] = self._by_folder[parent] + [(cur, own)] if own is not None \
+                else self._by_folder[parent]
+        return self._by_folder[folder]
 
 
 def _valid_patterns(lines: list[str]) -> list[str]:
@@ -314,13 +338,14 @@ def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes:
         if ident in visited:  # a link loop, or a folder reached twice
             continue
         visited.add(ident)
-        ignores.load(folder)
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             result.skipped.append((display_path(folder, cwd), f"unreadable folder: {exc.strerror or exc}"))
             continue
+        if any(e.name == ".gitignore" for e in entries):  # most folders have none: no failed open
+            ignores.load(folder)
         subfolders: list[Path] = []
         for entry in entries:
             try:
