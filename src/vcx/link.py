@@ -115,45 +115,54 @@ def _resolve_js(importer: str, spec: str, modules: dict[str, ModuleFacts],
     return None
 
 
-def imported_paths(importers: dict[str, ModuleFacts], candidates: dict[str, str], every_path: dict[str, str],
-                   root: Path) -> set[str]:
-    """Which ``candidates`` (display path -> language) the imports of ``importers`` reach.
-
-    The scan leaves tests, migrations and seeds unanalysed, but production code sometimes
-    calls a helper that lives among them (saleor's data generator uses
+class ImportedFiles:
+    """Which files of the scan the imports of some modules reach, resolved as :func:`link`
+    does. The scan leaves tests, migrations and seeds unanalysed, but production code
+    sometimes calls a helper that lives among them (saleor's data generator uses
     ``checkout/tests/utils.py``); those files are analysed too, so that the helper's queries
-    and writes count at the call site. ``every_path`` (display path -> language) is every
-    file of the scan, for resolving imports as :func:`link` does.
+    and writes count at the call site.
+
+    ``every_path`` (display path -> language) is every file of the scan; the indexes over it
+    are built once, for all the rounds that follow helpers into their own imports.
     """
-    # An import can only reach a candidate whose file (or, for a package, folder) name it
-    # ends with: the rest of the imports are not resolved at all (most of them, cheaply).
-    stems = set()
-    for p in candidates:
-        stem = posixpath.splitext(posixpath.basename(p))[0]
-        stems.add(posixpath.basename(posixpath.dirname(p)) if stem in ("__init__", "index") else stem)
-    as_modules = {p: ModuleFacts(path=p, language=lang, lines=0) for p, lang in every_path.items()}
-    py_index: dict[str, str] | None = None
-    js_aliases: list[tuple[str, str]] | None = None
-    found: set[str] = set()
-    for path, mod in importers.items():
-        for imp in mod.imports:
-            if mod.language == "python":
-                names = [imp.module]
-                if imp.name and imp.name != "*":  # `from pkg.tests import utils`: a module, perhaps
-                    names.append(imp.module + imp.name if imp.module.endswith(".") else f"{imp.module}.{imp.name}")
-                names = [m for m in names if m.rstrip(".").rsplit(".", 1)[-1] in stems]
-                if names and py_index is None:
-                    py_index = _python_module_index(as_modules)
-                targets = [_resolve_python(path, m, py_index or {}, as_modules) for m in names]
-            else:
-                last = posixpath.basename(imp.module.rstrip("/"))
-                if posixpath.splitext(last)[0] not in stems and last not in stems:
-                    continue
-                if js_aliases is None:
-                    js_aliases = _tsconfig_aliases(root, as_modules)
-                targets = [_resolve_js(path, imp.module, as_modules, js_aliases)]
-            found.update(t for t in targets if t is not None and t in candidates)
-    return found
+
+    def __init__(self, every_path: dict[str, str], root: Path) -> None:
+        self.as_modules = {p: ModuleFacts(path=p, language=lang, lines=0) for p, lang in every_path.items()}
+        self.root = root
+        self._py_index: dict[str, str] | None = None
+        self._js_aliases: list[tuple[str, str]] | None = None
+
+    def reached(self, importers: dict[str, ModuleFacts], candidates: set[str]) -> set[str]:
+        """The ``candidates`` (display paths) the imports of ``importers`` reach."""
+        # An import can only reach a candidate whose file (or, for a package, folder) name it
+        # ends with: the rest of the imports are not resolved at all (most of them, cheaply).
+        stems = set()
+        for p in candidates:
+            stem = posixpath.splitext(posixpath.basename(p))[0]
+            stems.add(posixpath.basename(posixpath.dirname(p)) if stem in ("__init__", "index") else stem)
+        found: set[str] = set()
+        for path, mod in importers.items():
+            for imp in mod.imports:
+                if mod.language == "python":
+                    names = [imp.module]
+                    if imp.name and imp.name != "*":  # `from pkg.tests import utils`: a module, perhaps
+                        names.append(imp.module + imp.name if imp.module.endswith(".")
+                                     else f"{imp.module}.{imp.name}")
+                    names = [m for m in names if m.rstrip(".").rsplit(".", 1)[-1] in stems]
+                    if not names:
+                        continue
+                    if self._py_index is None:
+                        self._py_index = _python_module_index(self.as_modules)
+                    targets = [_resolve_python(path, m, self._py_index, self.as_modules) for m in names]
+                else:
+                    last = posixpath.basename(imp.module.rstrip("/"))
+                    if posixpath.splitext(last)[0] not in stems and last not in stems:
+                        continue
+                    if self._js_aliases is None:
+                        self._js_aliases = _tsconfig_aliases(self.root, self.as_modules)
+                    targets = [_resolve_js(path, imp.module, self.as_modules, self._js_aliases)]
+                found.update(t for t in targets if t is not None and t in candidates)
+        return found
 
 
 def _tsconfig_aliases(root: Path, modules: dict[str, ModuleFacts]) -> list[tuple[str, str]]:

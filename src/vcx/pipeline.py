@@ -276,17 +276,17 @@ def _extract_imported_helpers(modules: dict[str, ModuleFacts], every_file: list[
                               limits: Limits | None) -> dict[str, str]:
     """Analyse the non-production files that production code imports (and what they import
     in turn), adding them to ``modules``; return their content keys (for the result cache)."""
-    from vcx.link import imported_paths
+    from vcx.link import ImportedFiles
 
     chosen = {sf.display for sf in production}
     left = {sf.display: sf for sf in every_file if sf.display not in chosen}
     if not left:
         return {}
-    every_path = {sf.display: sf.language for sf in every_file}
+    imported = ImportedFiles({sf.display: sf.language for sf in every_file}, root)
     importers = modules
     helper_keys: dict[str, str] = {}
     while importers and left:
-        reached = imported_paths(importers, {d: every_path[d] for d in left}, every_path, root)
+        reached = imported.reached(importers, set(left))
         if not reached:
             break
         batch = [left.pop(d) for d in sorted(reached)]
