@@ -50,6 +50,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 PEER_RULES = HERE / "peer-rules"
@@ -215,12 +216,10 @@ class Bench:
         res.update({k: v for k, v in data.items()})
         return res
 
-    def vcx(self, tree: Path, cache_dir: Path | None) -> dict[str, object]:
-        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
-            report = Path(fh.name)
-        argv = [self.python, "-m", "vcx", "scan", ".", "--format", "json", "--stats", "-o", str(report),
-                "--jobs", str(self.args.jobs)]
-        argv += ["--cache-dir", str(cache_dir)] if cache_dir else ["--no-cache"]
+    def _run_with_report(self, argv: list[str], tree: Path,
+                         report: Path) -> tuple[dict[str, object], dict[str, Any]]:
+        """Run a scanner that writes a JSON report to ``report``: its measurements and the report
+        ({} when it wrote none or an invalid one); the report file is removed."""
         res = run_measured(argv, tree, self.env)
         res.pop("stdout")
         try:
@@ -229,6 +228,15 @@ class Bench:
             doc = {}
         finally:
             report.unlink(missing_ok=True)
+        return res, doc if isinstance(doc, dict) else {}
+
+    def vcx(self, tree: Path, cache_dir: Path | None) -> dict[str, object]:
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
+            report = Path(fh.name)
+        argv = [self.python, "-m", "vcx", "scan", ".", "--format", "json", "--stats", "-o", str(report),
+                "--jobs", str(self.args.jobs)]
+        argv += ["--cache-dir", str(cache_dir)] if cache_dir else ["--no-cache"]
+        res, doc = self._run_with_report(argv, tree, report)
         if res["exit_code"] not in (0, 1) or not doc:
             res["error"] = f"vcx exited {res['exit_code']}"
             return res
@@ -244,14 +252,7 @@ class Bench:
             report = Path(fh.name)
         argv = [self.semgrep, "scan", "--config", str(PEER_RULES), "--metrics=off", "--jobs", str(self.args.jobs),
                 "--json", "--quiet", "-o", str(report), "--no-git-ignore", "--max-target-bytes=0", *files]
-        res = run_measured(argv, tree, self.env)
-        res.pop("stdout")
-        try:
-            doc = json.loads(report.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            doc = {}
-        finally:
-            report.unlink(missing_ok=True)
+        res, doc = self._run_with_report(argv, tree, report)
         if not doc:
             res["error"] = f"semgrep exited {res['exit_code']}"
             return res

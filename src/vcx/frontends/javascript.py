@@ -1754,16 +1754,8 @@ class _Extractor:
             clause = next((c for c in node.named_children if c.type == "export_clause"), None)
             ns = next((c for c in node.named_children if c.type == "namespace_export"), None)
             if clause is not None:
-                for s in clause.named_children:
-                    if s.type != "export_specifier":
-                        continue
-                    name_n, alias_n = s.child_by_field_name("name"), s.child_by_field_name("alias")
-                    if name_n is None:
-                        continue
-                    name = self._key_text(name_n)
-                    exported = self._key_text(alias_n) if alias_n is not None else name
-                    exports[exported] = Value("name", self.text(s, VALUE_TEXT),
-                                              ref=self._member_ref(spec, name))
+                for name, exported, s in self._export_specifiers(clause):
+                    exports[exported] = Value("name", self.text(s, VALUE_TEXT), ref=self._member_ref(spec, name))
             elif ns is not None:
                 ident = next((c for c in ns.named_children if c.type in ("identifier", "string")), None)
                 if ident is not None:
@@ -1802,14 +1794,7 @@ class _Extractor:
             return
         clause = next((c for c in node.named_children if c.type == "export_clause"), None)
         if clause is not None:
-            for s in clause.named_children:
-                if s.type != "export_specifier":
-                    continue
-                name_n, alias_n = s.child_by_field_name("name"), s.child_by_field_name("alias")
-                if name_n is None:
-                    continue
-                name = self._key_text(name_n)
-                exported = self._key_text(alias_n) if alias_n is not None else name
+            for name, exported, s in self._export_specifiers(clause):
                 exports[exported] = self._export_name(name, s)
             return
         if val is not None and is_default:
@@ -1818,6 +1803,17 @@ class _Extractor:
                 exports["default"] = self._export_name(self.text(u), u)
             else:
                 exports["default"] = self._export_value(self.value(u, None), u)
+
+    def _export_specifiers(self, clause: ts.Node):  # type: ignore[no-untyped-def]
+        """(local name, exported name, specifier node) of an ``export { a, b as c }`` clause."""
+        for s in clause.named_children:
+            if s.type != "export_specifier":
+                continue
+            name_n, alias_n = s.child_by_field_name("name"), s.child_by_field_name("alias")
+            if name_n is None:
+                continue
+            name = self._key_text(name_n)
+            yield name, (self._key_text(alias_n) if alias_n is not None else name), s
 
     def _mark_exported(self) -> None:
         funcs = self.facts.functions
