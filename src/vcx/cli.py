@@ -8,6 +8,7 @@ unless ``VCX_DEBUG=1``.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import os
@@ -242,6 +243,10 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
     options = ScanOptions(jobs=jobs, cache_dir=None if no_cache else (cache_dir or _default_cache_dir(targets,
                                                                                                       config)))
     result = run_scan(targets, config, options=options)
+    # The scan's objects live until the process exits (without freeing them: console_entry),
+    # so the collector need never walk them again: reporting 400 findings otherwise paid for
+    # a full collection over millions of facts (0.17 s on saleor).
+    gc.freeze()
     if not quiet:
         for warning in getattr(result, "warnings", None) or []:
             click.echo(f"vcx: warning: {warning}", err=True)
