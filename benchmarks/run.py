@@ -21,8 +21,11 @@ each repeat, and the checkout itself is never modified. Per repeat, in this orde
 3. vcx cold with an empty cache directory (it writes the cache);
 4. vcx warm, nothing changed (same cache directory);
 5. vcx warm after appending a comment line to 1 % of the files (chosen by a hash of their
-   path, so the same files every time);
-6. with ``--vs-semgrep``: ``semgrep scan`` with ``benchmarks/peer-rules`` on exactly the
+   path, so the same files every time): an edit that changes no fact, whose last result
+   vcx reuses;
+6. vcx warm after appending a small function to the same files instead (after a warm run
+   on the restored files): an edit that changes facts, which runs link and check in full;
+7. with ``--vs-semgrep``: ``semgrep scan`` with ``benchmarks/peer-rules`` on exactly the
    files vcx scans (named on the command line, so no ignore file drops any of them).
 
 ``--sizes`` adds a linearity check: 25 %, 50 % and 100 % of the files (nested subsets,
@@ -56,12 +59,16 @@ HERE = Path(__file__).resolve().parent
 PEER_RULES = HERE / "peer-rules"
 COMMENT = {"python": b"\n# vcx benchmark: touched\n"}
 JS_COMMENT = b"\n// vcx benchmark: touched\n"
+# The "code" edit: a new function, so the file's facts change (vcx must link and check again).
+CODE = {"python": b"\n\n\ndef vcx_benchmark_touched():\n    return 1\n"}
+JS_CODE = b"\nfunction vcxBenchmarkTouched() { return 1; }\n"
 
 TARGETS = {  # name -> (limit, description)
     "cold_vs_semgrep_wall": (0.2, "cold wall / Semgrep wall"),
     "cold_cpu_vs_parse_cpu": (2.5, "cold CPU / parse-only CPU"),
     "warm_vs_cold_wall": (0.1, "warm (no change) wall / cold wall"),
-    "warm1_vs_cold_wall": (0.2, "warm after 1 % change wall / cold wall"),
+    "warm1_vs_cold_wall": (0.2, "warm after 1 % comment edit wall / cold"),
+    "warm1_code_vs_cold_wall": (0.2, "warm after 1 % code edit wall / cold"),
     "peak_rss_gb": (1.0, "peak memory of the process tree (PSS), GB"),
 }
 
@@ -275,10 +282,11 @@ def _order(files: list[str]) -> list[str]:
     return sorted(files, key=lambda f: hashlib.sha1(f.encode("utf-8", "surrogateescape")).hexdigest())
 
 
-def touch_files(tree: Path, files: list[list[object]], fraction: float) -> dict[str, bytes]:
-    """Append a comment line to as many files as ``fraction`` of all files, all of them files
-    vcx analyses (a change to a test file, which vcx does not analyse, would cost it nothing:
-    this is the demanding case); return their original contents."""
+def touch_files(tree: Path, files: list[list[object]], fraction: float, kind: str = "comment") -> dict[str, bytes]:
+    """Append a comment line (``kind`` "comment") or a small function ("code") to as many
+    files as ``fraction`` of all files, all of them files vcx analyses (a change to a test
+    file, which vcx does not analyse, would cost it nothing: this is the demanding case);
+    return their original contents."""
     lang = {str(f): str(lg) for f, lg, _ in files}
     analysed = [str(f) for f, _, production in files if production]
     chosen = _order(analysed)[:max(1, math.ceil(len(lang) * fraction))]
@@ -287,7 +295,10 @@ def touch_files(tree: Path, files: list[list[object]], fraction: float) -> dict[
         p = tree / rel
         saved[rel] = p.read_bytes()
         with open(p, "ab") as fh:
-            fh.write(COMMENT.get(lang[rel], JS_COMMENT))
+            if kind == "code":
+                fh.write(CODE.get(lang[rel], JS_CODE))
+            else:
+                fh.write(COMMENT.get(lang[rel], JS_COMMENT))
     return saved
 
 
@@ -316,7 +327,7 @@ def bench_tree(b: Bench, path: Path) -> dict[str, object]:
     copy_tree(path, tree)
     cache = work / f"bench-{name}-cache"
     runs: dict[str, list[dict[str, object]]] = {k: [] for k in
-                                                ("parse", "cold", "cold_cache", "warm", "warm1", "semgrep",
+                                                ("parse", "cold", "cold_cache", "warm", "warm1", "warm1_code", "semgrep",
                                                  "semgrep_prod")}
     files: list[list[object]] = []
     for rep in range(1, args.repeat + 1):
@@ -337,6 +348,15 @@ def bench_tree(b: Bench, path: Path) -> dict[str, object]:
             r["touched"] = len(saved)
             runs["warm1"].append(r)
             _progress(name, rep, f"vcx warm, {len(saved)} files touched", r)
+        finally:
+            restore(tree, saved)
+        b.vcx(tree, cache)  # the restored files, so that the code edit starts from the same state
+        saved = touch_files(tree, files, 0.01, "code")
+        try:
+            r = b.vcx(tree, cache)
+            r["touched"] = len(saved)
+            runs["warm1_code"].append(r)
+            _progress(name, rep, f"vcx warm, code added to {len(saved)} files", r)
         finally:
             restore(tree, saved)
         if args.vs_semgrep:
@@ -413,7 +433,9 @@ def summarize(runs: dict[str, list[dict[str, object]]]) -> dict[str, object]:
     ratios["warm_vs_cold_cpu"] = ratio("warm_cpu", "cold_cpu")
     ratios["warm1_vs_cold_wall"] = ratio("warm1_wall", "cold_wall")
     ratios["warm1_vs_cold_cpu"] = ratio("warm1_cpu", "cold_cpu")
-    peaks = [float(r["peak_tree_rss_mb"]) for k in ("cold", "cold_cache", "warm", "warm1")  # type: ignore[arg-type]
+    ratios["warm1_code_vs_cold_wall"] = ratio("warm1_code_wall", "cold_wall")
+    ratios["warm1_code_vs_cold_cpu"] = ratio("warm1_code_cpu", "cold_cpu")
+    peaks = [float(r["peak_tree_rss_mb"]) for k in ("cold", "cold_cache", "warm", "warm1", "warm1_code")  # type: ignore[arg-type]
              for r in runs.get(k, []) if "peak_tree_rss_mb" in r]
     ratios["peak_rss_gb"] = round(max(peaks) / 1024, 3) if peaks else None
     s["ratios"] = ratios
@@ -474,7 +496,7 @@ def render(results: list[dict[str, object]], machine: dict[str, object]) -> str:
              f"Python {machine['python']}, vcx {machine['vcx']} ({machine['vcx_code_fingerprint']}), "
              f"semgrep {machine.get('semgrep', '-')}, jobs {machine['jobs']}, repeat {machine['repeat']}"]
     labels = {"parse": "parse-only (1 process)", "cold": "vcx cold --no-cache", "cold_cache": "vcx cold, empty cache",
-              "warm": "vcx warm, no change", "warm1": "vcx warm, 1 % touched", "semgrep": "semgrep CE",
+              "warm": "vcx warm, no change", "warm1": "vcx warm, 1 % comment", "warm1_code": "vcx warm, 1 % code", "semgrep": "semgrep CE",
               "semgrep_prod": "semgrep CE, analysed only"}
     for res in results:
         runs: dict[str, list[dict[str, object]]] = res["runs"]  # type: ignore[assignment]
@@ -508,7 +530,7 @@ def render(results: list[dict[str, object]], machine: dict[str, object]) -> str:
             lines.append(f"  parse-only CPU of the files vcx analyses (start-up and discovery included): "
                          f"{_f(s['parse_prod_cpu'])} s ({p0.get('production_files')} files)")
         for k in ("cold_vs_semgrep_cpu", "cold_vs_semgrep_prod_wall", "cold_cpu_vs_parse_prod_cpu",
-                  "warm_vs_cold_cpu", "warm1_vs_cold_cpu"):
+                  "warm_vs_cold_cpu", "warm1_vs_cold_cpu", "warm1_code_vs_cold_cpu"):
             if ratios.get(k) is not None:
                 lines.append(f"  {k.replace('_', ' '):42} {_f(ratios[k], 3):>7}  (for reference)")
         if res.get("sizes"):

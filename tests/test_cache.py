@@ -71,6 +71,77 @@ def test_content_change_invalidates_one_entry(tmp_path: Path) -> None:
     assert len(fact_entries(cache_dir)) == 12
 
 
+
+def full(result: ScanResult) -> list[tuple[object, ...]]:
+    """Everything a report shows of a finding."""
+    return [(f.path, f.line, f.column, f.end_line, f.end_column, f.rule_id, f.message, f.fingerprint,
+             f.source_line) for f in result.findings]
+
+
+def test_an_edit_that_changes_no_fact_reuses_the_last_result(tmp_path: Path) -> None:
+    """Comments edited, added at the end of a finding's line or after the code change no
+    fact: the last result is reused, with the new line count, source line and fingerprint."""
+    root = make_project(tmp_path / "p", files=4)
+    before = ("from datetime import datetime\n\n\ndef stamp():\n    # when\n    now = datetime.utcnow()\n"
+              "    return now\n")
+    (root / "mod01.py").write_text(before, encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    cold = run(root, cache_dir)
+    edited = before.replace("# when", "# the time of the stamp").replace(
+        "utcnow()\n", "utcnow()  # legacy callers expect naive\n") + "\n# end of module\n"
+    (root / "mod01.py").write_text(edited, encoding="utf-8")
+    reused = run(root, cache_dir)
+    assert reused.stats.result_cached and reused.stats.cache_hits == 3
+    assert reused.stats.lines == cold.stats.lines + 2
+    assert full(reused) == full(run(root, None))
+    finding = next(f for f in reused.findings if f.path == "mod01.py")
+    assert finding.source_line.endswith("# legacy callers expect naive")
+    assert finding.fingerprint != next(f for f in cold.findings if f.path == "mod01.py").fingerprint
+    again = run(root, cache_dir)  # the reused result was stored under the new content
+    assert again.stats.result_cached and full(again) == full(reused)
+
+
+@pytest.mark.parametrize("edit", [
+    pytest.param(lambda text: "# moved down a line\n" + text, id="lines-shift"),
+    pytest.param(lambda text: AWARE, id="code-change"),
+    pytest.param(lambda text: text.replace("def stamp", "async def stamp"), id="same-positions-new-fact"),
+])
+def test_an_edit_that_changes_a_fact_runs_the_whole_scan(tmp_path: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    root = make_project(tmp_path / "p", files=4)
+    cache_dir = tmp_path / "cache"
+    run(root, cache_dir)
+    (root / "mod01.py").write_text(edit(NAIVE), encoding="utf-8")
+    after = run(root, cache_dir)
+    assert not after.stats.result_cached and after.stats.cache_hits == 3
+    assert full(after) == full(run(root, None))
+
+
+def test_a_file_with_a_suppression_comment_is_never_reused_unseen(tmp_path: Path) -> None:
+    """Whether ``vcx: ignore`` on the line above applies depends on that line's text (a
+    comment alone, or trailing code), which the facts do not hold: here only the text
+    changes, and the finding below it goes."""
+    root = make_project(tmp_path / "p", files=2)
+    before = "from datetime import datetime\n\n\ndef stamp():\n    pass  # vcx: ignore\n    return datetime.utcnow()\n"
+    (root / "mod01.py").write_text(before, encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    cold = run(root, cache_dir)
+    assert [(f.path, f.line) for f in cold.findings if f.rule_id == "TZ001"] == [("mod01.py", 6)]
+    (root / "mod01.py").write_text(before.replace("    pass  # vcx: ignore", "    # vcx: ignore"),
+                                   encoding="utf-8")
+    after = run(root, cache_dir)
+    assert not after.stats.result_cached and [f for f in after.findings if f.rule_id == "TZ001"] == []
+
+
+def test_a_new_file_with_an_unchanged_one_runs_the_whole_scan(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", files=2)
+    cache_dir = tmp_path / "cache"
+    run(root, cache_dir)
+    (root / "mod01.py").write_text(NAIVE + "# a comment\n", encoding="utf-8")
+    (root / "mod02.py").write_text(NAIVE, encoding="utf-8")
+    after = run(root, cache_dir)
+    assert not after.stats.result_cached and full(after) == full(run(root, None))
+
+
 def test_version_change_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_project(tmp_path / "p", files=3)
     cache_dir = tmp_path / "cache"

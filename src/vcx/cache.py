@@ -26,6 +26,7 @@ from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import
 
 FORMAT = 2
 DEFAULT_DIR = ".vcx_cache"
+LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
 
 def _code_fingerprint() -> str:
@@ -333,7 +334,10 @@ class FactsCache:
         except Exception:  # anything wrong with the entry: scan afresh
             return None
 
-    def put_results(self, key: str, result, helpers: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    def put_results(self, key: str, result, helpers: dict[str, str],  # type: ignore[no-untyped-def]
+                    frame: str = "", keys: dict[str, str] | None = None) -> None:
+        """Store a scan's result under its key; with ``frame`` and ``keys`` (the result's
+        frame key and content keys), remember it as the last result (``last_result``)."""
         import dataclasses
 
         doc = {"key": key, "version": STAMP, "files": result.stats.files, "lines": result.stats.lines,
@@ -346,7 +350,7 @@ class FactsCache:
         try:
             _no_links(folder)
             folder.mkdir(parents=True, exist_ok=True)
-            old = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+            old = sorted((p for p in folder.glob("*.json") if p.name != LAST_RESULT), key=lambda p: p.stat().st_mtime)
             for stale in old[:-4]:  # keep the last few results only
                 with contextlib.suppress(OSError):
                     stale.unlink()
@@ -354,8 +358,43 @@ class FactsCache:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(json.dumps(doc, ensure_ascii=False).encode("utf-8", "surrogatepass"))
             os.replace(tmp, folder / f"{key}.json")
+            if keys is not None:
+                last = {"version": STAMP, "frame": frame, "key": key, "keys": keys}
+                fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(json.dumps(last, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+                os.replace(tmp, folder / LAST_RESULT)
         except OSError:
             return
+
+    def last_result(self) -> tuple[str, str, dict[str, str]] | None:
+        """The frame key, result key and content keys (display path -> key) of the last
+        result stored, or None."""
+        if not self.enabled:
+            return None
+        try:
+            doc = json.loads(_read_regular(self.dir / "results" / LAST_RESULT))
+            frame, key, keys = doc["frame"], doc["key"], doc["keys"]
+            if doc.get("version") != STAMP or not isinstance(frame, str) or not isinstance(key, str) or \
+                    not isinstance(keys, dict) or not all(isinstance(d, str) and isinstance(k, str)
+                                                          for d, k in keys.items()):
+                return None
+            return frame, key, keys
+        except Exception:  # missing or damaged: the scan runs in full
+            return None
+
+    def raw_facts(self, key: str) -> dict[str, Any] | None:
+        """The encoded facts of an entry (as ``encode`` makes them), not rebuilt into objects."""
+        if not self.enabled:
+            return None
+        try:
+            doc = json.loads(_read_regular(self._file(key)))
+            if not isinstance(doc, dict) or doc.get("key") != key or doc.get("version") != STAMP or \
+                    not isinstance(doc.get("facts"), dict):
+                return None
+            return doc["facts"]  # type: ignore[no-any-return]
+        except Exception:  # missing, truncated, corrupted or foreign
+            return None
 
     def prepare(self) -> None:
         """Create the directory (with a .gitignore) or disable the cache with a warning."""
@@ -423,18 +462,16 @@ def _well_typed(f: object) -> bool:
                and not isinstance(getattr(f, fl.name), bool) for fl in dataclasses.fields(f))  # type: ignore[arg-type]
 
 
-def result_key(keys: dict[str, str], discovery_skips: list[tuple[str, str]], early: dict[str, object],
-               config: object, root: Path, unanalysed: list[str] = ()) -> str:  # type: ignore[assignment]
-    """Everything that decides a scan's result: every file's content key, what discovery
-    skipped, the settings (which, with vcx's code in STAMP, decide the rules that run), the
-    project files link reads (package.json, tsconfig/jsconfig), and the paths of the files not
-    analysed (a test helper that appears may be one production code imports; the content of
-    the helpers analysed is checked against the stored result, see ``get_results``)."""
+def frame_key(discovery_skips: list[tuple[str, str]], early: dict[str, object], config: object, root: Path,
+              unanalysed: list[str] = ()) -> str:  # type: ignore[assignment]
+    """Everything that decides a scan's result but the content of the files analysed: what
+    discovery skipped, the settings (which, with vcx's code in STAMP, decide the rules that
+    run), the project files link reads (package.json, tsconfig/jsconfig), and the paths of
+    the files not analysed (a test helper that appears may be one production code imports;
+    the content of the helpers analysed is checked against the stored result)."""
     import dataclasses
 
-    h = hashlib.sha256(f"vcx {STAMP} results {FORMAT}".encode())
-    for display in sorted(keys):
-        h.update(f"{display}\0{keys[display]}\n".encode("utf-8", "surrogatepass"))
+    h = hashlib.sha256(f"vcx {STAMP} frame {FORMAT}".encode())
     for path, reason in sorted(discovery_skips):
         h.update(f"skip {path}\0{reason}\n".encode("utf-8", "surrogatepass"))
     for path in sorted(early):
@@ -448,4 +485,13 @@ def result_key(keys: dict[str, str], discovery_skips: list[tuple[str, str]], ear
             with contextlib.suppress(OSError):
                 if f.is_file():  # never open a FIFO or a device: it would block the scan
                     h.update(f"{f.relative_to(root)}\0".encode() + hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def result_key(frame: str, keys: dict[str, str]) -> str:
+    """Everything that decides a scan's result: its frame (``frame_key``) and every
+    analysed file's content key."""
+    h = hashlib.sha256(f"vcx {STAMP} results {FORMAT} {frame}".encode())
+    for display in sorted(keys):
+        h.update(f"{display}\0{keys[display]}\n".encode("utf-8", "surrogatepass"))
     return h.hexdigest()

@@ -6,15 +6,17 @@ Each stage is timed for ``--stats``. Reporting is left to the caller (``vcx.repo
 from __future__ import annotations
 
 import gc
+import json
 import os
 import stat
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vcx import workers
-from vcx.cache import FactsCache, entry_key, result_key
+from vcx.cache import FactsCache, dumps, entry_key, frame_key, result_key
 from vcx.config import Config
 from vcx.discover import SourceFile, discover
 from vcx.facts import ModuleFacts
@@ -211,13 +213,20 @@ def _content_keys(files: list[SourceFile], cache: FactsCache, results: dict[str,
 
 def _extract_all(files: list[SourceFile], options: ScanOptions, stats: Stats, skipped: list[tuple[str, str]],
                  cache: FactsCache | None, keys: dict[str, str], datas: dict[str, bytes],
-                 unreadable: dict[str, ModuleFacts | str], limits: Limits | None = None) -> dict[str, ModuleFacts]:
-    """Facts of ``files``, from the cache or the workers; files that could not be read
-    (``unreadable``, display path -> reason) or analysed go to ``skipped``."""
+                 unreadable: dict[str, ModuleFacts | str], limits: Limits | None = None,
+                 extracted: dict[str, ModuleFacts] | None = None,
+                 meanwhile: Callable[[Callable[[], bool]], None] | None = None) -> dict[str, ModuleFacts]:
+    """Facts of ``files``, from ``extracted`` (facts this scan has already extracted or
+    loaded), the cache or the workers; files that could not be read (``unreadable``, display
+    path -> reason) or analysed go to ``skipped``. ``meanwhile``: other work to do while the
+    workers run (see ``workers.run``)."""
     pending: list[workers.Job] = []
     results: dict[str, ModuleFacts | str] = {}
     cached: list[SourceFile] = []  # entries to load while the workers extract the rest
     for sf in files:
+        if extracted and sf.display in extracted:
+            results[sf.display] = extracted[sf.display]
+            continue
         if sf.display in unreadable:
             results[sf.display] = unreadable[sf.display]
             continue
@@ -235,7 +244,9 @@ def _extract_all(files: list[SourceFile], options: ScanOptions, stats: Stats, sk
 
     missed: list[workers.Job] = []
 
-    def load_cached() -> None:
+    def load_cached(done: Callable[[], bool]) -> None:
+        if meanwhile is not None:
+            meanwhile(done)
         for sf in cached:
             hit = cache.get(keys[sf.display]) if cache is not None else None
             if hit is not None:
@@ -324,6 +335,78 @@ def _stored_result(cache: FactsCache, results_key: str, every_file: list[SourceF
     return hit
 
 
+def _reuse_last_result(cache: FactsCache, frame: str, keys: dict[str, str], files: list[SourceFile],
+                       every_file: list[SourceFile], options: ScanOptions, stats: Stats, datas: dict[str, bytes],
+                       limits: Limits, extracted: dict[str, ModuleFacts]) -> tuple[ScanResult, dict[str, str]] | None:
+    """The last scan's result (and its helpers' content keys), when the files that changed
+    since changed nothing vcx reads: their facts are those of the last scan, positions
+    included (a comment edited, text added after the last statement). Only the changed files
+    are extracted, and only their findings' source lines and fingerprints are renewed.
+
+    Any other edit runs the whole scan (with the facts extracted here, left in ``extracted``):
+    findings depend on the callers and callees of what changed, and their messages name
+    lines elsewhere."""
+    last = cache.last_result()
+    if last is None:
+        return None
+    last_frame, last_key, last_keys = last
+    if last_frame != frame or last_keys.keys() != keys.keys():
+        return None
+    changed = [sf for sf in files if keys[sf.display] != last_keys[sf.display]]
+    if not changed or len(changed) > max(REUSE_MAX_CHANGED, len(files) // 20):
+        return None  # many changed files: the chance that none changed a fact is small
+    before: dict[str, dict[str, object]] = {}
+    for sf in changed:
+        facts = cache.raw_facts(last_keys[sf.display])
+        # Whether a "vcx: ignore" applies depends on the text of its line, not in the facts.
+        if facts is None or facts.get("suppressions"):
+            return None
+        before[sf.display] = facts
+    stored = cache.get_results(last_key)
+    if stored is None or not _unchanged(stored[1], every_file, limits):
+        return None
+    result, helper_keys = stored
+    others = [sf for sf in files if sf.display not in before]
+
+    def preload(done: Callable[[], bool]) -> None:
+        """While the workers extract the changed files, load the other files' facts, which
+        the whole scan needs if it comes to that; stop when the workers are done."""
+        for i, sf in enumerate(others):
+            if i % 16 == 0 and done():
+                return
+            facts = cache.get(keys[sf.display])
+            if facts is not None:
+                extracted[sf.display] = facts
+
+    skipped: list[tuple[str, str]] = []
+    modules = _extract_all(changed, options, Stats(), skipped, cache, keys, datas, {}, limits, meanwhile=preload)
+    extracted.update(modules)
+    if skipped:
+        return None
+    lines = result.stats.lines
+    for display, old in before.items():
+        new = json.loads(dumps(modules[display]))
+        if any(new[k] != old.get(k) for k in new if k != "lines") or new.keys() != old.keys():
+            return None
+        lines += modules[display].lines - int(old["lines"])  # type: ignore[call-overload]
+    touched = set(before)
+    _attach_source_lines([f for f in result.findings if f.path in touched], changed)
+    assign_fingerprints(result.findings)
+    stats.seconds["extract"] = 0.0  # measured by the caller; here for the order of --stats
+    for stage in ("link", "check", "filter"):
+        stats.seconds[stage] = 0.0  # not run: the last result is reused
+    stats.result_cached = True
+    stats.files, stats.lines = result.stats.files, lines
+    stats.cache_hits = len(keys) + len(helper_keys) - len(changed)
+    stats.non_production = len(every_file) - len(files) - len(helper_keys)
+    stats.skipped = len(result.skipped)
+    result.stats = stats
+    return result, helper_keys
+
+
+REUSE_MAX_CHANGED = 20  # files, or 5 % of them: more changed files and the scan runs in full
+
+
 def _unchanged(helper_keys: dict[str, str], every_file: list[SourceFile], limits: Limits) -> bool:
     """Whether the non-production helpers an earlier scan analysed still have the content it saw."""
     by_display = {sf.display: sf for sf in every_file}
@@ -386,7 +469,9 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
     keys: dict[str, str] = {}
     datas: dict[str, bytes] = {}
     early: dict[str, ModuleFacts | str] = {}
-    results_key = ""
+    results_key = frame = ""
+    analysed_keys: dict[str, str] = {}
+    extracted: dict[str, ModuleFacts] = {}
     if options.cache_dir is not None:
         cache = FactsCache(options.cache_dir)
         cache.prepare()
@@ -394,12 +479,21 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
         if cache.enabled:
             unanalysed = sorted(sf.display for sf in found.files if sf.display not in keys and sf.display not in early)
             # The rules that run follow from the settings (in the key) and vcx's code (in STAMP).
-            results_key = result_key(keys, found.skipped, early, config, root, unanalysed)
+            frame = frame_key(found.skipped, early, config, root, unanalysed)
+            results_key = result_key(frame, keys)
+            analysed_keys = dict(keys)
             hit = _stored_result(cache, results_key, found.files, files, keys, bool(datas), limits, stats)
+            if hit is None:
+                reused = _reuse_last_result(cache, frame, keys, files, found.files, options, stats, datas, limits,
+                                            extracted)
+                if reused is not None:
+                    hit, helper_keys = reused
+                    keys.update(helper_keys)
+                    _remember(cache, hit, results_key, frame, analysed_keys, helper_keys, found.files, keys)
             if hit is not None:  # nothing that decides the result changed since the last scan
                 stats.seconds["extract"] = time.perf_counter() - t0
                 return hit
-    modules = _extract_all(files, options, stats, skipped, cache, keys, datas, early, limits)
+    modules = _extract_all(files, options, stats, skipped, cache, keys, datas, early, limits, extracted)
     helpers = _extract_imported_helpers(modules, found.files, files, root, options, stats, skipped, cache, keys,
                                         early, limits)
     datas.clear()
@@ -436,13 +530,20 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
         if cache.warning:
             warnings.append(cache.warning)
         else:
-            if results_key:
-                cache.put_results(results_key, result, helpers)
-            by_display = {sf.display: sf for sf in found.files if sf.display in keys}
-            cache.prune({os.path.abspath(by_display[d].path): k for d, k in keys.items() if d in by_display})
-            cache.put_stat_keys({d: (sf.size, sf.mtime_ns, sf.inode, keys[d]) for d, sf in by_display.items()
-                                 if sf.mtime_ns})
+            _remember(cache, result, results_key, frame, analysed_keys, helpers, found.files, keys)
     return result
+
+
+def _remember(cache: FactsCache, result: ScanResult, results_key: str, frame: str, analysed_keys: dict[str, str],
+              helpers: dict[str, str], every_file: list[SourceFile], keys: dict[str, str]) -> None:
+    """Store a scan's result and what the next scan needs to recognise unchanged files;
+    prune the entries of files that changed or are gone."""
+    if results_key:
+        cache.put_results(results_key, result, helpers, frame, analysed_keys)
+    by_display = {sf.display: sf for sf in every_file if sf.display in keys}
+    cache.prune({os.path.abspath(by_display[d].path): k for d, k in keys.items() if d in by_display})
+    cache.put_stat_keys({d: (sf.size, sf.mtime_ns, sf.inode, keys[d]) for d, sf in by_display.items()
+                         if sf.mtime_ns})
 
 
 def _langs(rule: Rule) -> tuple[str, ...]:
