@@ -150,6 +150,12 @@ def _pool_map(work: Iterable[list[Job]], workers: int, on_result: Callable[[str,
     from concurrent.futures.process import BrokenProcessPool
 
     work = list(work)
+    import multiprocessing
+
+    if multiprocessing.get_start_method() == "fork":
+        from vcx.frontends import prepare
+
+        prepare({job.file.language for batch in work for job in batch})
     with ProcessPoolExecutor(max_workers=workers, initializer=tune_gc) as pool:
         futures: list[tuple[Future[list[tuple[str, bytes | str]]], list[Job]]] = []
         try:

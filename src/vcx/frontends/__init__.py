@@ -27,3 +27,17 @@ def extract(source: bytes, language: str, path: str, limits: Limits | None = Non
     from vcx.frontends import javascript
 
     return javascript.extract(data, tree, path, language)
+
+
+def prepare(languages: set[str]) -> None:
+    """Import the front ends of ``languages`` and compile their queries, in a process about
+    to fork its workers: they then inherit both instead of each doing the work again
+    (0.1 s of CPU per worker)."""
+    if "python" in languages:
+        from vcx.frontends import python
+
+        python._query()
+    for lang in languages - {"python"}:
+        from vcx.frontends import javascript
+
+        javascript._query(lang)
