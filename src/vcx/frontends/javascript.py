@@ -305,7 +305,7 @@ class _Extractor:
         for n in nodes("catch"):
             self._handler(n)
         self._links(calls)
-        intervals = self._intervals(caps.get("try", []), nodes("loop"), caps.get("if", []))
+        intervals = self._intervals(caps.get("try", []), nodes("loop"), nodes("if"))
         stack: list[tuple[int, int, bool, int]] = []
         j, n_iv = 0, len(intervals)
         for n in calls:
@@ -1613,13 +1613,15 @@ class _Extractor:
     def _intervals(self, tries: list[ts.Node], loops: list[ts.Node],
                    ifs: list[ts.Node] = ()) -> list[tuple[int, int, bool | None, int]]:  # type: ignore[assignment]
         """(start, end, kind, id) of try bodies (kind True, handler id), repeating loop parts
-        (False, loop id) and if branches (None, if start * 2 + branch: 0 then, 1 else)."""
+        (False, loop id) and if branches (None, if number * 2 + branch: 0 then, 1 else). An if
+        is numbered in file order, not by its offset: a comment edited above must not change
+        the facts."""
         out: list[tuple[int, int, bool | None, int]] = []
-        for n in ifs:
+        for number, n in enumerate(ifs):
             for branch, field in ((0, "consequence"), (1, "alternative")):
                 part = n.child_by_field_name(field)
                 if part is not None:
-                    out.append((part.start_byte, part.end_byte, None, n.start_byte * 2 + branch))
+                    out.append((part.start_byte, part.end_byte, None, number * 2 + branch))
         for t in tries:
             body, h = t.child_by_field_name("body"), t.child_by_field_name("handler")
             if body is not None and h is not None and h.id in self.handler_ids:

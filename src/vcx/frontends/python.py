@@ -83,6 +83,8 @@ class _Extractor:
         self.call_ids: dict[int, int] = {}  # node.id -> Call id
         self.handler_ids: dict[int, int] = {}  # except_clause node.id -> Handler id
         self.loop_ids: dict[int, int] = {}
+        # if statement node.id -> its number (not its offset: a comment edited above must not change the facts)
+        self.if_ids: dict[int, int] = {}
         self._call_values: list[Value] = []
         self._class_nodes: list[ts.Node] = []
         self._saved: set[tuple[str | None, str]] = set()
@@ -743,7 +745,7 @@ class _Extractor:
                 # branch 0 is the if body; elif/else clauses are numbered in order
                 n = 0 if child.type == "block" else 1 + [c.id for c in cur.named_children
                                                          if c.type in ("elif_clause", "else_clause")].index(child.id)
-                branches.append((cur.start_byte, n))
+                branches.append((self.if_ids.setdefault(cur.id, len(self.if_ids)), n))
             elif t == "try_statement" and cur.child_by_field_name("body") == child:
                 for c in cur.named_children:
                     if c.type == "except_clause" and c.id in self.handler_ids:
