@@ -156,7 +156,11 @@ class Project:
     def _class_in_uncached(self, path: str, mod: ModuleFacts, name: str, depth: int) -> ClassRef | None:
         head, _, tail = name.partition(".")
         if head in mod.classes:
-            return ClassRef(path, head) if not tail else None
+            if not tail:
+                return ClassRef(path, head)
+            outer, inner = mod.classes[head].loc, mod.classes.get(tail)  # Outer.Inner
+            return ClassRef(path, tail) if inner is not None and outer.line < inner.loc.line <= outer.end_line \
+                else None
         exported = mod.exports.get(head)
         if exported is not None:  # Alias = UserSerializer
             if exported.kind in ("name", "attr") and exported.ref:
@@ -269,6 +273,8 @@ class ImportedFiles:
         for path, mod in importers.items():
             for imp in mod.imports:
                 if mod.language == "python":
+                    if imp.name == "*":  # calls are not resolved through `from x import *` (see link)
+                        continue
                     names = [imp.module]
                     if imp.name and imp.name != "*":  # `from pkg.tests import utils`: a module, perhaps
                         names.append(imp.module + imp.name if imp.module.endswith(".")
@@ -415,7 +421,8 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                 return path, Value("call", exported.text, ref=ref[:-2],
                                    call_id=made.id if made is not None else None), tail
         for imp in mod.imports:
-            if imp.name == "*" and imp.local == "*":  # export * from './x'
+            if imp.name == "*" and imp.local == "*" and mod.language != "python":  # export * from './x'
+                # (Python's ``from x import *`` is followed for classes only, by Project.resolve_class.)
                 target = module_path(path, mod.language, imp.module)
                 if target is not None:
                     found = lookup(target, name, depth + 1)
