@@ -17,6 +17,17 @@ methods the serializer names. A relation read there that the feeding query does 
 (``select_related`` / ``prefetch_related`` / ``Prefetch`` / ``selectinload`` ... naming it, or a
 relationship mapped ``lazy="selectin"``) is an NPQ002 site; a query run there (directly or through
 a project helper) is an NPQ001 site. Each site is reported once, for the first list that reaches it.
+
+Classes are told apart by module and name (:class:`vcx.link.ClassRef`): every name of a class used
+here (a base, a nested field's class, ``Meta.model``, ``serializer_class``, the class given many
+rows, a pydantic annotation) is resolved through the module's imports by
+:meth:`vcx.link.Project.resolve_class`; only a name that resolution cannot follow, and that no
+library import binds, falls back to the one production class of that name (none when there are
+several). Test classes are never walked and never stand in for production ones.
+
+NetBox's serializers (``BaseModelSerializer``) take ``nested=True``: with no ``fields=`` / ``omit=``
+they render only ``Meta.brief_fields`` (when the class declares them), with ``fields=[...]`` only
+those; so a field nested that way walks only those fields of the nested class.
 """
 
 from __future__ import annotations
@@ -105,13 +116,39 @@ class _Names:
                 for name in mod.classes:
                     self.by_name.setdefault(name, []).append(ClassRef(path, name))
 
+        self._refs: dict[tuple[str, str], ClassRef | None] = {}
+        self._hierarchy: list[tuple[ClassRef, ModuleFacts, list[tuple[str, str, ClassRef | None]]]] | None = None
+
     def ref(self, path: str, ref: str) -> ClassRef | None:
         """A canonical name (a callee, a base, a ``Value.ref``)."""
+        key = (path, ref)
+        if key in self._refs:
+            return self._refs[key]
         ref = ref.replace("()", "")
         hit = self.project.resolve_class(path, ref)
-        if hit is not None or self._external(path, ref):
-            return hit
-        return self.unique(_last(ref))
+        if hit is None and not self._external(path, ref):
+            hit = self.unique(_last(ref))
+        self._refs[key] = hit
+        return hit
+
+    def hierarchy(self) -> list[tuple[ClassRef, ModuleFacts, list[tuple[str, str, ClassRef | None]]]]:
+        """Every class with its bases: (the base as written, its last name, the project class it is)."""
+        if self._hierarchy is None:
+            self._hierarchy = []
+            for path, mod in self.project.modules.items():
+                if mod.language != "python":
+                    continue
+                for info in mod.classes.values():
+                    if not info.bases:
+                        continue
+                    ref = ClassRef(path, info.name)
+                    bases = []
+                    for b in info.bases:
+                        last = _last(b)
+                        base = self.ref(path, b) if last in self.names else None  # no class of ours has the name
+                        bases.append((b, last, base if base != ref else None))
+                    self._hierarchy.append((ref, mod, bases))
+        return self._hierarchy
 
     def text(self, path: str, text: str) -> ClassRef | None:
         """The source text of a name (an annotation, ``list[Out]``)."""
@@ -157,17 +194,9 @@ class _Names:
         return False
 
 
-def _classes_with(project: Project, names: _Names, direct: frozenset[str],
-                  marker: str) -> dict[ClassRef, ModuleFacts]:
+def _classes_with(names: _Names, direct: frozenset[str], marker: str) -> dict[ClassRef, ModuleFacts]:
     """Project classes deriving (directly or through project classes) from one of ``direct``."""
-    infos = []
-    for path, mod in project.modules.items():
-        if mod.language != "python":
-            continue
-        for info in mod.classes.values():
-            ref = ClassRef(path, info.name)
-            bases = [(b, base if base != ref else None) for b in info.bases for base in [names.ref(path, b)]]
-            infos.append((ref, mod, bases))
+    infos = names.hierarchy()
     found: dict[ClassRef, ModuleFacts] = {}
     changed = True
     while changed:
@@ -176,8 +205,8 @@ def _classes_with(project: Project, names: _Names, direct: frozenset[str],
             if ref in found:
                 continue
             if any(base in found if base is not None else
-                   (_last(b) in direct and (marker in b or not b.startswith(("local:", "import:"))))
-                   for b, base in bases):
+                   (last in direct and (marker in b or not b.startswith(("local:", "import:"))))
+                   for b, last, base in bases):
                 found[ref] = mod
                 changed = True
     return found
@@ -363,12 +392,12 @@ class _Walker:
         self.project, self.s, self.rels = project, s, rels
         self.sites: dict[tuple[str, int, str], Site] = {}
         self.names = names = _Names(project)
-        found = _classes_with(project, names, SERIALIZER_BASES, "")
+        found = _classes_with(names, SERIALIZER_BASES, "")
         self.sers: dict[ClassRef, SerClass] = {}
         for ref, mod in found.items():
             if not project.is_test(ref.path):
                 self.sers[ref] = _serializer(ref, mod, names, found)
-        models = _classes_with(project, names, PYDANTIC_BASES, "pydantic")
+        models = _classes_with(names, PYDANTIC_BASES, "pydantic")
         self.orm: set[ClassRef] = set()  # pydantic models that read attributes (from_attributes / orm_mode)
         own: dict[ClassRef, bool] = {}
         for ref, mod in models.items():
@@ -509,7 +538,7 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool]) -> list[Site
     w = _Walker(project, s, rels)
     if not w.sers:
         return []
-    views = _classes_with(project, w.names, LIST_VIEW_BASES, "rest_framework")
+    views = _classes_with(w.names, LIST_VIEW_BASES, "rest_framework")
     view_lookups: dict[ClassRef, set[str]] = {}
     for vref, mod in views.items():
         if project.is_test(vref.path):
