@@ -67,6 +67,8 @@ class Field:
     method: str = ""  # method field: the method's name
     brief: bool = False  # nested with ``nested=True`` (NetBox): renders Meta.brief_fields
     only: tuple[str, ...] | None = None  # with ``nested=True, fields=[...]``: renders those
+    # ... and those of ``fields=[*Other.Meta.brief_fields, ...]``: (class, "brief_fields" | "fields")
+    only_from: tuple[tuple[ClassRef, str], ...] = ()
 
 
 @dataclass
@@ -226,6 +228,30 @@ def _strings(v: Value | None) -> tuple[str, ...] | None:
     return tuple(str(i.value) for i in v.items or () if i.kind == "str")
 
 
+SPREAD_FIELDS = re.compile(r"\*([A-Za-z_][\w.]*)\.Meta\.(brief_fields|fields)")
+
+
+def _fields_kw(f: Field, path: str, v: Value, names: _Names) -> None:
+    """``Serializer(nested=True, fields=[...])`` renders those fields: strings, or the
+    ``*Other.Meta.brief_fields`` of another serializer. Anything else: every field."""
+    if v.kind != "array":
+        f.brief = False
+        return
+    only: list[str] = []
+    spreads: list[tuple[ClassRef, str]] = []
+    for item in v.items or ():
+        m = SPREAD_FIELDS.fullmatch(item.text or "") if item.kind == "spread" else None
+        cls = names.text(path, m.group(1)) if m is not None else None
+        if item.kind == "str":
+            only.append(str(item.value))
+        elif m is not None and cls is not None:
+            spreads.append((cls, m.group(2)))
+        else:
+            f.brief = False
+            return
+    f.only, f.only_from = tuple(only), tuple(spreads)
+
+
 def _serializer(ref: ClassRef, mod: ModuleFacts, names: _Names, known: dict[ClassRef, ModuleFacts]) -> SerClass:
     ser = SerClass(ref)
     path = ref.path
@@ -269,8 +295,9 @@ def _serializer(ref: ClassRef, mod: ModuleFacts, names: _Names, known: dict[Clas
                 f.nested = target
                 nested = call.kwargs.get("nested")
                 f.brief = nested is not None and nested.value is True
-                f.only = _strings(call.kwargs.get("fields")) if f.brief else None
-                if f.brief and "omit" in call.kwargs and f.only is None:
+                if f.brief and "fields" in call.kwargs:
+                    _fields_kw(f, path, call.kwargs["fields"], names)
+                elif f.brief and "omit" in call.kwargs:
                     f.brief = False  # nested=True, omit=[...]: every field but those
         if src is not None and src.kind == "str" and isinstance(src.value, str):
             f.source = src.value
@@ -473,15 +500,29 @@ class _Walker:
                 elif i == 0 and ser.model is not None and (ser.model, seg) in self.props:
                     self.function(self.props[(ser.model, seg)], 0, prefix, lookups, view, name)
             if f.nested is not None and segs:
-                inner = self.sers.get(f.nested)
-                sub = f.only if f.only is not None else \
-                    inner.brief_fields if f.brief and inner is not None else None
-                self.walk(f.nested, cur, lookups, view, seen, sub)
+                self.walk(f.nested, cur, lookups, view, seen, self.rendered(f))
         for fname in ser.meta_fields:
             if only is not None and fname not in only:
                 continue
             if fname not in declared and ser.model is not None and (ser.model, fname) in self.props:
                 self.function(self.props[(ser.model, fname)], 0, prefix, lookups, view, name)
+
+    def rendered(self, f: Field) -> tuple[str, ...] | None:
+        """The fields of its nested serializer a field renders; None for all of them."""
+        inner = self.sers.get(f.nested) if f.nested is not None else None
+        if not f.brief or inner is None:
+            return None
+        if f.only is None:
+            return inner.brief_fields
+        out = list(f.only)
+        for cls, attr in f.only_from:
+            other = self.sers.get(cls)
+            names = (other.brief_fields if attr == "brief_fields" else tuple(other.meta_fields) or None) \
+                if other is not None else None
+            if names is None:
+                return None
+            out += names
+        return tuple(out)
 
     def function(self, ref: FuncRef, param: int, prefix: str, lookups: set[str], view: str, ser: str) -> None:
         """A method run once per row: relation reads on its row parameter, queries it runs."""
