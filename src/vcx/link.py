@@ -51,6 +51,8 @@ class Project:
     targets: dict[tuple[str, int], FuncRef] = field(default_factory=dict)
     # Dotted Python module name (every suffix of a path) -> path; the first names of those.
     py_index: dict[str, str] = field(default_factory=dict)
+    # The dotted names several Python files end with (``api.serializers`` in two services).
+    py_ambiguous: dict[str, list[str]] = field(default_factory=dict)
     py_roots: frozenset[str] = frozenset()
     js_aliases: list[tuple[str, str]] = field(default_factory=list)
     _module_paths: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
@@ -88,6 +90,29 @@ class Project:
                 self._module_paths[key] = _resolve_js(importer, module, self.modules, self.js_aliases)
         return self._module_paths[key]
 
+    def _class_module(self, importer: str, module: str) -> str | None:
+        """:meth:`module_path` for class resolution: an absolute name several files end with is
+        the one under the importer's own root (the file whose path minus the name is a folder
+        above the importer, nearest first); none when that does not single one out."""
+        cands = self.py_ambiguous.get(module) if not module.startswith(".") else None
+        if not cands:
+            return self.module_path(importer, module)
+        key = (importer, "\0" + module)
+        if key in self._module_paths:
+            return self._module_paths[key]
+        best, best_len, tie = None, -1, False
+        for cand in cands:
+            stem = cand[:-3].removesuffix("/__init__")
+            root = stem[: len(stem) - len(module)].rstrip("/")  # the folder the name is taken from
+            if root and not importer.startswith(root + "/"):
+                continue
+            if len(root) > best_len:
+                best, best_len, tie = cand, len(root), False
+            elif len(root) == best_len:
+                tie = True
+        self._module_paths[key] = found = None if tie else best
+        return found
+
     def resolve_class(self, path: str, ref: str) -> ClassRef | None:
         """The Python class of the project that a canonical name in module ``path`` names.
 
@@ -117,11 +142,11 @@ class Project:
             return self._class_in(path, ref[6:], depth)
         if ref.startswith("import:"):
             _, spec, rest = ref.split(":", 2)
-            target = self.module_path(path, spec)
+            target = self._class_module(path, spec)
             found = self._class_in(target, rest, depth + 1) if target is not None else None
             if found is None and "." in rest:  # `from . import serializers; serializers.UserSerializer`
                 head, _, tail = rest.partition(".")
-                sub = self.module_path(path, spec + head if spec.endswith(".") else f"{spec}.{head}")
+                sub = self._class_module(path, spec + head if spec.endswith(".") else f"{spec}.{head}")
                 if sub is not None:
                     found = self._class_in(sub, tail, depth + 1)
             return found
@@ -136,7 +161,7 @@ class Project:
         if parts[0] not in self.py_roots:
             return None
         for i in range(len(parts) - 1, 0, -1):
-            target = self.py_index.get(".".join(parts[:i]))
+            target = self._class_module(path, ".".join(parts[:i]))
             if target is not None and target != path:
                 return self._class_in(target, ".".join(parts[i:]), depth + 1)
         return None
@@ -173,18 +198,18 @@ class Project:
                 first = imp.module.split(".", 1)[0]
                 dotted = (first if imp.local == first else imp.module) + (f".{tail}" if tail else "")
                 return self._absolute(path, dotted, depth)
-            target = self.module_path(path, imp.module)
+            target = self._class_module(path, imp.module)
             found = self._class_in(target, imp.name + (f".{tail}" if tail else ""), depth + 1) \
                 if target is not None else None
             if found is None and tail:  # from app import serializers; serializers.UserSerializer
-                sub = self.module_path(path, imp.module + imp.name if imp.module.endswith(".")
+                sub = self._class_module(path, imp.module + imp.name if imp.module.endswith(".")
                                        else f"{imp.module}.{imp.name}")
                 if sub is not None:
                     found = self._class_in(sub, tail, depth + 1)
             return found
         for imp in mod.imports:  # from .models import *
             if imp.name == "*":
-                target = self.module_path(path, imp.module)
+                target = self._class_module(path, imp.module)
                 found = self._class_in(target, name, depth + 1) if target is not None else None
                 if found is not None:
                     return found
@@ -203,6 +228,21 @@ def _python_module_index(modules: dict[str, ModuleFacts]) -> dict[str, str]:
         for i in range(len(parts)):
             index.setdefault(".".join(parts[i:]), path)
     return index
+
+
+def _python_ambiguous_names(modules: dict[str, ModuleFacts]) -> dict[str, list[str]]:
+    """The dotted names (path suffixes, as in :func:`_python_module_index`) that more than one
+    file ends with -> those files."""
+    seen: dict[str, list[str]] = {}
+    for path, mod in modules.items():
+        if mod.language != "python":
+            continue
+        parts = path[:-3].split("/")
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        for i in range(len(parts)):
+            seen.setdefault(".".join(parts[i:]), []).append(path)
+    return {name: paths for name, paths in seen.items() if len(paths) > 1}
 
 
 def _resolve_python(importer: str, module: str, index: dict[str, str],
@@ -381,6 +421,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
     here = cwd or Path.cwd()
     project.tests = frozenset(p for p in modules if is_non_production(project_relative(p, here, root)))
     project.py_index = py_index = _python_module_index(modules)
+    project.py_ambiguous = _python_ambiguous_names(modules)
     project.js_aliases = _tsconfig_aliases(root, modules)
     project.py_roots = py_roots = frozenset(name.split(".", 1)[0] for name in py_index)
 
