@@ -51,8 +51,9 @@ class Project:
     targets: dict[tuple[str, int], FuncRef] = field(default_factory=dict)
     # Dotted Python module name (every suffix of a path) -> path; the first names of those.
     py_index: dict[str, str] = field(default_factory=dict)
-    # The dotted names several Python files end with (``api.serializers`` in two services).
-    py_ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    # The dotted names several Python files end with (``api.serializers`` in two services),
+    # made when class resolution first needs them.
+    _py_ambiguous: dict[str, list[str]] | None = field(default=None, repr=False)
     py_roots: frozenset[str] = frozenset()
     js_aliases: list[tuple[str, str]] = field(default_factory=list)
     _module_paths: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
@@ -94,7 +95,9 @@ class Project:
         """:meth:`module_path` for class resolution: an absolute name several files end with is
         the one under the importer's own root (the file whose path minus the name is a folder
         above the importer, nearest first); none when that does not single one out."""
-        cands = self.py_ambiguous.get(module) if not module.startswith(".") else None
+        if self._py_ambiguous is None:
+            self._py_ambiguous = _python_ambiguous_names(self.modules)
+        cands = self._py_ambiguous.get(module) if not module.startswith(".") else None
         if not cands:
             return self.module_path(importer, module)
         key = (importer, "\0" + module)
@@ -421,7 +424,6 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
     here = cwd or Path.cwd()
     project.tests = frozenset(p for p in modules if is_non_production(project_relative(p, here, root)))
     project.py_index = py_index = _python_module_index(modules)
-    project.py_ambiguous = _python_ambiguous_names(modules)
     project.js_aliases = _tsconfig_aliases(root, modules)
     project.py_roots = py_roots = frozenset(name.split(".", 1)[0] for name in py_index)
 
