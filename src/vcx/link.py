@@ -25,6 +25,14 @@ class FuncRef:
     func: str
 
 
+@dataclass(frozen=True, slots=True)
+class ClassRef:
+    """A class of the project: the module that defines it and its name there."""
+
+    path: str
+    name: str
+
+
 @dataclass
 class Project:
     modules: dict[str, ModuleFacts]
@@ -41,6 +49,16 @@ class Project:
     passed: dict[FuncRef, list[tuple[str, Call, int]]] = field(default_factory=lambda: defaultdict(list))
     # Call (path, call id) -> the project function it reaches.
     targets: dict[tuple[str, int], FuncRef] = field(default_factory=dict)
+    # Dotted Python module name (every suffix of a path) -> path; the first names of those.
+    py_index: dict[str, str] = field(default_factory=dict)
+    # The dotted names several Python files end with (``api.serializers`` in two services),
+    # made when class resolution first needs them.
+    _py_ambiguous: dict[str, list[str]] | None = field(default=None, repr=False)
+    py_roots: frozenset[str] = frozenset()
+    js_aliases: list[tuple[str, str]] = field(default_factory=list)
+    _module_paths: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
+    _class_refs: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
+    _names: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
 
     def is_test(self, path: str) -> bool:
         """Code that does not run in production (tests, seeds, migrations: see vcx.paths)."""
@@ -61,6 +79,145 @@ class Project:
             for call in mod.calls:
                 yield path, mod, call
 
+    def module_path(self, importer: str, module: str) -> str | None:
+        """The project file an import of ``module`` in ``importer`` reaches (``.models``,
+        ``app.models``, ``./lib/db``, ``@/lib/db``)."""
+        key = (importer, module)
+        if key not in self._module_paths:
+            mod = self.modules.get(importer)
+            if mod is not None and mod.language == "python":
+                self._module_paths[key] = _resolve_python(importer, module, self.py_index, self.modules)
+            else:
+                self._module_paths[key] = _resolve_js(importer, module, self.modules, self.js_aliases)
+        return self._module_paths[key]
+
+    def _class_module(self, importer: str, module: str) -> str | None:
+        """:meth:`module_path` for class resolution: an absolute name several files end with is
+        the one under the importer's own root (the file whose path minus the name is a folder
+        above the importer, nearest first); none when that does not single one out."""
+        if self._py_ambiguous is None:
+            self._py_ambiguous = _python_ambiguous_names(self.modules)
+        cands = self._py_ambiguous.get(module) if not module.startswith(".") else None
+        if not cands:
+            return self.module_path(importer, module)
+        key = (importer, "\0" + module)
+        if key in self._module_paths:
+            return self._module_paths[key]
+        best, best_len, tie = None, -1, False
+        for cand in cands:
+            stem = cand[:-3].removesuffix("/__init__")
+            root = stem[: len(stem) - len(module)].rstrip("/")  # the folder the name is taken from
+            if root and not importer.startswith(root + "/"):
+                continue
+            if len(root) > best_len:
+                best, best_len, tie = cand, len(root), False
+            elif len(root) == best_len:
+                tie = True
+        self._module_paths[key] = found = None if tie else best
+        return found
+
+    def resolve_class(self, path: str, ref: str) -> ClassRef | None:
+        """The Python class of the project that a canonical name in module ``path`` names.
+
+        ``ref`` is written as the front end writes callees and references
+        (``local:UserSerializer``, ``import:.serializers:UserSerializer``,
+        ``import:.:serializers.UserSerializer``, ``app.serializers.UserSerializer``, or the bare
+        text of a name it could not resolve, such as one a ``from x import *`` binds). Followed
+        through imports, ``from x import *``, re-exports by an ``__init__`` and module-level
+        aliases (``Alias = UserSerializer``). None when the name reaches no class of the project
+        (a library's, or one the imports do not lead to)."""
+        key = (path, ref)
+        if key not in self._class_refs:
+            self._class_refs[key] = self._resolve_class(path, ref, 0)
+        return self._class_refs[key]
+
+    def resolve_class_text(self, path: str, text: str) -> ClassRef | None:
+        """Like :meth:`resolve_class`, for the source text of a name used in module ``path``
+        (``UserSerializer``, ``serializers.UserSerializer`` after ``from app import serializers``
+        or ``import app.serializers as serializers``)."""
+        return self._class_in(path, text, 0)
+
+    def _resolve_class(self, path: str, ref: str, depth: int) -> ClassRef | None:
+        mod = self.modules.get(path)
+        if mod is None or mod.language != "python" or depth > 8 or not ref:
+            return None
+        if ref.startswith("local:"):
+            return self._class_in(path, ref[6:], depth)
+        if ref.startswith("import:"):
+            _, spec, rest = ref.split(":", 2)
+            target = self._class_module(path, spec)
+            found = self._class_in(target, rest, depth + 1) if target is not None else None
+            if found is None and "." in rest:  # `from . import serializers; serializers.UserSerializer`
+                head, _, tail = rest.partition(".")
+                sub = self._class_module(path, spec + head if spec.endswith(".") else f"{spec}.{head}")
+                if sub is not None:
+                    found = self._class_in(sub, tail, depth + 1)
+            return found
+        found = self._absolute(path, ref, depth)
+        if found is None and not any(i.local == ref.split(".", 1)[0] for i in mod.imports):
+            found = self._class_in(path, ref, depth)  # a name the front end left as it is written
+        return found
+
+    def _absolute(self, path: str, dotted: str, depth: int) -> ClassRef | None:
+        """``pkg.mod.Name``: the longest module prefix the project has, then the name in it."""
+        parts = dotted.split(".")
+        if parts[0] not in self.py_roots:
+            return None
+        for i in range(len(parts) - 1, 0, -1):
+            target = self._class_module(path, ".".join(parts[:i]))
+            if target is not None and target != path:
+                return self._class_in(target, ".".join(parts[i:]), depth + 1)
+        return None
+
+    def _class_in(self, path: str, name: str, depth: int) -> ClassRef | None:
+        """What ``name`` (``Name`` or ``submodule.Name``) names in the namespace of module ``path``."""
+        mod = self.modules.get(path)
+        if mod is None or mod.language != "python" or depth > 8:
+            return None
+        key = (path, name)
+        if key in self._names:
+            return self._names[key]
+        self._names[key] = None  # a cycle of imports ends here
+        found = self._names[key] = self._class_in_uncached(path, mod, name, depth)
+        return found
+
+    def _class_in_uncached(self, path: str, mod: ModuleFacts, name: str, depth: int) -> ClassRef | None:
+        head, _, tail = name.partition(".")
+        if head in mod.classes:
+            if not tail:
+                return ClassRef(path, head)
+            outer, inner = mod.classes[head].loc, mod.classes.get(tail)  # Outer.Inner
+            return ClassRef(path, tail) if inner is not None and outer.line < inner.loc.line <= outer.end_line \
+                else None
+        exported = mod.exports.get(head)
+        if exported is not None:  # Alias = UserSerializer
+            if exported.kind in ("name", "attr") and exported.ref:
+                return self._resolve_class(path, exported.ref + (f".{tail}" if tail else ""), depth + 1)
+            return None
+        for imp in mod.imports:
+            if imp.local != head or imp.name == "*":
+                continue
+            if imp.name is None:  # import app.serializers / import app.serializers as s
+                first = imp.module.split(".", 1)[0]
+                dotted = (first if imp.local == first else imp.module) + (f".{tail}" if tail else "")
+                return self._absolute(path, dotted, depth)
+            target = self._class_module(path, imp.module)
+            found = self._class_in(target, imp.name + (f".{tail}" if tail else ""), depth + 1) \
+                if target is not None else None
+            if found is None and tail:  # from app import serializers; serializers.UserSerializer
+                sub = self._class_module(path, imp.module + imp.name if imp.module.endswith(".")
+                                       else f"{imp.module}.{imp.name}")
+                if sub is not None:
+                    found = self._class_in(sub, tail, depth + 1)
+            return found
+        for imp in mod.imports:  # from .models import *
+            if imp.name == "*":
+                target = self._class_module(path, imp.module)
+                found = self._class_in(target, name, depth + 1) if target is not None else None
+                if found is not None:
+                    return found
+        return None
+
 
 def _python_module_index(modules: dict[str, ModuleFacts]) -> dict[str, str]:
     """Dotted module name -> path, for every suffix of the path (``app.models``, ``models``)."""
@@ -74,6 +231,21 @@ def _python_module_index(modules: dict[str, ModuleFacts]) -> dict[str, str]:
         for i in range(len(parts)):
             index.setdefault(".".join(parts[i:]), path)
     return index
+
+
+def _python_ambiguous_names(modules: dict[str, ModuleFacts]) -> dict[str, list[str]]:
+    """The dotted names (path suffixes, as in :func:`_python_module_index`) that more than one
+    file ends with -> those files."""
+    seen: dict[str, list[str]] = {}
+    for path, mod in modules.items():
+        if mod.language != "python":
+            continue
+        parts = path[:-3].split("/")
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        for i in range(len(parts)):
+            seen.setdefault(".".join(parts[i:]), []).append(path)
+    return {name: paths for name, paths in seen.items() if len(paths) > 1}
 
 
 def _resolve_python(importer: str, module: str, index: dict[str, str],
@@ -144,6 +316,8 @@ class ImportedFiles:
         for path, mod in importers.items():
             for imp in mod.imports:
                 if mod.language == "python":
+                    if imp.name == "*":  # calls are not resolved through `from x import *` (see link)
+                        continue
                     names = [imp.module]
                     if imp.name and imp.name != "*":  # `from pkg.tests import utils`: a module, perhaps
                         names.append(imp.module + imp.name if imp.module.endswith(".")
@@ -249,19 +423,12 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
     project = Project(modules=modules, root=root, npm_deps=_npm_deps(root))
     here = cwd or Path.cwd()
     project.tests = frozenset(p for p in modules if is_non_production(project_relative(p, here, root)))
-    py_index = _python_module_index(modules)
-    js_aliases = _tsconfig_aliases(root, modules)
-    py_roots = {name.split(".", 1)[0] for name in py_index}
-    resolved_module: dict[tuple[str, str], str | None] = {}
+    project.py_index = py_index = _python_module_index(modules)
+    project.js_aliases = _tsconfig_aliases(root, modules)
+    project.py_roots = py_roots = frozenset(name.split(".", 1)[0] for name in py_index)
 
     def module_path(importer: str, lang: str, module: str) -> str | None:
-        key = (importer, module)
-        if key not in resolved_module:
-            if lang == "python":
-                resolved_module[key] = _resolve_python(importer, module, py_index, modules)
-            else:
-                resolved_module[key] = _resolve_js(importer, module, modules, js_aliases)
-        return resolved_module[key]
+        return project.module_path(importer, module)
 
     def lookup(path: str, name: str, depth: int = 0) -> tuple[str, FuncRef | Value, str] | None:
         """What ``name`` in module ``path`` reaches: a project function or a bound value, and
@@ -297,7 +464,8 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                 return path, Value("call", exported.text, ref=ref[:-2],
                                    call_id=made.id if made is not None else None), tail
         for imp in mod.imports:
-            if imp.name == "*" and imp.local == "*":  # export * from './x'
+            if imp.name == "*" and imp.local == "*" and mod.language != "python":  # export * from './x'
+                # (Python's ``from x import *`` is followed for classes only, by Project.resolve_class.)
                 target = module_path(path, mod.language, imp.module)
                 if target is not None:
                     found = lookup(target, name, depth + 1)

@@ -311,6 +311,9 @@ class _Extractor:
             return
         mod = self.src.text(mod_node)
         relative = mod.startswith(".")
+        star = next((c for c in node.named_children if c.type == "wildcard_import"), None)
+        if star is not None:  # from .models import *: the names it binds are found by the link stage
+            self.facts.imports.append(Import("*", mod, "*", self.src.loc(star), relative))
         for child in node.children_by_field_name("name"):
             if child.type == "aliased_import":
                 name_n, alias_n = child.child_by_field_name("name"), child.child_by_field_name("alias")

@@ -119,7 +119,8 @@ class QueryInLoop(Rule):
     ``asyncio.gather(*(... for x in xs))``). Framework iteration counts too (Python): a query in a
     ``SerializerMethodField`` method or a model ``@property`` of a DRF serializer / marshmallow
     schema applied to many rows (a list view's ``serializer_class``, ``many=True``) is reported
-    at that line.
+    at that line (of a serializer nested with ``nested=True``, NetBox's brief form, only the
+    fields of its ``Meta.brief_fields`` run).
 
     Why it breaks production: the number of round trips grows with the data: fine with ten rows
     in tests, seconds with ten thousand in production, and the database or the remote API is
@@ -261,7 +262,14 @@ class LazyLoadInLoop(Rule):
     of ``ListAPIView`` / ``ModelViewSet``, ``Serializer(rows, many=True)``) or a marshmallow
     ``Schema(many=True).dump(rows)`` whose ``source="a.b"`` field, nested serializer,
     ``SerializerMethodField`` method or model ``@property`` reads a relation the list's queryset
-    (``queryset`` / ``get_queryset()``) does not load eagerly is reported at that line.
+    (``queryset`` / ``get_queryset()``) does not load eagerly is reported at that line. A
+    serializer, schema or model named there is the class the name reaches through the module's
+    imports (relative imports, ``import x as y``, ``module.Class``, re-exports by an
+    ``__init__``), so two classes of the same name in different modules are never confused, and
+    a test class never stands in for production code; a name the imports do not lead to counts
+    only when exactly one production class bears it. A nested serializer instantiated with
+    ``nested=True`` (NetBox's ``BaseModelSerializer``) renders only its ``Meta.brief_fields``
+    (or the ``fields=[...]`` given), so only those fields are followed into it.
 
     Why it breaks production: each access runs one more query, so a page of 500 rows runs
     501 queries.

@@ -17,6 +17,17 @@ methods the serializer names. A relation read there that the feeding query does 
 (``select_related`` / ``prefetch_related`` / ``Prefetch`` / ``selectinload`` ... naming it, or a
 relationship mapped ``lazy="selectin"``) is an NPQ002 site; a query run there (directly or through
 a project helper) is an NPQ001 site. Each site is reported once, for the first list that reaches it.
+
+Classes are told apart by module and name (:class:`vcx.link.ClassRef`): every name of a class used
+here (a base, a nested field's class, ``Meta.model``, ``serializer_class``, the class given many
+rows, a pydantic annotation) is resolved through the module's imports by
+:meth:`vcx.link.Project.resolve_class`; only a name that resolution cannot follow, and that no
+library import binds, falls back to the one production class of that name (none when there are
+several). Test classes are never walked and never stand in for production ones.
+
+NetBox's serializers (``BaseModelSerializer``) take ``nested=True``: with no ``fields=`` / ``omit=``
+they render only ``Meta.brief_fields`` (when the class declares them), with ``fields=[...]`` only
+those; so a field nested that way walks only those fields of the nested class.
 """
 
 from __future__ import annotations
@@ -27,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from vcx.facts import Call, Loc, ModuleFacts, Value
 from vcx.knowledge import databases as kdb
-from vcx.link import FuncRef
+from vcx.link import ClassRef, FuncRef
 
 if TYPE_CHECKING:
     from vcx.link import Project
@@ -52,17 +63,29 @@ class Field:
     name: str
     loc: Loc
     source: str = ""  # dotted path read on the row ("" for a method field)
-    nested: str = ""  # nested serializer class name
+    nested: ClassRef | None = None  # nested serializer / model
     method: str = ""  # method field: the method's name
+    brief: bool = False  # nested with ``nested=True`` (NetBox): renders Meta.brief_fields
+    only: tuple[str, ...] | None = None  # with ``nested=True, fields=[...]``: renders those
+    # ... and those of ``fields=[*Other.Meta.brief_fields, ...]``: (class, "brief_fields" | "fields")
+    only_from: tuple[tuple[ClassRef, str], ...] = ()
 
 
 @dataclass
 class SerClass:
-    path: str
-    name: str
+    ref: ClassRef
     fields: list[Field] = field(default_factory=list)
-    model: str = ""
+    model: ClassRef | None = None
     meta_fields: list[str] = field(default_factory=list)
+    brief_fields: tuple[str, ...] | None = None  # Meta.brief_fields
+
+    @property
+    def path(self) -> str:
+        return self.ref.path
+
+    @property
+    def name(self) -> str:
+        return self.ref.name
 
 
 @dataclass
@@ -77,19 +100,116 @@ def _last(name: str) -> str:
     return name.replace("()", "").rsplit(":", 1)[-1].rsplit(".", 1)[-1]
 
 
-def _classes_with(project: Project, direct: frozenset[str], marker: str) -> dict[str, tuple[str, ModuleFacts]]:
+class _Names:
+    """Which project class a name used in a module names: resolved through the module's imports
+    (:meth:`Project.resolve_class`); only a name that resolution cannot follow (and that does
+    not come from a library's import) falls back to the production class of that name, when
+    there is exactly one. Test code never stands in for production code."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.by_name: dict[str, list[ClassRef]] = {}  # production classes
+        self.names: set[str] = set()  # every class
+        for path, mod in project.modules.items():
+            if mod.language != "python":
+                continue
+            self.names.update(mod.classes)
+            if not project.is_test(path):
+                for name in mod.classes:
+                    self.by_name.setdefault(name, []).append(ClassRef(path, name))
+
+        self._refs: dict[tuple[str, str], ClassRef | None] = {}
+        self._hierarchy: list[tuple[ClassRef, ModuleFacts, list[tuple[str, str, ClassRef | None]]]] | None = None
+
+    def ref(self, path: str, ref: str) -> ClassRef | None:
+        """A canonical name (a callee, a base, a ``Value.ref``)."""
+        key = (path, ref)
+        if key in self._refs:
+            return self._refs[key]
+        ref = ref.replace("()", "")
+        hit = self.project.resolve_class(path, ref)
+        if hit is None and not self._external(path, ref):
+            hit = self.unique(_last(ref))
+        self._refs[key] = hit
+        return hit
+
+    def hierarchy(self) -> list[tuple[ClassRef, ModuleFacts, list[tuple[str, str, ClassRef | None]]]]:
+        """Every class with its bases: (the base as written, its last name, the project class it is)."""
+        if self._hierarchy is None:
+            self._hierarchy = []
+            for path, mod in self.project.modules.items():
+                if mod.language != "python":
+                    continue
+                for info in mod.classes.values():
+                    if not info.bases:
+                        continue
+                    ref = ClassRef(path, info.name)
+                    bases = []
+                    for b in info.bases:
+                        last = _last(b)
+                        base = self.ref(path, b) if last in self.names else None  # no class of ours has the name
+                        bases.append((b, last, base if base != ref else None))
+                    self._hierarchy.append((ref, mod, bases))
+        return self._hierarchy
+
+    def text(self, path: str, text: str) -> ClassRef | None:
+        """The source text of a name (an annotation, ``list[Out]``)."""
+        hit = self.project.resolve_class_text(path, text)
+        if hit is not None or self._external(path, text, source=True):
+            return hit
+        return self.unique(_last(text))
+
+    def has(self, name: str) -> bool:
+        """Whether some class of the scan has this name (a cheap test before resolving)."""
+        return name in self.names
+
+    def value(self, path: str, v: Value) -> ClassRef | None:
+        return self.ref(path, v.ref) if v.ref else self.text(path, v.text or "")
+
+    def unique(self, name: str, among: dict[ClassRef, ModuleFacts] | None = None) -> ClassRef | None:
+        cands = [c for c in self.by_name.get(name, ()) if among is None or c in among]
+        return cands[0] if len(cands) == 1 else None
+
+    def _external(self, path: str, ref: str, source: bool = False) -> bool:
+        """A name bound by the import of a library (``rest_framework.serializers.Serializer``,
+        ``mptt.models.MPTTModel`` even where the project has a ``utilities/mptt.py``)."""
+        if ref.startswith(("local:", "import:")):
+            return False
+        mod = self.project.modules.get(path)
+        if mod is None:
+            return False
+        head = ref.split(".", 1)[0]
+        for imp in mod.imports:
+            if source:
+                if imp.local != head:
+                    continue
+            else:  # the import the canonical name was made from
+                bound = f"{imp.module}.{imp.name}" if imp.name and imp.name != "*" else imp.module
+                if imp.module.startswith(".") or not (ref == bound or ref.startswith(bound + ".")):
+                    continue
+            if imp.relative:
+                return False
+            for module in (imp.module, f"{imp.module}.{imp.name}" if imp.name and imp.name != "*" else ""):
+                if module and self.project.module_path(path, module) not in (None, path):
+                    return False
+            return True
+        return False
+
+
+def _classes_with(names: _Names, direct: frozenset[str], marker: str) -> dict[ClassRef, ModuleFacts]:
     """Project classes deriving (directly or through project classes) from one of ``direct``."""
-    infos = [(path, mod, info) for path, mod in project.modules.items() for info in mod.classes.values()]
-    found: dict[str, tuple[str, ModuleFacts]] = {}
+    infos = names.hierarchy()
+    found: dict[ClassRef, ModuleFacts] = {}
     changed = True
     while changed:
         changed = False
-        for path, mod, info in infos:
-            if info.name in found:
+        for ref, mod, bases in infos:
+            if ref in found:
                 continue
-            if any((_last(b) in direct and (marker in b or not b.startswith(("local:", "import:"))))
-                   or _last(b) in found for b in info.bases):
-                found[info.name] = (path, mod)
+            if any(base in found if base is not None else
+                   (last in direct and (marker in b or not b.startswith(("local:", "import:"))))
+                   for b, last, base in bases):
+                found[ref] = mod
                 changed = True
     return found
 
@@ -101,16 +221,51 @@ def _class_assigns(mod: ModuleFacts, name: str) -> list:  # type: ignore[type-ar
     return [a for a in mod.assigns if a.func is None and info.loc.line < a.loc.line <= info.loc.end_line]
 
 
-def _serializer(path: str, mod: ModuleFacts, name: str, known: set[str]) -> SerClass:
-    ser = SerClass(path, name)
-    for a in _class_assigns(mod, name):
+def _strings(v: Value | None) -> tuple[str, ...] | None:
+    """The strings of a literal list / tuple."""
+    if v is None or v.kind != "array":
+        return None
+    return tuple(str(i.value) for i in v.items or () if i.kind == "str")
+
+
+SPREAD_FIELDS = re.compile(r"\*([A-Za-z_][\w.]*)\.Meta\.(brief_fields|fields)")
+
+
+def _fields_kw(f: Field, path: str, v: Value, names: _Names) -> None:
+    """``Serializer(nested=True, fields=[...])`` renders those fields: strings, or the
+    ``*Other.Meta.brief_fields`` of another serializer. Anything else: every field."""
+    if v.kind != "array":
+        f.brief = False
+        return
+    only: list[str] = []
+    spreads: list[tuple[ClassRef, str]] = []
+    for item in v.items or ():
+        m = SPREAD_FIELDS.fullmatch(item.text or "") if item.kind == "spread" else None
+        cls = names.text(path, m.group(1)) if m is not None else None
+        if item.kind == "str":
+            only.append(str(item.value))
+        elif m is not None and cls is not None:
+            spreads.append((cls, m.group(2)))
+        else:
+            f.brief = False
+            return
+    f.only, f.only_from = tuple(only), tuple(spreads)
+
+
+def _serializer(ref: ClassRef, mod: ModuleFacts, names: _Names, known: dict[ClassRef, ModuleFacts]) -> SerClass:
+    ser = SerClass(ref)
+    path = ref.path
+    for a in _class_assigns(mod, ref.name):
         key = a.text.split(":", 1)[0].strip()
         v = a.value
         if key == "model" and v.kind in ("name", "attr"):
-            ser.model = _last(v.ref or v.text)
+            ser.model = names.value(path, v)
             continue
         if key == "fields" and v.kind == "array":
-            ser.meta_fields = [str(i.value) for i in v.items or () if i.kind == "str"]
+            ser.meta_fields = list(_strings(v) or ())
+            continue
+        if key == "brief_fields" and v.kind == "array":
+            ser.brief_fields = _strings(v)
             continue
         if v.kind != "call" or v.call_id is None or v.call_id >= len(mod.calls):
             continue
@@ -124,16 +279,26 @@ def _serializer(path: str, mod: ModuleFacts, name: str, known: set[str]) -> SerC
         elif callee == "Method":
             mn = call.args[0] if call.args else call.kwargs.get("serialize")
             f.method = str(mn.value) if mn is not None and mn.kind == "str" else ""
-        elif callee in known:
-            f.nested = callee
         elif callee in ("Nested", "List", "Pluck") and call.args:
             inner = call.args[0]
             if inner.kind == "call" and inner.call_id is not None and inner.call_id < len(mod.calls):
                 inner_call = mod.calls[inner.call_id]
                 inner = inner_call.args[0] if inner_call.args else inner
-            target = _last(str(inner.value) if inner.kind == "str" else (inner.ref or inner.text))
+            if inner.kind == "str":  # marshmallow's class registry: by name, unique among the schemas
+                target = names.unique(_last(str(inner.value)), known)
+            else:
+                target = names.value(path, inner)
+            f.nested = target if target in known else None
+        elif names.has(callee):
+            target = names.ref(path, call.callee)
             if target in known:
                 f.nested = target
+                nested = call.kwargs.get("nested")
+                f.brief = nested is not None and nested.value is True
+                if f.brief and "fields" in call.kwargs:
+                    _fields_kw(f, path, call.kwargs["fields"], names)
+                elif f.brief and "omit" in call.kwargs:
+                    f.brief = False  # nested=True, omit=[...]: every field but those
         if src is not None and src.kind == "str" and isinstance(src.value, str):
             f.source = src.value
         elif not f.method:
@@ -144,16 +309,17 @@ def _serializer(path: str, mod: ModuleFacts, name: str, known: set[str]) -> SerC
     return ser
 
 
-def _pydantic(path: str, mod: ModuleFacts, name: str, known: set[str]) -> tuple[SerClass, bool]:
+def _pydantic(ref: ClassRef, mod: ModuleFacts, names: _Names,
+              known: dict[ClassRef, ModuleFacts]) -> tuple[SerClass, bool]:
     """A pydantic model as a serializer: its annotated fields read the attribute of the same name
     (or ``alias`` / ``validation_alias``) on each row; a field typed with another project model
     is nested. Also whether the class itself enables attribute reads (``from_attributes`` /
     ``orm_mode``)."""
-    ser = SerClass(path, name)
+    ser = SerClass(ref)
     orm = False
-    info = mod.classes[name]
+    info = mod.classes[ref.name]
     inner = [c.loc for c in mod.classes.values() if c.loc.line > info.loc.line and c.loc.end_line <= info.loc.end_line]
-    for a in _class_assigns(mod, name):
+    for a in _class_assigns(mod, ref.name):
         key, v = a.text, a.value
         if key == "model_config":
             call = mod.calls[v.call_id] if v.kind == "call" and v.call_id is not None and v.call_id < len(mod.calls) \
@@ -173,7 +339,12 @@ def _pydantic(path: str, mod: ModuleFacts, name: str, known: set[str]) -> tuple[
             alias = c.kwargs.get("validation_alias") or c.kwargs.get("alias")
             if _last(c.callee) == "Field" and alias is not None and isinstance(alias.value, str):
                 f.source = alias.value
-        f.nested = next((t for t in re.findall(r"[A-Za-z_]\w*", a.annotation) if t in known and t != name), "")
+        for t in re.findall(r"[A-Za-z_][\w.]*", a.annotation):
+            if names.has(_last(t)):
+                target = names.text(ref.path, t)
+                if target in known and target != ref:
+                    f.nested = target
+                    break
         ser.fields.append(f)
     return ser, orm
 
@@ -247,35 +418,51 @@ class _Walker:
     def __init__(self, project: Project, s: Summaries, rels: dict[str, bool]) -> None:
         self.project, self.s, self.rels = project, s, rels
         self.sites: dict[tuple[str, int, str], Site] = {}
-        found = _classes_with(project, SERIALIZER_BASES, "")
-        self.sers: dict[str, SerClass] = {}
-        known = set(found)
-        for name, (path, mod) in found.items():
-            if not project.is_test(path):
-                self.sers[name] = _serializer(path, mod, name, known)
-        models = _classes_with(project, PYDANTIC_BASES, "pydantic")
-        self.orm: set[str] = set()  # pydantic models that read attributes (from_attributes / orm_mode)
-        own: dict[str, bool] = {}
-        for name, (path, mod) in models.items():
-            if not project.is_test(path) and name not in self.sers:
-                self.sers[name], own[name] = _pydantic(path, mod, name, set(models))
-        for name in own:  # the setting is inherited from project base models
-            todo, seen = [name], set()
+        self.names = names = _Names(project)
+        found = _classes_with(names, SERIALIZER_BASES, "")
+        self.sers: dict[ClassRef, SerClass] = {}
+        for ref, mod in found.items():
+            if not project.is_test(ref.path):
+                self.sers[ref] = _serializer(ref, mod, names, found)
+        models = _classes_with(names, PYDANTIC_BASES, "pydantic")
+        self.orm: set[ClassRef] = set()  # pydantic models that read attributes (from_attributes / orm_mode)
+        own: dict[ClassRef, bool] = {}
+        for ref, mod in models.items():
+            if not project.is_test(ref.path) and ref not in self.sers:
+                self.sers[ref], own[ref] = _pydantic(ref, mod, names, models)
+        for ref in own:  # the setting is inherited from project base models
+            todo, seen = [ref], set()
             while todo:
                 cur = todo.pop()
                 if cur in seen or cur not in models:
                     continue
                 seen.add(cur)
                 if own.get(cur):
-                    self.orm.add(name)
+                    self.orm.add(ref)
                     break
-                todo += [_last(b) for b in models[cur][1].classes[cur].bases]
-        self.props: dict[tuple[str, str], FuncRef] = {}  # (model, property) -> function
+                todo += [b for b in (names.ref(cur.path, b) for b in models[cur].classes[cur.name].bases)
+                         if b is not None]
+        self.ser_names = {ref.name for ref in self.sers}
+        self.props: dict[tuple[ClassRef, str], FuncRef] = {}  # (model, property) -> function
         for path, mod in project.modules.items():
             for fn in mod.functions.values():
                 if fn.class_name and any((d.text or "").rsplit(".", 1)[-1] in PROPERTY_DECORATORS
                                          for d in fn.decorators):
-                    self.props.setdefault((fn.class_name, fn.name), FuncRef(path, fn.id))
+                    self.props.setdefault((ClassRef(path, fn.class_name), fn.name), FuncRef(path, fn.id))
+
+    def ser_ref(self, path: str, ref: str) -> ClassRef | None:
+        """The serializer or model a canonical name used in ``path`` names."""
+        if _last(ref) not in self.ser_names:
+            return None
+        hit = self.names.ref(path, ref)
+        return hit if hit in self.sers else None
+
+    def ser_text(self, path: str, text: str) -> ClassRef | None:
+        """The serializer or model the source text of a name used in ``path`` names."""
+        if _last(text) not in self.ser_names:
+            return None
+        hit = self.names.text(path, text)
+        return hit if hit in self.sers else None
 
     def relation(self, attr: str) -> bool:
         return not attr.endswith("_id") and (bool(self.rels.get(attr)) or (attr.endswith("_set") and len(attr) > 4))
@@ -285,14 +472,18 @@ class _Walker:
             return
         self.sites.setdefault((path, loc.line, rule), Site(rule, path, loc, message))
 
-    def walk(self, name: str, prefix: str, lookups: set[str], view: str, seen: frozenset[str] = frozenset()) -> None:
-        ser = self.sers.get(name)
-        if ser is None or name in seen or len(seen) > 6:
+    def walk(self, ref: ClassRef, prefix: str, lookups: set[str], view: str,
+             seen: frozenset[ClassRef] = frozenset(), only: tuple[str, ...] | None = None) -> None:
+        """Walk the fields of ``ref`` serializing one row; ``only``: the fields rendered, when not all."""
+        ser = self.sers.get(ref)
+        if ser is None or ref in seen or len(seen) > 6:
             return
-        seen = seen | {name}
-        mod = self.project.modules[ser.path]
+        seen = seen | {ref}
+        name = ref.name
         declared = {f.name for f in ser.fields}
         for f in ser.fields:
+            if only is not None and f.name not in only:
+                continue
             if f.method:
                 self.function(FuncRef(ser.path, f"{name}.{f.method}"), 1, prefix, lookups, view, name)
                 continue
@@ -306,14 +497,32 @@ class _Walker:
                                  f"`{name}.{f.name}` reads the relation `{cur}` once per row serialized by list "
                                  f"view `{view}`: its query does not load `{cur}` eagerly")
                         break
-                elif i == 0 and ser.model and (ser.model, seg) in self.props:
+                elif i == 0 and ser.model is not None and (ser.model, seg) in self.props:
                     self.function(self.props[(ser.model, seg)], 0, prefix, lookups, view, name)
-            if f.nested and segs:
-                self.walk(f.nested, cur, lookups, view, seen)
+            if f.nested is not None and segs:
+                self.walk(f.nested, cur, lookups, view, seen, self.rendered(f))
         for fname in ser.meta_fields:
-            if fname not in declared and ser.model and (ser.model, fname) in self.props:
+            if only is not None and fname not in only:
+                continue
+            if fname not in declared and ser.model is not None and (ser.model, fname) in self.props:
                 self.function(self.props[(ser.model, fname)], 0, prefix, lookups, view, name)
-        del mod
+
+    def rendered(self, f: Field) -> tuple[str, ...] | None:
+        """The fields of its nested serializer a field renders; None for all of them."""
+        inner = self.sers.get(f.nested) if f.nested is not None else None
+        if not f.brief or inner is None:
+            return None
+        if f.only is None:
+            return inner.brief_fields
+        out = list(f.only)
+        for cls, attr in f.only_from:
+            other = self.sers.get(cls)
+            names = (other.brief_fields if attr == "brief_fields" else tuple(other.meta_fields) or None) \
+                if other is not None else None
+            if names is None:
+                return None
+            out += names
+        return tuple(out)
 
     def function(self, ref: FuncRef, param: int, prefix: str, lookups: set[str], view: str, ser: str) -> None:
         """A method run once per row: relation reads on its row parameter, queries it runs."""
@@ -370,22 +579,24 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool]) -> list[Site
     w = _Walker(project, s, rels)
     if not w.sers:
         return []
-    views = _classes_with(project, LIST_VIEW_BASES, "rest_framework")
-    view_lookups: dict[str, set[str]] = {}
-    for vname, (path, mod) in views.items():
-        if project.is_test(path):
+    views = _classes_with(w.names, LIST_VIEW_BASES, "rest_framework")
+    view_lookups: dict[ClassRef, set[str]] = {}
+    for vref, mod in views.items():
+        if project.is_test(vref.path):
             continue
-        ser = ""
+        vname = vref.name
+        ser: ClassRef | None = None
         qcalls: list[Call] = []
         for a in _class_assigns(mod, vname):
             key = a.text.split(":", 1)[0].strip()
             if key == "serializer_class" and a.value.kind in ("name", "attr"):
-                ser = _last(a.value.ref or a.value.text)
+                v = a.value
+                ser = w.ser_ref(vref.path, v.ref) if v.ref else w.ser_text(vref.path, v.text)
             elif key == "queryset":
                 qcalls += [c for c in mod.calls if c.func is None and a.loc.line <= c.loc.line <= a.loc.end_line]
         qcalls += [c for c in mod.calls if c.func == f"{vname}.get_queryset"]
-        view_lookups[vname] = lookups = _lookups(mod, qcalls)
-        if ser:
+        view_lookups[vref] = lookups = _lookups(mod, qcalls)
+        if ser is not None:
             w.walk(ser, "", lookups, vname)
     for path, mod in project.modules.items():
         if mod.language != "python" or project.is_test(path):
@@ -393,13 +604,16 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool]) -> list[Site
         for call in mod.calls:
             callee = call.callee
             dump = callee.endswith(("().dump", "().dumps"))
-            name = _last(callee[: -len(callee.rsplit("().", 1)[-1]) - 3] if dump else callee)
-            if name not in w.sers:
+            named = callee[: -len(callee.rsplit("().", 1)[-1]) - 3] if dump else callee
+            if _last(named) not in w.ser_names:
                 continue
             many = call.kwargs.get("many")
             if dump and many is None and call.instance is not None:
                 many = call.instance.key("many")
             if many is None or many.kind != "bool" or many.value is not True:
+                continue
+            ref = w.ser_ref(path, named)
+            if ref is None:
                 continue
             data = call.args[0] if call.args else call.kwargs.get("instance") or call.kwargs.get("obj")
             if not _rows(project, s, path, mod, call.func, data, call.loc.line):
@@ -407,9 +621,9 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool]) -> list[Site
             scope = [c for c in mod.calls if c.func == call.func]
             fn = mod.functions.get(call.func or "")
             lookups = _lookups(mod, scope)
-            if fn is not None and fn.class_name in view_lookups:
-                lookups |= view_lookups[fn.class_name]
-            w.walk(name, "", lookups, call.func or "<module>")
+            if fn is not None and fn.class_name and ClassRef(path, fn.class_name) in view_lookups:
+                lookups |= view_lookups[ClassRef(path, fn.class_name)]
+            w.walk(ref, "", lookups, call.func or "<module>")
     _pydantic_lists(project, s, w)
     return sorted(w.sites.values(), key=lambda x: (x.path, x.loc.line))
 
@@ -423,8 +637,9 @@ def _pydantic_lists(project: Project, s: Summaries, w: _Walker) -> None:
             continue
         loops = {lp.id: lp for lp in mod.loops}
         for call in mod.calls:
-            model, rows, before, attrs = "", None, call.loc.line, False
-            recv, _, meth = call.text.rpartition(".")
+            model: ClassRef | None = None
+            rows, before, attrs = None, call.loc.line, False
+            meth = call.text.rpartition(".")[2]
             kw = call.kwargs.get("from_attributes")
             attrs = kw is not None and kw.value is True
             if meth in PER_ROW_VALIDATORS and call.loops and call.args:
@@ -432,26 +647,28 @@ def _pydantic_lists(project: Project, s: Summaries, w: _Walker) -> None:
                 m = re.match(r"[A-Za-z_]\w*", call.args[0].text or "")
                 if lp is None or m is None or m.group(0) not in lp.targets or lp.func != call.func:
                     continue
-                model, rows, before = _last(recv), lp.iter, lp.loc.line
+                model, rows, before = w.ser_ref(path, call.callee.rpartition(".")[0]), lp.iter, lp.loc.line
                 attrs = attrs or meth == "from_orm"
             elif call.callee == "map" and len(call.args) == 2 and call.args[0].kind == "attr":
-                r, _, m2 = call.args[0].text.rpartition(".")
+                arg = call.args[0]
+                r, _, m2 = arg.text.rpartition(".")
                 if m2 not in PER_ROW_VALIDATORS:
                     continue
-                model, rows, attrs = _last(r), call.args[1], m2 == "from_orm"
+                model = w.ser_ref(path, arg.ref.rpartition(".")[0]) if arg.ref else w.ser_text(path, r)
+                rows, attrs = call.args[1], m2 == "from_orm"
             elif call.callee.endswith("TypeAdapter().validate_python") and call.args and call.instance is not None:
                 t = LIST_TYPE.match((call.instance.items or [Value("other", "")])[0].text or "")
                 if t is None:
                     continue
-                model, rows = _last(t.group(1)), call.args[0]
+                model, rows = w.ser_text(path, t.group(1)), call.args[0]
             elif call.callee.endswith("parse_obj_as") and len(call.args) >= 2:
                 t = LIST_TYPE.match(call.args[0].text or "")
                 if t is None:
                     continue
-                model, rows = _last(t.group(1)), call.args[1]
+                model, rows = w.ser_text(path, t.group(1)), call.args[1]
             else:
                 continue
-            if model not in w.sers or not (attrs or model in w.orm):
+            if model is None or not (attrs or model in w.orm):
                 continue
             if not _rows(project, s, path, mod, call.func, rows, before):
                 continue
@@ -462,7 +679,8 @@ def _pydantic_lists(project: Project, s: Summaries, w: _Walker) -> None:
                     d.call_id < len(mod.calls) else None
                 rm = dc.kwargs.get("response_model") if dc is not None else None
                 t = LIST_TYPE.match(rm.text or "") if rm is not None else None
-                if t is None or _last(t.group(1)) not in w.orm:
+                model = w.ser_text(path, t.group(1)) if t is not None else None
+                if model is None or model not in w.orm:
                     continue
                 scope = [c for c in mod.calls if c.func == fn.id]
                 returned = [c for c in scope if c.context == "return" or
@@ -470,4 +688,4 @@ def _pydantic_lists(project: Project, s: Summaries, w: _Walker) -> None:
                 names = {n for f, n, how in mod.name_uses if f == fn.id and how == "return"}
                 if any(_call_rows(project, s, path, mod, c, 0) for c in returned) or any(
                         _rows(project, s, path, mod, fn.id, Value("name", n), fn.loc.end_line) for n in names):
-                    w.walk(_last(t.group(1)), "", _lookups(mod, scope), fn.id)
+                    w.walk(model, "", _lookups(mod, scope), fn.id)
