@@ -85,6 +85,9 @@ TXN_METHODS = frozenset({"transaction", "$transaction", "atomic", "begin", "begi
                          "in_transaction", "startSession"})
 LOCK_MARKERS = ("select_for_update", "with_for_update", "FOR UPDATE", "for_update", "lock:", "pessimistic_write")
 ATOMIC_MARKERS = ("F(", "increment", "decrement", "$inc", "{ decrement", "{ increment", "decrement:", "increment:")
+# Arguments of an eager-loading call that name the relations at run time (``*fields``, a
+# variable): any relation may be among them, so none is reported as not loaded.
+DYNAMIC_VALUE_KINDS = ("spread", "name")
 EAGER_METHODS = ("select_related", "prefetch_related", "selectinload", "joinedload", "subqueryload",
                  "contains_eager", "populate", "include", "relations", "leftJoinAndSelect", "Prefetch", "with")
 # Methods that run the SQL text they are given, on any receiver (``c.query("UPDATE ...")``).

@@ -262,7 +262,8 @@ class LazyLoadInLoop(Rule):
     of ``ListAPIView`` / ``ModelViewSet``, ``Serializer(rows, many=True)``) or a marshmallow
     ``Schema(many=True).dump(rows)`` whose ``source="a.b"`` field, nested serializer,
     ``SerializerMethodField`` method or model ``@property`` reads a relation the list's queryset
-    (``queryset`` / ``get_queryset()``) does not load eagerly is reported at that line. A
+    (``queryset`` / ``get_queryset()``, the view's own or inherited from the project's base
+    views) does not load eagerly is reported at that line. A
     serializer, schema or model named there is the class the name reaches through the module's
     imports (relative imports, ``import x as y``, ``module.Class``, re-exports by an
     ``__init__``), so two classes of the same name in different modules are never confused, and
@@ -275,7 +276,10 @@ class LazyLoadInLoop(Rule):
     501 queries.
 
     Not reported: the relation is named in an eager-loading option of the query (or the
-    relationship is mapped ``lazy="selectin"``/``"joined"``); plain columns; ``*_id`` columns.
+    relationship is mapped ``lazy="selectin"``/``"joined"``); the query's eager loading names
+    its relations at run time (``prefetch_related(*fields)``, ``select_related(name)``: NetBox's
+    base viewset prefetches whatever the serializer renders), which vcx cannot see, so it stays
+    quiet rather than guess; plain columns; ``*_id`` columns.
 
     Example:
         for invoice in Invoice.objects.filter(status="overdue"):
@@ -375,6 +379,8 @@ class LazyLoadInLoop(Rule):
             if meth not in kdb.EAGER_METHODS and meth != "options":
                 continue
             for a in c.args:
+                if a.kind in kdb.DYNAMIC_VALUE_KINDS:
+                    return True  # prefetch_related(*fields): named at run time, perhaps this one
                 texts = [a.text or "", str(a.value or "")]
                 if a.kind == "call" and a.call_id is not None and a.call_id < len(mod.calls):
                     inner = mod.calls[a.call_id]

@@ -350,7 +350,8 @@ def _pydantic(ref: ClassRef, mod: ModuleFacts, names: _Names,
 
 
 def _lookups(mod: ModuleFacts, calls: list[Call]) -> set[str]:
-    """Relation paths a query loads eagerly (``"author.publisher"``); ``"*"`` for ``select_related()``."""
+    """Relation paths a query loads eagerly (``"author.publisher"``); ``"*"`` for ``select_related()``
+    and for relations named at run time (``prefetch_related(*fields)``), which could be any."""
     out: set[str] = set()
     # selectinload(A.b).selectinload(B.c): the calls of one chain start at the same place; "b.c".
     chains: dict[tuple[int, int], list[Call]] = {}
@@ -376,6 +377,18 @@ def _lookups(mod: ModuleFacts, calls: list[Call]) -> set[str]:
                     out.add(v.value.replace("__", "."))
                 elif v.kind == "attr" and v.text:
                     out.add(v.text.rsplit(".", 1)[-1])
+                elif v.kind in kdb.DYNAMIC_VALUE_KINDS:
+                    out.add("*")  # prefetch_related(*fields): computed at run time, vcx cannot tell what
+    return out
+
+
+def _lineage(ref: ClassRef, bases: dict[ClassRef, list[ClassRef]]) -> list[ClassRef]:
+    """A class and the project classes it derives from, nearest first."""
+    out = [ref]
+    i = 0
+    while i < len(out) and len(out) < 20:
+        out += [b for b in bases.get(out[i], ()) if b not in out]
+        i += 1
     return out
 
 
@@ -580,22 +593,29 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool]) -> list[Site
     if not w.sers:
         return []
     views = _classes_with(w.names, LIST_VIEW_BASES, "rest_framework")
+    bases = {ref: [b for _, _, b in bs if b is not None] for ref, _, bs in w.names.hierarchy()}
     view_lookups: dict[ClassRef, set[str]] = {}
-    for vref, mod in views.items():
+    for vref in views:
         if project.is_test(vref.path):
             continue
         vname = vref.name
         ser: ClassRef | None = None
-        qcalls: list[Call] = []
-        for a in _class_assigns(mod, vname):
-            key = a.text.split(":", 1)[0].strip()
-            if key == "serializer_class" and a.value.kind in ("name", "attr"):
-                v = a.value
-                ser = w.ser_ref(vref.path, v.ref) if v.ref else w.ser_text(vref.path, v.text)
-            elif key == "queryset":
-                qcalls += [c for c in mod.calls if c.func is None and a.loc.line <= c.loc.line <= a.loc.end_line]
-        qcalls += [c for c in mod.calls if c.func == f"{vname}.get_queryset"]
-        view_lookups[vref] = lookups = _lookups(mod, qcalls)
+        lookups: set[str] = set()
+        # The view's own queryset and get_queryset(), and those it inherits from the project's
+        # base views (NetBox's NetBoxModelViewSet.get_queryset() prefetches for every view).
+        for cref in _lineage(vref, bases):
+            cmod = project.modules[cref.path]
+            qcalls: list[Call] = []
+            for a in _class_assigns(cmod, cref.name):
+                key = a.text.split(":", 1)[0].strip()
+                if key == "serializer_class" and a.value.kind in ("name", "attr") and ser is None:
+                    v = a.value
+                    ser = w.ser_ref(cref.path, v.ref) if v.ref else w.ser_text(cref.path, v.text)
+                elif key == "queryset":
+                    qcalls += [c for c in cmod.calls if c.func is None and a.loc.line <= c.loc.line <= a.loc.end_line]
+            qcalls += [c for c in cmod.calls if c.func == f"{cref.name}.get_queryset"]
+            lookups |= _lookups(cmod, qcalls)
+        view_lookups[vref] = lookups
         if ser is not None:
             w.walk(ser, "", lookups, vname)
     for path, mod in project.modules.items():
