@@ -244,6 +244,18 @@ class _Extractor:
             cur = cur.parent
         return None
 
+    @staticmethod
+    def _in_class_body(node: ts.Node) -> bool:
+        """The node is in a class body, not in one of its methods (``data = models.JSONField()``)."""
+        cur = node.parent
+        while cur is not None:
+            if cur.type in FUNC_TYPES:
+                return False
+            if cur.type == "class_definition":
+                return True
+            cur = cur.parent
+        return False
+
     def _class_of(self, node: ts.Node) -> str | None:
         cur = node.parent
         while cur is not None:
@@ -532,7 +544,8 @@ class _Extractor:
         if ctor is None:
             return
         if left.type == "identifier":
-            self.instances[(scope, self.src.text(left))] = ctor
+            if not self._in_class_body(node):  # a class attribute is no name a method can use bare
+                self.instances[(scope, self.src.text(left))] = ctor
         elif left.type == "attribute":
             obj, attr = left.child_by_field_name("object"), left.child_by_field_name("attribute")
             cls = self._class_of(node)
