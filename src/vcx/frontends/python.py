@@ -920,10 +920,11 @@ class _Extractor:
                 c.arg_of = remap.get(c.arg_of)
             if c.withs:
                 c.withs = tuple(remap[w] for w in c.withs if w in remap)
-        for lp in self.facts.loops:
-            if lp.iter is not None and lp.iter.call_id is not None:
-                lp.iter.call_id = remap.get(lp.iter.call_id)
-        for v in self._call_values:
+        # Each value once: a loop's iterable is among the call values too, and remapping it
+        # twice sent it to the wrong call, or none.
+        values = {id(v): v for v in self._call_values}
+        values.update((id(lp.iter), lp.iter) for lp in self.facts.loops if lp.iter is not None)
+        for v in values.values():
             if v.call_id is not None:
                 v.call_id = remap.get(v.call_id)
         for fn in self.facts.functions.values():

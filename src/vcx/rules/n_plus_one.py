@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from vcx.facts import Call, Loop, ModuleFacts
+from vcx.facts import Call, Loop, ModuleFacts, Value
 from vcx.findings import Finding
 from vcx.knowledge import databases as kdb
-from vcx.link import FuncRef
+from vcx.link import ClassRef, FuncRef
 from vcx.rules import Rule
-from vcx.rules.per_row import per_row_sites
+from vcx.rules.per_row import ClassNames, per_row_sites
 from vcx.summaries import Summaries, summaries
 
 if TYPE_CHECKING:
@@ -246,6 +246,143 @@ def _relations(project: Project) -> dict[str, bool]:
     return out
 
 
+
+# Django's generic relations: reading one per row is a query too (content type, then the object).
+GENERIC_RELATIONS = ("GenericForeignKey", "GenericRelation")
+# Bases a Django / SQLAlchemy / Peewee model may have without adding relations vcx cannot see.
+PLAIN_MODEL_BASES = frozenset({"Model", "Base", "DeclarativeBase", "SQLModel", "object"})
+
+
+def _with_subclasses(ref: ClassRef, subclasses: dict[ClassRef, list[ClassRef]]) -> list[ClassRef]:
+    out = [ref]
+    i = 0
+    while i < len(out) and len(out) < 500:
+        out += [c for c in subclasses.get(out[i], ()) if c not in out]
+        i += 1
+    return out
+
+
+def _app_label(path: str) -> str:
+    """Django's default app label of a model module: its app package (``dcim`` for
+    ``netbox/dcim/models/devices.py`` and ``dcim/models.py``)."""
+    parts = path[:-3].split("/")
+    return parts[-3] if len(parts) >= 3 and parts[-2] == "models" else (parts[-2] if len(parts) >= 2 else "")
+
+class ModelRelations:
+    """The relation attributes of each project model whose relations are all in view: its own
+    relation fields, those of the project models it derives from, and the reverse accessors
+    other models' foreign keys give it (``related_name``, ``%(class)s`` templates expanded for
+    each model that inherits the key, else ``<model>_set``). A model deriving from a library
+    class (``AbstractUser``, ``MPTTModel``) may have relations vcx cannot see: it has no
+    entry, and any relation name of the project counts for it."""
+
+    def __init__(self, project: Project) -> None:
+        self.names = names = ClassNames(project)
+        by_name: dict[str, list[ClassRef]] = {}
+        for path, mod in project.modules.items():
+            if mod.language == "python":
+                for name in mod.classes:
+                    by_name.setdefault(name, []).append(ClassRef(path, name))
+        bases_of = {ref: bases for ref, _, bases in names.hierarchy()}
+        subclasses: dict[ClassRef, list[ClassRef]] = {}
+        for ref, bases in bases_of.items():
+            for _, _, base in bases:
+                if base is not None:
+                    subclasses.setdefault(base, []).append(ref)
+        own: dict[ClassRef, set[str]] = {}
+        reverse: dict[ClassRef, set[str]] = {}
+        self.unplaced: set[str] = set()  # reverse accessors of keys to a model vcx cannot resolve
+        self.uncertain = False  # a related_name computed at run time: any name may be an accessor
+        for path, mod in project.modules.items():
+            if mod.language != "python" or not mod.classes:
+                continue
+            for a in mod.assigns:
+                v = a.value
+                kind = v.ref.rsplit(".", 1)[-1] if v.kind == "call" and v.ref else ""
+                if not kind.endswith(RELATION_FIELDS + GENERIC_RELATIONS):
+                    continue
+                cls = next((c for c in mod.classes.values() if c.loc.line <= a.loc.line <= c.loc.end_line), None)
+                if cls is None:
+                    continue
+                ref = ClassRef(path, cls.name)
+                own.setdefault(ref, set()).add(a.text.split(":", 1)[0].strip())
+                if kind.endswith(GENERIC_RELATIONS):
+                    continue  # no reverse accessor
+                call = mod.calls[v.call_id] if v.call_id is not None and v.call_id < len(mod.calls) else None
+                if call is None:
+                    continue
+                rel = call.kwargs.get("related_name") or call.kwargs.get("backref")
+                if rel is not None and not (rel.kind == "str" and isinstance(rel.value, str)):
+                    self.uncertain = True
+                    continue
+                template = str(rel.value) if rel is not None else \
+                    "%(class)s" + ("" if v.ref.endswith("OneToOneField") else "_set")
+                if template.endswith("+"):
+                    continue
+                target = self._target(path, ref, call.args[0] if call.args else call.kwargs.get("to"), by_name)
+                for holder in _with_subclasses(ref, subclasses):  # each model that has the key
+                    accessor = template.replace("%(class)s", holder.name.lower()).replace(
+                        "%(app_label)s", _app_label(holder.path))
+                    (reverse.setdefault(target, set()) if target is not None else self.unplaced).add(accessor)
+        # Every relation name (own, reverse, generic), for the first look at an attribute.
+        self.relation_names = set(self.unplaced).union(*reverse.values(), *own.values())
+        self.of: dict[ClassRef, set[str]] = {}
+        for ref in bases_of:
+            lineage, known = [ref], True
+            i = 0
+            while i < len(lineage) and known:
+                for text, last, base in bases_of.get(lineage[i], ()):
+                    if base is not None:
+                        if base not in lineage:
+                            lineage.append(base)
+                    elif last not in PLAIN_MODEL_BASES and not text.endswith(".Model"):
+                        known = False  # a library base: its relations are out of view
+                i += 1
+            if known:
+                self.of[ref] = set().union(*(own.get(c, set()) | reverse.get(c, set()) for c in lineage))
+
+    def _target(self, path: str, ref: ClassRef, v: Value | None, by_name: dict[str, list[ClassRef]]) -> ClassRef | None:
+        """The model a relation field points to: a class, ``"self"``, ``"app.Model"``."""
+        if v is None:
+            return None
+        if v.kind == "str" and isinstance(v.value, str):
+            if v.value == "self":
+                return ref
+            cands = by_name.get(v.value.rsplit(".", 1)[-1], [])
+            return cands[0] if len(cands) == 1 else None
+        if v.kind in ("name", "attr"):
+            return self.names.value(path, v)
+        return None
+
+    def is_relation(self, path: str, query: Call, attr: str) -> bool | None:
+        """Whether ``attr`` is a relation of the model a query reads (``Device.objects.filter``);
+        None when that model or some of its relations are out of view."""
+        head, sep, _ = query.callee.partition(".objects")
+        model = self.names.ref(path, head) if sep else None
+        rels = self.of.get(model) if model is not None and not self.uncertain else None
+        if rels is None:
+            return None
+        return attr in rels or attr in self.unplaced
+
+# Queryset methods that keep the rows of the model queried (``rows.all()``, ``rows[:50]``).
+QUERYSET_STEPS = frozenset({"all", "filter", "exclude", "order_by", "iterator", "select_related", "prefetch_related",
+                            "distinct", "only", "defer", "using", "annotate", "reverse", "select_for_update"})
+
+
+def _iterates_rows_of(mod: ModuleFacts, lp: Loop, query: Call) -> bool:
+    """The loop iterates the rows of ``query``'s own model (``for d in devices``,
+    ``devices.filter(...)``), not those of a relation reached from it (``order.lines.all()``)."""
+    it = lp.iter
+    if it is None:
+        return False
+    if it.kind == "call" and it.call_id is not None and it.call_id < len(mod.calls) and mod.calls[it.call_id] is query:
+        return True
+    text = it.text or ""
+    m = re.match(r"[A-Za-z_]\w*", text)
+    rest = text[m.end():] if m else "?"
+    step = re.match(r"\.(\w+)\(", rest)
+    return rest == "" or rest.startswith("[") or (step is not None and step.group(1) in QUERYSET_STEPS)
+
 class LazyLoadInLoop(Rule):
     """Finds a lazily loaded relation read for each row of a query result.
 
@@ -279,7 +416,9 @@ class LazyLoadInLoop(Rule):
     relationship is mapped ``lazy="selectin"``/``"joined"``); the query's eager loading names
     its relations at run time (``prefetch_related(*fields)``, ``select_related(name)``: NetBox's
     base viewset prefetches whatever the serializer renders), which vcx cannot see, so it stays
-    quiet rather than guess; plain columns; ``*_id`` columns.
+    quiet rather than guess; plain columns — of the model the loop's query reads, when all of its
+    relations are in view (a ``type`` column is not taken for another model's ``type`` key); ``*_id``
+    columns; the objects ``bulk_create()`` returns (built in memory, relations set).
 
     Example:
         for invoice in Invoice.objects.filter(status="overdue"):
@@ -299,12 +438,13 @@ class LazyLoadInLoop(Rule):
     def check(self, project: Project) -> Iterator[Finding]:
         s = summaries(project)
         rels = _relations(project)
+        models = ModelRelations(project) if rels else None
         js = _JsRelations(project)
         done: set[tuple[str, int]] = set()
         for path, mod in project.modules.items():
             if project.is_test(path):
                 continue
-            found = self._python(project, s, path, mod, rels) if mod.language == "python" else \
+            found = self._python(project, s, path, mod, rels, models) if mod.language == "python" else \
                 self._js(project, s, path, mod, js)
             for f in found:
                 done.add((f.path, f.line))
@@ -314,7 +454,7 @@ class LazyLoadInLoop(Rule):
                 yield self.finding(site.path, site.loc, site.message)
 
     def _python(self, project: Project, s: Summaries, path: str, mod: ModuleFacts,
-                rels: dict[str, bool]) -> Iterator[Finding]:
+                rels: dict[str, bool], models: ModelRelations | None) -> Iterator[Finding]:
         if not rels or not mod.member_reads:
             return
         loops = mod.loops
@@ -322,7 +462,11 @@ class LazyLoadInLoop(Rule):
         for r in mod.member_reads:
             if r.attr.endswith("_id") or r.loc.line in done:
                 continue
-            if not rels.get(r.attr) and not (r.attr.endswith("_set") and r.attr[:-4]):
+            lazy = rels.get(r.attr)  # a relation field of that name: False when mapped eager
+            if lazy is None:  # else a reverse accessor (``book_set``, ``related_name``) or a generic relation
+                lazy = (r.attr.endswith("_set") and len(r.attr) > 4) or \
+                    (models is not None and r.attr in models.relation_names)
+            if not lazy:
                 continue
             lp = next((lp for lp in loops if lp.func == r.func and r.name in lp.targets
                        and lp.loc.line <= r.loc.line <= lp.loc.end_line), None)
@@ -331,6 +475,9 @@ class LazyLoadInLoop(Rule):
             query = self._query_of(s, path, mod, lp)
             if query is None:
                 continue
+            if models is not None and _iterates_rows_of(mod, lp, query) and \
+                    models.is_relation(path, query, r.attr) is False:
+                continue  # a column of this model, named like a relation of another
             if self._eager(mod, r.func, r.attr, query):
                 continue
             done.add(r.loc.line)
@@ -366,6 +513,8 @@ class LazyLoadInLoop(Rule):
         op = s.ops.get((path, cand.id))
         if op is not None and op.kind == "read":
             return True
+        if op is not None and op.kind == "write" and op.batch:
+            return False  # bulk_create() returns the objects built in memory, relations and all
         # The chain's inner query call: Model.objects.filter(...).order_by(...)
         return ".objects" in cand.callee or ".query" in cand.callee or "scalars" in cand.callee \
             or "execute" in cand.callee

@@ -100,7 +100,7 @@ def _last(name: str) -> str:
     return name.replace("()", "").rsplit(":", 1)[-1].rsplit(".", 1)[-1]
 
 
-class _Names:
+class ClassNames:
     """Which project class a name used in a module names: resolved through the module's imports
     (:meth:`Project.resolve_class`); only a name that resolution cannot follow (and that does
     not come from a library's import) falls back to the production class of that name, when
@@ -196,7 +196,7 @@ class _Names:
         return False
 
 
-def _classes_with(names: _Names, direct: frozenset[str], marker: str) -> dict[ClassRef, ModuleFacts]:
+def _classes_with(names: ClassNames, direct: frozenset[str], marker: str) -> dict[ClassRef, ModuleFacts]:
     """Project classes deriving (directly or through project classes) from one of ``direct``."""
     infos = names.hierarchy()
     found: dict[ClassRef, ModuleFacts] = {}
@@ -231,7 +231,7 @@ def _strings(v: Value | None) -> tuple[str, ...] | None:
 SPREAD_FIELDS = re.compile(r"\*([A-Za-z_][\w.]*)\.Meta\.(brief_fields|fields)")
 
 
-def _fields_kw(f: Field, path: str, v: Value, names: _Names) -> None:
+def _fields_kw(f: Field, path: str, v: Value, names: ClassNames) -> None:
     """``Serializer(nested=True, fields=[...])`` renders those fields: strings, or the
     ``*Other.Meta.brief_fields`` of another serializer. Anything else: every field."""
     if v.kind != "array":
@@ -252,7 +252,7 @@ def _fields_kw(f: Field, path: str, v: Value, names: _Names) -> None:
     f.only, f.only_from = tuple(only), tuple(spreads)
 
 
-def _serializer(ref: ClassRef, mod: ModuleFacts, names: _Names, known: dict[ClassRef, ModuleFacts]) -> SerClass:
+def _serializer(ref: ClassRef, mod: ModuleFacts, names: ClassNames, known: dict[ClassRef, ModuleFacts]) -> SerClass:
     ser = SerClass(ref)
     path = ref.path
     for a in _class_assigns(mod, ref.name):
@@ -309,7 +309,7 @@ def _serializer(ref: ClassRef, mod: ModuleFacts, names: _Names, known: dict[Clas
     return ser
 
 
-def _pydantic(ref: ClassRef, mod: ModuleFacts, names: _Names,
+def _pydantic(ref: ClassRef, mod: ModuleFacts, names: ClassNames,
               known: dict[ClassRef, ModuleFacts]) -> tuple[SerClass, bool]:
     """A pydantic model as a serializer: its annotated fields read the attribute of the same name
     (or ``alias`` / ``validation_alias``) on each row; a field typed with another project model
@@ -431,7 +431,7 @@ class _Walker:
     def __init__(self, project: Project, s: Summaries, rels: dict[str, bool]) -> None:
         self.project, self.s, self.rels = project, s, rels
         self.sites: dict[tuple[str, int, str], Site] = {}
-        self.names = names = _Names(project)
+        self.names = names = ClassNames(project)
         found = _classes_with(names, SERIALIZER_BASES, "")
         self.sers: dict[ClassRef, SerClass] = {}
         for ref, mod in found.items():
