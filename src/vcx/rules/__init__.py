@@ -42,6 +42,8 @@ class Rule:
 
     def finding(self, path: str, loc: Loc, message: str, fix: str | None = None,
                 severity: str | None = None) -> Finding:
+        if "\n" in message or "  " in message:  # code quoted from several lines: one line of text
+            message = " ".join(message.split())
         return Finding(rule_id=self.id, rule=self.slug, category=self.category,
                        severity=severity or self.severity, path=path, line=loc.line, column=loc.col,
                        end_line=loc.end_line, end_column=loc.end_col, message=message,

@@ -43,9 +43,29 @@ def fn_name(mod: ModuleFacts, func_id: str | None) -> str:
         if fn.callback_of is not None and fn.callback_of < len(mod.calls):
             outer = mod.calls[fn.callback_of]
             owner = fn_name(mod, outer.func) if outer.func and outer.func != func_id else ""
-            return f"{outer.text}(…) callback" + (f" in {owner}" if owner and owner != "module level" else "")
+            where = f" in {owner}" if owner and owner != "module level" else ""
+            return f"{_callee_label(outer.text)}(…) callback{where}"
         return "a callback"
     return fn.id.replace(".<locals>", "")
+
+
+def _callee_label(text: str) -> str:
+    """A callee for a message: the arguments of the calls in it elided
+    (``uploadFile?.(upload.file, {...}).then`` -> ``uploadFile?.(…).then``)."""
+    out: list[str] = []
+    depth = 0
+    for ch in " ".join(text.split()):
+        if ch == "(":
+            if depth == 0:
+                out.append("(…")
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append(")")
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out) + (")" if depth else "")
 
 
 def is_python(mod: ModuleFacts) -> bool:
