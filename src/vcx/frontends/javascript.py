@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from operator import attrgetter
 
 import tree_sitter as ts
 
@@ -157,7 +158,20 @@ def is_config_text(dotted: str) -> bool:
     return low in JS_CONFIG_NAMES or low.endswith(JS_CONFIG_SUFFIXES)
 
 
-_HOLE = Value("other", "")  # a template hole that is not a plain name or member
+_HOLE = Value("other", "")
+_new_tuple = tuple.__new__  # a template hole that is not a plain name or member
+
+
+_START = attrgetter("start_byte")
+_END = attrgetter("end_byte")
+
+
+def _source_order(nodes: list[ts.Node]) -> list[ts.Node]:
+    """Nodes by start, the outer of two nodes starting together first: the order of the key
+    ``(start_byte, -end_byte)``, by two stable sorts on C-level keys (no tuple per node)."""
+    out = sorted(nodes, key=_END, reverse=True)
+    out.sort(key=_START)
+    return out
 
 
 class _Ranges:
@@ -203,6 +217,7 @@ class _Extractor:
         self.data = source
         self.src = Source(source)
         self.ascii = source.isascii()
+        self.ascii_text: str | None = source.decode("ascii") if self.ascii else None  # for text()
         self.lang = lang
         self.facts = ModuleFacts(path=path, language=lang, lines=source.count(b"\n") + 1)
         # All name tables are keyed by (scope function id or None, name); lookups walk the
@@ -229,6 +244,7 @@ class _Extractor:
         self.chain_links: dict[int, tuple[str, ts.Node, bool]] = {}  # call -> (method, outer call, awaited)
         self.arg_links: dict[int, tuple[int, bool]] = {}  # call -> (id of the call it is an argument of, awaited)
         self.frozen = False
+        self.table_names: set[str] = set()  # every name of the name tables (set by _freeze)
         self.requires_seen: set[int] = set()
         self.module_values: dict[str, ts.Node] = {}  # module-level `const x = <node>`
         self.decorators: list[tuple[str, list[ts.Node]]] = []
@@ -239,21 +255,25 @@ class _Extractor:
 
     # -- text ----------------------------------------------------------------
     def text(self, node: ts.Node, limit: int = 0) -> str:
-        s, e = node.byte_range
+        """The source text of ``node``; with ``limit``, at most that many characters (cut with "…")."""
+        s, e = node.start_byte, node.end_byte
+        if self.ascii_text is not None:  # ASCII: byte offsets are character offsets, nothing to decode
+            raw = self.ascii_text[s:e]
+            return raw if not limit or len(raw) <= limit else raw[: limit - 1] + "…"
         if not limit:
             return self.data[s:e].decode("utf-8", "replace")
-        cut = bool(limit) and e - s > limit * 4
+        cut = e - s > limit * 4
         if cut:
             e = s + limit * 4
         raw = self.data[s:e].decode("utf-8", "replace")
-        if limit and (cut or len(raw) > limit):
+        if cut or len(raw) > limit:
             return raw[: limit - 1] + "…"
         return raw
 
     def loc(self, node: ts.Node) -> Loc:
         if self.ascii:
             (sl, sc), (el, ec) = node.start_point, node.end_point
-            return Loc(sl + 1, sc + 1, el + 1, ec + 1)
+            return _new_tuple(Loc, (sl + 1, sc + 1, el + 1, ec + 1))  # Loc(...) without its Python __new__
         return self.src.loc(node)
 
     # -- entry ---------------------------------------------------------------
@@ -264,7 +284,7 @@ class _Extractor:
         self.facts.error_ranges = error_ranges(root)
 
         def nodes(name: str) -> list[ts.Node]:
-            return sorted(caps.get(name, []), key=lambda n: (n.start_byte, -n.end_byte))
+            return _source_order(caps.get(name, []))
 
         for n in nodes("comment"):
             self._comment(n)
@@ -292,7 +312,7 @@ class _Extractor:
             self._assign_instance(n)
         for n in nodes("field"):
             self._field_instance(n)
-        self.frozen = True
+        self._freeze()
         # Callees of inner calls first, so that a long chain `a.b().c().d()` is resolved in
         # linear time (each outer callee starts from the inner call's).
         call_scopes = {n.id: self._scope(n) for n in calls}
@@ -322,6 +342,9 @@ class _Extractor:
             scope = call_scopes[n.id]
             if not self.keep_all_calls and not self._worth_keeping(n, scope):
                 self._note_names_used(n, scope)
+                continue
+            if not stack:
+                self._call(n, scope, (), ())
                 continue
             fstart = self.funcs.start_of(scope)
             handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] is True and iv[0] > fstart)
@@ -859,9 +882,20 @@ class _Extractor:
         if self.frozen:
             hit = self.memo.get((scope, name))
             if hit is None:
-                hit = self.memo[(scope, name)] = self._resolve_name_uncached(name, scope)
+                if name in self.table_names:
+                    hit = self._resolve_name_uncached(name, scope)
+                else:  # in no name table: no walk up the scopes needed
+                    hit = (name, None, False)
+                self.memo[(scope, name)] = hit
             return hit
         return self._resolve_name_uncached(name, scope)
+
+    def _freeze(self) -> None:
+        """The name tables are complete: from now on resolutions are memoised, and a name in
+        none of the tables resolves to itself at once."""
+        self.frozen = True
+        self.table_names = {name for table in (self.instances, self.bindings, self.local_funcs, self.classes)
+                            for _scope, name in table}
 
     def _resolve_name_uncached(self, name: str,
                                scope: str | None) -> tuple[str, tuple[str, object] | None, bool]:
@@ -1038,6 +1072,8 @@ class _Extractor:
         t = node.type
         if t == "string":  # a string literal's text is its value: not stored twice
             return Value("str", "", _string_value(node, self.data))
+        if t == "identifier" and depth <= MAX_DEPTH:
+            return self._name_value(node, scope)
         # Texts are for messages: short, and none for containers (their parts have them).
         text = "" if t in ("object", "array", "template_string") else self.text(node, VALUE_TEXT)
         if depth > MAX_DEPTH:
@@ -1065,12 +1101,6 @@ class _Extractor:
             return Value("bool", text, t == "true")
         if t in ("null", "undefined"):
             return Value("none", text)
-        if t == "identifier":
-            name = self.text(node)
-            if name == "undefined":
-                return Value("none", text)
-            ref, _inst = self.canon(node, scope)
-            return Value("name", text, ref=ref, from_config=is_config_text(ref) or is_config_text(name))
         if t in ("member_expression", "subscript_expression"):
             ref, _inst = self.canon(node, scope)
             dotted = self._dotted_text(node) or ""
@@ -1118,6 +1148,15 @@ class _Extractor:
             if op is not None and op.type == "void":
                 return Value("none", text)
         return Value("other", text)
+
+    def _name_value(self, node: ts.Node, scope: str | None) -> Value:
+        """``value`` of an identifier (what ``canon`` makes of a bare name, without its walk)."""
+        name = self.text(node)
+        text = name if len(name) <= VALUE_TEXT else name[: VALUE_TEXT - 1] + "…"
+        if name == "undefined":
+            return Value("none", text)
+        ref = self._resolve_name(name, scope)[0]
+        return Value("name", text, ref=ref, from_config=is_config_text(ref) or is_config_text(name))
 
     def _fold(self, node: ts.Node, depth: int) -> float | None:
         """Value of a numeric literal or a constant expression of literals."""
@@ -1856,7 +1895,7 @@ class _Extractor:
                 if obj is not None and data[obj.start_byte:obj.end_byte] in wanted:
                     kept.append(n)
             found = kept
-        for n in sorted(found, key=lambda n: (n.start_byte, -n.end_byte)):
+        for n in _source_order(found):
             self._access(n)
 
     def _access(self, node: ts.Node) -> None:
