@@ -90,6 +90,7 @@ GLOBAL_OBJECTS = frozenset({"globalThis", "window", "global", "self"})
 RERAISE_PRELUDE = frozenset({"expression_statement", "lexical_declaration", "variable_declaration"})
 # `new X()` whose instances are not worth tracking.
 UNTRACKED_NEW = frozenset({"Promise", "Error", "RegExp", "Array", "Object", "Function", "Symbol", "Proxy"})
+STRING_PARTS = frozenset({"string_fragment", "escape_sequence"})  # what a string's value is made of
 VALUE_TEXT = 40  # characters of Value.text
 MAX_DEPTH = 12  # nesting of values summarised (object in array in object ...)
 MAX_KEYS = 100
@@ -123,7 +124,7 @@ def package_name(spec: str) -> str:
 
 def _string_value(node: ts.Node, data: bytes) -> str:
     return "".join(data[c.start_byte:c.end_byte].decode("utf-8", "replace")
-                   for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
+                   for c in node.named_children if c.type in STRING_PARTS)
 
 
 def eval_number(text: str) -> float:
@@ -200,9 +201,8 @@ class _Ranges:
         i = self.find_index(s, e)
         return self.items[i][2] if i >= 0 else None
 
-    def add(self, node: ts.Node, ident: str) -> None:
-        s, e = node.byte_range
-        parent = self.find_index(s, e)
+    def add(self, s: int, e: int, ident: str, parent: int) -> None:
+        """Add the range ``s``-``e``; ``parent`` is ``find_index(s, e)``, which the caller has."""
         self.index[ident] = len(self.items)
         self.starts.append(s)
         self.items.append((s, e, ident, parent))
@@ -252,6 +252,7 @@ class _Extractor:
         self.call_values: list[Value] = []  # values naming a call by id (renumbered in _finish)
         self.keep_all_calls = False
         self.args_memo: dict[int, list[ts.Node]] = {}  # call node id -> argument nodes
+        self.callee_nodes: dict[int, ts.Node | None] = {}  # call node id -> function / constructor node
 
     # -- text ----------------------------------------------------------------
     def text(self, node: ts.Node, limit: int = 0) -> str:
@@ -269,6 +270,14 @@ class _Extractor:
         if cut or len(raw) > limit:
             return raw[: limit - 1] + "…"
         return raw
+
+    def string_value(self, node: ts.Node) -> str:
+        """The value of a string literal: its fragments and escapes as written."""
+        if node.named_child_count == 1:  # most strings: one fragment, no escapes
+            part = node.named_children[0]
+            if part.type == "string_fragment":
+                return self.text(part)
+        return _string_value(node, self.data)
 
     def loc(self, node: ts.Node) -> Loc:
         if self.ascii:
@@ -374,7 +383,7 @@ class _Extractor:
         callee, inst = self.callee_cache[node.id]
         if inst is not None or callee.startswith(("local:", "import:", "this", "super", "import.meta")):
             return True
-        fn = node.child_by_field_name("constructor" if node.type == "new_expression" else "function")
+        fn = self._callee_node(node)
         if fn is None:
             return True
         s, e = fn.byte_range
@@ -401,7 +410,7 @@ class _Extractor:
     def _note_names_used(self, node: ts.Node, scope: str | None) -> None:
         """A call not kept still settles the promise in a local it is made on or given
         (``await pipeline.exec()``, ``track(p)``): record those names as used."""
-        fn = node.child_by_field_name("constructor" if node.type == "new_expression" else "function")
+        fn = self._callee_node(node)
         if fn is not None:
             head = _HEAD_NAME.match(self.data[fn.start_byte:min(fn.end_byte, fn.start_byte + 200)]
                                     .decode("utf-8", "replace"))
@@ -479,7 +488,7 @@ class _Extractor:
                 continue
             if c.type == "expression_statement" and c.named_child_count == 1 and \
                     c.named_children[0].type == "string":
-                out.append(_string_value(c.named_children[0], self.data))
+                out.append(self.string_value(c.named_children[0]))
                 continue
             break
         return out
@@ -504,11 +513,9 @@ class _Extractor:
         s, e = node.byte_range
         return self.klasses.find(s, e)
 
-    def _container(self, node: ts.Node) -> tuple[str, str] | None:
-        """Nearest enclosing function or class of a definition: ("func" | "class", id)."""
-        s, e = node.byte_range
-        f = self.funcs.find_index(s, e)
-        c = self.klasses.find_index(s, e)
+    def _container(self, f: int, c: int) -> tuple[str, str] | None:
+        """Nearest enclosing function or class of a definition: ("func" | "class", id), from
+        the indexes of its innermost enclosing function (``f``) and class (``c``), -1 for none."""
         if f < 0 and c < 0:
             return None
         if c < 0 or (f >= 0 and self.funcs.starts[f] > self.klasses.starts[c]):
@@ -570,19 +577,22 @@ class _Extractor:
             name = self.text(name_n)
         else:
             name = self._owner_name(node) or f"<class@{node.start_point[0] + 1}:{node.start_point[1] + 1}>"
-        container = self._container(node)
-        qual = self._prefix(container) + name
+        s, e = node.start_byte, node.end_byte
+        f, c = self.funcs.find_index(s, e), self.klasses.find_index(s, e)
+        qual = self._prefix(self._container(f, c)) + name
         self.class_quals[node.id] = qual
-        scope = self._scope(node)
-        self.klasses.add(node, qual)
+        scope = self.funcs.items[f][2] if f >= 0 else None
+        self.klasses.add(s, e, qual, c)
         if name_n is not None or "<" not in name:
             self.classes.setdefault((scope, name), qual)
 
     def _function(self, node: ts.Node) -> None:
         t = node.type
         line, col = node.start_point[0] + 1, node.start_point[1] + 1
-        container = self._container(node)
-        parent_scope = self._scope(node)
+        s, e = node.start_byte, node.end_byte
+        f_index = self.funcs.find_index(s, e)
+        container = self._container(f_index, self.klasses.find_index(s, e))
+        parent_scope = self.funcs.items[f_index][2] if f_index >= 0 else None
         cls_qual: str | None = None
         cls_name: str | None = None
         local_key: str | None = None  # name under which calls in this file reach it
@@ -653,7 +663,7 @@ class _Extractor:
             parent=parent_scope)
         self.facts.functions[fid] = fn
         self.func_ids[node.id] = fid
-        self.funcs.add(node, fid)
+        self.funcs.add(s, e, fid, f_index)
         if local_key is not None:
             self.local_funcs.setdefault((parent_scope, local_key), fid)
         if cls_qual is not None and p is not None and p.type == "class_body":
@@ -673,7 +683,7 @@ class _Extractor:
 
     def _key_text(self, node: ts.Node) -> str:
         if node.type == "string":
-            return _string_value(node, self.data)
+            return self.string_value(node)
         if node.type == "computed_property_name":
             return f"[{self.text(node, 40)[1:-1]}]"
         return self.text(node)
@@ -757,14 +767,14 @@ class _Extractor:
                 ident = next((c for c in child.named_children if c.type == "identifier"), None)
                 s = child.child_by_field_name("source")
                 if ident is not None and s is not None:
-                    spec = _string_value(s, self.data)
+                    spec = self.string_value(s)
                     self._bind(None, self.text(ident), self._module_ref(spec), namespace=True)
                     self.facts.imports.append(Import(self.text(ident), spec, None, loc,
                                                      is_project_spec(spec)))
                 return
         if src_n is None:
             return
-        spec = _string_value(src_n, self.data)
+        spec = self.string_value(src_n)
         rel = is_project_spec(spec)
         clause = next((c for c in node.named_children if c.type == "import_clause"), None)
         if clause is None:
@@ -807,7 +817,7 @@ class _Extractor:
         first = next((a for a in args.named_children if a.type != "comment"), None)
         if first is None or first.type != "string":
             return None
-        return _string_value(first, self.data)
+        return self.string_value(first)
 
     def _require_decl(self, node: ts.Node) -> None:
         val = node.child_by_field_name("value")
@@ -866,6 +876,9 @@ class _Extractor:
 
     # -- resolution ----------------------------------------------------------
     def _unwrap(self, node: ts.Node, await_too: bool = False) -> ts.Node:
+        t = node.type
+        if t not in WRAPPERS_AND_AWAIT or (t == "await_expression" and not await_too):
+            return node  # most expressions wrap nothing
         for _ in range(MAX_CHAIN):
             t = node.type
             if t in WRAPPERS or (await_too and t == "await_expression"):
@@ -962,7 +975,7 @@ class _Extractor:
                 obj, idx = cur.child_by_field_name("object"), cur.child_by_field_name("index")
                 if obj is None or idx is None or idx.type != "string":
                     break
-                segs.append((_string_value(idx, self.data), cur))
+                segs.append((self.string_value(idx), cur))
                 cur = obj
             elif t in WRAPPERS or t == "await_expression":
                 inner = self._unwrap(cur, await_too=True)
@@ -975,7 +988,7 @@ class _Extractor:
                     if spec is not None:
                         module_base = spec
                         break
-                f = cur.child_by_field_name("function" if t == "call_expression" else "constructor")
+                f = self._callee_node(cur)
                 if f is None:
                     break
                 segs.append((None, cur))
@@ -1048,7 +1061,7 @@ class _Extractor:
         hit = self.callee_cache.get(node.id)
         if hit is not None:
             return hit
-        fn = node.child_by_field_name("constructor" if node.type == "new_expression" else "function")
+        fn = self._callee_node(node)
         if fn is not None and fn.type == "await_expression" and fn.named_children:
             # tree-sitter-typescript parses `await api.get<T>(x)` as a call of `await api.get`.
             fn = fn.named_children[0]
@@ -1071,7 +1084,7 @@ class _Extractor:
     def value(self, node: ts.Node, scope: str | None, depth: int = 0) -> Value:
         t = node.type
         if t == "string":  # a string literal's text is its value: not stored twice
-            return Value("str", "", _string_value(node, self.data))
+            return Value("str", "", self.string_value(node))
         if t == "identifier" and depth <= MAX_DEPTH:
             return self._name_value(node, scope)
         # Texts are for messages: short, and none for containers (their parts have them).
@@ -1224,7 +1237,7 @@ class _Extractor:
         is_new = node.type == "new_expression"
         v = Value("call", text, ref=ref, call_id=self.call_ids.get(node.id))
         self.call_values.append(v)
-        fn = node.child_by_field_name("constructor" if is_new else "function")
+        fn = self._callee_node(node)
         dotted = self._dotted_text(fn) if fn is not None else None
         v.from_config = is_config_text(ref) or bool(dotted and is_config_text(dotted))
         args = self._arg_nodes(node)
@@ -1234,6 +1247,15 @@ class _Extractor:
             opts = self._options(node, ref, scope, depth)
             v.keys, v.items = opts.keys, opts.items
         return v
+
+    def _callee_node(self, node: ts.Node) -> ts.Node | None:
+        """The function of a call, the constructor of a ``new`` (memoised: several steps ask)."""
+        key = node.id
+        if key in self.callee_nodes:
+            return self.callee_nodes[key]
+        fn = self.callee_nodes[key] = node.child_by_field_name(
+            "constructor" if node.type == "new_expression" else "function")
+        return fn
 
     def _arg_nodes(self, node: ts.Node) -> list[ts.Node]:
         """The argument nodes of a call (memoised: several steps ask for them)."""
@@ -1453,7 +1475,7 @@ class _Extractor:
               loops: tuple[int, ...]) -> None:
         cid = self.call_ids[node.id]
         is_new = node.type == "new_expression"
-        fn = node.child_by_field_name("constructor" if is_new else "function")
+        fn = self._callee_node(node)
         callee, inst = self.callee_of(node, scope)
         awaited_callee = fn is not None and fn.type == "await_expression" and bool(fn.named_children)
         if awaited_callee and fn is not None:
@@ -1499,7 +1521,7 @@ class _Extractor:
         of, so that ``_context`` need not walk up ``Node.parent`` (O(depth) per step) along
         long chains and deep nesting."""
         for c in calls:
-            fn = c.child_by_field_name("function" if c.type == "call_expression" else "constructor")
+            fn = self._callee_node(c)
             if fn is not None:
                 f = self._unwrap(fn)
                 if f.type == "member_expression":
@@ -1523,6 +1545,8 @@ class _Extractor:
 
     def _unwrap_await(self, node: ts.Node) -> tuple[bool, ts.Node]:
         """The expression inside wrappers and ``await``s, and whether an ``await`` was among them."""
+        if node.type not in WRAPPERS_AND_AWAIT:
+            return False, node  # most expressions wrap nothing
         awaited = False
         for _ in range(MAX_CHAIN):
             t = node.type
@@ -1788,7 +1812,7 @@ class _Extractor:
         loc = self.loc(node)
         exports = self.facts.exports
         if src_n is not None:
-            spec = _string_value(src_n, self.data)
+            spec = self.string_value(src_n)
             rel = is_project_spec(spec)
             clause = next((c for c in node.named_children if c.type == "export_clause"), None)
             ns = next((c for c in node.named_children if c.type == "namespace_export"), None)
