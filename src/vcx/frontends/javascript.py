@@ -23,7 +23,7 @@ from operator import attrgetter
 import tree_sitter as ts
 
 from vcx.facts import Access, Assign, Call, Function, Handler, Import, Loc, Loop, ModuleFacts, Value
-from vcx.frontends.common import Source, error_ranges, suppression
+from vcx.frontends.common import Source, error_ranges, short, suppression
 from vcx.knowledge.javascript import (
     JS_CONFIG_CONVERTERS,
     JS_CONFIG_NAMES,
@@ -271,6 +271,17 @@ class _Extractor:
             return raw[: limit - 1] + "…"
         return raw
 
+    def snippet(self, node: ts.Node, limit: int = 60) -> str:
+        """``Source.snippet``: the start of a node's text on one line, for messages; the
+        whitespace of only its first ``2 * limit`` characters is collapsed when that is enough."""
+        s = node.start_byte
+        e = min(node.end_byte, s + limit * 6)
+        raw = self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
+        head = " ".join(raw[: 2 * limit].split())  # a prefix of the whole text's collapsed form
+        if len(head) > limit:
+            return head[: limit - 1] + "…"
+        return short(raw, limit)
+
     def string_value(self, node: ts.Node) -> str:
         """The value of a string literal: its fragments and escapes as written."""
         if node.named_child_count == 1:  # most strings: one fragment, no escapes
@@ -386,8 +397,9 @@ class _Extractor:
         fn = self._callee_node(node)
         if fn is None:
             return True
-        s, e = fn.byte_range
-        text = self.data[s:min(e, s + 300)].decode("utf-8", "replace")
+        s = fn.start_byte
+        e = min(fn.end_byte, s + 300)
+        text = self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
         head = _HEAD_NAME.match(text.removeprefix("await ").lstrip())
         root = head.group(0) if head else ""
         if root and (self._bound(root, scope) or (root == text and self._is_param(root, scope))):
@@ -1481,18 +1493,23 @@ class _Extractor:
         if awaited_callee and fn is not None:
             fn = fn.named_children[0]
         text = self.text(fn, 120) if fn is not None else "?"
-        snippet = self.src.snippet(node)
+        snippet = self.snippet(node)
         call = Call(id=cid, callee=callee, text=text, snippet=snippet.removeprefix("await ") if awaited_callee
                     else snippet, loc=self.loc(node), func=scope, is_new=is_new, handlers=handlers, loops=loops,
                     awaited=awaited_callee)
         arg_nodes = self._arg_nodes(node)
+        args = call.args
         for a in arg_nodes:
-            if a.type == "spread_element":
-                call.args.append(Value("spread", self.text(a, VALUE_TEXT)))
+            t = a.type
+            if t == "spread_element":
+                args.append(Value("spread", self.text(a, VALUE_TEXT)))
             else:
-                call.args.append(self.value(a, scope))
-            u = self._unwrap(a)
-            if u.type in FUNC_EXPR_TYPES:
+                args.append(self.value(a, scope))
+            u = a
+            if t in WRAPPERS:
+                u = self._unwrap(a)
+                t = u.type
+            if t in FUNC_EXPR_TYPES:
                 fid = self.func_ids.get(u.id)
                 if fid is not None:
                     cb = self.facts.functions[fid]
@@ -1500,18 +1517,18 @@ class _Extractor:
         mat = self._materialize(inst, scope)
         if mat is not None:
             call.instance_ctor, call.instance = mat
-        if not is_new and node.id not in self.requires_seen and callee == "require":
+        if callee == "require" and not is_new and node.id not in self.requires_seen:
             spec = self._require_spec(node)
             if spec is not None:
                 self.facts.imports.append(Import("", spec, None, call.loc, is_project_spec(spec)))
         # `.catch(cb)` / `.then(ok, cb)` handle rejections of the promise they are chained on.
-        f = self._unwrap(fn) if fn is not None else None
+        f = self._unwrap(fn) if fn is not None and arg_nodes else None
         if f is not None and f.type == "member_expression":
             prop = f.child_by_field_name("property")
-            pname = self.text(prop) if prop is not None else ""
-            if prop is not None and pname == "catch" and arg_nodes:
+            pname = self.data[prop.start_byte:prop.end_byte] if prop is not None else b""
+            if pname == b"catch":
                 self._callback_handler(node, prop, arg_nodes[0], scope)
-            elif prop is not None and pname == "then" and len(arg_nodes) >= 2:
+            elif pname == b"then" and len(arg_nodes) >= 2:
                 self._callback_handler(node, prop, arg_nodes[1], scope)
         self._context(node, call)
         self.facts.calls.append(call)
@@ -1531,17 +1548,30 @@ class _Extractor:
                         if inner.type in CALL_TYPES:
                             self.chain_links[inner.id] = (self.text(prop), c, awaited)
             cid = self.call_ids[c.id]
-            stack = [(a, False) for a in reversed(self._arg_nodes(c)[:MAX_ITEMS])]
-            while stack:
-                a, awaited = stack.pop()
-                aw, a = self._unwrap_await(a)
-                awaited = awaited or aw
-                if a.type in CALL_TYPES:
+            for a in self._arg_nodes(c)[:MAX_ITEMS]:
+                t = a.type
+                awaited = False
+                if t in WRAPPERS_AND_AWAIT:
+                    awaited, a = self._unwrap_await(a)
+                    t = a.type
+                if t in CALL_TYPES:
                     self.arg_links[a.id] = (cid, awaited)
-                elif a.type == "array":
-                    stack.extend((x, awaited) for x in reversed(a.named_children[:MAX_ITEMS]))
-                elif a.type == "spread_element" and a.named_children:
-                    stack.append((a.named_children[0], awaited))
+                elif t == "array" or t == "spread_element":
+                    self._link_nested_args(a, cid, awaited)
+
+    def _link_nested_args(self, node: ts.Node, cid: int, awaited: bool) -> None:
+        """``_links`` for the calls in an array or spread argument (``Promise.all([a(), b()])``)."""
+        stack = [(node, awaited)]
+        while stack:
+            a, awaited = stack.pop()
+            aw, a = self._unwrap_await(a)
+            awaited = awaited or aw
+            if a.type in CALL_TYPES:
+                self.arg_links[a.id] = (cid, awaited)
+            elif a.type == "array":
+                stack.extend((x, awaited) for x in reversed(a.named_children[:MAX_ITEMS]))
+            elif a.type == "spread_element" and a.named_children:
+                stack.append((a.named_children[0], awaited))
 
     def _unwrap_await(self, node: ts.Node) -> tuple[bool, ts.Node]:
         """The expression inside wrappers and ``await``s, and whether an ``await`` was among them."""
