@@ -97,5 +97,7 @@ def _decode_declared(data: bytes, info: codecs.CodecInfo) -> bytes:
 
 def parse(source: bytes, lang: str) -> ts.Tree:
     """The syntax tree of UTF-8 ``source``; cancelled with :class:`limits.AnalysisTimeout`
-    when the current file's deadline passes."""
-    return limits.parse(parser(lang), source)
+    when the current file's deadline passes. Only the Python front end's query has text
+    predicates (the JS front end reads comments' text itself), so only Python trees need
+    the source text kept (see ``limits.parse``)."""
+    return limits.parse(parser(lang), source, text_predicates=lang == "python")

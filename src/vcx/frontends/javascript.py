@@ -49,7 +49,7 @@ PATTERNS = (
     ("variable_declarator", "decl"), ("assignment_expression", "assign"),
 )
 EXTRA_PATTERNS = """
-((comment) @comment (#match? @comment "vcx:"))
+(comment) @comment
 (member_expression object: (identifier) property: (property_identifier)) @access
 (await_expression (identifier) @awaited_name)
 (return_statement (identifier) @returned_name)
@@ -306,8 +306,10 @@ class _Extractor:
         def nodes(name: str) -> list[ts.Node]:
             return _source_order(caps.get(name, []))
 
+        data = self.data
         for n in nodes("comment"):
-            self._comment(n)
+            if b"vcx:" in data[n.start_byte:n.end_byte]:  # a suppression comment
+                self._comment(n)
         self._directives(root)
         for n in sorted(caps.get("func", []) + caps.get("class", []), key=lambda n: n.start_byte):
             if n.type in CLASS_TYPES:
