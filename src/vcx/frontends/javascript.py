@@ -319,17 +319,19 @@ class _Extractor:
         calls = nodes("call")
         for i, n in enumerate(calls):
             self.call_ids[n.id] = i
-        decls = nodes("decl")
+        # Variable declarators with their name, value and scope, which three steps read.
+        decls = [(n, n.child_by_field_name("name"), n.child_by_field_name("value"), self._scope(n))
+                 for n in nodes("decl")]
         assigns = nodes("assign")
         for n in nodes("import"):
             self._import(n)
-        for n in decls:
-            self._require_decl(n)
+        for decl in decls:
+            self._require_decl(*decl)
         # Instances before calls, so that calls on them resolve.
         for scope, cls, name, type_node in self.typed:
             self._typed_instance(scope, cls, name, type_node)
-        for n in decls:
-            self._decl_instance(n)
+        for decl in decls:
+            self._decl_instance(*decl)
         for n in assigns:
             self._assign_instance(n)
         for n in nodes("field"):
@@ -375,8 +377,8 @@ class _Extractor:
             branches = tuple(divmod(iv[3], 2) for iv in reversed(stack) if iv[2] is None and iv[0] > fstart)
             if branches:
                 self.facts.calls[-1].branches = branches  # the call _call just added
-        for n in decls:
-            self._decl_assign(n)
+        for decl in decls:
+            self._decl_assign(*decl)
         for n in assigns:
             self._assign(n)
         for n in nodes("export"):
@@ -833,9 +835,7 @@ class _Extractor:
             return None
         return self.string_value(first)
 
-    def _require_decl(self, node: ts.Node) -> None:
-        val = node.child_by_field_name("value")
-        name = node.child_by_field_name("name")
+    def _require_decl(self, node: ts.Node, name: ts.Node | None, val: ts.Node | None, scope: str | None) -> None:
         if val is None or name is None:
             return
         val = self._unwrap(val, await_too=True)
@@ -851,7 +851,6 @@ class _Extractor:
         if spec is None:
             return
         self.requires_seen.add(call.id)
-        scope = self._scope(node)
         rel = is_project_spec(spec)
         loc = self.loc(node)
         if name.type == "identifier":
@@ -973,6 +972,9 @@ class _Extractor:
         expression is a property path on an instance (``api.get``, ``prisma.user.findMany``,
         ``new Date().getHours``), else None.
         """
+        if node.type == "identifier":  # a bare name: what the walk below makes of it, without it
+            s, inst, _module = self._resolve_name(self.text(node), scope)
+            return s, inst
         segs: list[tuple[str | None, ts.Node]] = []  # (property or None for a call, node)
         cur = node
         module_base: str | None = None
@@ -1371,14 +1373,11 @@ class _Extractor:
         else:
             self.instances.setdefault((scope, name), (ref, None))
 
-    def _decl_instance(self, node: ts.Node) -> None:
-        name = node.child_by_field_name("name")
+    def _decl_instance(self, node: ts.Node, name: ts.Node | None, val: ts.Node | None, scope: str | None) -> None:
         if name is None or name.type != "identifier":
             return
-        scope = self._scope(node)
         ident = self.text(name)
         self.declared.add((scope, ident))
-        val = node.child_by_field_name("value")
         if scope is None and val is not None:
             self.module_values.setdefault(ident, val)
         type_n = node.child_by_field_name("type")
@@ -1742,11 +1741,9 @@ class _Extractor:
         return out
 
     # -- assignments ---------------------------------------------------------
-    def _decl_assign(self, node: ts.Node) -> None:
-        name, val = node.child_by_field_name("name"), node.child_by_field_name("value")
+    def _decl_assign(self, node: ts.Node, name: ts.Node | None, val: ts.Node | None, scope: str | None) -> None:
         if name is None or val is None or name.type != "identifier":
             return
-        scope = self._scope(node)
         if scope is not None:
             if _arith(val):  # const next = row.balance - amount (lost updates, TXN002)
                 ident = self.text(name)
