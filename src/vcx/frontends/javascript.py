@@ -219,6 +219,10 @@ class _Extractor:
         self.ascii = source.isascii()
         self.ascii_text: str | None = source.decode("ascii") if self.ascii else None  # for text()
         self.lang = lang
+        # Bytes without which a file has no decorator / no "use server" directive: most files
+        # skip looking for them on every function.
+        self.mentions_at = b"@" in source
+        self.mentions_use_server = b"use server" in source
         self.facts = ModuleFacts(path=path, language=lang, lines=source.count(b"\n") + 1)
         # All name tables are keyed by (scope function id or None, name); lookups walk the
         # scope chain outwards, so module-level names are visible in functions.
@@ -510,6 +514,8 @@ class _Extractor:
         return out
 
     def _directives(self, root: ts.Node) -> None:
+        if not self.mentions_use_server and b"use client" not in self.data:
+            return  # neither directive is written anywhere in the file
         for d in self._leading_directives(root):
             if d in ("use client", "use server") and d not in self.facts.directives:
                 self.facts.directives.append(d)
@@ -689,10 +695,10 @@ class _Extractor:
             self.typed.append((fid, None, pname, ptype))
             if is_prop and cls_qual is not None:
                 self.typed.append((parent_scope, cls_qual, pname, ptype))
-        decs = self._decorator_nodes(node)
+        decs = self._decorator_nodes(node) if self.mentions_at else None
         if decs:
             self.decorators.append((fid, decs))
-        body = node.child_by_field_name("body")
+        body = node.child_by_field_name("body") if self.mentions_use_server else None
         if body is not None and body.type == "statement_block" and \
                 "use server" in self._leading_directives(body):
             self.facts.directives.append(f"use server:{fid}")
@@ -735,7 +741,10 @@ class _Extractor:
                     is_prop = any(c.type in ("accessibility_modifier", "readonly", "override_modifier")
                                   for c in p.children)
                     typed.append((self.text(pat), type_n, is_prop))
-                names.extend(self._pattern_names(pat))
+                if pat.type == "identifier":
+                    names.append(self.text(pat))  # what _pattern_names makes of a plain name
+                else:
+                    names.extend(self._pattern_names(pat))
             elif p.type != "comment":
                 names.extend(self._pattern_names(p))
         return names, typed
