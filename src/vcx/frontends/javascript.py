@@ -785,25 +785,27 @@ class _Extractor:
             self.namespaces.add((scope, local))
 
     def _import(self, node: ts.Node) -> None:
-        src_n = node.child_by_field_name("source")
-        loc = self.loc(node)
+        clause = None
         for child in node.named_children:
-            if child.type == "import_require_clause":  # TS: import fs = require("fs")
+            t = child.type
+            if t == "import_require_clause":  # TS: import fs = require("fs")
                 ident = next((c for c in child.named_children if c.type == "identifier"), None)
                 s = child.child_by_field_name("source")
                 if ident is not None and s is not None:
                     spec = self.string_value(s)
                     self._bind(None, self.text(ident), self._module_ref(spec), namespace=True)
-                    self.facts.imports.append(Import(self.text(ident), spec, None, loc,
+                    self.facts.imports.append(Import(self.text(ident), spec, None, self.loc(node),
                                                      is_project_spec(spec)))
                 return
+            if t == "import_clause" and clause is None:
+                clause = child
+        src_n = node.child_by_field_name("source")
         if src_n is None:
             return
         spec = self.string_value(src_n)
         rel = is_project_spec(spec)
-        clause = next((c for c in node.named_children if c.type == "import_clause"), None)
         if clause is None:
-            self.facts.imports.append(Import("", spec, None, loc, rel))
+            self.facts.imports.append(Import("", spec, None, self.loc(node), rel))
             return
         for c in clause.named_children:
             if c.type == "identifier":  # default import
@@ -1141,8 +1143,8 @@ class _Extractor:
             return Value("none", text)
         if t in ("member_expression", "subscript_expression"):
             ref, _inst = self.canon(node, scope)
-            dotted = self._dotted_text(node) or ""
-            return Value("attr", text, ref=ref, from_config=is_config_text(ref) or is_config_text(dotted) or
+            return Value("attr", text, ref=ref, from_config=is_config_text(ref) or
+                         is_config_text(self._dotted_text(node) or "") or
                          (t == "subscript_expression" and self.text(node, 60).startswith(JS_CONFIG_PREFIXES)))
         if t in ("call_expression", "new_expression"):
             return self._call_value(node, scope, depth, text)
@@ -1263,8 +1265,7 @@ class _Extractor:
         v = Value("call", text, ref=ref, call_id=self.call_ids.get(node.id))
         self.call_values.append(v)
         fn = self._callee_node(node)
-        dotted = self._dotted_text(fn) if fn is not None else None
-        v.from_config = is_config_text(ref) or bool(dotted and is_config_text(dotted))
+        v.from_config = is_config_text(ref) or self._reads_config(fn)
         args = self._arg_nodes(node)
         if not v.from_config and ref in JS_CONFIG_CONVERTERS:
             v.from_config = any(self.value(a, scope, depth + 1).from_config for a in args)
@@ -1281,6 +1282,11 @@ class _Extractor:
         fn = self.callee_nodes[key] = node.child_by_field_name(
             "constructor" if node.type == "new_expression" else "function")
         return fn
+
+    def _reads_config(self, node: ts.Node | None) -> bool:
+        """Whether the dotted source text of ``node`` reads configuration (``config.get``)."""
+        dotted = self._dotted_text(node) if node is not None else None
+        return bool(dotted and is_config_text(dotted))
 
     def _arg_nodes(self, node: ts.Node) -> list[ts.Node]:
         """The argument nodes of a call (memoised: several steps ask for them)."""
