@@ -75,6 +75,8 @@ def decode(data: bytes, language: str | None = None) -> bytes:
                 raise Undecodable(f"undecodable: unknown encoding {name!r} declared") from None
             if info.name not in ("utf-8", "utf-8-sig"):
                 return _decode_declared(data, info)
+    if data.isascii():
+        return data  # valid UTF-8, checked in C without building a str
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -738,8 +738,9 @@ class _Extractor:
                     continue
                 type_n = p.child_by_field_name("type")
                 if type_n is not None and pat.type == "identifier":
-                    is_prop = any(c.type in ("accessibility_modifier", "readonly", "override_modifier")
-                                  for c in p.children)
+                    # Modifiers come before the pattern: none when the parameter starts with it.
+                    is_prop = pat.start_byte != p.start_byte and any(
+                        c.type in ("accessibility_modifier", "readonly", "override_modifier") for c in p.children)
                     typed.append((self.text(pat), type_n, is_prop))
                 if pat.type == "identifier":
                     names.append(self.text(pat))  # what _pattern_names makes of a plain name
