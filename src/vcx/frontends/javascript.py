@@ -315,7 +315,7 @@ class _Extractor:
             if b"vcx:" in data[n.start_byte:n.end_byte]:  # a suppression comment
                 self._comment(n)
         self._directives(root)
-        for n in sorted(caps.get("func", []) + caps.get("class", []), key=lambda n: n.start_byte):
+        for n in sorted(caps.get("func", []) + caps.get("class", []), key=_START):
             if n.type in CLASS_TYPES:
                 self._class(n)
             else:
@@ -344,7 +344,7 @@ class _Extractor:
         # Callees of inner calls first, so that a long chain `a.b().c().d()` is resolved in
         # linear time (each outer callee starts from the inner call's).
         call_scopes = {n.id: self._scope(n) for n in calls}
-        for n in sorted(calls, key=lambda n: n.end_byte):
+        for n in sorted(calls, key=_END):
             self.callee_cache[n.id] = self.callee_of(n, call_scopes[n.id])
         for fid, decs in self.decorators:
             scope = self.facts.functions[fid].parent
