@@ -113,6 +113,15 @@ def _query(lang: str) -> ts.Query:
     return q
 
 
+def _is_async(node: ts.Node, kind: str) -> bool:
+    """Whether a function node has the ``async`` keyword: the first child of any function but
+    a method (which may have decorators and modifiers before it)."""
+    if kind == "method_definition":
+        return any(c.type == "async" for c in node.children)
+    first = node.child(0)
+    return first is not None and first.type == "async"
+
+
 def is_project_spec(spec: str) -> bool:
     """Whether an import specifier names a module of the project rather than a package."""
     return spec.startswith((".", "/", "~", "#", "$", "@/")) or spec == ""
@@ -680,9 +689,8 @@ class _Extractor:
             cls_name = cls_qual.rsplit(".", 1)[-1]
             self.method_class[fid] = cls_qual
         params, typed = self._params(node)
-        fn = Function(id=fid, name=name, loc=self.loc(node), is_async=any(
-            c.type == "async" for c in node.children), params=params, class_name=cls_name,
-            parent=parent_scope)
+        fn = Function(id=fid, name=name, loc=self.loc(node), is_async=_is_async(node, t), params=params,
+                      class_name=cls_name, parent=parent_scope)
         self.facts.functions[fid] = fn
         self.func_ids[node.id] = fid
         self.funcs.add(s, e, fid, f_index)
