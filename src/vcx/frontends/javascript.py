@@ -703,7 +703,8 @@ class _Extractor:
             self.typed.append((fid, None, pname, ptype))
             if is_prop and cls_qual is not None:
                 self.typed.append((parent_scope, cls_qual, pname, ptype))
-        decs = self._decorator_nodes(node) if self.mentions_at else None
+        # Only methods have decorators (the grammars give other functions none).
+        decs = self._decorator_nodes(node) if self.mentions_at and t == "method_definition" else None
         if decs:
             self.decorators.append((fid, decs))
         body = node.child_by_field_name("body") if self.mentions_use_server else None
