@@ -168,8 +168,8 @@ def is_config_text(dotted: str) -> bool:
     return low in JS_CONFIG_NAMES or low.endswith(JS_CONFIG_SUFFIXES)
 
 
-_HOLE = Value("other", "")
-_new_tuple = tuple.__new__  # a template hole that is not a plain name or member
+_HOLE = Value("other", "")  # a template hole that is not a plain name or member
+_new_tuple = tuple.__new__
 
 
 _START = attrgetter("start_byte")
