@@ -47,7 +47,7 @@ STAMP = f"{__version__}+{CODE}"  # written into every entry, checked on every re
 # -- codec ----------------------------------------------------------------------------------
 
 def _loc(x: Loc) -> list[int]:
-    return [x.line, x.col, x.end_line, x.end_col]
+    return [*x]  # [line, col, end_line, end_col]
 
 
 def _unloc(x: list[int]) -> Loc:
@@ -60,6 +60,13 @@ _VALUE_DEFAULTS = ("other", "", None, None, None, None, None, None, False)
 def _val(v: Value | None) -> list[Any] | None:
     if v is None:
         return None
+    if v.keys is None and v.items is None and v.call_id is None and v.func_id is None and v.from_config is False:
+        # Most values: a kind, a text, perhaps a literal and a name; the same list as below.
+        if v.ref is not None:
+            return [v.kind, v.text, v.value, v.ref]
+        if v.value is not None:
+            return [v.kind, v.text, v.value]
+        return [v.kind, v.text] if v.text != "" else [v.kind]
     out = [v.kind, v.text, v.value, v.ref,
            None if v.keys is None else {k: _val(x) for k, x in v.keys.items()},
            None if v.items is None else [_val(x) for x in v.items],

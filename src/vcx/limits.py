@@ -102,8 +102,9 @@ def deadline(seconds: float) -> Iterator[None]:
 
 # -- tree-sitter calls under the deadline ---------------------------------------------------
 
-def parse(parser: ts.Parser, source: bytes) -> ts.Tree:
-    """``parser.parse(source)``, cancelled when the deadline passes."""
+def parse(parser: ts.Parser, source: bytes, text_predicates: bool = True) -> ts.Tree:
+    """``parser.parse(source)``, cancelled when the deadline passes. ``text_predicates=False``
+    when the tree's queries use no text predicates (``#match?``, ``#eq?``): see below."""
     global _in_native
     if _deadline is None:
         return parser.parse(source)
@@ -132,7 +133,7 @@ def parse(parser: ts.Parser, source: bytes) -> ts.Tree:
     # A tree parsed from a callback has no source text, and py-tree-sitter's query text
     # predicates (#match?, #eq?) crash on it: parse again from the bytes, reusing the whole
     # tree (no edits), which costs a few percent of the first parse.
-    return parser.parse(source, old_tree=tree)
+    return parser.parse(source, old_tree=tree) if text_predicates else tree
 
 
 _BRACKETS = bytes.maketrans(b"([{)]}", b"\x02\x02\x02\x00\x00\x00")

@@ -75,6 +75,8 @@ def decode(data: bytes, language: str | None = None) -> bytes:
                 raise Undecodable(f"undecodable: unknown encoding {name!r} declared") from None
             if info.name not in ("utf-8", "utf-8-sig"):
                 return _decode_declared(data, info)
+    if data.isascii():
+        return data  # valid UTF-8, checked in C without building a str
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -97,5 +99,7 @@ def _decode_declared(data: bytes, info: codecs.CodecInfo) -> bytes:
 
 def parse(source: bytes, lang: str) -> ts.Tree:
     """The syntax tree of UTF-8 ``source``; cancelled with :class:`limits.AnalysisTimeout`
-    when the current file's deadline passes."""
-    return limits.parse(parser(lang), source)
+    when the current file's deadline passes. Only the Python front end's query has text
+    predicates (the JS front end reads comments' text itself), so only Python trees need
+    the source text kept (see ``limits.parse``)."""
+    return limits.parse(parser(lang), source, text_predicates=lang == "python")

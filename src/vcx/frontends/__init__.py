@@ -7,6 +7,24 @@ from vcx.limits import Limits, check_brackets, check_depth, check_errors
 from vcx.parse import decode, parse
 
 
+def prepare(languages: set[str]) -> None:
+    """Load the front ends of ``languages`` and compile their parsers and queries now: worker
+    processes forked afterwards share them instead of each building its own copy."""
+    from vcx.parse import parser
+
+    for lang in languages:
+        parser(lang)
+    if "python" in languages:
+        from vcx.frontends import python
+
+        python._query()
+    if languages - {"python"}:
+        from vcx.frontends import javascript
+
+        for lang in languages - {"python"}:
+            javascript._query(lang)
+
+
 def extract(source: bytes, language: str, path: str, limits: Limits | None = None) -> ModuleFacts:
     """Decode, parse and extract one file.
 
@@ -27,17 +45,3 @@ def extract(source: bytes, language: str, path: str, limits: Limits | None = Non
     from vcx.frontends import javascript
 
     return javascript.extract(data, tree, path, language)
-
-
-def prepare(languages: set[str]) -> None:
-    """Import the front ends of ``languages`` and compile their queries, in a process about
-    to fork its workers: they then inherit both instead of each doing the work again
-    (0.1 s of CPU per worker)."""
-    if "python" in languages:
-        from vcx.frontends import python
-
-        python._query()
-    for lang in languages - {"python"}:
-        from vcx.frontends import javascript
-
-        javascript._query(lang)

@@ -8,6 +8,8 @@ import tree_sitter as ts
 
 from vcx.facts import Loc
 
+_NON_ASCII = re.compile(rb"[\x80-\xff]+")
+_new_tuple = tuple.__new__
 SUPPRESSION_RE = re.compile(r"vcx:\s*ignore(?:\[([A-Za-z0-9_,\s-]*)\])?")
 
 
@@ -18,6 +20,21 @@ class Source:
         self.data = data
         self.ascii = data.isascii()
         self._line_starts: list[int] | None = None
+        self._wide_rows: frozenset[int] | None = None  # 0-based rows with a non-ASCII byte
+
+    def _rows_with_non_ascii(self) -> frozenset[int]:
+        """The rows on which a byte column is not a character column (found once, in C)."""
+        if self._wide_rows is None:
+            count = self.data.count
+            rows: set[int] = set()
+            row = counted_to = 0
+            for m in _NON_ASCII.finditer(self.data):  # in source order: newlines counted once
+                pos = m.start()
+                row += count(b"\n", counted_to, pos)
+                counted_to = pos
+                rows.add(row)
+            self._wide_rows = frozenset(rows)
+        return self._wide_rows
 
     def text(self, node: ts.Node, limit: int = 0) -> str:
         start, end = node.start_byte, node.end_byte
@@ -51,10 +68,12 @@ class Source:
         return len(prefix.decode("utf-8", "replace")) + 1
 
     def loc(self, node: ts.Node) -> Loc:
-        s, e = node.start_point, node.end_point
-        if self.ascii:
-            return Loc(s[0] + 1, s[1] + 1, e[0] + 1, e[1] + 1)
-        return Loc(s[0] + 1, self._col(s[0], s[1]), e[0] + 1, self._col(e[0], e[1]))
+        (sr, sc), (er, ec) = node.start_point, node.end_point
+        if not self.ascii:
+            wide = self._wide_rows if self._wide_rows is not None else self._rows_with_non_ascii()
+            sc = self._col(sr, sc) - 1 if sr in wide else sc
+            ec = self._col(er, ec) - 1 if er in wide else ec
+        return _new_tuple(Loc, (sr + 1, sc + 1, er + 1, ec + 1))  # Loc(...) without its Python __new__
 
 
 def short(text: str, limit: int = 60) -> str:

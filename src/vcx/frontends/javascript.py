@@ -18,11 +18,12 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from operator import attrgetter
 
 import tree_sitter as ts
 
 from vcx.facts import Access, Assign, Call, Function, Handler, Import, Loc, Loop, ModuleFacts, Value
-from vcx.frontends.common import Source, error_ranges, suppression
+from vcx.frontends.common import Source, error_ranges, short, suppression
 from vcx.knowledge.javascript import (
     JS_CONFIG_CONVERTERS,
     JS_CONFIG_NAMES,
@@ -48,7 +49,7 @@ PATTERNS = (
     ("variable_declarator", "decl"), ("assignment_expression", "assign"),
 )
 EXTRA_PATTERNS = """
-((comment) @comment (#match? @comment "vcx:"))
+(comment) @comment
 (member_expression object: (identifier) property: (property_identifier)) @access
 (await_expression (identifier) @awaited_name)
 (return_statement (identifier) @returned_name)
@@ -89,6 +90,7 @@ GLOBAL_OBJECTS = frozenset({"globalThis", "window", "global", "self"})
 RERAISE_PRELUDE = frozenset({"expression_statement", "lexical_declaration", "variable_declaration"})
 # `new X()` whose instances are not worth tracking.
 UNTRACKED_NEW = frozenset({"Promise", "Error", "RegExp", "Array", "Object", "Function", "Symbol", "Proxy"})
+STRING_PARTS = frozenset({"string_fragment", "escape_sequence"})  # what a string's value is made of
 VALUE_TEXT = 40  # characters of Value.text
 MAX_DEPTH = 12  # nesting of values summarised (object in array in object ...)
 MAX_KEYS = 100
@@ -111,6 +113,15 @@ def _query(lang: str) -> ts.Query:
     return q
 
 
+def _is_async(node: ts.Node, kind: str) -> bool:
+    """Whether a function node has the ``async`` keyword: the first child of any function but
+    a method (which may have decorators and modifiers before it)."""
+    if kind == "method_definition":
+        return any(c.type == "async" for c in node.children)
+    first = node.child(0)
+    return first is not None and first.type == "async"
+
+
 def is_project_spec(spec: str) -> bool:
     """Whether an import specifier names a module of the project rather than a package."""
     return spec.startswith((".", "/", "~", "#", "$", "@/")) or spec == ""
@@ -122,7 +133,7 @@ def package_name(spec: str) -> str:
 
 def _string_value(node: ts.Node, data: bytes) -> str:
     return "".join(data[c.start_byte:c.end_byte].decode("utf-8", "replace")
-                   for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
+                   for c in node.named_children if c.type in STRING_PARTS)
 
 
 def eval_number(text: str) -> float:
@@ -158,6 +169,19 @@ def is_config_text(dotted: str) -> bool:
 
 
 _HOLE = Value("other", "")  # a template hole that is not a plain name or member
+_new_tuple = tuple.__new__
+
+
+_START = attrgetter("start_byte")
+_END = attrgetter("end_byte")
+
+
+def _source_order(nodes: list[ts.Node]) -> list[ts.Node]:
+    """Nodes by start, the outer of two nodes starting together first: the order of the key
+    ``(start_byte, -end_byte)``, by two stable sorts on C-level keys (no tuple per node)."""
+    out = sorted(nodes, key=_END, reverse=True)
+    out.sort(key=_START)
+    return out
 
 
 class _Ranges:
@@ -186,9 +210,8 @@ class _Ranges:
         i = self.find_index(s, e)
         return self.items[i][2] if i >= 0 else None
 
-    def add(self, node: ts.Node, ident: str) -> None:
-        s, e = node.byte_range
-        parent = self.find_index(s, e)
+    def add(self, s: int, e: int, ident: str, parent: int) -> None:
+        """Add the range ``s``-``e``; ``parent`` is ``find_index(s, e)``, which the caller has."""
         self.index[ident] = len(self.items)
         self.starts.append(s)
         self.items.append((s, e, ident, parent))
@@ -203,7 +226,12 @@ class _Extractor:
         self.data = source
         self.src = Source(source)
         self.ascii = source.isascii()
+        self.ascii_text: str | None = source.decode("ascii") if self.ascii else None  # for text()
         self.lang = lang
+        # Bytes without which a file has no decorator / no "use server" directive: most files
+        # skip looking for them on every function.
+        self.mentions_at = b"@" in source
+        self.mentions_use_server = b"use server" in source
         self.facts = ModuleFacts(path=path, language=lang, lines=source.count(b"\n") + 1)
         # All name tables are keyed by (scope function id or None, name); lookups walk the
         # scope chain outwards, so module-level names are visible in functions.
@@ -229,6 +257,7 @@ class _Extractor:
         self.chain_links: dict[int, tuple[str, ts.Node, bool]] = {}  # call -> (method, outer call, awaited)
         self.arg_links: dict[int, tuple[int, bool]] = {}  # call -> (id of the call it is an argument of, awaited)
         self.frozen = False
+        self.table_names: set[str] = set()  # every name of the name tables (set by _freeze)
         self.requires_seen: set[int] = set()
         self.module_values: dict[str, ts.Node] = {}  # module-level `const x = <node>`
         self.decorators: list[tuple[str, list[ts.Node]]] = []
@@ -236,24 +265,48 @@ class _Extractor:
         self.call_values: list[Value] = []  # values naming a call by id (renumbered in _finish)
         self.keep_all_calls = False
         self.args_memo: dict[int, list[ts.Node]] = {}  # call node id -> argument nodes
+        self.callee_nodes: dict[int, ts.Node | None] = {}  # call node id -> function / constructor node
 
     # -- text ----------------------------------------------------------------
     def text(self, node: ts.Node, limit: int = 0) -> str:
-        s, e = node.byte_range
+        """The source text of ``node``; with ``limit``, at most that many characters (cut with "…")."""
+        s, e = node.start_byte, node.end_byte
+        if self.ascii_text is not None:  # ASCII: byte offsets are character offsets, nothing to decode
+            raw = self.ascii_text[s:e]
+            return raw if not limit or len(raw) <= limit else raw[: limit - 1] + "…"
         if not limit:
             return self.data[s:e].decode("utf-8", "replace")
-        cut = bool(limit) and e - s > limit * 4
+        cut = e - s > limit * 4
         if cut:
             e = s + limit * 4
         raw = self.data[s:e].decode("utf-8", "replace")
-        if limit and (cut or len(raw) > limit):
+        if cut or len(raw) > limit:
             return raw[: limit - 1] + "…"
         return raw
+
+    def snippet(self, node: ts.Node, limit: int = 60) -> str:
+        """``Source.snippet``: the start of a node's text on one line, for messages; the
+        whitespace of only its first ``2 * limit`` characters is collapsed when that is enough."""
+        s = node.start_byte
+        e = min(node.end_byte, s + limit * 6)
+        raw = self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
+        head = " ".join(raw[: 2 * limit].split())  # a prefix of the whole text's collapsed form
+        if len(head) > limit:
+            return head[: limit - 1] + "…"
+        return short(raw, limit)
+
+    def string_value(self, node: ts.Node) -> str:
+        """The value of a string literal: its fragments and escapes as written."""
+        if node.named_child_count == 1:  # most strings: one fragment, no escapes
+            part = node.named_children[0]
+            if part.type == "string_fragment":
+                return self.text(part)
+        return _string_value(node, self.data)
 
     def loc(self, node: ts.Node) -> Loc:
         if self.ascii:
             (sl, sc), (el, ec) = node.start_point, node.end_point
-            return Loc(sl + 1, sc + 1, el + 1, ec + 1)
+            return _new_tuple(Loc, (sl + 1, sc + 1, el + 1, ec + 1))  # Loc(...) without its Python __new__
         return self.src.loc(node)
 
     # -- entry ---------------------------------------------------------------
@@ -264,12 +317,14 @@ class _Extractor:
         self.facts.error_ranges = error_ranges(root)
 
         def nodes(name: str) -> list[ts.Node]:
-            return sorted(caps.get(name, []), key=lambda n: (n.start_byte, -n.end_byte))
+            return _source_order(caps.get(name, []))
 
+        data = self.data
         for n in nodes("comment"):
-            self._comment(n)
+            if b"vcx:" in data[n.start_byte:n.end_byte]:  # a suppression comment
+                self._comment(n)
         self._directives(root)
-        for n in sorted(caps.get("func", []) + caps.get("class", []), key=lambda n: n.start_byte):
+        for n in sorted(caps.get("func", []) + caps.get("class", []), key=_START):
             if n.type in CLASS_TYPES:
                 self._class(n)
             else:
@@ -277,26 +332,28 @@ class _Extractor:
         calls = nodes("call")
         for i, n in enumerate(calls):
             self.call_ids[n.id] = i
-        decls = nodes("decl")
+        # Variable declarators with their name, value and scope, which three steps read.
+        decls = [(n, n.child_by_field_name("name"), n.child_by_field_name("value"), self._scope(n))
+                 for n in nodes("decl")]
         assigns = nodes("assign")
         for n in nodes("import"):
             self._import(n)
-        for n in decls:
-            self._require_decl(n)
+        for decl in decls:
+            self._require_decl(*decl)
         # Instances before calls, so that calls on them resolve.
         for scope, cls, name, type_node in self.typed:
             self._typed_instance(scope, cls, name, type_node)
-        for n in decls:
-            self._decl_instance(n)
+        for decl in decls:
+            self._decl_instance(*decl)
         for n in assigns:
             self._assign_instance(n)
         for n in nodes("field"):
             self._field_instance(n)
-        self.frozen = True
+        self._freeze()
         # Callees of inner calls first, so that a long chain `a.b().c().d()` is resolved in
         # linear time (each outer callee starts from the inner call's).
         call_scopes = {n.id: self._scope(n) for n in calls}
-        for n in sorted(calls, key=lambda n: n.end_byte):
+        for n in sorted(calls, key=_END):
             self.callee_cache[n.id] = self.callee_of(n, call_scopes[n.id])
         for fid, decs in self.decorators:
             scope = self.facts.functions[fid].parent
@@ -323,6 +380,9 @@ class _Extractor:
             if not self.keep_all_calls and not self._worth_keeping(n, scope):
                 self._note_names_used(n, scope)
                 continue
+            if not stack:
+                self._call(n, scope, (), ())
+                continue
             fstart = self.funcs.start_of(scope)
             handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] is True and iv[0] > fstart)
             loops = tuple(iv[3] for iv in reversed(stack) if iv[2] is False and iv[0] > fstart)
@@ -330,8 +390,8 @@ class _Extractor:
             branches = tuple(divmod(iv[3], 2) for iv in reversed(stack) if iv[2] is None and iv[0] > fstart)
             if branches:
                 self.facts.calls[-1].branches = branches  # the call _call just added
-        for n in decls:
-            self._decl_assign(n)
+        for decl in decls:
+            self._decl_assign(*decl)
         for n in assigns:
             self._assign(n)
         for n in nodes("export"):
@@ -351,11 +411,12 @@ class _Extractor:
         callee, inst = self.callee_cache[node.id]
         if inst is not None or callee.startswith(("local:", "import:", "this", "super", "import.meta")):
             return True
-        fn = node.child_by_field_name("constructor" if node.type == "new_expression" else "function")
+        fn = self._callee_node(node)
         if fn is None:
             return True
-        s, e = fn.byte_range
-        text = self.data[s:min(e, s + 300)].decode("utf-8", "replace")
+        s = fn.start_byte
+        e = min(fn.end_byte, s + 300)
+        text = self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
         head = _HEAD_NAME.match(text.removeprefix("await ").lstrip())
         root = head.group(0) if head else ""
         if root and (self._bound(root, scope) or (root == text and self._is_param(root, scope))):
@@ -378,7 +439,7 @@ class _Extractor:
     def _note_names_used(self, node: ts.Node, scope: str | None) -> None:
         """A call not kept still settles the promise in a local it is made on or given
         (``await pipeline.exec()``, ``track(p)``): record those names as used."""
-        fn = node.child_by_field_name("constructor" if node.type == "new_expression" else "function")
+        fn = self._callee_node(node)
         if fn is not None:
             head = _HEAD_NAME.match(self.data[fn.start_byte:min(fn.end_byte, fn.start_byte + 200)]
                                     .decode("utf-8", "replace"))
@@ -456,12 +517,14 @@ class _Extractor:
                 continue
             if c.type == "expression_statement" and c.named_child_count == 1 and \
                     c.named_children[0].type == "string":
-                out.append(_string_value(c.named_children[0], self.data))
+                out.append(self.string_value(c.named_children[0]))
                 continue
             break
         return out
 
     def _directives(self, root: ts.Node) -> None:
+        if not self.mentions_use_server and b"use client" not in self.data:
+            return  # neither directive is written anywhere in the file
         for d in self._leading_directives(root):
             if d in ("use client", "use server") and d not in self.facts.directives:
                 self.facts.directives.append(d)
@@ -481,11 +544,9 @@ class _Extractor:
         s, e = node.byte_range
         return self.klasses.find(s, e)
 
-    def _container(self, node: ts.Node) -> tuple[str, str] | None:
-        """Nearest enclosing function or class of a definition: ("func" | "class", id)."""
-        s, e = node.byte_range
-        f = self.funcs.find_index(s, e)
-        c = self.klasses.find_index(s, e)
+    def _container(self, f: int, c: int) -> tuple[str, str] | None:
+        """Nearest enclosing function or class of a definition: ("func" | "class", id), from
+        the indexes of its innermost enclosing function (``f``) and class (``c``), -1 for none."""
         if f < 0 and c < 0:
             return None
         if c < 0 or (f >= 0 and self.funcs.starts[f] > self.klasses.starts[c]):
@@ -547,19 +608,22 @@ class _Extractor:
             name = self.text(name_n)
         else:
             name = self._owner_name(node) or f"<class@{node.start_point[0] + 1}:{node.start_point[1] + 1}>"
-        container = self._container(node)
-        qual = self._prefix(container) + name
+        s, e = node.start_byte, node.end_byte
+        f, c = self.funcs.find_index(s, e), self.klasses.find_index(s, e)
+        qual = self._prefix(self._container(f, c)) + name
         self.class_quals[node.id] = qual
-        scope = self._scope(node)
-        self.klasses.add(node, qual)
+        scope = self.funcs.items[f][2] if f >= 0 else None
+        self.klasses.add(s, e, qual, c)
         if name_n is not None or "<" not in name:
             self.classes.setdefault((scope, name), qual)
 
     def _function(self, node: ts.Node) -> None:
         t = node.type
         line, col = node.start_point[0] + 1, node.start_point[1] + 1
-        container = self._container(node)
-        parent_scope = self._scope(node)
+        s, e = node.start_byte, node.end_byte
+        f_index = self.funcs.find_index(s, e)
+        container = self._container(f_index, self.klasses.find_index(s, e))
+        parent_scope = self.funcs.items[f_index][2] if f_index >= 0 else None
         cls_qual: str | None = None
         cls_name: str | None = None
         local_key: str | None = None  # name under which calls in this file reach it
@@ -625,12 +689,11 @@ class _Extractor:
             cls_name = cls_qual.rsplit(".", 1)[-1]
             self.method_class[fid] = cls_qual
         params, typed = self._params(node)
-        fn = Function(id=fid, name=name, loc=self.loc(node), is_async=any(
-            c.type == "async" for c in node.children), params=params, class_name=cls_name,
-            parent=parent_scope)
+        fn = Function(id=fid, name=name, loc=self.loc(node), is_async=_is_async(node, t), params=params,
+                      class_name=cls_name, parent=parent_scope)
         self.facts.functions[fid] = fn
         self.func_ids[node.id] = fid
-        self.funcs.add(node, fid)
+        self.funcs.add(s, e, fid, f_index)
         if local_key is not None:
             self.local_funcs.setdefault((parent_scope, local_key), fid)
         if cls_qual is not None and p is not None and p.type == "class_body":
@@ -640,17 +703,18 @@ class _Extractor:
             self.typed.append((fid, None, pname, ptype))
             if is_prop and cls_qual is not None:
                 self.typed.append((parent_scope, cls_qual, pname, ptype))
-        decs = self._decorator_nodes(node)
+        # Only methods have decorators (the grammars give other functions none).
+        decs = self._decorator_nodes(node) if self.mentions_at and t == "method_definition" else None
         if decs:
             self.decorators.append((fid, decs))
-        body = node.child_by_field_name("body")
+        body = node.child_by_field_name("body") if self.mentions_use_server else None
         if body is not None and body.type == "statement_block" and \
                 "use server" in self._leading_directives(body):
             self.facts.directives.append(f"use server:{fid}")
 
     def _key_text(self, node: ts.Node) -> str:
         if node.type == "string":
-            return _string_value(node, self.data)
+            return self.string_value(node)
         if node.type == "computed_property_name":
             return f"[{self.text(node, 40)[1:-1]}]"
         return self.text(node)
@@ -683,10 +747,14 @@ class _Extractor:
                     continue
                 type_n = p.child_by_field_name("type")
                 if type_n is not None and pat.type == "identifier":
-                    is_prop = any(c.type in ("accessibility_modifier", "readonly", "override_modifier")
-                                  for c in p.children)
+                    # Modifiers come before the pattern: none when the parameter starts with it.
+                    is_prop = pat.start_byte != p.start_byte and any(
+                        c.type in ("accessibility_modifier", "readonly", "override_modifier") for c in p.children)
                     typed.append((self.text(pat), type_n, is_prop))
-                names.extend(self._pattern_names(pat))
+                if pat.type == "identifier":
+                    names.append(self.text(pat))  # what _pattern_names makes of a plain name
+                else:
+                    names.extend(self._pattern_names(pat))
             elif p.type != "comment":
                 names.extend(self._pattern_names(p))
         return names, typed
@@ -727,25 +795,27 @@ class _Extractor:
             self.namespaces.add((scope, local))
 
     def _import(self, node: ts.Node) -> None:
-        src_n = node.child_by_field_name("source")
-        loc = self.loc(node)
+        clause = None
         for child in node.named_children:
-            if child.type == "import_require_clause":  # TS: import fs = require("fs")
+            t = child.type
+            if t == "import_require_clause":  # TS: import fs = require("fs")
                 ident = next((c for c in child.named_children if c.type == "identifier"), None)
                 s = child.child_by_field_name("source")
                 if ident is not None and s is not None:
-                    spec = _string_value(s, self.data)
+                    spec = self.string_value(s)
                     self._bind(None, self.text(ident), self._module_ref(spec), namespace=True)
-                    self.facts.imports.append(Import(self.text(ident), spec, None, loc,
+                    self.facts.imports.append(Import(self.text(ident), spec, None, self.loc(node),
                                                      is_project_spec(spec)))
                 return
+            if t == "import_clause" and clause is None:
+                clause = child
+        src_n = node.child_by_field_name("source")
         if src_n is None:
             return
-        spec = _string_value(src_n, self.data)
+        spec = self.string_value(src_n)
         rel = is_project_spec(spec)
-        clause = next((c for c in node.named_children if c.type == "import_clause"), None)
         if clause is None:
-            self.facts.imports.append(Import("", spec, None, loc, rel))
+            self.facts.imports.append(Import("", spec, None, self.loc(node), rel))
             return
         for c in clause.named_children:
             if c.type == "identifier":  # default import
@@ -784,11 +854,9 @@ class _Extractor:
         first = next((a for a in args.named_children if a.type != "comment"), None)
         if first is None or first.type != "string":
             return None
-        return _string_value(first, self.data)
+        return self.string_value(first)
 
-    def _require_decl(self, node: ts.Node) -> None:
-        val = node.child_by_field_name("value")
-        name = node.child_by_field_name("name")
+    def _require_decl(self, node: ts.Node, name: ts.Node | None, val: ts.Node | None, scope: str | None) -> None:
         if val is None or name is None:
             return
         val = self._unwrap(val, await_too=True)
@@ -804,7 +872,6 @@ class _Extractor:
         if spec is None:
             return
         self.requires_seen.add(call.id)
-        scope = self._scope(node)
         rel = is_project_spec(spec)
         loc = self.loc(node)
         if name.type == "identifier":
@@ -843,6 +910,9 @@ class _Extractor:
 
     # -- resolution ----------------------------------------------------------
     def _unwrap(self, node: ts.Node, await_too: bool = False) -> ts.Node:
+        t = node.type
+        if t not in WRAPPERS_AND_AWAIT or (t == "await_expression" and not await_too):
+            return node  # most expressions wrap nothing
         for _ in range(MAX_CHAIN):
             t = node.type
             if t in WRAPPERS or (await_too and t == "await_expression"):
@@ -859,9 +929,20 @@ class _Extractor:
         if self.frozen:
             hit = self.memo.get((scope, name))
             if hit is None:
-                hit = self.memo[(scope, name)] = self._resolve_name_uncached(name, scope)
+                if name in self.table_names:
+                    hit = self._resolve_name_uncached(name, scope)
+                else:  # in no name table: no walk up the scopes needed
+                    hit = (name, None, False)
+                self.memo[(scope, name)] = hit
             return hit
         return self._resolve_name_uncached(name, scope)
+
+    def _freeze(self) -> None:
+        """The name tables are complete: from now on resolutions are memoised, and a name in
+        none of the tables resolves to itself at once."""
+        self.frozen = True
+        self.table_names = {name for table in (self.instances, self.bindings, self.local_funcs, self.classes)
+                            for _scope, name in table}
 
     def _resolve_name_uncached(self, name: str,
                                scope: str | None) -> tuple[str, tuple[str, object] | None, bool]:
@@ -912,6 +993,9 @@ class _Extractor:
         expression is a property path on an instance (``api.get``, ``prisma.user.findMany``,
         ``new Date().getHours``), else None.
         """
+        if node.type == "identifier":  # a bare name: what the walk below makes of it, without it
+            s, inst, _module = self._resolve_name(self.text(node), scope)
+            return s, inst
         segs: list[tuple[str | None, ts.Node]] = []  # (property or None for a call, node)
         cur = node
         module_base: str | None = None
@@ -928,7 +1012,7 @@ class _Extractor:
                 obj, idx = cur.child_by_field_name("object"), cur.child_by_field_name("index")
                 if obj is None or idx is None or idx.type != "string":
                     break
-                segs.append((_string_value(idx, self.data), cur))
+                segs.append((self.string_value(idx), cur))
                 cur = obj
             elif t in WRAPPERS or t == "await_expression":
                 inner = self._unwrap(cur, await_too=True)
@@ -941,7 +1025,7 @@ class _Extractor:
                     if spec is not None:
                         module_base = spec
                         break
-                f = cur.child_by_field_name("function" if t == "call_expression" else "constructor")
+                f = self._callee_node(cur)
                 if f is None:
                     break
                 segs.append((None, cur))
@@ -1014,7 +1098,7 @@ class _Extractor:
         hit = self.callee_cache.get(node.id)
         if hit is not None:
             return hit
-        fn = node.child_by_field_name("constructor" if node.type == "new_expression" else "function")
+        fn = self._callee_node(node)
         if fn is not None and fn.type == "await_expression" and fn.named_children:
             # tree-sitter-typescript parses `await api.get<T>(x)` as a call of `await api.get`.
             fn = fn.named_children[0]
@@ -1037,7 +1121,9 @@ class _Extractor:
     def value(self, node: ts.Node, scope: str | None, depth: int = 0) -> Value:
         t = node.type
         if t == "string":  # a string literal's text is its value: not stored twice
-            return Value("str", "", _string_value(node, self.data))
+            return Value("str", "", self.string_value(node))
+        if t == "identifier" and depth <= MAX_DEPTH:
+            return self._name_value(node, scope)
         # Texts are for messages: short, and none for containers (their parts have them).
         text = "" if t in ("object", "array", "template_string") else self.text(node, VALUE_TEXT)
         if depth > MAX_DEPTH:
@@ -1065,16 +1151,10 @@ class _Extractor:
             return Value("bool", text, t == "true")
         if t in ("null", "undefined"):
             return Value("none", text)
-        if t == "identifier":
-            name = self.text(node)
-            if name == "undefined":
-                return Value("none", text)
-            ref, _inst = self.canon(node, scope)
-            return Value("name", text, ref=ref, from_config=is_config_text(ref) or is_config_text(name))
         if t in ("member_expression", "subscript_expression"):
             ref, _inst = self.canon(node, scope)
-            dotted = self._dotted_text(node) or ""
-            return Value("attr", text, ref=ref, from_config=is_config_text(ref) or is_config_text(dotted) or
+            return Value("attr", text, ref=ref, from_config=is_config_text(ref) or
+                         is_config_text(self._dotted_text(node) or "") or
                          (t == "subscript_expression" and self.text(node, 60).startswith(JS_CONFIG_PREFIXES)))
         if t in ("call_expression", "new_expression"):
             return self._call_value(node, scope, depth, text)
@@ -1118,6 +1198,15 @@ class _Extractor:
             if op is not None and op.type == "void":
                 return Value("none", text)
         return Value("other", text)
+
+    def _name_value(self, node: ts.Node, scope: str | None) -> Value:
+        """``value`` of an identifier (what ``canon`` makes of a bare name, without its walk)."""
+        name = self.text(node)
+        text = name if len(name) <= VALUE_TEXT else name[: VALUE_TEXT - 1] + "…"
+        if name == "undefined":
+            return Value("none", text)
+        ref = self._resolve_name(name, scope)[0]
+        return Value("name", text, ref=ref, from_config=is_config_text(ref) or is_config_text(name))
 
     def _fold(self, node: ts.Node, depth: int) -> float | None:
         """Value of a numeric literal or a constant expression of literals."""
@@ -1185,9 +1274,8 @@ class _Extractor:
         is_new = node.type == "new_expression"
         v = Value("call", text, ref=ref, call_id=self.call_ids.get(node.id))
         self.call_values.append(v)
-        fn = node.child_by_field_name("constructor" if is_new else "function")
-        dotted = self._dotted_text(fn) if fn is not None else None
-        v.from_config = is_config_text(ref) or bool(dotted and is_config_text(dotted))
+        fn = self._callee_node(node)
+        v.from_config = is_config_text(ref) or self._reads_config(fn)
         args = self._arg_nodes(node)
         if not v.from_config and ref in JS_CONFIG_CONVERTERS:
             v.from_config = any(self.value(a, scope, depth + 1).from_config for a in args)
@@ -1195,6 +1283,20 @@ class _Extractor:
             opts = self._options(node, ref, scope, depth)
             v.keys, v.items = opts.keys, opts.items
         return v
+
+    def _callee_node(self, node: ts.Node) -> ts.Node | None:
+        """The function of a call, the constructor of a ``new`` (memoised: several steps ask)."""
+        key = node.id
+        if key in self.callee_nodes:
+            return self.callee_nodes[key]
+        fn = self.callee_nodes[key] = node.child_by_field_name(
+            "constructor" if node.type == "new_expression" else "function")
+        return fn
+
+    def _reads_config(self, node: ts.Node | None) -> bool:
+        """Whether the dotted source text of ``node`` reads configuration (``config.get``)."""
+        dotted = self._dotted_text(node) if node is not None else None
+        return bool(dotted and is_config_text(dotted))
 
     def _arg_nodes(self, node: ts.Node) -> list[ts.Node]:
         """The argument nodes of a call (memoised: several steps ask for them)."""
@@ -1296,14 +1398,11 @@ class _Extractor:
         else:
             self.instances.setdefault((scope, name), (ref, None))
 
-    def _decl_instance(self, node: ts.Node) -> None:
-        name = node.child_by_field_name("name")
+    def _decl_instance(self, node: ts.Node, name: ts.Node | None, val: ts.Node | None, scope: str | None) -> None:
         if name is None or name.type != "identifier":
             return
-        scope = self._scope(node)
         ident = self.text(name)
         self.declared.add((scope, ident))
-        val = node.child_by_field_name("value")
         if scope is None and val is not None:
             self.module_values.setdefault(ident, val)
         type_n = node.child_by_field_name("type")
@@ -1414,24 +1513,29 @@ class _Extractor:
               loops: tuple[int, ...]) -> None:
         cid = self.call_ids[node.id]
         is_new = node.type == "new_expression"
-        fn = node.child_by_field_name("constructor" if is_new else "function")
+        fn = self._callee_node(node)
         callee, inst = self.callee_of(node, scope)
         awaited_callee = fn is not None and fn.type == "await_expression" and bool(fn.named_children)
         if awaited_callee and fn is not None:
             fn = fn.named_children[0]
         text = self.text(fn, 120) if fn is not None else "?"
-        snippet = self.src.snippet(node)
+        snippet = self.snippet(node)
         call = Call(id=cid, callee=callee, text=text, snippet=snippet.removeprefix("await ") if awaited_callee
                     else snippet, loc=self.loc(node), func=scope, is_new=is_new, handlers=handlers, loops=loops,
                     awaited=awaited_callee)
         arg_nodes = self._arg_nodes(node)
+        args = call.args
         for a in arg_nodes:
-            if a.type == "spread_element":
-                call.args.append(Value("spread", self.text(a, VALUE_TEXT)))
+            t = a.type
+            if t == "spread_element":
+                args.append(Value("spread", self.text(a, VALUE_TEXT)))
             else:
-                call.args.append(self.value(a, scope))
-            u = self._unwrap(a)
-            if u.type in FUNC_EXPR_TYPES:
+                args.append(self.value(a, scope))
+            u = a
+            if t in WRAPPERS:
+                u = self._unwrap(a)
+                t = u.type
+            if t in FUNC_EXPR_TYPES:
                 fid = self.func_ids.get(u.id)
                 if fid is not None:
                     cb = self.facts.functions[fid]
@@ -1439,18 +1543,18 @@ class _Extractor:
         mat = self._materialize(inst, scope)
         if mat is not None:
             call.instance_ctor, call.instance = mat
-        if not is_new and node.id not in self.requires_seen and callee == "require":
+        if callee == "require" and not is_new and node.id not in self.requires_seen:
             spec = self._require_spec(node)
             if spec is not None:
                 self.facts.imports.append(Import("", spec, None, call.loc, is_project_spec(spec)))
         # `.catch(cb)` / `.then(ok, cb)` handle rejections of the promise they are chained on.
-        f = self._unwrap(fn) if fn is not None else None
+        f = self._unwrap(fn) if fn is not None and arg_nodes else None
         if f is not None and f.type == "member_expression":
             prop = f.child_by_field_name("property")
-            pname = self.text(prop) if prop is not None else ""
-            if prop is not None and pname == "catch" and arg_nodes:
+            pname = self.data[prop.start_byte:prop.end_byte] if prop is not None else b""
+            if pname == b"catch":
                 self._callback_handler(node, prop, arg_nodes[0], scope)
-            elif prop is not None and pname == "then" and len(arg_nodes) >= 2:
+            elif pname == b"then" and len(arg_nodes) >= 2:
                 self._callback_handler(node, prop, arg_nodes[1], scope)
         self._context(node, call)
         self.facts.calls.append(call)
@@ -1460,7 +1564,7 @@ class _Extractor:
         of, so that ``_context`` need not walk up ``Node.parent`` (O(depth) per step) along
         long chains and deep nesting."""
         for c in calls:
-            fn = c.child_by_field_name("function" if c.type == "call_expression" else "constructor")
+            fn = self._callee_node(c)
             if fn is not None:
                 f = self._unwrap(fn)
                 if f.type == "member_expression":
@@ -1470,20 +1574,35 @@ class _Extractor:
                         if inner.type in CALL_TYPES:
                             self.chain_links[inner.id] = (self.text(prop), c, awaited)
             cid = self.call_ids[c.id]
-            stack = [(a, False) for a in reversed(self._arg_nodes(c)[:MAX_ITEMS])]
-            while stack:
-                a, awaited = stack.pop()
-                aw, a = self._unwrap_await(a)
-                awaited = awaited or aw
-                if a.type in CALL_TYPES:
+            for a in self._arg_nodes(c)[:MAX_ITEMS]:
+                t = a.type
+                awaited = False
+                if t in WRAPPERS_AND_AWAIT:
+                    awaited, a = self._unwrap_await(a)
+                    t = a.type
+                if t in CALL_TYPES:
                     self.arg_links[a.id] = (cid, awaited)
-                elif a.type == "array":
-                    stack.extend((x, awaited) for x in reversed(a.named_children[:MAX_ITEMS]))
-                elif a.type == "spread_element" and a.named_children:
-                    stack.append((a.named_children[0], awaited))
+                elif t == "array" or t == "spread_element":
+                    self._link_nested_args(a, cid, awaited)
+
+    def _link_nested_args(self, node: ts.Node, cid: int, awaited: bool) -> None:
+        """``_links`` for the calls in an array or spread argument (``Promise.all([a(), b()])``)."""
+        stack = [(node, awaited)]
+        while stack:
+            a, awaited = stack.pop()
+            aw, a = self._unwrap_await(a)
+            awaited = awaited or aw
+            if a.type in CALL_TYPES:
+                self.arg_links[a.id] = (cid, awaited)
+            elif a.type == "array":
+                stack.extend((x, awaited) for x in reversed(a.named_children[:MAX_ITEMS]))
+            elif a.type == "spread_element" and a.named_children:
+                stack.append((a.named_children[0], awaited))
 
     def _unwrap_await(self, node: ts.Node) -> tuple[bool, ts.Node]:
         """The expression inside wrappers and ``await``s, and whether an ``await`` was among them."""
+        if node.type not in WRAPPERS_AND_AWAIT:
+            return False, node  # most expressions wrap nothing
         awaited = False
         for _ in range(MAX_CHAIN):
             t = node.type
@@ -1649,11 +1768,9 @@ class _Extractor:
         return out
 
     # -- assignments ---------------------------------------------------------
-    def _decl_assign(self, node: ts.Node) -> None:
-        name, val = node.child_by_field_name("name"), node.child_by_field_name("value")
+    def _decl_assign(self, node: ts.Node, name: ts.Node | None, val: ts.Node | None, scope: str | None) -> None:
         if name is None or val is None or name.type != "identifier":
             return
-        scope = self._scope(node)
         if scope is not None:
             if _arith(val):  # const next = row.balance - amount (lost updates, TXN002)
                 ident = self.text(name)
@@ -1751,7 +1868,7 @@ class _Extractor:
         loc = self.loc(node)
         exports = self.facts.exports
         if src_n is not None:
-            spec = _string_value(src_n, self.data)
+            spec = self.string_value(src_n)
             rel = is_project_spec(spec)
             clause = next((c for c in node.named_children if c.type == "export_clause"), None)
             ns = next((c for c in node.named_children if c.type == "namespace_export"), None)
@@ -1858,7 +1975,7 @@ class _Extractor:
                 if obj is not None and data[obj.start_byte:obj.end_byte] in wanted:
                     kept.append(n)
             found = kept
-        for n in sorted(found, key=lambda n: (n.start_byte, -n.end_byte)):
+        for n in _source_order(found):
             self._access(n)
 
     def _access(self, node: ts.Node) -> None:
