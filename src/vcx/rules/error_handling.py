@@ -54,18 +54,24 @@ def _callee_label(text: str) -> str:
     (``uploadFile?.(upload.file, {...}).then`` -> ``uploadFile?.(…).then``)."""
     out: list[str] = []
     depth = 0
+    empty = True
     for ch in " ".join(text.split()):
         if ch == "(":
             if depth == 0:
-                out.append("(…")
+                out.append("(")
+                empty = True
+            else:
+                empty = False
             depth += 1
         elif ch == ")" and depth:
             depth -= 1
             if depth == 0:
-                out.append(")")
+                out.append(")" if empty else "…)")
         elif depth == 0:
             out.append(ch)
-    return "".join(out) + (")" if depth else "")
+        else:
+            empty = False
+    return "".join(out) + ("…)" if depth else "")
 
 
 def is_python(mod: ModuleFacts) -> bool:
