@@ -699,6 +699,21 @@ def test_suppressions():
     assert f.suppressions == {1: ("ERR003", "ERR001"), 3: (), 5: ("TZ002",), 7: ("TZ002",)}
 
 
+def test_suppressions_in_a_tree_parsed_under_a_deadline():
+    """Under a deadline a JS tree is parsed through a callback and keeps no source text (it is
+    not parsed a second time): the query must not use text predicates, which crash on such a
+    tree, and suppression comments are still found."""
+    from vcx.frontends import extract as extract_file_facts
+    from vcx.frontends.javascript import EXTRA_PATTERNS, PATTERNS
+    from vcx.limits import deadline
+
+    assert "#" not in EXTRA_PATTERNS and all("#" not in kind for kind, _cap in PATTERNS)
+    data = b"// vcx: ignore[ERR003]\nfetch(u);\n"
+    with deadline(30):
+        f = extract_file_facts(data, "typescript", "src/x.ts")
+    assert f.suppressions == {1: ("ERR003",)}
+
+
 def test_name_uses():
     f = facts("""
         async function f() { const p = g(); await p; return q; }

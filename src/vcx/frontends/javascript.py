@@ -48,6 +48,8 @@ PATTERNS = (
     ("while_statement", "loop"), ("do_statement", "loop"), ("if_statement", "if"),
     ("variable_declarator", "decl"), ("assignment_expression", "assign"),
 )
+# No text predicates (#match?, #eq?): a tree parsed under a deadline keeps no source text
+# (vcx.parse.parse parses JS only once), and py-tree-sitter crashes evaluating them on it.
 EXTRA_PATTERNS = """
 (comment) @comment
 (member_expression object: (identifier) property: (property_identifier)) @access
