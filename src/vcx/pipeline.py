@@ -557,7 +557,8 @@ def _attach_source_lines(findings: list[Finding], files: list[SourceFile]) -> No
     for f in findings:
         if f.path not in cache:
             try:
-                cache[f.path] = by_path[f.path].read_text(encoding="utf-8", errors="replace").splitlines()
+                with open(by_path[f.path], encoding="utf-8", errors="replace") as fh:
+                    cache[f.path] = fh.read().splitlines()
             except (OSError, KeyError):
                 cache[f.path] = []
         lines = cache[f.path]
