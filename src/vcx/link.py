@@ -219,17 +219,22 @@ class Project:
         return None
 
 
+def _dotted_names(path: str) -> list[str]:
+    """The dotted module names a Python file answers to: every suffix of its path
+    (``app/models.py`` -> ``app.models``, ``models``; a package's ``__init__`` by its folder)."""
+    parts = path[:-3].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return [".".join(parts[i:]) for i in range(len(parts))]
+
+
 def _python_module_index(modules: dict[str, ModuleFacts]) -> dict[str, str]:
     """Dotted module name -> path, for every suffix of the path (``app.models``, ``models``)."""
     index: dict[str, str] = {}
     for path, mod in modules.items():
-        if mod.language != "python":
-            continue
-        parts = path[:-3].split("/")
-        if parts[-1] == "__init__":
-            parts = parts[:-1]
-        for i in range(len(parts)):
-            index.setdefault(".".join(parts[i:]), path)
+        if mod.language == "python":
+            for name in _dotted_names(path):
+                index.setdefault(name, path)
     return index
 
 
@@ -238,13 +243,9 @@ def _python_ambiguous_names(modules: dict[str, ModuleFacts]) -> dict[str, list[s
     file ends with -> those files."""
     seen: dict[str, list[str]] = {}
     for path, mod in modules.items():
-        if mod.language != "python":
-            continue
-        parts = path[:-3].split("/")
-        if parts[-1] == "__init__":
-            parts = parts[:-1]
-        for i in range(len(parts)):
-            seen.setdefault(".".join(parts[i:]), []).append(path)
+        if mod.language == "python":
+            for name in _dotted_names(path):
+                seen.setdefault(name, []).append(path)
     return {name: paths for name, paths in seen.items() if len(paths) > 1}
 
 

@@ -11,7 +11,7 @@ from vcx.findings import Finding
 from vcx.knowledge import databases as kdb
 from vcx.link import ClassRef, FuncRef
 from vcx.rules import Rule
-from vcx.rules.per_row import ClassNames, per_row_sites
+from vcx.rules.per_row import ClassNames, per_row_sites, related_classes
 from vcx.summaries import Summaries, summaries
 
 if TYPE_CHECKING:
@@ -253,15 +253,6 @@ GENERIC_RELATIONS = ("GenericForeignKey", "GenericRelation")
 PLAIN_MODEL_BASES = frozenset({"Model", "Base", "DeclarativeBase", "SQLModel", "object"})
 
 
-def _with_subclasses(ref: ClassRef, subclasses: dict[ClassRef, list[ClassRef]]) -> list[ClassRef]:
-    out = [ref]
-    i = 0
-    while i < len(out) and len(out) < 500:
-        out += [c for c in subclasses.get(out[i], ()) if c not in out]
-        i += 1
-    return out
-
-
 def _app_label(path: str) -> str:
     """Django's default app label of a model module: its app package (``dcim`` for
     ``netbox/dcim/models/devices.py`` and ``dcim/models.py``)."""
@@ -320,7 +311,7 @@ class ModelRelations:
                 if template.endswith("+"):
                     continue
                 target = self._target(path, ref, call.args[0] if call.args else call.kwargs.get("to"), by_name)
-                for holder in _with_subclasses(ref, subclasses):  # each model that has the key
+                for holder in related_classes(ref, subclasses):  # each model that has the key
                     accessor = template.replace("%(class)s", holder.name.lower()).replace(
                         "%(app_label)s", _app_label(holder.path))
                     (reverse.setdefault(target, set()) if target is not None else self.unplaced).add(accessor)

@@ -382,12 +382,13 @@ def _lookups(mod: ModuleFacts, calls: list[Call]) -> set[str]:
     return out
 
 
-def _lineage(ref: ClassRef, bases: dict[ClassRef, list[ClassRef]]) -> list[ClassRef]:
-    """A class and the project classes it derives from, nearest first."""
+def related_classes(ref: ClassRef, edges: dict[ClassRef, list[ClassRef]], limit: int = 500) -> list[ClassRef]:
+    """A class and those ``edges`` lead to from it, transitively, nearest first: its bases
+    (with a table of bases) or its subclasses (with one of subclasses)."""
     out = [ref]
     i = 0
-    while i < len(out) and len(out) < 20:
-        out += [b for b in bases.get(out[i], ()) if b not in out]
+    while i < len(out) and len(out) < limit:
+        out += [c for c in edges.get(out[i], ()) if c not in out]
         i += 1
     return out
 
@@ -603,7 +604,7 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool]) -> list[Site
         lookups: set[str] = set()
         # The view's own queryset and get_queryset(), and those it inherits from the project's
         # base views (NetBox's NetBoxModelViewSet.get_queryset() prefetches for every view).
-        for cref in _lineage(vref, bases):
+        for cref in related_classes(vref, bases, limit=20):
             cmod = project.modules[cref.path]
             qcalls: list[Call] = []
             for a in _class_assigns(cmod, cref.name):
