@@ -10,7 +10,6 @@ import json
 import os
 import stat
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -214,12 +213,10 @@ def _content_keys(files: list[SourceFile], cache: FactsCache, results: dict[str,
 def _extract_all(files: list[SourceFile], options: ScanOptions, stats: Stats, skipped: list[tuple[str, str]],
                  cache: FactsCache | None, keys: dict[str, str], datas: dict[str, bytes],
                  unreadable: dict[str, ModuleFacts | str], limits: Limits | None = None,
-                 extracted: dict[str, ModuleFacts] | None = None,
-                 meanwhile: Callable[[Callable[[], bool]], None] | None = None) -> dict[str, ModuleFacts]:
-    """Facts of ``files``, from ``extracted`` (facts this scan has already extracted or
-    loaded), the cache or the workers; files that could not be read (``unreadable``, display
-    path -> reason) or analysed go to ``skipped``. ``meanwhile``: other work to do while the
-    workers run (see ``workers.run``)."""
+                 extracted: dict[str, ModuleFacts] | None = None) -> dict[str, ModuleFacts]:
+    """Facts of ``files``, from ``extracted`` (facts this scan has already extracted), the
+    cache or the workers; files that could not be read (``unreadable``, display path ->
+    reason) or analysed go to ``skipped``."""
     pending: list[workers.Job] = []
     results: dict[str, ModuleFacts | str] = {}
     cached: list[SourceFile] = []  # entries to load while the workers extract the rest
@@ -244,9 +241,7 @@ def _extract_all(files: list[SourceFile], options: ScanOptions, stats: Stats, sk
 
     missed: list[workers.Job] = []
 
-    def load_cached(done: Callable[[], bool]) -> None:
-        if meanwhile is not None:
-            meanwhile(done)
+    def load_cached() -> None:
         for sf in cached:
             hit = cache.get(keys[sf.display]) if cache is not None else None
             if hit is not None:
@@ -366,20 +361,10 @@ def _reuse_last_result(cache: FactsCache, frame: str, keys: dict[str, str], file
     if stored is None or not _unchanged(stored[1], every_file, limits):
         return None
     result, helper_keys = stored
-    others = [sf for sf in files if sf.display not in before]
-
-    def preload(done: Callable[[], bool]) -> None:
-        """While the workers extract the changed files, load the other files' facts, which
-        the whole scan needs if it comes to that; stop when the workers are done."""
-        for i, sf in enumerate(others):
-            if i % 16 == 0 and done():
-                return
-            facts = cache.get(keys[sf.display])
-            if facts is not None:
-                extracted[sf.display] = facts
-
+    # Nothing else is loaded meanwhile: on a machine whose cores all run workers, loading the
+    # other files' facts in case the whole scan follows slowed the workers more than it saved.
     skipped: list[tuple[str, str]] = []
-    modules = _extract_all(changed, options, Stats(), skipped, cache, keys, datas, {}, limits, meanwhile=preload)
+    modules = _extract_all(changed, options, Stats(), skipped, cache, keys, datas, {}, limits)
     extracted.update(modules)
     if skipped:
         return None

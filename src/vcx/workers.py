@@ -101,14 +101,12 @@ def batches(jobs: list[Job], workers: int) -> list[list[Job]]:
 
 
 def run(jobs: list[Job], workers: int, on_result: Callable[[str, ModuleFacts | str], None],
-        meanwhile: Callable[[Callable[[], bool]], None] | None = None) -> None:
+        meanwhile: Callable[[], None] | None = None) -> None:
     """Extract every job, calling ``on_result(display, facts_or_reason)`` for each file.
-    ``meanwhile(done)`` is vcx's own work (loading cached facts), done while the workers run;
-    ``done()`` tells whether they have finished, for work that is worth doing only while
-    vcx would otherwise wait (in-process extraction: at once)."""
+    ``meanwhile`` is vcx's own work (loading cached facts), done while the workers run."""
     if workers <= 1 or len(jobs) < 8:
         if meanwhile is not None:
-            meanwhile(lambda: True)
+            meanwhile()
         for display, res in _run_local(jobs):
             on_result(display, res)
         return
@@ -158,7 +156,7 @@ def _retry_one_at_a_time(jobs: list[Job], on_result: Callable[[str, ModuleFacts 
 
 
 def _pool_map(work: Iterable[list[Job]], workers: int, on_result: Callable[[str, ModuleFacts | str], None],
-              failed: list[Job], meanwhile: Callable[[Callable[[], bool]], None] | None = None) -> None:
+              failed: list[Job], meanwhile: Callable[[], None] | None = None) -> None:
     from concurrent.futures import ProcessPoolExecutor  # not loaded by scans that need no worker
     from concurrent.futures.process import BrokenProcessPool
 
@@ -172,7 +170,7 @@ def _pool_map(work: Iterable[list[Job]], workers: int, on_result: Callable[[str,
             submitted = {id(b) for _, b in futures}
             failed.extend(j for b in work if id(b) not in submitted for j in b)
         if meanwhile is not None:
-            meanwhile(lambda: all(fut.done() for fut, _ in futures))
+            meanwhile()
         from vcx.cache import decode
 
         for fut, batch in futures:
