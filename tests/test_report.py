@@ -153,6 +153,14 @@ def test_text_stats() -> None:
     assert re.search(r"^  report\s+500\.0 ms$", out, re.M)
     assert re.search(r"^  total\s+513\.0 ms$", out, re.M)
     assert out.endswith("skipped:\n  x.py: binary file\n")
+    assert "reused" not in out
+
+
+def test_text_stats_says_when_the_last_result_was_reused() -> None:
+    res = result([finding()])
+    res.stats.result_cached = True
+    out = text.render_stats(res)
+    assert out.splitlines()[1] == "  the last scan's result reused: no file it depends on changed what vcx reads"
 
 
 # ------------------------------------------------------------------------------------ json

@@ -205,6 +205,8 @@ def render_stats(result: ScanResult, *, color: bool = False, extra: dict[str, fl
     rows = [Text(f"vcx stats: {_plural(s.files, 'file')}, {_plural(s.lines, 'line')}, "
                  f"{s.non_production} non-production, {s.skipped} skipped, {s.cache_hits} cached, {found}, "
                  f"{result.suppressed} suppressed", style="bold")]
+    if s.result_cached:
+        rows.append(Text("  the last scan's result reused: no file it depends on changed what vcx reads"))
     seconds = {**s.seconds, **(extra or {})}
     width = max([len(k) for k in seconds] + [5])
     for stage, secs in seconds.items():
