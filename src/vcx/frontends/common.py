@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import tree_sitter as ts
 
-from vcx.facts import Loc
+from vcx.facts import Call, Loc, ModuleFacts, Value
 
 _NON_ASCII = re.compile(rb"[\x80-\xff]+")
 _new_tuple = tuple.__new__
@@ -116,3 +117,27 @@ def error_ranges(root: ts.Node) -> list[tuple[int, int]]:
         else:
             out.append((lo, hi))
     return out
+
+
+def renumber_calls(facts: ModuleFacts, kept: list[Call], call_values: Iterable[Value]) -> ModuleFacts:
+    """Give the calls a front end kept dense ids (ids are list indexes) and renumber every
+    reference to them: enclosing calls, ``with`` blocks, values naming a call, callbacks.
+    Each value is renumbered once: a loop's iterable is among the call values too, and
+    renumbering it twice sent it to the wrong call, or none."""
+    remap = {c.id: i for i, c in enumerate(kept)}
+    for c in kept:
+        c.id = remap[c.id]
+        if c.arg_of is not None:
+            c.arg_of = remap.get(c.arg_of)
+        if c.withs:
+            c.withs = tuple(remap[w] for w in c.withs if w in remap)
+    values = {id(v): v for v in call_values}
+    values.update((id(lp.iter), lp.iter) for lp in facts.loops if lp.iter is not None)
+    for v in values.values():
+        if v.call_id is not None:
+            v.call_id = remap.get(v.call_id)
+    for fn in facts.functions.values():
+        if fn.callback_of is not None:
+            fn.callback_of = remap.get(fn.callback_of)
+    facts.calls = kept
+    return facts

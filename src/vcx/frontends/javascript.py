@@ -23,7 +23,7 @@ from operator import attrgetter
 import tree_sitter as ts
 
 from vcx.facts import Access, Assign, Call, Function, Handler, Import, Loc, Loop, ModuleFacts, Value
-from vcx.frontends.common import Source, error_ranges, short, suppression
+from vcx.frontends.common import Source, error_ranges, renumber_calls, short, suppression
 from vcx.knowledge.javascript import (
     JS_CONFIG_CONVERTERS,
     JS_CONFIG_NAMES,
@@ -489,18 +489,7 @@ class _Extractor:
         calls = self.facts.calls
         if len(calls) == len(self.call_ids):  # none dropped
             return self.facts
-        remap = {c.id: i for i, c in enumerate(calls)}
-        for c in calls:
-            c.id = remap[c.id]
-            if c.arg_of is not None:
-                c.arg_of = remap.get(c.arg_of)
-        for v in self.call_values:
-            if v.call_id is not None:
-                v.call_id = remap.get(v.call_id)
-        for fn in self.facts.functions.values():
-            if fn.callback_of is not None:
-                fn.callback_of = remap.get(fn.callback_of)
-        return self.facts
+        return renumber_calls(self.facts, calls, self.call_values)
 
     # -- comments, directives ------------------------------------------------
     def _comment(self, node: ts.Node) -> None:

@@ -13,7 +13,7 @@ import re
 import tree_sitter as ts
 
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loop, ModuleFacts, Value
-from vcx.frontends.common import Source, error_ranges, suppression
+from vcx.frontends.common import Source, error_ranges, renumber_calls, suppression
 from vcx.knowledge import PY_KEEP_UNRESOLVED
 from vcx.knowledge.network import ACCESS_ATTRS, CLIENT_CONSTRUCTORS
 from vcx.parse import language
@@ -913,25 +913,7 @@ class _Extractor:
         calls = [c for c in self.facts.calls if c is not None]
         if len(calls) == len(self.facts.calls):
             return self.facts
-        remap = {c.id: i for i, c in enumerate(calls)}
-        for c in calls:
-            c.id = remap[c.id]
-            if c.arg_of is not None:
-                c.arg_of = remap.get(c.arg_of)
-            if c.withs:
-                c.withs = tuple(remap[w] for w in c.withs if w in remap)
-        # Each value once: a loop's iterable is among the call values too, and remapping it
-        # twice sent it to the wrong call, or none.
-        values = {id(v): v for v in self._call_values}
-        values.update((id(lp.iter), lp.iter) for lp in self.facts.loops if lp.iter is not None)
-        for v in values.values():
-            if v.call_id is not None:
-                v.call_id = remap.get(v.call_id)
-        for fn in self.facts.functions.values():
-            if fn.callback_of is not None:
-                fn.callback_of = remap.get(fn.callback_of)
-        self.facts.calls = calls
-        return self.facts
+        return renumber_calls(self.facts, calls, self._call_values)
 
 
 _WRAPPERS = re.compile(r"^(?:typing\.)?(?:Optional|Annotated|Final|ClassVar|Type)\[(.*)\]$", re.S)
