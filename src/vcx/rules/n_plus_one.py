@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from vcx.facts import Call, Loop, ModuleFacts, Value
+from vcx.facts import Call, ClassInfo, Loop, ModuleFacts, Value
 from vcx.findings import Finding
 from vcx.knowledge import databases as kdb
 from vcx.link import ClassRef, FuncRef
@@ -215,36 +215,45 @@ class QueryInLoop(Rule):
         return fn is not None and fn.is_callback and fn.params[:1] == [root]
 
 
-def _relations(project: Project) -> dict[str, bool]:
-    """Relation attribute names of the project's ORM models -> lazily loaded (True) or not."""
-    out: dict[str, bool] = {}
-    for mod in project.modules.values():
+def _relation_fields(project: Project, kinds: tuple[str, ...] = RELATION_FIELDS
+                     ) -> Iterator[tuple[str, ClassInfo, str, str, Call | None]]:
+    """Relation fields declared in the project's classes (``author = ForeignKey(...)``,
+    ``tags: Mapped[list[Tag]] = relationship()``): (path, class, field name, field kind, the
+    call that makes it or None)."""
+    for path, mod in project.modules.items():
         if not mod.classes:
             continue
         for a in mod.assigns:
             v = a.value
-            if v.kind != "call" or not v.ref or not v.ref.rsplit(".", 1)[-1].endswith(RELATION_FIELDS):
+            kind = v.ref.rsplit(".", 1)[-1] if v.kind == "call" and v.ref else ""
+            if not kind.endswith(kinds):
                 continue
-            if not any(c.loc.line <= a.loc.line <= c.loc.end_line for c in mod.classes.values()):
+            cls = next((c for c in mod.classes.values() if c.loc.line <= a.loc.line <= c.loc.end_line), None)
+            if cls is None:
                 continue
             call = mod.calls[v.call_id] if v.call_id is not None and v.call_id < len(mod.calls) else None
-            lazy = True
-            name = a.text.split(":", 1)[0].strip()
-            if call is not None:
-                lz = call.kwargs.get("lazy")
-                if lz is not None and lz.kind == "str" and lz.value in EAGER_LAZY:
-                    lazy = False
-                kw = call.kwargs.get("sa_relationship_kwargs")
-                if kw is not None and kw.keys and "lazy" in kw.keys and kw.keys["lazy"].value in EAGER_LAZY:
-                    lazy = False
-                rel = call.kwargs.get("related_name") or call.kwargs.get("backref") or \
-                    call.kwargs.get("back_populates")
-                if rel is not None and rel.kind == "str" and isinstance(rel.value, str) and \
-                        not rel.value.endswith("+") and "related_name" in call.kwargs:
-                    out.setdefault(rel.value, True)
-            out[name] = out.get(name, False) or lazy
-    return out
+            yield path, cls, a.text.split(":", 1)[0].strip(), kind, call
 
+
+def _relations(project: Project) -> dict[str, bool]:
+    """Relation attribute names of the project's ORM models -> lazily loaded (True) or not."""
+    out: dict[str, bool] = {}
+    for _, _, name, _, call in _relation_fields(project):
+        lazy = True
+        if call is not None:
+            lz = call.kwargs.get("lazy")
+            if lz is not None and lz.kind == "str" and lz.value in EAGER_LAZY:
+                lazy = False
+            kw = call.kwargs.get("sa_relationship_kwargs")
+            if kw is not None and kw.keys and "lazy" in kw.keys and kw.keys["lazy"].value in EAGER_LAZY:
+                lazy = False
+            rel = call.kwargs.get("related_name") or call.kwargs.get("backref") or \
+                call.kwargs.get("back_populates")
+            if rel is not None and rel.kind == "str" and isinstance(rel.value, str) and \
+                    not rel.value.endswith("+") and "related_name" in call.kwargs:
+                out.setdefault(rel.value, True)
+        out[name] = out.get(name, False) or lazy
+    return out
 
 
 # Django's generic relations: reading one per row is a query too (content type, then the object).
@@ -284,37 +293,26 @@ class ModelRelations:
         reverse: dict[ClassRef, set[str]] = {}
         self.unplaced: set[str] = set()  # reverse accessors of keys to a model vcx cannot resolve
         self.uncertain = False  # a related_name computed at run time: any name may be an accessor
-        for path, mod in project.modules.items():
-            if mod.language != "python" or not mod.classes:
+        for path, cls, name, kind, call in _relation_fields(project, RELATION_FIELDS + GENERIC_RELATIONS):
+            if project.modules[path].language != "python":
                 continue
-            for a in mod.assigns:
-                v = a.value
-                kind = v.ref.rsplit(".", 1)[-1] if v.kind == "call" and v.ref else ""
-                if not kind.endswith(RELATION_FIELDS + GENERIC_RELATIONS):
-                    continue
-                cls = next((c for c in mod.classes.values() if c.loc.line <= a.loc.line <= c.loc.end_line), None)
-                if cls is None:
-                    continue
-                ref = ClassRef(path, cls.name)
-                own.setdefault(ref, set()).add(a.text.split(":", 1)[0].strip())
-                if kind.endswith(GENERIC_RELATIONS):
-                    continue  # no reverse accessor
-                call = mod.calls[v.call_id] if v.call_id is not None and v.call_id < len(mod.calls) else None
-                if call is None:
-                    continue
-                rel = call.kwargs.get("related_name") or call.kwargs.get("backref")
-                if rel is not None and not (rel.kind == "str" and isinstance(rel.value, str)):
-                    self.uncertain = True
-                    continue
-                template = str(rel.value) if rel is not None else \
-                    "%(class)s" + ("" if v.ref.endswith("OneToOneField") else "_set")
-                if template.endswith("+"):
-                    continue
-                target = self._target(path, ref, call.args[0] if call.args else call.kwargs.get("to"), by_name)
-                for holder in related_classes(ref, subclasses):  # each model that has the key
-                    accessor = template.replace("%(class)s", holder.name.lower()).replace(
-                        "%(app_label)s", _app_label(holder.path))
-                    (reverse.setdefault(target, set()) if target is not None else self.unplaced).add(accessor)
+            ref = ClassRef(path, cls.name)
+            own.setdefault(ref, set()).add(name)
+            if kind.endswith(GENERIC_RELATIONS) or call is None:
+                continue  # no reverse accessor (or nothing known of it)
+            rel = call.kwargs.get("related_name") or call.kwargs.get("backref")
+            if rel is not None and not (rel.kind == "str" and isinstance(rel.value, str)):
+                self.uncertain = True
+                continue
+            template = str(rel.value) if rel is not None else \
+                "%(class)s" + ("" if kind.endswith("OneToOneField") else "_set")
+            if template.endswith("+"):
+                continue
+            target = self._target(path, ref, call.args[0] if call.args else call.kwargs.get("to"), by_name)
+            for holder in related_classes(ref, subclasses):  # each model that has the key
+                accessor = template.replace("%(class)s", holder.name.lower()).replace(
+                    "%(app_label)s", _app_label(holder.path))
+                (reverse.setdefault(target, set()) if target is not None else self.unplaced).add(accessor)
         # Every relation name (own, reverse, generic), for the first look at an attribute.
         self.relation_names = set(self.unplaced).union(*reverse.values(), *own.values())
         self.of: dict[ClassRef, set[str]] = {}
