@@ -87,7 +87,22 @@ SA_BUILDERS = ("sqlalchemy.update", "sqlalchemy.insert", "sqlalchemy.delete", "s
                "sqlalchemy.dialects.postgresql.insert", "sqlalchemy.text")
 
 
-def classify(mod: ModuleFacts, call: Call) -> Op | None:
+# A model class's scope chain before the query: Collection.unscoped().findOne, User.scope("x").findAll.
+_MODEL_RECEIVER = re.compile(r"(?:[\w$]+\.)*[A-Z][\w$]*(?:\.(?:scope|unscoped|schema)\([^)]*\))*")
+
+
+def project_import_prefixes(project: Project, path: str, mod: ModuleFacts) -> tuple[str, ...]:
+    """The callee prefixes of names a JS/TS module imports from project modules through a path
+    alias (``@server/models.`` when tsconfig maps ``@server/*``): such callees are written like a
+    package's, but they name the project's own classes, as ``import:`` callees do."""
+    if mod.language == "python":
+        return ()
+    return tuple({f"{imp.module}." for imp in mod.imports
+                  if not imp.relative and imp.module[:1] not in (".", "/")
+                  and project.module_path(path, imp.module) is not None})
+
+
+def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = ()) -> Op | None:
     callee = call.callee
     client = network_client(callee)
     path = mod.path
@@ -107,6 +122,8 @@ def classify(mod: ModuleFacts, call: Call) -> Op | None:
     base = recv.rsplit(".", 1)[-1].lower() if recv else ""
     m = _HEAD.match(recv)
     head = m.group(0).lower() if m else ""  # trx("users").where(...) -> "trx"
+    if m is not None and (recv[m.end():m.end() + 1] == "[" or head in kdb.DB_NAMES_AS_RECEIVER_ONLY):
+        head = ""  # conn[i].create(...): an element of a list; collection.breadcrumbs.get(...): a field
     canon = callee.split(":")[-1] if callee.startswith(("import:", "local:")) else callee
     if callee.startswith(kdb.OTHER_STORES) or (
             (base in kdb.CACHE_NAMES or head in kdb.CACHE_NAMES) and meth.lower() in kdb.CACHE_COMMANDS):
@@ -117,10 +134,11 @@ def classify(mod: ModuleFacts, call: Call) -> Op | None:
     if not evidence and meth in ("findUnique", "findMany", "findFirst", "createMany", "upsert") and \
             len(recv.split(".")) >= 2:
         evidence = True  # prisma.<model>.<op> on any client name
-    if not evidence and callee.startswith(("local:", "import:")) and recv:
-        last = canon.rsplit(".", 1)[0].rsplit(".", 1)[-1]
-        evidence = last[:1].isupper() and (meth in kdb.READ_METHODS or meth in kdb.WRITE_METHODS or
-                                           meth in kdb.BATCH_METHODS)  # Model.create / Course.findAll
+    aliased = next((p for p in project_prefixes if callee.startswith(p)), None) if project_prefixes else None
+    if not evidence and recv and (aliased is not None or callee.startswith(("local:", "import:"))):
+        model = (callee[len(aliased):] if aliased is not None else canon).rsplit(".", 1)[0]
+        evidence = _MODEL_RECEIVER.fullmatch(model) is not None and (
+            meth in kdb.READ_METHODS or meth in kdb.WRITE_METHODS or meth in kdb.BATCH_METHODS)  # Course.findAll
     if not evidence and meth in ("save", "destroy", "populate") and not any(
             a.kind == "str" for a in call.args) and re.fullmatch(r"[A-Za-z_$][\w$]*", recv or ""):
         evidence = True  # row.save() / doc.populate() on ORM rows (a plain local name, not this.x[k])
@@ -182,8 +200,9 @@ class Summaries:
         work: deque[tuple[FuncRef, str]] = deque()
         for path, mod in project.modules.items():
             has_commit: dict[str | None, bool] = {}
+            prefixes = project_import_prefixes(project, path, mod)
             for call in mod.calls:
-                op = classify(mod, call)
+                op = classify(mod, call, prefixes)
                 if op is None or self._project_code(path, call):
                     continue
                 if op.kind == "commit":

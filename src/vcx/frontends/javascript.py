@@ -46,6 +46,7 @@ PATTERNS = (
     ("catch_clause", "catch"), ("try_statement", "try"), ("import_statement", "import"),
     ("export_statement", "export"), ("for_statement", "loop"), ("for_in_statement", "loop"),
     ("while_statement", "loop"), ("do_statement", "loop"), ("if_statement", "if"),
+    ("switch_statement", "switch"),
     ("variable_declarator", "decl"), ("assignment_expression", "assign"),
 )
 # No text predicates (#match?, #eq?): a tree parsed under a deadline keeps no source text
@@ -250,6 +251,7 @@ class _Extractor:
         self.call_ids: dict[int, int] = {}
         self.handler_ids: dict[int, int] = {}  # catch_clause node id -> Handler id
         self.loop_ids: dict[int, int] = {}
+        self.branch_of: list[tuple[int, int]] = []  # (if or switch number, branch): see _intervals
         # Byte ranges of the functions and classes seen so far (they are added in source order).
         self.funcs = _Ranges()
         self.klasses = _Ranges()
@@ -364,7 +366,7 @@ class _Extractor:
         for n in nodes("catch"):
             self._handler(n)
         self._links(calls)
-        intervals = self._intervals(caps.get("try", []), nodes("loop"), nodes("if"))
+        intervals = self._intervals(caps.get("try", []), nodes("loop"), nodes("if"), nodes("switch"))
         stack: list[tuple[int, int, bool, int]] = []
         j, n_iv = 0, len(intervals)
         for n in calls:
@@ -389,7 +391,7 @@ class _Extractor:
             handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] is True and iv[0] > fstart)
             loops = tuple(iv[3] for iv in reversed(stack) if iv[2] is False and iv[0] > fstart)
             self._call(n, scope, handlers, loops)
-            branches = tuple(divmod(iv[3], 2) for iv in reversed(stack) if iv[2] is None and iv[0] > fstart)
+            branches = tuple(self.branch_of[iv[3]] for iv in reversed(stack) if iv[2] is None and iv[0] > fstart)
             if branches:
                 self.facts.calls[-1].branches = branches  # the call _call just added
         for decl in decls:
@@ -1720,18 +1722,35 @@ class _Extractor:
         else:
             call.context = ctx
 
-    def _intervals(self, tries: list[ts.Node], loops: list[ts.Node],
-                   ifs: list[ts.Node] = ()) -> list[tuple[int, int, bool | None, int]]:  # type: ignore[assignment]
+    def _intervals(self, tries: list[ts.Node], loops: list[ts.Node], ifs: list[ts.Node],
+                   switches: list[ts.Node]) -> list[tuple[int, int, bool | None, int]]:
         """(start, end, kind, id) of try bodies (kind True, handler id), repeating loop parts
-        (False, loop id) and if branches (None, if number * 2 + branch: 0 then, 1 else). An if
-        is numbered in file order, not by its offset: a comment edited above must not change
-        the facts."""
+        (False, loop id) and branches (None, an index into ``branch_of``, which holds the
+        (if or switch number, branch) pair: 0 then, 1 else; for a switch, the run of cases
+        that fall through into each other up to one that ends in break/return/throw). Ifs and
+        switches are numbered in file order, not by offset: a comment edited above must not
+        change the facts."""
         out: list[tuple[int, int, bool | None, int]] = []
+        branch_of = self.branch_of
+
+        def branch(start: int, end: int, number: int, n: int) -> None:
+            out.append((start, end, None, len(branch_of)))
+            branch_of.append((number, n))
+
         for number, n in enumerate(ifs):
-            for branch, field in ((0, "consequence"), (1, "alternative")):
+            for n_branch, field in ((0, "consequence"), (1, "alternative")):
                 part = n.child_by_field_name(field)
                 if part is not None:
-                    out.append((part.start_byte, part.end_byte, None, number * 2 + branch))
+                    branch(part.start_byte, part.end_byte, number, n_branch)
+        for number, sw in enumerate(switches, start=len(ifs)):
+            body = sw.child_by_field_name("body")
+            cases = [c for c in body.named_children if c.type in ("switch_case", "switch_default")] \
+                if body is not None else []
+            group = 0  # cases that fall through into the next run with it: one branch
+            for case in cases:
+                branch(case.start_byte, case.end_byte, number, group)
+                if _ends_in_jump(case):
+                    group += 1
         for t in tries:
             body, h = t.child_by_field_name("body"), t.child_by_field_name("handler")
             if body is not None and h is not None and h.id in self.handler_ids:
@@ -2005,6 +2024,26 @@ class _Extractor:
             prev, cur, depth = cur, cur.parent, depth + 1
         self.facts.accesses.append(Access(self.text(obj), self.text(prop), self.loc(node),
                                           self._scope(node), is_call, cond))
+
+
+JUMPS = frozenset({"break_statement", "return_statement", "throw_statement", "continue_statement"})
+
+
+def _ends_in_jump(case: ts.Node) -> bool:
+    """The switch case ends in break/return/throw/continue (directly or as the last statement
+    of a block), so control never falls into the next case."""
+    node: ts.Node | None = case
+    for _ in range(MAX_CHAIN):
+        kids = [c for c in node.named_children if c.type != "comment"] if node is not None else []
+        last = kids[-1] if kids else None
+        if last is None:
+            return False
+        if last.type in JUMPS:
+            return True
+        if last.type != "statement_block":
+            return False
+        node = last
+    return False
 
 
 def extract(source: bytes, tree: ts.Tree, path: str, language: str = "javascript",

@@ -45,6 +45,10 @@ DB_NAMES = frozenset({
     "repo", "em", "manager", "knex", "queryrunner", "qr", "dbsession", "db_session", "con", "database",
     "mongo", "collection", "coll",
 })
+# Names in DB_NAMES that are also everyday words for a domain object (a document collection):
+# evidence when they are the receiver (`collection.find()`), not when the receiver is one of
+# their fields (`collection.breadcrumbs.get(id)`).
+DB_NAMES_AS_RECEIVER_ONLY = frozenset({"collection", "coll"})
 CACHE_NAMES = frozenset({"redis", "cache", "r", "rds", "redis_client", "redisclient", "cache_client"})
 # Commands of a cache/key-value store (redis, Django's cache, memcached), lower-cased.
 CACHE_COMMANDS = frozenset({
