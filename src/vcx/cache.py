@@ -24,7 +24,7 @@ from typing import Any
 from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Value
 
-FORMAT = 2
+FORMAT = 3
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -107,7 +107,7 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "handlers": [[h.id, _loc(h.loc), list(h.types), h.catch_all, h.body, h.func, h.form] for h in m.handlers],
         "accesses": [[a.name, a.attr, _loc(a.loc), a.func, a.is_call, a.in_condition] for a in m.accesses],
         "assigns": [[a.target, _val(a.value), _loc(a.loc), a.func, a.text, a.annotation] for a in m.assigns],
-        "imports": [[i.local, i.module, i.name, _loc(i.loc), i.relative] for i in m.imports],
+        "imports": [[i.local, i.module, i.name, _loc(i.loc), i.relative, i.type_only] for i in m.imports],
         "exports": {k: _val(v) for k, v in m.exports.items()},
         "refs": [[name, _loc(loc), func] for name, loc, func in m.refs],
         "name_uses": [list(u) for u in m.name_uses],
@@ -145,7 +145,7 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
                   for a in d["accesses"]]
     m.assigns = [Assign(a[0], _unval(a[1]), _unloc(a[2]), a[3], a[4], a[5] if len(a) > 5 else "")  # type: ignore[arg-type]
                  for a in d["assigns"]]
-    m.imports = [Import(i[0], i[1], i[2], _unloc(i[3]), i[4]) for i in d["imports"]]
+    m.imports = [Import(i[0], i[1], i[2], _unloc(i[3]), i[4], i[5]) for i in d["imports"]]
     m.exports = {k: _unval(v) for k, v in d["exports"].items()}  # type: ignore[misc]
     m.refs = [(r[0], _unloc(r[1]), r[2]) for r in d["refs"]]
     m.name_uses = [(u[0], u[1], u[2]) for u in d["name_uses"]]

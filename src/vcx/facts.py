@@ -209,6 +209,7 @@ class Import:
     name: str | None  # imported name; None for the module itself / namespace; "default"
     loc: Loc
     relative: bool = False  # project-relative import (Python leading dots / JS ./ ../)
+    type_only: bool = False  # TS `import type` / `import { type X }`: erased, no dependency at run time
 
 
 @dataclass(slots=True)

@@ -59,6 +59,15 @@ class Project:
     _module_paths: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
     _class_refs: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _names: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
+    _browser_only: frozenset[str] | None = field(default=None, repr=False)
+
+    def runs_in_browser(self, path: str) -> bool:
+        """The module runs only in a browser (see ``vcx.browser_code``)."""
+        if self._browser_only is None:
+            from vcx.browser_code import browser_only_modules
+
+            self._browser_only = browser_only_modules(self)
+        return path in self._browser_only
 
     def is_test(self, path: str) -> bool:
         """Code that does not run in production (tests, seeds, migrations: see vcx.paths)."""

@@ -102,7 +102,12 @@ def project_import_prefixes(project: Project, path: str, mod: ModuleFacts) -> tu
                   and project.module_path(path, imp.module) is not None})
 
 
-def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = ()) -> Op | None:
+def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (),
+             in_browser: bool = False) -> Op | None:
+    """What ``call`` does to the outside world: a network request, a database read or write,
+    a transaction step, a cache command, or nothing we know (None). ``in_browser``: the module
+    runs only in a browser, which has no database: only a database library's own API counts
+    there (``document.save()`` on a client-side model is a request to the API, not a write)."""
     callee = call.callee
     client = network_client(callee)
     path = mod.path
@@ -117,7 +122,7 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
         return Op("network", path, call, addressed=url is not None and url.kind == "template", url_root=root,
                   url_holes=holes)
     recv, meth = _method(call)
-    if not meth:
+    if not meth or (in_browser and not callee.startswith(kdb.DB_LIBS)):
         return None
     base = recv.rsplit(".", 1)[-1].lower() if recv else ""
     m = _HEAD.match(recv)
@@ -201,8 +206,9 @@ class Summaries:
         for path, mod in project.modules.items():
             has_commit: dict[str | None, bool] = {}
             prefixes = project_import_prefixes(project, path, mod)
+            in_browser = project.runs_in_browser(path)
             for call in mod.calls:
-                op = classify(mod, call, prefixes)
+                op = classify(mod, call, prefixes, in_browser)
                 if op is None or self._project_code(path, call):
                     continue
                 if op.kind == "commit":

@@ -336,6 +336,9 @@ class _Extractor:
         calls = nodes("call")
         for i, n in enumerate(calls):
             self.call_ids[n.id] = i
+            if data[n.start_byte:n.start_byte + 7] == b"import(" or \
+                    data[n.start_byte:n.start_byte + 17] == b"import.meta.glob(":
+                self._dynamic_import(n)
         # Variable declarators with their name, value and scope, which three steps read.
         decls = [(n, n.child_by_field_name("name"), n.child_by_field_name("value"), self._scope(n))
                  for n in nodes("decl")]
@@ -807,6 +810,8 @@ class _Extractor:
             return
         spec = self.string_value(src_n)
         rel = is_project_spec(spec)
+        second = node.child(1)
+        type_only = second is not None and second.type == "type"  # import type { X } from "m"
         if clause is None:
             self.facts.imports.append(Import("", spec, None, self.loc(node), rel))
             return
@@ -814,13 +819,13 @@ class _Extractor:
             if c.type == "identifier":  # default import
                 local = self.text(c)
                 self._bind(None, local, self._member_ref(spec, "default"))
-                self.facts.imports.append(Import(local, spec, "default", self.loc(c), rel))
+                self.facts.imports.append(Import(local, spec, "default", self.loc(c), rel, type_only))
             elif c.type == "namespace_import":
                 ident = next((x for x in c.named_children if x.type == "identifier"), None)
                 if ident is not None:
                     local = self.text(ident)
                     self._bind(None, local, self._module_ref(spec), namespace=True)
-                    self.facts.imports.append(Import(local, spec, None, self.loc(c), rel))
+                    self.facts.imports.append(Import(local, spec, None, self.loc(c), rel, type_only))
             elif c.type == "named_imports":
                 for spec_n in c.named_children:
                     if spec_n.type != "import_specifier":
@@ -832,7 +837,22 @@ class _Extractor:
                     name = self._key_text(name_n)
                     local = self.text(alias_n) if alias_n is not None else name
                     self._bind(None, local, self._member_ref(spec, name))
-                    self.facts.imports.append(Import(local, spec, name, self.loc(spec_n), rel))
+                    first = spec_n.child(0)
+                    self.facts.imports.append(Import(local, spec, name, self.loc(spec_n), rel,
+                                                     type_only or (first is not None and first.type == "type")))
+
+    def _dynamic_import(self, node: ts.Node) -> None:
+        """``import("./scenes/Settings")`` (lazy routes, code splitting) and Vite's
+        ``import.meta.glob("./plugins/*/index.ts")`` import modules as surely as a static import
+        does: which modules import which tells browser code apart. A glob is kept as written."""
+        args = node.child_by_field_name("arguments")
+        first = next((a for a in args.named_children if a.type != "comment"), None) if args is not None else None
+        specs = [first] if first is not None and first.type == "string" else \
+            [x for x in first.named_children[:MAX_ITEMS] if x.type == "string"] \
+            if first is not None and first.type == "array" else []
+        for n in specs:
+            spec = self.string_value(n)
+            self.facts.imports.append(Import("", spec, None, self.loc(node), is_project_spec(spec)))
 
     def _require_spec(self, node: ts.Node) -> str | None:
         """The module of a ``require("m")`` call node, else None."""

@@ -127,3 +127,14 @@ def js_keep_unresolved(callee_text: str) -> bool:
         if name in JS_KEEP_UNRESOLVED_ROOTS or name.lower() in JS_KEEP_UNRESOLVED_ROOTS:
             return True
     return False
+
+# Calls that mount a user interface into a page: a module that makes one is a browser entry
+# point, and what only browser code imports runs in a browser (``vcx.browser_code``).
+BROWSER_MOUNTS = frozenset({
+    "react-dom.render", "react-dom.hydrate", "react-dom/client.createRoot", "react-dom/client.hydrateRoot",
+    "react-dom.createRoot", "react-dom.hydrateRoot",
+    "vue.createApp", "vue.createSSRApp", "preact.render", "preact.hydrate", "solid-js/web.render",
+    "solid-js/web.hydrate", "svelte.mount", "svelte.hydrate",
+    "@angular/platform-browser.bootstrapApplication",
+    "@angular/platform-browser-dynamic.platformBrowserDynamic",
+})

@@ -159,6 +159,13 @@ class LocalTimeArithmetic(Rule):
     **Use instead.** UTC methods (`setUTCHours`, `getUTCDate`, `Date.UTC(...)`), or an explicit
     zone (`date-fns-tz`, `dayjs.tz`, Luxon `setZone`). Millisecond arithmetic on
     `Date.now()` and hour-or-smaller offsets that end in an instant are fine.
+
+    **Not reported: browser code**, where the local zone is the user's and "today" is meant
+    in it. A module is browser code when it is marked `"use client"`, is a `.tsx`/`.jsx` file
+    under `components/`, mounts the UI (`createRoot(...)`, `render(<App />, ...)`,
+    `createApp(App).mount(...)`), or is imported only by browser code — statically, through
+    `import()` or `import.meta.glob`, or re-exported; `import type` does not count. A module
+    the server also imports (a `shared/` folder) is checked.
     """
 
     id = "TZ002"
@@ -173,7 +180,7 @@ class LocalTimeArithmetic(Rule):
         luxon_default_zone = any(a.target.endswith("Settings.defaultZone") for m in project.modules.values()
                                  for a in m.assigns)
         for path, mod in project.modules.items():
-            if mod.language == "python" or _browser_only(path, mod):
+            if mod.language == "python" or project.runs_in_browser(path):
                 continue
             has_dfns_tz = any(i.module.startswith(tk.DATE_FNS_TZ_MODULES) for i in mod.imports)
             reported: set[int] = set()
@@ -239,13 +246,6 @@ class LocalTimeArithmetic(Rule):
                                         for u in tk.SMALL_UNITS):
                     return False
         return True
-
-
-def _browser_only(path: str, mod: ModuleFacts) -> bool:
-    if "use client" in mod.directives:
-        return True
-    return "/components/" in f"/{path}" and mod.language in ("tsx", "javascript") and \
-        path.endswith((".tsx", ".jsx"))
 
 
 ISO_DATE_ONLY = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")

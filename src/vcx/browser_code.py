@@ -1,0 +1,100 @@
+"""Which modules of a project run only in a browser.
+
+Browser code has no database and no server clock: a user's `isToday(date)` is meant in the
+user's zone, and `document.save()` on a client-side model is a request to the API, not a row
+written. Rules ask :func:`browser_only_modules` to stay quiet there (RULES.md, TZ002: "code in
+browser-only components").
+
+A module runs only in a browser when it is
+
+- marked `"use client"`, or a `.tsx`/`.jsx` file under a `components/` folder (the seeds
+  RULES.md names), or a module that mounts a user interface (`createRoot(...)`, `render(<App/>,
+  ...)`, `createApp(App).mount(...)`: see ``knowledge.javascript.BROWSER_MOUNTS``); or
+- imported (statically, by `import()` or `import.meta.glob`, or re-exported) only by such
+  modules, transitively.
+
+A module that server code also imports (a `shared/` folder) is not browser-only. Python
+modules never are. Imports made only by tests do not count either way.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from fnmatch import fnmatchcase
+
+from vcx.knowledge.javascript import BROWSER_MOUNTS
+from vcx.link import Project
+
+_BRACES = re.compile(r"\{([^{}]*)\}")
+
+
+def _expand_braces(pattern: str) -> list[str]:
+    """``index.{ts,tsx}`` -> ``index.ts``, ``index.tsx`` (the glob syntax fnmatch lacks)."""
+    m = _BRACES.search(pattern)
+    if m is None:
+        return [pattern]
+    return [x for alt in m.group(1).split(",")[:16]
+            for x in _expand_braces(pattern[:m.start()] + alt + pattern[m.end():])][:64]
+
+
+def _glob_targets(importer: str, pattern: str, paths: list[str]) -> set[str]:
+    """The modules a Vite ``import.meta.glob`` pattern relative to ``importer`` matches."""
+    if not pattern.startswith((".", "/")) or pattern.startswith("/"):
+        return set()  # root-relative and alias patterns: the bundler's root is not known here
+    full = [posixpath.normpath(posixpath.join(posixpath.dirname(importer), p)) for p in _expand_braces(pattern)]
+    return {p for p in paths if any(fnmatchcase(p, f) for f in full)}
+
+
+def _is_seed(path: str, project: Project) -> bool:
+    mod = project.modules[path]
+    if "use client" in mod.directives:
+        return True
+    if path.endswith((".tsx", ".jsx")) and "/components/" in f"/{path}":
+        return True
+    return any(c.callee in BROWSER_MOUNTS for c in mod.calls)
+
+
+def browser_only_modules(project: Project) -> frozenset[str]:
+    js = [p for p, m in project.modules.items() if m.language != "python" and not project.is_test(p)]
+    seeds = {p for p in js if _is_seed(p, project)}
+    if not seeds:
+        return frozenset()
+    imports: dict[str, set[str]] = {}
+    importers: dict[str, set[str]] = defaultdict(set)
+    for path in js:
+        targets: set[str] = set()
+        mod = project.modules[path]
+        for value in mod.exports.values():  # export { X } from "./x"
+            ref = value.ref or ""
+            if ref.startswith("import:") and (t := project.module_path(path, ref.split(":", 2)[1])) is not None:
+                targets.add(t)
+        for imp in mod.imports:
+            if imp.type_only:
+                continue  # erased by the compiler: no dependency when the code runs
+            if "*" in imp.module:
+                targets |= _glob_targets(path, imp.module, js)
+            elif (t := project.module_path(path, imp.module)) is not None:
+                targets.add(t)
+        targets = {t for t in targets if t != path and not project.is_test(t)}
+        imports[path] = targets
+        for t in targets:
+            importers[t].add(path)
+    # Every module reachable from a seed is a candidate; then (a greatest fixed point, so that
+    # import cycles inside browser code stay browser code) drop each candidate that a module
+    # outside the set imports, until none is left to drop.
+    browser = set(seeds)
+    todo = list(seeds)
+    while todo:
+        for t in imports.get(todo.pop(), ()):
+            if t not in browser:
+                browser.add(t)
+                todo.append(t)
+    todo = [p for p in browser if p not in seeds]
+    while todo:
+        path = todo.pop()
+        if path in browser and path not in seeds and any(i not in browser for i in importers[path]):
+            browser.discard(path)
+            todo.extend(t for t in imports.get(path, ()) if t in browser and t not in seeds)
+    return frozenset(browser)
