@@ -13,8 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vcx.discover import display_path
 from vcx.facts import Call, Function, ModuleFacts, Value
 from vcx.paths import is_non_production, project_relative
+from vcx.tsconfig import PathAliases
 
 JS_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 
@@ -55,7 +57,7 @@ class Project:
     # made when class resolution first needs them.
     _py_ambiguous: dict[str, list[str]] | None = field(default=None, repr=False)
     py_roots: frozenset[str] = frozenset()
-    js_aliases: list[tuple[str, str]] = field(default_factory=list)
+    path_aliases: PathAliases | None = None  # tsconfig/jsconfig ``paths``, per folder
     _module_paths: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
     _class_refs: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _names: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
@@ -97,7 +99,7 @@ class Project:
             if mod is not None and mod.language == "python":
                 self._module_paths[key] = _resolve_python(importer, module, self.py_index, self.modules)
             else:
-                self._module_paths[key] = _resolve_js(importer, module, self.modules, self.js_aliases)
+                self._module_paths[key] = _resolve_js(importer, module, self.modules, self.path_aliases)
         return self._module_paths[key]
 
     def _class_module(self, importer: str, module: str) -> str | None:
@@ -275,16 +277,14 @@ def _resolve_python(importer: str, module: str, index: dict[str, str],
 
 
 def _resolve_js(importer: str, spec: str, modules: dict[str, ModuleFacts],
-                aliases: list[tuple[str, str]]) -> str | None:
+                aliases: PathAliases | None) -> str | None:
     if spec.startswith("."):
         stem = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
     else:
-        for prefix, target in aliases:
-            if spec == prefix.rstrip("/*") or spec.startswith(prefix.rstrip("*")):
-                stem = posixpath.normpath(target.rstrip("*") + spec[len(prefix.rstrip("*")):])
-                break
-        else:
+        found = aliases.resolve(importer, spec) if aliases is not None else None
+        if found is None:
             return None
+        stem = found
     if stem in modules:
         return stem
     base, ext = posixpath.splitext(stem)
@@ -308,11 +308,12 @@ class ImportedFiles:
     are built once, for all the rounds that follow helpers into their own imports.
     """
 
-    def __init__(self, every_path: dict[str, str], root: Path) -> None:
+    def __init__(self, every_path: dict[str, str], root: Path, root_display: str) -> None:
         self.as_modules = {p: ModuleFacts(path=p, language=lang, lines=0) for p, lang in every_path.items()}
         self.root = root
+        self.root_display = root_display
         self._py_index: dict[str, str] | None = None
-        self._js_aliases: list[tuple[str, str]] | None = None
+        self._aliases: PathAliases | None = None
 
     def reached(self, importers: dict[str, ModuleFacts], candidates: set[str]) -> set[str]:
         """The ``candidates`` (display paths) the imports of ``importers`` reach."""
@@ -342,72 +343,13 @@ class ImportedFiles:
                     last = posixpath.basename(imp.module.rstrip("/"))
                     if posixpath.splitext(last)[0] not in stems and last not in stems:
                         continue
-                    if self._js_aliases is None:
-                        self._js_aliases = _tsconfig_aliases(self.root, self.as_modules)
-                    targets = [_resolve_js(path, imp.module, self.as_modules, self._js_aliases)]
+                    if self._aliases is None:
+                        self._aliases = PathAliases(self.root, self.root_display)
+                    targets = [_resolve_js(path, imp.module, self.as_modules, self._aliases)]
                 found.update(t for t in targets if t is not None and t in candidates)
         return found
 
 
-def _tsconfig_aliases(root: Path, modules: dict[str, ModuleFacts]) -> list[tuple[str, str]]:
-    """``paths`` aliases of tsconfig/jsconfig files, as (prefix, target) in scan-path terms."""
-    out: list[tuple[str, str]] = []
-    prefix = _display_prefix(modules)
-    for name in ("tsconfig.json", "jsconfig.json"):
-        cfg = root / name
-        if not cfg.is_file():
-            continue
-        try:
-            data = json.loads(_strip_json_comments(cfg.read_text(encoding="utf-8", errors="replace")))
-        except (OSError, ValueError, RecursionError):  # unreadable, invalid, or 100k-deep JSON
-            continue
-        opts = data.get("compilerOptions", {}) if isinstance(data, dict) else {}
-        base = opts.get("baseUrl", ".") if isinstance(opts, dict) else "."
-        paths = opts.get("paths", {}) if isinstance(opts, dict) else {}
-        if isinstance(paths, dict):
-            for alias, targets in paths.items():
-                if isinstance(targets, list) and targets and isinstance(targets[0], str):
-                    out.append((alias, posixpath.normpath(posixpath.join(prefix, str(base), targets[0]))))
-    return out
-
-
-def _display_prefix(modules: dict[str, ModuleFacts]) -> str:
-    """The folder every module lives under (the common prefix of the first and the last
-    path in sorted order is that of all of them)."""
-    paths = list(modules)
-    if not paths:
-        return ""
-    if len(paths) == 1:
-        return posixpath.dirname(paths[0])
-    return posixpath.commonpath([min(paths), max(paths)])
-
-
-def _strip_json_comments(text: str) -> str:
-    out, i, n, in_str = [], 0, len(text), False
-    while i < n:
-        c = text[i]
-        if in_str:
-            out.append(c)
-            if c == "\\" and i + 1 < n:
-                out.append(text[i + 1])
-                i += 1
-            elif c == '"':
-                in_str = False
-        elif c == '"':
-            in_str = True
-            out.append(c)
-        elif text.startswith("//", i):
-            while i < n and text[i] != "\n":
-                i += 1
-            continue
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            i = n if j == -1 else j + 2
-            continue
-        else:
-            out.append(c)
-        i += 1
-    return "".join(out)
 
 
 def _npm_deps(root: Path) -> dict[str, str]:
@@ -434,7 +376,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
     here = cwd or Path.cwd()
     project.tests = frozenset(p for p in modules if is_non_production(project_relative(p, here, root)))
     project.py_index = py_index = _python_module_index(modules)
-    project.js_aliases = _tsconfig_aliases(root, modules)
+    project.path_aliases = PathAliases(root, display_path(root, here))
     project.py_roots = py_roots = frozenset(name.split(".", 1)[0] for name in py_index)
 
     def module_path(importer: str, lang: str, module: str) -> str | None:

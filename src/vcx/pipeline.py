@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from vcx import workers
 from vcx.cache import FactsCache, dumps, entry_key, frame_key, result_key
 from vcx.config import Config
-from vcx.discover import SourceFile, discover
+from vcx.discover import SourceFile, discover, display_path
 from vcx.facts import ModuleFacts
 from vcx.findings import Finding, assign_fingerprints
 from vcx.limits import AnalysisTimeout, Limits, TooBroken, TooDeep, deadline, describe_timeout
@@ -276,7 +276,7 @@ def _job(sf: SourceFile, cache: FactsCache | None, key: str, datas: dict[str, by
 
 
 def _extract_imported_helpers(modules: dict[str, ModuleFacts], every_file: list[SourceFile],
-                              production: list[SourceFile], root: Path, options: ScanOptions,
+                              production: list[SourceFile], root: Path, root_display: str, options: ScanOptions,
                               stats: Stats, skipped: list[tuple[str, str]], cache: FactsCache | None,
                               keys: dict[str, str], results: dict[str, ModuleFacts | str],
                               limits: Limits | None) -> dict[str, str]:
@@ -288,7 +288,7 @@ def _extract_imported_helpers(modules: dict[str, ModuleFacts], every_file: list[
     left = {sf.display: sf for sf in every_file if sf.display not in chosen}
     if not left:
         return {}
-    imported = ImportedFiles({sf.display: sf.language for sf in every_file}, root)
+    imported = ImportedFiles({sf.display: sf.language for sf in every_file}, root, root_display)
     importers = modules
     helper_keys: dict[str, str] = {}
     while importers and left:
@@ -479,8 +479,8 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
                 stats.seconds["extract"] = time.perf_counter() - t0
                 return hit
     modules = _extract_all(files, options, stats, skipped, cache, keys, datas, early, limits, extracted)
-    helpers = _extract_imported_helpers(modules, found.files, files, root, options, stats, skipped, cache, keys,
-                                        early, limits)
+    helpers = _extract_imported_helpers(modules, found.files, files, root, display_path(root, cwd or Path.cwd()),
+                                        options, stats, skipped, cache, keys, early, limits)
     datas.clear()
     stats.seconds["extract"] = time.perf_counter() - t0
     stats.files = len(modules)
