@@ -28,3 +28,19 @@ def test_a_callback_of_a_call_spread_over_lines_is_named_on_one_line(tmp_path: P
         (7, "`.catch(() => {})` in `uploadFile(…).then(…) callback in insertFiles` swallows the rejection "
             "silently"),
     ]
+
+
+def test_a_floating_promise_in_browser_code_says_what_happens_there(tmp_path: Path) -> None:
+    (tmp_path / "main.tsx").write_text(
+        'import { createRoot } from "react-dom/client";\n'
+        'import { refresh } from "./api";\n'
+        "createRoot(document.body).render(<button onClick={() => { refresh(); }} />);\n",
+        encoding="utf-8")
+    (tmp_path / "worker.ts").write_text('import { refresh } from "./api";\n'
+                                        "export function tick() {\n  refresh();\n}\n", encoding="utf-8")
+    (tmp_path / "api.ts").write_text("export async function refresh() {\n  return 1;\n}\n", encoding="utf-8")
+    result = scan([tmp_path], Config(select=["ERR005"]), cwd=tmp_path, options=ScanOptions(jobs=1))
+    assert [(f.path, f.line, f.message.rsplit("; ", 1)[1]) for f in result.findings] == [
+        ("main.tsx", 3, "a rejection goes unnoticed: the browser only logs it to the console"),
+        ("worker.ts", 3, "a rejection crashes the process"),
+    ]

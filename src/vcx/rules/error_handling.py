@@ -759,7 +759,7 @@ class FloatingPromise(Rule):
     `asyncio.create_task` / `gather`), and `asyncio.create_task(...)` whose task is not kept.
 
     **Why it breaks production.** In Node 15+ an unhandled rejection crashes the process;
-    in Python the coroutine never runs at all, or the task is garbage-collected half way.
+    in browser code (see TZ002 for how vcx tells) it is only logged to the console; in Python the coroutine never runs at all, or the task is garbage-collected half way.
     Either way the work silently does not happen, and the error vanishes with it.
 
     **Example.**
@@ -807,6 +807,10 @@ class FloatingPromise(Rule):
                 continue
             if call.awaited or call.func is None:
                 continue
+            # A browser has no process to crash: the rejection goes to the console, and the
+            # user sees nothing fail.
+            consequence = "a rejection goes unnoticed: the browser only logs it to the console" \
+                if project.runs_in_browser(path) else "a rejection crashes the process"
             if call.callee.endswith(".forEach") and any(
                     v.kind == "func" and v.func_id in mod.functions and mod.functions[v.func_id].is_async
                     for v in call.args):
@@ -821,7 +825,7 @@ class FloatingPromise(Rule):
                     continue
                 yield self.finding(path, call.loc, f"the promise of `{call.snippet}` is kept in "
                                    f"`{call.assigned_to}` but never awaited in `{fn_name(mod, call.func)}`; "
-                                   "a rejection crashes the process")
+                                   f"{consequence}")
                 continue
             if call.context == "chain":
                 if "catch" in call.chain or call.catch_chained or context != "stmt":
@@ -833,7 +837,7 @@ class FloatingPromise(Rule):
             if self._is_async_target(project, path, call) or self._is_promise_api(call):
                 yield self.finding(path, call.loc, f"the promise of `{call.snippet}` in "
                                    f"`{fn_name(mod, call.func)}` is not awaited, returned or caught; "
-                                   "a rejection crashes the process")
+                                   f"{consequence}")
 
     @staticmethod
     def _is_async_target(project: Project, path: str, call: Call) -> bool:
