@@ -759,7 +759,8 @@ class FloatingPromise(Rule):
     `asyncio.create_task` / `gather`), and `asyncio.create_task(...)` whose task is not kept.
 
     **Why it breaks production.** In Node 15+ an unhandled rejection crashes the process;
-    in browser code (see TZ002 for how vcx tells) it is only logged to the console; in Python the coroutine never runs at all, or the task is garbage-collected half way.
+    in browser code (see TZ002 for how vcx tells) it is only logged to the console; in
+    Python the coroutine never runs at all, or the task is garbage-collected half way.
     Either way the work silently does not happen, and the error vanishes with it.
 
     **Example.**
