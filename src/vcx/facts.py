@@ -199,7 +199,7 @@ class Loop:
 class ClassInfo:
     name: str
     loc: Loc
-    bases: tuple[str, ...] = ()  # canonical names of the base classes
+    bases: tuple[str, ...] = ()  # canonical names of the base classes (JS/TS: the base as written)
 
 
 @dataclass(slots=True)

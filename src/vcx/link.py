@@ -17,6 +17,7 @@ from vcx.discover import display_path
 from vcx.facts import Call, Function, ModuleFacts, Value
 from vcx.paths import is_non_production, project_relative
 from vcx.tsconfig import PathAliases
+from vcx.workspaces import WorkspacePackages
 
 JS_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 
@@ -58,10 +59,26 @@ class Project:
     _py_ambiguous: dict[str, list[str]] | None = field(default=None, repr=False)
     py_roots: frozenset[str] = frozenset()
     path_aliases: PathAliases | None = None  # tsconfig/jsconfig ``paths``, per folder
+    packages: WorkspacePackages | None = None  # the monorepo's own packages, by name
     _module_paths: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
     _class_refs: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _names: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _browser_only: frozenset[str] | None = field(default=None, repr=False)
+    _package_specs: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    def package_specs(self, path: str) -> tuple[str, ...]:
+        """The non-relative import specifiers of a JS/TS module that name project modules
+        (through a tsconfig path alias or a package of the monorepo), longest first. The front
+        end writes calls through them like a library's (``@server/models.Document.findByPk``)."""
+        hit = self._package_specs.get(path)
+        if hit is None:
+            mod = self.modules.get(path)
+            hit = () if mod is None or mod.language == "python" else tuple(sorted(
+                {imp.module for imp in mod.imports if not imp.relative and imp.module[:1] not in (".", "/")
+                 and "*" not in imp.module and self.module_path(path, imp.module) is not None},
+                key=len, reverse=True))
+            self._package_specs[path] = hit
+        return hit
 
     def runs_in_browser(self, path: str) -> bool:
         """The module runs only in a browser (see ``vcx.browser_code``)."""
@@ -99,7 +116,8 @@ class Project:
             if mod is not None and mod.language == "python":
                 self._module_paths[key] = _resolve_python(importer, module, self.py_index, self.modules)
             else:
-                self._module_paths[key] = _resolve_js(importer, module, self.modules, self.path_aliases)
+                self._module_paths[key] = _resolve_js(importer, module, self.modules, self.path_aliases,
+                                                      self.packages)
         return self._module_paths[key]
 
     def _class_module(self, importer: str, module: str) -> str | None:
@@ -277,23 +295,24 @@ def _resolve_python(importer: str, module: str, index: dict[str, str],
 
 
 def _resolve_js(importer: str, spec: str, modules: dict[str, ModuleFacts],
-                aliases: PathAliases | None) -> str | None:
+                aliases: PathAliases | None, packages: WorkspacePackages | None = None) -> str | None:
+    """The module an import of ``spec`` in ``importer`` reaches: a relative path, a path alias
+    of the importer's tsconfig, or a package of the monorepo (``vcx.workspaces``)."""
     if spec.startswith("."):
-        stem = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
+        stems = [posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))]
     else:
         found = aliases.resolve(importer, spec) if aliases is not None else None
-        if found is None:
-            return None
-        stem = found
-    if stem in modules:
-        return stem
-    base, ext = posixpath.splitext(stem)
-    candidates = [stem + e for e in JS_EXTS] + [stem + "/index" + e for e in JS_EXTS]
-    if ext in (".js", ".mjs", ".cjs", ".jsx"):  # TS sources imported with a .js suffix
-        candidates += [base + e for e in JS_EXTS]
-    for cand in candidates:
-        if cand in modules:
-            return cand
+        stems = [found] if found is not None else packages.resolve(spec) if packages is not None else []
+    for stem in stems:
+        if stem in modules:
+            return stem
+        base, ext = posixpath.splitext(stem)
+        candidates = [stem + e for e in JS_EXTS] + [stem + "/index" + e for e in JS_EXTS]
+        if ext in (".js", ".mjs", ".cjs", ".jsx"):  # TS sources imported with a .js suffix
+            candidates += [base + e for e in JS_EXTS]
+        for cand in candidates:
+            if cand in modules:
+                return cand
     return None
 
 
@@ -314,6 +333,7 @@ class ImportedFiles:
         self.root_display = root_display
         self._py_index: dict[str, str] | None = None
         self._aliases: PathAliases | None = None
+        self._packages: WorkspacePackages | None = None
 
     def reached(self, importers: dict[str, ModuleFacts], candidates: set[str]) -> set[str]:
         """The ``candidates`` (display paths) the imports of ``importers`` reach."""
@@ -343,9 +363,10 @@ class ImportedFiles:
                     last = posixpath.basename(imp.module.rstrip("/"))
                     if posixpath.splitext(last)[0] not in stems and last not in stems:
                         continue
-                    if self._aliases is None:
+                    if self._aliases is None or self._packages is None:
                         self._aliases = PathAliases(self.root, self.root_display)
-                    targets = [_resolve_js(path, imp.module, self.as_modules, self._aliases)]
+                        self._packages = WorkspacePackages(self.root, self.root_display, list(self.as_modules))
+                    targets = [_resolve_js(path, imp.module, self.as_modules, self._aliases, self._packages)]
                 found.update(t for t in targets if t is not None and t in candidates)
         return found
 
@@ -376,7 +397,9 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
     here = cwd or Path.cwd()
     project.tests = frozenset(p for p in modules if is_non_production(project_relative(p, here, root)))
     project.py_index = py_index = _python_module_index(modules)
-    project.path_aliases = PathAliases(root, display_path(root, here))
+    root_display = display_path(root, here)
+    project.path_aliases = PathAliases(root, root_display)
+    project.packages = WorkspacePackages(root, root_display, [p for p, m in modules.items() if m.language != "python"])
     project.py_roots = py_roots = frozenset(name.split(".", 1)[0] for name in py_index)
 
     def module_path(importer: str, lang: str, module: str) -> str | None:
@@ -432,6 +455,11 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
     def resolve(path: str, mod: ModuleFacts, callee: str) -> tuple[str, FuncRef | Value, str] | None:
         """The project function or bound value a callee reaches, and the rest of the callee."""
         callee = callee.replace("().", ".")
+        if not callee.startswith("import:") and mod.language != "python":
+            for spec in project.package_specs(path):  # @acme/billing.charge: the project's own package
+                if callee == spec or callee.startswith(spec + "."):
+                    callee = f"import:{spec}:{callee[len(spec) + 1:] or 'default'}"
+                    break
         if callee.startswith("import:"):
             _, spec, rest = callee.split(":", 2)
             target = module_path(path, mod.language, spec)

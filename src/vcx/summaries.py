@@ -91,17 +91,6 @@ SA_BUILDERS = ("sqlalchemy.update", "sqlalchemy.insert", "sqlalchemy.delete", "s
 _MODEL_RECEIVER = re.compile(r"(?:[\w$]+\.)*[A-Z][\w$]*(?:\.(?:scope|unscoped|schema)\([^)]*\))*")
 
 
-def project_import_prefixes(project: Project, path: str, mod: ModuleFacts) -> tuple[str, ...]:
-    """The callee prefixes of names a JS/TS module imports from project modules through a path
-    alias (``@server/models.`` when tsconfig maps ``@server/*``): such callees are written like a
-    package's, but they name the project's own classes, as ``import:`` callees do."""
-    if mod.language == "python":
-        return ()
-    return tuple({f"{imp.module}." for imp in mod.imports
-                  if not imp.relative and imp.module[:1] not in (".", "/")
-                  and project.module_path(path, imp.module) is not None})
-
-
 def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (),
              in_browser: bool = False) -> Op | None:
     """What ``call`` does to the outside world: a network request, a database read or write,
@@ -142,8 +131,11 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
     aliased = next((p for p in project_prefixes if callee.startswith(p)), None) if project_prefixes else None
     if not evidence and recv and (aliased is not None or callee.startswith(("local:", "import:"))):
         model = (callee[len(aliased):] if aliased is not None else canon).rsplit(".", 1)[0]
-        evidence = _MODEL_RECEIVER.fullmatch(model) is not None and (
-            meth in kdb.READ_METHODS or meth in kdb.WRITE_METHODS or meth in kdb.BATCH_METHODS)  # Course.findAll
+        if mod.language == "python":
+            known = meth in kdb.READ_METHODS or meth in kdb.WRITE_METHODS or meth in kdb.BATCH_METHODS
+        else:
+            known = meth in kdb.JS_MODEL_STATICS
+        evidence = known and _MODEL_RECEIVER.fullmatch(model) is not None  # Course.findAll
     if not evidence and meth in ("save", "destroy", "populate") and not any(
             a.kind == "str" for a in call.args) and re.fullmatch(r"[A-Za-z_$][\w$]*", recv or ""):
         evidence = True  # row.save() / doc.populate() on ORM rows (a plain local name, not this.x[k])
@@ -205,7 +197,7 @@ class Summaries:
         work: deque[tuple[FuncRef, str]] = deque()
         for path, mod in project.modules.items():
             has_commit: dict[str | None, bool] = {}
-            prefixes = project_import_prefixes(project, path, mod)
+            prefixes = tuple(f"{spec}." for spec in project.package_specs(path))
             in_browser = project.runs_in_browser(path)
             for call in mod.calls:
                 op = classify(mod, call, prefixes, in_browser)

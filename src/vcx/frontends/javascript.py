@@ -22,7 +22,7 @@ from operator import attrgetter
 
 import tree_sitter as ts
 
-from vcx.facts import Access, Assign, Call, Function, Handler, Import, Loc, Loop, ModuleFacts, Value
+from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Value
 from vcx.frontends.common import Source, error_ranges, renumber_calls, short, suppression
 from vcx.knowledge.javascript import (
     JS_CONFIG_CONVERTERS,
@@ -612,6 +612,18 @@ class _Extractor:
         self.klasses.add(s, e, qual, c)
         if name_n is not None or "<" not in name:
             self.classes.setdefault((scope, name), qual)
+            self.facts.classes.setdefault(qual, ClassInfo(qual, self.loc(node), self._bases(node)))
+
+    def _bases(self, node: ts.Node) -> tuple[str, ...]:
+        """The class a class extends, as written (``ArchivableModel``, ``sequelize.Model``),
+        without type arguments: enough to tell a model class by its base's name."""
+        heritage = next((c for c in node.named_children if c.type == "class_heritage"), None)
+        if heritage is None:
+            return ()
+        clause = next((c for c in heritage.named_children if c.type == "extends_clause"), heritage)
+        base = next((c for c in clause.named_children if c.type not in ("type_arguments", "comment")), None)
+        return (self.text(base, 120),) if base is not None and base.type in ("identifier", "member_expression") \
+            else ()
 
     def _function(self, node: ts.Node) -> None:
         t = node.type

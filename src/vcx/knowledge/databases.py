@@ -80,6 +80,19 @@ WRITE_METHODS = frozenset({
     "softDelete", "softRemove", "restore", "del", "merge", "insertInto", "updateTable", "deleteFrom",
     "$executeRaw", "$executeRawUnsafe", "executemany", "commit",
 })
+# Static methods of JS/TS model classes that query or write (Sequelize Model, TypeORM
+# BaseEntity, Mongoose Model): with a capitalised project class as receiver (`Ticket.findByPk`,
+# `Order.unscoped().findAll`) they mark the class as a model. Generic verbs such as `add`,
+# `get` or `select` are not among them: `MathBN.add(a, b)` and `Cache.get(k)` are no queries.
+JS_MODEL_STATICS = frozenset({
+    "findAll", "findOne", "findByPk", "findOrCreate", "findAndCountAll", "findCreateFind", "count", "max", "min",
+    "sum", "create", "bulkCreate", "update", "destroy", "upsert", "increment", "decrement", "truncate", "restore",
+    "aggregate", "find", "findBy", "findOneBy", "findOneOrFail", "findOneByOrFail", "findAndCount",
+    "findAndCountBy", "countBy", "save", "remove", "insert", "delete", "softRemove", "softDelete", "findById",
+    "findByIdAndUpdate", "findByIdAndDelete", "findOneAndUpdate", "findOneAndDelete", "findOneAndReplace",
+    "insertMany", "updateOne", "updateMany", "deleteOne", "deleteMany", "countDocuments", "exists", "distinct",
+    "bulkWrite", "replaceOne", "query",
+})
 # Writes that are one statement for many rows: not an N+1 when looped over chunks, never per element.
 BATCH_METHODS = frozenset({"bulk_create", "bulk_update", "createMany", "createManyAndReturn", "insertMany",
                            "insert_many", "bulkCreate", "bulkWrite", "bulk_write", "executemany",
