@@ -12,7 +12,7 @@ import re
 
 import tree_sitter as ts
 
-from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loop, ModuleFacts, Value
+from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loop, ModuleFacts, Return, Value
 from vcx.frontends.common import Source, error_ranges, renumber_calls, suppression
 from vcx.knowledge import PY_KEEP_UNRESOLVED
 from vcx.knowledge.network import ACCESS_ATTRS, CLIENT_CONSTRUCTORS
@@ -33,6 +33,9 @@ QUERY = """
 (call arguments: (argument_list [(lambda) (keyword_argument value: (lambda))])) @lambda_call
 (await (identifier) @awaited_name)
 (return_statement (identifier) @returned_name)
+(return_statement [(identifier) (attribute)] @returned_value)
+(return_statement (call function: (attribute object: (call function: (identifier) @_super (#eq? @_super "super"))))
+ @returned_value)
 (yield (identifier) @yielded_name)
 ((attribute object: (identifier) attribute: (identifier) @attr) @access (#any-of? @attr ATTRS))
 [(for_statement) (while_statement) (list_comprehension) (set_comprehension) (dictionary_comprehension)
@@ -58,6 +61,7 @@ _OTHER = Value("other", "")
 # Attribute names whose assignment matters wherever it happens (x.timezone = "UTC").
 ASSIGN_VOCABULARY = frozenset({"timezone", "timeout", "CELERY_TIMEZONE", "defaultZone", "handler500"})
 _HEAD = re.compile(rb"[^.(\[\s]*")  # the root name of a callee expression
+_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 
 def _query() -> ts.Query:
@@ -180,6 +184,8 @@ class _Extractor:
         for cap, how in (("awaited_name", "await"), ("returned_name", "return"), ("yielded_name", "yield")):
             for n in nodes(cap):
                 self.facts.name_uses.append((self._scope_of(n), self.src.text(n), how))
+        for n in nodes("returned_value"):
+            self._return(n)
         return self.facts
 
     def _note_names_used(self, call: ts.Node, fn: ts.Node, head: str) -> None:
@@ -791,6 +797,32 @@ class _Extractor:
         call.loops = tuple(loops)
         call.withs = tuple(withs)
         call.branches = tuple(branches)
+
+    def _return(self, value: ts.Node) -> None:
+        """``return X`` / ``return mod.X`` / ``return super().m()`` in a function, with the conditions
+        of the ``if`` branches it sits in (which class ``get_serializer_class()`` returns when)."""
+        scope = self._scope_of(value)
+        if scope is None or (value.type == "attribute" and not _DOTTED_NAME.fullmatch(self.src.text(value))):
+            return  # at module level, or an attribute of something computed (``build().value``)
+        conditions: list[tuple[str, bool]] = []
+        child, cur = value.parent, value.parent.parent if value.parent is not None else None
+        while cur is not None and cur.type not in FUNC_TYPES:
+            cond = cur.child_by_field_name("condition")
+            if cur.type == "elif_clause" and cond is not None and cond != child:
+                conditions.append((self.src.text(cond, 200), True))
+            elif cur.type == "if_statement" and cond is not None and cond != child:
+                if child.type == "block":
+                    conditions.append((self.src.text(cond, 200), True))
+                else:  # an elif / else clause: the if's condition and those of the elifs before it failed
+                    for c in (cur, *cur.children_by_field_name("alternative")):
+                        if c.id == child.id:
+                            break
+                        failed = c.child_by_field_name("condition")
+                        if failed is not None:
+                            conditions.append((self.src.text(failed, 200), False))
+            child, cur = cur, cur.parent
+        self.facts.returns.append(Return(scope, self.value(value, scope), self.src.loc(value.parent),
+                                         tuple(conditions)))
 
     # -- classes, loops ------------------------------------------------------
     def _class_info(self, node: ts.Node) -> None:
