@@ -210,6 +210,8 @@ class Return:
 
 @dataclass(slots=True)
 class ClassInfo:
+    # The qualified name in the module, the key of ``ModuleFacts.classes``: ``Book`` for a module-level
+    # class, ``BookSerializer.Meta`` for a nested one (every serializer has its own ``Meta``).
     name: str
     loc: Loc
     bases: tuple[str, ...] = ()  # canonical names of the base classes

@@ -83,7 +83,9 @@ class _Extractor:
         self.class_instances: dict[tuple[str, str], tuple[str, Value]] = {}
         self.func_ids: dict[int, str] = {}  # node.id -> Function id
         self.local_funcs: dict[str, str] = {}  # module-level def name -> id
-        self.classes: dict[str, str] = {}  # class name -> qualname
+        self.classes: dict[str, str] = {}  # class name -> qualname (a module-level class before a nested one)
+        self.class_qualnames: set[str] = set()
+        self.nested_class_names: set[str] = set()  # names of the classes defined in a class or function
         self.call_ids: dict[int, int] = {}  # node.id -> Call id
         self.handler_ids: dict[int, int] = {}  # except_clause node.id -> Handler id
         self.loop_ids: dict[int, int] = {}
@@ -118,7 +120,12 @@ class _Extractor:
         for n in nodes("class"):
             name = n.child_by_field_name("name")
             if name is not None:
-                self.classes[self.src.text(name)] = self._qualname(n)
+                text, qual = self.src.text(name), self._qualname(n)
+                self.class_qualnames.add(qual)
+                if qual != text:
+                    self.nested_class_names.add(text)
+                if self.classes.get(text) != text:  # a nested class never shadows the module's
+                    self.classes[text] = qual
                 self._class_nodes.append(n)
         calls = nodes("call")
         for i, n in enumerate(calls):
@@ -271,6 +278,18 @@ class _Extractor:
             cur = cur.parent
         return None
 
+    def _class_body(self, node: ts.Node, through_functions: bool) -> str | None:
+        """The qualified name of the class whose body ``node`` is in (its bases are not: they are
+        read in the enclosing scope); with ``through_functions``, also in one of its methods."""
+        child, cur = node, node.parent
+        while cur is not None:
+            if cur.type == "class_definition" and cur.child_by_field_name("superclasses") != child:
+                return self._qualname(cur)
+            if cur.type in FUNC_TYPES and not through_functions:
+                return None
+            child, cur = cur, cur.parent
+        return None
+
     def resolve(self, text: str, scope: str | None, node: ts.Node | None = None) -> str:
         """Canonical name of a dotted expression text as seen from ``scope``."""
         root, _, rest = text.partition(".")
@@ -282,7 +301,15 @@ class _Extractor:
                 return f"{ctor}()" + (f".{tail}" if tail else "")
             if cls and not tail and f"{cls}.{attr}" in self.facts.functions:
                 return f"local:{cls}.{attr}"
+            if not tail and attr in self.nested_class_names and node is not None:  # self.OutputSerializer
+                outer = self._class_body(node, through_functions=True)
+                if outer is not None and f"{outer}.{attr}" in self.class_qualnames:
+                    return f"local:{outer}.{attr}"
             return text
+        if root in self.nested_class_names and node is not None:  # a name in a class body: its nested class
+            outer = self._class_body(node, through_functions=False)
+            if outer is not None and f"{outer}.{root}" in self.class_qualnames:
+                return f"local:{outer}.{root}" + (f".{rest}" if rest else "")
         inst = self._instance(root, scope)
         if inst is not None:
             return f"{inst[0]}()" + (f".{rest}" if rest else "")
@@ -834,8 +861,8 @@ class _Extractor:
                 if b.type in ("identifier", "attribute"):
                     bases.append(self.resolve(self.src.text(b), None, b))
         if name is not None:
-            text = self.src.text(name)
-            self.facts.classes[text] = ClassInfo(text, self.src.loc(node), tuple(bases))
+            qual = self._qualname(node)  # nested classes by their path: every serializer has a Meta
+            self.facts.classes[qual] = ClassInfo(qual, self.src.loc(node), tuple(bases))
 
     def _loops(self, loops: list[ts.Node]) -> set[bytes]:
         """Loop facts; returns the loop variable names (as bytes) for the member-read filter."""

@@ -282,7 +282,8 @@ class ModelRelations:
         for path, mod in project.modules.items():
             if mod.language == "python":
                 for name in mod.classes:
-                    by_name.setdefault(name, []).append(ClassRef(path, name))
+                    if "." not in name:  # a model is a module-level class ("app.Model" names one)
+                        by_name.setdefault(name, []).append(ClassRef(path, name))
         bases_of = {ref: bases for ref, _, bases in names.hierarchy()}
         subclasses: dict[ClassRef, list[ClassRef]] = {}
         for ref, bases in bases_of.items():

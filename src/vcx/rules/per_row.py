@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from vcx.facts import Call, Loc, ModuleFacts, Value
+from vcx.facts import Call, Function, Loc, ModuleFacts, Value
 from vcx.knowledge import databases as kdb
 from vcx.link import ClassRef, FuncRef
 
@@ -101,6 +101,12 @@ def _last(name: str) -> str:
     return name.replace("()", "").rsplit(":", 1)[-1].rsplit(".", 1)[-1]
 
 
+def _method_class(path: str, fn: Function) -> ClassRef:
+    """The class a method is defined in, by its qualified name (``CourseApi.OutputSerializer`` for
+    a method of a nested class: ``Function.class_name`` is the bare name)."""
+    return ClassRef(path, fn.id.rpartition(".")[0])
+
+
 class ClassNames:
     """Which project class a name used in a module names: resolved through the module's imports
     (:meth:`Project.resolve_class`); only a name that resolution cannot follow (and that does
@@ -114,10 +120,10 @@ class ClassNames:
         for path, mod in project.modules.items():
             if mod.language != "python":
                 continue
-            self.names.update(mod.classes)
+            self.names.update(_last(name) for name in mod.classes)
             if not project.is_test(path):
-                for name in mod.classes:
-                    self.by_name.setdefault(name, []).append(ClassRef(path, name))
+                for name in mod.classes:  # nested classes by their own name too (``OutputSerializer``)
+                    self.by_name.setdefault(_last(name), []).append(ClassRef(path, name))
 
         self._refs: dict[tuple[str, str], ClassRef | None] = {}
         self._hierarchy: list[tuple[ClassRef, ModuleFacts, list[tuple[str, str, ClassRef | None]]]] | None = None
@@ -215,11 +221,19 @@ def _classes_with(names: ClassNames, direct: frozenset[str], marker: str) -> dic
     return found
 
 
+# Nested classes whose settings belong to the class they are in.
+OPTION_CLASSES = frozenset({"Meta", "Config"})
+
+
 def _class_assigns(mod: ModuleFacts, name: str) -> list:  # type: ignore[type-arg]
+    """The assignments in the body of class ``name`` (a qualified name) and of its ``Meta`` /
+    ``Config``; not those of the other classes nested in it (a nested serializer's own fields)."""
     info = mod.classes.get(name)
     if info is None:
         return []
-    return [a for a in mod.assigns if a.func is None and info.loc.line < a.loc.line <= info.loc.end_line]
+    others = [c.loc for q, c in mod.classes.items() if q.startswith(name + ".") and _last(q) not in OPTION_CLASSES]
+    return [a for a in mod.assigns if a.func is None and info.loc.line < a.loc.line <= info.loc.end_line
+            and not any(lc.line <= a.loc.line <= lc.end_line for lc in others)]
 
 
 def _strings(v: Value | None) -> tuple[str, ...] | None:
@@ -342,7 +356,9 @@ def _pydantic(ref: ClassRef, mod: ModuleFacts, names: ClassNames,
                 f.source = alias.value
         for t in re.findall(r"[A-Za-z_][\w.]*", a.annotation):
             if names.has(_last(t)):
-                target = names.text(ref.path, t)
+                # read in the class body, where the classes nested in it are visible first
+                target = ClassRef(ref.path, f"{ref.name}.{t}") if f"{ref.name}.{t}" in mod.classes \
+                    else names.text(ref.path, t)
                 if target in known and target != ref:
                     f.nested = target
                     break
@@ -457,13 +473,13 @@ class _Walker:
                     break
                 todo += [b for b in (names.ref(cur.path, b) for b in models[cur].classes[cur.name].bases)
                          if b is not None]
-        self.ser_names = {ref.name for ref in self.sers}
+        self.ser_names = {_last(ref.name) for ref in self.sers}
         self.props: dict[tuple[ClassRef, str], FuncRef] = {}  # (model, property) -> function
         for path, mod in project.modules.items():
             for fn in mod.functions.values():
                 if fn.class_name and any((d.text or "").rsplit(".", 1)[-1] in PROPERTY_DECORATORS
                                          for d in fn.decorators):
-                    self.props.setdefault((ClassRef(path, fn.class_name), fn.name), FuncRef(path, fn.id))
+                    self.props.setdefault((_method_class(path, fn), fn.name), FuncRef(path, fn.id))
 
     def ser_ref(self, path: str, ref: str) -> ClassRef | None:
         """The serializer or model a canonical name used in ``path`` names."""
@@ -645,8 +661,8 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool]) -> list[Site
             scope = [c for c in mod.calls if c.func == call.func]
             fn = mod.functions.get(call.func or "")
             lookups = _lookups(mod, scope)
-            if fn is not None and fn.class_name and ClassRef(path, fn.class_name) in view_lookups:
-                lookups |= view_lookups[ClassRef(path, fn.class_name)]
+            if fn is not None and fn.class_name and _method_class(path, fn) in view_lookups:
+                lookups |= view_lookups[_method_class(path, fn)]
             w.walk(ref, "", lookups, call.func or "<module>")
     _pydantic_lists(project, s, w)
     return sorted(w.sites.values(), key=lambda x: (x.path, x.loc.line))
