@@ -49,7 +49,7 @@ def test_resolve_class_follows_imports(tmp_path: Path) -> None:
     assert p.resolve_class("app/views.py", "import:.:legacy.User") == ClassRef("app/legacy.py", "User")
     assert p.resolve_class("app/views.py", "app.models.User") == ClassRef("app/models.py", "User")
     assert p.resolve_class("app/views.py", "import:.api.serializers:Alias") == ser  # Alias = UserSerializer
-    assert p.resolve_class("app/views.py", "import:.models:Outer.Inner") == ClassRef("app/models.py", "Inner")
+    assert p.resolve_class("app/views.py", "import:.models:Outer.Inner") == ClassRef("app/models.py", "Outer.Inner")
     assert p.resolve_class("app/api/serializers.py", "local:UserSerializer") == ser
     assert p.resolve_class("app/api/serializers.py", "import:..models:User") == ClassRef("app/models.py", "User")
     # source text, read in the module's namespace
@@ -67,3 +67,37 @@ def test_resolve_class_stops_at_libraries_and_cycles(tmp_path: Path) -> None:
     assert p.resolve_class_text("app/api/cycle.py", "ExtraSerializer") == ClassRef("app/api/extra.py",
                                                                                    "ExtraSerializer")
     assert p.resolve_class_text("app/views.py", "User") is None  # not bound in views.py
+
+
+NESTED = {
+    "app/__init__.py": "",
+    "app/shapes.py": (
+        "class Tag:\n    pass\n\n\n"  # 1: the module's Tag
+        "class First:\n    class Meta:\n        pass\n\n    class Tag:\n        pass\n\n    label = Tag\n\n\n"
+        "class Second:\n    class Meta(First.Meta):\n        pass\n\n\n"
+        "DEFAULT = Tag\n"
+    ),
+    "app/use.py": "from .shapes import First, Second, Tag\n",
+}
+
+
+def test_nested_classes_are_told_apart_by_qualified_name(tmp_path: Path) -> None:
+    """Every serializer's ``class Meta:`` and a nested class named like a module-level one:
+    each is its own class, keyed ``Outer.Inner``; the module's own name stays the module's."""
+    modules = {name: extract(text.encode(), "python", name) for name, text in NESTED.items()}
+    shapes = modules["app/shapes.py"]
+    assert sorted(shapes.classes) == ["First", "First.Meta", "First.Tag", "Second", "Second.Meta", "Tag"]
+    assert shapes.classes["Tag"].loc.line == 1
+    assert shapes.classes["Second.Meta"].bases == ("local:First.Meta",)
+    # a name in a class body is the class's nested class; at module level, the module's
+    assert {a.text: a.value.ref for a in shapes.assigns} == {"label": "local:First.Tag", "DEFAULT": "local:Tag"}
+    p = link(modules, tmp_path, tmp_path)
+    path = "app/shapes.py"
+    assert p.resolve_class("app/use.py", "import:.shapes:Tag") == ClassRef(path, "Tag")
+    assert p.resolve_class("app/use.py", "import:.shapes:First.Meta") == ClassRef(path, "First.Meta")
+    assert p.resolve_class("app/use.py", "import:.shapes:Second.Meta") == ClassRef(path, "Second.Meta")
+    assert p.resolve_class("app/use.py", "import:.shapes:First.Tag") == ClassRef(path, "First.Tag")
+    assert p.resolve_class(path, "local:First.Tag") == ClassRef(path, "First.Tag")
+    assert p.resolve_class(path, "local:Tag") == ClassRef(path, "Tag")
+    assert p.resolve_class_text("app/use.py", "Second.Meta") == ClassRef(path, "Second.Meta")
+    assert p.resolve_class_text(path, "Meta") is None  # no module-level Meta

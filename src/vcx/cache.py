@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from vcx import __version__
-from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Value
+from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 
 FORMAT = 3
 DEFAULT_DIR = ".vcx_cache"
@@ -116,6 +116,7 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "loops": [[lp.id, lp.kind, _loc(lp.loc), lp.func, list(lp.targets), _val(lp.iter)] for lp in m.loops],
         "classes": [[c.name, _loc(c.loc), list(c.bases)] for c in m.classes.values()],
         "member_reads": [[a.name, a.attr, _loc(a.loc), a.func, a.is_call, a.in_condition] for a in m.member_reads],
+        "returns": [[r.func, _val(r.value), _loc(r.loc), [list(c) for c in r.conditions]] for r in m.returns],
         "has_errors": m.has_errors,
         "error_ranges": [list(r) for r in m.error_ranges],
     }
@@ -155,6 +156,8 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
     m.classes = {x[0]: ClassInfo(x[0], _unloc(x[1]), tuple(x[2])) for x in d.get("classes", ())}
     m.member_reads = [Access(name=a[0], attr=a[1], loc=_unloc(a[2]), func=a[3], is_call=a[4], in_condition=a[5])
                       for a in d.get("member_reads", ())]
+    m.returns = [Return(r[0], _unval(r[1]), _unloc(r[2]), tuple((c[0], bool(c[1])) for c in r[3]))  # type: ignore[arg-type]
+                 for r in d.get("returns", ())]
     m.has_errors = bool(d["has_errors"])
     m.error_ranges = [(int(a), int(b)) for a, b in d["error_ranges"]]
     return m

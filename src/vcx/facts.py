@@ -196,7 +196,22 @@ class Loop:
 
 
 @dataclass(slots=True)
+class Return:
+    """A ``return`` of a name, an attribute or ``super().m()`` in a function: what a method can give
+    back (the serializer classes a ``get_serializer_class()`` chooses from, and when)."""
+
+    func: str
+    value: Value
+    loc: Loc
+    # The conditions of the enclosing ``if`` statements it is returned under, innermost first, as
+    # (source text, whether it holds there): ``if a: ... elif b: return X`` -> (("b", True), ("a", False)).
+    conditions: tuple[tuple[str, bool], ...] = ()
+
+
+@dataclass(slots=True)
 class ClassInfo:
+    # The qualified name in the module, the key of ``ModuleFacts.classes``: ``Book`` for a module-level
+    # class, ``BookSerializer.Meta`` for a nested one (every serializer has its own ``Meta``).
     name: str
     loc: Loc
     bases: tuple[str, ...] = ()  # canonical names of the base classes (JS/TS: the base as written)
@@ -237,6 +252,7 @@ class ModuleFacts:
     suppressions: dict[int, tuple[str, ...]] = field(default_factory=dict)
     loops: list[Loop] = field(default_factory=list)
     classes: dict[str, ClassInfo] = field(default_factory=dict)
+    returns: list[Return] = field(default_factory=list)
     # Member reads on loop variables (``cart.user`` in ``for cart in carts:``), for NPQ002.
     member_reads: list[Access] = field(default_factory=list)
     has_errors: bool = False  # the tree had ERROR / MISSING nodes

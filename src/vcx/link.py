@@ -212,12 +212,8 @@ class Project:
 
     def _class_in_uncached(self, path: str, mod: ModuleFacts, name: str, depth: int) -> ClassRef | None:
         head, _, tail = name.partition(".")
-        if head in mod.classes:
-            if not tail:
-                return ClassRef(path, head)
-            outer, inner = mod.classes[head].loc, mod.classes.get(tail)  # Outer.Inner
-            return ClassRef(path, tail) if inner is not None and outer.line < inner.loc.line <= outer.end_line \
-                else None
+        if head in mod.classes:  # a module-level class (nested ones are keyed by their path, Outer.Inner)
+            return ClassRef(path, name) if name in mod.classes else None
         exported = mod.exports.get(head)
         if exported is not None:  # Alias = UserSerializer
             if exported.kind in ("name", "attr") and exported.ref:

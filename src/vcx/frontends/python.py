@@ -12,7 +12,7 @@ import re
 
 import tree_sitter as ts
 
-from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loop, ModuleFacts, Value
+from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loop, ModuleFacts, Return, Value
 from vcx.frontends.common import Source, error_ranges, renumber_calls, suppression
 from vcx.knowledge import PY_KEEP_UNRESOLVED
 from vcx.knowledge.network import ACCESS_ATTRS, CLIENT_CONSTRUCTORS
@@ -33,6 +33,9 @@ QUERY = """
 (call arguments: (argument_list [(lambda) (keyword_argument value: (lambda))])) @lambda_call
 (await (identifier) @awaited_name)
 (return_statement (identifier) @returned_name)
+(return_statement [(identifier) (attribute)] @returned_value)
+(return_statement (call function: (attribute object: (call function: (identifier) @_super (#eq? @_super "super"))))
+ @returned_value)
 (yield (identifier) @yielded_name)
 ((attribute object: (identifier) attribute: (identifier) @attr) @access (#any-of? @attr ATTRS))
 [(for_statement) (while_statement) (list_comprehension) (set_comprehension) (dictionary_comprehension)
@@ -58,6 +61,7 @@ _OTHER = Value("other", "")
 # Attribute names whose assignment matters wherever it happens (x.timezone = "UTC").
 ASSIGN_VOCABULARY = frozenset({"timezone", "timeout", "CELERY_TIMEZONE", "defaultZone", "handler500"})
 _HEAD = re.compile(rb"[^.(\[\s]*")  # the root name of a callee expression
+_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 
 def _query() -> ts.Query:
@@ -79,7 +83,9 @@ class _Extractor:
         self.class_instances: dict[tuple[str, str], tuple[str, Value]] = {}
         self.func_ids: dict[int, str] = {}  # node.id -> Function id
         self.local_funcs: dict[str, str] = {}  # module-level def name -> id
-        self.classes: dict[str, str] = {}  # class name -> qualname
+        self.classes: dict[str, str] = {}  # class name -> qualname (a module-level class before a nested one)
+        self.class_qualnames: set[str] = set()
+        self.nested_class_names: set[str] = set()  # names of the classes defined in a class or function
         self.call_ids: dict[int, int] = {}  # node.id -> Call id
         self.handler_ids: dict[int, int] = {}  # except_clause node.id -> Handler id
         self.loop_ids: dict[int, int] = {}
@@ -114,7 +120,12 @@ class _Extractor:
         for n in nodes("class"):
             name = n.child_by_field_name("name")
             if name is not None:
-                self.classes[self.src.text(name)] = self._qualname(n)
+                text, qual = self.src.text(name), self._qualname(n)
+                self.class_qualnames.add(qual)
+                if qual != text:
+                    self.nested_class_names.add(text)
+                if self.classes.get(text) != text:  # a nested class never shadows the module's
+                    self.classes[text] = qual
                 self._class_nodes.append(n)
         calls = nodes("call")
         for i, n in enumerate(calls):
@@ -180,6 +191,8 @@ class _Extractor:
         for cap, how in (("awaited_name", "await"), ("returned_name", "return"), ("yielded_name", "yield")):
             for n in nodes(cap):
                 self.facts.name_uses.append((self._scope_of(n), self.src.text(n), how))
+        for n in nodes("returned_value"):
+            self._return(n)
         return self.facts
 
     def _note_names_used(self, call: ts.Node, fn: ts.Node, head: str) -> None:
@@ -265,6 +278,18 @@ class _Extractor:
             cur = cur.parent
         return None
 
+    def _class_body(self, node: ts.Node, through_functions: bool) -> str | None:
+        """The qualified name of the class whose body ``node`` is in (its bases are not: they are
+        read in the enclosing scope); with ``through_functions``, also in one of its methods."""
+        child, cur = node, node.parent
+        while cur is not None:
+            if cur.type == "class_definition" and cur.child_by_field_name("superclasses") != child:
+                return self._qualname(cur)
+            if cur.type in FUNC_TYPES and not through_functions:
+                return None
+            child, cur = cur, cur.parent
+        return None
+
     def resolve(self, text: str, scope: str | None, node: ts.Node | None = None) -> str:
         """Canonical name of a dotted expression text as seen from ``scope``."""
         root, _, rest = text.partition(".")
@@ -276,7 +301,15 @@ class _Extractor:
                 return f"{ctor}()" + (f".{tail}" if tail else "")
             if cls and not tail and f"{cls}.{attr}" in self.facts.functions:
                 return f"local:{cls}.{attr}"
+            if not tail and attr in self.nested_class_names and node is not None:  # self.OutputSerializer
+                outer = self._class_body(node, through_functions=True)
+                if outer is not None and f"{outer}.{attr}" in self.class_qualnames:
+                    return f"local:{outer}.{attr}"
             return text
+        if root in self.nested_class_names and node is not None:  # a name in a class body: its nested class
+            outer = self._class_body(node, through_functions=False)
+            if outer is not None and f"{outer}.{root}" in self.class_qualnames:
+                return f"local:{outer}.{root}" + (f".{rest}" if rest else "")
         inst = self._instance(root, scope)
         if inst is not None:
             return f"{inst[0]}()" + (f".{rest}" if rest else "")
@@ -792,6 +825,32 @@ class _Extractor:
         call.withs = tuple(withs)
         call.branches = tuple(branches)
 
+    def _return(self, value: ts.Node) -> None:
+        """``return X`` / ``return mod.X`` / ``return super().m()`` in a function, with the conditions
+        of the ``if`` branches it sits in (which class ``get_serializer_class()`` returns when)."""
+        scope = self._scope_of(value)
+        if scope is None or (value.type == "attribute" and not _DOTTED_NAME.fullmatch(self.src.text(value))):
+            return  # at module level, or an attribute of something computed (``build().value``)
+        conditions: list[tuple[str, bool]] = []
+        child, cur = value.parent, value.parent.parent if value.parent is not None else None
+        while cur is not None and cur.type not in FUNC_TYPES:
+            cond = cur.child_by_field_name("condition")
+            if cur.type == "elif_clause" and cond is not None and cond != child:
+                conditions.append((self.src.text(cond, 200), True))
+            elif cur.type == "if_statement" and cond is not None and cond != child:
+                if child.type == "block":
+                    conditions.append((self.src.text(cond, 200), True))
+                else:  # an elif / else clause: the if's condition and those of the elifs before it failed
+                    for c in (cur, *cur.children_by_field_name("alternative")):
+                        if c.id == child.id:
+                            break
+                        failed = c.child_by_field_name("condition")
+                        if failed is not None:
+                            conditions.append((self.src.text(failed, 200), False))
+            child, cur = cur, cur.parent
+        self.facts.returns.append(Return(scope, self.value(value, scope), self.src.loc(value.parent),
+                                         tuple(conditions)))
+
     # -- classes, loops ------------------------------------------------------
     def _class_info(self, node: ts.Node) -> None:
         name = node.child_by_field_name("name")
@@ -802,8 +861,8 @@ class _Extractor:
                 if b.type in ("identifier", "attribute"):
                     bases.append(self.resolve(self.src.text(b), None, b))
         if name is not None:
-            text = self.src.text(name)
-            self.facts.classes[text] = ClassInfo(text, self.src.loc(node), tuple(bases))
+            qual = self._qualname(node)  # nested classes by their path: every serializer has a Meta
+            self.facts.classes[qual] = ClassInfo(qual, self.src.loc(node), tuple(bases))
 
     def _loops(self, loops: list[ts.Node]) -> set[bytes]:
         """Loop facts; returns the loop variable names (as bytes) for the member-read filter."""

@@ -118,9 +118,10 @@ class QueryInLoop(Rule):
     a comprehension, or a ``.map``/``.forEach``/``.reduce`` callback (``Promise.all(xs.map(...))``,
     ``asyncio.gather(*(... for x in xs))``). Framework iteration counts too (Python): a query in a
     ``SerializerMethodField`` method or a model ``@property`` of a DRF serializer / marshmallow
-    schema applied to many rows (a list view's ``serializer_class``, ``many=True``) is reported
-    at that line (of a serializer nested with ``nested=True``, NetBox's brief form, only the
-    fields of its ``Meta.brief_fields`` run).
+    schema applied to many rows (a list view's ``serializer_class`` or what its
+    ``get_serializer_class()`` returns for ``list``, ``many=True``) is reported at that line
+    (of a serializer nested with ``nested=True``, NetBox's brief form, only the fields of its
+    ``Meta.brief_fields`` run).
 
     Why it breaks production: the number of round trips grows with the data: fine with ten rows
     in tests, seconds with ten thousand in production, and the database or the remote API is
@@ -282,7 +283,8 @@ class ModelRelations:
         for path, mod in project.modules.items():
             if mod.language == "python":
                 for name in mod.classes:
-                    by_name.setdefault(name, []).append(ClassRef(path, name))
+                    if "." not in name:  # a model is a module-level class ("app.Model" names one)
+                        by_name.setdefault(name, []).append(ClassRef(path, name))
         bases_of = {ref: bases for ref, _, bases in names.hierarchy()}
         subclasses: dict[ClassRef, list[ClassRef]] = {}
         for ref, bases in bases_of.items():
@@ -385,7 +387,8 @@ class LazyLoadInLoop(Rule):
     lazy relations (``@ManyToOne(..., { lazy: true })`` or ``Promise<T>`` fields) awaited per row
     without a ``relations`` option; Mongoose ``doc.populate()`` per row. Serializers applied to
     many rows read relations per row too: a DRF serializer of a list view (``serializer_class``
-    of ``ListAPIView`` / ``ModelViewSet``, ``Serializer(rows, many=True)``) or a marshmallow
+    of ``ListAPIView`` / ``ModelViewSet`` or what its ``get_serializer_class()`` returns for
+    ``list``, ``Serializer(rows, many=True)``) or a marshmallow
     ``Schema(many=True).dump(rows)`` whose ``source="a.b"`` field, nested serializer,
     ``SerializerMethodField`` method or model ``@property`` reads a relation the list's queryset
     (``queryset`` / ``get_queryset()``, the view's own or inherited from the project's base

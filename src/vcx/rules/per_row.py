@@ -3,8 +3,9 @@ to many rows run their fields, ``source=`` paths, method fields and the model pr
 read once per row.
 
 Python only: Django REST framework serializers (``ModelSerializer`` / ``Serializer``) given many
-rows by a list view (``ListAPIView`` / ``ModelViewSet`` ... with ``serializer_class`` and
-``queryset`` / ``get_queryset()``) or by ``Serializer(rows, many=True)``; marshmallow schemas
+rows by a list view (``ListAPIView`` / ``ModelViewSet`` ... with ``queryset`` / ``get_queryset()``
+and ``serializer_class``, or the classes its ``get_serializer_class()`` returns for the ``list``
+action, see :func:`_list_serializers`) or by ``Serializer(rows, many=True)``; marshmallow schemas
 dumping many rows (``Schema(many=True).dump(rows)`` / ``.dump(rows, many=True)``); pydantic models
 (``from_attributes`` / ``orm_mode``) validated from many rows (``[Out.model_validate(r) for r in rows]``,
 ``map(Out.from_orm, rows)``, ``TypeAdapter(list[Out]).validate_python(rows)``, ``parse_obj_as``, a FastAPI
@@ -36,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from vcx.facts import Call, Loc, ModuleFacts, Value
+from vcx.facts import Call, Function, Loc, ModuleFacts, Value
 from vcx.knowledge import databases as kdb
 from vcx.link import ClassRef, FuncRef
 
@@ -100,6 +101,12 @@ def _last(name: str) -> str:
     return name.replace("()", "").rsplit(":", 1)[-1].rsplit(".", 1)[-1]
 
 
+def _method_class(path: str, fn: Function) -> ClassRef:
+    """The class a method is defined in, by its qualified name (``CourseApi.OutputSerializer`` for
+    a method of a nested class: ``Function.class_name`` is the bare name)."""
+    return ClassRef(path, fn.id.rpartition(".")[0])
+
+
 class ClassNames:
     """Which project class a name used in a module names: resolved through the module's imports
     (:meth:`Project.resolve_class`); only a name that resolution cannot follow (and that does
@@ -113,10 +120,10 @@ class ClassNames:
         for path, mod in project.modules.items():
             if mod.language != "python":
                 continue
-            self.names.update(mod.classes)
+            self.names.update(_last(name) for name in mod.classes)
             if not project.is_test(path):
-                for name in mod.classes:
-                    self.by_name.setdefault(name, []).append(ClassRef(path, name))
+                for name in mod.classes:  # nested classes by their own name too (``OutputSerializer``)
+                    self.by_name.setdefault(_last(name), []).append(ClassRef(path, name))
 
         self._refs: dict[tuple[str, str], ClassRef | None] = {}
         self._hierarchy: list[tuple[ClassRef, ModuleFacts, list[tuple[str, str, ClassRef | None]]]] | None = None
@@ -214,11 +221,19 @@ def _classes_with(names: ClassNames, direct: frozenset[str], marker: str) -> dic
     return found
 
 
+# Nested classes whose settings belong to the class they are in.
+OPTION_CLASSES = frozenset({"Meta", "Config"})
+
+
 def _class_assigns(mod: ModuleFacts, name: str) -> list:  # type: ignore[type-arg]
+    """The assignments in the body of class ``name`` (a qualified name) and of its ``Meta`` /
+    ``Config``; not those of the other classes nested in it (a nested serializer's own fields)."""
     info = mod.classes.get(name)
     if info is None:
         return []
-    return [a for a in mod.assigns if a.func is None and info.loc.line < a.loc.line <= info.loc.end_line]
+    others = [c.loc for q, c in mod.classes.items() if q.startswith(name + ".") and _last(q) not in OPTION_CLASSES]
+    return [a for a in mod.assigns if a.func is None and info.loc.line < a.loc.line <= info.loc.end_line
+            and not any(lc.line <= a.loc.line <= lc.end_line for lc in others)]
 
 
 def _strings(v: Value | None) -> tuple[str, ...] | None:
@@ -341,7 +356,9 @@ def _pydantic(ref: ClassRef, mod: ModuleFacts, names: ClassNames,
                 f.source = alias.value
         for t in re.findall(r"[A-Za-z_][\w.]*", a.annotation):
             if names.has(_last(t)):
-                target = names.text(ref.path, t)
+                # read in the class body, where the classes nested in it are visible first
+                target = ClassRef(ref.path, f"{ref.name}.{t}") if f"{ref.name}.{t}" in mod.classes \
+                    else names.text(ref.path, t)
                 if target in known and target != ref:
                     f.nested = target
                     break
@@ -456,13 +473,13 @@ class _Walker:
                     break
                 todo += [b for b in (names.ref(cur.path, b) for b in models[cur].classes[cur.name].bases)
                          if b is not None]
-        self.ser_names = {ref.name for ref in self.sers}
+        self.ser_names = {_last(ref.name) for ref in self.sers}
         self.props: dict[tuple[ClassRef, str], FuncRef] = {}  # (model, property) -> function
         for path, mod in project.modules.items():
             for fn in mod.functions.values():
                 if fn.class_name and any((d.text or "").rsplit(".", 1)[-1] in PROPERTY_DECORATORS
                                          for d in fn.decorators):
-                    self.props.setdefault((ClassRef(path, fn.class_name), fn.name), FuncRef(path, fn.id))
+                    self.props.setdefault((_method_class(path, fn), fn.name), FuncRef(path, fn.id))
 
     def ser_ref(self, path: str, ref: str) -> ClassRef | None:
         """The serializer or model a canonical name used in ``path`` names."""
@@ -617,8 +634,10 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool]) -> list[Site
             qcalls += [c for c in cmod.calls if c.func == f"{cref.name}.get_queryset"]
             lookups |= _lookups(cmod, qcalls)
         view_lookups[vref] = lookups
-        if ser is not None:
-            w.walk(ser, "", lookups, vname)
+        getters = [c for c in related_classes(vref, bases, limit=20)
+                   if f"{c.name}.get_serializer_class" in project.modules[c.path].functions]
+        for chosen in _list_serializers(w, getters, ser):
+            w.walk(chosen, "", lookups, vname)
     for path, mod in project.modules.items():
         if mod.language != "python" or project.is_test(path):
             continue
@@ -642,11 +661,129 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool]) -> list[Site
             scope = [c for c in mod.calls if c.func == call.func]
             fn = mod.functions.get(call.func or "")
             lookups = _lookups(mod, scope)
-            if fn is not None and fn.class_name and ClassRef(path, fn.class_name) in view_lookups:
-                lookups |= view_lookups[ClassRef(path, fn.class_name)]
+            if fn is not None and fn.class_name and _method_class(path, fn) in view_lookups:
+                lookups |= view_lookups[_method_class(path, fn)]
             w.walk(ref, "", lookups, call.func or "<module>")
     _pydantic_lists(project, s, w)
     return sorted(w.sites.values(), key=lambda x: (x.path, x.loc.line))
+
+
+# What a list view's request is: the ``list`` action of a viewset, a GET.
+LIST_REQUEST = {"action": "list", "request.method": "GET"}
+REQUEST_TEST = re.compile(r"self\.(action|request\.method)\s*(==|!=|not\s+in|in)\s*(.+)", re.S)
+REQUEST_TEST_REVERSED = re.compile(r"(.+?)\s*(==|!=)\s*self\.(action|request\.method)", re.S)
+LITERAL_STRING = re.compile(r"""\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*""")
+
+
+def _list_serializers(w: _Walker, getters: list[ClassRef], attr: ClassRef | None) -> list[ClassRef]:
+    """The serializers a list view renders its rows with. Without a ``get_serializer_class()`` of
+    the project: its ``serializer_class``. With one (``getters``: the view's classes defining it,
+    nearest first): the classes the nearest one returns for the ``list`` action, in order, up to a
+    return taken for every list request; ``self.serializer_class`` and
+    ``super().get_serializer_class()`` go on to the attribute and the next definition. A return
+    vcx cannot resolve (``get_serializer_for_model(...)``) names no serializer."""
+    if not getters:
+        return [attr] if attr is not None else []
+    cref = getters[0]
+    mod = w.project.modules[cref.path]
+    func = f"{cref.name}.get_serializer_class"
+    out: list[ClassRef] = []
+    for r in sorted((r for r in mod.returns if r.func == func), key=lambda r: r.loc):
+        held = [None if (h := _holds_for_list(text)) is None else h == holds for text, holds in r.conditions]
+        if False in held:
+            continue  # not returned for a list request
+        v = r.value
+        if v.kind == "call" and v.text == "super().get_serializer_class()":
+            found = _list_serializers(w, getters[1:], attr)
+        elif v.text == "self.serializer_class":
+            found = [attr] if attr is not None else []
+        else:
+            hit = (w.ser_ref(cref.path, v.ref) if v.ref else w.ser_text(cref.path, v.text)) \
+                if v.kind in ("name", "attr") else None
+            found = [hit] if hit is not None else []
+        out += [c for c in found if c not in out]
+        if all(held):
+            break  # every list request returns here: later returns are for other requests
+    return out
+
+
+def _holds_for_list(cond: str) -> bool | None:
+    """Whether a condition holds for a list request: tests of ``self.action`` (``"list"``) and
+    ``self.request.method`` (``"GET"``) against strings, joined by ``and`` / ``or`` / ``not``.
+    None when it depends on something else (``self.brief``, a query parameter)."""
+    text = cond.strip()
+    while text.startswith("(") and text.endswith(")") and len(_split_top(text[1:-1], "")) == 1:
+        text = text[1:-1].strip()
+    for op in (" or ", " and "):
+        parts = _split_top(text, op)
+        if len(parts) > 1:
+            vals = [_holds_for_list(p) for p in parts]
+            decisive = op == " or "  # True decides an or, False an and
+            if decisive in vals:
+                return decisive
+            return None if None in vals else not decisive
+    if text.startswith("not "):
+        inner = _holds_for_list(text[4:])
+        return None if inner is None else not inner
+    m = REQUEST_TEST.fullmatch(text)
+    if m is not None:
+        what, op, other = m.groups()
+    else:
+        m = REQUEST_TEST_REVERSED.fullmatch(text)
+        if m is None:
+            return None
+        other, op, what = m.groups()
+    values = _string_set(other)
+    if values is None or (op in ("==", "!=") and len(values) != 1):
+        return None
+    found = LIST_REQUEST[what] in values
+    return found if op in ("==", "in") else not found
+
+
+def _string_set(text: str) -> set[str] | None:
+    """The strings of a string literal or of a tuple / list / set of them; None for anything else."""
+    text = text.strip()
+    if text[:1] in "([{" and text[-1:] in ")]}":
+        text = text[1:-1]
+    items = [t for t in _split_top(text, ",") if t.strip()]
+    out: set[str] = set()
+    for item in items:
+        m = LITERAL_STRING.fullmatch(item)
+        if m is None:
+            return None
+        out.add(m.group(1) if m.group(1) is not None else m.group(2))
+    return out or None
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    """``text`` split at ``sep`` outside brackets and strings; [text] when ``sep`` is empty. A text
+    whose brackets do not balance is never split (and, with an empty ``sep``, gives two parts)."""
+    parts: list[str] = []
+    depth, quote, start, i = 0, "", 0, 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                return [text, ""]
+        elif sep and depth == 0 and text.startswith(sep, i):
+            parts.append(text[start:i])
+            start = i + len(sep)
+            i = start
+            continue
+        i += 1
+    if depth != 0 or quote:
+        return [text, ""]
+    return [*parts, text[start:]]
 
 
 def _pydantic_lists(project: Project, s: Summaries, w: _Walker) -> None:
