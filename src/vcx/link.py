@@ -116,6 +116,62 @@ class Project:
         self._module_paths[key] = found = None if tie else best
         return found
 
+    def module_constant(self, path: str, ref: str, depth: int = 0) -> Value | None:
+        """The value a module-level name of the project is assigned (``COMPONENT_MODELS = (A, B)``),
+        for a name or reference as the Python front end writes it in module ``path``: the bare
+        name, ``import:.constants:NAME``, ``app.constants.NAME``; followed through imports,
+        ``from x import *`` and aliases (``MODELS = OTHER_MODELS``). None when it is no
+        module-level assignment of the project."""
+        mod = self.modules.get(path)
+        if mod is None or mod.language != "python" or depth > 8 or not ref:
+            return None
+        if ref.startswith("import:"):
+            _, spec, name = ref.split(":", 2)
+            target = self.module_path(path, spec)
+            return self._constant_in(target, name, depth + 1) if target is not None else None
+        if "." in ref:
+            parts = ref.split(".")
+            if parts[0] not in self.py_roots:
+                return None
+            for i in range(len(parts) - 1, 0, -1):
+                target = self.module_path(path, ".".join(parts[:i]))
+                if target is not None and target != path:
+                    return self._constant_in(target, ".".join(parts[i:]), depth + 1)
+            return None
+        return self._constant_in(path, ref, depth)
+
+    def _constant_in(self, path: str, name: str, depth: int) -> Value | None:
+        mod = self.modules.get(path)
+        if mod is None or depth > 8 or "." in name:
+            return None
+        value = mod.exports.get(name)
+        if value is not None:
+            if value.kind == "name" and value.ref and value.ref != name:
+                return self.module_constant(path, value.ref, depth + 1)
+            return value
+        for imp in mod.imports:
+            if imp.local == name and imp.name not in (None, "*"):  # re-exported by an __init__
+                target = self.module_path(path, imp.module)
+                return self._constant_in(target, imp.name, depth + 1) if target is not None else None
+        for target in self.star_imported(path):
+            found = self._constant_in(target, name, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def star_imported(self, path: str) -> list[str]:
+        """The project modules a Python module imports with ``from x import *``."""
+        mod = self.modules.get(path)
+        if mod is None or mod.language != "python":
+            return []
+        out = []
+        for imp in mod.imports:
+            if imp.name == "*":
+                target = self.module_path(path, imp.module)
+                if target is not None and target != path:
+                    out.append(target)
+        return out
+
     def resolve_class(self, path: str, ref: str) -> ClassRef | None:
         """The Python class of the project that a canonical name in module ``path`` names.
 
