@@ -373,8 +373,6 @@ class ImportedFiles:
         for path, mod in importers.items():
             for imp in mod.imports:
                 if mod.language == "python":
-                    if imp.name == "*":  # calls are not resolved through `from x import *` (see link)
-                        continue
                     names = [imp.module]
                     if imp.name and imp.name != "*":  # `from pkg.tests import utils`: a module, perhaps
                         names.append(imp.module + imp.name if imp.module.endswith(".")
@@ -521,8 +519,8 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                 return path, Value("call", exported.text, ref=ref[:-2],
                                    call_id=made.id if made is not None else None), tail
         for imp in mod.imports:
-            if imp.name == "*" and imp.local == "*" and mod.language != "python":  # export * from './x'
-                # (Python's ``from x import *`` is followed for classes only, by Project.resolve_class.)
+            if imp.name == "*" and imp.local == "*" and (mod.language != "python" or not head.startswith("_")):
+                # export * from './x'; from .helpers import * (which binds no private names)
                 target = module_path(path, mod.language, imp.module)
                 if target is not None:
                     found = lookup(target, name, depth + 1)
@@ -556,6 +554,11 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                 target = py_index.get(".".join(parts[:i]))
                 if target is not None and target != path:
                     return lookup(target, ".".join(parts[i:]))
+        if mod.language == "python" and "." not in callee and not callee.startswith("_"):
+            for target in project.star_imported(path):  # helper() bound by `from .helpers import *`
+                found = lookup(target, callee)
+                if found is not None:
+                    return found
         return None
 
     for path, mod in modules.items():

@@ -8,6 +8,7 @@ try handlers, loops, how a call's result is used).
 from __future__ import annotations
 
 import bisect
+import builtins
 import re
 
 import tree_sitter as ts
@@ -61,6 +62,7 @@ _OTHER = Value("other", "")
 ASSIGN_VOCABULARY = frozenset({"timezone", "timeout", "CELERY_TIMEZONE", "defaultZone", "handler500"})
 _HEAD = re.compile(rb"[^.(\[\s]*")  # the root name of a callee expression
 _WORD = re.compile(r"[A-Za-z_]\w*")
+_BUILTINS = frozenset(dir(builtins))
 
 
 def _query() -> ts.Query:
@@ -119,6 +121,7 @@ class _Extractor:
             if name is not None:
                 self.classes[self.src.text(name)] = self._qualname(n)
                 self._class_nodes.append(n)
+        self._has_star_import = any(i.name == "*" for i in self.facts.imports)
         calls = nodes("call")
         for i, n in enumerate(calls):
             self.call_ids[n.id] = i
@@ -153,7 +156,8 @@ class _Extractor:
             if fn.type in ("identifier", "attribute"):
                 head = _HEAD.match(data, fn.start_byte, fn.end_byte).group(0).decode("utf-8", "replace")
                 if head not in bound and n.id not in self._lambda_calls and \
-                        not through_django_manager_bytes(data[fn.start_byte:fn.end_byte]):
+                        not through_django_manager_bytes(data[fn.start_byte:fn.end_byte]) and \
+                        not self._star_bound(fn, head):
                     last = fn.child_by_field_name("attribute") if fn.type == "attribute" else None
                     if last is None or data[last.start_byte:last.end_byte].decode("utf-8", "replace") \
                             not in PY_KEEP_UNRESOLVED:
@@ -187,6 +191,13 @@ class _Extractor:
             for n in nodes(cap):
                 self.facts.name_uses.append((self._scope_of(n), self.src.text(n), how))
         return self.facts
+
+    def _star_bound(self, fn: ts.Node, name: str) -> bool:
+        """A bare call (``helper(x)``) of a name that a ``from x import *`` may bind: kept as
+        written, for the link stage to find in the modules imported so. Builtins and private
+        names (which ``*`` does not import) are not."""
+        return fn.type == "identifier" and self._has_star_import and not name.startswith("_") \
+            and name not in _BUILTINS
 
     def _note_names_used(self, call: ts.Node, fn: ts.Node, head: str) -> None:
         """A call not kept as a fact still settles a coroutine kept in a local it is made on or
@@ -640,7 +651,7 @@ class _Extractor:
         # Calls that resolve to nothing known (len(x), items.append(y)) are most of the calls
         # of a code base and no rule reads them: they are dropped, unless a function is passed.
         known = callee != text or callee.startswith(("local:", "import:")) or \
-            text.split(".", 1)[0] in self.aliases or through_django_manager(text)
+            text.split(".", 1)[0] in self.aliases or through_django_manager(text) or self._star_bound(fn, text)
         if not known and text.rsplit(".", 1)[-1] not in PY_KEEP_UNRESOLVED and node.id not in self._lambda_calls:
             self.facts.calls[cid] = None  # type: ignore[call-overload]  # removed in finish()
             return
