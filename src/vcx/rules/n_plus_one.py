@@ -123,6 +123,11 @@ def _per_model(project: Project, s: Summaries, path: str, mod: ModuleFacts, call
     also keyed by the element (``row.content_type.model_class().objects.get(pk=row.object_id)``
     resolves a generic relation once per row: that is one)."""
     per_element = {*lp.targets, *lp.derived}
+    for outer in _enclosing_loops(mod, call, lp):
+        # for model, fields in models: for field in fields: a loop over the schema of each model
+        root = _ROOT.match(lp.iter.text or "") if lp.iter is not None else None
+        if root is not None and root.group(0) in outer.targets:
+            per_element |= {*outer.targets, *outer.derived}
     if ref is None:
         if _model_root(call.text) not in per_element:
             return False
@@ -141,6 +146,14 @@ def _per_model(project: Project, s: Summaries, path: str, mod: ModuleFacts, call
         others = [v for v in (*call.args, *call.kwargs.values()) if v is not arg]
     element_attr = re.compile(r"\b(?:" + "|".join(map(re.escape, lp.targets)) + r")\.\w") if lp.targets else None
     return element_attr is None or not any(element_attr.search(v.text or "") for v in others)
+
+
+def _enclosing_loops(mod: ModuleFacts, call: Call, lp: Loop) -> list[Loop]:
+    """The loops around ``lp`` that also enclose ``call``, innermost first."""
+    ids = list(call.loops)
+    after = ids[ids.index(lp.id) + 1:] if lp.id in ids else []
+    by_id = {x.id: x for x in mod.loops}
+    return [by_id[i] for i in after if i in by_id]
 
 
 def _loop_names(mod: ModuleFacts, call: Call, loops: dict[int, Loop]) -> list[str]:
@@ -199,7 +212,8 @@ class QueryInLoop(Rule):
     it that runs per element is still reported; a body that runs at most once (it ends in
     ``return``/``break``); a query whose model is the loop's element (``for model in
     apps.get_models(): model.objects.count()``, ``model = ct.model_class()`` in the body, or the
-    model passed to a helper that queries it): each round reads another table, so no batched
+    model passed to a helper that queries it; also a loop over the fields of each such model,
+    ``for model, fields in plan: for field in fields``): each round reads another table, so no batched
     form exists, and the rounds grow with the schema, not the data (the spec is silent; a
     reviewer would not ask for a batch that cannot exist) -- unless the query is also keyed by
     the element (``row.content_type.model_class().objects.get(pk=row.object_id)`` resolves a
