@@ -113,7 +113,8 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "name_uses": [list(u) for u in m.name_uses],
         "directives": m.directives,
         "suppressions": [[line, list(ids)] for line, ids in m.suppressions.items()],
-        "loops": [[lp.id, lp.kind, _loc(lp.loc), lp.func, list(lp.targets), _val(lp.iter)] for lp in m.loops],
+        "loops": [[lp.id, lp.kind, _loc(lp.loc), lp.func, list(lp.targets), _val(lp.iter), list(lp.derived),
+                   lp.once_from] for lp in m.loops],
         "classes": [[c.name, _loc(c.loc), list(c.bases)] for c in m.classes.values()],
         "member_reads": [[a.name, a.attr, _loc(a.loc), a.func, a.is_call, a.in_condition] for a in m.member_reads],
         "returns": [[r.func, _val(r.value), _loc(r.loc), [list(c) for c in r.conditions]] for r in m.returns],
@@ -152,7 +153,8 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
     m.name_uses = [(u[0], u[1], u[2]) for u in d["name_uses"]]
     m.directives = list(d["directives"])
     m.suppressions = {int(line): tuple(ids) for line, ids in d["suppressions"]}
-    m.loops = [Loop(x[0], x[1], _unloc(x[2]), x[3], tuple(x[4]), _unval(x[5])) for x in d.get("loops", ())]
+    m.loops = [Loop(x[0], x[1], _unloc(x[2]), x[3], tuple(x[4]), _unval(x[5]), tuple(x[6]) if len(x) > 6 else (),
+                    x[7] if len(x) > 7 else 0) for x in d.get("loops", ())]
     m.classes = {x[0]: ClassInfo(x[0], _unloc(x[1]), tuple(x[2])) for x in d.get("classes", ())}
     m.member_reads = [Access(name=a[0], attr=a[1], loc=_unloc(a[2]), func=a[3], is_call=a[4], in_condition=a[5])
                       for a in d.get("member_reads", ())]

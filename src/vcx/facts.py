@@ -155,6 +155,19 @@ class Function:
     callback_of: int | None = None  # the Call it is an argument of
 
 
+def argument_for(fn: Function, call: Call, param: str) -> Value | None:
+    """The value a call of ``fn`` passes for its parameter ``param`` (by keyword or position;
+    ``self.helper(x)`` / ``obj.helper(x)`` pass no ``self``), or None."""
+    if param not in fn.params:
+        return None
+    if param in call.kwargs:
+        return call.kwargs[param]
+    index = fn.params.index(param)
+    if fn.class_name is not None and fn.params[:1] in (["self"], ["cls"]) and "." in call.text:
+        index -= 1  # a bound method: its first parameter is the receiver
+    return call.args[index] if 0 <= index < len(call.args) and call.args[index].kind != "spread" else None
+
+
 @dataclass(slots=True)
 class Access:
     """A member access on a local name: ``res.ok``, ``resp.json()``, ``r.raise_for_status()``."""
@@ -193,6 +206,12 @@ class Loop:
     targets: tuple[str, ...] = ()  # names bound per iteration (``for a, b in xs`` -> ("a", "b"))
     # What is iterated (``for``/comprehension) or the condition (``while``).
     iter: Value | None = None
+    # Names the body assigns from the element, in source order (``model = ct.model_class()``,
+    # ``if model := ot.model_class():`` in ``for ct in ...``; also from names assigned so before).
+    derived: tuple[str, ...] = ()
+    # The body ends in an unconditional ``return``/``break``/``raise``: from this line on (after
+    # the last statement that may ``continue``) it runs at most once. 0: the whole body repeats.
+    once_from: int = 0
 
 
 @dataclass(slots=True)

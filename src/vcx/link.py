@@ -145,6 +145,62 @@ class Project:
         self._module_paths[key] = found = None if tie else best
         return found
 
+    def module_constant(self, path: str, ref: str, depth: int = 0) -> Value | None:
+        """The value a module-level name of the project is assigned (``COMPONENT_MODELS = (A, B)``),
+        for a name or reference as the Python front end writes it in module ``path``: the bare
+        name, ``import:.constants:NAME``, ``app.constants.NAME``; followed through imports,
+        ``from x import *`` and aliases (``MODELS = OTHER_MODELS``). None when it is no
+        module-level assignment of the project."""
+        mod = self.modules.get(path)
+        if mod is None or mod.language != "python" or depth > 8 or not ref:
+            return None
+        if ref.startswith("import:"):
+            _, spec, name = ref.split(":", 2)
+            target = self.module_path(path, spec)
+            return self._constant_in(target, name, depth + 1) if target is not None else None
+        if "." in ref:
+            parts = ref.split(".")
+            if parts[0] not in self.py_roots:
+                return None
+            for i in range(len(parts) - 1, 0, -1):
+                target = self.module_path(path, ".".join(parts[:i]))
+                if target is not None and target != path:
+                    return self._constant_in(target, ".".join(parts[i:]), depth + 1)
+            return None
+        return self._constant_in(path, ref, depth)
+
+    def _constant_in(self, path: str, name: str, depth: int) -> Value | None:
+        mod = self.modules.get(path)
+        if mod is None or depth > 8 or "." in name:
+            return None
+        value = mod.exports.get(name)
+        if value is not None:
+            if value.kind == "name" and value.ref and value.ref != name:
+                return self.module_constant(path, value.ref, depth + 1)
+            return value
+        for imp in mod.imports:
+            if imp.local == name and imp.name not in (None, "*"):  # re-exported by an __init__
+                target = self.module_path(path, imp.module)
+                return self._constant_in(target, imp.name, depth + 1) if target is not None else None
+        for target in self.star_imported(path):
+            found = self._constant_in(target, name, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def star_imported(self, path: str) -> list[str]:
+        """The project modules a Python module imports with ``from x import *``."""
+        mod = self.modules.get(path)
+        if mod is None or mod.language != "python":
+            return []
+        out = []
+        for imp in mod.imports:
+            if imp.name == "*":
+                target = self.module_path(path, imp.module)
+                if target is not None and target != path:
+                    out.append(target)
+        return out
+
     def resolve_class(self, path: str, ref: str) -> ClassRef | None:
         """The Python class of the project that a canonical name in module ``path`` names.
 
@@ -343,8 +399,6 @@ class ImportedFiles:
         for path, mod in importers.items():
             for imp in mod.imports:
                 if mod.language == "python":
-                    if imp.name == "*":  # calls are not resolved through `from x import *` (see link)
-                        continue
                     names = [imp.module]
                     if imp.name and imp.name != "*":  # `from pkg.tests import utils`: a module, perhaps
                         names.append(imp.module + imp.name if imp.module.endswith(".")
@@ -435,8 +489,8 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                 return path, Value("call", exported.text, ref=ref[:-2],
                                    call_id=made.id if made is not None else None), tail
         for imp in mod.imports:
-            if imp.name == "*" and imp.local == "*" and mod.language != "python":  # export * from './x'
-                # (Python's ``from x import *`` is followed for classes only, by Project.resolve_class.)
+            if imp.name == "*" and imp.local == "*" and (mod.language != "python" or not head.startswith("_")):
+                # export * from './x'; from .helpers import * (which binds no private names)
                 target = module_path(path, mod.language, imp.module)
                 if target is not None:
                     found = lookup(target, name, depth + 1)
@@ -475,6 +529,11 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                 target = py_index.get(".".join(parts[:i]))
                 if target is not None and target != path:
                     return lookup(target, ".".join(parts[i:]))
+        if mod.language == "python" and "." not in callee and not callee.startswith("_"):
+            for target in project.star_imported(path):  # helper() bound by `from .helpers import *`
+                found = lookup(target, callee)
+                if found is not None:
+                    return found
         return None
 
     for path, mod in modules.items():

@@ -122,7 +122,7 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
     if callee.startswith(kdb.OTHER_STORES) or (
             (base in kdb.CACHE_NAMES or head in kdb.CACHE_NAMES) and meth.lower() in kdb.CACHE_COMMANDS):
         return Op("cache", path, call)  # a cache named `cache` is a store only when spoken to like one
-    evidence = callee.startswith(kdb.DB_LIBS) or ".objects." in canon or canon[-8:] == ".objects" or \
+    evidence = callee.startswith(kdb.DB_LIBS) or kdb.through_django_manager(canon) or canon[-8:] == ".objects" or \
         ".query." in canon or base in kdb.DB_NAMES or head in kdb.DB_NAMES or base.endswith(("repository", "repo")) \
         or "Session()" in callee or "sessionmaker" in callee
     if not evidence and meth in ("findUnique", "findMany", "findFirst", "createMany", "upsert") and \

