@@ -131,11 +131,12 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
     aliased = next((p for p in project_prefixes if callee.startswith(p)), None) if project_prefixes else None
     if not evidence and recv and (aliased is not None or callee.startswith(("local:", "import:"))):
         model = (callee[len(aliased):] if aliased is not None else canon).rsplit(".", 1)[0]
-        if mod.language == "python":
-            known = meth in kdb.READ_METHODS or meth in kdb.WRITE_METHODS or meth in kdb.BATCH_METHODS
-        else:
-            known = meth in kdb.JS_MODEL_STATICS
-        evidence = known and _MODEL_RECEIVER.fullmatch(model) is not None  # Course.findAll
+        if mod.language == "python":  # StockQuerySet().aggregate: the last name is a class (FILES is no class)
+            last = model.rsplit(".", 1)[-1].split("(", 1)[0]
+            evidence = last[:1].isupper() and not last.isupper() and (
+                meth in kdb.READ_METHODS or meth in kdb.WRITE_METHODS or meth in kdb.BATCH_METHODS)
+        else:  # Course.findAll, Course.unscoped().findOne: a model class's own statics
+            evidence = meth in kdb.JS_MODEL_STATICS and _MODEL_RECEIVER.fullmatch(model) is not None
     if not evidence and meth in ("save", "destroy", "populate") and not any(
             a.kind == "str" for a in call.args) and re.fullmatch(r"[A-Za-z_$][\w$]*", recv or ""):
         evidence = True  # row.save() / doc.populate() on ORM rows (a plain local name, not this.x[k])
