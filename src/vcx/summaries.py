@@ -131,10 +131,13 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
     aliased = next((p for p in project_prefixes if callee.startswith(p)), None) if project_prefixes else None
     if not evidence and recv and (aliased is not None or callee.startswith(("local:", "import:"))):
         model = (callee[len(aliased):] if aliased is not None else canon).rsplit(".", 1)[0]
-        if mod.language == "python":  # StockQuerySet().aggregate: the last name is a class (FILES is no class)
-            last = model.rsplit(".", 1)[-1].split("(", 1)[0]
-            evidence = last[:1].isupper() and not last.isupper() and (
+        if mod.language == "python":  # Product.objects..., StockQuerySet().aggregate (FILES is no class)
+            last = model.rsplit(".", 1)[-1]
+            name = last.split("(", 1)[0]
+            evidence = name[:1].isupper() and not name.isupper() and (
                 meth in kdb.READ_METHODS or meth in kdb.WRITE_METHODS or meth in kdb.BATCH_METHODS)
+            if evidence and last.endswith(")"):  # an instance: a queryset's, or a row's own save()/delete()
+                evidence = name.endswith(kdb.PY_QUERYSET_CLASS_SUFFIXES) or meth in kdb.PY_ROW_METHODS
         else:  # Course.findAll, Course.unscoped().findOne: a model class's own statics
             evidence = meth in kdb.JS_MODEL_STATICS and _MODEL_RECEIVER.fullmatch(model) is not None
     if not evidence and meth in ("save", "destroy", "populate") and not any(

@@ -310,7 +310,7 @@ class _Extractor:
     def resolve(self, text: str, scope: str | None, node: ts.Node | None = None) -> str:
         """Canonical name of a dotted expression text as seen from ``scope``."""
         root, _, rest = text.partition(".")
-        if root == "self" and rest:
+        if root in ("self", "cls") and rest:  # cls.helper(...) in a classmethod, as self.helper(...)
             cls = self._class_of(node) if node is not None else None
             attr, _, tail = rest.partition(".")
             if cls and (cls, attr) in self.class_instances:

@@ -113,6 +113,11 @@ JS_MODEL_STATICS = frozenset({
     "insertMany", "updateOne", "updateMany", "deleteOne", "deleteMany", "countDocuments", "exists", "distinct",
     "bulkWrite", "replaceOne", "query",
 })
+# A parameter typed with a project class (`stocks: StockQuerySet`, `order: Order`) queries when the
+# class is a queryset or manager, or when a row writes itself; `value_data: AttributeInput` and its
+# `.get(...)` is a plain object.
+PY_QUERYSET_CLASS_SUFFIXES = ("QuerySet", "Queryset", "Manager", "Query")
+PY_ROW_METHODS = frozenset({"save", "asave", "delete", "adelete", "refresh_from_db", "arefresh_from_db"})
 # Writes that are one statement for many rows: not an N+1 when looped over chunks, never per element.
 BATCH_METHODS = frozenset({"bulk_create", "bulk_update", "createMany", "createManyAndReturn", "insertMany",
                            "insert_many", "bulkCreate", "bulkWrite", "bulk_write", "executemany",

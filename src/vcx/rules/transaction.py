@@ -542,7 +542,8 @@ class LostUpdate(Rule):
                     (a.target.startswith(var + ".") or a.target == var) and _changes_from_old(a, var):
                 return True
         text = _texts(write, mod)
-        return bool(pat.search(text) and re.search(rf"\b{re.escape(var)}\b[\w.\[\]'\"]*\s*[-+*]", text))
+        # qs.n - 1, stock * 2; not `f(qs, **data)`, whose `**` unpacks the next argument
+        return bool(pat.search(text) and re.search(rf"\b{re.escape(var)}\b[\w.\[\]'\"]*\s*(?:[-+]|\*(?!\*))", text))
 
 
 def _changes_from_old(a: Assign, var: str) -> bool:
