@@ -101,7 +101,8 @@ class Call:
     # (awaited; ``parent_context`` tells what happens to the awaited value), "return",
     # "assign", "arg" (argument of another call, ``arg_of`` is that call's id),
     # "void" (JS ``void p``), "chain" (a method is called on the result, see
-    # ``chain``), "with" (context manager), "other".
+    # ``chain``), "with" (context manager), "condition", "display" (JS: shown as text in
+    # a template literal or JSX, ``${x()}``), "other".
     context: str = "other"
     awaited: bool = False
     assigned_to: str | None = None

@@ -1749,6 +1749,8 @@ class _Extractor:
                 op = parent.child_by_field_name("operator")
                 if op is not None and op.type in CONDITION_OPS:
                     ctx = "condition"
+            elif pt in ("template_substitution", "jsx_expression"):
+                ctx = "display"  # `${x()}` / {x()}: the value is shown, as text
         if chain:
             call.outer_context, call.context = ctx, "chain"
         else:

@@ -197,6 +197,8 @@ class LocalTimeArithmetic(Rule):
         if call.is_new and callee == "Date" and len(call.args) >= 2 and all(
                 a.kind != "spread" for a in call.args):
             return f"`{call.snippet}` in `{where}` builds a date in the server's local zone"
+        if last == "getFullYear" and call.context == "display" and call.text == "new Date().getFullYear":
+            return None  # `© ${new Date().getFullYear()}`: this year, shown; wrong for a few hours a year at most
         if last in tk.JS_LOCAL_DATE_METHODS and self._date_receiver(callee):
             utc = last.replace("get", "getUTC", 1) if last.startswith("get") else last.replace("set", "setUTC", 1)
             return f"`{call.snippet}` in `{where}` uses the server's local zone (use {utc})"
