@@ -20,11 +20,10 @@ from typing import IO, Any
 
 import click
 
-from vcx import __version__
+from vcx import __version__, project_url
 from vcx.config import Config, ConfigError, check_selectors, load_config, parse_nesting, parse_seconds, parse_size
 from vcx.findings import SEVERITIES, severity_rank
 
-ISSUES_URL = "https://github.com/vcx-dev/vcx/issues"
 FORMATS = ("text", "json", "sarif")
 
 
@@ -58,7 +57,8 @@ class VcxGroup(click.Group):
                 raise
             detail = " ".join(str(exc).split()) or "(no message)"
             click.echo(f"vcx: internal error: {type(exc).__name__}: {detail}", err=True)
-            click.echo(f"vcx: this is a bug in vcx {__version__}; please report it at {ISSUES_URL} "
+            where = f" at {url}" if (url := project_url("Issues")) else ""
+            click.echo(f"vcx: this is a bug in vcx {__version__}; please report it{where} "
                        "with the output of the same command run with VCX_DEBUG=1", err=True)
             sys.exit(2)
 

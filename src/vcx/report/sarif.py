@@ -11,13 +11,12 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
-from vcx import __version__
+from vcx import __version__, project_url
 from vcx.findings import Finding
 from vcx.pipeline import ScanResult
 from vcx.rules import Rule, all_rules
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/vcx-dev/vcx"
 LEVELS = {"high": "error", "medium": "warning", "low": "note"}
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "vcx/v1"
@@ -123,7 +122,7 @@ def document(result: ScanResult, *, stats: bool = False, root: Path | None = Non
                 "name": "vcx",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "informationUri": INFORMATION_URI,
+                **({"informationUri": home} if (home := project_url("Homepage")) else {}),
                 "rules": rules,
             }
         },
