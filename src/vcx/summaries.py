@@ -145,6 +145,10 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
         evidence = True  # row.save() / doc.populate() on ORM rows (a plain local name, not this.x[k])
     if not evidence and meth in _SQL_METHODS:
         evidence = _looks_like_sql(_sql(call))  # c.query("UPDATE ...") on any receiver: the SQL says what it is
+    if evidence and mod.language != "python":
+        step = _js_entity_step(call, recv, meth, base, head)
+        if step is not None:
+            return Op("staged", path, call) if step == "staged" else None
     if not evidence:
         return None
     chain_text = callee
@@ -188,6 +192,32 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
         return Op("write", path, call, batch=batch)
     if meth in kdb.READ_METHODS or meth in kdb.READ_MANY:
         return Op("read", path, call, batch=batch)
+    return None
+
+
+_FIELD_OF_INSTANCE = re.compile(r"\)\.([\w$]+)$")  # SerializationContext().visited
+
+
+def _js_entity_step(call: Call, recv: str, meth: str, base: str, head: str) -> str | None:
+    """JS/TS calls on a database handle that run no query themselves: "none" or "staged"
+    (None: a query as classified). TypeORM's and MikroORM's entity managers build
+    (``create``) and merge entity objects and MikroORM stages them (``persist``) until a
+    flush; ``knex.raw("?", [x])`` handed to another query is a fragment of it; metadata
+    lookups (``em.getMetadata().get(Entity)``) and the Set/Map fields of a library's objects
+    (``ctx.visited.add(x)``) read no table."""
+    manager = base in kdb.ENTITY_MANAGER_NAMES or (head in kdb.ENTITY_MANAGER_NAMES and recv.count(".") == 0)
+    if manager and meth in ("create", "merge", "assign"):
+        return "none"
+    if manager and meth == "persist":
+        return "staged"
+    if meth == "raw" and not (call.awaited or call.context in ("return", "await", "stmt") or call.chain):
+        return "none"
+    if "getMetadata()" in recv:
+        return "none"
+    field = _FIELD_OF_INSTANCE.search(call.callee.rsplit(".", 1)[0])
+    if field is not None and field.group(1).lower() not in kdb.DB_NAMES and meth in kdb.JS_COLLECTION_METHODS \
+            and not call.callee.startswith("@prisma/client"):
+        return "none"
     return None
 
 

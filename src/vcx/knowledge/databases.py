@@ -118,6 +118,11 @@ JS_MODEL_STATICS = frozenset({
 # `.get(...)` is a plain object.
 PY_QUERYSET_CLASS_SUFFIXES = ("QuerySet", "Queryset", "Manager", "Query")
 PY_ROW_METHODS = frozenset({"save", "asave", "delete", "adelete", "refresh_from_db", "arefresh_from_db"})
+# Receivers that conventionally hold a TypeORM / MikroORM entity manager, whose create(),
+# merge() and (MikroORM) persist() build or stage entities without a query.
+ENTITY_MANAGER_NAMES = frozenset({"manager", "em", "entitymanager", "entity_manager", "orm.em"})
+# Methods of JS Sets and Maps: on a plain field of a library's object they touch memory only.
+JS_COLLECTION_METHODS = frozenset({"add", "has", "get", "set", "delete", "clear"})
 # Writes that are one statement for many rows: not an N+1 when looped over chunks, never per element.
 BATCH_METHODS = frozenset({"bulk_create", "bulk_update", "createMany", "createManyAndReturn", "insertMany",
                            "insert_many", "bulkCreate", "bulkWrite", "bulk_write", "executemany",
