@@ -73,11 +73,21 @@ class Project:
         hit = self._package_specs.get(path)
         if hit is None:
             mod = self.modules.get(path)
-            hit = () if mod is None or mod.language == "python" else tuple(sorted(
-                {imp.module for imp in mod.imports if not imp.relative and imp.module[:1] not in (".", "/")
-                 and "*" not in imp.module and self.module_path(path, imp.module) is not None},
-                key=len, reverse=True))
-            self._package_specs[path] = hit
+            found: set[str] = set()
+            if mod is not None and mod.language != "python":
+                heads = self.path_aliases.heads_for(path) if self.path_aliases is not None else ()
+                for imp in mod.imports:
+                    spec = imp.module
+                    if imp.relative or spec[:1] in (".", "/") or "*" in spec or spec in found:
+                        continue
+                    # Most specifiers name a library ("react"): resolve only those an alias or a
+                    # package of the monorepo could map.
+                    if not ((heads and spec.startswith(heads)) or
+                            (self.packages is not None and self.packages.has_package(spec))):
+                        continue
+                    if self.module_path(path, spec) is not None:
+                        found.add(spec)
+            hit = self._package_specs[path] = tuple(sorted(found, key=len, reverse=True))
         return hit
 
     def runs_in_browser(self, path: str) -> bool:
@@ -351,10 +361,20 @@ def _resolve_js(importer: str, spec: str, modules: dict[str, ModuleFacts],
     """The module an import of ``spec`` in ``importer`` reaches: a relative path, a path alias
     of the importer's tsconfig, or a package of the monorepo (``vcx.workspaces``)."""
     if spec.startswith("."):
-        stems = [posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))]
-    else:
-        found = aliases.resolve(importer, spec) if aliases is not None else None
-        stems = [found] if found is not None else packages.resolve(spec) if packages is not None else []
+        return _first_module([posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))], modules)
+    found = aliases.resolve(importer, spec) if aliases is not None else None
+    if found is not None:
+        return _first_module([found], modules)
+    if packages is None:
+        return None
+    if spec not in packages.reached:  # the same for every importer
+        packages.reached[spec] = _first_module(packages.resolve(spec), modules)
+    return packages.reached[spec]
+
+
+def _first_module(stems: list[str], modules: dict[str, ModuleFacts]) -> str | None:
+    """The first module a stem names, as bundlers try them: itself, with a JS/TS extension, as a
+    folder's index, or a TS source imported with a .js suffix."""
     for stem in stems:
         if stem in modules:
             return stem
@@ -455,11 +475,25 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
     def module_path(importer: str, lang: str, module: str) -> str | None:
         return project.module_path(importer, module)
 
+    looked_up: dict[tuple[str, str], tuple[str, FuncRef | Value, str] | None] = {}
+
     def lookup(path: str, name: str, depth: int = 0) -> tuple[str, FuncRef | Value, str] | None:
         """What ``name`` in module ``path`` reaches: a project function or a bound value, and
-        the part of ``name`` left after it (``session.get`` -> the session value, "get")."""
+        the part of ``name`` left after it (``session.get`` -> the session value, "get").
+        Remembered per (module, name): a package's index that re-exports (``export *``) many
+        modules is searched once, not once per call through it."""
+        key = (path, name)
+        if key in looked_up:
+            return looked_up[key]
+        if depth > 6:
+            return None
+        looked_up[key] = None  # an export cycle ends here
+        found = looked_up[key] = _lookup(path, name, depth)
+        return found
+
+    def _lookup(path: str, name: str, depth: int) -> tuple[str, FuncRef | Value, str] | None:
         mod = modules.get(path)
-        if mod is None or depth > 6:
+        if mod is None:
             return None
         if name in mod.functions:
             return path, FuncRef(path, name), ""
@@ -488,25 +522,48 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                              and c.callee == ref[:-2]), None)
                 return path, Value("call", exported.text, ref=ref[:-2],
                                    call_id=made.id if made is not None else None), tail
+        if mod.language != "python" or not head.startswith("_"):  # import * binds no private names
+            target = star_names(path).get(head)  # export * from './x'; from .helpers import *
+            if target is not None:
+                found = lookup(target, name, depth + 1)
+                if found is not None:
+                    return found
         for imp in mod.imports:
-            if imp.name == "*" and imp.local == "*" and (mod.language != "python" or not head.startswith("_")):
-                # export * from './x'; from .helpers import * (which binds no private names)
-                target = module_path(path, mod.language, imp.module)
-                if target is not None:
-                    found = lookup(target, name, depth + 1)
-                    if found is not None:
-                        return found
-            elif imp.local == head and imp.name and imp.name != "*" and mod.language == "python":
+            if imp.local == head and imp.name and imp.name != "*" and mod.language == "python":
                 target = module_path(path, mod.language, imp.module)  # re-exported by an __init__
                 if target is not None:
                     return lookup(target, imp.name + (f".{tail}" if tail else ""), depth + 1)
         return None
 
-    def resolve(path: str, mod: ModuleFacts, callee: str) -> tuple[str, FuncRef | Value, str] | None:
+    star_tables: dict[str, dict[str, str]] = {}
+
+    def star_names(path: str) -> dict[str, str]:
+        """The names ``export * from`` (Python: ``from x import *``) brings into a module, each
+        with the module it comes through, the first such import winning as at run time. Built
+        once per module: a package index that re-exports hundreds of modules is not searched
+        again for every name."""
+        table = star_tables.get(path)
+        if table is not None:
+            return table
+        star_tables[path] = table = {}  # an export cycle ends here
+        mod = modules.get(path)
+        for imp in mod.imports if mod is not None else ():
+            if imp.name != "*" or imp.local != "*":
+                continue
+            target = module_path(path, mod.language, imp.module)
+            inner = modules.get(target) if target is not None else None
+            if inner is None:
+                continue
+            for name in (*(f.split(".", 1)[0] for f in inner.functions), *inner.exports, *star_names(target)):
+                table.setdefault(name, target)
+        return table
+
+    def resolve(path: str, mod: ModuleFacts, callee: str,
+                specs: tuple[str, ...] = ()) -> tuple[str, FuncRef | Value, str] | None:
         """The project function or bound value a callee reaches, and the rest of the callee."""
         callee = callee.replace("().", ".")
-        if not callee.startswith("import:") and mod.language != "python":
-            for spec in project.package_specs(path):  # @acme/billing.charge: the project's own package
+        if specs and not callee.startswith("import:") and callee.startswith(specs):
+            for spec in specs:  # @acme/billing.charge: a call into the project's own package
                 if callee == spec or callee.startswith(spec + "."):
                     callee = f"import:{spec}:{callee[len(spec) + 1:] or 'default'}"
                     break
@@ -538,6 +595,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
 
     for path, mod in modules.items():
         test_code = path in project.tests
+        specs = project.package_specs(path)
         for call in mod.calls:
             ref: FuncRef | None = None
             callee = call.callee
@@ -546,7 +604,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                 if name in mod.functions:
                     ref = FuncRef(path, name)
             else:
-                hit = resolve(path, mod, callee)
+                hit = resolve(path, mod, callee, specs)
                 if hit is not None:
                     owner, thing, rest = hit
                     if isinstance(thing, FuncRef):
@@ -575,7 +633,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                 if arg.ref.startswith("local:") and arg.ref[6:] in mod.functions:
                     passed = FuncRef(path, arg.ref[6:])
                 elif not arg.ref.startswith("local:"):
-                    hit = resolve(path, mod, arg.ref)
+                    hit = resolve(path, mod, arg.ref, specs)
                     if hit is not None and isinstance(hit[1], FuncRef) and not hit[2]:
                         passed = hit[1]
                 if passed is not None:

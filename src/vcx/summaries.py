@@ -128,7 +128,8 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
     if not evidence and meth in ("findUnique", "findMany", "findFirst", "createMany", "upsert") and \
             len(recv.split(".")) >= 2:
         evidence = True  # prisma.<model>.<op> on any client name
-    aliased = next((p for p in project_prefixes if callee.startswith(p)), None) if project_prefixes else None
+    aliased = next((p for p in project_prefixes if callee.startswith(p)), None) \
+        if project_prefixes and callee.startswith(project_prefixes) else None
     if not evidence and recv and (aliased is not None or callee.startswith(("local:", "import:"))):
         model = (callee[len(aliased):] if aliased is not None else canon).rsplit(".", 1)[0]
         if mod.language == "python":  # Product.objects..., StockQuerySet().aggregate (FILES is no class)

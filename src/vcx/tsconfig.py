@@ -27,11 +27,15 @@ class PathAliases:
         self.root = root
         self.root_display = "" if root_display in ("", ".") else root_display.rstrip("/")
         self._by_folder: dict[str, list[Alias]] = {}
+        self._heads: dict[int, tuple[str, ...]] = {}  # id of an alias list -> what its patterns start with
 
     def resolve(self, importer: str, spec: str) -> str | None:
         """The display-path stem ``spec`` names through an alias of ``importer``'s config."""
+        aliases = self.for_folder(posixpath.dirname(importer))
+        if not aliases or not spec.startswith(self._heads[id(aliases)]):
+            return None  # most imports are packages' ("react"): no pattern can match
         best: tuple[int, str] | None = None
-        for pattern, target in self.for_folder(posixpath.dirname(importer)):
+        for pattern, target in aliases:
             if "*" in pattern:
                 head, _, tail = pattern.partition("*")
                 if spec.startswith(head) and spec.endswith(tail) and len(spec) >= len(head) + len(tail):
@@ -47,6 +51,11 @@ class PathAliases:
                 best = (len(pattern), posixpath.normpath(stem))
         return best[1] if best is not None else None
 
+    def heads_for(self, importer: str) -> tuple[str, ...]:
+        """What the patterns of ``importer``'s config start with (``@/``, ``~server/``)."""
+        aliases = self.for_folder(posixpath.dirname(importer))
+        return self._heads[id(aliases)]
+
     def for_folder(self, folder: str) -> list[Alias]:
         hit = self._by_folder.get(folder)
         if hit is not None:
@@ -58,6 +67,7 @@ class PathAliases:
             parent = posixpath.dirname(folder)
             found = self.for_folder(parent) if inside and parent != folder else []
         self._by_folder[folder] = found
+        self._heads.setdefault(id(found), tuple(p.partition("*")[0] for p, _ in found))
         return found
 
     def _disk(self, folder: str) -> Path:

@@ -26,6 +26,13 @@ class WorkspacePackages:
         self.root_display = "" if root_display in ("", ".") else root_display.rstrip("/")
         self._module_paths = module_paths
         self._packages: dict[str, tuple[str, dict[str, object]]] | None = None  # name -> (folder, package.json)
+        self.reached: dict[str, str | None] = {}  # specifier -> the module it reaches (kept by link)
+
+    def has_package(self, spec: str) -> bool:
+        """``spec`` names a package of the scanned tree (or a file in one)."""
+        if self._packages is None:
+            self._packages = self._find_packages()
+        return bool(self._packages) and _package_name(spec) in self._packages
 
     def resolve(self, spec: str) -> list[str]:
         """Display-path stems (without extension) that ``spec`` may name, best first."""
@@ -33,8 +40,7 @@ class WorkspacePackages:
             self._packages = self._find_packages()
         if not self._packages:
             return []
-        parts = spec.split("/")
-        name = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+        name = _package_name(spec)
         found = self._packages.get(name)
         if found is None:
             return []
@@ -85,6 +91,12 @@ class WorkspacePackages:
             if isinstance(name, str) and name and name not in packages:
                 packages[name] = (folder, manifest)  # type: ignore[assignment]
         return packages
+
+
+def _package_name(spec: str) -> str:
+    """``@acme/billing/invoices`` -> ``@acme/billing``; ``lodash/fp`` -> ``lodash``."""
+    parts = spec.split("/", 2)
+    return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
 
 
 def _export_targets(manifest: dict[str, object], subpath: str) -> list[str]:

@@ -46,7 +46,8 @@ def through_django_manager(text: str) -> bool:
     """A callee written through a Django manager (``model.objects.filter``,
     ``ct.model_class()._default_manager.get``). ``self.objects`` is no manager: Django refuses
     manager access from an instance, so that is some other collection."""
-    return any(s in text for s in _MANAGER_SEGMENTS) and not text.startswith("self.objects.")
+    return (".objects." in text or "._default_manager." in text or "._base_manager." in text) \
+        and not text.startswith("self.objects.")
 
 
 def through_django_manager_bytes(text: bytes) -> bool:
