@@ -113,6 +113,10 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
     recv, meth = _method(call)
     if not meth or (in_browser and not callee.startswith(kdb.DB_LIBS)):
         return None
+    if mod.language == "python" and not callee.startswith(kdb.DB_LIBS) and "." in recv:
+        owner, _, resource = recv.partition(".")
+        if resource in kdb.PY_SDK_RESOURCES and owner.lower().endswith(kdb.PY_SDK_CLIENT_NAMES):
+            return None  # client.chat.completions.create(...): an API SDK's resource, not a table
     base = recv.rsplit(".", 1)[-1].lower() if recv else ""
     m = _HEAD.match(recv)
     head = m.group(0).lower() if m else ""  # trx("users").where(...) -> "trx"
@@ -142,8 +146,12 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
         else:  # Course.findAll, Course.unscoped().findOne: a model class's own statics
             evidence = meth in kdb.JS_MODEL_STATICS and _MODEL_RECEIVER.fullmatch(model) is not None
     if not evidence and meth in ("save", "destroy", "populate") and not any(
-            a.kind == "str" for a in call.args) and re.fullmatch(r"[A-Za-z_$][\w$]*", recv or ""):
-        evidence = True  # row.save() / doc.populate() on ORM rows (a plain local name, not this.x[k])
+            a.kind == "str" for a in call.args) and re.fullmatch(r"[A-Za-z_$][\w$]*", recv or "") and \
+            not (mod.language == "python" and call.args and recv != "cls"):
+        # row.save() / doc.populate() on ORM rows (a plain local name, not this.x[k]). A Python
+        # row's save() takes keywords only (update_fields=, force_insert=); img.save(dest, "WEBP"),
+        # workbook.save(path) write a file (but cls.save(info, instance) is a mutation's own helper).
+        evidence = True
     if not evidence and meth in _SQL_METHODS:
         evidence = _looks_like_sql(_sql(call))  # c.query("UPDATE ...") on any receiver: the SQL says what it is
     if evidence and mod.language != "python":

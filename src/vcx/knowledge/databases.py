@@ -66,6 +66,18 @@ DB_NAMES = frozenset({
     "repo", "em", "manager", "knex", "queryrunner", "qr", "dbsession", "db_session", "con", "database",
     "mongo", "collection", "coll",
 })
+# Resources of HTTP API SDKs reached through a client object usually named `client` (OpenAI /
+# Anthropic `client.chat.completions.create(...)`, `client.messages.create(...)`, Twilio
+# `client.messages.create(to=...)`): a `create` there is a remote call, not a database write.
+# Python only: the receiver text after the client name.
+PY_SDK_RESOURCES = frozenset({
+    "chat.completions", "completions", "embeddings", "moderations", "responses", "messages", "images",
+    "audio.speech", "audio.transcriptions", "audio.translations", "beta.chat.completions", "fine_tuning.jobs",
+    "batches", "vector_stores", "calls",
+})
+# ... when the object is named like such a client (`client`, `openai_client`, `anthropic`); not
+# `thread.messages.create(...)`, a Django related manager.
+PY_SDK_CLIENT_NAMES = ("client", "openai", "anthropic", "twilio", "llm")
 # Names in DB_NAMES that are also everyday words for a domain object (a document collection):
 # evidence when they are the receiver (`collection.find()`), not when the receiver is one of
 # their fields (`collection.breadcrumbs.get(id)`).

@@ -31,12 +31,16 @@ def iteration_loop(project: Project, path: str, mod: ModuleFacts, call: Call,
                    loops: dict[int, Loop]) -> tuple[int, str, Loop | None] | None:
     """(line, what is iterated, Loop) of the loop that repeats ``call``, or None (not in a loop,
     or a loop that runs once per batch/page/tick/retry or over a short literal)."""
+    returned = call.context == "return" or (call.context == "chain" and call.outer_context == "return")
     for lid in call.loops:  # innermost first
         lp = loops.get(lid)
         if lp is None:
             return call.loc.line, "the loop", None
-        if _short_literal(project, path, mod, lp) or 0 < lp.once_from <= call.loc.line:
-            continue  # a fixed number of rounds, or one: the loop around it, if any, decides
+        if _short_literal(project, path, mod, lp) or 0 < lp.once_from <= call.loc.line or \
+                (returned and lp.kind != "comprehension" and lp.func == call.func):
+            continue  # a fixed number of rounds, or one (``return q(x)`` ends them all): the loop around it decides
+        if _retry_or_drain(mod, lp, call):
+            continue  # repeats one call until it succeeds or runs dry: the loop around it, if any, decides
         if not _repeats_per_element(mod, lp):
             return None
         return lp.loc.line, lp.iter.text if lp.iter is not None and lp.iter.text else "the loop", lp
@@ -87,6 +91,23 @@ def _short_literal(project: Project, path: str, mod: ModuleFacts, lp: Loop) -> b
     return False
 
 
+_UNTIL_SET = re.compile(r"\(?\s*([A-Za-z_]\w*)\s+is\s+None\s*\)?")
+
+
+def _retry_or_drain(mod: ModuleFacts, lp: Loop, call: Call) -> bool:
+    """(Python) A ``while`` loop that repeats ``call`` until it runs dry or succeeds: the call is
+    the condition (``while self.process_one_job():``, ``while (row := cur.fetchone()) is not
+    None``), or the loop waits for the value the call assigns (``while email is None: email =
+    self.validate_email(input())``)."""
+    if lp.kind != "while" or mod.language != "python" or lp.iter is None or not lp.iter.text:
+        return False
+    text = lp.iter.text
+    if call.loc.line == lp.loc.line and call.text in text:
+        return True
+    until = _UNTIL_SET.fullmatch(text)
+    return until is not None and call.assigned_to == until.group(1)
+
+
 def _repeats_per_element(mod: ModuleFacts, lp: Loop) -> bool:
     it = lp.iter
     if lp.kind == "while":
@@ -129,11 +150,12 @@ def _per_model(project: Project, s: Summaries, path: str, mod: ModuleFacts, call
         if root is not None and root.group(0) in outer.targets:
             per_element |= {*outer.targets, *outer.derived}
     if ref is None:
-        if _model_root(call.text) not in per_element:
+        stmt = _statement(mod, call)
+        if _model_root(call.text) not in per_element and (stmt is None or stmt[0] not in per_element):
             return False
         # The arguments of the whole chain (its calls start where this one does).
         others = [v for c in mod.calls if c.func == call.func and c.loc[:2] == call.loc[:2]
-                  for v in (*c.args, *c.kwargs.values())]
+                  for v in (*c.args, *c.kwargs.values()) if stmt is None or v is not stmt[1]]
     else:
         chain = s.chain(ref, "query")
         fn = project.function(ref)
@@ -146,6 +168,29 @@ def _per_model(project: Project, s: Summaries, path: str, mod: ModuleFacts, call
         others = [v for v in (*call.args, *call.kwargs.values()) if v is not arg]
     element_attr = re.compile(r"\b(?:" + "|".join(map(re.escape, lp.targets)) + r")\.\w") if lp.targets else None
     return element_attr is None or not any(element_attr.search(v.text or "") for v in others)
+
+
+_EXECUTE = frozenset({"execute", "exec", "scalars", "scalar"})
+_BUILT_ON = re.compile(r"[\w.]+\(\s*([A-Za-z_]\w*)\s*\)")
+
+
+def _statement(mod: ModuleFacts, call: Call) -> tuple[str, Value] | None:
+    """(Python) The table a SQLAlchemy statement run by ``call`` is built on, and the statement
+    argument: ``conn.execute(table.select())``, ``conn.execute(insert(table), rows)``,
+    ``conn.execute(DropTable(table))`` -> "table"; ``session.execute(stmt)`` -> "stmt"."""
+    if mod.language != "python" or call.text.rpartition(".")[2] not in _EXECUTE or not call.args:
+        return None
+    arg = call.args[0]
+    if arg.kind == "name" and arg.text:
+        return arg.text, arg
+    if arg.kind != "call" or not arg.text:
+        return None
+    if (arg.ref or "").startswith(("sqlalchemy.", "sqlmodel.")):
+        built = _BUILT_ON.match(arg.text)  # insert(table), update(table).where(...), DropTable(table)
+        return (built.group(1), arg) if built is not None else None
+    head = arg.text.split("(", 1)[0]
+    root = _ROOT.match(head)
+    return (root.group(0), arg) if root is not None and "." in head else None
 
 
 def _enclosing_loops(mod: ModuleFacts, call: Call, lp: Loop) -> list[Loop]:
@@ -218,9 +263,18 @@ class QueryInLoop(Rule):
     form exists, and the rounds grow with the schema, not the data (the spec is silent; a
     reviewer would not ask for a batch that cannot exist) -- unless the query is also keyed by
     the element (``row.content_type.model_class().objects.get(pk=row.object_id)`` resolves a
-    generic relation per row); loops over chunks, batches or
+    generic relation per row); likewise (Python) a SQLAlchemy statement built on the loop's
+    table (``for table in meta.sorted_tables: conn.execute(table.select())``, ``insert(table)``,
+    ``DropTable(table)``, a ``stmt`` the body builds from it): a backup, restore or schema
+    loop, one statement per table; loops over chunks, batches or
     pages (one query per batch); pagination and retry ``while`` loops and periodic loops that
-    sleep; batched calls (``id__in=``, ``IN (...)``, ``ANY($1)``, ``{ in: ids }``,
+    sleep; (Python) a ``while`` loop whose condition is the query itself (``while
+    self.process_one_job(): pass``, ``while (row := cur.fetchone()) is not None``): each round
+    claims or streams the next item, a queue drain and not a collection read row by row (the spec
+    is silent; queries in its body are still reported); ``while x is None: x = lookup(...)``, a
+    retry until a value is found; a query whose result the function returns (``for c in checks: if
+    c.key == key: return flips(c)``): it runs once, whatever the loop; batched calls
+    (``id__in=``, ``IN (...)``, ``ANY($1)``, ``{ in: ids }``,
     ``bulk_create``, ``createMany``, ``insertMany``, ``executemany``); e-mail/SMS sends and
     webhook deliveries to each element's own URL (not a read addressed by the element).
 

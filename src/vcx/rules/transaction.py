@@ -436,9 +436,14 @@ class LostUpdate(Rule):
     severity = "high"
     summary = "A read-modify-write of a stored value without a lock or atomic update"
     fix = "Lock the row when reading (SELECT ... FOR UPDATE) or update atomically in the database."
+    _collections: frozenset[str] = frozenset()  # relationship collections of the project's models
 
     def check(self, project: Project) -> Iterator[Finding]:
         s = summaries(project)
+        from vcx.rules.n_plus_one import _relation_fields
+        self._collections = frozenset(
+            name for p, _, name, kind, _ in _relation_fields(project)
+            if project.modules[p].language == "python" and not kind.endswith(("ForeignKey", "OneToOneField")))
         for path, mod in project.modules.items():
             if project.is_test(path):
                 continue
@@ -481,7 +486,7 @@ class LostUpdate(Rule):
                                   read.loc.line < a.loc.line <= call.loc.line and _changes_from_old(a, var) and
                                   re.search(rf"\b{re.escape(a.target)}\b", texts) for a in mod.assigns) and \
                         _writes_back(path, s, read, op, project)
-                    if derived or (related and self._modified(mod, call, read, var)):
+                    if derived or (related and self._modified(mod, call, read, var, self._collections)):
                         yield self.finding(path, call.loc,
                                            f"`{call.snippet}` writes back a value computed from `{var}` read by "
                                            f"`{read.snippet}` (line {read.loc.line}) without a lock or atomic "
@@ -503,7 +508,7 @@ class LostUpdate(Rule):
                     continue
                 for a in mod.assigns:
                     if a.func == read.func and a.loc.line > read.loc.line and a.target.startswith(var + ".") \
-                            and _changes_from_old(a, var):
+                            and _changes_from_old(a, var) and a.target[len(var) + 1:] not in self._collections:
                         yield self.finding(path, a.loc,
                                            f"`{a.text}` is changed from its old value read by `{read.snippet}` "
                                            f"(line {read.loc.line}) and flushed when the transaction block ends, "
@@ -535,11 +540,17 @@ class LostUpdate(Rule):
         return False
 
     @staticmethod
-    def _modified(mod: ModuleFacts, write: Call, read: Call, var: str) -> bool:
+    def _modified(mod: ModuleFacts, write: Call, read: Call, var: str,
+                  collections: frozenset[str] = frozenset()) -> bool:
+        """The value read into ``var`` is changed from its old value before ``write``. Not a
+        relationship collection of the row (``to_food.ingredients += from_food.ingredients``, a
+        SQLAlchemy ``relationship()`` list or Django many-to-many): the ORM writes the moved rows'
+        keys, no stored value computed from an old one (the spec is silent; nothing to lose)."""
         pat = re.compile(rf"\b{re.escape(var)}\b")
         for a in mod.assigns:
             if a.func == write.func and read.loc.line < a.loc.line <= write.loc.line and \
-                    (a.target.startswith(var + ".") or a.target == var) and _changes_from_old(a, var):
+                    (a.target.startswith(var + ".") or a.target == var) and _changes_from_old(a, var) and \
+                    a.target[len(var) + 1:] not in collections:
                 return True
         text = _texts(write, mod)
         # qs.n - 1, stock * 2; not `f(qs, **data)`, whose `**` unpacks the next argument
