@@ -398,6 +398,17 @@ class UncheckedResponseStatus(Rule):
 
         if (!res.ok) throw new Error(`billing ${res.status}`);
         const invoice = await res.json();
+
+    **Not reported: the body read first, the status checked next.** Reading the body to get
+    the service's error message and then checking the status is the common way to report
+    a failure well:
+
+        const data = await res.json();
+        if (!res.ok) throw new Error(data.error?.message ?? `billing ${res.status}`);
+
+    The status is checked before the data is trusted, so a status check on the response
+    anywhere after the call, before or after the body is read, counts (vcx does not follow
+    what the parsed body flows into).
     """
 
     id = "ERR002"
@@ -438,9 +449,9 @@ class UncheckedResponseStatus(Rule):
             passed_on = any(c.func == call.func and c.loc.line >= call.loc.line and c.id != call.id and
                             any(v.kind == "name" and v.text == var for v in (*c.args, *c.kwargs.values()))
                             for c in mod.calls)
+            if any(a.attr in checks for a in accesses):
+                continue  # checked before the body is read, or after it and before the data is trusted
             for a in accesses:
-                if a.attr in checks:
-                    break
                 if a.attr in body:
                     if not passed_on or not self._passed_before(mod, call, var, a.loc.line):
                         yield self._finding(path, call, a.loc, a.attr)
@@ -471,13 +482,11 @@ class UncheckedResponseStatus(Rule):
         if not cb.params:
             return None
         res = cb.params[0]
-        for a in sorted((a for a in mod.accesses if a.func == cb.id and a.name == res),
-                        key=lambda a: (a.loc.line, a.loc.col)):
-            if a.attr in checks:
-                return None
-            if a.attr in body:
-                return a
-        return None
+        accesses = sorted((a for a in mod.accesses if a.func == cb.id and a.name == res),
+                          key=lambda a: (a.loc.line, a.loc.col))
+        if any(a.attr in checks for a in accesses):
+            return None
+        return next((a for a in accesses if a.attr in body), None)
 
     @staticmethod
     def _passed_before(mod: ModuleFacts, call: Call, var: str, line: int) -> bool:
@@ -554,6 +563,14 @@ class MissingTimeout(Rule):
 
         resp = requests.get(f"{PARTNER_API}/feed", timeout=settings.HTTP_TIMEOUT)
         const res = await fetch(url, { signal: AbortSignal.timeout(config.httpTimeoutMs) });
+
+    **Not reported: browser code.** A call in a module that runs only in a browser (a
+    `"use client"` component and what only such modules import; see `vcx.browser_code`)
+    holds no server worker, thread or connection: a request that never answers leaves one
+    user's spinner turning until they navigate away, while the server side of the request
+    has its own time limit. That is a user-interface concern, not the pool exhaustion this
+    rule is about, so vcx does not ask for `AbortSignal.timeout` on every `fetch` of a
+    React component. (ERR001 and ERR002 still apply there.)
     """
 
     id = "ERR003"
@@ -567,6 +584,8 @@ class MissingTimeout(Rule):
         defaults = _js_timeout_defaults(project)
         mounted = _sessions_with_timeout_adapter(project)
         for path, _mod, call, client in network_calls(project):
+            if project.runs_in_browser(path):
+                continue  # no server resource waits on it (see the docstring)
             if call.instance_ctor in ("requests.Session", "requests.session") and \
                     call.text.split(".")[0] in mounted:
                 continue
@@ -704,6 +723,14 @@ class SwallowedError(Rule):
 
     Narrow handlers for an expected condition (`except KeyError: pass`,
     `except FileNotFoundError: pass`, `except asyncio.CancelledError`) are not reported.
+
+    JavaScript cannot name what a `catch` catches, so the narrow handler is told by what its
+    `try` block does: a block that parses or decodes a value (`JSON.parse`, `new URL(s)`,
+    `decodeURIComponent`, `await req.json()`) or touches browser storage or `Intl`, and waits
+    for nothing else, fails only on bad input or a blocked/full storage, an expected outcome
+    the code then handles by falling through (`try { return new URL(s) } catch {} return null`).
+    Such an empty `catch` is the JS form of `except ValueError: pass` and is not reported. A
+    block that also awaits anything else, calls a network client or throws is reported.
     """
 
     id = "ERR004"
@@ -724,7 +751,7 @@ class SwallowedError(Rule):
                         yield self.finding(path, c.loc, f"`{c.snippet}` in `{fn_name(mod, c.func)}` "
                                            "drops every error of its block silently")
             for h in mod.handlers:
-                if not h.catch_all:
+                if not h.catch_all or h.guards == "parse":
                     continue
                 if h.body == "empty" or (python and h.body == "continue"):
                     where = fn_name(mod, h.func)
