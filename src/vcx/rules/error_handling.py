@@ -9,9 +9,12 @@ from vcx.findings import Finding
 from vcx.knowledge.databases import is_prisma_call
 from vcx.knowledge.frameworks import (
     EXPRESS_ASYNC_PATCHES,
+    JS_REJECTION_HANDLERS,
     JS_ROUTE_METHODS,
     PY_BOUNDARY_CALLS,
     PY_ROUTE_DECORATORS,
+    SAFE_ACTION_CLIENTS,
+    SAFE_ACTION_METHODS,
 )
 from vcx.knowledge.network import (
     JS_BODY_ACCESSORS,
@@ -105,10 +108,67 @@ def _catches(handler: Handler, client: Client | None, python: bool) -> bool:
 
 
 def handled_here(mod: ModuleFacts, call: Call, client: Client | None) -> bool:
-    if call.catch_chained:
+    if call.catch_chained or _given_to_rejection_handler(mod, call):
         return True
     python = is_python(mod)
     return any(_catches(mod.handlers[h], client, python) for h in call.handlers if h < len(mod.handlers))
+
+
+def _given_to_rejection_handler(mod: ModuleFacts, call: Call) -> bool:
+    """``toast.promise(fetch(url), {...})``: the promise goes to a library call that handles its
+    rejection (``knowledge.frameworks.JS_REJECTION_HANDLERS``)."""
+    context = call.outer_context if call.context == "chain" else call.context
+    if context != "arg" or call.arg_of is None or call.arg_of >= len(mod.calls):
+        return False
+    return mod.calls[call.arg_of].callee in JS_REJECTION_HANDLERS
+
+
+def _safe_action_clients(project: Project) -> set[str]:
+    """Names bound to a next-safe-action client: ``createSafeActionClient(...)`` and what
+    ``client.use(...)`` derives from one, by name across the project (exports are shared)."""
+    values = [(a.target, a.value) for m in project.modules.values() if not is_python(m)
+              for a in m.assigns if a.value.kind == "call"]
+    values += [(name, v) for m in project.modules.values() if not is_python(m)
+               for name, v in m.exports.items() if v.kind == "call"]
+    names: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, v in values:
+            ref = v.ref or ""
+            root = ref.split(".", 1)[0].split("(", 1)[0]
+            if name not in names and (ref in SAFE_ACTION_CLIENTS or (root in names and ref.endswith(".use"))):
+                names.add(name)
+                changed = True
+    return names
+
+
+def _is_safe_action(outer: Call, clients: set[str]) -> bool:
+    """``authActionClient.inputSchema(schema).action(async (...) => ...)``."""
+    if not clients or outer.callee.rsplit(".", 1)[-1] not in SAFE_ACTION_METHODS:
+        return False
+    root = outer.text.split(".", 1)[0].split("(", 1)[0].strip()
+    return root in clients
+
+
+def _wrapper_catches(project: Project, path: str, outer: Call, fn: Function, client: Client | None) -> bool:
+    """``withCron(async ({ req }) => ...)``: the project function that receives the callback
+    calls it only inside a try whose catch handles the error (and does not rethrow it)."""
+    index = next((i for i, a in enumerate(outer.args) if a.kind == "func" and a.func_id == fn.id), None)
+    ref = project.target(path, outer)
+    if index is None or ref is None:
+        return False
+    owner = project.modules[ref.path]
+    wrapper = owner.functions.get(ref.func)
+    if wrapper is None or index >= len(wrapper.params):
+        return False
+    param = wrapper.params[index]
+    inside = {wrapper.id}
+    for f in owner.functions.values():  # the functions it returns or hands on run the callback too
+        if f.parent in inside:
+            inside.add(f.id)
+    invocations = [c for c in owner.calls if c.func in inside and c.text == param]
+    return bool(invocations) and all(handled_here(owner, c, client) for c in invocations)
 
 
 class _Boundaries:
@@ -236,6 +296,7 @@ class _Reach:
         self.project = project
         self.boundaries = _Boundaries(project)
         self.memo: dict[tuple[str, str], list[str] | None] = {}
+        self.safe_actions = _safe_action_clients(project)
 
     def unhandled_path(self, path: str, func_id: str | None, client: Client | None,
                        depth: int = 0) -> list[str] | None:
@@ -262,7 +323,9 @@ class _Reach:
                 return None
             if is_python(mod):
                 pass
-            elif _forwards_rejections(self.project, path, mod, outer):
+            elif outer.callee in JS_REJECTION_HANDLERS or _is_safe_action(outer, self.safe_actions) or \
+                    _forwards_rejections(self.project, path, mod, outer) or \
+                    _wrapper_catches(self.project, path, outer, fn, client):
                 return None
             elif _is_js_route_callback(mod, fn):
                 if self.boundaries.covers_js_route():
@@ -303,7 +366,9 @@ class _Reach:
         mod = self.project.modules[path]
         target = self.project.target(path, call)
         if target is None:
-            return False  # handed to a library (a scheduler, a router): an entry point
+            # handed to a library: an entry point (a scheduler, a router), unless the library
+            # handles the rejection itself (useSWR(key, fetcher))
+            return call.callee in JS_REJECTION_HANDLERS
         owner = self.project.modules[target.path]
         fn = owner.functions.get(target.func)
         if fn is None or index >= len(fn.params):
