@@ -839,6 +839,11 @@ ASYNC_INSTANCE_PREFIXES = (
     "redis.asyncio.Redis().", "redis.asyncio.from_url().",
 )
 TASK_SPAWNERS = ("asyncio.create_task", "asyncio.ensure_future")
+# Methods of those clients that return no promise: event-emitter registration, Prisma's
+# ``$on``/``$use``/``$extends``, and builders (``redis.pipeline()`` / ``multi()`` queue commands).
+SYNC_CLIENT_METHODS = frozenset({"on", "once", "off", "addListener", "removeListener", "removeAllListeners",
+                                 "emit", "listeners", "setMaxListeners", "$on", "$use", "$extends",
+                                 "pipeline", "multi", "duplicate", "release"})
 
 
 class FloatingPromise(Rule):
@@ -964,4 +969,6 @@ class FloatingPromise(Rule):
     def _is_promise_api(call: Call) -> bool:
         if network_client(call.callee) is not None:
             return True
+        if call.callee.rsplit(".", 1)[-1] in SYNC_CLIENT_METHODS:
+            return False
         return call.callee.startswith(ASYNC_INSTANCE_PREFIXES) or is_prisma_call(call.text)
