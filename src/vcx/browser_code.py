@@ -14,7 +14,9 @@ A module runs only in a browser when it is
   modules, transitively.
 
 A module that server code also imports (a `shared/` folder) is not browser-only. Python
-modules never are. Imports made only by tests do not count either way.
+modules never are, nor a module marked `"use server"` (Next.js server actions): client components
+import it, but what they get is a stub that calls the server, where its code runs. Imports
+made only by tests do not count either way.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def browser_only_modules(project: Project) -> frozenset[str]:
     todo = list(seeds)
     while todo:
         for t in imports.get(todo.pop(), ()):
-            if t not in browser:
+            if t not in browser and "use server" not in project.modules[t].directives:
                 browser.add(t)
                 todo.append(t)
     todo = [p for p in browser if p not in seeds]

@@ -24,7 +24,7 @@ from typing import Any
 from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 
-FORMAT = 4
+FORMAT = 5
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -104,7 +104,8 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
                    list(c.chain), list(c.handlers), c.catch_chained, c.instance_ctor, _val(c.instance),
                    list(c.loops), c.is_new, c.outer_context, list(c.withs),
                    [list(b) for b in c.branches]] for c in m.calls],
-        "handlers": [[h.id, _loc(h.loc), list(h.types), h.catch_all, h.body, h.func, h.form] for h in m.handlers],
+        "handlers": [[h.id, _loc(h.loc), list(h.types), h.catch_all, h.body, h.func, h.form, h.guards]
+                     for h in m.handlers],
         "accesses": [[a.name, a.attr, _loc(a.loc), a.func, a.is_call, a.in_condition] for a in m.accesses],
         "assigns": [[a.target, _val(a.value), _loc(a.loc), a.func, a.text, a.annotation] for a in m.assigns],
         "imports": [[i.local, i.module, i.name, _loc(i.loc), i.relative, i.type_only] for i in m.imports],
@@ -142,7 +143,7 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
                     tuple((int(b[0]), int(b[1])) for b in c[21]) if len(c) > 21 and c[21] else ())
                for c in d["calls"]]
     m.handlers = [Handler(id=h[0], loc=_unloc(h[1]), types=tuple(h[2]), catch_all=h[3], body=h[4], func=h[5],
-                          form=h[6]) for h in d["handlers"]]
+                          form=h[6], guards=h[7] if len(h) > 7 else "") for h in d["handlers"]]
     m.accesses = [Access(name=a[0], attr=a[1], loc=_unloc(a[2]), func=a[3], is_call=a[4], in_condition=a[5])
                   for a in d["accesses"]]
     m.assigns = [Assign(a[0], _unval(a[1]), _unloc(a[2]), a[3], a[4], a[5] if len(a) > 5 else "")  # type: ignore[arg-type]

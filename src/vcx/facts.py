@@ -85,6 +85,11 @@ class Handler:
     func: str | None
     # ``except`` / ``catch`` clause versus a ``.catch(cb)`` callback.
     form: str = "clause"
+    # What the guarded block does (JS clauses): "parse" when it is synchronous apart from reading a
+    # request/response body, and parses or decodes a value (``JSON.parse``, ``new URL``,
+    # ``decodeURIComponent``, ``await req.json()``) or touches browser storage / ``Intl``: an
+    # operation whose failure is an expected outcome, not an outage. "" otherwise.
+    guards: str = ""
 
 
 @dataclass(slots=True)

@@ -91,6 +91,13 @@ ACCESS_STOPS = frozenset({"statement_block", "expression_statement", "lexical_de
 GLOBAL_OBJECTS = frozenset({"globalThis", "window", "global", "self"})
 # Statements that may precede `throw err` in a catch block that only re-throws (log, count).
 RERAISE_PRELUDE = frozenset({"expression_statement", "lexical_declaration", "variable_declaration"})
+# Operations whose failure is an expected outcome (bad input, storage blocked or full): an empty
+# catch around only these is the JS form of Python's ``except ValueError: pass`` (ERR004).
+PARSE_FUNCTIONS = frozenset({"JSON.parse", "JSON.stringify", "decodeURIComponent", "decodeURI",
+                             "encodeURIComponent", "encodeURI", "atob", "btoa", "URL.parse",
+                             "structuredClone", "BigInt"})
+PARSE_CONSTRUCTORS = frozenset({"URL", "URLSearchParams", "RegExp"})
+NETWORK_ROOTS = frozenset({"fetch", "axios", "got", "ky", "superagent", "needle", "prisma"})
 # `new X()` whose instances are not worth tracking.
 UNTRACKED_NEW = frozenset({"Promise", "Error", "RegExp", "Array", "Object", "Function", "Symbol", "Proxy"})
 STRING_PARTS = frozenset({"string_fragment", "escape_sequence"})  # what a string's value is made of
@@ -1515,8 +1522,62 @@ class _Extractor:
                         kind = "reraise"
         hid = len(self.facts.handlers)
         self.handler_ids[node.id] = hid
+        guards = "parse" if kind == "empty" and self._guards_a_parse(node) else ""
         self.facts.handlers.append(Handler(id=hid, loc=self.loc(node), types=(), catch_all=True,
-                                           body=kind, func=scope, form="clause"))
+                                           body=kind, func=scope, form="clause", guards=guards))
+
+    def _guards_a_parse(self, catch: ts.Node) -> bool:
+        """The try block of ``catch`` parses or decodes a value (or touches browser storage) and
+        waits for nothing else: what can fail there is the parse, an expected outcome."""
+        try_node = catch.parent
+        block = try_node.child_by_field_name("body") if try_node is not None else None
+        if block is None:
+            return False
+        parses = 0
+        todo = [block]
+        seen = 0
+        while todo:
+            n = todo.pop()
+            seen += 1
+            if seen > 2000:
+                return False
+            t = n.type
+            if t in FUNC_EXPR_TYPES or t in ("function_declaration", "class_declaration"):
+                continue  # runs later, or is a callback whose failures are its own
+            if t == "await_expression":
+                inner = self._unwrap(n, await_too=True)
+                if not (inner.type == "call_expression" and self._is_parse(inner)):
+                    return False  # waits for something that can fail for other reasons
+            elif t in ("call_expression", "new_expression"):
+                if self._is_parse(n):
+                    parses += 1
+                elif self._callee_root(n) in NETWORK_ROOTS:
+                    return False
+            elif t == "throw_statement":
+                return False  # a deliberate failure, dropped by the empty catch
+            todo.extend(n.named_children)
+        return parses > 0
+
+    def _callee_root(self, node: ts.Node) -> str:
+        fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+        return self.text(fn, 80).split(".", 1)[0].split("(", 1)[0].strip() if fn is not None else ""
+
+    def _is_parse(self, node: ts.Node) -> bool:
+        fn = node.child_by_field_name("constructor") if node.type == "new_expression" \
+            else node.child_by_field_name("function")
+        if fn is None:
+            return False
+        text = self.text(fn, 120).replace("?.", ".").replace(" ", "")
+        for prefix in ("window.", "globalThis.", "self."):
+            text = text.removeprefix(prefix)
+        if node.type == "new_expression":
+            return text in PARSE_CONSTRUCTORS or text.startswith("Intl.")
+        if text in PARSE_FUNCTIONS or text.startswith(("localStorage.", "sessionStorage.", "Intl.")):
+            return True
+        args = node.child_by_field_name("arguments")
+        # ``req.json()`` / ``res.json()``: the body of a request or response is not always JSON.
+        return text.endswith(".json") and fn.type == "member_expression" and \
+            (args is None or not args.named_children)
 
     def _callback_handler(self, call_node: ts.Node, prop: ts.Node, cb: ts.Node, scope: str | None) -> None:
         cb = self._unwrap(cb)

@@ -24,6 +24,20 @@ PY_BOUNDARY_CALLS = {
 JS_ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "all", "head", "options",
                               "route", "use"})
 
+# Library calls that settle the promise (or the promise of the function) they are handed and
+# handle its rejection themselves (ERR001): sonner / react-hot-toast ``toast.promise(p, {error})``
+# show the error toast; SWR's ``useSWR(key, fetcher)`` keeps a fetcher's failure in ``error``.
+# Not here: ``swr/mutation`` and ``mutate(key, promise)``, which rethrow by default.
+JS_REJECTION_HANDLERS = frozenset({
+    "sonner.toast.promise", "react-hot-toast.toast.promise", "react-hot-toast.default.promise",
+    "react-hot-toast.promise", "swr", "swr.default", "swr.useSWR", "swr/immutable", "swr/infinite",
+    "swr/infinite.default", "swr.preload",
+})
+# next-safe-action: the client ``createSafeActionClient()`` makes (and what ``.use(...)`` derives
+# from it) catches whatever an action throws and hands it to ``handleServerError``.
+SAFE_ACTION_CLIENTS = frozenset({"next-safe-action.createSafeActionClient"})
+SAFE_ACTION_METHODS = frozenset({"action", "stateAction"})
+
 # Imports that make Express 4 forward async rejections to error middleware.
 EXPRESS_ASYNC_PATCHES = frozenset({"express-async-errors", "express-async-handler", "express-promise-router",
                                    "@awaitjs/express"})

@@ -9,9 +9,12 @@ from vcx.findings import Finding
 from vcx.knowledge.databases import is_prisma_call
 from vcx.knowledge.frameworks import (
     EXPRESS_ASYNC_PATCHES,
+    JS_REJECTION_HANDLERS,
     JS_ROUTE_METHODS,
     PY_BOUNDARY_CALLS,
     PY_ROUTE_DECORATORS,
+    SAFE_ACTION_CLIENTS,
+    SAFE_ACTION_METHODS,
 )
 from vcx.knowledge.network import (
     JS_BODY_ACCESSORS,
@@ -105,10 +108,67 @@ def _catches(handler: Handler, client: Client | None, python: bool) -> bool:
 
 
 def handled_here(mod: ModuleFacts, call: Call, client: Client | None) -> bool:
-    if call.catch_chained:
+    if call.catch_chained or _given_to_rejection_handler(mod, call):
         return True
     python = is_python(mod)
     return any(_catches(mod.handlers[h], client, python) for h in call.handlers if h < len(mod.handlers))
+
+
+def _given_to_rejection_handler(mod: ModuleFacts, call: Call) -> bool:
+    """``toast.promise(fetch(url), {...})``: the promise goes to a library call that handles its
+    rejection (``knowledge.frameworks.JS_REJECTION_HANDLERS``)."""
+    context = call.outer_context if call.context == "chain" else call.context
+    if context != "arg" or call.arg_of is None or call.arg_of >= len(mod.calls):
+        return False
+    return mod.calls[call.arg_of].callee in JS_REJECTION_HANDLERS
+
+
+def _safe_action_clients(project: Project) -> set[str]:
+    """Names bound to a next-safe-action client: ``createSafeActionClient(...)`` and what
+    ``client.use(...)`` derives from one, by name across the project (exports are shared)."""
+    values = [(a.target, a.value) for m in project.modules.values() if not is_python(m)
+              for a in m.assigns if a.value.kind == "call"]
+    values += [(name, v) for m in project.modules.values() if not is_python(m)
+               for name, v in m.exports.items() if v.kind == "call"]
+    names: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, v in values:
+            ref = v.ref or ""
+            root = ref.split(".", 1)[0].split("(", 1)[0]
+            if name not in names and (ref in SAFE_ACTION_CLIENTS or (root in names and ref.endswith(".use"))):
+                names.add(name)
+                changed = True
+    return names
+
+
+def _is_safe_action(outer: Call, clients: set[str]) -> bool:
+    """``authActionClient.inputSchema(schema).action(async (...) => ...)``."""
+    if not clients or outer.callee.rsplit(".", 1)[-1] not in SAFE_ACTION_METHODS:
+        return False
+    root = outer.text.split(".", 1)[0].split("(", 1)[0].strip()
+    return root in clients
+
+
+def _wrapper_catches(project: Project, path: str, outer: Call, fn: Function, client: Client | None) -> bool:
+    """``withCron(async ({ req }) => ...)``: the project function that receives the callback
+    calls it only inside a try whose catch handles the error (and does not rethrow it)."""
+    index = next((i for i, a in enumerate(outer.args) if a.kind == "func" and a.func_id == fn.id), None)
+    ref = project.target(path, outer)
+    if index is None or ref is None:
+        return False
+    owner = project.modules[ref.path]
+    wrapper = owner.functions.get(ref.func)
+    if wrapper is None or index >= len(wrapper.params):
+        return False
+    param = wrapper.params[index]
+    inside = {wrapper.id}
+    for f in owner.functions.values():  # the functions it returns or hands on run the callback too
+        if f.parent in inside:
+            inside.add(f.id)
+    invocations = [c for c in owner.calls if c.func in inside and c.text == param]
+    return bool(invocations) and all(handled_here(owner, c, client) for c in invocations)
 
 
 class _Boundaries:
@@ -236,6 +296,7 @@ class _Reach:
         self.project = project
         self.boundaries = _Boundaries(project)
         self.memo: dict[tuple[str, str], list[str] | None] = {}
+        self.safe_actions = _safe_action_clients(project)
 
     def unhandled_path(self, path: str, func_id: str | None, client: Client | None,
                        depth: int = 0) -> list[str] | None:
@@ -262,7 +323,9 @@ class _Reach:
                 return None
             if is_python(mod):
                 pass
-            elif _forwards_rejections(self.project, path, mod, outer):
+            elif outer.callee in JS_REJECTION_HANDLERS or _is_safe_action(outer, self.safe_actions) or \
+                    _forwards_rejections(self.project, path, mod, outer) or \
+                    _wrapper_catches(self.project, path, outer, fn, client):
                 return None
             elif _is_js_route_callback(mod, fn):
                 if self.boundaries.covers_js_route():
@@ -303,7 +366,9 @@ class _Reach:
         mod = self.project.modules[path]
         target = self.project.target(path, call)
         if target is None:
-            return False  # handed to a library (a scheduler, a router): an entry point
+            # handed to a library: an entry point (a scheduler, a router), unless the library
+            # handles the rejection itself (useSWR(key, fetcher))
+            return call.callee in JS_REJECTION_HANDLERS
         owner = self.project.modules[target.path]
         fn = owner.functions.get(target.func)
         if fn is None or index >= len(fn.params):
@@ -398,6 +463,17 @@ class UncheckedResponseStatus(Rule):
 
         if (!res.ok) throw new Error(`billing ${res.status}`);
         const invoice = await res.json();
+
+    **Not reported: the body read first, the status checked next.** Reading the body to get
+    the service's error message and then checking the status is the common way to report
+    a failure well:
+
+        const data = await res.json();
+        if (!res.ok) throw new Error(data.error?.message ?? `billing ${res.status}`);
+
+    The status is checked before the data is trusted, so a status check on the response
+    anywhere after the call, before or after the body is read, counts (vcx does not follow
+    what the parsed body flows into).
     """
 
     id = "ERR002"
@@ -438,9 +514,9 @@ class UncheckedResponseStatus(Rule):
             passed_on = any(c.func == call.func and c.loc.line >= call.loc.line and c.id != call.id and
                             any(v.kind == "name" and v.text == var for v in (*c.args, *c.kwargs.values()))
                             for c in mod.calls)
+            if any(a.attr in checks for a in accesses):
+                continue  # checked before the body is read, or after it and before the data is trusted
             for a in accesses:
-                if a.attr in checks:
-                    break
                 if a.attr in body:
                     if not passed_on or not self._passed_before(mod, call, var, a.loc.line):
                         yield self._finding(path, call, a.loc, a.attr)
@@ -471,13 +547,11 @@ class UncheckedResponseStatus(Rule):
         if not cb.params:
             return None
         res = cb.params[0]
-        for a in sorted((a for a in mod.accesses if a.func == cb.id and a.name == res),
-                        key=lambda a: (a.loc.line, a.loc.col)):
-            if a.attr in checks:
-                return None
-            if a.attr in body:
-                return a
-        return None
+        accesses = sorted((a for a in mod.accesses if a.func == cb.id and a.name == res),
+                          key=lambda a: (a.loc.line, a.loc.col))
+        if any(a.attr in checks for a in accesses):
+            return None
+        return next((a for a in accesses if a.attr in body), None)
 
     @staticmethod
     def _passed_before(mod: ModuleFacts, call: Call, var: str, line: int) -> bool:
@@ -554,6 +628,14 @@ class MissingTimeout(Rule):
 
         resp = requests.get(f"{PARTNER_API}/feed", timeout=settings.HTTP_TIMEOUT)
         const res = await fetch(url, { signal: AbortSignal.timeout(config.httpTimeoutMs) });
+
+    **Not reported: browser code.** A call in a module that runs only in a browser (a
+    `"use client"` component and what only such modules import; see `vcx.browser_code`)
+    holds no server worker, thread or connection: a request that never answers leaves one
+    user's spinner turning until they navigate away, while the server side of the request
+    has its own time limit. That is a user-interface concern, not the pool exhaustion this
+    rule is about, so vcx does not ask for `AbortSignal.timeout` on every `fetch` of a
+    React component. (ERR001 and ERR002 still apply there.)
     """
 
     id = "ERR003"
@@ -567,6 +649,8 @@ class MissingTimeout(Rule):
         defaults = _js_timeout_defaults(project)
         mounted = _sessions_with_timeout_adapter(project)
         for path, _mod, call, client in network_calls(project):
+            if project.runs_in_browser(path):
+                continue  # no server resource waits on it (see the docstring)
             if call.instance_ctor in ("requests.Session", "requests.session") and \
                     call.text.split(".")[0] in mounted:
                 continue
@@ -704,6 +788,14 @@ class SwallowedError(Rule):
 
     Narrow handlers for an expected condition (`except KeyError: pass`,
     `except FileNotFoundError: pass`, `except asyncio.CancelledError`) are not reported.
+
+    JavaScript cannot name what a `catch` catches, so the narrow handler is told by what its
+    `try` block does: a block that parses or decodes a value (`JSON.parse`, `new URL(s)`,
+    `decodeURIComponent`, `await req.json()`) or touches browser storage or `Intl`, and waits
+    for nothing else, fails only on bad input or a blocked/full storage, an expected outcome
+    the code then handles by falling through (`try { return new URL(s) } catch {} return null`).
+    Such an empty `catch` is the JS form of `except ValueError: pass` and is not reported. A
+    block that also awaits anything else, calls a network client or throws is reported.
     """
 
     id = "ERR004"
@@ -724,7 +816,7 @@ class SwallowedError(Rule):
                         yield self.finding(path, c.loc, f"`{c.snippet}` in `{fn_name(mod, c.func)}` "
                                            "drops every error of its block silently")
             for h in mod.handlers:
-                if not h.catch_all:
+                if not h.catch_all or h.guards == "parse":
                     continue
                 if h.body == "empty" or (python and h.body == "continue"):
                     where = fn_name(mod, h.func)
@@ -747,6 +839,11 @@ ASYNC_INSTANCE_PREFIXES = (
     "redis.asyncio.Redis().", "redis.asyncio.from_url().",
 )
 TASK_SPAWNERS = ("asyncio.create_task", "asyncio.ensure_future")
+# Methods of those clients that return no promise: event-emitter registration, Prisma's
+# ``$on``/``$use``/``$extends``, and builders (``redis.pipeline()`` / ``multi()`` queue commands).
+SYNC_CLIENT_METHODS = frozenset({"on", "once", "off", "addListener", "removeListener", "removeAllListeners",
+                                 "emit", "listeners", "setMaxListeners", "$on", "$use", "$extends",
+                                 "pipeline", "multi", "duplicate", "release"})
 
 
 class FloatingPromise(Rule):
@@ -872,4 +969,6 @@ class FloatingPromise(Rule):
     def _is_promise_api(call: Call) -> bool:
         if network_client(call.callee) is not None:
             return True
+        if call.callee.rsplit(".", 1)[-1] in SYNC_CLIENT_METHODS:
+            return False
         return call.callee.startswith(ASYNC_INSTANCE_PREFIXES) or is_prisma_call(call.text)
