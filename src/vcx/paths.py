@@ -14,7 +14,7 @@ from pathlib import Path
 NON_PRODUCTION = re.compile(
     r"(^|/)(tests?|__tests__|spec|specs|migrations|seeds?|fixtures)/"
     # Jest's and the JS ecosystem's own folders for test data, mocks and end-to-end suites.
-    r"|(^|/)(__fixtures__|__mocks__|integration[-_]tests?|e2e|cypress)/"
+    r"|(^|/)(__fixtures__|__mocks__|integration[-_]tests?|e2e|cypress|playwright)/"
     r"|(^|/)alembic/versions/"
     r"|(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py|test_settings\.py)$"
     r"|\.(test|spec)\.[cm]?[jt]sx?$"
