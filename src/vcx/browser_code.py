@@ -10,6 +10,10 @@ A module runs only in a browser when it is
 - marked `"use client"`, or a `.tsx`/`.jsx` file under a `components/` folder (the seeds
   RULES.md names), or a module that mounts a user interface (`createRoot(...)`, `render(<App/>,
   ...)`, `createApp(App).mount(...)`: see ``knowledge.javascript.BROWSER_MOUNTS``); or
+- in a package whose package.json depends on a UI framework (Vue, React DOM, Svelte, ...)
+  and on nothing server-side (no Next/Nuxt-style full-stack framework, server or database
+  client: ``knowledge.javascript``): a front-end app, whose .vue/.svelte components vcx does
+  not read but whose other modules they import; or
 - imported (statically, by `import()` or `import.meta.glob`, or re-exported) only by such
   modules, transitively.
 
@@ -58,9 +62,19 @@ def _is_seed(path: str, project: Project) -> bool:
     return any(c.callee in BROWSER_MOUNTS for c in mod.calls)
 
 
+def _in_folders(path: str, folders: set[str], all_folders: list[str]) -> bool:
+    """The nearest package folder of ``path`` (longest first in ``all_folders``) is one of ``folders``."""
+    for folder in all_folders:
+        if not folder or path.startswith(folder + "/"):
+            return folder in folders
+    return False
+
+
 def browser_only_modules(project: Project) -> frozenset[str]:
     js = [p for p, m in project.modules.items() if m.language != "python" and not project.is_test(p)]
-    seeds = {p for p in js if _is_seed(p, project)}
+    front_ends = project.packages.browser_folders() if project.packages is not None else set()
+    package_folders = sorted(project.packages.folders(), key=len, reverse=True) if front_ends else []
+    seeds = {p for p in js if _is_seed(p, project) or (front_ends and _in_folders(p, front_ends, package_folders))}
     if not seeds:
         return frozenset()
     imports: dict[str, set[str]] = {}

@@ -15,6 +15,8 @@ import json
 import posixpath
 from pathlib import Path
 
+from vcx.knowledge.javascript import SERVER_SIDE_PACKAGES, UI_FRAMEWORK_PACKAGES
+
 BUILD_FOLDERS = ("dist/", "build/", "lib/", "out/")
 ENTRY_FIELDS = ("source", "types", "typings", "module", "main")
 CONDITIONS = ("source", "types", "import", "module", "require", "node", "default")
@@ -27,6 +29,28 @@ class WorkspacePackages:
         self._module_paths = module_paths
         self._packages: dict[str, tuple[str, dict[str, object]]] | None = None  # name -> (folder, package.json)
         self.reached: dict[str, str | None] = {}  # specifier -> the module it reaches (kept by link)
+
+    def browser_folders(self) -> set[str]:
+        """The folders of packages that depend on a UI framework and on nothing server-side
+        (``knowledge.javascript``): front-end apps and UI libraries."""
+        if self._packages is None:
+            self._packages = self._find_packages()
+        out = set()
+        for folder, manifest in self._packages.values():
+            deps: set[str] = set()
+            for key in ("dependencies", "devDependencies", "peerDependencies"):
+                section = manifest.get(key)
+                if isinstance(section, dict):
+                    deps.update(str(k) for k in section)
+            if deps & UI_FRAMEWORK_PACKAGES and not deps & SERVER_SIDE_PACKAGES:
+                out.add(folder)
+        return out
+
+    def folders(self) -> list[str]:
+        """The folders of the scan's packages (those with a named package.json)."""
+        if self._packages is None:
+            self._packages = self._find_packages()
+        return [folder for folder, _ in self._packages.values()]
 
     def has_package(self, spec: str) -> bool:
         """``spec`` names a package of the scanned tree (or a file in one)."""

@@ -138,3 +138,23 @@ BROWSER_MOUNTS = frozenset({
     "@angular/platform-browser.bootstrapApplication",
     "@angular/platform-browser-dynamic.platformBrowserDynamic",
 })
+
+# A package (its nearest package.json) that depends on a UI framework and on nothing that runs
+# on a server is a front-end app or UI library: its modules run in a browser (or a desktop
+# webview), whether or not vcx sees the .vue/.svelte files that import them.
+UI_FRAMEWORK_PACKAGES = frozenset({
+    "vue", "react-dom", "svelte", "solid-js", "preact", "@angular/core", "lit",
+})
+SERVER_SIDE_PACKAGES = frozenset({
+    # Full-stack frameworks: their apps hold server code beside the components.
+    "next", "nuxt", "@remix-run/node", "@remix-run/react", "@sveltejs/kit", "astro", "gatsby", "@redwoodjs/core",
+    "@builder.io/qwik-city", "@tanstack/react-start", "@tanstack/start", "waku",
+    # Servers and desktop main processes.
+    "express", "koa", "fastify", "@nestjs/core", "hono", "@hapi/hapi", "restify", "electron",
+    # Email: templates rendered to HTML and mail sent from the server (react-email, MJML).
+    "react-email", "@react-email/components", "@react-email/render", "jsx-email", "mjml", "nodemailer",
+    "resend", "@sendgrid/mail", "postmark", "@aws-sdk/client-ses",
+    # Database clients: a package that talks to a database runs somewhere a database is.
+    "@prisma/client", "prisma", "pg", "mysql2", "mongoose", "mongodb", "sequelize", "typeorm", "knex",
+    "drizzle-orm", "kysely", "@mikro-orm/core", "ioredis", "redis",
+})
