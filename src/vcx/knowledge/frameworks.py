@@ -27,11 +27,19 @@ JS_ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "a
 # Library calls that settle the promise (or the promise of the function) they are handed and
 # handle its rejection themselves (ERR001): sonner / react-hot-toast ``toast.promise(p, {error})``
 # show the error toast; SWR's ``useSWR(key, fetcher)`` keeps a fetcher's failure in ``error``.
+# fp-ts ``TE.tryCatch(f, onRejected)``, neverthrow ``ResultAsync.fromPromise(p, mapErr)`` and
+# Effect ``Effect.tryPromise(f)`` turn a rejection into a value (a Left, an Err, a failure).
 # Not here: ``swr/mutation`` and ``mutate(key, promise)``, which rethrow by default.
 JS_REJECTION_HANDLERS = frozenset({
     "sonner.toast.promise", "react-hot-toast.toast.promise", "react-hot-toast.default.promise",
     "react-hot-toast.promise", "swr", "swr.default", "swr.useSWR", "swr/immutable", "swr/infinite",
     "swr/infinite.default", "swr.preload",
+    "fp-ts/TaskEither.tryCatch", "fp-ts/TaskEither.tryCatchK", "fp-ts/lib/TaskEither.tryCatch",
+    "fp-ts/lib/TaskEither.tryCatchK", "fp-ts.taskEither.tryCatch", "fp-ts.TE.tryCatch",
+    "fp-ts/TaskOption.tryCatch", "fp-ts/lib/TaskOption.tryCatch",
+    "neverthrow.ResultAsync.fromPromise", "neverthrow.ResultAsync.fromSafePromise", "neverthrow.fromPromise",
+    "neverthrow.ResultAsync.fromThrowable", "neverthrow.fromAsyncThrowable",
+    "effect.Effect.tryPromise", "effect/Effect.tryPromise",
 })
 # next-safe-action: the client ``createSafeActionClient()`` makes (and what ``.use(...)`` derives
 # from it) catches whatever an action throws and hands it to ``handleServerError``.
