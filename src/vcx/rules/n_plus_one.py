@@ -276,7 +276,12 @@ class QueryInLoop(Rule):
     c.key == key: return flips(c)``): it runs once, whatever the loop; batched calls
     (``id__in=``, ``IN (...)``, ``ANY($1)``, ``{ in: ids }``,
     ``bulk_create``, ``createMany``, ``insertMany``, ``executemany``); e-mail/SMS sends and
-    webhook deliveries to each element's own URL (not a read addressed by the element).
+    webhook deliveries to each element's own URL (not a read addressed by the element); calls of
+    a helper whose read goes through a memoized function (``@cache.memoize()``, ``@lru_cache``,
+    ``@functools.cache``, cachetools ``@cached``; not ``@cached_property``, which caches per row):
+    after the first call the cache answers, so ``get_config("user_mode")`` per row is no query
+    per row (the spec is silent; a reviewer would not ask to batch a cached lookup); (JS/TS)
+    ``find``/``filter`` on an UPPER_CASE constant (``PLANS.find(...)``), an array, not a model.
 
     Example:
         for line in order.lines:
