@@ -218,6 +218,11 @@ def test_error_ranges_and_non_production_code() -> None:
                  "server/integration_test/setup.py"):
         assert is_non_production(path), path
     assert not is_non_production("src/e2ee/keys.ts") and not is_non_production("src/fixtures_loader.py")
+    # Sample-data scripts are seeds; populate_<something> commands maintain production data.
+    for path in ("populate.py", "shop/management/commands/populatedb.py", "scripts/populate_db.py"):
+        assert is_non_production(path), path
+    assert not is_non_production("hc/management/commands/populate_searchdb.py")
+    assert not is_non_production("shop/populate.py")
 
 
 def test_non_production_is_judged_from_the_scanned_root(tmp_path: Path) -> None:

@@ -54,8 +54,9 @@ def test_a_comment_edited_in_place_changes_no_fact(source: str, language: str, p
     edited = source.replace("fetch each item", "fetch every item, one request each (see the batch API)")
     after = encode(extract(edited.encode(), language, path))
     assert after == before
-    calls = [c for c in before["calls"] if c[21]]  # the calls inside if branches
-    assert [c[21] for c in calls] == [[[0, 0]], [[0, 1]], [[0, 2]]] if language == "python" else \
+    calls = [c for c in before["calls"] if c[21]]  # the calls inside if branches (Python: and a try body)
+    assert [c[21] for c in calls] == [[[0, 0], [1, 0]], [[0, 1], [1, 0]], [[0, 2], [1, 0]]] if language == "python" \
+        else \
         [[[0, 0]], [[1, 0], [0, 1]], [[1, 1], [0, 1]]]
 
 

@@ -20,6 +20,11 @@ NON_PRODUCTION = re.compile(
     r"|\.(test|spec)\.[cm]?[jt]sx?$"
     r"|(^|/)settings/test\.py$"
     r"|(^|/)seed\.[cm]?[jt]s$|(^|/)prisma/seed\.[^/]*$|(^|/)seed\.py$"
+    # Scripts that fill a development database with sample rows are database seeds too: a
+    # populate.py at the project root (CTFd's), Django's populatedb / populate_db commands. A
+    # populate.py module inside a package may be application code, and populate_<something>.py
+    # (healthchecks' populate_searchdb, netbox's populate_image_sizes) maintains production data.
+    r"|^populate\.py$|(^|/)populate_?db\.py$"
 )
 
 

@@ -12,7 +12,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
-from vcx.facts import Call, ModuleFacts
+from vcx.facts import Call, Function, ModuleFacts
 from vcx.knowledge import databases as kdb
 from vcx.knowledge.network import network_client
 from vcx.link import FuncRef, Project
@@ -70,12 +70,24 @@ def _sql(call: Call) -> str:
     return ""
 
 
+# Transaction statements: BEGIN [DEFERRED | IMMEDIATE | EXCLUSIVE] [TRANSACTION | WORK] (SQLite,
+# PostgreSQL), BEGIN ISOLATION LEVEL ..., START TRANSACTION [READ WRITE | ...], COMMIT / END /
+# ROLLBACK [TRANSACTION | WORK].
+_TXN_SQL = re.compile(
+    r"\s*(?:BEGIN(?:\s+(?:DEFERRED|IMMEDIATE|EXCLUSIVE))?(?:\s+(?:TRANSACTION|WORK))?(?:\s+ISOLATION\s+LEVEL[\w\s]+)?"
+    r"|START\s+TRANSACTION(?:\s+[\w\s,]+)?"
+    r"|(?:COMMIT|END|ROLLBACK)(?:\s+(?:TRANSACTION|WORK))?)\s*;?\s*", re.IGNORECASE)
+
+
 def _looks_like_sql(sql: str) -> bool:
     kind = kdb.sql_kind(sql)
     if kind in ("txn", "commit"):
-        return sql.strip().rstrip(";").upper() in ("BEGIN", "COMMIT", "ROLLBACK", "START TRANSACTION", "BEGIN WORK",
-                                                   "COMMIT WORK", "ROLLBACK WORK", "END")
+        return _TXN_SQL.fullmatch(sql) is not None
     return kind in ("read", "write") and len(sql.split(None, 2)) >= 2
+
+
+def _rollback(sql: str) -> bool:
+    return sql.lstrip().upper().startswith("ROLLBACK")
 
 
 # Base classes whose subclasses' own methods (an overridden save()) still write through the ORM.
@@ -144,7 +156,9 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
             if evidence and last.endswith(")"):  # an instance: a queryset's, or a row's own save()/delete()
                 evidence = name.endswith(kdb.PY_QUERYSET_CLASS_SUFFIXES) or meth in kdb.PY_ROW_METHODS
         else:  # Course.findAll, Course.unscoped().findOne: a model class's own statics
-            evidence = meth in kdb.JS_MODEL_STATICS and _MODEL_RECEIVER.fullmatch(model) is not None
+            # (not SETTINGS.find(...): an UPPER_CASE constant is an array, not a model class)
+            evidence = meth in kdb.JS_MODEL_STATICS and _MODEL_RECEIVER.fullmatch(model) is not None and \
+                not (len(last := model.split("(", 1)[0].rsplit(".", 1)[-1]) > 1 and last.isupper())
     if not evidence and meth in ("save", "destroy", "populate") and not any(
             a.kind == "str" for a in call.args) and re.fullmatch(r"[A-Za-z_$][\w$]*", recv or "") and \
             not (mod.language == "python" and call.args and recv != "cls"):
@@ -178,7 +192,7 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
         if kind == "txn":
             return Op("txn", path, call)
         if kind == "commit":
-            return Op("commit", path, call)
+            return None if _rollback(sql) else Op("commit", path, call)  # a ROLLBACK writes nothing
         if kind == "notify":
             return None
         batch = meth == "executemany" or kdb.is_sql_batch(sql)
@@ -230,13 +244,36 @@ def _js_entity_step(call: Call, recv: str, meth: str, base: str, head: str) -> s
     return None
 
 
+# Decorators that memoize a function's result (the last name, before any call parentheses):
+# Flask-Caching ``@cache.memoize()`` / ``@cache.cached()``, ``functools.lru_cache`` /
+# ``functools.cache``, cachetools ``@cached(...)`` / ``@cachedmethod``, async-lru. Not
+# ``cached_property``: it caches per instance, so a loop over rows still reads once per row.
+MEMOIZERS = frozenset({"memoize", "memoized", "cached", "lru_cache", "cache", "ttl_cache", "alru_cache",
+                       "cachedmethod"})
+# Effects a memoized function does not pass on to its callers: its result is served from the
+# cache after the first call with the same arguments, so a call of it is not a query per call.
+READ_EFFECTS = frozenset({"read", "query", "network", "network_addressed"})
+
+
+def memoized(fn: Function) -> bool:
+    """``fn`` is decorated with a memoizing cache (see ``MEMOIZERS``)."""
+    return any((d.ref or d.text or "").split("(", 1)[0].rsplit(".", 1)[-1] in MEMOIZERS for d in fn.decorators)
+
+
 class Summaries:
-    """Per project function: the effects it has and the first call that explains each."""
+    """Per project function: the effects it has and the first call that explains each.
+
+    A memoized function (``@cache.memoize()``, ``@lru_cache``) keeps its writes but not its reads:
+    repeated calls are answered by the cache, so ``get_config(key)`` in a loop over a helper
+    that reads through ``@cache.memoize() def _get_config(key)`` is no query per element."""
 
     def __init__(self, project: Project) -> None:
         self.project = project
         self.ops: dict[tuple[str, int], Op] = {}
         self.funcs: dict[FuncRef, Summary] = {}
+        self.memoized: set[FuncRef] = {FuncRef(path, fn.id) for path, mod in project.modules.items()
+                                       if mod.language == "python"
+                                       for fn in mod.functions.values() if fn.decorators and memoized(fn)}
         work: deque[tuple[FuncRef, str]] = deque()
         for path, mod in project.modules.items():
             has_commit: dict[str | None, bool] = {}
@@ -261,6 +298,8 @@ class Summaries:
                     continue
                 ref = FuncRef(path, call.func)
                 for eff in self._effects(op):
+                    if eff in READ_EFFECTS and ref in self.memoized:
+                        continue
                     s = self.funcs.setdefault(ref, Summary())
                     if eff not in s.via:
                         s.via[eff] = (path, call, op)
@@ -272,6 +311,8 @@ class Summaries:
                 if call.func is None:
                     continue
                 cref = FuncRef(cpath, call.func)
+                if eff in READ_EFFECTS and cref in self.memoized:
+                    continue
                 s = self.funcs.setdefault(cref, Summary())
                 if eff not in s.via:
                     s.via[eff] = (cpath, call, op)

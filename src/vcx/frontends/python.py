@@ -812,7 +812,16 @@ class _Extractor:
                 n = 0 if child.type == "block" else 1 + [c.id for c in cur.named_children
                                                          if c.type in ("elif_clause", "else_clause")].index(child.id)
                 branches.append((self.if_ids.setdefault(cur.id, len(self.if_ids)), n))
+            elif t == "try_statement" and child.type == "except_clause":
+                # A handler runs instead of the rest of the try body (and of its else clause):
+                # the body and else are branch 0, the handlers 1, 2, ... (only for TXN001's
+                # "never both run"; a handler may still follow a part of the body that ran).
+                n = 1 + [c.id for c in cur.named_children if c.type == "except_clause"].index(child.id)
+                branches.append((self.if_ids.setdefault(cur.id, len(self.if_ids)), n))
+            elif t == "try_statement" and child.type == "else_clause":
+                branches.append((self.if_ids.setdefault(cur.id, len(self.if_ids)), 0))
             elif t == "try_statement" and cur.child_by_field_name("body") == child:
+                branches.append((self.if_ids.setdefault(cur.id, len(self.if_ids)), 0))
                 for c in cur.named_children:
                     if c.type == "except_clause" and c.id in self.handler_ids:
                         handlers.append(self.handler_ids[c.id])

@@ -91,21 +91,27 @@ def _short_literal(project: Project, path: str, mod: ModuleFacts, lp: Loop) -> b
     return False
 
 
-_UNTIL_SET = re.compile(r"\(?\s*([A-Za-z_]\w*)\s+is\s+None\s*\)?")
+# ``while x is None:``, ``while x is not None:``, ``while x:``, ``while not x:`` on a name the call assigns.
+_UNTIL_SET = re.compile(r"\(?\s*(?:not\s+)?([A-Za-z_]\w*)(?:\s+is\s+(?:not\s+)?None)?\s*\)?")
 
 
 def _retry_or_drain(mod: ModuleFacts, lp: Loop, call: Call) -> bool:
     """(Python) A ``while`` loop that repeats ``call`` until it runs dry or succeeds: the call is
     the condition (``while self.process_one_job():``, ``while (row := cur.fetchone()) is not
     None``), or the loop waits for the value the call assigns (``while email is None: email =
-    self.validate_email(input())``)."""
+    self.validate_email(input())``, ``while v: sid = uuid4(); v = cache.get(prefix + sid)``: a
+    retry until the key is free)."""
     if lp.kind != "while" or mod.language != "python" or lp.iter is None or not lp.iter.text:
         return False
     text = lp.iter.text
     if call.loc.line == lp.loc.line and call.text in text:
         return True
     until = _UNTIL_SET.fullmatch(text)
-    return until is not None and call.assigned_to == until.group(1)
+    if until is None or call.assigned_to != until.group(1):
+        return False
+    # Not a walk that feeds each value into the next query (``while node: node = get(node.parent_id)``).
+    prev = re.compile(rf"\b{re.escape(until.group(1))}\b")
+    return not any(prev.search(v.text or "") for v in (*call.args, *call.kwargs.values()))
 
 
 def _repeats_per_element(mod: ModuleFacts, lp: Loop) -> bool:
@@ -276,7 +282,12 @@ class QueryInLoop(Rule):
     c.key == key: return flips(c)``): it runs once, whatever the loop; batched calls
     (``id__in=``, ``IN (...)``, ``ANY($1)``, ``{ in: ids }``,
     ``bulk_create``, ``createMany``, ``insertMany``, ``executemany``); e-mail/SMS sends and
-    webhook deliveries to each element's own URL (not a read addressed by the element).
+    webhook deliveries to each element's own URL (not a read addressed by the element); calls of
+    a helper whose read goes through a memoized function (``@cache.memoize()``, ``@lru_cache``,
+    ``@functools.cache``, cachetools ``@cached``; not ``@cached_property``, which caches per row):
+    after the first call the cache answers, so ``get_config("user_mode")`` per row is no query
+    per row (the spec is silent; a reviewer would not ask to batch a cached lookup); (JS/TS)
+    ``find``/``filter`` on an UPPER_CASE constant (``PLANS.find(...)``), an array, not a model.
 
     Example:
         for line in order.lines:

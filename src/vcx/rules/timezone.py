@@ -20,12 +20,51 @@ def _same_line_calls(mod: ModuleFacts, call: Call) -> list[Call]:
 
 
 def _made_aware_on_line(mod: ModuleFacts, call: Call) -> bool:
+    """The value is made aware where it is made: on the same line (``.replace(tzinfo=...)``,
+    ``.astimezone(...)``), or as the argument of ``make_aware(...)`` / ``localize(...)``
+    spanning several lines."""
     for c in _same_line_calls(mod, call):
         last = c.callee.rsplit(".", 1)[-1]
         if last in tk.PY_MAKE_AWARE:
             return True
         if last == "replace" and "tzinfo" in c.kwargs:
             return True
+    if call.context == "arg":
+        for c in mod.calls:
+            if c.callee.rsplit(".", 1)[-1] in tk.PY_MAKE_AWARE and \
+                    any(a.call_id == call.id for a in (*c.args, *c.kwargs.values())):
+                return True
+    return False
+
+
+# Local "now" calls whose naive value converts back to the right instant: ``.timestamp()`` and
+# ``time.mktime(....timetuple())`` read a naive value as server-local time, which it is.
+_LOCAL_NOW = frozenset({"datetime.datetime.now", "datetime.datetime.today"})
+
+
+def _epoch_roundtrip(mod: ModuleFacts, call: Call) -> bool:
+    """The local time is only turned into an epoch timestamp: ``datetime.now().timestamp()``,
+    ``time.mktime(datetime.now().timetuple())``, ``time.mktime(time.localtime())`` (the mktime
+    call and the now() inside it). The epoch does not depend on the server's zone."""
+    if call.callee == "time.localtime" and not call.args and call.context == "arg":
+        return any(c.callee == "time.mktime" and c.args and c.args[0].call_id == call.id for c in mod.calls)
+    if call.callee in _LOCAL_NOW:
+        if call.chain[:1] == ("timestamp",):
+            return True
+        if call.chain[:1] == ("timetuple",) and call.outer_context == "arg":
+            return any(c.callee == "time.mktime" and c.args and c.args[0].call_id is not None and
+                       c.args[0].call_id < len(mod.calls) and
+                       (mod.calls[c.args[0].call_id].loc[:2] == call.loc[:2]) for c in mod.calls)
+        return False
+    if call.callee == "time.mktime" and call.args and call.args[0].kind == "call" and \
+            call.args[0].call_id is not None and call.args[0].call_id < len(mod.calls):
+        inner = mod.calls[call.args[0].call_id]
+        if inner.callee == "time.localtime" and not inner.args:
+            return True
+        recv, _, meth = inner.callee.rpartition("().")
+        return meth == "timetuple" and recv in _LOCAL_NOW and inner.args == [] and \
+            not any(c.loc[:2] == inner.loc[:2] and c.callee in _LOCAL_NOW and ("tz" in c.kwargs or c.args)
+                    for c in mod.calls)
     return False
 
 
@@ -88,6 +127,13 @@ class NaiveDatetime(Rule):
 
     **Use instead.** Aware UTC time: `datetime.now(timezone.utc)` (or `datetime.now(UTC)`),
     `datetime.fromtimestamp(ts, tz=timezone.utc)`, Django's `timezone.now()`.
+
+    **Not reported:** values made aware where they are made (`.replace(tzinfo=...)`,
+    `.astimezone(...)` on the line, or the argument of `make_aware(...)` / `localize(...)` over
+    several lines); local "now" only turned into an epoch (`datetime.now().timestamp()`,
+    `time.mktime(datetime.now().timetuple())`, `time.mktime(time.localtime())`): the epoch is
+    the same in every zone (the spec is silent; `time.time()` is simpler, but nothing breaks);
+    values only printed for a person.
     """
 
     id = "TZ001"
@@ -110,7 +156,7 @@ class NaiveDatetime(Rule):
                         idx = int(rule.split(":")[1])
                         if "tz" in call.kwargs or "tzinfo" in call.kwargs or len(call.args) > idx:
                             continue
-                    if _made_aware_on_line(mod, call) or _printed(mod, call):
+                    if _made_aware_on_line(mod, call) or _printed(mod, call) or _epoch_roundtrip(mod, call):
                         continue
                     name = call.callee.replace("datetime.datetime.", "datetime.").replace(
                         "datetime.date.", "date.")
@@ -126,8 +172,9 @@ class NaiveDatetime(Rule):
                                            "that works with aware ones; comparing them raises TypeError")
                 for v in (*call.args, *call.kwargs.values()):
                     if v.kind in ("name", "attr") and v.ref in tk.PY_NAIVE_CALLABLES:
+                        what = self._what(v.ref.replace("datetime.datetime.", "datetime."))
                         yield self.finding(path, call.loc, f"`{v.text}` passed as a callable in "
-                                           f"`{call.snippet}` produces naive server-local time on every call")
+                                           f"`{call.snippet}` produces {what} on every call")
 
     @staticmethod
     def _what(name: str) -> str:

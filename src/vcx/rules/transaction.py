@@ -49,7 +49,8 @@ class _Txn:
 
     def _transaction_context_managers(self) -> set[FuncRef]:
         """Project context managers that open a transaction around their ``yield``:
-        ``@contextmanager def traced_atomic(): with transaction.atomic(): yield``."""
+        ``@contextmanager def traced_atomic(): with transaction.atomic(): yield``, or
+        ``conn.execute("BEGIN IMMEDIATE")`` before it (and ``COMMIT`` / ``ROLLBACK`` after)."""
         out: set[FuncRef] = set()
         for path, mod in self.project.modules.items():
             for fn in mod.functions.values():
@@ -57,8 +58,13 @@ class _Txn:
                            for d in fn.decorators):
                     continue
                 for c in mod.calls:
-                    if c.func == fn.id and c.context == "with":
-                        op = self.s.ops.get((path, c.id))
+                    if c.func != fn.id:
+                        continue
+                    op = self.s.ops.get((path, c.id))
+                    if c.context != "with" and op is not None and op.kind == "txn":
+                        out.add(FuncRef(path, fn.id))
+                        break
+                    if c.context == "with":
                         if (op is not None and op.kind == "txn") or c.text.rsplit(".", 1)[-1] in kdb.TXN_METHODS:
                             out.add(FuncRef(path, fn.id))
                             break
@@ -185,7 +191,14 @@ class MissingTransaction(Rule):
     call that itself writes twice (the helper is reported); one write repeated in a loop (NPQ001);
     an idempotent upsert followed by an update of the same row (``obj, _ =
     M.objects.get_or_create(...)`` then ``obj.save()``; Prisma ``upsert`` then ``update`` with the
-    same ``where``); writes of framework signal handlers (``post_save``), which are not followed.
+    same ``where``); writes of framework signal handlers (``post_save``), which are not followed;
+    (Python) a write in an ``except`` handler after a write in its ``try`` body (``try:
+    ProcessedMail.objects.create(status="SUCCESS") except Exception:
+    ProcessedMail.objects.create(status="FAILED")``): the handler records the failure or undoes
+    the first write, and one transaction around both would roll that record back too (the spec
+    is silent); a ``ROLLBACK`` (it writes nothing). Transactions opened in SQL count in any
+    spelling (``BEGIN IMMEDIATE``, ``START TRANSACTION READ WRITE``, ``COMMIT WORK``), also by a
+    project ``@contextmanager`` that runs ``BEGIN`` before its ``yield``.
 
     Example:
         await adjust_balance(conn, src, -amount)
