@@ -10,6 +10,7 @@ A module runs only in a browser when it is
 - marked `"use client"`, or a `.tsx`/`.jsx` file under a `components/` folder (the seeds
   RULES.md names), or a module that mounts a user interface (`createRoot(...)`, `render(<App/>,
   ...)`, `createApp(App).mount(...)`: see ``knowledge.javascript.BROWSER_MOUNTS``); or
+- a script in a folder served as static files (`static/`, `assets/`, `public/`); or
 - in a package whose package.json depends on a UI framework (Vue, React DOM, Svelte, ...)
   and on nothing server-side (no Next/Nuxt-style full-stack framework, server or database
   client: ``knowledge.javascript``): a front-end app, whose .vue/.svelte components vcx does
@@ -53,11 +54,18 @@ def _glob_targets(importer: str, pattern: str, paths: list[str]) -> set[str]:
     return {p for p in paths if any(fnmatchcase(p, f) for f in full)}
 
 
+# Folders a web server hands to browsers as files (Django and Flask `static/`, Rails and theme
+# `assets/`, Next.js and Vite `public/`): the scripts in them run in the page.
+_STATIC_FOLDER = re.compile(r"(^|/)(static|assets|public)/")
+
+
 def _is_seed(path: str, project: Project) -> bool:
     mod = project.modules[path]
     if "use client" in mod.directives:
         return True
     if path.endswith((".tsx", ".jsx")) and "/components/" in f"/{path}":
+        return True
+    if _STATIC_FOLDER.search(path):
         return True
     return any(c.callee in BROWSER_MOUNTS for c in mod.calls)
 
