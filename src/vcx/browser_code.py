@@ -9,7 +9,9 @@ A module runs only in a browser when it is
 
 - marked `"use client"`, or a `.tsx`/`.jsx` file under a `components/` folder (the seeds
   RULES.md names), or a module that mounts a user interface (`createRoot(...)`, `render(<App/>,
-  ...)`, `createApp(App).mount(...)`: see ``knowledge.javascript.BROWSER_MOUNTS``); or
+  ...)`, `createApp(App).mount(...)`: see ``knowledge.javascript.BROWSER_MOUNTS``), or a
+  React client component or hook: it calls `useState` / `useEffect` / `useReducer` (React
+  Server Components cannot; ``knowledge.javascript.BROWSER_HOOKS``); or
 - imported (statically, by `import()` or `import.meta.glob`, or re-exported) only by such
   modules, transitively.
 
@@ -24,7 +26,7 @@ import re
 from collections import defaultdict
 from fnmatch import fnmatchcase
 
-from vcx.knowledge.javascript import BROWSER_MOUNTS
+from vcx.knowledge.javascript import BROWSER_HOOKS, BROWSER_MOUNTS
 from vcx.link import Project
 
 _BRACES = re.compile(r"\{([^{}]*)\}")
@@ -53,7 +55,7 @@ def _is_seed(path: str, project: Project) -> bool:
         return True
     if path.endswith((".tsx", ".jsx")) and "/components/" in f"/{path}":
         return True
-    return any(c.callee in BROWSER_MOUNTS for c in mod.calls)
+    return any(c.callee in BROWSER_MOUNTS or c.callee in BROWSER_HOOKS for c in mod.calls)
 
 
 def browser_only_modules(project: Project) -> frozenset[str]:
