@@ -9,7 +9,9 @@ A module runs only in a browser when it is
 
 - marked `"use client"`, or a `.tsx`/`.jsx` file under a `components/` folder (the seeds
   RULES.md names), or a module that mounts a user interface (`createRoot(...)`, `render(<App/>,
-  ...)`, `createApp(App).mount(...)`: see ``knowledge.javascript.BROWSER_MOUNTS``); or
+  ...)`, `createApp(App).mount(...)`: see ``knowledge.javascript.BROWSER_MOUNTS``), or a
+  React client component or hook: it calls `useState` / `useEffect` / `useReducer` (React
+  Server Components cannot; ``knowledge.javascript.BROWSER_HOOKS``); or
 - a script in a folder served as static files (`static/`, `assets/`, `public/`); or
 - in a package whose package.json depends on a UI framework (Vue, React DOM, Svelte, ...)
   and on nothing server-side (no Next/Nuxt-style full-stack framework, server or database
@@ -31,7 +33,7 @@ import re
 from collections import defaultdict
 from fnmatch import fnmatchcase
 
-from vcx.knowledge.javascript import BROWSER_MOUNTS
+from vcx.knowledge.javascript import BROWSER_HOOKS, BROWSER_MOUNTS
 from vcx.link import Project
 
 _BRACES = re.compile(r"\{([^{}]*)\}")
@@ -67,7 +69,7 @@ def _is_seed(path: str, project: Project) -> bool:
         return True
     if _STATIC_FOLDER.search(path):
         return True
-    return any(c.callee in BROWSER_MOUNTS for c in mod.calls)
+    return any(c.callee in BROWSER_MOUNTS or c.callee in BROWSER_HOOKS for c in mod.calls)
 
 
 def _in_folders(path: str, folders: set[str], all_folders: list[str]) -> bool:

@@ -24,7 +24,7 @@ from typing import Any
 from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 
-FORMAT = 5
+FORMAT = 6
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -103,7 +103,7 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
                    {k: _val(v) for k, v in c.kwargs.items()}, c.context, c.awaited, c.assigned_to, c.arg_of,
                    list(c.chain), list(c.handlers), c.catch_chained, c.instance_ctor, _val(c.instance),
                    list(c.loops), c.is_new, c.outer_context, list(c.withs),
-                   [list(b) for b in c.branches]] for c in m.calls],
+                   [list(b) for b in c.branches], list(c.exits_at) if c.exits_at else None] for c in m.calls],
         "handlers": [[h.id, _loc(h.loc), list(h.types), h.catch_all, h.body, h.func, h.form, h.guards]
                      for h in m.handlers],
         "accesses": [[a.name, a.attr, _loc(a.loc), a.func, a.is_call, a.in_condition] for a in m.accesses],
@@ -133,14 +133,15 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
         m.functions[fn.id] = fn
     # Positional, in the field order of Call (id, callee, text, snippet, loc, func, args,
     # kwargs, context, awaited, assigned_to, arg_of, chain, outer_context, handlers,
-    # catch_chained, instance_ctor, instance, loops, is_new, withs, branches): the hot path
+    # catch_chained, instance_ctor, instance, loops, is_new, withs, branches, exits_at): the hot path
     # of a warm scan, which rebuilds every cached call.
     unval, unloc = _unval, _unloc
     m.calls = [Call(c[0], c[1], c[2], c[3], unloc(c[4]), c[5], [unval(a) for a in c[6]],  # type: ignore[misc]
                     {k: unval(v) for k, v in c[7].items()} if c[7] else {},  # type: ignore[misc]
                     c[8], c[9], c[10], c[11], tuple(c[12]), c[19], tuple(c[13]), c[14], c[15], unval(c[16]),
                     tuple(c[17]), c[18], tuple(c[20]) if len(c) > 20 else (),
-                    tuple((int(b[0]), int(b[1])) for b in c[21]) if len(c) > 21 and c[21] else ())
+                    tuple((int(b[0]), int(b[1])) for b in c[21]) if len(c) > 21 and c[21] else (),
+                    (int(c[22][0]), int(c[22][1])) if len(c) > 22 and c[22] else None)
                for c in d["calls"]]
     m.handlers = [Handler(id=h[0], loc=_unloc(h[1]), types=tuple(h[2]), catch_all=h[3], body=h[4], func=h[5],
                           form=h[6], guards=h[7] if len(h) > 7 else "") for h in d["handlers"]]

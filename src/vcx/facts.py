@@ -136,10 +136,18 @@ class Call:
     # The branches of if statements the call sits in, innermost first, as (if id, branch
     # number): two calls in different branches of the same if never both run.
     branches: tuple[tuple[int, int], ...] = ()
+    # JS/TS: where control leaves the function after this call, when it always does before
+    # anything further down runs: the (end line, end column) of the ``return`` / ``throw``
+    # statement that holds the call or follows it in its block (``if (a) { await w1(); return; }``).
+    # A call that starts after that point never runs after this one. None when unknown.
+    exits_at: tuple[int, int] | None = None
 
 
 def exclusive(a: Call, b: Call) -> bool:
-    """The two calls sit in different branches of the same if: they never both run."""
+    """The two calls never both run, ``a`` written before ``b``: they sit in different branches
+    of the same if, or ``a`` returns or throws before ``b`` is reached."""
+    if a.exits_at is not None and (b.loc.line, b.loc.col) > a.exits_at:
+        return True  # `a` returns or throws before `b` is reached
     if not a.branches or not b.branches:
         return False
     taken = dict(a.branches)

@@ -103,12 +103,54 @@ SA_BUILDERS = ("sqlalchemy.update", "sqlalchemy.insert", "sqlalchemy.delete", "s
 _MODEL_RECEIVER = re.compile(r"(?:[\w$]+\.)*[A-Z][\w$]*(?:\.(?:scope|unscoped|schema)\([^)]*\))*")
 
 
+def _other_library(mod: ModuleFacts, callee: str, project_prefixes: tuple[str, ...]) -> bool:
+    """``callee`` is reached through a third-party package this JS/TS module imports that is
+    neither a database library nor a cache (``konva.Stage().destroy``,
+    ``intercom-client.IntercomClient().contacts.create``)."""
+    if not callee or callee.startswith(("local:", "import:")) or callee.startswith(project_prefixes):
+        return False
+    for imp in mod.imports:
+        spec = imp.module
+        if imp.relative or spec.startswith((".", "/", "@/", "~", "#")) or f"{spec}." in project_prefixes:
+            continue
+        if callee.startswith(spec + ".") and not spec.startswith(kdb.DB_LIBS + kdb.DB_LIKE_PACKAGES) and \
+                not spec.startswith(kdb.OTHER_STORES):
+            return True
+    return False
+
+
+_ORIGINS: dict[int, tuple[ModuleFacts, dict[tuple[str | None, str], list[tuple[int, str]]]]] = {}
+
+
+def _origin(mod: ModuleFacts, call: Call, recv: str) -> str:
+    """The callee of the call whose result the receiver ``recv`` (a plain local name) was
+    assigned from earlier in the same function: ``pdfDoc`` in ``const pdfDoc = await
+    PDFDocument.load(b)``."""
+    hit = _ORIGINS.get(id(mod))
+    if hit is None or hit[0] is not mod:
+        by_name: dict[tuple[str | None, str], list[tuple[int, str]]] = {}
+        for c in mod.calls:
+            if c.assigned_to:
+                by_name.setdefault((c.func, c.assigned_to), []).append((c.loc.line, c.callee))
+        if len(_ORIGINS) > 64:
+            _ORIGINS.clear()
+        hit = _ORIGINS[id(mod)] = (mod, by_name)
+    origin = ""
+    for line, callee in hit[1].get((call.func, recv), ()):
+        if line <= call.loc.line:
+            origin = callee
+    return origin
+
+
 def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (),
-             in_browser: bool = False) -> Op | None:
+             in_browser: bool = False, active_record: bool = True) -> Op | None:
     """What ``call`` does to the outside world: a network request, a database read or write,
     a transaction step, a cache command, or nothing we know (None). ``in_browser``: the module
     runs only in a browser, which has no database: only a database library's own API counts
-    there (``document.save()`` on a client-side model is a request to the API, not a write)."""
+    there (``document.save()`` on a client-side model is a request to the API, not a write).
+    ``active_record``: the project uses a JS ORM whose rows save themselves (Mongoose,
+    Sequelize, TypeORM, ...); without one, ``doc.save()`` / ``stage.destroy()`` on a local
+    name is some other library's object (a pdf-lib document, a konva stage), not a row."""
     callee = call.callee
     client = network_client(callee)
     path = mod.path
@@ -138,14 +180,23 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
     if callee.startswith(kdb.OTHER_STORES) or (
             (base in kdb.CACHE_NAMES or head in kdb.CACHE_NAMES) and meth.lower() in kdb.CACHE_COMMANDS):
         return Op("cache", path, call)  # a cache named `cache` is a store only when spoken to like one
+    aliased = next((p for p in project_prefixes if callee.startswith(p)), None) \
+        if project_prefixes and callee.startswith(project_prefixes) else None
+    if mod.language != "python" and aliased is None and not callee.startswith(kdb.DB_LIBS) and \
+            (_other_library(mod, callee, project_prefixes) or (
+                re.fullmatch(r"[A-Za-z_$][\w$]*", recv) is not None and
+                _other_library(mod, _origin(mod, call, recv), project_prefixes))):
+        # this.client.contacts.create() on `new IntercomClient()`, stage.destroy() on a konva
+        # Stage, doc.save() on a pdf-lib PDFDocument: a library that is no database, whatever
+        # the receiver is called. Only its SQL (if any) can still say it queries.
+        if not (meth in _SQL_METHODS and _looks_like_sql(_sql(call))):
+            return None
     evidence = callee.startswith(kdb.DB_LIBS) or kdb.through_django_manager(canon) or canon[-8:] == ".objects" or \
         ".query." in canon or base in kdb.DB_NAMES or head in kdb.DB_NAMES or base.endswith(("repository", "repo")) \
         or "Session()" in callee or "sessionmaker" in callee
     if not evidence and meth in ("findUnique", "findMany", "findFirst", "createMany", "upsert") and \
             len(recv.split(".")) >= 2:
         evidence = True  # prisma.<model>.<op> on any client name
-    aliased = next((p for p in project_prefixes if callee.startswith(p)), None) \
-        if project_prefixes and callee.startswith(project_prefixes) else None
     if not evidence and recv and (aliased is not None or callee.startswith(("local:", "import:"))):
         model = (callee[len(aliased):] if aliased is not None else canon).rsplit(".", 1)[0]
         if mod.language == "python":  # Product.objects..., StockQuerySet().aggregate (FILES is no class)
@@ -159,12 +210,14 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
             # (not SETTINGS.find(...): an UPPER_CASE constant is an array, not a model class)
             evidence = meth in kdb.JS_MODEL_STATICS and _MODEL_RECEIVER.fullmatch(model) is not None and \
                 not (len(last := model.split("(", 1)[0].rsplit(".", 1)[-1]) > 1 and last.isupper())
-    if not evidence and meth in ("save", "destroy", "populate") and not any(
+    if not evidence and meth in ("save", "destroy", "populate") and \
+            (active_record or mod.language == "python") and not any(
             a.kind == "str" for a in call.args) and re.fullmatch(r"[A-Za-z_$][\w$]*", recv or "") and \
             not (mod.language == "python" and call.args and recv != "cls"):
-        # row.save() / doc.populate() on ORM rows (a plain local name, not this.x[k]). A Python
-        # row's save() takes keywords only (update_fields=, force_insert=); img.save(dest, "WEBP"),
-        # workbook.save(path) write a file (but cls.save(info, instance) is a mutation's own helper).
+        # row.save() / doc.populate() on ORM rows (a plain local name, not this.x[k]); in JS only
+        # when the project uses an ORM whose rows save themselves. A Python row's save() takes
+        # keywords only (update_fields=, force_insert=); img.save(dest, "WEBP"), workbook.save(path)
+        # write a file (but cls.save(info, instance) is a mutation's own helper).
         evidence = True
     if not evidence and meth in _SQL_METHODS:
         evidence = _looks_like_sql(_sql(call))  # c.query("UPDATE ...") on any receiver: the SQL says what it is
@@ -275,12 +328,15 @@ class Summaries:
                                        if mod.language == "python"
                                        for fn in mod.functions.values() if fn.decorators and memoized(fn)}
         work: deque[tuple[FuncRef, str]] = deque()
+        active_record = any(dep.startswith(kdb.JS_ACTIVE_RECORD) for dep in project.npm_deps) or any(
+            imp.module.startswith(kdb.JS_ACTIVE_RECORD) for mod in project.modules.values()
+            if mod.language != "python" for imp in mod.imports)
         for path, mod in project.modules.items():
             has_commit: dict[str | None, bool] = {}
             prefixes = tuple(f"{spec}." for spec in project.package_specs(path))
             in_browser = project.runs_in_browser(path)
             for call in mod.calls:
-                op = classify(mod, call, prefixes, in_browser)
+                op = classify(mod, call, prefixes, in_browser, active_record)
                 if op is None or self._project_code(path, call):
                     continue
                 if op.kind == "commit":

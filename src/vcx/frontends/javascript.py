@@ -46,7 +46,7 @@ PATTERNS = (
     ("catch_clause", "catch"), ("try_statement", "try"), ("import_statement", "import"),
     ("export_statement", "export"), ("for_statement", "loop"), ("for_in_statement", "loop"),
     ("while_statement", "loop"), ("do_statement", "loop"), ("if_statement", "if"),
-    ("switch_statement", "switch"),
+    ("switch_statement", "switch"), ("return_statement", "exit"), ("throw_statement", "exit"),
     ("variable_declarator", "decl"), ("assignment_expression", "assign"),
 )
 # No text predicates (#match?, #eq?): a tree parsed under a deadline keeps no source text
@@ -259,6 +259,7 @@ class _Extractor:
         self.handler_ids: dict[int, int] = {}  # catch_clause node id -> Handler id
         self.loop_ids: dict[int, int] = {}
         self.branch_of: list[tuple[int, int]] = []  # (if or switch number, branch): see _intervals
+        self.exit_regions: dict[str | None, list[tuple[int, int, tuple[int, int]]]] = {}
         # Byte ranges of the functions and classes seen so far (they are added in source order).
         self.funcs = _Ranges()
         self.klasses = _Ranges()
@@ -377,6 +378,7 @@ class _Extractor:
             self._handler(n)
         self._links(calls)
         intervals = self._intervals(caps.get("try", []), nodes("loop"), nodes("if"), nodes("switch"))
+        self.exit_regions = self._exit_regions(caps.get("exit", []), caps.get("try", []))
         stack: list[tuple[int, int, bool, int]] = []
         j, n_iv = 0, len(intervals)
         for n in calls:
@@ -396,11 +398,15 @@ class _Extractor:
                 continue
             if not stack:
                 self._call(n, scope, (), ())
+                if scope in self.exit_regions:
+                    self.facts.calls[-1].exits_at = self._exits_at(n, scope)
                 continue
             fstart = self.funcs.start_of(scope)
             handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] is True and iv[0] > fstart)
             loops = tuple(iv[3] for iv in reversed(stack) if iv[2] is False and iv[0] > fstart)
             self._call(n, scope, handlers, loops)
+            if scope in self.exit_regions:
+                self.facts.calls[-1].exits_at = self._exits_at(n, scope)
             branches = tuple(self.branch_of[iv[3]] for iv in reversed(stack) if iv[2] is None and iv[0] > fstart)
             if branches:
                 self.facts.calls[-1].branches = branches  # the call _call just added
@@ -1595,6 +1601,35 @@ class _Extractor:
                                            form="callback"))
 
     # -- calls ---------------------------------------------------------------
+    def _exit_regions(self, exits: list[ts.Node], tries: list[ts.Node]
+                      ) -> dict[str | None, list[tuple[int, int, tuple[int, int]]]]:
+        """Per function: (start byte, end byte, exit point) of the stretches of code after which
+        the function is always left: a ``return`` / ``throw`` and the statements of its block
+        before it (``{ await w1(); if (x) { ... } return; }``), or the statement alone when it is
+        the whole branch (``if (a) return w1();``). The exit point is the (end line, end column)
+        of the statement. Not those inside a ``try`` (its handler or ``finally`` may run next)."""
+        out: dict[str | None, list[tuple[int, int, tuple[int, int]]]] = {}
+        guarded = [(t.start_byte, t.end_byte, self._scope(t)) for t in tries]
+        for r in exits:
+            scope = self._scope(r)
+            s, e = r.byte_range
+            if scope is None or any(ts_ <= s and e <= te and sc == scope for ts_, te, sc in guarded):
+                continue
+            parent = r.parent
+            if parent is not None and parent.type in ("statement_block", "switch_case", "switch_default"):
+                s = parent.start_byte
+            out.setdefault(scope, []).append((s, e, (r.end_point[0] + 1, r.end_point[1] + 1)))
+        return out
+
+    def _exits_at(self, node: ts.Node, scope: str | None) -> tuple[int, int] | None:
+        """The exit point of the innermost exit region (see ``_exit_regions``) around ``node``."""
+        s, e = node.byte_range
+        best: tuple[int, int] | None = None
+        for rs, re_, point in self.exit_regions.get(scope, ()):
+            if rs <= s and e <= re_ and (best is None or point < best):
+                best = point
+        return best
+
     def _call(self, node: ts.Node, scope: str | None, handlers: tuple[int, ...],
               loops: tuple[int, ...]) -> None:
         cid = self.call_ids[node.id]
@@ -2122,6 +2157,7 @@ class _Extractor:
 
 
 JUMPS = frozenset({"break_statement", "return_statement", "throw_statement", "continue_statement"})
+EXITS = frozenset({"return_statement", "throw_statement"})
 
 
 def _ends_in_jump(case: ts.Node) -> bool:

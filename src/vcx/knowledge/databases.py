@@ -59,6 +59,22 @@ DB_LIBS = ("asyncpg", "psycopg", "psycopg2", "sqlite3", "pymongo", "motor", "sql
            "sqlmodel", "django.db", "peewee", "tortoise", "pymysql", "MySQLdb", "aiosqlite", "databases",
            "pg.", "pg-promise", "mysql2", "@prisma/client", "typeorm", "sequelize", "knex", "mongoose", "mongodb",
            "drizzle-orm", "kysely", "@mikro-orm", "better-sqlite3", "postgres")
+# Packages that speak to a database without being one of the libraries the rules know by API
+# (their calls count by receiver name or SQL): a receiver built from any *other* third-party
+# package is no database, whatever its name (``this.client.contacts.create()`` on an Intercom
+# client, ``stage.destroy()`` on a konva Stage).
+DB_LIKE_PACKAGES = ("@prisma/", "mysql", "mssql", "oracledb", "tedious", "sqlite", "@libsql/", "@neondatabase/",
+                    "@vercel/postgres", "@planetscale/", "cassandra-driver", "@google-cloud/firestore",
+                    "@google-cloud/spanner", "@google-cloud/bigquery", "firebase", "@supabase/", "arangojs",
+                    "neo4j-driver", "couchbase", "nano", "pouchdb", "dynamoose", "objection", "bookshelf",
+                    "@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb", "edgedb", "gel", "surrealdb", "faunadb",
+                    "slonik", "@electric-sql/", "@xata.io/", "@tursodatabase/", "duckdb", "@duckdb/", "orchid-orm",
+                    "@vercel/kv", "@databases/", "postgres", "pg")
+# JS/TS ORMs whose rows write themselves (``doc.save()``, ``row.destroy()``): without one of
+# them in the project, such a call on a local name is another library's object.
+JS_ACTIVE_RECORD = ("mongoose", "sequelize", "typeorm", "@mikro-orm", "objection", "bookshelf", "waterline",
+                    "@adonisjs/lucid", "sequelize-typescript", "@typegoose", "dynamoose", "camo", "mongorito",
+                    "@nestjs/mongoose", "@nestjs/sequelize", "@nestjs/typeorm")
 OTHER_STORES = ("redis", "ioredis", "@redis/client", "@upstash/redis", "aioredis", "django.core.cache",
                 "flask_caching", "memcache", "pymemcache")
 DB_NAMES = frozenset({

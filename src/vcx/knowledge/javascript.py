@@ -130,6 +130,13 @@ def js_keep_unresolved(callee_text: str) -> bool:
 
 # Calls that mount a user interface into a page: a module that makes one is a browser entry
 # point, and what only browser code imports runs in a browser (``vcx.browser_code``).
+# React's state and effect hooks: a component that calls one is a client component (React
+# Server Components may not), so its date logic runs for the user, in the user's zone.
+BROWSER_HOOKS = frozenset({
+    f"{lib}.{hook}" for lib in ("react", "preact/hooks", "preact/compat")
+    for hook in ("useState", "useEffect", "useLayoutEffect", "useReducer", "useSyncExternalStore",
+                 "useTransition", "useOptimistic")
+})
 BROWSER_MOUNTS = frozenset({
     "react-dom.render", "react-dom.hydrate", "react-dom/client.createRoot", "react-dom/client.hydrateRoot",
     "react-dom.createRoot", "react-dom.hydrateRoot",

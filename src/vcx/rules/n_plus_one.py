@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from vcx.link import Project
 
 BATCHY = re.compile(r"chunk|batch|page|pages|slice|partition|group", re.IGNORECASE)
+# A while condition that counts batches (`processedBatches < MAX_BATCHES`, `i < chunks.length`):
+# plural, so `idx < duplicateGroup.length` (the elements of one group) is not one.
+BATCH_COUNT = re.compile(r"(?:batch|chunk|page|slice|partition|group)e?s\b", re.IGNORECASE)
 PAGINATION = re.compile(r"cursor|page|next|token|more|offset|attempt|retr|tries|running|true|1\b|stop",
                         re.IGNORECASE)
 RELATION_FIELDS = ("ForeignKey", "OneToOneField", "ManyToManyField", "ForeignKeyField", "relationship",
@@ -48,9 +51,11 @@ def iteration_loop(project: Project, path: str, mod: ModuleFacts, call: Call,
     seen = 0
     while fid is not None and seen < 8:
         fn = mod.functions.get(fid)
-        if fn is None:
+        if fn is None or fn.callback_of is None:
+            # A function defined per element but not called there (an `onClick={() => fetch(...)}`
+            # handler rendered for each row of a list): it runs once per event, not per element.
             return None
-        if fn.callback_of is not None and fn.callback_of < len(mod.calls):
+        if fn.callback_of < len(mod.calls):
             it = mod.calls[fn.callback_of]
             recv, _, meth = it.text.rpartition(".")
             if meth in kdb.ITERATION_METHODS and recv:
@@ -118,9 +123,12 @@ def _repeats_per_element(mod: ModuleFacts, lp: Loop) -> bool:
     it = lp.iter
     if lp.kind == "while":
         text = it.text if it is not None else ""
-        if PAGINATION.search(text) or text.strip(" ;") == "":  # for (;;) / pagination / retry
-            return False
-        return not any(lp.id in c.loops and c.callee.endswith(("sleep", "setTimeout", "wait")) for c in mod.calls)
+        if PAGINATION.search(text) or BATCH_COUNT.search(text) or text.strip(" ;") == "":
+            return False  # for (;;) / pagination / retry / `while (processedBatches < MAX_BATCHES)`
+        # A polling loop sleeps each round, also through a callback (`new Promise((r) =>
+        # setTimeout(r, ms))` has its setTimeout in a function of its own inside the loop).
+        return not any((lp.id in c.loops or (lp.loc.line < c.loc.line <= lp.loc.end_line and c.func != lp.func))
+                       and c.callee.endswith(("sleep", "setTimeout", "wait")) for c in mod.calls)
     if it is None:
         return True
     if it.kind in ("str", "object"):
@@ -273,14 +281,17 @@ class QueryInLoop(Rule):
     table (``for table in meta.sorted_tables: conn.execute(table.select())``, ``insert(table)``,
     ``DropTable(table)``, a ``stmt`` the body builds from it): a backup, restore or schema
     loop, one statement per table; loops over chunks, batches or
-    pages (one query per batch); pagination and retry ``while`` loops and periodic loops that
-    sleep; (Python) a ``while`` loop whose condition is the query itself (``while
-    self.process_one_job(): pass``, ``while (row := cur.fetchone()) is not None``): each round
-    claims or streams the next item, a queue drain and not a collection read row by row (the spec
-    is silent; queries in its body are still reported); ``while x is None: x = lookup(...)``, a
-    retry until a value is found; a query whose result the function returns (``for c in checks: if
-    c.key == key: return flips(c)``): it runs once, whatever the loop; batched calls
-    (``id__in=``, ``IN (...)``, ``ANY($1)``, ``{ in: ids }``,
+    pages (one query per batch), also ``while`` loops that count batches (``while
+    (processedBatches < MAX_BATCHES)``); pagination and retry ``while`` loops and polling loops
+    that sleep (also through ``await new Promise((r) => setTimeout(r, ms))``); (Python) a
+    ``while`` loop whose condition is the query itself (``while self.process_one_job(): pass``,
+    ``while (row := cur.fetchone()) is not None``): each round claims or streams the next item, a
+    queue drain and not a collection read row by row (the spec is silent; queries in its body are
+    still reported); ``while x is None: x = lookup(...)``, a retry until a value is found; a query
+    whose result the function returns (``for c in checks: if c.key == key: return flips(c)``): it
+    runs once, whatever the loop; a function created per element but not called there (an
+    ``onClick={() => fetch(...)}`` handler rendered for each row runs once per click, not once
+    per row; the spec is silent); batched calls (``id__in=``, ``IN (...)``, ``ANY($1)``, ``{ in: ids }``,
     ``bulk_create``, ``createMany``, ``insertMany``, ``executemany``); e-mail/SMS sends and
     webhook deliveries to each element's own URL (not a read addressed by the element); calls of
     a helper whose read goes through a memoized function (``@cache.memoize()``, ``@lru_cache``,

@@ -192,6 +192,13 @@ class MissingTransaction(Rule):
     an idempotent upsert followed by an update of the same row (``obj, _ =
     M.objects.get_or_create(...)`` then ``obj.save()``; Prisma ``upsert`` then ``update`` with the
     same ``where``); writes of framework signal handlers (``post_save``), which are not followed;
+    writes that never run one after the other: in different branches of one ``if``, or the first
+    followed by a ``return`` / ``throw`` before the second is reached (``if (gone) { await
+    delete(); return; } ... await update()``; not inside a ``try``, whose handler may run next);
+    calls on objects of third-party libraries that are no database (an Intercom or Stripe SDK
+    client named ``client``, a pdf-lib document's ``save()``, a konva node's ``destroy()``), and
+    in JS/TS ``x.save()`` / ``x.destroy()`` on a local name when the project uses no ORM whose
+    rows save themselves (Mongoose, Sequelize, TypeORM, ...);
     (Python) a write in an ``except`` handler after a write in its ``try`` body (``try:
     ProcessedMail.objects.create(status="SUCCESS") except Exception:
     ProcessedMail.objects.create(status="FAILED")``): the handler records the failure or undoes
@@ -258,10 +265,13 @@ class MissingTransaction(Rule):
                     continue
                 if len(unprotected) < 2 and len(unprotected) == len(group):
                     continue
-                first = group[0]
-                second = next((g for g in group[1:] if g in unprotected and not exclusive(first[0], g[0])), None)
-                if second is None:
+                # The first write that can run before an unprotected later one (not in another
+                # branch of the same if, and not followed by a return/throw before it).
+                pair = next(((f, g) for i, g in enumerate(group) if i and g in unprotected
+                             for f in group[:i] if not exclusive(f[0], g[0])), None)
+                if pair is None:
                     continue
+                first, second = pair
                 if first[0].text == second[0].text and first[0].text.rsplit(".", 1)[-1] in ("commit", "save") and \
                         len(group) == 2 and not _between(mod, first[0], second[0], s, path):
                     continue  # the same save/commit repeated with nothing new staged or changed
