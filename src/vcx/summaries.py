@@ -39,6 +39,9 @@ class Summary:
 
 
 _SQL_METHODS = kdb.SQL_METHODS
+# Every method name classify() can turn into an operation (the cache commands aside).
+_OP_METHODS = (kdb.TXN_METHODS | _SQL_METHODS | kdb.WRITE_METHODS | kdb.BATCH_METHODS | kdb.READ_METHODS
+               | kdb.READ_MANY | {"commit", "execute", "exec", "add", "add_all", "delete", "merge", "flush"})
 _HEAD = re.compile(r"[\w$]+")
 
 
@@ -103,20 +106,26 @@ SA_BUILDERS = ("sqlalchemy.update", "sqlalchemy.insert", "sqlalchemy.delete", "s
 _MODEL_RECEIVER = re.compile(r"(?:[\w$]+\.)*[A-Z][\w$]*(?:\.(?:scope|unscoped|schema)\([^)]*\))*")
 
 
+_OTHER_LIBRARIES: dict[int, tuple[ModuleFacts, tuple[str, ...], tuple[str, ...]]] = {}
+
+
 def _other_library(mod: ModuleFacts, callee: str, project_prefixes: tuple[str, ...]) -> bool:
     """``callee`` is reached through a third-party package this JS/TS module imports that is
     neither a database library nor a cache (``konva.Stage().destroy``,
     ``intercom-client.IntercomClient().contacts.create``)."""
     if not callee or callee.startswith(("local:", "import:")) or callee.startswith(project_prefixes):
         return False
-    for imp in mod.imports:
-        spec = imp.module
-        if imp.relative or spec.startswith((".", "/", "@/", "~", "#")) or f"{spec}." in project_prefixes:
-            continue
-        if callee.startswith(spec + ".") and not spec.startswith(kdb.DB_LIBS + kdb.DB_LIKE_PACKAGES) and \
-                not spec.startswith(kdb.OTHER_STORES):
-            return True
-    return False
+    hit = _OTHER_LIBRARIES.get(id(mod))
+    if hit is None or hit[0] is not mod or hit[1] != project_prefixes:  # the module's specifiers, once
+        prefixes = tuple({f"{imp.module}." for imp in mod.imports
+                          if not (imp.relative or imp.module.startswith((".", "/", "@/", "~", "#"))
+                                  or f"{imp.module}." in project_prefixes
+                                  or imp.module.startswith(kdb.DB_LIBS + kdb.DB_LIKE_PACKAGES)
+                                  or imp.module.startswith(kdb.OTHER_STORES))})
+        if len(_OTHER_LIBRARIES) > 64:
+            _OTHER_LIBRARIES.clear()
+        hit = _OTHER_LIBRARIES[id(mod)] = (mod, project_prefixes, prefixes)
+    return bool(hit[2]) and callee.startswith(hit[2])
 
 
 _ORIGINS: dict[int, tuple[ModuleFacts, dict[tuple[str | None, str], list[tuple[int, str]]]]] = {}
@@ -167,6 +176,8 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
     recv, meth = _method(call)
     if not meth or (in_browser and not callee.startswith(kdb.DB_LIBS)):
         return None
+    if meth not in _OP_METHODS and meth.lower() not in kdb.CACHE_COMMANDS and not callee.startswith(kdb.OTHER_STORES):
+        return None  # useState(), items.push(): no method any database, cache or transaction has
     if mod.language == "python" and not callee.startswith(kdb.DB_LIBS) and "." in recv:
         owner, _, resource = recv.partition(".")
         if resource in kdb.PY_SDK_RESOURCES and owner.lower().endswith(kdb.PY_SDK_CLIENT_NAMES):
@@ -212,7 +223,7 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
                 not (len(last := model.split("(", 1)[0].rsplit(".", 1)[-1]) > 1 and last.isupper())
     if not evidence and meth in ("save", "destroy", "populate") and \
             (active_record or mod.language == "python") and not any(
-            a.kind == "str" for a in call.args) and re.fullmatch(r"[A-Za-z_$][\w$]*", recv or "") and \
+            a.kind == "str" for a in call.args) and _PLAIN_NAME.fullmatch(recv or "") and \
             not (mod.language == "python" and call.args and recv != "cls"):
         # row.save() / doc.populate() on ORM rows (a plain local name, not this.x[k]); in JS only
         # when the project uses an ORM whose rows save themselves. A Python row's save() takes
@@ -271,6 +282,7 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
     return None
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z_$][\w$]*")
 _FIELD_OF_INSTANCE = re.compile(r"\)\.([\w$]+)$")  # SerializationContext().visited
 
 
