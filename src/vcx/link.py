@@ -514,6 +514,16 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                 target = module_path(path, mod.language, spec)
                 if target is not None:
                     return lookup(target, inner + (f".{tail}" if tail else ""), depth + 1)
+            if exported.kind == "object" and exported.keys and tail:
+                # `const Alert = { get: (id) => axios.get(…) }; export default Alert`, called as
+                # `AlertService.get(id)` through the default import: the member's function.
+                key, _, rest = tail.partition(".")
+                member = exported.keys.get(key)
+                fid = member.func_id if member is not None else None
+                if fid is None and member is not None and (member.ref or "").startswith("local:"):
+                    fid = member.ref[6:]  # `{ get }`: shorthand for a module function
+                if fid is not None and fid in mod.functions:
+                    return path, FuncRef(path, fid), rest
             if exported.kind == "call":
                 return path, exported, tail
             if exported.kind == "name" and ref.endswith("()") and not ref.startswith(("local:", "import:")):
