@@ -107,11 +107,30 @@ def _catches(handler: Handler, client: Client | None, python: bool) -> bool:
     return False
 
 
-def handled_here(mod: ModuleFacts, call: Call, client: Client | None) -> bool:
+def handled_here(mod: ModuleFacts, call: Call, client: Client | None, depth: int = 0) -> bool:
     if call.catch_chained or _given_to_rejection_handler(mod, call):
         return True
     python = is_python(mod)
-    return any(_catches(mod.handlers[h], client, python) for h in call.handlers if h < len(mod.handlers))
+    if any(_catches(mod.handlers[h], client, python) for h in call.handlers if h < len(mod.handlers)):
+        return True
+    return _aggregated_and_handled(mod, call, client, depth)
+
+
+PROMISE_COMBINATORS = frozenset({"Promise.all", "Promise.race", "Promise.any", "Promise.allSettled"})
+
+
+def _aggregated_and_handled(mod: ModuleFacts, call: Call, client: Client | None, depth: int) -> bool:
+    """``Promise.all([a(), b()]).then(...).catch(...)``: the rejection of ``a()`` becomes the
+    rejection of the combined promise, so a handler of that promise handles it (and
+    ``Promise.allSettled`` never rejects). Only an element written in the combinator's
+    argument counts (``call.arg_of``), never a promise made earlier and passed by name."""
+    context = call.outer_context if call.context == "chain" else call.context
+    if depth > 4 or context != "arg" or call.arg_of is None or call.arg_of >= len(mod.calls):
+        return False
+    combined = mod.calls[call.arg_of]
+    if combined.callee not in PROMISE_COMBINATORS:
+        return False
+    return combined.callee == "Promise.allSettled" or handled_here(mod, combined, client, depth + 1)
 
 
 def _given_to_rejection_handler(mod: ModuleFacts, call: Call) -> bool:
@@ -414,6 +433,11 @@ class UnhandledNetworkCall(Rule):
             r.raise_for_status()
         except requests.RequestException as exc:
             raise ProfileUnavailable(user_id) from exc
+
+    **Promise combinators.** A call written in the argument of `Promise.all` / `race` /
+    `any` is handled when the combined promise is (`Promise.all([a(), b()]).catch(...)`,
+    or awaited in a try); one in `Promise.allSettled(...)` always is (it never rejects).
+    A promise made earlier and passed by name is judged where it is made.
     """
 
     id = "ERR001"
