@@ -462,6 +462,11 @@ def _npm_deps(root: Path) -> dict[str, str]:
     return deps
 
 
+# Calls that copy the members of their later arguments onto the first one.
+MIXIN_CALLS = frozenset({"Object.assign", "lodash.extend", "lodash.assign", "lodash.assignIn",
+                         "underscore.extend", "underscore.assign"})
+
+
 def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -> Project:
     project = Project(modules=modules, root=root, npm_deps=_npm_deps(root))
     here = cwd or Path.cwd()
@@ -498,9 +503,14 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
         if name in mod.functions:
             return path, FuncRef(path, name), ""
         head, _, tail = name.partition(".")
+        exported = mod.exports.get(head)
+        if tail and exported is not None and (exported.ref or "").startswith("local:"):
+            for source in mixins(path).get(exported.ref[6:], ()):
+                mixed = f"{source}.{tail}"  # extend(Query, QueryService): Query.get is QueryService.get
+                if mixed in mod.functions:
+                    return path, FuncRef(path, mixed), ""
         if tail and name.rsplit(".", 1)[0] in mod.functions:  # Class.method.something: not ours
             return None
-        exported = mod.exports.get(head)
         if exported is not None:
             ref = exported.ref or ""
             if ref.startswith("local:"):
@@ -544,6 +554,23 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                 if target is not None:
                     return lookup(target, imp.name + (f".{tail}" if tail else ""), depth + 1)
         return None
+
+    mixin_tables: dict[str, dict[str, list[str]]] = {}
+
+    def mixins(path: str) -> dict[str, list[str]]:
+        """Module-level ``_.extend(Query, QueryService)`` / ``Object.assign(A, B)`` in a JS
+        module: the names whose members the target gets, by target name. Built once per module."""
+        table = mixin_tables.get(path)
+        if table is None:
+            table = mixin_tables[path] = {}
+            mod = modules[path]
+            for call in mod.calls if mod.language != "python" else ():
+                if call.func is None and call.context == "stmt" and call.callee in MIXIN_CALLS and \
+                        len(call.args) >= 2 and all(a.kind == "name" for a in call.args):
+                    target = call.args[0].ref or ""
+                    target = target[6:] if target.startswith("local:") else call.args[0].text
+                    table.setdefault(target, []).extend(a.text for a in call.args[1:])
+        return table
 
     star_tables: dict[str, dict[str, str]] = {}
 
