@@ -21,8 +21,9 @@ BATCHY = re.compile(r"chunk|batch|page|pages|slice|partition|group", re.IGNORECA
 # A while condition that counts batches (`processedBatches < MAX_BATCHES`, `i < chunks.length`):
 # plural, so `idx < duplicateGroup.length` (the elements of one group) is not one.
 BATCH_COUNT = re.compile(r"(?:batch|chunk|page|slice|partition|group)e?s\b", re.IGNORECASE)
-PAGINATION = re.compile(r"cursor|page|next|token|more|offset|attempt|retr|tries|running|true|1\b|stop",
-                        re.IGNORECASE)
+# `while try_count < 5` / `while num_tries < 3`: a retry counter (redash enqueue_query).
+PAGINATION = re.compile(r"cursor|page|next|token|more|offset|attempt|retr|tries|try_?(?:count|num)|running|"
+                        r"true|1\b|stop", re.IGNORECASE)
 RELATION_FIELDS = ("ForeignKey", "OneToOneField", "ManyToManyField", "ForeignKeyField", "relationship",
                    "Relationship")
 PER_ROW_FIX = ("Compute it for the whole list in the query that feeds it (annotate / Subquery / prefetch) "
@@ -282,7 +283,8 @@ class QueryInLoop(Rule):
     ``DropTable(table)``, a ``stmt`` the body builds from it): a backup, restore or schema
     loop, one statement per table; loops over chunks, batches or
     pages (one query per batch), also ``while`` loops that count batches (``while
-    (processedBatches < MAX_BATCHES)``); pagination and retry ``while`` loops and polling loops
+    (processedBatches < MAX_BATCHES)``); pagination and retry ``while`` loops (also a retry
+    counter: ``while try_count < 5``) and polling loops
     that sleep (also through ``await new Promise((r) => setTimeout(r, ms))``); (Python) a
     ``while`` loop whose condition is the query itself (``while self.process_one_job(): pass``,
     ``while (row := cur.fetchone()) is not None``): each round claims or streams the next item, a
