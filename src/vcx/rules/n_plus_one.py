@@ -185,6 +185,22 @@ def _per_model(project: Project, s: Summaries, path: str, mod: ModuleFacts, call
     return element_attr is None or not any(element_attr.search(v.text or "") for v in others)
 
 
+# Leading keywords of schema and extension statements: no batched form exists, and a loop
+# running them goes over configured extensions, tables or roles, not over the data.
+SCHEMA_SQL = frozenset({"CREATE", "DROP", "ALTER", "INSTALL", "LOAD", "GRANT", "REVOKE", "ATTACH",
+                        "DETACH", "COMMENT"})
+
+
+def _schema_statement(call: Call) -> bool:
+    """``con.execute(f"INSTALL {ext}")``, ``conn.execute(f'CREATE EXTENSION IF NOT EXISTS "{name}"')``:
+    the statement text (a literal or a template) starts with a schema/administration keyword."""
+    arg = call.args[0] if call.args else None
+    if arg is None or arg.kind not in ("str", "template") or not isinstance(arg.value, str):
+        return False
+    head = arg.value.lstrip(" \n\t(").split(None, 1)
+    return bool(head) and head[0].upper().rstrip(";") in SCHEMA_SQL
+
+
 _EXECUTE = frozenset({"execute", "exec", "scalars", "scalar"})
 _BUILT_ON = re.compile(r"[\w.]+\(\s*([A-Za-z_]\w*)\s*\)")
 
@@ -281,7 +297,10 @@ class QueryInLoop(Rule):
     generic relation per row); likewise (Python) a SQLAlchemy statement built on the loop's
     table (``for table in meta.sorted_tables: conn.execute(table.select())``, ``insert(table)``,
     ``DropTable(table)``, a ``stmt`` the body builds from it): a backup, restore or schema
-    loop, one statement per table; loops over chunks, batches or
+    loop, one statement per table; a schema or administration statement per element
+    (``con.execute(f"INSTALL {ext}")``, ``CREATE EXTENSION``, ``DROP``/``ALTER``/``GRANT``: no
+    batched form exists and the rounds grow with the configuration, not the data; the spec is
+    silent; maintenance such as ``VACUUM ANALYZE`` per table is still reported); loops over chunks, batches or
     pages (one query per batch), also ``while`` loops that count batches (``while
     (processedBatches < MAX_BATCHES)``); pagination and retry ``while`` loops (also a retry
     counter: ``while try_count < 5``) and polling loops
@@ -329,7 +348,7 @@ class QueryInLoop(Rule):
                 ref = project.target(path, call)
                 what = how = ""
                 if op is not None:
-                    if op.batch or op.kind in ("txn", "commit", "staged"):
+                    if op.batch or op.kind in ("txn", "commit", "staged") or _schema_statement(call):
                         continue
                     if op.kind == "network" and not self._addressed_by_element(project, path, mod, call, op, loops):
                         continue
