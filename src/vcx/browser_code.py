@@ -13,6 +13,9 @@ A module runs only in a browser when it is
   React client component or hook: it calls `useState` / `useEffect` / `useReducer` (React
   Server Components cannot; ``knowledge.javascript.BROWSER_HOOKS``); or
 - a script in a folder served as static files (`static/`, `assets/`, `public/`); or
+- a Storybook story (`*.stories.ts`, `*.stories.tsx`, ...): Storybook renders it in its own
+  page in a browser, never on the server, so a component library that only its stories and
+  the front end import (an Nx `libs/ui`) is browser code; or
 - in a package whose package.json depends on a UI framework (Vue, React DOM, Svelte, ...)
   and on nothing server-side (no Next/Nuxt-style full-stack framework, server or database
   client: ``knowledge.javascript``): a front-end app, whose .vue/.svelte components vcx does
@@ -59,6 +62,8 @@ def _glob_targets(importer: str, pattern: str, paths: list[str]) -> set[str]:
 # Folders a web server hands to browsers as files (Django and Flask `static/`, Rails and theme
 # `assets/`, Next.js and Vite `public/`): the scripts in them run in the page.
 _STATIC_FOLDER = re.compile(r"(^|/)(static|assets|public)/")
+# Storybook's stories: `Button.stories.tsx`, `value.component.stories.ts`.
+_STORY = re.compile(r"\.stories\.[cm]?[jt]sx?$")
 
 
 def _is_seed(path: str, project: Project) -> bool:
@@ -67,7 +72,7 @@ def _is_seed(path: str, project: Project) -> bool:
         return True
     if path.endswith((".tsx", ".jsx")) and "/components/" in f"/{path}":
         return True
-    if _STATIC_FOLDER.search(path):
+    if _STATIC_FOLDER.search(path) or _STORY.search(path):
         return True
     return any(c.callee in BROWSER_MOUNTS or c.callee in BROWSER_HOOKS for c in mod.calls)
 
