@@ -23,7 +23,10 @@ A module runs only in a browser when it is
 - imported (statically, by `import()` or `import.meta.glob`, or re-exported) only by such
   modules, transitively.
 
-A module that server code also imports (a `shared/` folder) is not browser-only. Python
+A module that server code also imports (a `shared/` folder) is not browser-only. A barrel that
+nothing imports (an `index.ts` of nothing but `export * from "./x"` / `export { X } from "./x"`,
+a library's entry the front end bypasses by importing `@lib/ui/x/x.component` directly) runs
+no code of its own and is nobody's importer: it does not keep what it re-exports out. Python
 modules never are, nor a module marked `"use server"` (Next.js server actions): client components
 import it, but what they get is a stub that calls the server, where its code runs. Imports
 made only by tests do not count either way.
@@ -36,6 +39,7 @@ import re
 from collections import defaultdict
 from fnmatch import fnmatchcase
 
+from vcx.facts import ModuleFacts
 from vcx.knowledge.javascript import BROWSER_HOOKS, BROWSER_MOUNTS
 from vcx.link import Project
 
@@ -77,6 +81,16 @@ def _is_seed(path: str, project: Project) -> bool:
     return any(c.callee in BROWSER_MOUNTS or c.callee in BROWSER_HOOKS for c in mod.calls)
 
 
+def _is_barrel(mod: ModuleFacts) -> bool:
+    """A module of re-exports only: `export * from "./x"`, `export { X } from "./x"`."""
+    if mod.calls or mod.functions or mod.classes or mod.assigns or mod.directives:
+        return False
+    if not mod.imports and not mod.exports:
+        return False
+    return all(i.local == "*" and i.name == "*" for i in mod.imports) and \
+        all((v.ref or "").startswith("import:") for v in mod.exports.values())
+
+
 def _in_folders(path: str, folders: set[str], all_folders: list[str]) -> bool:
     """The nearest package folder of ``path`` (longest first in ``all_folders``) is one of ``folders``."""
     for folder in all_folders:
@@ -112,6 +126,10 @@ def browser_only_modules(project: Project) -> frozenset[str]:
         imports[path] = targets
         for t in targets:
             importers[t].add(path)
+    # Unused barrels: they do not make what they re-export server code.
+    for path in [p for p in js if not importers.get(p) and p not in seeds and _is_barrel(project.modules[p])]:
+        for t in imports.get(path, ()):
+            importers[t].discard(path)
     # Every module reachable from a seed is a candidate; then (a greatest fixed point, so that
     # import cycles inside browser code stay browser code) drop each candidate that a module
     # outside the set imports, until none is left to drop.
