@@ -218,6 +218,10 @@ def test_error_ranges_and_non_production_code() -> None:
                  "server/integration_test/setup.py"):
         assert is_non_production(path), path
     assert not is_non_production("src/e2ee/keys.ts") and not is_non_production("src/fixtures_loader.py")
+    # Test doubles by name; a module about mocking (a mock data provider) is not one.
+    for path in ("apps/api/src/app/portfolio/current-rate.service.mock.ts", "src/api/handlers.mocks.js"):
+        assert is_non_production(path), path
+    assert not is_non_production("src/providers/mock.ts") and not is_non_production("src/mockData.ts")
     # Sample-data scripts are seeds; populate_<something> commands maintain production data.
     for path in ("populate.py", "shop/management/commands/populatedb.py", "scripts/populate_db.py"):
         assert is_non_production(path), path

@@ -13,6 +13,9 @@ A module runs only in a browser when it is
   React client component or hook: it calls `useState` / `useEffect` / `useReducer` (React
   Server Components cannot; ``knowledge.javascript.BROWSER_HOOKS``); or
 - a script in a folder served as static files (`static/`, `assets/`, `public/`); or
+- a Storybook story (`*.stories.ts`, `*.stories.tsx`, ...): Storybook renders it in its own
+  page in a browser, never on the server, so a component library that only its stories and
+  the front end import (an Nx `libs/ui`) is browser code; or
 - in a package whose package.json depends on a UI framework (Vue, React DOM, Svelte, ...)
   and on nothing server-side (no Next/Nuxt-style full-stack framework, server or database
   client: ``knowledge.javascript``): a front-end app, whose .vue/.svelte components vcx does
@@ -20,7 +23,10 @@ A module runs only in a browser when it is
 - imported (statically, by `import()` or `import.meta.glob`, or re-exported) only by such
   modules, transitively.
 
-A module that server code also imports (a `shared/` folder) is not browser-only. Python
+A module that server code also imports (a `shared/` folder) is not browser-only. A barrel that
+nothing imports (an `index.ts` of nothing but `export * from "./x"` / `export { X } from "./x"`,
+a library's entry the front end bypasses by importing `@lib/ui/x/x.component` directly) runs
+no code of its own and is nobody's importer: it does not keep what it re-exports out. Python
 modules never are, nor a module marked `"use server"` (Next.js server actions): client components
 import it, but what they get is a stub that calls the server, where its code runs. Imports
 made only by tests do not count either way.
@@ -33,6 +39,7 @@ import re
 from collections import defaultdict
 from fnmatch import fnmatchcase
 
+from vcx.facts import ModuleFacts
 from vcx.knowledge.javascript import BROWSER_HOOKS, BROWSER_MOUNTS
 from vcx.link import Project
 
@@ -59,6 +66,8 @@ def _glob_targets(importer: str, pattern: str, paths: list[str]) -> set[str]:
 # Folders a web server hands to browsers as files (Django and Flask `static/`, Rails and theme
 # `assets/`, Next.js and Vite `public/`): the scripts in them run in the page.
 _STATIC_FOLDER = re.compile(r"(^|/)(static|assets|public)/")
+# Storybook's stories: `Button.stories.tsx`, `value.component.stories.ts`.
+_STORY = re.compile(r"\.stories\.[cm]?[jt]sx?$")
 
 
 def _is_seed(path: str, project: Project) -> bool:
@@ -67,9 +76,19 @@ def _is_seed(path: str, project: Project) -> bool:
         return True
     if path.endswith((".tsx", ".jsx")) and "/components/" in f"/{path}":
         return True
-    if _STATIC_FOLDER.search(path):
+    if _STATIC_FOLDER.search(path) or _STORY.search(path):
         return True
     return any(c.callee in BROWSER_MOUNTS or c.callee in BROWSER_HOOKS for c in mod.calls)
+
+
+def _is_barrel(mod: ModuleFacts) -> bool:
+    """A module of re-exports only: `export * from "./x"`, `export { X } from "./x"`."""
+    if mod.calls or mod.functions or mod.classes or mod.assigns or mod.directives:
+        return False
+    if not mod.imports and not mod.exports:
+        return False
+    return all(i.local == "*" and i.name == "*" for i in mod.imports) and \
+        all((v.ref or "").startswith("import:") for v in mod.exports.values())
 
 
 def _in_folders(path: str, folders: set[str], all_folders: list[str]) -> bool:
@@ -107,6 +126,10 @@ def browser_only_modules(project: Project) -> frozenset[str]:
         imports[path] = targets
         for t in targets:
             importers[t].add(path)
+    # Unused barrels: they do not make what they re-export server code.
+    for path in [p for p in js if not importers.get(p) and p not in seeds and _is_barrel(project.modules[p])]:
+        for t in imports.get(path, ()):
+            importers[t].discard(path)
     # Every module reachable from a seed is a candidate; then (a greatest fixed point, so that
     # import cycles inside browser code stay browser code) drop each candidate that a module
     # outside the set imports, until none is left to drop.

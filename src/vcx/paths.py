@@ -18,6 +18,9 @@ NON_PRODUCTION = re.compile(
     r"|(^|/)alembic/versions/"
     r"|(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py|test_settings\.py)$"
     r"|\.(test|spec)\.[cm]?[jt]sx?$"
+    # Test doubles named after what they replace (`current-rate.service.mock.ts`,
+    # `handlers.mocks.ts`): the module-level counterpart of a `__mocks__/` folder.
+    r"|\.mocks?\.[cm]?[jt]sx?$"
     r"|(^|/)settings/test\.py$"
     r"|(^|/)seed\.[cm]?[jt]s$|(^|/)prisma/seed\.[^/]*$|(^|/)seed\.py$"
     # Scripts that fill a development database with sample rows are database seeds too: a

@@ -1581,6 +1581,11 @@ class _Extractor:
         if text in PARSE_FUNCTIONS or text.startswith(("localStorage.", "sessionStorage.", "Intl.")):
             return True
         args = node.child_by_field_name("arguments")
+        # ``n.toLocaleString(locale, { style: "currency", currency })`` is Intl with a locale
+        # and options (ECMA-402), which throws a RangeError on a bad locale or currency code.
+        if text.endswith((".toLocaleString", ".toLocaleDateString", ".toLocaleTimeString")) and \
+                fn.type == "member_expression" and args is not None and args.named_children:
+            return True
         # ``req.json()`` / ``res.json()``: the body of a request or response is not always JSON.
         return text.endswith(".json") and fn.type == "member_expression" and \
             (args is None or not args.named_children)

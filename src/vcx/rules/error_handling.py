@@ -815,7 +815,9 @@ class SwallowedError(Rule):
 
     JavaScript cannot name what a `catch` catches, so the narrow handler is told by what its
     `try` block does: a block that parses or decodes a value (`JSON.parse`, `new URL(s)`,
-    `decodeURIComponent`, `await req.json()`) or touches browser storage or `Intl`, and waits
+    `decodeURIComponent`, `await req.json()`) or touches browser storage or `Intl` (also
+    through `n.toLocaleString(locale, options)` and the `Date` siblings given a locale or
+    options, which throw a RangeError on a bad locale or currency code), and waits
     for nothing else, fails only on bad input or a blocked/full storage, an expected outcome
     the code then handles by falling through (`try { return new URL(s) } catch {} return null`).
     Such an empty `catch` is the JS form of `except ValueError: pass` and is not reported. A

@@ -212,7 +212,18 @@ class LocalTimeArithmetic(Rule):
     under `components/`, mounts the UI (`createRoot(...)`, `render(<App />, ...)`,
     `createApp(App).mount(...)`), or is imported only by browser code — statically, through
     `import()` or `import.meta.glob`, or re-exported; `import type` does not count. A module
-    the server also imports (a `shared/` folder) is checked.
+    the server also imports (a `shared/` folder) is checked. Storybook stories
+    (`*.stories.ts`) are browser code too: a component library only they and the front end
+    import is not server code.
+
+    Decisions where RULES.md is silent:
+
+    - A UTC input does not make date-fns arithmetic zone-free: `subDays(new Date(Date.UTC(y,
+      m, d)), 1)` still steps local calendar days (`setDate(getDate() - 1)`), so across a DST
+      change of the server's zone the result is an hour off UTC midnight. Reported.
+    - `process.env.TZ = 'UTC'` set only for tests (a `jest.config.ts`, a test setup file) fixes
+      the zone of the tests, not of the server; it silences nothing. (A zone set by the
+      production entry point is not recognised yet.)
     """
 
     id = "TZ002"
