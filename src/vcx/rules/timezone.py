@@ -329,6 +329,9 @@ def _ambiguous_js_string(v: Value) -> bool:
     return False
 
 
+_PY_TIME_DIRECTIVE = re.compile(r"%[HIMSfpXcTRr]")  # strptime directives that read a time of day
+
+
 class AmbiguousParse(Rule):
     """Finds date-time strings parsed without an offset, so the server's zone decides.
 
@@ -340,7 +343,9 @@ class AmbiguousParse(Rule):
 
     **Why it breaks production.** The same string means a different instant on each
     server: `new Date("2024-03-01T10:00:00")` is 10:00 local time, so the value stored or
-    compared moves by the server's offset. Date-only ISO strings are UTC and are fine.
+    compared moves by the server's offset. Date-only ISO strings are UTC and are fine, and so
+    is a Python `strptime` format with no time of day (`"%Y-%m-%d"`, `"%Y%m%d"`): RULES.md
+    speaks of date-time strings, and a calendar date read as such names no instant.
 
     **Example.**
 
@@ -375,6 +380,8 @@ class AmbiguousParse(Rule):
                 return None
             if "%z" in fmt.value or "%Z" in fmt.value:
                 return None
+            if not _PY_TIME_DIRECTIVE.search(fmt.value):
+                return None  # "%Y%m%d": a date, not a date-time; midnight means no instant here
             if call.chain and call.chain[0] in ("date", "time"):
                 return None
             if _made_aware_on_line(mod, call) or _printed(mod, call):
