@@ -215,7 +215,7 @@ def test_error_ranges_and_non_production_code() -> None:
     assert not is_non_production("src/app.ts") and not is_non_production("src/contest.py")
     for path in ("packages/cart/integration-tests/__fixtures__/cart/index.ts", "src/__mocks__/db.ts",
                  "apps/web/e2e/checkout.ts", "cypress/support/commands.js", "apps/web/playwright/mailhog.ts",
-                 "server/integration_test/setup.py"):
+                 "server/integration_test/setup.py", "shop/orders/tests.py", "hc/test.py"):
         assert is_non_production(path), path
     assert not is_non_production("src/e2ee/keys.ts") and not is_non_production("src/fixtures_loader.py")
     # Test doubles by name; a module about mocking (a mock data provider) is not one.

@@ -16,7 +16,7 @@ NON_PRODUCTION = re.compile(
     # Jest's and the JS ecosystem's own folders for test data, mocks and end-to-end suites.
     r"|(^|/)(__fixtures__|__mocks__|integration[-_]tests?|e2e|cypress|playwright)/"
     r"|(^|/)alembic/versions/"
-    r"|(^|/)(test_[^/]*\.py|[^/]*_test\.py|conftest\.py|test_settings\.py)$"
+    r"|(^|/)(test_[^/]*\.py|[^/]*_test\.py|tests?\.py|conftest\.py|test_settings\.py)$"
     r"|\.(test|spec)\.[cm]?[jt]sx?$"
     # Test doubles named after what they replace (`current-rate.service.mock.ts`,
     # `handlers.mocks.ts`): the module-level counterpart of a `__mocks__/` folder.
