@@ -106,58 +106,63 @@ SA_BUILDERS = ("sqlalchemy.update", "sqlalchemy.insert", "sqlalchemy.delete", "s
 _MODEL_RECEIVER = re.compile(r"(?:[\w$]+\.)*[A-Z][\w$]*(?:\.(?:scope|unscoped|schema)\([^)]*\))*")
 
 
-_OTHER_LIBRARIES: dict[int, tuple[ModuleFacts, tuple[str, ...], tuple[str, ...]]] = {}
+@dataclass
+class ModuleView:
+    """What classify() needs to know about the module a call sits in, worked out once per
+    module: the callee prefixes that name the project's own packages (``@server/models.``), the
+    third-party packages it imports that are neither databases nor caches, whether it runs
+    only in a browser, and whether the project uses a JS ORM whose rows save themselves."""
+
+    project_prefixes: tuple[str, ...] = ()
+    in_browser: bool = False
+    active_record: bool = True
+    library_prefixes: tuple[str, ...] = ()
+    # (function, local name) -> (line, callee) of the calls whose result the name was assigned
+    origins: dict[tuple[str | None, str], list[tuple[int, str]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, mod: ModuleFacts, project_prefixes: tuple[str, ...], in_browser: bool,
+           active_record: bool) -> ModuleView:
+        libraries = tuple({f"{imp.module}." for imp in mod.imports
+                           if not (imp.relative or imp.module.startswith((".", "/", "@/", "~", "#"))
+                                   or f"{imp.module}." in project_prefixes
+                                   or imp.module.startswith(kdb.DB_LIBS + kdb.DB_LIKE_PACKAGES)
+                                   or imp.module.startswith(kdb.OTHER_STORES))})
+        origins: dict[tuple[str | None, str], list[tuple[int, str]]] = {}
+        if mod.language != "python":
+            for c in mod.calls:
+                if c.assigned_to:
+                    origins.setdefault((c.func, c.assigned_to), []).append((c.loc.line, c.callee))
+        return cls(project_prefixes, in_browser, active_record, libraries, origins)
+
+    def other_library(self, callee: str) -> bool:
+        """``callee`` is reached through a third-party package the module imports that is
+        neither a database library nor a cache (``konva.Stage().destroy``,
+        ``intercom-client.IntercomClient().contacts.create``)."""
+        if not callee or callee.startswith(("local:", "import:")) or callee.startswith(self.project_prefixes):
+            return False
+        return bool(self.library_prefixes) and callee.startswith(self.library_prefixes)
+
+    def origin(self, call: Call, recv: str) -> str:
+        """The callee of the call whose result the receiver ``recv`` (a plain local name) was
+        assigned from earlier in the same function: ``pdfDoc`` in ``const pdfDoc = await
+        PDFDocument.load(b)``."""
+        found = ""
+        for line, callee in self.origins.get((call.func, recv), ()):
+            if line <= call.loc.line:
+                found = callee
+        return found
 
 
-def _other_library(mod: ModuleFacts, callee: str, project_prefixes: tuple[str, ...]) -> bool:
-    """``callee`` is reached through a third-party package this JS/TS module imports that is
-    neither a database library nor a cache (``konva.Stage().destroy``,
-    ``intercom-client.IntercomClient().contacts.create``)."""
-    if not callee or callee.startswith(("local:", "import:")) or callee.startswith(project_prefixes):
-        return False
-    hit = _OTHER_LIBRARIES.get(id(mod))
-    if hit is None or hit[0] is not mod or hit[1] != project_prefixes:  # the module's specifiers, once
-        prefixes = tuple({f"{imp.module}." for imp in mod.imports
-                          if not (imp.relative or imp.module.startswith((".", "/", "@/", "~", "#"))
-                                  or f"{imp.module}." in project_prefixes
-                                  or imp.module.startswith(kdb.DB_LIBS + kdb.DB_LIKE_PACKAGES)
-                                  or imp.module.startswith(kdb.OTHER_STORES))})
-        if len(_OTHER_LIBRARIES) > 64:
-            _OTHER_LIBRARIES.clear()
-        hit = _OTHER_LIBRARIES[id(mod)] = (mod, project_prefixes, prefixes)
-    return bool(hit[2]) and callee.startswith(hit[2])
+_NO_VIEW = ModuleView()
 
 
-_ORIGINS: dict[int, tuple[ModuleFacts, dict[tuple[str | None, str], list[tuple[int, str]]]]] = {}
-
-
-def _origin(mod: ModuleFacts, call: Call, recv: str) -> str:
-    """The callee of the call whose result the receiver ``recv`` (a plain local name) was
-    assigned from earlier in the same function: ``pdfDoc`` in ``const pdfDoc = await
-    PDFDocument.load(b)``."""
-    hit = _ORIGINS.get(id(mod))
-    if hit is None or hit[0] is not mod:
-        by_name: dict[tuple[str | None, str], list[tuple[int, str]]] = {}
-        for c in mod.calls:
-            if c.assigned_to:
-                by_name.setdefault((c.func, c.assigned_to), []).append((c.loc.line, c.callee))
-        if len(_ORIGINS) > 64:
-            _ORIGINS.clear()
-        hit = _ORIGINS[id(mod)] = (mod, by_name)
-    origin = ""
-    for line, callee in hit[1].get((call.func, recv), ()):
-        if line <= call.loc.line:
-            origin = callee
-    return origin
-
-
-def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (),
-             in_browser: bool = False, active_record: bool = True) -> Op | None:
+def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | None:
     """What ``call`` does to the outside world: a network request, a database read or write,
-    a transaction step, a cache command, or nothing we know (None). ``in_browser``: the module
+    a transaction step, a cache command, or nothing we know (None). ``view.in_browser``: the module
     runs only in a browser, which has no database: only a database library's own API counts
     there (``document.save()`` on a client-side model is a request to the API, not a write).
-    ``active_record``: the project uses a JS ORM whose rows save themselves (Mongoose,
+    ``view.active_record``: the project uses a JS ORM whose rows save themselves (Mongoose,
     Sequelize, TypeORM, ...); without one, ``doc.save()`` / ``stage.destroy()`` on a local
     name is some other library's object (a pdf-lib document, a konva stage), not a row."""
     callee = call.callee
@@ -174,7 +179,7 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
         return Op("network", path, call, addressed=url is not None and url.kind == "template", url_root=root,
                   url_holes=holes)
     recv, meth = _method(call)
-    if not meth or (in_browser and not callee.startswith(kdb.DB_LIBS)):
+    if not meth or (view.in_browser and not callee.startswith(kdb.DB_LIBS)):
         return None
     if meth not in _OP_METHODS and meth.lower() not in kdb.CACHE_COMMANDS and not callee.startswith(kdb.OTHER_STORES):
         return None  # useState(), items.push(): no method any database, cache or transaction has
@@ -191,12 +196,13 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
     if callee.startswith(kdb.OTHER_STORES) or (
             (base in kdb.CACHE_NAMES or head in kdb.CACHE_NAMES) and meth.lower() in kdb.CACHE_COMMANDS):
         return Op("cache", path, call)  # a cache named `cache` is a store only when spoken to like one
+    project_prefixes = view.project_prefixes
     aliased = next((p for p in project_prefixes if callee.startswith(p)), None) \
         if project_prefixes and callee.startswith(project_prefixes) else None
     if mod.language != "python" and aliased is None and not callee.startswith(kdb.DB_LIBS) and \
-            (_other_library(mod, callee, project_prefixes) or (
-                re.fullmatch(r"[A-Za-z_$][\w$]*", recv) is not None and
-                _other_library(mod, _origin(mod, call, recv), project_prefixes))):
+            (view.other_library(callee) or (
+                _PLAIN_NAME.fullmatch(recv) is not None and
+                view.other_library(view.origin(call, recv)))):
         # this.client.contacts.create() on `new IntercomClient()`, stage.destroy() on a konva
         # Stage, doc.save() on a pdf-lib PDFDocument: a library that is no database, whatever
         # the receiver is called. Only its SQL (if any) can still say it queries.
@@ -222,7 +228,7 @@ def classify(mod: ModuleFacts, call: Call, project_prefixes: tuple[str, ...] = (
             evidence = meth in kdb.JS_MODEL_STATICS and _MODEL_RECEIVER.fullmatch(model) is not None and \
                 not (len(last := model.split("(", 1)[0].rsplit(".", 1)[-1]) > 1 and last.isupper())
     if not evidence and meth in ("save", "destroy", "populate") and \
-            (active_record or mod.language == "python") and not any(
+            (view.active_record or mod.language == "python") and not any(
             a.kind == "str" for a in call.args) and _PLAIN_NAME.fullmatch(recv or "") and \
             not (mod.language == "python" and call.args and recv != "cls"):
         # row.save() / doc.populate() on ORM rows (a plain local name, not this.x[k]); in JS only
@@ -346,9 +352,9 @@ class Summaries:
         for path, mod in project.modules.items():
             has_commit: dict[str | None, bool] = {}
             prefixes = tuple(f"{spec}." for spec in project.package_specs(path))
-            in_browser = project.runs_in_browser(path)
+            view = ModuleView.of(mod, prefixes, project.runs_in_browser(path), active_record)
             for call in mod.calls:
-                op = classify(mod, call, prefixes, in_browser, active_record)
+                op = classify(mod, call, view)
                 if op is None or self._project_code(path, call):
                     continue
                 if op.kind == "commit":
