@@ -7,7 +7,6 @@ rules can ask "who calls this function?" across files.
 
 from __future__ import annotations
 
-import json
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from vcx.discover import display_path
 from vcx.facts import Call, Function, ModuleFacts, Value
+from vcx.manifests import dependencies, read_json_object
 from vcx.paths import is_non_production, project_relative
 from vcx.tsconfig import PathAliases
 from vcx.workspaces import WorkspacePackages
@@ -446,19 +446,10 @@ class ImportedFiles:
 def _npm_deps(root: Path) -> dict[str, str]:
     deps: dict[str, str] = {}
     for pkg in [root / "package.json", *sorted(root.glob("*/package.json"))]:
-        try:
-            if not pkg.is_file():  # never open a FIFO or a device: it would block the scan
-                continue
-            data = json.loads(pkg.read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError):  # unreadable, invalid, or 100k-deep JSON
-            continue
-        if not isinstance(data, dict):
-            continue
-        for key in ("dependencies", "devDependencies", "peerDependencies"):
-            section = data.get(key)
-            if isinstance(section, dict):
-                for name, version in section.items():
-                    deps.setdefault(str(name), str(version))
+        manifest = read_json_object(pkg)
+        if manifest is not None:
+            for name, version in dependencies(manifest).items():
+                deps.setdefault(name, version)
     return deps
 
 

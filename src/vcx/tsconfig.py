@@ -11,10 +11,11 @@ lazily, once per folder; folders are display paths (as the scan shows them), whi
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from pathlib import Path
+
+from vcx.manifests import read_json_object
 
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
 MAX_EXTENDS = 5
@@ -92,7 +93,7 @@ class PathAliases:
 
 def _paths_of(cfg: Path, depth: int) -> tuple[list[tuple[str, str]] | None, Path | None]:
     """``paths`` of ``cfg`` (own or inherited) and the folder its targets are relative to."""
-    data = _read_json(cfg)
+    data = read_json_object(cfg, strip_json_comments)
     opts = data.get("compilerOptions") if isinstance(data, dict) else None
     opts = opts if isinstance(opts, dict) else {}
     paths = opts.get("paths")
@@ -112,15 +113,6 @@ def _paths_of(cfg: Path, depth: int) -> tuple[list[tuple[str, str]] | None, Path
         # against the effective baseUrl).
         return inherited, own_base if own_base is not None else base
     return None, None
-
-
-def _read_json(path: Path) -> object:
-    try:
-        if not path.is_file():
-            return None
-        return json.loads(strip_json_comments(path.read_text(encoding="utf-8", errors="replace")))
-    except (OSError, ValueError, RecursionError):  # unreadable, invalid, or 100k-deep JSON
-        return None
 
 
 _TRAILING_COMMA = re.compile(r'("(?:\\.|[^"\\])*")|,(\s*[}\]])')

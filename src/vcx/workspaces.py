@@ -11,11 +11,12 @@ holds: packages publish ``dist/index.js`` built from ``src/index.ts``, so an ent
 
 from __future__ import annotations
 
-import json
 import posixpath
 from pathlib import Path
 
+from vcx.knowledge.databases import is_database_driver
 from vcx.knowledge.javascript import SERVER_SIDE_PACKAGES, UI_FRAMEWORK_PACKAGES
+from vcx.manifests import dependencies, read_json_object
 
 BUILD_FOLDERS = ("dist/", "build/", "lib/", "out/")
 ENTRY_FIELDS = ("source", "types", "typings", "module", "main")
@@ -37,12 +38,9 @@ class WorkspacePackages:
             self._packages = self._find_packages()
         out = set()
         for folder, manifest in self._packages.values():
-            deps: set[str] = set()
-            for key in ("dependencies", "devDependencies", "peerDependencies"):
-                section = manifest.get(key)
-                if isinstance(section, dict):
-                    deps.update(str(k) for k in section)
-            if deps & UI_FRAMEWORK_PACKAGES and not deps & SERVER_SIDE_PACKAGES:
+            deps = set(dependencies(manifest))
+            if deps & UI_FRAMEWORK_PACKAGES and not deps & SERVER_SIDE_PACKAGES and \
+                    not any(is_database_driver(d) for d in deps):
                 out.add(folder)
         return out
 
@@ -110,7 +108,7 @@ class WorkspacePackages:
                 folder = posixpath.dirname(folder)
         packages: dict[str, tuple[str, dict[str, object]]] = {}
         for folder in sorted(folders):
-            manifest = _read_manifest(self._disk(folder) / "package.json")
+            manifest = read_json_object(self._disk(folder) / "package.json")
             name = manifest.get("name") if manifest is not None else None
             if isinstance(name, str) and name and name not in packages:
                 packages[name] = (folder, manifest)  # type: ignore[assignment]
@@ -151,13 +149,3 @@ def _condition_targets(value: object, depth: int = 0) -> list[str]:
     if isinstance(value, dict) and depth < 4:
         return [t for c in CONDITIONS if c in value for t in _condition_targets(value[c], depth + 1)]
     return []
-
-
-def _read_manifest(path: Path) -> dict[str, object] | None:
-    try:
-        if not path.is_file():  # never open a FIFO or a device: it would block the scan
-            return None
-        data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, ValueError, RecursionError):  # unreadable, invalid, or 100k-deep JSON
-        return None
-    return data if isinstance(data, dict) else None

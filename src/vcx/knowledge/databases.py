@@ -77,6 +77,12 @@ JS_ACTIVE_RECORD = ("mongoose", "sequelize", "typeorm", "@mikro-orm", "objection
                     "@nestjs/mongoose", "@nestjs/sequelize", "@nestjs/typeorm")
 OTHER_STORES = ("redis", "ioredis", "@redis/client", "@upstash/redis", "aioredis", "django.core.cache",
                 "flask_caching", "memcache", "pymemcache")
+def is_database_driver(package: str) -> bool:
+    """An npm package that connects to a database or a cache server (``pg``, ``mysql2``,
+    ``@prisma/client``, ``mongoose``, ``ioredis``, ...): code that uses it runs on a server."""
+    return package in ("pg", "prisma") or package.startswith(DB_LIBS + OTHER_STORES)
+
+
 DB_NAMES = frozenset({
     "db", "conn", "connection", "cur", "cursor", "session", "sess", "pool", "client", "tx", "trx", "prisma",
     "repo", "em", "manager", "knex", "queryrunner", "qr", "dbsession", "db_session", "con", "database",

@@ -161,7 +161,5 @@ SERVER_SIDE_PACKAGES = frozenset({
     # Email: templates rendered to HTML and mail sent from the server (react-email, MJML).
     "react-email", "@react-email/components", "@react-email/render", "jsx-email", "mjml", "nodemailer",
     "resend", "@sendgrid/mail", "postmark", "@aws-sdk/client-ses",
-    # Database clients: a package that talks to a database runs somewhere a database is.
-    "@prisma/client", "prisma", "pg", "mysql2", "mongoose", "mongodb", "sequelize", "typeorm", "knex",
-    "drizzle-orm", "kysely", "@mikro-orm/core", "ioredis", "redis",
+    # Database and cache clients count too: ``knowledge.databases.is_database_driver``.
 })
