@@ -40,6 +40,7 @@ QUERY = """
 (return_statement (call function: (attribute object: (call function: (identifier) @_super (#eq? @_super "super"))))
  @returned_value)
 (yield (identifier) @yielded_name)
+(block [(return_statement) (raise_statement)] @exit)
 ((attribute object: (identifier) attribute: (identifier) @attr) @access (#any-of? @attr ATTRS))
 [(for_statement) (while_statement) (list_comprehension) (set_comprehension) (dictionary_comprehension)
  (generator_expression)] @loop
@@ -96,6 +97,8 @@ class _Extractor:
         self.loop_ids: dict[int, int] = {}
         # if statement node.id -> its number (not its offset: a comment edited above must not change the facts)
         self.if_ids: dict[int, int] = {}
+        # Block node id -> (start byte, end point) of its first ``return`` / ``raise`` statement.
+        self._exit_of_block: dict[int, tuple[int, tuple[int, int]]] = {}
         self._call_values: list[Value] = []
         self._class_nodes: list[ts.Node] = []
         self._saved: set[tuple[str | None, str]] = set()
@@ -151,6 +154,11 @@ class _Extractor:
             self._class_info(n)
         loop_names = self._loops(nodes("loop"))
         self._loop_derived(sorted(nodes("assign") + nodes("walrus"), key=lambda n: n.start_byte))
+        # The first ``return`` / ``raise`` of each block: the code before it in its block always
+        # leaves the function there (TXN001: a write there never runs before a later one).
+        for n in sorted(caps.get("exit", []), key=lambda n: -n.start_byte):
+            if n.parent is not None:
+                self._exit_of_block[n.parent.id] = (n.start_byte, (n.end_point[0] + 1, n.end_point[1] + 1))
         self.facts.calls = [None] * len(calls)  # type: ignore[list-item]  # filled by _call, compacted in finish
         self._lambda_calls = {n.id for n in caps.get("lambda_call", [])}
         bound = set(self.aliases) | set(self.local_funcs) | set(self.classes) | PY_KEEP_UNRESOLVED
@@ -802,10 +810,17 @@ class _Extractor:
         withs: list[int] = []
         grand: ts.Node | None = None
         branches: list[tuple[int, int]] = []
+        exits: list[tuple[int, int]] = []  # exit points of the blocks around, innermost first
         child = node
         cur = node.parent
         while cur is not None and cur.type not in FUNC_TYPES:
             t = cur.type
+            if t == "block" and self._exit_of_block:
+                exit_stmt = self._exit_of_block.get(cur.id)
+                if exit_stmt is not None and child.start_byte <= exit_stmt[0]:
+                    exits.append(exit_stmt[1])
+            elif t == "try_statement":
+                exits.clear()  # a handler or ``finally`` may run after a return or raise inside a try
             if t == "if_statement" and child.type in ("block", "elif_clause", "else_clause") and \
                     cur.child_by_field_name("condition") != child:
                 # branch 0 is the if body; elif/else clauses are numbered in order
@@ -850,6 +865,8 @@ class _Extractor:
         call.loops = tuple(loops)
         call.withs = tuple(withs)
         call.branches = tuple(branches)
+        if exits and cur is not None:  # in a function, not at module level
+            call.exits_at = exits[0]
 
     def _return(self, value: ts.Node) -> None:
         """``return X`` / ``return mod.X`` / ``return super().m()`` in a function, with the conditions

@@ -193,8 +193,9 @@ class MissingTransaction(Rule):
     M.objects.get_or_create(...)`` then ``obj.save()``; Prisma ``upsert`` then ``update`` with the
     same ``where``); writes of framework signal handlers (``post_save``), which are not followed;
     writes that never run one after the other: in different branches of one ``if``, or the first
-    followed by a ``return`` / ``throw`` before the second is reached (``if (gone) { await
-    delete(); return; } ... await update()``; not inside a ``try``, whose handler may run next);
+    followed by a ``return`` / ``throw`` / ``raise`` before the second is reached (``if (gone) {
+    await delete(); return; } ... await update()``, ``if not attachments: record_skip(); return``;
+    not inside a ``try``, whose handler may run next);
     calls on objects of third-party libraries that are no database (an Intercom or Stripe SDK
     client named ``client``, a pdf-lib document's ``save()``, a konva node's ``destroy()``), and
     in JS/TS ``x.save()`` / ``x.destroy()`` on a local name when the project uses no ORM whose
