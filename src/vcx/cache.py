@@ -24,7 +24,7 @@ from typing import Any
 from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 
-FORMAT = 6
+FORMAT = 7
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -324,8 +324,9 @@ class FactsCache:
             os.replace(tmp, self.dir / "files.json")
 
     def get_results(self, key: str):  # type: ignore[no-untyped-def]
-        """A whole earlier scan result with the same inputs and the content keys of the
-        non-production helpers it analysed (display path -> key), or None."""
+        """A whole earlier scan result with the same inputs, the content keys of the
+        non-production helpers it analysed (display path -> key) and the project files its
+        link read (``vcx.manifests.ProjectFiles``), or None."""
         from vcx.findings import Finding
         from vcx.pipeline import ScanResult, Stats
 
@@ -343,19 +344,26 @@ class FactsCache:
             if not isinstance(helpers, dict) or not all(
                     isinstance(p, str) and isinstance(k, str) for p, k in helpers.items()):
                 return None
+            project_files = doc["project_files"]
+            if not isinstance(project_files, dict) or not all(
+                    isinstance(p, str) and (d is None or (isinstance(d, list) and len(d) == 4 and isinstance(d[0], str)
+                                                          and all(type(x) is int for x in d[1:])))
+                    for p, d in project_files.items()):
+                return None
             return ScanResult(findings=findings, skipped=skipped, stats=stats,
-                              suppressed=int(doc["suppressed"])), helpers
+                              suppressed=int(doc["suppressed"])), helpers, project_files
         except Exception:  # anything wrong with the entry: scan afresh
             return None
 
     def put_results(self, key: str, result, helpers: dict[str, str],  # type: ignore[no-untyped-def]
-                    frame: str = "", keys: dict[str, str] | None = None) -> None:
+                    frame: str = "", keys: dict[str, str] | None = None,
+                    project_files: dict[str, list[str | int] | None] | None = None) -> None:
         """Store a scan's result under its key; with ``frame`` and ``keys`` (the result's
         frame key and content keys), remember it as the last result (``last_result``)."""
         import dataclasses
 
         doc = {"key": key, "version": STAMP, "files": result.stats.files, "lines": result.stats.lines,
-               "helpers": helpers,
+               "helpers": helpers, "project_files": project_files or {},
                "suppressed": result.suppressed, "skipped": result.skipped,
                "findings": [dataclasses.asdict(f) for f in result.findings]}
         if any(reason.startswith(TRANSIENT_SKIPS) for _, reason in result.skipped):
@@ -477,12 +485,14 @@ def _well_typed(f: object) -> bool:
 
 
 def frame_key(discovery_skips: list[tuple[str, str]], early: dict[str, object], config: object, root: Path,
-              unanalysed: list[str] = ()) -> str:  # type: ignore[assignment]
+              unanalysed: list[str] = (), manifests: list[str] = ()) -> str:  # type: ignore[assignment]
     """Everything that decides a scan's result but the content of the files analysed: what
     discovery skipped, the settings (which, with vcx's code in STAMP, decide the rules that
-    run), the project files link reads (package.json, tsconfig/jsconfig), and the paths of
-    the files not analysed (a test helper that appears may be one production code imports;
-    the content of the helpers analysed is checked against the stored result)."""
+    run), the package.json files of the root and the folders below it (the dependencies the
+    rules know), where the project files link reads are (``manifests``: package.json,
+    tsconfig/jsconfig; the content of those link read is checked against the stored result),
+    and the paths of the files not analysed (a test helper that appears may be one production
+    code imports; the content of the helpers analysed is checked against the stored result)."""
     import dataclasses
 
     h = hashlib.sha256(f"vcx {STAMP} frame {FORMAT}".encode())
@@ -494,6 +504,8 @@ def frame_key(discovery_skips: list[tuple[str, str]], early: dict[str, object], 
     h.update(json.dumps(settings, sort_keys=True, default=str).encode())
     for path in unanalysed:
         h.update(f"unanalysed {path}\n".encode("utf-8", "surrogatepass"))
+    for path in manifests:
+        h.update(f"manifest {path}\n".encode("utf-8", "surrogatepass"))
     for name in ("package.json", "tsconfig.json", "jsconfig.json"):
         for f in [root / name, *sorted(root.glob(f"*/{name}"))]:
             with contextlib.suppress(OSError):

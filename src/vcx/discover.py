@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pathspec
 
+from vcx.manifests import MANIFEST_NAMES
+
 LANGUAGES = {
     ".py": "python",
     ".js": "javascript",
@@ -63,6 +65,11 @@ class SourceFile:
 class Discovery:
     files: list[SourceFile] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (display path, reason)
+    # The folders listed (absolute paths) and the project files link reads found in them
+    # (``vcx.manifests.MANIFEST_NAMES``; display paths): which of those exist is known for
+    # these folders without looking again.
+    folders: set[str] = field(default_factory=set)
+    manifests: list[str] = field(default_factory=list)
 
 
 def display_path(path: str | Path, cwd: Path) -> str:
@@ -300,6 +307,7 @@ def discover(paths: list[Path], cwd: Path, exclude: list[str], max_file_bytes: i
               counted_only)
     result.files.sort(key=lambda f: f.display)
     result.skipped.sort()
+    result.manifests.sort()
     return result
 
 
@@ -346,6 +354,7 @@ def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes:
             continue
         if any(e.name == ".gitignore" for e in entries):  # most folders have none: no failed open
             ignores.load(folder)
+        result.folders.add(os.fspath(folder))
         subfolders: list[Path] = []
         for entry in entries:
             try:
@@ -356,6 +365,8 @@ def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes:
                 continue
             if is_file and not is_link:
                 language = _language_of_name(entry.name)
+                if language is None and entry.name in MANIFEST_NAMES:
+                    result.manifests.append(display_path(entry.path, cwd))
                 if language is None or ignores.ignored(entry.path, False):
                     continue  # most of a tree: images, docs, lock files
                 _consider(entry.path, root, cwd, entry, max_file_bytes, result, seen, explicit=False,

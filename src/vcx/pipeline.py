@@ -21,6 +21,8 @@ from vcx.discover import SourceFile, discover, display_path
 from vcx.facts import ModuleFacts
 from vcx.findings import Finding, assign_fingerprints
 from vcx.limits import AnalysisTimeout, Limits, TooBroken, TooDeep, deadline, describe_timeout
+from vcx.manifests import ProjectFiles, recording
+from vcx.manifests import unchanged as project_files_unchanged
 from vcx.parse import Undecodable
 from vcx.paths import is_non_production, project_relative
 
@@ -313,9 +315,9 @@ def _stored_result(cache: FactsCache, results_key: str, every_file: list[SourceF
                    keys: dict[str, str], read_some: bool, limits: Limits, stats: Stats) -> ScanResult | None:
     """The stored result of an earlier scan with the same inputs, with this scan's stats."""
     stored = cache.get_results(results_key)
-    if stored is None or not _unchanged(stored[1], every_file, limits):
+    if stored is None or not _unchanged(stored[1], every_file, limits) or not project_files_unchanged(stored[2]):
         return None
-    hit, helper_keys = stored
+    hit, helper_keys, _ = stored
     if read_some:  # some files were read (changed, or too recent to trust): remember their keys
         cache.put_stat_keys({sf.display: (sf.size, sf.mtime_ns, sf.inode, keys[sf.display])
                              for sf in files if sf.display in keys and sf.mtime_ns})
@@ -332,7 +334,8 @@ def _stored_result(cache: FactsCache, results_key: str, every_file: list[SourceF
 
 def _reuse_last_result(cache: FactsCache, frame: str, keys: dict[str, str], files: list[SourceFile],
                        every_file: list[SourceFile], options: ScanOptions, stats: Stats, datas: dict[str, bytes],
-                       limits: Limits, extracted: dict[str, ModuleFacts]) -> tuple[ScanResult, dict[str, str]] | None:
+                       limits: Limits, extracted: dict[str, ModuleFacts]
+                       ) -> tuple[ScanResult, dict[str, str], ProjectFiles] | None:
     """The last scan's result (and its helpers' content keys), when the files that changed
     since changed nothing vcx reads: their facts are those of the last scan, positions
     included (a comment edited, text added after the last statement). Only the changed files
@@ -358,9 +361,9 @@ def _reuse_last_result(cache: FactsCache, frame: str, keys: dict[str, str], file
             return None
         before[sf.display] = facts
     stored = cache.get_results(last_key)
-    if stored is None or not _unchanged(stored[1], every_file, limits):
+    if stored is None or not _unchanged(stored[1], every_file, limits) or not project_files_unchanged(stored[2]):
         return None
-    result, helper_keys = stored
+    result, helper_keys, project_files = stored
     # Nothing else is loaded meanwhile: on a machine whose cores all run workers, loading the
     # other files' facts in case the whole scan follows slowed the workers more than it saved.
     skipped: list[tuple[str, str]] = []
@@ -386,7 +389,7 @@ def _reuse_last_result(cache: FactsCache, frame: str, keys: dict[str, str], file
     stats.non_production = len(every_file) - len(files) - len(helper_keys)
     stats.skipped = len(result.skipped)
     result.stats = stats
-    return result, helper_keys
+    return result, helper_keys, project_files
 
 
 REUSE_MAX_CHANGED = 20  # files, or 5 % of them: more changed files and the scan runs in full
@@ -464,7 +467,7 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
         if cache.enabled:
             unanalysed = sorted(sf.display for sf in found.files if sf.display not in keys and sf.display not in early)
             # The rules that run follow from the settings (in the key) and vcx's code (in STAMP).
-            frame = frame_key(found.skipped, early, config, root, unanalysed)
+            frame = frame_key(found.skipped, early, config, root, unanalysed, found.manifests)
             results_key = result_key(frame, keys)
             analysed_keys = dict(keys)
             hit = _stored_result(cache, results_key, found.files, files, keys, bool(datas), limits, stats)
@@ -472,59 +475,65 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
                 reused = _reuse_last_result(cache, frame, keys, files, found.files, options, stats, datas, limits,
                                             extracted)
                 if reused is not None:
-                    hit, helper_keys = reused
+                    hit, helper_keys, project_files = reused
                     keys.update(helper_keys)
-                    _remember(cache, hit, results_key, frame, analysed_keys, helper_keys, found.files, keys)
+                    _remember(cache, hit, results_key, frame, analysed_keys, helper_keys, found.files, keys,
+                              project_files)
             if hit is not None:  # nothing that decides the result changed since the last scan
                 stats.seconds["extract"] = time.perf_counter() - t0
                 return hit
     modules = _extract_all(files, options, stats, skipped, cache, keys, datas, early, limits, extracted)
-    helpers = _extract_imported_helpers(modules, found.files, files, root, display_path(root, cwd or Path.cwd()),
-                                        options, stats, skipped, cache, keys, early, limits)
-    datas.clear()
-    stats.seconds["extract"] = time.perf_counter() - t0
-    stats.files = len(modules)
+    # Which module an import reaches depends on tsconfig and package.json files: a stored result
+    # holds only while those link read (or looked for) are as they were.
+    with recording(found.folders) as project_files:
+        helpers = _extract_imported_helpers(modules, found.files, files, root, display_path(root, cwd or Path.cwd()),
+                                            options, stats, skipped, cache, keys, early, limits)
+        datas.clear()
+        stats.seconds["extract"] = time.perf_counter() - t0
+        stats.files = len(modules)
 
-    from vcx.filter import apply_filters
-    from vcx.link import link
+        from vcx.filter import apply_filters
+        from vcx.link import link
 
-    rules = selected_rules(config)
-    t0 = time.perf_counter()
-    project = link(modules, root, cwd)
-    stats.seconds["link"] = time.perf_counter() - t0
+        rules = selected_rules(config)
+        t0 = time.perf_counter()
+        project = link(modules, root, cwd)
+        stats.seconds["link"] = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    findings: list[Finding] = []
-    for rule in rules:
-        if not any(m.language in _langs(rule) for m in modules.values()):
-            continue
-        findings.extend(rule.check(project))
-    stats.seconds["check"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        findings: list[Finding] = []
+        for rule in rules:
+            if not any(m.language in _langs(rule) for m in modules.values()):
+                continue
+            findings.extend(rule.check(project))
+        stats.seconds["check"] = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    kept, suppressed = apply_filters(findings, project, config, cwd)
-    _attach_source_lines(kept, found.files)
-    assign_fingerprints(kept)
-    kept.sort(key=Finding.sort_key)
-    stats.seconds["filter"] = time.perf_counter() - t0
-    skipped.sort()
-    stats.skipped = len(skipped)
-    warnings: list[str] = []
-    result = ScanResult(findings=kept, skipped=skipped, stats=stats, suppressed=suppressed, warnings=warnings)
-    if cache is not None:
-        if cache.warning:
-            warnings.append(cache.warning)
-        else:
-            _remember(cache, result, results_key, frame, analysed_keys, helpers, found.files, keys)
-    return result
+        t0 = time.perf_counter()
+        kept, suppressed = apply_filters(findings, project, config, cwd)
+        _attach_source_lines(kept, found.files)
+        assign_fingerprints(kept)
+        kept.sort(key=Finding.sort_key)
+        stats.seconds["filter"] = time.perf_counter() - t0
+        skipped.sort()
+        stats.skipped = len(skipped)
+        warnings: list[str] = []
+        result = ScanResult(findings=kept, skipped=skipped, stats=stats, suppressed=suppressed, warnings=warnings)
+        if cache is not None:
+            if cache.warning:
+                warnings.append(cache.warning)
+            else:
+                _remember(cache, result, results_key, frame, analysed_keys, helpers, found.files, keys,
+                          project_files)
+        return result
 
 
 def _remember(cache: FactsCache, result: ScanResult, results_key: str, frame: str, analysed_keys: dict[str, str],
-              helpers: dict[str, str], every_file: list[SourceFile], keys: dict[str, str]) -> None:
+              helpers: dict[str, str], every_file: list[SourceFile], keys: dict[str, str],
+              project_files: ProjectFiles) -> None:
     """Store a scan's result and what the next scan needs to recognise unchanged files;
     prune the entries of files that changed or are gone."""
     if results_key:
-        cache.put_results(results_key, result, helpers, frame, analysed_keys)
+        cache.put_results(results_key, result, helpers, frame, analysed_keys, project_files)
     by_display = {sf.display: sf for sf in every_file if sf.display in keys}
     cache.prune({os.path.abspath(by_display[d].path): k for d, k in keys.items() if d in by_display})
     cache.put_stat_keys({d: (sf.size, sf.mtime_ns, sf.inode, keys[d]) for d, sf in by_display.items()

@@ -15,7 +15,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from vcx.manifests import read_json_object
+from vcx.manifests import is_file, read_json_object
 
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
 MAX_EXTENDS = 5
@@ -81,7 +81,7 @@ class PathAliases:
         disk = self._disk(folder)
         for name in CONFIG_NAMES:
             cfg = disk / name
-            if cfg.is_file():  # never open a FIFO or a device: it would block the scan
+            if is_file(cfg):  # never open a FIFO or a device: it would block the scan
                 paths, base = _paths_of(cfg, 0)
                 if paths is None:
                     return []
