@@ -215,9 +215,11 @@ def test_error_ranges_and_non_production_code() -> None:
     assert not is_non_production("src/app.ts") and not is_non_production("src/contest.py")
     for path in ("packages/cart/integration-tests/__fixtures__/cart/index.ts", "src/__mocks__/db.ts",
                  "apps/web/e2e/checkout.ts", "cypress/support/commands.js", "apps/web/playwright/mailhog.ts",
-                 "server/integration_test/setup.py", "shop/orders/tests.py", "hc/test.py"):
+                 "server/integration_test/setup.py", "shop/orders/tests.py", "hc/test.py",
+                 "netbox/utilities/testing/views.py", "pkg/_testing/asserters.py"):
         assert is_non_production(path), path
     assert not is_non_production("src/e2ee/keys.ts") and not is_non_production("src/fixtures_loader.py")
+    assert not is_non_production("src/ab_testing/variants.py") and not is_non_production("app/testing.py")
     # Test doubles by name; a module about mocking (a mock data provider) is not one.
     for path in ("apps/api/src/app/portfolio/current-rate.service.mock.ts", "src/api/handlers.mocks.js"):
         assert is_non_production(path), path

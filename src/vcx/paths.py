@@ -13,6 +13,10 @@ from pathlib import Path
 
 NON_PRODUCTION = re.compile(
     r"(^|/)(tests?|__tests__|spec|specs|migrations|seeds?|fixtures)/"
+    # A package's test utilities (netbox's utilities/testing/ base test cases, numpy.testing,
+    # pandas._testing): test code, which production code imports only by mistake (and when it
+    # does, the helper is analysed all the same: see pipeline._extract_imported_helpers).
+    r"|(^|/)_?testing/"
     # Jest's and the JS ecosystem's own folders for test data, mocks and end-to-end suites.
     r"|(^|/)(__fixtures__|__mocks__|integration[-_]tests?|e2e|cypress|playwright)/"
     r"|(^|/)alembic/versions/"
