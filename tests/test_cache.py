@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import stat
 import sys
@@ -198,6 +199,22 @@ def test_structurally_wrong_entry_is_ignored(tmp_path: Path) -> None:
     assert summary(run(root, cache_dir)) == summary(cold)
 
 
+def test_entry_with_columns_of_different_lengths_is_ignored(tmp_path: Path) -> None:
+    """Facts are stored by column: a column shorter than the others must not give fewer facts."""
+    root = make_project(tmp_path / "p", files=2)
+    cache_dir = tmp_path / "cache"
+    cold = run(root, cache_dir)
+    drop_results(cache_dir)
+    for entry in fact_entries(cache_dir):
+        doc = json.loads(entry.read_bytes())
+        calls = doc["facts"]["calls"]
+        calls[1] = calls[1][:-1]  # one callee fewer than call ids
+        entry.write_text(json.dumps(doc), encoding="utf-8")
+    again = run(root, cache_dir)
+    assert again.stats.cache_hits == 0
+    assert summary(again) == summary(cold)
+
+
 @pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="needs a non-root POSIX user")
 def test_unwritable_cache_dir_falls_back_with_one_warning(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p", files=3)
@@ -249,10 +266,14 @@ def test_facts_round_trip_through_the_codec(tmp_path: Path) -> None:
            b"    return datetime.now()\n")
     facts = extract(src, "python", "m.py")
     assert cache_mod.encode(cache_mod.loads(cache_mod.dumps(facts))) == cache_mod.encode(facts)
+    assert cache_mod.loads(cache_mod.dumps(facts)) == facts
+    assert cache_mod.decode(marshal.loads(marshal.dumps(cache_mod.encode(facts)))) == facts  # between processes
     js = extract(b"import axios from 'axios';\nconst api = axios.create({ timeout: 5 });\n"
                  b"export async function f(id) { try { return (await api.get(`/u/${id}`)).data; } catch {} }\n",
                  "typescript", "m.ts")
     assert cache_mod.encode(cache_mod.loads(cache_mod.dumps(js))) == cache_mod.encode(js)
+    assert cache_mod.loads(cache_mod.dumps(js)) == js
+    assert cache_mod.decode(marshal.loads(marshal.dumps(cache_mod.encode(js)))) == js
 
 
 def test_entries_of_deleted_files_are_pruned(tmp_path: Path) -> None:

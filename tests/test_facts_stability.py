@@ -50,21 +50,22 @@ export async function sync(items: Item[], repo: Repo) {
 
 @pytest.mark.parametrize(("source", "language", "path"), [(PY, "python", "sync.py"), (TS, "typescript", "sync.ts")])
 def test_a_comment_edited_in_place_changes_no_fact(source: str, language: str, path: str) -> None:
-    before = encode(extract(source.encode(), language, path))
+    before = extract(source.encode(), language, path)
     edited = source.replace("fetch each item", "fetch every item, one request each (see the batch API)")
-    after = encode(extract(edited.encode(), language, path))
+    after = extract(edited.encode(), language, path)
     assert after == before
-    calls = [c for c in before["calls"] if c[21]]  # the calls inside if branches (Python: and a try body)
-    assert [c[21] for c in calls] == [[[0, 0], [1, 0]], [[0, 1], [1, 0]], [[0, 2], [1, 0]]] if language == "python" \
-        else \
-        [[[0, 0]], [[1, 0], [0, 1]], [[1, 1], [0, 1]]]
+    assert encode(after) == encode(before)  # what pipeline._reuse_last_result compares
+    calls = [c for c in before.calls if c.branches]  # the calls inside if branches (Python: and a try body)
+    assert [c.branches for c in calls] == [((0, 0), (1, 0)), ((0, 1), (1, 0)), ((0, 2), (1, 0))] \
+        if language == "python" else \
+        [((0, 0),), ((1, 0), (0, 1)), ((1, 1), (0, 1))]
 
 
 @pytest.mark.parametrize(("source", "language", "path", "comment"),
                          [(PY, "python", "sync.py", "    # "), (TS, "typescript", "sync.ts", "  // ")])
 def test_a_comment_line_added_above_moves_the_facts(source: str, language: str, path: str, comment: str) -> None:
     """Positions are facts (findings and their messages carry lines): such an edit is not reused."""
-    before = encode(extract(source.encode(), language, path))
+    before = extract(source.encode(), language, path)
     edited = source.replace("fetch each item\n", f"fetch each item\n{comment}one request each\n")
-    after = encode(extract(edited.encode(), language, path))
-    assert [c[4][0] + 1 for c in before["calls"]] == [c[4][0] for c in after["calls"]]
+    after = extract(edited.encode(), language, path)
+    assert [c.loc.line + 1 for c in before.calls] == [c.loc.line for c in after.calls]

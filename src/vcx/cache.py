@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
+import itertools
 import json
+import operator
 import os
 import re
 import stat
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -45,123 +49,284 @@ STAMP = f"{__version__}+{CODE}"  # written into every entry, checked on every re
 
 
 # -- codec ----------------------------------------------------------------------------------
+# Facts are written as columns: per kind of fact (calls, imports, ...) one list per field, not
+# one list per fact, and every Value of a file in one table of its own. Rebuilding is then
+# ``map(Class, *columns)``: the objects are made from C, with no Python-level step per fact
+# or per field (a warm scan rebuilds every cached fact; the parent of the workers, every
+# extracted one). A column whose every entry is the field's default is not written (None).
+# Decoding runs on entries read from the scanned tree: it evaluates nothing, and whatever it
+# raises on a malformed entry is caught by the caller (the entry is then rebuilt).
 
-def _loc(x: Loc) -> list[int]:
-    return [*x]  # [line, col, end_line, end_col]
+PLAIN, LOC, TUPLE, PAIRS, OPT_PAIR, VALUE, OPT_VALUE, VALUES, VALUE_DICT = range(9)
 
-
-def _unloc(x: list[int]) -> Loc:
-    return tuple.__new__(Loc, x) if len(x) == 4 else Loc(*x)  # type: ignore[type-var]
-
-
-_VALUE_DEFAULTS = ("other", "", None, None, None, None, None, None, False)
-
-
-def _val(v: Value | None) -> list[Any] | None:
-    if v is None:
-        return None
-    if v.keys is None and v.items is None and v.call_id is None and v.func_id is None and v.from_config is False:
-        # Most values: a kind, a text, perhaps a literal and a name; the same list as below.
-        if v.ref is not None:
-            return [v.kind, v.text, v.value, v.ref]
-        if v.value is not None:
-            return [v.kind, v.text, v.value]
-        return [v.kind, v.text] if v.text != "" else [v.kind]
-    out = [v.kind, v.text, v.value, v.ref,
-           None if v.keys is None else {k: _val(x) for k, x in v.keys.items()},
-           None if v.items is None else [_val(x) for x in v.items],
-           v.call_id, v.func_id, v.from_config]
-    n = len(out)
-    while n > 1 and out[n - 1] == _VALUE_DEFAULTS[n - 1] and out[n - 1] is not True:
-        n -= 1  # trailing defaults are not written: most values are a kind and a text
-    return out[:n]
+# How each field is written, by class (fields not listed: PLAIN, as they are).
+_KINDS: dict[type, dict[str, int]] = {
+    Function: {"loc": LOC, "decorators": VALUES},
+    Call: {"loc": LOC, "args": VALUES, "kwargs": VALUE_DICT, "chain": TUPLE, "handlers": TUPLE,
+           "instance": OPT_VALUE, "loops": TUPLE, "withs": TUPLE, "branches": PAIRS, "exits_at": OPT_PAIR},
+    Handler: {"loc": LOC, "types": TUPLE},
+    Access: {"loc": LOC},
+    Assign: {"value": VALUE, "loc": LOC},
+    Import: {"loc": LOC},
+    Loop: {"loc": LOC, "targets": TUPLE, "iter": OPT_VALUE, "derived": TUPLE},
+    ClassInfo: {"loc": LOC, "bases": TUPLE},
+    Return: {"value": VALUE, "loc": LOC, "conditions": PAIRS},
+}
+_NO_DEFAULT = object()
 
 
-def _unval(x: list[Any] | None) -> Value | None:
-    if x is None:
-        return None
-    n = len(x)
-    if 2 <= n <= 4:  # most values: a kind, a text, perhaps a literal and a name (no containers)
-        return Value(*x)
-    if n < 9:
-        x = x + list(_VALUE_DEFAULTS[n:])
-    keys = x[4]
-    items = x[5]
-    return Value(x[0], x[1], x[2], x[3],
-                 None if keys is None else {k: _unval(v) for k, v in keys.items()},  # type: ignore[misc]
-                 None if items is None else [_unval(v) for v in items],  # type: ignore[misc]
-                 x[6], x[7], x[8])
+def _layout(cls: type) -> tuple[tuple[str, ...], tuple[int, ...], tuple[Any, ...]]:
+    """Field names (in the order of the class's __init__), kinds and defaults (a fresh
+    ``[]``/``{}`` stands for a default factory, _NO_DEFAULT for a required field)."""
+    import dataclasses
+
+    fields = dataclasses.fields(cls)
+    kinds = _KINDS.get(cls, {})
+    defaults = tuple(f.default if f.default is not dataclasses.MISSING else
+                     f.default_factory() if f.default_factory is not dataclasses.MISSING else _NO_DEFAULT
+                     for f in fields)
+    return tuple(f.name for f in fields), tuple(kinds.get(f.name, PLAIN) for f in fields), defaults
+
+
+_LAYOUTS = {cls: _layout(cls) for cls in _KINDS}
+_VALUE_FIELDS = ("kind", "text", "value", "ref", "call_id", "func_id", "from_config")
+_VALUE_DEFAULTS = (_NO_DEFAULT, _NO_DEFAULT, None, None, None, None, False)
+_new_loc = functools.partial(tuple.__new__, Loc)
+_to_pairs = functools.partial(map, tuple)
+
+
+def _columns(objs: list[Any], names: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """The fields ``names`` of ``objs`` as columns (attrgetter and zip: no Python-level loop)."""
+    if len(names) == 1:
+        return [tuple(map(operator.attrgetter(names[0]), objs))]
+    return list(zip(*map(operator.attrgetter(*names), objs), strict=True))
+
+
+def _all_default(col: tuple[Any, ...], default: Any) -> bool:
+    """Every entry is the (immutable) default. ``count`` compares with ==, but no field mixes
+    the types that would make that ambiguous (0 and False, 1 and True)."""
+    return default is not _NO_DEFAULT and not isinstance(default, (list, dict)) and col.count(default) == len(col)
+
+
+class _ValueWriter:
+    """Collects the Values of one file, in the order the decoder takes them back."""
+
+    def __init__(self) -> None:
+        self.values: list[Value] = []
+
+    def extend(self, values: Iterable[Value]) -> None:
+        self.values.extend(values)
+
+    def table(self) -> list[Any]:
+        """The values as columns, then their containers: [i, start, names] for a Value whose
+        ``keys`` are ``values[start:start + len(names)]``, [i, start, length] for ``items``
+        (nested values follow the top-level ones, each container's contiguous)."""
+        values = self.values
+        keys: list[list[Any]] = []
+        items: list[list[Any]] = []
+        i = 0
+        while i < len(values):  # grows as the nested values are appended
+            v = values[i]
+            if v.keys is not None:
+                keys.append([i, len(values), list(v.keys)])
+                values.extend(v.keys.values())
+            if v.items is not None:
+                items.append([i, len(values), len(v.items)])
+                values.extend(v.items)
+            i += 1
+        if not values:
+            return []
+        cols: list[Any] = [None if _all_default(c, d) else c
+                           for c, d in zip(_columns(values, _VALUE_FIELDS), _VALUE_DEFAULTS, strict=True)]
+        return [*cols, keys, items]
+
+
+def _value_table(table: list[Any]) -> list[Value]:
+    if not table:
+        return []
+    *cols, keys, items = table
+    if cols[0] is None or cols[1] is None:
+        raise ValueError("Value: a required column is missing")
+    n = len(cols[0])
+    columns = [itertools.repeat(d, n) if c is None else _sized(c, n) for c, d in zip(cols, _VALUE_DEFAULTS,
+                                                                                     strict=True)]
+    kind, text, value, ref, call_id, func_id, from_config = columns
+    values = list(map(Value, kind, text, value, ref, itertools.repeat(None, n), itertools.repeat(None, n),
+                      call_id, func_id, from_config))
+    for i, start, names in keys:
+        values[i].keys = dict(zip(names, values[start:start + len(names)], strict=True))
+    for i, start, length in items:
+        values[i].items = values[start:start + length]
+    return values
+
+
+def _sized(col: Any, n: int) -> Any:
+    if len(col) != n:
+        raise ValueError("columns of different lengths")
+    return col
+
+
+def _locs(flat: list[int], n: int) -> Iterable[Loc]:
+    """``n`` Locs from their numbers in a row (line, col, end_line, end_col, line, ...)."""
+    it = iter(_sized(flat, 4 * n))
+    return map(_new_loc, zip(it, it, it, it, strict=True))
+
+
+class _ValueReader:
+    """Hands out the values of a file's table in the order _ValueWriter took them."""
+
+    def __init__(self, values: list[Value]) -> None:
+        self.values = values
+        self.pos = 0
+
+    def take(self, n: int) -> list[Value]:
+        got = self.values[self.pos:self.pos + n]
+        if len(got) != n:
+            raise ValueError("value table too short")
+        self.pos += n
+        return got
+
+    def slices(self, lengths: Iterable[int]) -> list[list[Value]]:
+        """Consecutive runs of the given lengths (each a new list)."""
+        bounds = list(itertools.accumulate(lengths, initial=self.pos))
+        if bounds[-1] > len(self.values):
+            raise ValueError("value table too short")
+        self.pos = bounds[-1]
+        return list(map(self.values.__getitem__, map(slice, bounds, bounds[1:])))
+
+
+def _table(objs: Iterable[Any], cls: type, out: _ValueWriter) -> list[Any]:
+    """Facts of one class as columns (None: every entry at the field's default)."""
+    objs = list(objs)
+    if not objs:
+        return []
+    names, kinds, defaults = _LAYOUTS[cls]
+    cols: list[Any] = []
+    for col, kind, default in zip(_columns(objs, names), kinds, defaults, strict=True):
+        if kind == LOC:
+            cols.append(list(itertools.chain.from_iterable(col)))
+        elif kind == VALUE:
+            out.extend(col)
+            cols.append(None)
+        elif kind == VALUES:
+            if not any(col):
+                cols.append(None)
+                continue
+            out.extend(itertools.chain.from_iterable(col))
+            cols.append(list(map(len, col)))
+        elif kind == VALUE_DICT:
+            if not any(col):
+                cols.append(None)
+                continue
+            out.extend(itertools.chain.from_iterable(map(dict.values, col)))
+            cols.append(list(map(list, col)))
+        elif kind == OPT_VALUE:
+            if _all_default(col, None):
+                cols.append(None)
+                continue
+            out.extend(v for v in col if v is not None)
+            cols.append([0 if v is None else 1 for v in col])
+        elif _all_default(col, default):
+            cols.append(None)
+        else:  # PLAIN, TUPLE, PAIRS, OPT_PAIR: tuples are written as lists
+            cols.append(col)
+    return cols
+
+
+def _untable(cols: list[Any], cls: type, values: _ValueReader) -> list[Any]:
+    if not cols:
+        return []
+    names, kinds, defaults = _LAYOUTS[cls]
+    if len(cols) != len(names):
+        raise ValueError(f"{cls.__name__}: {len(cols)} columns")
+    n = len(cols[0])
+    args: list[Any] = []
+    for col, kind, default in zip(cols, kinds, defaults, strict=True):
+        if kind == VALUE:
+            args.append(values.take(n))
+        elif kind == VALUES:
+            args.append([[] for _ in range(n)] if col is None else values.slices(_sized(col, n)))
+        elif kind == VALUE_DICT:
+            args.append([{} for _ in range(n)] if col is None else
+                        list(map(dict, map(zip, _sized(col, n), values.slices(map(len, col))))))
+        elif kind == OPT_VALUE:
+            if col is None:
+                args.append(itertools.repeat(None, n))
+            else:
+                present = iter(values.take(sum(_sized(col, n))))
+                args.append([next(present) if flag else None for flag in col])
+        elif kind == LOC:
+            args.append(_locs(col, n))
+        elif col is None:
+            if default is _NO_DEFAULT:
+                raise ValueError(f"{cls.__name__}: a required column is missing")
+            args.append(itertools.repeat(default, n))
+        elif kind == TUPLE:
+            args.append(map(tuple, _sized(col, n)))
+        elif kind == PAIRS:
+            args.append(map(tuple, map(_to_pairs, _sized(col, n))))
+        elif kind == OPT_PAIR:
+            args.append([None if x is None else tuple(x) for x in _sized(col, n)])
+        else:
+            args.append(_sized(col, n))
+    return list(map(cls, *args))
 
 
 def encode(m: ModuleFacts) -> dict[str, Any]:
-    return {
+    """The facts as plain lists, dicts and scalars (JSON for the cache, marshal between
+    processes); equal facts give equal encodings (``pipeline._reuse_last_result`` compares them)."""
+    out = _ValueWriter()
+    doc: dict[str, Any] = {
         "path": m.path, "language": m.language, "lines": m.lines,
-        "functions": [[f.id, f.name, _loc(f.loc), f.is_async, f.params, [_val(d) for d in f.decorators],
-                       f.exported, f.class_name, f.parent, f.is_callback, f.callback_of]
-                      for f in m.functions.values()],
-        "calls": [[c.id, c.callee, c.text, c.snippet, _loc(c.loc), c.func, [_val(a) for a in c.args],
-                   {k: _val(v) for k, v in c.kwargs.items()}, c.context, c.awaited, c.assigned_to, c.arg_of,
-                   list(c.chain), list(c.handlers), c.catch_chained, c.instance_ctor, _val(c.instance),
-                   list(c.loops), c.is_new, c.outer_context, list(c.withs),
-                   [list(b) for b in c.branches], list(c.exits_at) if c.exits_at else None] for c in m.calls],
-        "handlers": [[h.id, _loc(h.loc), list(h.types), h.catch_all, h.body, h.func, h.form, h.guards]
-                     for h in m.handlers],
-        "accesses": [[a.name, a.attr, _loc(a.loc), a.func, a.is_call, a.in_condition] for a in m.accesses],
-        "assigns": [[a.target, _val(a.value), _loc(a.loc), a.func, a.text, a.annotation] for a in m.assigns],
-        "imports": [[i.local, i.module, i.name, _loc(i.loc), i.relative, i.type_only] for i in m.imports],
-        "exports": {k: _val(v) for k, v in m.exports.items()},
-        "refs": [[name, _loc(loc), func] for name, loc, func in m.refs],
-        "name_uses": [list(u) for u in m.name_uses],
+        "functions": _table(m.functions.values(), Function, out),
+        "calls": _table(m.calls, Call, out),
+        "handlers": _table(m.handlers, Handler, out),
+        "accesses": _table(m.accesses, Access, out),
+        "assigns": _table(m.assigns, Assign, out),
+        "imports": _table(m.imports, Import, out),
+        "exports": list(m.exports),
+        "refs": [list(t) for t in zip(*m.refs, strict=True)],
+        "name_uses": [list(t) for t in zip(*m.name_uses, strict=True)],
         "directives": m.directives,
         "suppressions": [[line, list(ids)] for line, ids in m.suppressions.items()],
-        "loops": [[lp.id, lp.kind, _loc(lp.loc), lp.func, list(lp.targets), _val(lp.iter), list(lp.derived),
-                   lp.once_from] for lp in m.loops],
-        "classes": [[c.name, _loc(c.loc), list(c.bases)] for c in m.classes.values()],
-        "member_reads": [[a.name, a.attr, _loc(a.loc), a.func, a.is_call, a.in_condition] for a in m.member_reads],
-        "returns": [[r.func, _val(r.value), _loc(r.loc), [list(c) for c in r.conditions]] for r in m.returns],
+        "loops": _table(m.loops, Loop, out),
+        "classes": _table(m.classes.values(), ClassInfo, out),
+        "member_reads": _table(m.member_reads, Access, out),
+        "returns": _table(m.returns, Return, out),
         "has_errors": m.has_errors,
         "error_ranges": [list(r) for r in m.error_ranges],
     }
+    out.extend(m.exports.values())
+    if doc["refs"]:
+        doc["refs"][1] = list(itertools.chain.from_iterable(doc["refs"][1]))
+    doc["values"] = out.table()
+    return doc
 
 
 def decode(d: dict[str, Any]) -> ModuleFacts:
     m = ModuleFacts(path=d["path"], language=d["language"], lines=d["lines"])
-    for f in d["functions"]:
-        fn = Function(id=f[0], name=f[1], loc=_unloc(f[2]), is_async=f[3], params=f[4],
-                      decorators=[_unval(x) for x in f[5]],  # type: ignore[misc]
-                      exported=f[6], class_name=f[7], parent=f[8], is_callback=f[9], callback_of=f[10])
-        m.functions[fn.id] = fn
-    # Positional, in the field order of Call (id, callee, text, snippet, loc, func, args,
-    # kwargs, context, awaited, assigned_to, arg_of, chain, outer_context, handlers,
-    # catch_chained, instance_ctor, instance, loops, is_new, withs, branches, exits_at): the hot path
-    # of a warm scan, which rebuilds every cached call.
-    unval, unloc = _unval, _unloc
-    m.calls = [Call(c[0], c[1], c[2], c[3], unloc(c[4]), c[5], [unval(a) for a in c[6]],  # type: ignore[misc]
-                    {k: unval(v) for k, v in c[7].items()} if c[7] else {},  # type: ignore[misc]
-                    c[8], c[9], c[10], c[11], tuple(c[12]), c[19], tuple(c[13]), c[14], c[15], unval(c[16]),
-                    tuple(c[17]), c[18], tuple(c[20]) if len(c) > 20 else (),
-                    tuple((int(b[0]), int(b[1])) for b in c[21]) if len(c) > 21 and c[21] else (),
-                    (int(c[22][0]), int(c[22][1])) if len(c) > 22 and c[22] else None)
-               for c in d["calls"]]
-    m.handlers = [Handler(id=h[0], loc=_unloc(h[1]), types=tuple(h[2]), catch_all=h[3], body=h[4], func=h[5],
-                          form=h[6], guards=h[7] if len(h) > 7 else "") for h in d["handlers"]]
-    m.accesses = [Access(name=a[0], attr=a[1], loc=_unloc(a[2]), func=a[3], is_call=a[4], in_condition=a[5])
-                  for a in d["accesses"]]
-    m.assigns = [Assign(a[0], _unval(a[1]), _unloc(a[2]), a[3], a[4], a[5] if len(a) > 5 else "")  # type: ignore[arg-type]
-                 for a in d["assigns"]]
-    m.imports = [Import(i[0], i[1], i[2], _unloc(i[3]), i[4], i[5]) for i in d["imports"]]
-    m.exports = {k: _unval(v) for k, v in d["exports"].items()}  # type: ignore[misc]
-    m.refs = [(r[0], _unloc(r[1]), r[2]) for r in d["refs"]]
-    m.name_uses = [(u[0], u[1], u[2]) for u in d["name_uses"]]
+    values = _ValueReader(_value_table(d["values"]))
+    # In the order encode wrote the values.
+    functions = _untable(d["functions"], Function, values)
+    m.functions = {f.id: f for f in functions}
+    m.calls = _untable(d["calls"], Call, values)
+    m.handlers = _untable(d["handlers"], Handler, values)
+    m.accesses = _untable(d["accesses"], Access, values)
+    m.assigns = _untable(d["assigns"], Assign, values)
+    m.imports = _untable(d["imports"], Import, values)
+    m.loops = _untable(d["loops"], Loop, values)
+    m.classes = {c.name: c for c in _untable(d["classes"], ClassInfo, values)}
+    m.member_reads = _untable(d["member_reads"], Access, values)
+    m.returns = _untable(d["returns"], Return, values)
+    names = d["exports"]
+    m.exports = dict(zip(names, values.take(len(names)), strict=True))
+    if d["refs"]:
+        names, locs, funcs = d["refs"]
+        m.refs = list(zip(names, _locs(locs, len(names)), _sized(funcs, len(names)), strict=True))
+    if d["name_uses"]:
+        m.name_uses = list(zip(*d["name_uses"], strict=True))
     m.directives = list(d["directives"])
     m.suppressions = {int(line): tuple(ids) for line, ids in d["suppressions"]}
-    m.loops = [Loop(x[0], x[1], _unloc(x[2]), x[3], tuple(x[4]), _unval(x[5]), tuple(x[6]) if len(x) > 6 else (),
-                    x[7] if len(x) > 7 else 0) for x in d.get("loops", ())]
-    m.classes = {x[0]: ClassInfo(x[0], _unloc(x[1]), tuple(x[2])) for x in d.get("classes", ())}
-    m.member_reads = [Access(name=a[0], attr=a[1], loc=_unloc(a[2]), func=a[3], is_call=a[4], in_condition=a[5])
-                      for a in d.get("member_reads", ())]
-    m.returns = [Return(r[0], _unval(r[1]), _unloc(r[2]), tuple((c[0], bool(c[1])) for c in r[3]))  # type: ignore[arg-type]
-                 for r in d.get("returns", ())]
     m.has_errors = bool(d["has_errors"])
     m.error_ranges = [(int(a), int(b)) for a, b in d["error_ranges"]]
     return m

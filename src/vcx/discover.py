@@ -16,8 +16,10 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 from vcx.manifests import MANIFEST_NAMES
 
@@ -165,7 +167,7 @@ class _Ignores:
     def __init__(self, root: Path, patterns: list[str], base: Path | None = None) -> None:
         self.root = root
         self.base = base or root
-        self.config = _Matcher(pathspec.GitIgnoreSpec.from_lines(patterns)) if patterns else None
+        self.config = _Matcher(_gitignore_spec(patterns)) if patterns else None
         # (folder path + separator, its .gitignore): a spec applies to the paths below its folder.
         self.specs: list[tuple[str, _Matcher]] = []
         self._own: dict[str, _Matcher] = {}  # folder + separator -> its .gitignore
@@ -188,9 +190,9 @@ class _Ignores:
             os.close(fd)
         lines = raw.decode("utf-8", "replace").splitlines()
         try:
-            spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            spec = _gitignore_spec(lines)
         except Exception:  # a pattern pathspec rejects: git would ignore the line, we ignore the file
-            spec = pathspec.GitIgnoreSpec.from_lines(_valid_patterns(lines))
+            spec = _gitignore_spec(_valid_patterns(lines))
         prefix = os.path.join(os.fspath(folder), "")
         self.specs.append((prefix, _Matcher(spec)))
         self._own[prefix] = self.specs[-1][1]
@@ -237,11 +239,18 @@ class _Ignores:
         return self._by_folder[folder]
 
 
+def _gitignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    """pathspec is loaded only when there are patterns (a tenth of a small scan's start-up)."""
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
 def _valid_patterns(lines: list[str]) -> list[str]:
     out = []
     for line in lines:
         try:
-            pathspec.GitIgnoreSpec.from_lines([line])
+            _gitignore_spec([line])
         except Exception:
             continue
         out.append(line)

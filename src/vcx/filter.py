@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 from functools import cache
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from vcx.config import Config
 from vcx.findings import Finding, severity_rank
 from vcx.link import Project
+
+if TYPE_CHECKING:
+    import pathspec
 
 
 def selector_matches(finding: Finding, selector: str) -> bool:
@@ -71,6 +73,8 @@ def _suppressed(finding: Finding, suppressions: dict[int, tuple[str, ...]],
 
 @cache
 def _spec(glob: str) -> pathspec.GitIgnoreSpec:
+    import pathspec  # only for per-file-ignores
+
     return pathspec.GitIgnoreSpec.from_lines([glob])
 
 

@@ -13,9 +13,6 @@ import re
 from functools import cache
 
 import tree_sitter as ts
-import tree_sitter_javascript
-import tree_sitter_python
-import tree_sitter_typescript
 
 from vcx import limits
 
@@ -27,12 +24,20 @@ class Undecodable(ValueError):
 @cache
 def language(name: str) -> ts.Language:
     if name == "python":
+        import tree_sitter_python  # each grammar loaded only when a file needs it
+
         return ts.Language(tree_sitter_python.language())
     if name == "javascript":
+        import tree_sitter_javascript
+
         return ts.Language(tree_sitter_javascript.language())
     if name == "typescript":
+        import tree_sitter_typescript
+
         return ts.Language(tree_sitter_typescript.language_typescript())
     if name == "tsx":
+        import tree_sitter_typescript
+
         return ts.Language(tree_sitter_typescript.language_tsx())
     raise ValueError(f"unknown language {name!r}")
 

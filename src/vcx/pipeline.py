@@ -9,6 +9,7 @@ import gc
 import json
 import os
 import stat
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,12 +129,13 @@ def _cap_worker_memory(limits: Limits) -> None:
     machine running out of memory. Never applied to vcx's own process."""
     global _memory_capped
     _memory_capped = os.getpid()
+    # A worker has multiprocessing loaded; vcx's own process need not load it to know it is none.
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is None or multiprocessing.parent_process() is None:
+        return
     try:
-        import multiprocessing
         import resource
 
-        if multiprocessing.parent_process() is None:
-            return
         cap = max(WORKER_MEMORY_FLOOR, MEMORY_PER_SOURCE_BYTE * (limits.max_file_bytes or 0))
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
