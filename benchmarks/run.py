@@ -32,6 +32,8 @@ each repeat, and the checkout itself is never modified. Per repeat, in this orde
 copied to temporary folders), vcx cold ``--no-cache`` and parse-only on each, reported as
 seconds per 100k lines.
 
+vcx's modules are compiled to bytecode before the first run, as ``pip install`` does.
+
 Record the 1-minute load average with every number: on a shared machine wall times vary
 a lot, CPU seconds much less.
 """
@@ -449,6 +451,16 @@ def _progress(name: str, rep: int, what: str, r: dict[str, object]) -> None:
 # --------------------------------------------------------------------------- report
 
 
+def compile_vcx(b: Bench) -> str:
+    """Compile vcx's modules to bytecode first, as ``pip install`` does: a run that compiled
+    them again each time (an editable install under ``PYTHONDONTWRITEBYTECODE=1``, as on the
+    machines of the runs recorded before 2026-11-26 05:20) measures the compiler, not vcx."""
+    code = "import vcx, os; print(os.path.dirname(vcx.__file__))"
+    pkg = subprocess.run([b.python, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    subprocess.run([b.python, "-m", "compileall", "-q", pkg], check=True)
+    return f"compiled ({pkg}); PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}"
+
+
 def versions(b: Bench) -> dict[str, object]:
     code = ("import json, importlib.metadata as m, platform\n"
             "out = {'python': platform.python_version()}\n"
@@ -562,6 +574,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.vs_semgrep and not (shutil.which(b.semgrep) or Path(b.semgrep).exists()):
         ap.error(f"semgrep not found ({b.semgrep}); see benchmarks/README.md or pass --semgrep")
     machine = versions(b)
+    machine["bytecode"] = compile_vcx(b)
     results = [bench_tree(b, Path(p)) for p in args.paths]
     doc = json.dumps({"machine": machine, "results": results}, indent=1)
     if args.save:
