@@ -152,6 +152,22 @@ def test_version_change_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert again.stats.cache_hits == 0 and not again.stats.result_cached
 
 
+def test_an_upgraded_grammar_changes_the_stamp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries made with another build of a tree-sitter grammar are not reused: the stamp
+    follows the compiled libraries of the parser packages."""
+    pkg = tmp_path / "site" / "fake_grammar"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "_binding.abi3.so").write_bytes(b"v1")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.setattr(cache_mod, "PARSER_PACKAGES", ("fake_grammar", "no_such_grammar"))
+    before = cache_mod._parser_fingerprint()
+    assert cache_mod._parser_fingerprint() == before
+    (pkg / "_binding.abi3.so").write_bytes(b"v2, rebuilt")
+    assert cache_mod._parser_fingerprint() != before
+    assert cache_mod.PARSERS in cache_mod.STAMP
+
+
 def test_config_change_reruns_the_rules(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p", files=4)
     cache_dir = tmp_path / "cache"

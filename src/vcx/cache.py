@@ -44,8 +44,33 @@ def _code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+PARSER_PACKAGES = ("tree_sitter", "tree_sitter_python", "tree_sitter_javascript", "tree_sitter_typescript")
+
+
+def _parser_fingerprint() -> str:
+    """The installed tree-sitter binding and grammars (the size and time of each compiled
+    library, found without importing it): after an upgrade of a grammar, which can change
+    the syntax trees and so the facts, no entry made with the old one is reused."""
+    import importlib.util
+
+    h = hashlib.sha256()
+    for name in PARSER_PACKAGES:
+        libs: list[tuple[str, int, int]] = []
+        try:
+            spec = importlib.util.find_spec(name)
+            if spec is not None and spec.origin:
+                with os.scandir(os.path.dirname(spec.origin)) as entries:
+                    libs = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries
+                                  if e.name.endswith((".so", ".pyd", ".dylib")))
+        except (ImportError, ValueError, OSError):
+            pass
+        h.update(f"{name} {libs}\n".encode())
+    return h.hexdigest()[:16]
+
+
 CODE = _code_fingerprint()
-STAMP = f"{__version__}+{CODE}"  # written into every entry, checked on every read
+PARSERS = _parser_fingerprint()
+STAMP = f"{__version__}+{CODE}+{PARSERS}"  # written into every entry, checked on every read
 
 
 # -- codec ----------------------------------------------------------------------------------
