@@ -15,11 +15,12 @@ from pathlib import Path
 from vcx.discover import display_path
 from vcx.facts import Call, Function, ModuleFacts, Value
 from vcx.manifests import dependencies, read_json_object
-from vcx.paths import is_non_production, project_relative
+from vcx.paths import folder_of, is_non_production, project_relative
 from vcx.tsconfig import PathAliases
 from vcx.workspaces import WorkspacePackages
 
 JS_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
+_UNRESOLVED = object()  # not looked up yet (None is a lookup that found no module)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class Project:
     path_aliases: PathAliases | None = None  # tsconfig/jsconfig ``paths``, per folder
     packages: WorkspacePackages | None = None  # the monorepo's own packages, by name
     _module_paths: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
+    _folder_paths: dict[tuple[bool, str, str], str | None] = field(default_factory=dict, repr=False)
     _class_refs: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _names: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _browser_only: frozenset[str] | None = field(default=None, repr=False)
@@ -121,14 +123,25 @@ class Project:
         """The project file an import of ``module`` in ``importer`` reaches (``.models``,
         ``app.models``, ``./lib/db``, ``@/lib/db``)."""
         key = (importer, module)
-        if key not in self._module_paths:
-            mod = self.modules.get(importer)
-            if mod is not None and mod.language == "python":
-                self._module_paths[key] = _resolve_python(importer, module, self.py_index, self.modules)
-            else:
-                self._module_paths[key] = _resolve_js(importer, module, self.modules, self.path_aliases,
-                                                      self.packages)
-        return self._module_paths[key]
+        found = self._module_paths.get(key, _UNRESOLVED)
+        if found is _UNRESOLVED:
+            found = self._module_paths[key] = self._resolve_module(importer, module)
+        return found  # type: ignore[return-value]
+
+    def _resolve_module(self, importer: str, module: str) -> str | None:
+        mod = self.modules.get(importer)
+        python = mod is not None and mod.language == "python"
+        if python and not module.startswith("."):
+            return self.py_index.get(module)
+        # A relative import, a path alias (the nearest tsconfig) and a package name resolve
+        # the same for every module of a folder: resolved once per folder.
+        key = (python, folder_of(importer), module)
+        found = self._folder_paths.get(key, _UNRESOLVED)
+        if found is _UNRESOLVED:
+            found = self._folder_paths[key] = (
+                _resolve_python(importer, module, self.py_index, self.modules) if python
+                else _resolve_js(importer, module, self.modules, self.path_aliases, self.packages))
+        return found  # type: ignore[return-value]
 
     def _class_module(self, importer: str, module: str) -> str | None:
         """:meth:`module_path` for class resolution: an absolute name several files end with is
@@ -344,7 +357,7 @@ def _resolve_python(importer: str, module: str, index: dict[str, str],
                     modules: dict[str, ModuleFacts]) -> str | None:
     if module.startswith("."):
         level = len(module) - len(module.lstrip("."))
-        base = posixpath.dirname(importer)
+        base = folder_of(importer)
         for _ in range(level - 1):
             base = posixpath.dirname(base)
         rest = module[level:].replace(".", "/")
@@ -360,9 +373,10 @@ def _resolve_js(importer: str, spec: str, modules: dict[str, ModuleFacts],
                 aliases: PathAliases | None, packages: WorkspacePackages | None = None) -> str | None:
     """The module an import of ``spec`` in ``importer`` reaches: a relative path, a path alias
     of the importer's tsconfig, or a package of the monorepo (``vcx.workspaces``)."""
+    folder = folder_of(importer)
     if spec.startswith("."):
-        return _first_module([posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))], modules)
-    found = aliases.resolve(importer, spec) if aliases is not None else None
+        return _first_module([posixpath.normpath(posixpath.join(folder, spec))], modules)
+    found = aliases.resolve_in(folder, spec) if aliases is not None else None
     if found is not None:
         return _first_module([found], modules)
     if packages is None:
@@ -378,13 +392,18 @@ def _first_module(stems: list[str], modules: dict[str, ModuleFacts]) -> str | No
     for stem in stems:
         if stem in modules:
             return stem
+        for ext in JS_EXTS:
+            if stem + ext in modules:
+                return stem + ext
+        index = stem + "/index"
+        for ext in JS_EXTS:
+            if index + ext in modules:
+                return index + ext
         base, ext = posixpath.splitext(stem)
-        candidates = [stem + e for e in JS_EXTS] + [stem + "/index" + e for e in JS_EXTS]
         if ext in (".js", ".mjs", ".cjs", ".jsx"):  # TS sources imported with a .js suffix
-            candidates += [base + e for e in JS_EXTS]
-        for cand in candidates:
-            if cand in modules:
-                return cand
+            for ext in JS_EXTS:
+                if base + ext in modules:
+                    return base + ext
     return None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -33,6 +34,15 @@ NON_PRODUCTION = re.compile(
     # (healthchecks' populate_searchdb, netbox's populate_image_sizes) maintains production data.
     r"|^populate\.py$|(^|/)populate_?db\.py$"
 )
+
+
+def folder_of(path: str) -> str:
+    """``posixpath.dirname`` of a display path, at a fraction of its cost (link and the rules ask
+    it for most imports of a scan)."""
+    i = path.rfind("/")
+    if i > 0 and path[i - 1] != "/":
+        return path[:i]
+    return posixpath.dirname(path)  # a top-level name, the root folder, or a doubled slash
 
 
 def is_non_production(path: str) -> bool:

@@ -178,11 +178,12 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
             holes = tuple((h.text or "").split(".", 1)[0].split("[", 1)[0] for h in url.items)
         return Op("network", path, call, addressed=url is not None and url.kind == "template", url_root=root,
                   url_holes=holes)
-    recv, meth = _method(call)
+    meth = call.text.rpartition(".")[2]  # as _method() reads it, which most calls need not pay for
     if not meth or (view.in_browser and not callee.startswith(kdb.DB_LIBS)):
         return None
     if meth not in _OP_METHODS and meth.lower() not in kdb.CACHE_COMMANDS and not callee.startswith(kdb.OTHER_STORES):
         return None  # useState(), items.push(): no method any database, cache or transaction has
+    recv, meth = _method(call)
     if mod.language == "python" and not callee.startswith(kdb.DB_LIBS) and "." in recv:
         owner, _, resource = recv.partition(".")
         if resource in kdb.PY_SDK_RESOURCES and owner.lower().endswith(kdb.PY_SDK_CLIENT_NAMES):
@@ -353,6 +354,7 @@ class Summaries:
             has_commit: dict[str | None, bool] = {}
             prefixes = tuple(f"{spec}." for spec in project.package_specs(path))
             view = ModuleView.of(mod, prefixes, project.runs_in_browser(path), active_record)
+            found: list[tuple[Call, Op]] = []  # the module's operations, in call order
             for call in mod.calls:
                 op = classify(mod, call, view)
                 if op is None or self._project_code(path, call):
@@ -360,15 +362,14 @@ class Summaries:
                 if op.kind == "commit":
                     has_commit[call.func] = True
                 self.ops[(path, call.id)] = op
-            for call in mod.calls:
-                # DB-API connections (autocommit off): writes before one commit are one transaction.
-                op = self.ops.get((path, call.id))
-                if op is not None and op.kind == "write" and has_commit.get(call.func) and \
-                        "asyncpg" not in call.callee and mod.language == "python":
-                    op.kind = "staged"
-            for call in mod.calls:
-                op = self.ops.get((path, call.id))
-                if op is None or call.func is None:
+                found.append((call, op))
+            if has_commit and mod.language == "python":
+                for call, op in found:
+                    # DB-API connections (autocommit off): writes before one commit are one transaction.
+                    if op.kind == "write" and has_commit.get(call.func) and "asyncpg" not in call.callee:
+                        op.kind = "staged"
+            for call, op in found:
+                if call.func is None:
                     continue
                 ref = FuncRef(path, call.func)
                 for eff in self._effects(op):
