@@ -11,6 +11,7 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from vcx.discover import display_path
 from vcx.facts import Call, Function, ModuleFacts, Value
@@ -23,8 +24,11 @@ JS_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 _UNRESOLVED = object()  # not looked up yet (None is a lookup that found no module)
 
 
-@dataclass(frozen=True, slots=True)
-class FuncRef:
+class FuncRef(NamedTuple):
+    """A function of the project: the module that defines it and its id there. A named tuple
+    (not a frozen dataclass): it keys the call graph and the summaries, and a tuple is built and
+    hashed in C."""
+
     path: str
     func: str
 
@@ -67,6 +71,9 @@ class Project:
     _names: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _browser_only: frozenset[str] | None = field(default=None, repr=False)
     _package_specs: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # Indexes the rules derive from the project and share, built once per scan by the first
+    # rule that asks (``vcx.rules.error_handling.network_calls``).
+    derived: dict[str, object] = field(default_factory=dict, repr=False)
 
     def package_specs(self, path: str) -> tuple[str, ...]:
         """The non-relative import specifiers of a JS/TS module that name project modules

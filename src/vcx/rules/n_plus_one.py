@@ -723,7 +723,10 @@ class LazyLoadInLoop(Rule):
     def _js(self, project: Project, s: Summaries, path: str, mod: ModuleFacts,
             js: _JsRelations) -> Iterator[Finding]:
         loops = {lp.id: lp for lp in mod.loops}
+        only_populate = not js.getters and not js.sequelize  # no getter to look for: only x.populate()
         for call in mod.calls:
+            if only_populate and not call.text.endswith(".populate"):
+                continue
             recv, _, meth = call.text.rpartition(".")
             if not recv or "." in recv or not recv[:1].islower():
                 continue

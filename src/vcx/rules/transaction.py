@@ -54,8 +54,9 @@ class _Txn:
         out: set[FuncRef] = set()
         for path, mod in self.project.modules.items():
             for fn in mod.functions.values():
-                if not any((d.ref or d.text).split("(")[0].endswith(("contextmanager", "asynccontextmanager"))
-                           for d in fn.decorators):
+                if not fn.decorators or not any(
+                        (d.ref or d.text).split("(")[0].endswith(("contextmanager", "asynccontextmanager"))
+                        for d in fn.decorators):
                     continue
                 for c in mod.calls:
                     if c.func != fn.id:
