@@ -205,17 +205,23 @@ class ClassNames:
 
 def _classes_with(names: ClassNames, direct: frozenset[str], marker: str) -> dict[ClassRef, ModuleFacts]:
     """Project classes deriving (directly or through project classes) from one of ``direct``."""
-    infos = names.hierarchy()
+    # Per class: whether a base outside the project is one of ``direct``, and its project bases;
+    # the classes with neither never qualify.
+    cands: list[tuple[ClassRef, ModuleFacts, bool, list[ClassRef]]] = []
+    for ref, mod, bases in names.hierarchy():
+        direct_hit = any(base is None and last in direct and (marker in b or not b.startswith(("local:", "import:")))
+                         for b, last, base in bases)
+        ours = [base for _, _, base in bases if base is not None]
+        if direct_hit or ours:
+            cands.append((ref, mod, direct_hit, ours))
     found: dict[ClassRef, ModuleFacts] = {}
     changed = True
     while changed:
         changed = False
-        for ref, mod, bases in infos:
+        for ref, mod, direct_hit, ours in cands:
             if ref in found:
                 continue
-            if any(base in found if base is not None else
-                   (last in direct and (marker in b or not b.startswith(("local:", "import:"))))
-                   for b, last, base in bases):
+            if direct_hit or any(base in found for base in ours):
                 found[ref] = mod
                 changed = True
     return found
@@ -477,8 +483,8 @@ class _Walker:
         self.props: dict[tuple[ClassRef, str], FuncRef] = {}  # (model, property) -> function
         for path, mod in project.modules.items():
             for fn in mod.functions.values():
-                if fn.class_name and any((d.text or "").rsplit(".", 1)[-1] in PROPERTY_DECORATORS
-                                         for d in fn.decorators):
+                if fn.class_name and fn.decorators and any(
+                        (d.text or "").rsplit(".", 1)[-1] in PROPERTY_DECORATORS for d in fn.decorators):
                     self.props.setdefault((_method_class(path, fn), fn.name), FuncRef(path, fn.id))
 
     def ser_ref(self, path: str, ref: str) -> ClassRef | None:
@@ -795,9 +801,12 @@ def _pydantic_lists(project: Project, s: Summaries, w: _Walker) -> None:
             continue
         loops = {lp.id: lp for lp in mod.loops}
         for call in mod.calls:
+            meth = call.text.rpartition(".")[2]
+            if not call.args or not (meth in PER_ROW_VALIDATORS or call.callee == "map" or call.callee.endswith(
+                    ("TypeAdapter().validate_python", "parse_obj_as"))):
+                continue  # none of the forms below
             model: ClassRef | None = None
             rows, before, attrs = None, call.loc.line, False
-            meth = call.text.rpartition(".")[2]
             kw = call.kwargs.get("from_attributes")
             attrs = kw is not None and kw.value is True
             if meth in PER_ROW_VALIDATORS and call.loops and call.args:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 
 from vcx.facts import Call, ModuleFacts, Value
 from vcx.findings import Finding
@@ -170,8 +171,8 @@ class NaiveDatetime(Rule):
                     if aware and not _made_aware_on_line(mod, call):
                         yield self.finding(path, call.loc, f"`{call.snippet}` is a naive datetime in a module "
                                            "that works with aware ones; comparing them raises TypeError")
-                for v in (*call.args, *call.kwargs.values()):
-                    if v.kind in ("name", "attr") and v.ref in tk.PY_NAIVE_CALLABLES:
+                for v in chain(call.args, call.kwargs.values()):
+                    if v.ref in tk.PY_NAIVE_CALLABLES and v.kind in ("name", "attr"):
                         what = self._what(v.ref.replace("datetime.datetime.", "datetime."))
                         yield self.finding(path, call.loc, f"`{v.text}` passed as a callable in "
                                            f"`{call.snippet}` produces {what} on every call")
