@@ -71,6 +71,7 @@ class Project:
     _names: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _browser_only: frozenset[str] | None = field(default=None, repr=False)
     _package_specs: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _star_imported: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     # Indexes the rules derive from the project and share, built once per scan by the first
     # rule that asks (``vcx.rules.error_handling.network_calls``).
     derived: dict[str, object] = field(default_factory=dict, repr=False)
@@ -218,18 +219,20 @@ class Project:
                 return found
         return None
 
-    def star_imported(self, path: str) -> list[str]:
-        """The project modules a Python module imports with ``from x import *``."""
-        mod = self.modules.get(path)
-        if mod is None or mod.language != "python":
-            return []
-        out = []
-        for imp in mod.imports:
-            if imp.name == "*":
-                target = self.module_path(path, imp.module)
-                if target is not None and target != path:
-                    out.append(target)
-        return out
+    def star_imported(self, path: str) -> tuple[str, ...]:
+        """The project modules a Python module imports with ``from x import *`` (found once per
+        module: link asks for every bare name a Python module calls)."""
+        found = self._star_imported.get(path)
+        if found is None:
+            mod = self.modules.get(path)
+            out = []
+            for imp in mod.imports if mod is not None and mod.language == "python" else ():
+                if imp.name == "*":
+                    target = self.module_path(path, imp.module)
+                    if target is not None and target != path:
+                        out.append(target)
+            found = self._star_imported[path] = tuple(out)
+        return found
 
     def resolve_class(self, path: str, ref: str) -> ClassRef | None:
         """The Python class of the project that a canonical name in module ``path`` names.
@@ -494,8 +497,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
     project.packages = WorkspacePackages(root, root_display, [p for p, m in modules.items() if m.language != "python"])
     project.py_roots = py_roots = frozenset(name.split(".", 1)[0] for name in py_index)
 
-    def module_path(importer: str, lang: str, module: str) -> str | None:
-        return project.module_path(importer, module)
+    module_path = project.module_path
 
     looked_up: dict[tuple[str, str], tuple[str, FuncRef | Value, str] | None] = {}
 
@@ -538,7 +540,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                     return path, FuncRef(path, ref[6:]), tail
             if ref.startswith("import:"):
                 _, spec, inner = ref.split(":", 2)
-                target = module_path(path, mod.language, spec)
+                target = module_path(path, spec)
                 if target is not None:
                     return lookup(target, inner + (f".{tail}" if tail else ""), depth + 1)
             if exported.kind == "object" and exported.keys and tail:
@@ -567,7 +569,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                     return found
         for imp in mod.imports:
             if imp.local == head and imp.name and imp.name != "*" and mod.language == "python":
-                target = module_path(path, mod.language, imp.module)  # re-exported by an __init__
+                target = module_path(path, imp.module)  # re-exported by an __init__
                 if target is not None:
                     return lookup(target, imp.name + (f".{tail}" if tail else ""), depth + 1)
         return None
@@ -604,7 +606,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
         for imp in mod.imports if mod is not None else ():
             if imp.name != "*" or imp.local != "*":
                 continue
-            target = module_path(path, mod.language, imp.module)
+            target = module_path(path, imp.module)
             inner = modules.get(target) if target is not None else None
             if inner is None:
                 continue
@@ -623,14 +625,14 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                     break
         if callee.startswith("import:"):
             _, spec, rest = callee.split(":", 2)
-            target = module_path(path, mod.language, spec)
+            target = module_path(path, spec)
             if target is not None:
                 found = lookup(target, rest)
                 if found is not None:
                     return found
             if "." in rest and mod.language == "python":  # `from . import helpers; helpers.f()`
                 head, _, tail = rest.partition(".")
-                sub = module_path(path, mod.language, spec + head if spec.endswith(".") else f"{spec}.{head}")
+                sub = module_path(path, spec + head if spec.endswith(".") else f"{spec}.{head}")
                 if sub is not None:
                     return lookup(sub, tail)
             return None

@@ -226,7 +226,7 @@ class _Boundaries:
                 if imp.module in EXPRESS_ASYNC_PATCHES:
                     express_async = True
             for fn in mod.functions.values():
-                if any(d.text.startswith("Catch(") for d in fn.decorators):
+                if fn.decorators and any(d.text.startswith("Catch(") for d in fn.decorators):
                     self.nest = True
             if any(a.target.endswith("handler500") for a in mod.assigns):
                 self.python.add("django")

@@ -468,7 +468,7 @@ class ModelRelations:
     entry, and any relation name of the project counts for it."""
 
     def __init__(self, project: Project) -> None:
-        self.names = names = ClassNames(project)
+        self.names = names = ClassNames.of(project)
         by_name: dict[str, list[ClassRef]] = {}
         for path, mod in project.modules.items():
             if mod.language == "python":

@@ -128,6 +128,15 @@ class ClassNames:
         self._refs: dict[tuple[str, str], ClassRef | None] = {}
         self._hierarchy: list[tuple[ClassRef, ModuleFacts, list[tuple[str, str, ClassRef | None]]]] | None = None
 
+    @classmethod
+    def of(cls, project: Project) -> ClassNames:
+        """The project's ClassNames, made once per scan and shared by the rules (what it
+        remembers follows from the project alone)."""
+        names = project.derived.get("class_names")
+        if names is None:
+            names = project.derived["class_names"] = cls(project)
+        return names  # type: ignore[return-value]
+
     def ref(self, path: str, ref: str) -> ClassRef | None:
         """A canonical name (a callee, a base, a ``Value.ref``)."""
         key = (path, ref)
@@ -455,7 +464,7 @@ class _Walker:
     def __init__(self, project: Project, s: Summaries, rels: dict[str, bool]) -> None:
         self.project, self.s, self.rels = project, s, rels
         self.sites: dict[tuple[str, int, str], Site] = {}
-        self.names = names = ClassNames(project)
+        self.names = names = ClassNames.of(project)
         found = _classes_with(names, SERIALIZER_BASES, "")
         self.sers: dict[ClassRef, SerClass] = {}
         for ref, mod in found.items():
