@@ -42,6 +42,7 @@ from fnmatch import fnmatchcase
 from vcx.facts import ModuleFacts
 from vcx.knowledge.javascript import BROWSER_HOOKS, BROWSER_MOUNTS
 from vcx.link import Project
+from vcx.paths import folder_of
 
 _BRACES = re.compile(r"\{([^{}]*)\}")
 
@@ -91,18 +92,20 @@ def _is_barrel(mod: ModuleFacts) -> bool:
         all((v.ref or "").startswith("import:") for v in mod.exports.values())
 
 
-def _in_folders(path: str, folders: set[str], all_folders: list[str]) -> bool:
-    """The nearest package folder of ``path`` (longest first in ``all_folders``) is one of ``folders``."""
-    for folder in all_folders:
-        if not folder or path.startswith(folder + "/"):
+def _in_folders(path: str, folders: set[str], all_folders: set[str]) -> bool:
+    """The nearest package folder of ``path`` (of ``all_folders``) is one of ``folders``."""
+    folder = path
+    while (parent := folder_of(folder)) != folder:  # up the folders of the path, nearest first
+        folder = parent
+        if folder in all_folders and (not folder or path.startswith(folder + "/")):
             return folder in folders
-    return False
+    return "" in all_folders and "" in folders  # the scan's root folder holds every path
 
 
 def browser_only_modules(project: Project) -> frozenset[str]:
     js = [p for p, m in project.modules.items() if m.language != "python" and not project.is_test(p)]
     front_ends = project.packages.browser_folders() if project.packages is not None else set()
-    package_folders = sorted(project.packages.folders(), key=len, reverse=True) if front_ends else []
+    package_folders = set(project.packages.folders()) if front_ends else set()
     seeds = {p for p in js if _is_seed(p, project) or (front_ends and _in_folders(p, front_ends, package_folders))}
     if not seeds:
         return frozenset()

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from vcx.manifests import is_file, read_json_object
-from vcx.paths import folder_of
+from vcx.paths import disk_folder, folder_of
 
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
 MAX_EXTENDS = 5
@@ -79,9 +79,7 @@ class PathAliases:
         return found
 
     def _disk(self, folder: str) -> Path:
-        if not self.root_display:
-            return self.root / folder if folder else self.root
-        return self.root / posixpath.relpath(folder, self.root_display)
+        return disk_folder(self.root, self.root_display, folder)
 
     def _read_folder(self, folder: str) -> list[Alias] | None:
         """The aliases of the config in ``folder``; None when the folder has no config."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from vcx.knowledge.databases import is_database_driver
 from vcx.knowledge.javascript import SERVER_SIDE_PACKAGES, UI_FRAMEWORK_PACKAGES
 from vcx.manifests import dependencies, read_json_object
+from vcx.paths import disk_folder
 
 BUILD_FOLDERS = ("dist/", "build/", "lib/", "out/")
 ENTRY_FIELDS = ("source", "types", "typings", "module", "main")
@@ -93,9 +94,7 @@ class WorkspacePackages:
         return out
 
     def _disk(self, folder: str) -> Path:
-        if not self.root_display:
-            return self.root / folder if folder else self.root
-        return self.root / posixpath.relpath(folder, self.root_display)
+        return disk_folder(self.root, self.root_display, folder)
 
     def _find_packages(self) -> dict[str, tuple[str, dict[str, object]]]:
         folders: set[str] = set()
