@@ -106,6 +106,11 @@ SA_BUILDERS = ("sqlalchemy.update", "sqlalchemy.insert", "sqlalchemy.delete", "s
 _MODEL_RECEIVER = re.compile(r"(?:[\w$]+\.)*[A-Z][\w$]*(?:\.(?:scope|unscoped|schema)\([^)]*\))*")
 
 
+# Import specifiers that name no third-party library ModuleView.other_library() means: the
+# project's own (relative, rooted, aliased) and database, database-like and cache packages.
+_NOT_LIBRARIES = (".", "/", "@/", "~", "#", *kdb.DB_LIBS, *kdb.DB_LIKE_PACKAGES, *kdb.OTHER_STORES)
+
+
 @dataclass
 class ModuleView:
     """What classify() needs to know about the module a call sits in, worked out once per
@@ -124,10 +129,8 @@ class ModuleView:
     def of(cls, mod: ModuleFacts, project_prefixes: tuple[str, ...], in_browser: bool,
            active_record: bool) -> ModuleView:
         libraries = tuple({f"{imp.module}." for imp in mod.imports
-                           if not (imp.relative or imp.module.startswith((".", "/", "@/", "~", "#"))
-                                   or f"{imp.module}." in project_prefixes
-                                   or imp.module.startswith(kdb.DB_LIBS + kdb.DB_LIKE_PACKAGES)
-                                   or imp.module.startswith(kdb.OTHER_STORES))})
+                           if not (imp.relative or imp.module.startswith(_NOT_LIBRARIES)
+                                   or f"{imp.module}." in project_prefixes)})
         origins: dict[tuple[str | None, str], list[tuple[int, str]]] = {}
         if mod.language != "python":
             for c in mod.calls:
