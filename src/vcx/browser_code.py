@@ -38,6 +38,7 @@ import posixpath
 import re
 from collections import defaultdict
 from fnmatch import fnmatchcase
+from operator import attrgetter
 
 from vcx.facts import ModuleFacts
 from vcx.knowledge.javascript import BROWSER_HOOKS, BROWSER_MOUNTS
@@ -71,6 +72,10 @@ _STATIC_FOLDER = re.compile(r"(^|/)(static|assets|public)/")
 _STORY = re.compile(r"\.stories\.[cm]?[jt]sx?$")
 
 
+_BROWSER_CALLS = BROWSER_MOUNTS | BROWSER_HOOKS
+_callee = attrgetter("callee")
+
+
 def _is_seed(path: str, project: Project) -> bool:
     mod = project.modules[path]
     if "use client" in mod.directives:
@@ -79,7 +84,7 @@ def _is_seed(path: str, project: Project) -> bool:
         return True
     if _STATIC_FOLDER.search(path) or _STORY.search(path):
         return True
-    return any(c.callee in BROWSER_MOUNTS or c.callee in BROWSER_HOOKS for c in mod.calls)
+    return not _BROWSER_CALLS.isdisjoint(map(_callee, mod.calls))
 
 
 def _is_barrel(mod: ModuleFacts) -> bool:
