@@ -38,10 +38,12 @@ import posixpath
 import re
 from collections import defaultdict
 from fnmatch import fnmatchcase
+from operator import attrgetter
 
 from vcx.facts import ModuleFacts
 from vcx.knowledge.javascript import BROWSER_HOOKS, BROWSER_MOUNTS
 from vcx.link import Project
+from vcx.paths import folder_of
 
 _BRACES = re.compile(r"\{([^{}]*)\}")
 
@@ -70,6 +72,10 @@ _STATIC_FOLDER = re.compile(r"(^|/)(static|assets|public)/")
 _STORY = re.compile(r"\.stories\.[cm]?[jt]sx?$")
 
 
+_BROWSER_CALLS = BROWSER_MOUNTS | BROWSER_HOOKS
+_callee = attrgetter("callee")
+
+
 def _is_seed(path: str, project: Project) -> bool:
     mod = project.modules[path]
     if "use client" in mod.directives:
@@ -78,7 +84,7 @@ def _is_seed(path: str, project: Project) -> bool:
         return True
     if _STATIC_FOLDER.search(path) or _STORY.search(path):
         return True
-    return any(c.callee in BROWSER_MOUNTS or c.callee in BROWSER_HOOKS for c in mod.calls)
+    return not _BROWSER_CALLS.isdisjoint(map(_callee, mod.calls))
 
 
 def _is_barrel(mod: ModuleFacts) -> bool:
@@ -91,18 +97,20 @@ def _is_barrel(mod: ModuleFacts) -> bool:
         all((v.ref or "").startswith("import:") for v in mod.exports.values())
 
 
-def _in_folders(path: str, folders: set[str], all_folders: list[str]) -> bool:
-    """The nearest package folder of ``path`` (longest first in ``all_folders``) is one of ``folders``."""
-    for folder in all_folders:
-        if not folder or path.startswith(folder + "/"):
+def _in_folders(path: str, folders: set[str], all_folders: set[str]) -> bool:
+    """The nearest package folder of ``path`` (of ``all_folders``) is one of ``folders``."""
+    folder = path
+    while (parent := folder_of(folder)) != folder:  # up the folders of the path, nearest first
+        folder = parent
+        if folder in all_folders and (not folder or path.startswith(folder + "/")):
             return folder in folders
-    return False
+    return "" in all_folders and "" in folders  # the scan's root folder holds every path
 
 
 def browser_only_modules(project: Project) -> frozenset[str]:
     js = [p for p, m in project.modules.items() if m.language != "python" and not project.is_test(p)]
     front_ends = project.packages.browser_folders() if project.packages is not None else set()
-    package_folders = sorted(project.packages.folders(), key=len, reverse=True) if front_ends else []
+    package_folders = set(project.packages.folders()) if front_ends else set()
     seeds = {p for p in js if _is_seed(p, project) or (front_ends and _in_folders(p, front_ends, package_folders))}
     if not seeds:
         return frozenset()

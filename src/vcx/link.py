@@ -11,19 +11,24 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from vcx.discover import display_path
 from vcx.facts import Call, Function, ModuleFacts, Value
 from vcx.manifests import dependencies, read_json_object
-from vcx.paths import is_non_production, project_relative
+from vcx.paths import folder_of, is_non_production, project_relative
 from vcx.tsconfig import PathAliases
 from vcx.workspaces import WorkspacePackages
 
 JS_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
+_UNRESOLVED = object()  # not looked up yet (None is a lookup that found no module)
 
 
-@dataclass(frozen=True, slots=True)
-class FuncRef:
+class FuncRef(NamedTuple):
+    """A function of the project: the module that defines it and its id there. A named tuple
+    (not a frozen dataclass): it keys the call graph and the summaries, and a tuple is built and
+    hashed in C."""
+
     path: str
     func: str
 
@@ -61,10 +66,15 @@ class Project:
     path_aliases: PathAliases | None = None  # tsconfig/jsconfig ``paths``, per folder
     packages: WorkspacePackages | None = None  # the monorepo's own packages, by name
     _module_paths: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
+    _folder_paths: dict[tuple[bool, str, str], str | None] = field(default_factory=dict, repr=False)
     _class_refs: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _names: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _browser_only: frozenset[str] | None = field(default=None, repr=False)
     _package_specs: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _star_imported: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # Indexes the rules derive from the project and share, built once per scan by the first
+    # rule that asks (``vcx.rules.error_handling.network_calls``).
+    derived: dict[str, object] = field(default_factory=dict, repr=False)
 
     def package_specs(self, path: str) -> tuple[str, ...]:
         """The non-relative import specifiers of a JS/TS module that name project modules
@@ -121,14 +131,25 @@ class Project:
         """The project file an import of ``module`` in ``importer`` reaches (``.models``,
         ``app.models``, ``./lib/db``, ``@/lib/db``)."""
         key = (importer, module)
-        if key not in self._module_paths:
-            mod = self.modules.get(importer)
-            if mod is not None and mod.language == "python":
-                self._module_paths[key] = _resolve_python(importer, module, self.py_index, self.modules)
-            else:
-                self._module_paths[key] = _resolve_js(importer, module, self.modules, self.path_aliases,
-                                                      self.packages)
-        return self._module_paths[key]
+        found = self._module_paths.get(key, _UNRESOLVED)
+        if found is _UNRESOLVED:
+            found = self._module_paths[key] = self._resolve_module(importer, module)
+        return found  # type: ignore[return-value]
+
+    def _resolve_module(self, importer: str, module: str) -> str | None:
+        mod = self.modules.get(importer)
+        python = mod is not None and mod.language == "python"
+        if python and not module.startswith("."):
+            return self.py_index.get(module)
+        # A relative import, a path alias (the nearest tsconfig) and a package name resolve
+        # the same for every module of a folder: resolved once per folder.
+        key = (python, folder_of(importer), module)
+        found = self._folder_paths.get(key, _UNRESOLVED)
+        if found is _UNRESOLVED:
+            found = self._folder_paths[key] = (
+                _resolve_python(importer, module, self.py_index, self.modules) if python
+                else _resolve_js(importer, module, self.modules, self.path_aliases, self.packages))
+        return found  # type: ignore[return-value]
 
     def _class_module(self, importer: str, module: str) -> str | None:
         """:meth:`module_path` for class resolution: an absolute name several files end with is
@@ -198,18 +219,20 @@ class Project:
                 return found
         return None
 
-    def star_imported(self, path: str) -> list[str]:
-        """The project modules a Python module imports with ``from x import *``."""
-        mod = self.modules.get(path)
-        if mod is None or mod.language != "python":
-            return []
-        out = []
-        for imp in mod.imports:
-            if imp.name == "*":
-                target = self.module_path(path, imp.module)
-                if target is not None and target != path:
-                    out.append(target)
-        return out
+    def star_imported(self, path: str) -> tuple[str, ...]:
+        """The project modules a Python module imports with ``from x import *`` (found once per
+        module: link asks for every bare name a Python module calls)."""
+        found = self._star_imported.get(path)
+        if found is None:
+            mod = self.modules.get(path)
+            out = []
+            for imp in mod.imports if mod is not None and mod.language == "python" else ():
+                if imp.name == "*":
+                    target = self.module_path(path, imp.module)
+                    if target is not None and target != path:
+                        out.append(target)
+            found = self._star_imported[path] = tuple(out)
+        return found
 
     def resolve_class(self, path: str, ref: str) -> ClassRef | None:
         """The Python class of the project that a canonical name in module ``path`` names.
@@ -344,7 +367,7 @@ def _resolve_python(importer: str, module: str, index: dict[str, str],
                     modules: dict[str, ModuleFacts]) -> str | None:
     if module.startswith("."):
         level = len(module) - len(module.lstrip("."))
-        base = posixpath.dirname(importer)
+        base = folder_of(importer)
         for _ in range(level - 1):
             base = posixpath.dirname(base)
         rest = module[level:].replace(".", "/")
@@ -360,9 +383,10 @@ def _resolve_js(importer: str, spec: str, modules: dict[str, ModuleFacts],
                 aliases: PathAliases | None, packages: WorkspacePackages | None = None) -> str | None:
     """The module an import of ``spec`` in ``importer`` reaches: a relative path, a path alias
     of the importer's tsconfig, or a package of the monorepo (``vcx.workspaces``)."""
+    folder = folder_of(importer)
     if spec.startswith("."):
-        return _first_module([posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))], modules)
-    found = aliases.resolve(importer, spec) if aliases is not None else None
+        return _first_module([posixpath.normpath(posixpath.join(folder, spec))], modules)
+    found = aliases.resolve_in(folder, spec) if aliases is not None else None
     if found is not None:
         return _first_module([found], modules)
     if packages is None:
@@ -378,13 +402,18 @@ def _first_module(stems: list[str], modules: dict[str, ModuleFacts]) -> str | No
     for stem in stems:
         if stem in modules:
             return stem
+        for ext in JS_EXTS:
+            if stem + ext in modules:
+                return stem + ext
+        index = stem + "/index"
+        for ext in JS_EXTS:
+            if index + ext in modules:
+                return index + ext
         base, ext = posixpath.splitext(stem)
-        candidates = [stem + e for e in JS_EXTS] + [stem + "/index" + e for e in JS_EXTS]
         if ext in (".js", ".mjs", ".cjs", ".jsx"):  # TS sources imported with a .js suffix
-            candidates += [base + e for e in JS_EXTS]
-        for cand in candidates:
-            if cand in modules:
-                return cand
+            for ext in JS_EXTS:
+                if base + ext in modules:
+                    return base + ext
     return None
 
 
@@ -468,8 +497,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
     project.packages = WorkspacePackages(root, root_display, [p for p, m in modules.items() if m.language != "python"])
     project.py_roots = py_roots = frozenset(name.split(".", 1)[0] for name in py_index)
 
-    def module_path(importer: str, lang: str, module: str) -> str | None:
-        return project.module_path(importer, module)
+    module_path = project.module_path
 
     looked_up: dict[tuple[str, str], tuple[str, FuncRef | Value, str] | None] = {}
 
@@ -512,7 +540,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                     return path, FuncRef(path, ref[6:]), tail
             if ref.startswith("import:"):
                 _, spec, inner = ref.split(":", 2)
-                target = module_path(path, mod.language, spec)
+                target = module_path(path, spec)
                 if target is not None:
                     return lookup(target, inner + (f".{tail}" if tail else ""), depth + 1)
             if exported.kind == "object" and exported.keys and tail:
@@ -541,7 +569,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                     return found
         for imp in mod.imports:
             if imp.local == head and imp.name and imp.name != "*" and mod.language == "python":
-                target = module_path(path, mod.language, imp.module)  # re-exported by an __init__
+                target = module_path(path, imp.module)  # re-exported by an __init__
                 if target is not None:
                     return lookup(target, imp.name + (f".{tail}" if tail else ""), depth + 1)
         return None
@@ -578,7 +606,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
         for imp in mod.imports if mod is not None else ():
             if imp.name != "*" or imp.local != "*":
                 continue
-            target = module_path(path, mod.language, imp.module)
+            target = module_path(path, imp.module)
             inner = modules.get(target) if target is not None else None
             if inner is None:
                 continue
@@ -597,14 +625,14 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                     break
         if callee.startswith("import:"):
             _, spec, rest = callee.split(":", 2)
-            target = module_path(path, mod.language, spec)
+            target = module_path(path, spec)
             if target is not None:
                 found = lookup(target, rest)
                 if found is not None:
                     return found
             if "." in rest and mod.language == "python":  # `from . import helpers; helpers.f()`
                 head, _, tail = rest.partition(".")
-                sub = module_path(path, mod.language, spec + head if spec.endswith(".") else f"{spec}.{head}")
+                sub = module_path(path, spec + head if spec.endswith(".") else f"{spec}.{head}")
                 if sub is not None:
                     return lookup(sub, tail)
             return None

@@ -106,6 +106,11 @@ SA_BUILDERS = ("sqlalchemy.update", "sqlalchemy.insert", "sqlalchemy.delete", "s
 _MODEL_RECEIVER = re.compile(r"(?:[\w$]+\.)*[A-Z][\w$]*(?:\.(?:scope|unscoped|schema)\([^)]*\))*")
 
 
+# Import specifiers that name no third-party library ModuleView.other_library() means: the
+# project's own (relative, rooted, aliased) and database, database-like and cache packages.
+_NOT_LIBRARIES = (".", "/", "@/", "~", "#", *kdb.DB_LIBS, *kdb.DB_LIKE_PACKAGES, *kdb.OTHER_STORES)
+
+
 @dataclass
 class ModuleView:
     """What classify() needs to know about the module a call sits in, worked out once per
@@ -124,10 +129,8 @@ class ModuleView:
     def of(cls, mod: ModuleFacts, project_prefixes: tuple[str, ...], in_browser: bool,
            active_record: bool) -> ModuleView:
         libraries = tuple({f"{imp.module}." for imp in mod.imports
-                           if not (imp.relative or imp.module.startswith((".", "/", "@/", "~", "#"))
-                                   or f"{imp.module}." in project_prefixes
-                                   or imp.module.startswith(kdb.DB_LIBS + kdb.DB_LIKE_PACKAGES)
-                                   or imp.module.startswith(kdb.OTHER_STORES))})
+                           if not (imp.relative or imp.module.startswith(_NOT_LIBRARIES)
+                                   or f"{imp.module}." in project_prefixes)})
         origins: dict[tuple[str | None, str], list[tuple[int, str]]] = {}
         if mod.language != "python":
             for c in mod.calls:
@@ -178,11 +181,12 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
             holes = tuple((h.text or "").split(".", 1)[0].split("[", 1)[0] for h in url.items)
         return Op("network", path, call, addressed=url is not None and url.kind == "template", url_root=root,
                   url_holes=holes)
-    recv, meth = _method(call)
+    meth = call.text.rpartition(".")[2]  # as _method() reads it, which most calls need not pay for
     if not meth or (view.in_browser and not callee.startswith(kdb.DB_LIBS)):
         return None
     if meth not in _OP_METHODS and meth.lower() not in kdb.CACHE_COMMANDS and not callee.startswith(kdb.OTHER_STORES):
         return None  # useState(), items.push(): no method any database, cache or transaction has
+    recv, meth = _method(call)
     if mod.language == "python" and not callee.startswith(kdb.DB_LIBS) and "." in recv:
         owner, _, resource = recv.partition(".")
         if resource in kdb.PY_SDK_RESOURCES and owner.lower().endswith(kdb.PY_SDK_CLIENT_NAMES):
@@ -353,6 +357,7 @@ class Summaries:
             has_commit: dict[str | None, bool] = {}
             prefixes = tuple(f"{spec}." for spec in project.package_specs(path))
             view = ModuleView.of(mod, prefixes, project.runs_in_browser(path), active_record)
+            found: list[tuple[Call, Op]] = []  # the module's operations, in call order
             for call in mod.calls:
                 op = classify(mod, call, view)
                 if op is None or self._project_code(path, call):
@@ -360,15 +365,14 @@ class Summaries:
                 if op.kind == "commit":
                     has_commit[call.func] = True
                 self.ops[(path, call.id)] = op
-            for call in mod.calls:
-                # DB-API connections (autocommit off): writes before one commit are one transaction.
-                op = self.ops.get((path, call.id))
-                if op is not None and op.kind == "write" and has_commit.get(call.func) and \
-                        "asyncpg" not in call.callee and mod.language == "python":
-                    op.kind = "staged"
-            for call in mod.calls:
-                op = self.ops.get((path, call.id))
-                if op is None or call.func is None:
+                found.append((call, op))
+            if has_commit and mod.language == "python":
+                for call, op in found:
+                    # DB-API connections (autocommit off): writes before one commit are one transaction.
+                    if op.kind == "write" and has_commit.get(call.func) and "asyncpg" not in call.callee:
+                        op.kind = "staged"
+            for call, op in found:
+                if call.func is None:
                     continue
                 ref = FuncRef(path, call.func)
                 for eff in self._effects(op):

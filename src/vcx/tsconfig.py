@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from vcx.manifests import is_file, read_json_object
+from vcx.paths import disk_folder, folder_of
 
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
 MAX_EXTENDS = 5
@@ -32,7 +33,13 @@ class PathAliases:
 
     def resolve(self, importer: str, spec: str) -> str | None:
         """The display-path stem ``spec`` names through an alias of ``importer``'s config."""
-        aliases = self.for_folder(posixpath.dirname(importer))
+        return self.resolve_in(folder_of(importer), spec)
+
+    def resolve_in(self, folder: str, spec: str) -> str | None:
+        """:meth:`resolve` for an importer in ``folder``."""
+        aliases = self._by_folder.get(folder)
+        if aliases is None:
+            aliases = self.for_folder(folder)
         if not aliases or not spec.startswith(self._heads[id(aliases)]):
             return None  # most imports are packages' ("react"): no pattern can match
         best: tuple[int, str] | None = None
@@ -54,7 +61,7 @@ class PathAliases:
 
     def heads_for(self, importer: str) -> tuple[str, ...]:
         """What the patterns of ``importer``'s config start with (``@/``, ``~server/``)."""
-        aliases = self.for_folder(posixpath.dirname(importer))
+        aliases = self.for_folder(folder_of(importer))
         return self._heads[id(aliases)]
 
     def for_folder(self, folder: str) -> list[Alias]:
@@ -72,9 +79,7 @@ class PathAliases:
         return found
 
     def _disk(self, folder: str) -> Path:
-        if not self.root_display:
-            return self.root / folder if folder else self.root
-        return self.root / posixpath.relpath(folder, self.root_display)
+        return disk_folder(self.root, self.root_display, folder)
 
     def _read_folder(self, folder: str) -> list[Alias] | None:
         """The aliases of the config in ``folder``; None when the folder has no config."""

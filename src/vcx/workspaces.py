@@ -17,6 +17,7 @@ from pathlib import Path
 from vcx.knowledge.databases import is_database_driver
 from vcx.knowledge.javascript import SERVER_SIDE_PACKAGES, UI_FRAMEWORK_PACKAGES
 from vcx.manifests import dependencies, read_json_object
+from vcx.paths import disk_folder
 
 BUILD_FOLDERS = ("dist/", "build/", "lib/", "out/")
 ENTRY_FIELDS = ("source", "types", "typings", "module", "main")
@@ -30,6 +31,7 @@ class WorkspacePackages:
         self._module_paths = module_paths
         self._packages: dict[str, tuple[str, dict[str, object]]] | None = None  # name -> (folder, package.json)
         self.reached: dict[str, str | None] = {}  # specifier -> the module it reaches (kept by link)
+        self._has: dict[str, bool] = {}  # specifier -> has_package
 
     def browser_folders(self) -> set[str]:
         """The folders of packages that depend on a UI framework and on nothing server-side
@@ -52,9 +54,12 @@ class WorkspacePackages:
 
     def has_package(self, spec: str) -> bool:
         """``spec`` names a package of the scanned tree (or a file in one)."""
-        if self._packages is None:
-            self._packages = self._find_packages()
-        return bool(self._packages) and _package_name(spec) in self._packages
+        hit = self._has.get(spec)
+        if hit is None:  # asked of most library imports of the scan, from every module
+            if self._packages is None:
+                self._packages = self._find_packages()
+            hit = self._has[spec] = bool(self._packages) and _package_name(spec) in self._packages
+        return hit
 
     def resolve(self, spec: str) -> list[str]:
         """Display-path stems (without extension) that ``spec`` may name, best first."""
@@ -89,9 +94,7 @@ class WorkspacePackages:
         return out
 
     def _disk(self, folder: str) -> Path:
-        if not self.root_display:
-            return self.root / folder if folder else self.root
-        return self.root / posixpath.relpath(folder, self.root_display)
+        return disk_folder(self.root, self.root_display, folder)
 
     def _find_packages(self) -> dict[str, tuple[str, dict[str, object]]]:
         folders: set[str] = set()

@@ -28,12 +28,18 @@ from vcx.knowledge.network import (
 from vcx.link import FuncRef, Project
 from vcx.rules import Rule
 
+NetworkCall = tuple[str, ModuleFacts, Call, Client]
 
-def network_calls(project: Project) -> Iterator[tuple[str, ModuleFacts, Call, Client]]:
-    for path, mod, call in project.iter_calls():
-        client = network_client(call.callee)
-        if client is not None:
-            yield path, mod, call, client
+
+def network_calls(project: Project) -> list[NetworkCall]:
+    """The calls of the project through a known network client, in module and call order.
+    Found once per scan: three rules walk them."""
+    found = project.derived.get("network_calls")
+    if found is None:
+        found = project.derived["network_calls"] = [
+            (path, mod, call, client) for path, mod in project.modules.items() for call in mod.calls
+            if (client := network_client(call.callee)) is not None]
+    return found  # type: ignore[return-value]
 
 
 def fn_name(mod: ModuleFacts, func_id: str | None) -> str:
@@ -190,6 +196,10 @@ def _wrapper_catches(project: Project, path: str, outer: Call, fn: Function, cli
     return bool(invocations) and all(handled_here(owner, c, client) for c in invocations)
 
 
+# Every JS callee _Boundaries looks at ends with one of these.
+_JS_BOUNDARY_ENDINGS = ("setErrorHandler", "useGlobalFilters", "APP_FILTER", "use")
+
+
 class _Boundaries:
     """Framework error handlers the project installs (FRAMEWORKS.md / RULES.md ERR001)."""
 
@@ -200,32 +210,40 @@ class _Boundaries:
         self.nest = False
         self.express_error_mw = False
         express_async = any(_major(v) >= 5 for k, v in project.npm_deps.items() if k == "express")
-        for _path, mod, call in project.iter_calls():
-            last = call.callee.rsplit(".", 1)[-1]
+        for mod in project.modules.values():
             if is_python(mod):
-                if last in PY_BOUNDARY_CALLS and _boundary_catches_all(call):
-                    self.python.add(PY_BOUNDARY_CALLS[last])
+                for call in mod.calls:
+                    callee = call.callee
+                    last = callee[callee.rfind(".") + 1:]
+                    if last in PY_BOUNDARY_CALLS and _boundary_catches_all(call):
+                        self.python.add(PY_BOUNDARY_CALLS[last])
                 continue
-            if last == "setErrorHandler":
-                self.fastify = True
-            elif last in ("useGlobalFilters",) or call.callee.endswith("APP_FILTER"):
-                self.nest = True
-            elif last == "use" and call.args:
-                fn = _func_value(mod, call.args[-1])
-                if fn is not None and len(fn.params) == 4:
-                    self.express_error_mw = True
-                if fn is not None and len(fn.params) == 2 and _wraps_next(mod, fn):
-                    self.koa = True
+            for call in mod.calls:
+                if call.callee.endswith(_JS_BOUNDARY_ENDINGS):  # the only callees _js_boundary() acts on
+                    self._js_boundary(mod, call)
         for mod in project.modules.values():
             for imp in mod.imports:
                 if imp.module in EXPRESS_ASYNC_PATCHES:
                     express_async = True
             for fn in mod.functions.values():
-                if any(d.text.startswith("Catch(") for d in fn.decorators):
+                if fn.decorators and any(d.text.startswith("Catch(") for d in fn.decorators):
                     self.nest = True
             if any(a.target.endswith("handler500") for a in mod.assigns):
                 self.python.add("django")
         self.express = self.express_error_mw and express_async
+
+    def _js_boundary(self, mod: ModuleFacts, call: Call) -> None:
+        last = call.callee.rsplit(".", 1)[-1]
+        if last == "setErrorHandler":
+            self.fastify = True
+        elif last in ("useGlobalFilters",) or call.callee.endswith("APP_FILTER"):
+            self.nest = True
+        elif last == "use" and call.args:
+            fn = _func_value(mod, call.args[-1])
+            if fn is not None and len(fn.params) == 4:
+                self.express_error_mw = True
+            if fn is not None and len(fn.params) == 2 and _wraps_next(mod, fn):
+                self.koa = True
 
     def covers_js_route(self) -> bool:
         return self.fastify or self.koa or self.express or self.nest
@@ -509,14 +527,8 @@ class UncheckedResponseStatus(Rule):
 
     def check(self, project: Project) -> Iterator[Finding]:
         helpers = self._response_helpers(project)
-        for path, mod, call in project.iter_calls():
-            client = network_client(call.callee)
-            if client is None:
-                ref = project.target(path, call)
-                client = helpers.get(ref) if ref is not None else None
-                if client is None:
-                    continue
-            elif not self._status_unchecked_by_client(call, client):
+        for path, mod, call, client, helper in self._responses(project, helpers):
+            if not helper and not self._status_unchecked_by_client(call, client):
                 continue
             python = is_python(mod)
             body = PY_BODY_ACCESSORS if python else JS_BODY_ACCESSORS | ({"data"} if client.raises_on_status
@@ -545,6 +557,27 @@ class UncheckedResponseStatus(Rule):
                     if not passed_on or not self._passed_before(mod, call, var, a.loc.line):
                         yield self._finding(path, call, a.loc, a.attr)
                     break
+
+    @staticmethod
+    def _responses(project: Project, helpers: dict[FuncRef, Client]) -> Iterator[
+            tuple[str, ModuleFacts, Call, Client, bool]]:
+        """The network calls and the calls of ``helpers``, in module and call order, each with
+        its client and whether it is a helper's."""
+        if not helpers:  # the usual case: the network calls are known already
+            for path, mod, call, client in network_calls(project):
+                yield path, mod, call, client, False
+            return
+        targets = project.targets
+        for path, mod in project.modules.items():
+            for call in mod.calls:
+                client = network_client(call.callee)
+                if client is not None:
+                    yield path, mod, call, client, False
+                    continue
+                ref = targets.get((path, call.id))
+                client = helpers.get(ref) if ref is not None else None
+                if client is not None:
+                    yield path, mod, call, client, True
 
     def _response_helpers(self, project: Project) -> dict[FuncRef, Client]:
         """Project functions that return an unchecked response (``return fetch(url, ...)``)."""
@@ -907,61 +940,63 @@ class FloatingPromise(Rule):
     fix = "Await it (or return it); for deliberate fire-and-forget use `void p.catch(log)` / keep the task."
 
     def check(self, project: Project) -> Iterator[Finding]:
-        for path, mod, call in project.iter_calls():
+        for path, mod in project.modules.items():
             python = is_python(mod)
-            context = call.outer_context if call.context == "chain" else call.context
-            if python:
-                if call.callee in TASK_SPAWNERS or (call.callee.endswith((".create_task",)) and \
-                        call.callee.split(".")[0] in ("asyncio", "loop")):
-                    if context == "stmt" and not call.awaited:
-                        yield self.finding(path, call.loc, f"the task from `{call.snippet}` is not kept; "
-                                           "it can be garbage-collected before it finishes",
-                                           fix="Keep a reference (e.g. a set, discarded in "
-                                               "add_done_callback) or await it.")
-                    continue
-                if call.awaited or call.context not in ("stmt", "assign"):
-                    continue
-                if not (self._is_async_target(project, path, call) or (
-                        call.callee.startswith(ASYNC_INSTANCE_PREFIXES) and call.context == "stmt")):
-                    continue
-                if call.context == "assign" and self._settled_later(mod, call):
-                    continue
-                yield self.finding(path, call.loc, f"coroutine `{call.snippet}` is called without "
-                                   f"await in `{fn_name(mod, call.func)}`; it never runs")
-                continue
-            if call.awaited or call.func is None:
-                continue
             # A browser has no process to crash: the rejection goes to the console, and the
             # user sees nothing fail.
-            consequence = "a rejection goes unnoticed: the browser only logs it to the console" \
+            consequence = "" if python else \
+                "a rejection goes unnoticed: the browser only logs it to the console" \
                 if project.runs_in_browser(path) else "a rejection crashes the process"
-            if call.callee.endswith(".forEach") and any(
-                    v.kind == "func" and v.func_id in mod.functions and mod.functions[v.func_id].is_async
-                    for v in call.args):
-                yield self.finding(path, call.loc, f"`{call.snippet}` in `{fn_name(mod, call.func)}` starts "
-                                   "one promise per element and waits for none of them",
-                                   fix="Use `await Promise.all(items.map(async x => ...))` or a for...of loop "
-                                       "with await.")
-                continue
-            if call.context == "assign":
-                if not (self._is_async_target(project, path, call) or self._is_promise_api(call)) or \
-                        self._settled_later(mod, call):
+            for call in mod.calls:
+                context = call.outer_context if call.context == "chain" else call.context
+                if python:
+                    if call.callee in TASK_SPAWNERS or (call.callee.endswith((".create_task",)) and \
+                            call.callee.split(".")[0] in ("asyncio", "loop")):
+                        if context == "stmt" and not call.awaited:
+                            yield self.finding(path, call.loc, f"the task from `{call.snippet}` is not kept; "
+                                               "it can be garbage-collected before it finishes",
+                                               fix="Keep a reference (e.g. a set, discarded in "
+                                                   "add_done_callback) or await it.")
+                        continue
+                    if call.awaited or call.context not in ("stmt", "assign"):
+                        continue
+                    if not (self._is_async_target(project, path, call) or (
+                            call.callee.startswith(ASYNC_INSTANCE_PREFIXES) and call.context == "stmt")):
+                        continue
+                    if call.context == "assign" and self._settled_later(mod, call):
+                        continue
+                    yield self.finding(path, call.loc, f"coroutine `{call.snippet}` is called without "
+                                       f"await in `{fn_name(mod, call.func)}`; it never runs")
                     continue
-                yield self.finding(path, call.loc, f"the promise of `{call.snippet}` is kept in "
-                                   f"`{call.assigned_to}` but never awaited in `{fn_name(mod, call.func)}`; "
-                                   f"{consequence}")
-                continue
-            if call.context == "chain":
-                if "catch" in call.chain or call.catch_chained or context != "stmt":
+                if call.awaited or call.func is None:
                     continue
-            elif call.context != "stmt":
-                continue
-            if call.text.endswith(".then") and len(call.args) >= 2:
-                continue  # p.then(onFulfilled, onRejected) handles the rejection
-            if self._is_async_target(project, path, call) or self._is_promise_api(call):
-                yield self.finding(path, call.loc, f"the promise of `{call.snippet}` in "
-                                   f"`{fn_name(mod, call.func)}` is not awaited, returned or caught; "
-                                   f"{consequence}")
+                if call.callee.endswith(".forEach") and any(
+                        v.kind == "func" and v.func_id in mod.functions and mod.functions[v.func_id].is_async
+                        for v in call.args):
+                    yield self.finding(path, call.loc, f"`{call.snippet}` in `{fn_name(mod, call.func)}` starts "
+                                       "one promise per element and waits for none of them",
+                                       fix="Use `await Promise.all(items.map(async x => ...))` or a for...of loop "
+                                           "with await.")
+                    continue
+                if call.context == "assign":
+                    if not (self._is_async_target(project, path, call) or self._is_promise_api(call)) or \
+                            self._settled_later(mod, call):
+                        continue
+                    yield self.finding(path, call.loc, f"the promise of `{call.snippet}` is kept in "
+                                       f"`{call.assigned_to}` but never awaited in `{fn_name(mod, call.func)}`; "
+                                       f"{consequence}")
+                    continue
+                if call.context == "chain":
+                    if "catch" in call.chain or call.catch_chained or context != "stmt":
+                        continue
+                elif call.context != "stmt":
+                    continue
+                if call.text.endswith(".then") and len(call.args) >= 2:
+                    continue  # p.then(onFulfilled, onRejected) handles the rejection
+                if self._is_async_target(project, path, call) or self._is_promise_api(call):
+                    yield self.finding(path, call.loc, f"the promise of `{call.snippet}` in "
+                                       f"`{fn_name(mod, call.func)}` is not awaited, returned or caught; "
+                                       f"{consequence}")
 
     @staticmethod
     def _is_async_target(project: Project, path: str, call: Call) -> bool:

@@ -346,7 +346,7 @@ class QueryInLoop(Rule):
             for call in mod.calls:
                 op = s.ops.get((path, call.id))
                 ref = project.target(path, call)
-                what = how = ""
+                what = how = eff = ""
                 if op is not None:
                     if op.batch or op.kind in ("txn", "commit", "staged") or _schema_statement(call):
                         continue
@@ -361,7 +361,6 @@ class QueryInLoop(Rule):
                         "network_addressed" in summ.via else ""
                     if not eff:
                         continue
-                    what, how = _via(s, ref, eff)
                 else:
                     continue
                 loop = iteration_loop(project, path, mod, call, loops)
@@ -370,6 +369,8 @@ class QueryInLoop(Rule):
                 line, iterable, lp = loop
                 if lp is not None and _per_model(project, s, path, mod, call, ref, lp):
                     continue
+                if eff:  # the helper chain, named only for a call in a loop
+                    what, how = _via(s, ref, eff)  # type: ignore[arg-type]
                 verb = "calls" if op is not None and op.kind == "network" else "queries"
                 msg = f"`{call.snippet}` {verb} `{what}` once per element of `{iterable}` (loop at line {line}"
                 msg += f"; via {how})" if how else ")"
@@ -407,10 +408,19 @@ class QueryInLoop(Rule):
 
 
 def _relation_fields(project: Project, kinds: tuple[str, ...] = RELATION_FIELDS
-                     ) -> Iterator[tuple[str, ClassInfo, str, str, Call | None]]:
+                     ) -> list[tuple[str, ClassInfo, str, str, Call | None]]:
     """Relation fields declared in the project's classes (``author = ForeignKey(...)``,
     ``tags: Mapped[list[Tag]] = relationship()``): (path, class, field name, field kind, the
-    call that makes it or None)."""
+    call that makes it or None). Found once per scan for each ``kinds``: three rules ask."""
+    key = "relation_fields:" + ",".join(kinds)
+    found = project.derived.get(key)
+    if found is None:
+        found = project.derived[key] = list(_find_relation_fields(project, kinds))
+    return found  # type: ignore[return-value]
+
+
+def _find_relation_fields(project: Project, kinds: tuple[str, ...]
+                          ) -> Iterator[tuple[str, ClassInfo, str, str, Call | None]]:
     for path, mod in project.modules.items():
         if not mod.classes:
             continue
@@ -468,7 +478,7 @@ class ModelRelations:
     entry, and any relation name of the project counts for it."""
 
     def __init__(self, project: Project) -> None:
-        self.names = names = ClassNames(project)
+        self.names = names = ClassNames.of(project)
         by_name: dict[str, list[ClassRef]] = {}
         for path, mod in project.modules.items():
             if mod.language == "python":
@@ -723,7 +733,10 @@ class LazyLoadInLoop(Rule):
     def _js(self, project: Project, s: Summaries, path: str, mod: ModuleFacts,
             js: _JsRelations) -> Iterator[Finding]:
         loops = {lp.id: lp for lp in mod.loops}
+        only_populate = not js.getters and not js.sequelize  # no getter to look for: only x.populate()
         for call in mod.calls:
+            if only_populate and not call.text.endswith(".populate"):
+                continue
             recv, _, meth = call.text.rpartition(".")
             if not recv or "." in recv or not recv[:1].islower():
                 continue

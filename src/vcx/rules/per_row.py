@@ -128,6 +128,15 @@ class ClassNames:
         self._refs: dict[tuple[str, str], ClassRef | None] = {}
         self._hierarchy: list[tuple[ClassRef, ModuleFacts, list[tuple[str, str, ClassRef | None]]]] | None = None
 
+    @classmethod
+    def of(cls, project: Project) -> ClassNames:
+        """The project's ClassNames, made once per scan and shared by the rules (what it
+        remembers follows from the project alone)."""
+        names = project.derived.get("class_names")
+        if names is None:
+            names = project.derived["class_names"] = cls(project)
+        return names  # type: ignore[return-value]
+
     def ref(self, path: str, ref: str) -> ClassRef | None:
         """A canonical name (a callee, a base, a ``Value.ref``)."""
         key = (path, ref)
@@ -205,17 +214,23 @@ class ClassNames:
 
 def _classes_with(names: ClassNames, direct: frozenset[str], marker: str) -> dict[ClassRef, ModuleFacts]:
     """Project classes deriving (directly or through project classes) from one of ``direct``."""
-    infos = names.hierarchy()
+    # Per class: whether a base outside the project is one of ``direct``, and its project bases;
+    # the classes with neither never qualify.
+    cands: list[tuple[ClassRef, ModuleFacts, bool, list[ClassRef]]] = []
+    for ref, mod, bases in names.hierarchy():
+        direct_hit = any(base is None and last in direct and (marker in b or not b.startswith(("local:", "import:")))
+                         for b, last, base in bases)
+        ours = [base for _, _, base in bases if base is not None]
+        if direct_hit or ours:
+            cands.append((ref, mod, direct_hit, ours))
     found: dict[ClassRef, ModuleFacts] = {}
     changed = True
     while changed:
         changed = False
-        for ref, mod, bases in infos:
+        for ref, mod, direct_hit, ours in cands:
             if ref in found:
                 continue
-            if any(base in found if base is not None else
-                   (last in direct and (marker in b or not b.startswith(("local:", "import:"))))
-                   for b, last, base in bases):
+            if direct_hit or any(base in found for base in ours):
                 found[ref] = mod
                 changed = True
     return found
@@ -449,7 +464,7 @@ class _Walker:
     def __init__(self, project: Project, s: Summaries, rels: dict[str, bool]) -> None:
         self.project, self.s, self.rels = project, s, rels
         self.sites: dict[tuple[str, int, str], Site] = {}
-        self.names = names = ClassNames(project)
+        self.names = names = ClassNames.of(project)
         found = _classes_with(names, SERIALIZER_BASES, "")
         self.sers: dict[ClassRef, SerClass] = {}
         for ref, mod in found.items():
@@ -477,8 +492,8 @@ class _Walker:
         self.props: dict[tuple[ClassRef, str], FuncRef] = {}  # (model, property) -> function
         for path, mod in project.modules.items():
             for fn in mod.functions.values():
-                if fn.class_name and any((d.text or "").rsplit(".", 1)[-1] in PROPERTY_DECORATORS
-                                         for d in fn.decorators):
+                if fn.class_name and fn.decorators and any(
+                        (d.text or "").rsplit(".", 1)[-1] in PROPERTY_DECORATORS for d in fn.decorators):
                     self.props.setdefault((_method_class(path, fn), fn.name), FuncRef(path, fn.id))
 
     def ser_ref(self, path: str, ref: str) -> ClassRef | None:
@@ -795,9 +810,12 @@ def _pydantic_lists(project: Project, s: Summaries, w: _Walker) -> None:
             continue
         loops = {lp.id: lp for lp in mod.loops}
         for call in mod.calls:
+            meth = call.text.rpartition(".")[2]
+            if not call.args or not (meth in PER_ROW_VALIDATORS or call.callee == "map" or call.callee.endswith(
+                    ("TypeAdapter().validate_python", "parse_obj_as"))):
+                continue  # none of the forms below
             model: ClassRef | None = None
             rows, before, attrs = None, call.loc.line, False
-            meth = call.text.rpartition(".")[2]
             kw = call.kwargs.get("from_attributes")
             attrs = kw is not None and kw.value is True
             if meth in PER_ROW_VALIDATORS and call.loops and call.args:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 
 from vcx.facts import Call, ModuleFacts, Value
 from vcx.findings import Finding
@@ -170,8 +171,8 @@ class NaiveDatetime(Rule):
                     if aware and not _made_aware_on_line(mod, call):
                         yield self.finding(path, call.loc, f"`{call.snippet}` is a naive datetime in a module "
                                            "that works with aware ones; comparing them raises TypeError")
-                for v in (*call.args, *call.kwargs.values()):
-                    if v.kind in ("name", "attr") and v.ref in tk.PY_NAIVE_CALLABLES:
+                for v in chain(call.args, call.kwargs.values()):
+                    if v.ref in tk.PY_NAIVE_CALLABLES and v.kind in ("name", "attr"):
                         what = self._what(v.ref.replace("datetime.datetime.", "datetime."))
                         yield self.finding(path, call.loc, f"`{v.text}` passed as a callable in "
                                            f"`{call.snippet}` produces {what} on every call")
@@ -251,29 +252,28 @@ class LocalTimeArithmetic(Rule):
     def _problem(self, mod: ModuleFacts, call: Call, has_dfns_tz: bool, luxon_zone: bool) -> str | None:
         callee = call.callee
         last = callee.rsplit(".", 1)[-1]
-        where = fn_name(mod, call.func)
         if call.is_new and callee == "Date" and len(call.args) >= 2 and all(
                 a.kind != "spread" for a in call.args):
-            return f"`{call.snippet}` in `{where}` builds a date in the server's local zone"
+            return f"`{call.snippet}` in `{fn_name(mod, call.func)}` builds a date in the server's local zone"
         if last == "getFullYear" and call.context == "display" and call.text == "new Date().getFullYear":
             return None  # `© ${new Date().getFullYear()}`: this year, shown; wrong for a few hours a year at most
         if last in tk.JS_LOCAL_DATE_METHODS and self._date_receiver(callee):
             utc = last.replace("get", "getUTC", 1) if last.startswith("get") else last.replace("set", "setUTC", 1)
-            return f"`{call.snippet}` in `{where}` uses the server's local zone (use {utc})"
+            return f"`{call.snippet}` in `{fn_name(mod, call.func)}` uses the server's local zone (use {utc})"
         if last in tk.JS_LOCAL_FORMAT_METHODS and self._date_receiver(callee) and not _logged(mod, call):
             if not any(v.kind == "object" and v.keys and "timeZone" in v.keys for v in call.args):
-                return (f"`{call.snippet}` in `{where}` names the day in the server's local zone; used as a "
-                        "key or compared, it changes with the host's zone")
+                return (f"`{call.snippet}` in `{fn_name(mod, call.func)}` names the day in the server's local "
+                        "zone; used as a key or compared, it changes with the host's zone")
         if callee in ("moment", "dayjs") and not call.is_new:
             if self._instant_or_utc(mod, call):
                 return None
-            return f"`{call.snippet}` in `{where}` works in the server's local zone"
+            return f"`{call.snippet}` in `{fn_name(mod, call.func)}` works in the server's local zone"
         if callee.startswith("date-fns.") and last in tk.DATE_FNS_LOCAL and not has_dfns_tz:
-            return f"`{call.snippet}` in `{where}` computes calendar days in the server's local zone"
+            return f"`{call.snippet}` in `{fn_name(mod, call.func)}` computes calendar days in the server's local zone"
         if callee in ("luxon.DateTime.now", "luxon.DateTime.local") and not luxon_zone:
             if self._instant_or_utc(mod, call):
                 return None
-            return f"`{call.snippet}` in `{where}` uses the server's local zone"
+            return f"`{call.snippet}` in `{fn_name(mod, call.func)}` uses the server's local zone"
         return None
 
     @staticmethod
@@ -371,7 +371,6 @@ class AmbiguousParse(Rule):
 
     @staticmethod
     def _py(mod: ModuleFacts, call: Call) -> str | None:
-        where = fn_name(mod, call.func)
         if call.context == "stmt":
             return None  # result discarded: only validates the format
         if call.callee in tk.PY_STRPTIME:
@@ -386,21 +385,23 @@ class AmbiguousParse(Rule):
                 return None
             if _made_aware_on_line(mod, call) or _printed(mod, call):
                 return None
-            return (f"`{call.snippet}` in `{where}` parses a time without an offset (\"{fmt.value}\" has no %z); "
-                    "the result is naive")
+            return (f"`{call.snippet}` in `{fn_name(mod, call.func)}` parses a time without an offset "
+                    f"(\"{fmt.value}\" has no %z); the result is naive")
         if call.callee in tk.PY_FROMISO:
             if not call.args or call.args[0].kind != "str":
                 return None
             s = str(call.args[0].value)
             if HAS_OFFSET.search(s.strip()) or _made_aware_on_line(mod, call):
                 return None
-            return f"`{call.snippet}` in `{where}` parses a literal without an offset; the result is naive"
+            return (f"`{call.snippet}` in `{fn_name(mod, call.func)}` parses a literal without an offset; "
+                    "the result is naive")
         if call.callee in tk.PY_DATEUTIL_PARSE:
             if "tzinfos" in call.kwargs or "default" in call.kwargs or _made_aware_on_line(mod, call):
                 return None
             if call.args and call.args[0].kind == "str" and HAS_OFFSET.search(str(call.args[0].value)):
                 return None
-            return (f"`{call.snippet}` in `{where}` returns a naive datetime when the string has no offset")
+            return (f"`{call.snippet}` in `{fn_name(mod, call.func)}` returns a naive datetime when the "
+                    "string has no offset")
         return None
 
     @staticmethod
@@ -506,7 +507,7 @@ class ScheduleWithoutTimezone(Rule):
                 yield self.finding(path, call.loc, f"`@{call.snippet}` has no timeZone option, so the job "
                                    "runs in the server's local zone")
                 continue
-            if call.args and _minute_only(call.args[0]):
+            if callee not in _JS_SCHEDULERS or (call.args and _minute_only(call.args[0])):
                 continue
             if callee in ("node-cron.schedule", "node-cron.default.schedule"):
                 if len(call.args) >= 3:
@@ -533,6 +534,11 @@ class ScheduleWithoutTimezone(Rule):
                     continue
                 yield self.finding(path, call.loc, f"`{call.snippet}` has no timeZone, so it runs in the "
                                    "server's local zone")
+
+
+# The calls ScheduleWithoutTimezone._js looks at after Nest's @Cron.
+_JS_SCHEDULERS = frozenset({"node-cron.schedule", "node-cron.default.schedule", "cron.CronJob", "cron.CronJob.from",
+                            "cron.job"})
 
 
 def _positional_zone(args: list[Value]) -> bool:
