@@ -111,6 +111,15 @@ MAX_CANON = 300  # characters of a canonical name
 
 _queries: dict[str, ts.Query] = {}
 _HEAD_NAME = re.compile(r"[A-Za-z_$][\w$]*")  # the root name of a callee's source text
+# The source text of a plain dotted path (`a.b.c`, `this.#x`): ASCII names and dots, nothing
+# else (no spaces, comments, `?.`, calls or subscripts). A member expression with such a text
+# is a chain of members on its first name, which can be read off the text instead of walking
+# the chain node by node (``_dotted_text``, ``canon``).
+_DOTTED = re.compile(r"[A-Za-z_$][\w$]*(?:\.#?[A-Za-z_$][\w$]*)+", re.ASCII)
+MAX_DOTTED = 200  # bytes of a member expression whose text is tried as a plain dotted path
+# Roots of a dotted text that are keywords, not identifiers (`super.x`, `import.meta`, `null.x`):
+# their chains are walked. `this` is a keyword too, but both walks handle it.
+KEYWORD_ROOTS = frozenset({"super", "import", "new", "true", "false", "null", "undefined", "yield", "await"})
 
 
 def _query(lang: str) -> ts.Query:
@@ -593,7 +602,27 @@ class _Extractor:
             return "default"
         return None
 
+    def _plain_path(self, node: ts.Node) -> list[str] | None:
+        """The names of a member expression that is a plain dotted path on a name or ``this``
+        (``a.b.c`` -> a, b, c), read off its source text; None when it is not one, or when
+        its text is too long to be worth looking at (the node walks decide then)."""
+        s, e = node.start_byte, node.end_byte
+        if e - s > MAX_DOTTED or node.has_error:
+            return None
+        text = self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
+        if _DOTTED.fullmatch(text) is None:
+            return None
+        names = text.split(".")
+        return None if names[0] in KEYWORD_ROOTS else names
+
     def _dotted_text(self, node: ts.Node) -> str | None:
+        t = node.type
+        if t == "identifier":
+            return self.text(node)
+        if t == "member_expression":
+            names = self._plain_path(node)
+            if names is not None:
+                return ".".join(names)
         parts: list[str] = []
         cur = node
         for _ in range(MAX_CHAIN):
@@ -1031,14 +1060,17 @@ class _Extractor:
         expression is a property path on an instance (``api.get``, ``prisma.user.findMany``,
         ``new Date().getHours``), else None.
         """
-        if node.type == "identifier":  # a bare name: what the walk below makes of it, without it
+        t = node.type
+        if t == "identifier":  # a bare name: what the walk below makes of it, without it
             s, inst, _module = self._resolve_name(self.text(node), scope)
             return s, inst
-        segs: list[tuple[str | None, ts.Node]] = []  # (property or None for a call, node)
+        segs: list[tuple[str | None, ts.Node | None]] = []  # (property or None for a call, node)
         cur = node
         module_base: str | None = None
         cached: tuple[str, tuple[str, object] | None] | None = None
-        for _ in range(MAX_CHAIN):
+        # `a.b.c`: the names the walk below would find, read off the text.
+        names = self._plain_path(node) if t == "member_expression" else None
+        for _ in range(MAX_CHAIN if names is None else 0):
             t = cur.type
             if t == "member_expression":
                 obj, prop = cur.child_by_field_name("object"), cur.child_by_field_name("property")
@@ -1073,18 +1105,22 @@ class _Extractor:
                 cur = f
             else:
                 break
-        segs.reverse()
+        if names is None:
+            segs.reverse()
+            t = cur.type
+        else:
+            segs = [(n, None) for n in names[1:]]
+            t = "this" if names[0] == "this" else "identifier"
         i = 0
         inst: tuple[str, object] | None = None
         is_module = False
-        t = cur.type
         if cached is not None:
             s, inst = cached
         elif module_base is not None:
             s = self._module_ref(module_base)
             is_module = True
         elif t == "identifier":
-            name = self.text(cur)
+            name = self.text(cur) if names is None else names[0]
             if name in GLOBAL_OBJECTS and segs and segs[0][0] is not None and \
                     (None, name) not in self.bindings:
                 name = segs[0][0] or name
