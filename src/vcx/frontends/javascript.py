@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from operator import attrgetter
 
 import tree_sitter as ts
@@ -174,6 +175,7 @@ def eval_number(text: str) -> float:
         raise ValueError(text) from None
 
 
+@lru_cache(maxsize=8192)  # a file asks about the same few names again and again
 def is_config_text(dotted: str) -> bool:
     """Whether a dotted expression (``process.env.X``, ``config.timeout``) reads configuration."""
     if dotted.startswith("this."):
@@ -314,7 +316,7 @@ class _Extractor:
         head = " ".join(raw[: 2 * limit].split())  # a prefix of the whole text's collapsed form
         if len(head) > limit:
             return head[: limit - 1] + "…"
-        return short(raw, limit)
+        return head if len(raw) <= 2 * limit else short(raw, limit)
 
     def string_value(self, node: ts.Node) -> str:
         """The value of a string literal: its fragments and escapes as written."""
@@ -341,8 +343,8 @@ class _Extractor:
             return _source_order(caps.get(name, []))
 
         data = self.data
-        for n in nodes("comment"):
-            if b"vcx:" in data[n.start_byte:n.end_byte]:  # a suppression comment
+        if b"vcx:" in data:  # only suppression comments are read
+            for n in _source_order([c for c in caps.get("comment", ()) if b"vcx:" in data[c.start_byte:c.end_byte]]):
                 self._comment(n)
         self._directives(root)
         for n in sorted(caps.get("func", []) + caps.get("class", []), key=_START):
@@ -483,6 +485,8 @@ class _Extractor:
     def _bound(self, name: str, scope: str | None) -> bool:
         """The name is an import, a require, an instance, a function or class of the file, or
         a module-level variable (``const Post = sequelize.define(...)``, ``const router = ...``)."""
+        if name not in self.table_names:  # in no name table (asked only once they are complete)
+            return (None, name) in self.declared
         key = ("bound", scope, name)
         hit = self.memo.get(key)
         if hit is None:
@@ -2151,7 +2155,7 @@ class _Extractor:
             wanted.update(t.encode() for lp in self.facts.loops for t in lp.targets)
             data = self.data
             kept = []
-            for n in found:
+            for n in found if wanted else ():
                 obj = n.child_by_field_name("object")
                 if obj is not None and data[obj.start_byte:obj.end_byte] in wanted:
                     kept.append(n)
