@@ -353,14 +353,20 @@ class _Extractor:
             else:
                 self._function(n)
         calls = nodes("call")
+        call_ids, callee_nodes = self.call_ids, self.callee_nodes
+        dynamic_imports = b"import" in data
         for i, n in enumerate(calls):
-            self.call_ids[n.id] = i
-            if data[n.start_byte:n.start_byte + 7] == b"import(" or \
-                    data[n.start_byte:n.start_byte + 17] == b"import.meta.glob(":
+            key = n.id
+            call_ids[key] = i
+            # Every step that asks for a call's function finds it here (``_callee_node``).
+            callee_nodes[key] = n.child_by_field_name("constructor" if n.type == "new_expression" else "function")
+            if dynamic_imports and (data.startswith(b"import(", n.start_byte) or
+                                    data.startswith(b"import.meta.glob(", n.start_byte)):
                 self._dynamic_import(n)
         # Variable declarators with their name, value and scope, which three steps read.
-        decls = [(n, n.child_by_field_name("name"), n.child_by_field_name("value"), self._scope(n))
-                 for n in nodes("decl")]
+        decl_nodes = nodes("decl")
+        decls = [(n, n.child_by_field_name("name"), n.child_by_field_name("value"), scope)
+                 for n, scope in zip(decl_nodes, self._scopes(decl_nodes), strict=True)]
         assigns = nodes("assign")
         for n in nodes("import"):
             self._import(n)
@@ -378,9 +384,11 @@ class _Extractor:
         self._freeze()
         # Callees of inner calls first, so that a long chain `a.b().c().d()` is resolved in
         # linear time (each outer callee starts from the inner call's).
-        call_scopes = {n.id: self._scope(n) for n in calls}
+        scopes = self._scopes(calls)
+        call_scopes = dict(zip(call_ids, scopes, strict=True))  # call_ids is in the order of calls
+        callee_cache = self.callee_cache
         for n in sorted(calls, key=_END):
-            self.callee_cache[n.id] = self.callee_of(n, call_scopes[n.id])
+            callee_cache[n.id] = self.callee_of(n, call_scopes[n.id])
         for fid, decs in self.decorators:
             scope = self.facts.functions[fid].parent
             self.facts.functions[fid].decorators = [self.value(d.named_children[-1], scope)
@@ -392,7 +400,7 @@ class _Extractor:
         self.exit_regions = self._exit_regions(caps.get("exit", []), caps.get("try", []))
         stack: list[tuple[int, int, bool, int]] = []
         j, n_iv = 0, len(intervals)
-        for n in calls:
+        for n, scope in zip(calls, scopes, strict=True):
             # Sweep in source order: `stack` holds the try bodies and loop bodies containing the call.
             s, e = n.byte_range
             while j < n_iv and intervals[j][0] <= s:
@@ -403,7 +411,6 @@ class _Extractor:
                 j += 1
             while stack and stack[-1][1] < e:
                 stack.pop()
-            scope = call_scopes[n.id]
             if not self.keep_all_calls and not self._worth_keeping(n, scope):
                 self._note_names_used(n, scope)
                 continue
@@ -439,10 +446,11 @@ class _Extractor:
         """Whether a rule can use this call (see ``knowledge.javascript.js_keep_unresolved``):
         calls on what the file resolves are kept, the rest by name, and calls that are handed
         a function (a callback, or a name the file binds) whatever they are."""
-        callee, inst = self.callee_cache[node.id]
+        key = node.id
+        callee, inst = self.callee_cache[key]
         if inst is not None or callee.startswith(("local:", "import:", "this", "super", "import.meta")):
             return True
-        fn = self._callee_node(node)
+        fn = self.callee_nodes[key]
         if fn is None:
             return True
         s = fn.start_byte
@@ -470,7 +478,7 @@ class _Extractor:
     def _note_names_used(self, node: ts.Node, scope: str | None) -> None:
         """A call not kept still settles the promise in a local it is made on or given
         (``await pipeline.exec()``, ``track(p)``): record those names as used."""
-        fn = self._callee_node(node)
+        fn = self.callee_nodes[node.id]
         if fn is not None:
             head = _HEAD_NAME.match(self.data[fn.start_byte:min(fn.end_byte, fn.start_byte + 200)]
                                     .decode("utf-8", "replace"))
@@ -556,6 +564,21 @@ class _Extractor:
         """Id of the function enclosing ``node`` (None at module level)."""
         s, e = node.byte_range
         return self.funcs.find(s, e)
+
+    def _scopes(self, nodes: list[ts.Node]) -> list[str | None]:
+        """``_scope`` of each node: ``_Ranges.find`` in one loop, for the long lists of nodes."""
+        starts, items = self.funcs.starts, self.funcs.items
+        out: list[str | None] = []
+        for n in nodes:
+            s, e = n.byte_range
+            i = bisect_right(starts, s) - 1
+            while i >= 0:
+                rs, re_, _ident, parent = items[i]
+                if rs <= s and e <= re_ and not (rs == s and re_ == e):
+                    break
+                i = parent
+            out.append(items[i][2] if i >= 0 else None)
+        return out
 
     def _parent_scope(self, scope: str | None) -> str | None:
         fn = self.facts.functions.get(scope) if scope is not None else None
@@ -1677,10 +1700,11 @@ class _Extractor:
 
     def _call(self, node: ts.Node, scope: str | None, handlers: tuple[int, ...],
               loops: tuple[int, ...]) -> None:
-        cid = self.call_ids[node.id]
+        key = node.id
+        cid = self.call_ids[key]
         is_new = node.type == "new_expression"
-        fn = self._callee_node(node)
-        callee, inst = self.callee_of(node, scope)
+        fn = self.callee_nodes[key]
+        callee, inst = self.callee_cache[key]
         awaited_callee = fn is not None and fn.type == "await_expression" and bool(fn.named_children)
         if awaited_callee and fn is not None:
             fn = fn.named_children[0]
@@ -1729,17 +1753,21 @@ class _Extractor:
         """Record, top-down, which call each call is chained on (``x().then``) or an argument
         of, so that ``_context`` need not walk up ``Node.parent`` (O(depth) per step) along
         long chains and deep nesting."""
+        callee_nodes, call_ids = self.callee_nodes, self.call_ids
         for c in calls:
-            fn = self._callee_node(c)
+            key = c.id
+            fn = callee_nodes[key]
             if fn is not None:
                 f = self._unwrap(fn)
                 if f.type == "member_expression":
-                    obj, prop = f.child_by_field_name("object"), f.child_by_field_name("property")
-                    if obj is not None and prop is not None:
+                    obj = f.child_by_field_name("object")
+                    # Only a call, or a wrapper or `await` around one, is chained on.
+                    if obj is not None and (obj.type in CALL_TYPES or obj.type in WRAPPERS_AND_AWAIT):
+                        prop = f.child_by_field_name("property")
                         awaited, inner = self._unwrap_await(obj)
-                        if inner.type in CALL_TYPES:
+                        if prop is not None and inner.type in CALL_TYPES:
                             self.chain_links[inner.id] = (self.text(prop), c, awaited)
-            cid = self.call_ids[c.id]
+            cid = call_ids[key]
             for a in self._arg_nodes(c)[:MAX_ITEMS]:
                 t = a.type
                 awaited = False
