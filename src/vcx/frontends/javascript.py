@@ -30,10 +30,12 @@ from vcx.knowledge.javascript import (
     JS_CONFIG_NAMES,
     JS_CONFIG_PREFIXES,
     JS_CONFIG_SUFFIXES,
+    JS_TRACKED_CONSTRUCTORS,
     JS_TYPE_CTORS,
     is_tracked_ctor,
     js_keep_unresolved,
 )
+from vcx.knowledge.network import CLIENT_CONSTRUCTORS
 from vcx.parse import language
 
 # (node type, capture); patterns whose node type a grammar lacks are left out.
@@ -101,6 +103,9 @@ PARSE_CONSTRUCTORS = frozenset({"URL", "URLSearchParams", "RegExp"})
 NETWORK_ROOTS = frozenset({"fetch", "axios", "got", "ky", "superagent", "needle", "prisma"})
 # `new X()` whose instances are not worth tracking.
 UNTRACKED_NEW = frozenset({"Promise", "Error", "RegExp", "Array", "Object", "Function", "Symbol", "Proxy"})
+# The last segment of every tracked constructor (``create`` of ``axios.create``), and
+# ``default`` (``require("ioredis").default`` is the module itself): see ``_ctor_of``.
+CTOR_LAST_NAMES = frozenset({c.rsplit(".", 1)[-1] for c in JS_TRACKED_CONSTRUCTORS | CLIENT_CONSTRUCTORS} | {"default"})
 STRING_PARTS = frozenset({"string_fragment", "escape_sequence"})  # what a string's value is made of
 VALUE_TEXT = 40  # characters of Value.text
 MAX_DEPTH = 12  # nesting of values summarised (object in array in object ...)
@@ -111,6 +116,15 @@ MAX_CHAIN_MEMBERS = 32  # methods recorded in Call.chain
 MAX_CANON = 300  # characters of a canonical name
 
 _queries: dict[str, ts.Query] = {}
+
+
+def _plain_names(text: str) -> list[str] | None:
+    """The names of a plain dotted path's text (``a.b.c`` -> a, b, c), else None."""
+    if _DOTTED.fullmatch(text) is None:
+        return None
+    names = text.split(".")
+    return None if names[0] in KEYWORD_ROOTS else names
+
 _HEAD_NAME = re.compile(r"[A-Za-z_$][\w$]*")  # the root name of a callee's source text
 # The source text of a plain dotted path (`a.b.c`, `this.#x`): ASCII names and dots, nothing
 # else (no spaces, comments, `?.`, calls or subscripts). A member expression with such a text
@@ -205,6 +219,30 @@ def _source_order(nodes: list[ts.Node]) -> list[ts.Node]:
     return out
 
 
+_TO_HIGH = bytes(range(128)) + b"\x80" * 128  # a translate table: every non-ASCII byte to 0x80
+
+
+class _Source(Source):
+    """``Source`` that finds the rows with a non-ASCII byte by C scans (``translate``, ``find``)
+    instead of a regex over the whole file, which cost more than the rest of ``loc``."""
+
+    def _rows_with_non_ascii(self) -> frozenset[int]:
+        if self._wide_rows is None:
+            data = self.data
+            marked = data.translate(_TO_HIGH)
+            rows: set[int] = set()
+            row = counted_to = 0
+            pos = marked.find(b"\x80")
+            while pos >= 0:
+                row += data.count(b"\n", counted_to, pos)
+                counted_to = pos
+                rows.add(row)
+                nl = data.find(b"\n", pos)
+                pos = marked.find(b"\x80", nl) if nl >= 0 else -1  # the next row with one
+            self._wide_rows = frozenset(rows)
+        return self._wide_rows
+
+
 class _Ranges:
     """Nested byte ranges added in source order, with "innermost range containing" lookups.
 
@@ -245,7 +283,7 @@ class _Ranges:
 class _Extractor:
     def __init__(self, source: bytes, path: str, lang: str) -> None:
         self.data = source
-        self.src = Source(source)
+        self.src = _Source(source)
         self.ascii = source.isascii()
         self.ascii_text: str | None = source.decode("ascii") if self.ascii else None  # for text()
         self.lang = lang
@@ -276,6 +314,7 @@ class _Extractor:
         self.klasses = _Ranges()
         # Name resolutions, memoised once every table is complete (``frozen``).
         self.memo: dict[tuple, object] = {}
+        self.path_memo: dict[tuple[str, str | None], tuple[str, tuple[str, object] | None]] = {}  # see canon
         self.callee_cache: dict[int, tuple[str, tuple[str, object] | None]] = {}
         self.chain_links: dict[int, tuple[str, ts.Node, bool]] = {}  # call -> (method, outer call, awaited)
         self.arg_links: dict[int, tuple[int, bool]] = {}  # call -> (id of the call it is an argument of, awaited)
@@ -370,7 +409,7 @@ class _Extractor:
         assigns = nodes("assign")
         for n in nodes("import"):
             self._import(n)
-        for decl in decls:
+        for decl in decls if b"require" in data else ():  # `const x = require("m")`
             self._require_decl(*decl)
         # Instances before calls, so that calls on them resolve.
         for scope, cls, name, type_node in self.typed:
@@ -629,18 +668,20 @@ class _Extractor:
             return "default"
         return None
 
-    def _plain_path(self, node: ts.Node) -> list[str] | None:
-        """The names of a member expression that is a plain dotted path on a name or ``this``
-        (``a.b.c`` -> a, b, c), read off its source text; None when it is not one, or when
-        its text is too long to be worth looking at (the node walks decide then)."""
+    def _path_text(self, node: ts.Node) -> str | None:
+        """The source text of a member expression that may be a plain dotted path (see
+        ``_plain_names``); None when it is too long to be worth looking at or has a syntax
+        error in it (the node walks decide then)."""
         s, e = node.start_byte, node.end_byte
         if e - s > MAX_DOTTED or node.has_error:
             return None
-        text = self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
-        if _DOTTED.fullmatch(text) is None:
-            return None
-        names = text.split(".")
-        return None if names[0] in KEYWORD_ROOTS else names
+        return self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
+
+    def _plain_path(self, node: ts.Node) -> list[str] | None:
+        """The names of a member expression that is a plain dotted path on a name or ``this``
+        (``a.b.c`` -> a, b, c), read off its source text; None when it is not one."""
+        text = self._path_text(node)
+        return _plain_names(text) if text is not None else None
 
     def _dotted_text(self, node: ts.Node) -> str | None:
         t = node.type
@@ -1096,7 +1137,22 @@ class _Extractor:
         module_base: str | None = None
         cached: tuple[str, tuple[str, object] | None] | None = None
         # `a.b.c`: the names the walk below would find, read off the text.
-        names = self._plain_path(node) if t == "member_expression" else None
+        names: list[str] | None = None
+        memo_key: tuple[str, str | None] | None = None
+        if t == "member_expression":
+            text = self._path_text(node)
+            if text is not None:
+                # Once the name tables are complete, a plain path on a name means the same
+                # wherever it is written in one function (not on `this`: that is per class).
+                # Only plain paths are memoised, so a text found is one.
+                if self.frozen and not text.startswith("this."):
+                    memo_key = (text, scope)
+                    hit = self.path_memo.get(memo_key)
+                    if hit is not None:
+                        return hit
+                names = _plain_names(text)
+                if names is None:
+                    memo_key = None
         for _ in range(MAX_CHAIN if names is None else 0):
             t = cur.type
             if t == "member_expression":
@@ -1193,6 +1249,8 @@ class _Extractor:
             first = False
             if len(s) > MAX_CANON:
                 s = "?"  # a pathological chain: keep the name short, its tail still says what it is
+        if memo_key is not None:
+            self.path_memo[memo_key] = (s, inst)
         return s, inst
 
     def callee_of(self, node: ts.Node, scope: str | None) -> tuple[str, tuple[str, object] | None]:
@@ -1436,10 +1494,20 @@ class _Extractor:
                         if hit is not None:
                             return hit
             return None
-        if node.type not in ("call_expression", "new_expression"):
+        t = node.type
+        if t not in ("call_expression", "new_expression"):
             return None
+        if t == "call_expression":
+            # Without `new`, only a known constructor is tracked: a method call `x.y()` whose
+            # callee cannot end as one's does (`.create`, `.Pool`, `...Client`) is not looked up.
+            fn = self._callee_node(node)
+            if fn is not None and fn.type == "member_expression":
+                prop = fn.child_by_field_name("property")
+                name = self.text(prop) if prop is not None else ""
+                if name not in CTOR_LAST_NAMES and not name.endswith("Client"):
+                    return None
         callee, _ = self.callee_of(node, scope)
-        if self._trackable(callee, node.type == "new_expression"):
+        if self._trackable(callee, t == "new_expression"):
             return callee, node
         return None
 
