@@ -116,6 +116,7 @@ MAX_CHAIN_MEMBERS = 32  # methods recorded in Call.chain
 MAX_CANON = 300  # characters of a canonical name
 
 _queries: dict[str, ts.Query] = {}
+_keep_unresolved = lru_cache(maxsize=8192)(js_keep_unresolved)  # a pure test of a callee's text
 
 
 def _plain_names(text: str) -> list[str] | None:
@@ -499,7 +500,7 @@ class _Extractor:
         root = head.group(0) if head else ""
         if root and (self._bound(root, scope) or (root == text and self._is_param(root, scope))):
             return True  # a bare call of a parameter: `next(err)`, `done()` in middleware
-        if js_keep_unresolved(text):
+        if _keep_unresolved(text):
             return True
         for a in self._arg_nodes(node)[:MAX_ITEMS]:
             a = self._unwrap(a, await_too=True)
@@ -863,16 +864,17 @@ class _Extractor:
                 pat = p.child_by_field_name("pattern")
                 if pat is None:
                     continue
+                if pat.type != "identifier":
+                    names.extend(self._pattern_names(pat))
+                    continue
+                name = self.text(pat)
                 type_n = p.child_by_field_name("type")
-                if type_n is not None and pat.type == "identifier":
+                if type_n is not None:
                     # Modifiers come before the pattern: none when the parameter starts with it.
                     is_prop = pat.start_byte != p.start_byte and any(
                         c.type in ("accessibility_modifier", "readonly", "override_modifier") for c in p.children)
-                    typed.append((self.text(pat), type_n, is_prop))
-                if pat.type == "identifier":
-                    names.append(self.text(pat))  # what _pattern_names makes of a plain name
-                else:
-                    names.extend(self._pattern_names(pat))
+                    typed.append((name, type_n, is_prop))
+                names.append(name)  # what _pattern_names makes of a plain name
             elif p.type != "comment":
                 names.extend(self._pattern_names(p))
         return names, typed
@@ -949,6 +951,9 @@ class _Extractor:
                     self._bind(None, local, self._module_ref(spec), namespace=True)
                     self.facts.imports.append(Import(local, spec, None, self.loc(c), rel, type_only))
             elif c.type == "named_imports":
+                # What _bind / _member_ref make of each name, without their calls per name.
+                bindings, imports, data = self.bindings, self.facts.imports, self.data
+                pkg = package_name(spec)
                 for spec_n in c.named_children:
                     if spec_n.type != "import_specifier":
                         continue
@@ -958,10 +963,12 @@ class _Extractor:
                         continue
                     name = self._key_text(name_n)
                     local = self.text(alias_n) if alias_n is not None else name
-                    self._bind(None, local, self._member_ref(spec, name))
-                    first = spec_n.child(0)
-                    self.facts.imports.append(Import(local, spec, name, self.loc(spec_n), rel,
-                                                     type_only or (first is not None and first.type == "type")))
+                    bindings[(None, local)] = f"import:{spec}:{name}" if rel else \
+                        pkg if name == "default" else f"{pkg}.{name}"
+                    # `import { type X }`: the keyword is the specifier's first child, so its text starts it.
+                    is_type = type_only or (data.startswith(b"type", spec_n.start_byte) and
+                                            (first := spec_n.child(0)) is not None and first.type == "type")
+                    imports.append(Import(local, spec, name, self.loc(spec_n), rel, is_type))
 
     def _dynamic_import(self, node: ts.Node) -> None:
         """``import("./scenes/Settings")`` (lazy routes, code splitting) and Vite's
@@ -1312,9 +1319,10 @@ class _Extractor:
             return Value("none", text)
         if t in ("member_expression", "subscript_expression"):
             ref, _inst = self.canon(node, scope)
-            return Value("attr", text, ref=ref, from_config=is_config_text(ref) or
-                         is_config_text(self._dotted_text(node) or "") or
-                         (t == "subscript_expression" and self.text(node, 60).startswith(JS_CONFIG_PREFIXES)))
+            # A text that is its own canonical name (`user.id`, unresolved) is its dotted text too.
+            return Value("attr", text, ref=ref, from_config=is_config_text(ref) or (text != ref and (
+                is_config_text(self._dotted_text(node) or "") or
+                (t == "subscript_expression" and self.text(node, 60).startswith(JS_CONFIG_PREFIXES)))))
         if t in ("call_expression", "new_expression"):
             return self._call_value(node, scope, depth, text)
         if t in FUNC_EXPR_TYPES:
