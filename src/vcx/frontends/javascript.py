@@ -1786,9 +1786,17 @@ class _Extractor:
             fn = fn.named_children[0]
         text = self.text(fn, 120) if fn is not None else "?"
         snippet = self.snippet(node)
-        call = Call(id=cid, callee=callee, text=text, snippet=snippet.removeprefix("await ") if awaited_callee
-                    else snippet, loc=self.loc(node), func=scope, is_new=is_new, handlers=handlers, loops=loops,
-                    awaited=awaited_callee)
+        call = Call(cid, callee, text, snippet.removeprefix("await ") if awaited_callee else snippet,
+                    self.loc(node), scope)
+        # The other fields only when they are not their defaults (keywords cost more).
+        if is_new:
+            call.is_new = True
+        if handlers:
+            call.handlers = handlers
+        if loops:
+            call.loops = loops
+        if awaited_callee:
+            call.awaited = True
         arg_nodes = self._arg_nodes(node)
         args = call.args
         for a in arg_nodes:
@@ -1806,16 +1814,18 @@ class _Extractor:
                 if fid is not None:
                     cb = self.facts.functions[fid]
                     cb.is_callback, cb.callback_of = True, cid
-        mat = self._materialize(inst, scope)
+        mat = self._materialize(inst, scope) if inst is not None else None
         if mat is not None:
             call.instance_ctor, call.instance = mat
-        if callee == "require" and not is_new and node.id not in self.requires_seen:
+        if callee == "require" and not is_new and key not in self.requires_seen:
             spec = self._require_spec(node)
             if spec is not None:
                 self.facts.imports.append(Import("", spec, None, call.loc, is_project_spec(spec)))
         # `.catch(cb)` / `.then(ok, cb)` handle rejections of the promise they are chained on.
         f = self._unwrap(fn) if fn is not None and arg_nodes else None
-        if f is not None and f.type == "member_expression":
+        # The property ends the member expression: only one whose text ends so can be either.
+        if f is not None and self.data.endswith((b"catch", b"then"), f.start_byte, f.end_byte) and \
+                f.type == "member_expression":
             prop = f.child_by_field_name("property")
             pname = self.data[prop.start_byte:prop.end_byte] if prop is not None else b""
             if pname == b"catch":
