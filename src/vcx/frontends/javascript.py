@@ -315,6 +315,7 @@ class _Extractor:
         self.klasses = _Ranges()
         # Name resolutions, memoised once every table is complete (``frozen``).
         self.memo: dict[tuple, object] = {}
+        self.keep_memo: dict[tuple[str, str | None], bool] = {}  # see _worth_keeping
         self.path_memo: dict[tuple[str, str | None], tuple[str, tuple[str, object] | None]] = {}  # see canon
         self.callee_cache: dict[int, tuple[str, tuple[str, object] | None]] = {}
         self.chain_links: dict[int, tuple[str, ts.Node, bool]] = {}  # call -> (method, outer call, awaited)
@@ -496,11 +497,17 @@ class _Extractor:
         s = fn.start_byte
         e = min(fn.end_byte, s + 300)
         text = self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
-        head = _HEAD_NAME.match(text.removeprefix("await ").lstrip())
-        root = head.group(0) if head else ""
-        if root and (self._bound(root, scope) or (root == text and self._is_param(root, scope))):
-            return True  # a bare call of a parameter: `next(err)`, `done()` in middleware
-        if _keep_unresolved(text):
+        # What the callee's text alone decides, the same for every call of it in one function.
+        memo_key = (text, scope)
+        keep = self.keep_memo.get(memo_key)
+        if keep is None:
+            head = _HEAD_NAME.match(text.removeprefix("await ").lstrip())
+            root = head.group(0) if head else ""
+            # A bare call of a parameter too: `next(err)`, `done()` in middleware.
+            keep = self.keep_memo[memo_key] = bool(root and (
+                self._bound(root, scope) or (root == text and self._is_param(root, scope)))) or \
+                _keep_unresolved(text)
+        if keep:
             return True
         for a in self._arg_nodes(node)[:MAX_ITEMS]:
             a = self._unwrap(a, await_too=True)
@@ -808,8 +815,11 @@ class _Extractor:
             cls_name = cls_qual.rsplit(".", 1)[-1]
             self.method_class[fid] = cls_qual
         params, typed = self._params(node)
-        fn = Function(id=fid, name=name, loc=self.loc(node), is_async=_is_async(node, t), params=params,
-                      class_name=cls_name, parent=parent_scope)
+        fn = Function(fid, name, self.loc(node), _is_async(node, t), params)
+        if cls_name is not None:  # the other fields only when they are not their defaults
+            fn.class_name = cls_name
+        if parent_scope is not None:
+            fn.parent = parent_scope
         self.facts.functions[fid] = fn
         self.func_ids[node.id] = fid
         self.funcs.add(s, e, fid, f_index)
@@ -2274,10 +2284,11 @@ class _Extractor:
                 if obj is not None and data[obj.start_byte:obj.end_byte] in wanted:
                     kept.append(n)
             found = kept
-        for n in _source_order(found):
-            self._access(n)
+        found = _source_order(found)
+        for n, scope in zip(found, self._scopes(found), strict=True):
+            self._access(n, scope)
 
-    def _access(self, node: ts.Node) -> None:
+    def _access(self, node: ts.Node, scope: str | None) -> None:
         obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
         if obj is None or prop is None:
             return
@@ -2311,8 +2322,7 @@ class _Extractor:
             elif t in ACCESS_STOPS:
                 break
             prev, cur, depth = cur, cur.parent, depth + 1
-        self.facts.accesses.append(Access(self.text(obj), self.text(prop), self.loc(node),
-                                          self._scope(node), is_call, cond))
+        self.facts.accesses.append(Access(self.text(obj), self.text(prop), self.loc(node), scope, is_call, cond))
 
 
 JUMPS = frozenset({"break_statement", "return_statement", "throw_statement", "continue_statement"})
