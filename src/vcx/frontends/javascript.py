@@ -138,6 +138,35 @@ MAX_DOTTED = 200  # bytes of a member expression whose text is tried as a plain 
 KEYWORD_ROOTS = frozenset({"super", "import", "new", "true", "false", "null", "undefined", "yield", "await"})
 
 
+# The fields the front end reads by a constant name.
+FIELD_NAMES = ("alias", "argument", "arguments", "body", "condition", "constructor", "declaration", "function",
+               "handler", "index", "key", "left", "name", "object", "operator", "parameter", "parameters",
+               "pattern", "property", "right", "source", "type", "value")
+
+
+class _FieldIds:
+    """Ids of ``FIELD_NAMES`` in one grammar (0, which no child has, for a field it lacks).
+    ``node.child_by_field_id(self.f.object)`` costs a half to a third of
+    ``node.child_by_field_name("object")``, which looks the name up among the grammar's
+    field names on every call; the front end makes some 500,000 such calls on a large tree."""
+
+    __slots__ = FIELD_NAMES
+
+    def __init__(self, grammar: ts.Language) -> None:
+        for name in FIELD_NAMES:
+            setattr(self, name, grammar.field_id_for_name(name) or 0)
+
+
+_field_ids: dict[str, _FieldIds] = {}
+
+
+def _fields(lang: str) -> _FieldIds:
+    f = _field_ids.get(lang)
+    if f is None:
+        f = _field_ids[lang] = _FieldIds(language(lang))
+    return f
+
+
 def _query(lang: str) -> ts.Query:
     q = _queries.get(lang)
     if q is None:
@@ -288,6 +317,7 @@ class _Extractor:
         self.ascii = source.isascii()
         self.ascii_text: str | None = source.decode("ascii") if self.ascii else None  # for text()
         self.lang = lang
+        self.f = _fields(lang)  # field ids, see _FieldIds
         # Bytes without which a file has no decorator / no "use server" directive: most files
         # skip looking for them on every function.
         self.mentions_at = b"@" in source
@@ -395,18 +425,19 @@ class _Extractor:
                 self._function(n)
         calls = nodes("call")
         call_ids, callee_nodes = self.call_ids, self.callee_nodes
+        f_new, f_call = self.f.constructor, self.f.function
         dynamic_imports = b"import" in data
         for i, n in enumerate(calls):
             key = n.id
             call_ids[key] = i
             # Every step that asks for a call's function finds it here (``_callee_node``).
-            callee_nodes[key] = n.child_by_field_name("constructor" if n.type == "new_expression" else "function")
+            callee_nodes[key] = n.child_by_field_id(f_new if n.type == "new_expression" else f_call)
             if dynamic_imports and (data.startswith(b"import(", n.start_byte) or
                                     data.startswith(b"import.meta.glob(", n.start_byte)):
                 self._dynamic_import(n)
         # Variable declarators with their name, value and scope, which three steps read.
         decl_nodes = nodes("decl")
-        decls = [(n, n.child_by_field_name("name"), n.child_by_field_name("value"), scope)
+        decls = [(n, n.child_by_field_id(self.f.name), n.child_by_field_id(self.f.value), scope)
                  for n, scope in zip(decl_nodes, self._scopes(decl_nodes), strict=True)]
         assigns = nodes("assign")
         for n in nodes("import"):
@@ -661,11 +692,11 @@ class _Extractor:
         if p is None:
             return None
         t = p.type
-        if t == "variable_declarator" and p.child_by_field_name("value") == node:
-            name = p.child_by_field_name("name")
+        if t == "variable_declarator" and p.child_by_field_id(self.f.value) == node:
+            name = p.child_by_field_id(self.f.name)
             return self.text(name) if name is not None and name.type == "identifier" else None
-        if t == "assignment_expression" and p.child_by_field_name("right") == node:
-            left = p.child_by_field_name("left")
+        if t == "assignment_expression" and p.child_by_field_id(self.f.right) == node:
+            left = p.child_by_field_id(self.f.left)
             if left is None:
                 return None
             if left.type == "identifier":
@@ -703,8 +734,8 @@ class _Extractor:
         cur = node
         for _ in range(MAX_CHAIN):
             if cur.type == "member_expression":
-                prop = cur.child_by_field_name("property")
-                obj = cur.child_by_field_name("object")
+                prop = cur.child_by_field_id(self.f.property)
+                obj = cur.child_by_field_id(self.f.object)
                 if prop is None or obj is None:
                     return None
                 parts.append(self.text(prop))
@@ -717,7 +748,7 @@ class _Extractor:
         return None
 
     def _class(self, node: ts.Node) -> None:
-        name_n = node.child_by_field_name("name")
+        name_n = node.child_by_field_id(self.f.name)
         if name_n is not None:
             name = self.text(name_n)
         else:
@@ -753,7 +784,7 @@ class _Extractor:
         cls_qual: str | None = None
         cls_name: str | None = None
         local_key: str | None = None  # name under which calls in this file reach it
-        name_n = node.child_by_field_name("name")
+        name_n = node.child_by_field_id(self.f.name)
         p = node.parent
         while p is not None and p.type in WRAPPERS:
             p = p.parent
@@ -788,12 +819,12 @@ class _Extractor:
                         if pt == "variable_declarator" or "." not in owner:
                             local_key = name
                 elif pt in ("field_definition", "public_field_definition"):
-                    fname = p.child_by_field_name("property") or p.child_by_field_name("name")
+                    fname = p.child_by_field_id(self.f.property) or p.child_by_field_id(self.f.name)
                     if fname is not None and container is not None and container[0] == "class":
                         name = part = self._key_text(fname)
                         cls_qual = container[1]
-                elif pt == "pair" and p.child_by_field_name("value") is not None:
-                    key_n = p.child_by_field_name("key")
+                elif pt == "pair" and p.child_by_field_id(self.f.value) is not None:
+                    key_n = p.child_by_field_id(self.f.key)
                     key = self._key_text(key_n) if key_n is not None else ""
                     obj = p.parent
                     owner = self._owner_name(obj) if obj is not None and obj.type == "object" else None
@@ -836,7 +867,7 @@ class _Extractor:
         decs = self._decorator_nodes(node) if self.mentions_at and t == "method_definition" else None
         if decs:
             self.decorators.append((fid, decs))
-        body = node.child_by_field_name("body") if self.mentions_use_server else None
+        body = node.child_by_field_id(self.f.body) if self.mentions_use_server else None
         if body is not None and body.type == "statement_block" and \
                 "use server" in self._leading_directives(body):
             self.facts.directives.append(f"use server:{fid}")
@@ -863,22 +894,22 @@ class _Extractor:
     def _params(self, node: ts.Node) -> tuple[list[str], list[tuple[str, ts.Node, bool]]]:
         names: list[str] = []
         typed: list[tuple[str, ts.Node, bool]] = []
-        single = node.child_by_field_name("parameter")
+        single = node.child_by_field_id(self.f.parameter)
         if single is not None:
             return ([self.text(single)] if single.type == "identifier" else []), typed
-        params = node.child_by_field_name("parameters")
+        params = node.child_by_field_id(self.f.parameters)
         if params is None:
             return names, typed
         for p in params.named_children:
             if p.type in ("required_parameter", "optional_parameter"):
-                pat = p.child_by_field_name("pattern")
+                pat = p.child_by_field_id(self.f.pattern)
                 if pat is None:
                     continue
                 if pat.type != "identifier":
                     names.extend(self._pattern_names(pat))
                     continue
                 name = self.text(pat)
-                type_n = p.child_by_field_name("type")
+                type_n = p.child_by_field_id(self.f.type)
                 if type_n is not None:
                     # Modifiers come before the pattern: none when the parameter starts with it.
                     is_prop = pat.start_byte != p.start_byte and any(
@@ -898,11 +929,11 @@ class _Extractor:
             if t in ("identifier", "shorthand_property_identifier_pattern"):
                 out.append(self.text(n))
             elif t == "assignment_pattern" or t == "object_assignment_pattern":
-                left = n.child_by_field_name("left")
+                left = n.child_by_field_id(self.f.left)
                 if left is not None:
                     stack.append(left)
             elif t == "pair_pattern":
-                key = n.child_by_field_name("key")
+                key = n.child_by_field_id(self.f.key)
                 if key is not None:
                     out.append(self._key_text(key))
             elif t in ("object_pattern", "array_pattern", "rest_pattern"):
@@ -930,7 +961,7 @@ class _Extractor:
             t = child.type
             if t == "import_require_clause":  # TS: import fs = require("fs")
                 ident = next((c for c in child.named_children if c.type == "identifier"), None)
-                s = child.child_by_field_name("source")
+                s = child.child_by_field_id(self.f.source)
                 if ident is not None and s is not None:
                     spec = self.string_value(s)
                     self._bind(None, self.text(ident), self._module_ref(spec), namespace=True)
@@ -939,7 +970,7 @@ class _Extractor:
                 return
             if t == "import_clause" and clause is None:
                 clause = child
-        src_n = node.child_by_field_name("source")
+        src_n = node.child_by_field_id(self.f.source)
         if src_n is None:
             return
         spec = self.string_value(src_n)
@@ -967,8 +998,8 @@ class _Extractor:
                 for spec_n in c.named_children:
                     if spec_n.type != "import_specifier":
                         continue
-                    name_n = spec_n.child_by_field_name("name")
-                    alias_n = spec_n.child_by_field_name("alias")
+                    name_n = spec_n.child_by_field_id(self.f.name)
+                    alias_n = spec_n.child_by_field_id(self.f.alias)
                     if name_n is None:
                         continue
                     name = self._key_text(name_n)
@@ -984,7 +1015,7 @@ class _Extractor:
         """``import("./scenes/Settings")`` (lazy routes, code splitting) and Vite's
         ``import.meta.glob("./plugins/*/index.ts")`` import modules as surely as a static import
         does: which modules import which tells browser code apart. A glob is kept as written."""
-        args = node.child_by_field_name("arguments")
+        args = node.child_by_field_id(self.f.arguments)
         first = next((a for a in args.named_children if a.type != "comment"), None) if args is not None else None
         specs = [first] if first is not None and first.type == "string" else \
             [x for x in first.named_children[:MAX_ITEMS] if x.type == "string"] \
@@ -997,10 +1028,10 @@ class _Extractor:
         """The module of a ``require("m")`` call node, else None."""
         if node.type != "call_expression":
             return None
-        fn = node.child_by_field_name("function")
+        fn = node.child_by_field_id(self.f.function)
         if fn is None or fn.type != "identifier" or self.text(fn) != "require":
             return None
-        args = node.child_by_field_name("arguments")
+        args = node.child_by_field_id(self.f.arguments)
         if args is None or args.type != "arguments":
             return None
         first = next((a for a in args.named_children if a.type != "comment"), None)
@@ -1015,8 +1046,8 @@ class _Extractor:
         member: str | None = None
         call = val
         if val.type == "member_expression":
-            obj = val.child_by_field_name("object")
-            prop = val.child_by_field_name("property")
+            obj = val.child_by_field_id(self.f.object)
+            prop = val.child_by_field_id(self.f.property)
             if obj is None or prop is None:
                 return
             call, member = self._unwrap(obj), self.text(prop)
@@ -1040,14 +1071,14 @@ class _Extractor:
                 if c.type == "shorthand_property_identifier_pattern":
                     key = local = self.text(c)
                 elif c.type == "pair_pattern":
-                    k, v = c.child_by_field_name("key"), c.child_by_field_name("value")
+                    k, v = c.child_by_field_id(self.f.key), c.child_by_field_id(self.f.value)
                     if k is not None and v is not None:
                         if v.type == "assignment_pattern":
-                            v = v.child_by_field_name("left") or v
+                            v = v.child_by_field_id(self.f.left) or v
                         if v.type == "identifier":
                             key, local = self._key_text(k), self.text(v)
                 elif c.type == "object_assignment_pattern":
-                    left = c.child_by_field_name("left")
+                    left = c.child_by_field_id(self.f.left)
                     if left is not None:
                         key = local = self.text(left)
                 if key is None or local is None:
@@ -1173,13 +1204,13 @@ class _Extractor:
         for _ in range(MAX_CHAIN if names is None else 0):
             t = cur.type
             if t == "member_expression":
-                obj, prop = cur.child_by_field_name("object"), cur.child_by_field_name("property")
+                obj, prop = cur.child_by_field_id(self.f.object), cur.child_by_field_id(self.f.property)
                 if obj is None or prop is None:
                     break
                 segs.append((self.text(prop), cur))
                 cur = obj
             elif t == "subscript_expression":
-                obj, idx = cur.child_by_field_name("object"), cur.child_by_field_name("index")
+                obj, idx = cur.child_by_field_id(self.f.object), cur.child_by_field_id(self.f.index)
                 if obj is None or idx is None or idx.type != "string":
                     break
                 segs.append((self.string_value(idx), cur))
@@ -1355,9 +1386,9 @@ class _Extractor:
             if inner is not node:
                 return self.value(inner, scope, depth + 1)
         if t == "binary_expression":
-            op = node.child_by_field_name("operator")
-            left = node.child_by_field_name("left")
-            right = node.child_by_field_name("right")
+            op = node.child_by_field_id(self.f.operator)
+            left = node.child_by_field_id(self.f.left)
+            right = node.child_by_field_id(self.f.right)
             if op is not None and left is not None and right is not None:
                 if op.type in ("??", "||") and self.value(left, scope, depth + 1).from_config:
                     # `process.env.X ?? 30000`: the literal is the fallback of a configuration read.
@@ -1371,7 +1402,7 @@ class _Extractor:
             if any(p is not None and self.value(p, scope, depth + 1).from_config for p in parts_n):
                 return Value("other", text, from_config=True)
         if t == "unary_expression":
-            op = node.child_by_field_name("operator")
+            op = node.child_by_field_id(self.f.operator)
             if op is not None and op.type == "void":
                 return Value("none", text)
         return Value("other", text)
@@ -1398,14 +1429,14 @@ class _Extractor:
         if t == "parenthesized_expression" and node.named_child_count == 1:
             return self._fold(node.named_children[0], depth + 1)
         if t == "unary_expression":
-            op, arg = node.child_by_field_name("operator"), node.child_by_field_name("argument")
+            op, arg = node.child_by_field_id(self.f.operator), node.child_by_field_id(self.f.argument)
             if op is None or arg is None or op.type not in ("-", "+"):
                 return None
             v = self._fold(arg, depth + 1)
             return None if v is None else (-v if op.type == "-" else v)
         if t == "binary_expression":
-            op = node.child_by_field_name("operator")
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            op = node.child_by_field_id(self.f.operator)
+            left, right = node.child_by_field_id(self.f.left), node.child_by_field_id(self.f.right)
             if op is None or left is None or right is None or op.type not in ARITH_OPS:
                 return None
             a = self._fold(left, depth + 1)
@@ -1429,7 +1460,7 @@ class _Extractor:
                 break
             t = c.type
             if t == "pair":
-                k, v = c.child_by_field_name("key"), c.child_by_field_name("value")
+                k, v = c.child_by_field_id(self.f.key), c.child_by_field_id(self.f.value)
                 if k is None or v is None or k.type == "computed_property_name":
                     continue
                 keys[self._key_text(k)] = self.value(v, scope, depth + 1)
@@ -1440,7 +1471,7 @@ class _Extractor:
             elif t == "spread_element":
                 keys["..."] = Value("spread", self.text(c, VALUE_TEXT))
             elif t == "method_definition":
-                name_n = c.child_by_field_name("name")
+                name_n = c.child_by_field_id(self.f.name)
                 if name_n is not None and name_n.type != "computed_property_name":
                     keys[self._key_text(name_n)] = Value("func", self.text(c, VALUE_TEXT),
                                                          func_id=self.func_ids.get(c.id))
@@ -1466,8 +1497,8 @@ class _Extractor:
         key = node.id
         if key in self.callee_nodes:
             return self.callee_nodes[key]
-        fn = self.callee_nodes[key] = node.child_by_field_name(
-            "constructor" if node.type == "new_expression" else "function")
+        fn = self.callee_nodes[key] = node.child_by_field_id(
+            self.f.constructor if node.type == "new_expression" else self.f.function)
         return fn
 
     def _reads_config(self, node: ts.Node | None) -> bool:
@@ -1480,7 +1511,7 @@ class _Extractor:
         hit = self.args_memo.get(node.id)
         if hit is not None:
             return hit
-        args = node.child_by_field_name("arguments")
+        args = node.child_by_field_id(self.f.arguments)
         if args is None:
             out: list[ts.Node] = []
         elif args.type == "template_string":
@@ -1503,7 +1534,7 @@ class _Extractor:
         """(constructor, call node) when ``node`` creates a tracked instance."""
         node = self._unwrap(node, await_too=True)
         if node.type == "binary_expression":
-            op = node.child_by_field_name("operator")
+            op = node.child_by_field_id(self.f.operator)
             if op is not None and op.type in ("??", "||"):
                 for side in ("right", "left"):
                     s = node.child_by_field_name(side)
@@ -1520,7 +1551,7 @@ class _Extractor:
             # callee cannot end as one's does (`.create`, `.Pool`, `...Client`) is not looked up.
             fn = self._callee_node(node)
             if fn is not None and fn.type == "member_expression":
-                prop = fn.child_by_field_name("property")
+                prop = fn.child_by_field_id(self.f.property)
                 name = self.text(prop) if prop is not None else ""
                 if name not in CTOR_LAST_NAMES and not name.endswith("Client"):
                     return None
@@ -1559,7 +1590,7 @@ class _Extractor:
         cands = node.named_children if node.type == "union_type" else [node]
         for c in cands:
             if c.type == "generic_type":  # Repository<User>
-                c = c.child_by_field_name("name") or c
+                c = c.child_by_field_id(self.f.name) or c
             if c.type not in ("type_identifier", "nested_type_identifier"):
                 continue
             text = self.text(c)
@@ -1592,7 +1623,7 @@ class _Extractor:
         self.declared.add((scope, ident))
         if scope is None and val is not None:
             self.module_values.setdefault(ident, val)
-        type_n = node.child_by_field_name("type")
+        type_n = node.child_by_field_id(self.f.type)
         if val is not None:
             ctor = self._ctor_of(val, scope)
             if ctor is not None:
@@ -1604,7 +1635,7 @@ class _Extractor:
             self._typed_instance(scope, None, ident, type_n)
 
     def _assign_instance(self, node: ts.Node) -> None:
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        left, right = node.child_by_field_id(self.f.left), node.child_by_field_id(self.f.right)
         if left is None or right is None:
             return
         scope = self._scope(node)
@@ -1617,7 +1648,7 @@ class _Extractor:
         if left.type == "identifier":
             self.instances[(self._declaring_scope(self.text(left), scope), self.text(left))] = mat
         elif left.type == "member_expression":
-            obj, prop = left.child_by_field_name("object"), left.child_by_field_name("property")
+            obj, prop = left.child_by_field_id(self.f.object), left.child_by_field_id(self.f.property)
             if obj is None or prop is None or obj.type != "this":
                 return
             cls = self._class_qual(node)
@@ -1626,7 +1657,7 @@ class _Extractor:
             self.class_instances[(cls, self.text(prop))] = mat
 
     def _field_instance(self, node: ts.Node) -> None:
-        name = node.child_by_field_name("property") or node.child_by_field_name("name")
+        name = node.child_by_field_id(self.f.property) or node.child_by_field_id(self.f.name)
         if name is None:
             return
         cls = self._class_qual(node)
@@ -1636,14 +1667,14 @@ class _Extractor:
         attr = self.text(name)
         for dec in node.children:  # @ManyToOne(() => Customer, ..., { lazy: true }) customer: Promise<Customer>
             if dec.type == "decorator" and dec.named_children and dec.named_children[0].type == "call_expression":
-                fn = dec.named_children[0].child_by_field_name("function")
+                fn = dec.named_children[0].child_by_field_id(self.f.function)
                 if fn is not None and self.text(fn) in ORM_RELATION_DECORATORS:
-                    type_n = node.child_by_field_name("type")
+                    type_n = node.child_by_field_id(self.f.type)
                     rel = Value("other", self.text(type_n, 80).lstrip(": ") if type_n is not None else "",
                                 ref=self.text(fn), call_id=self.call_ids.get(dec.named_children[0].id))
                     self.call_values.append(rel)
                     self.facts.assigns.append(Assign(attr, rel, self.loc(node), scope, attr))
-        val = node.child_by_field_name("value")
+        val = node.child_by_field_id(self.f.value)
         if val is not None:
             ctor = self._ctor_of(val, scope)
             if ctor is not None:
@@ -1651,16 +1682,16 @@ class _Extractor:
                 if mat is not None:
                     self.class_instances[(cls, attr)] = mat
                 return
-        type_n = node.child_by_field_name("type")
+        type_n = node.child_by_field_id(self.f.type)
         if type_n is not None:
             self._typed_instance(scope, cls, attr, type_n)
 
     # -- handlers ------------------------------------------------------------
     def _handler(self, node: ts.Node) -> None:
         scope = self._scope(node)
-        param = node.child_by_field_name("parameter")
+        param = node.child_by_field_id(self.f.parameter)
         bound = self.text(param) if param is not None and param.type == "identifier" else None
-        body = node.child_by_field_name("body")
+        body = node.child_by_field_id(self.f.body)
         kind = "empty"
         if body is not None:
             stmts = [c for c in body.named_children if c.type not in ("comment", "empty_statement")]
@@ -1685,7 +1716,7 @@ class _Extractor:
         """The try block of ``catch`` parses or decodes a value (or touches browser storage) and
         waits for nothing else: what can fail there is the parse, an expected outcome."""
         try_node = catch.parent
-        block = try_node.child_by_field_name("body") if try_node is not None else None
+        block = try_node.child_by_field_id(self.f.body) if try_node is not None else None
         if block is None:
             return False
         parses = 0
@@ -1714,12 +1745,12 @@ class _Extractor:
         return parses > 0
 
     def _callee_root(self, node: ts.Node) -> str:
-        fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+        fn = node.child_by_field_id(self.f.function) or node.child_by_field_id(self.f.constructor)
         return self.text(fn, 80).split(".", 1)[0].split("(", 1)[0].strip() if fn is not None else ""
 
     def _is_parse(self, node: ts.Node) -> bool:
-        fn = node.child_by_field_name("constructor") if node.type == "new_expression" \
-            else node.child_by_field_name("function")
+        fn = node.child_by_field_id(self.f.constructor) if node.type == "new_expression" \
+            else node.child_by_field_id(self.f.function)
         if fn is None:
             return False
         text = self.text(fn, 120).replace("?.", ".").replace(" ", "")
@@ -1729,7 +1760,7 @@ class _Extractor:
             return text in PARSE_CONSTRUCTORS or text.startswith("Intl.")
         if text in PARSE_FUNCTIONS or text.startswith(("localStorage.", "sessionStorage.", "Intl.")):
             return True
-        args = node.child_by_field_name("arguments")
+        args = node.child_by_field_id(self.f.arguments)
         # ``n.toLocaleString(locale, { style: "currency", currency })`` is Intl with a locale
         # and options (ECMA-402), which throws a RangeError on a bad locale or currency code.
         if text.endswith((".toLocaleString", ".toLocaleDateString", ".toLocaleTimeString")) and \
@@ -1743,7 +1774,7 @@ class _Extractor:
         cb = self._unwrap(cb)
         kind = "handles"
         if cb.type in FUNC_EXPR_TYPES:
-            body = cb.child_by_field_name("body")
+            body = cb.child_by_field_id(self.f.body)
             if body is not None and body.type == "statement_block" and not any(
                     c.type not in ("comment", "empty_statement") for c in body.named_children):
                 kind = "empty"
@@ -1836,7 +1867,7 @@ class _Extractor:
         # The property ends the member expression: only one whose text ends so can be either.
         if f is not None and self.data.endswith((b"catch", b"then"), f.start_byte, f.end_byte) and \
                 f.type == "member_expression":
-            prop = f.child_by_field_name("property")
+            prop = f.child_by_field_id(self.f.property)
             pname = self.data[prop.start_byte:prop.end_byte] if prop is not None else b""
             if pname == b"catch":
                 self._callback_handler(node, prop, arg_nodes[0], scope)
@@ -1856,10 +1887,10 @@ class _Extractor:
             if fn is not None:
                 f = self._unwrap(fn)
                 if f.type == "member_expression":
-                    obj = f.child_by_field_name("object")
+                    obj = f.child_by_field_id(self.f.object)
                     # Only a call, or a wrapper or `await` around one, is chained on.
                     if obj is not None and (obj.type in CALL_TYPES or obj.type in WRAPPERS_AND_AWAIT):
-                        prop = f.child_by_field_name("property")
+                        prop = f.child_by_field_id(self.f.property)
                         awaited, inner = self._unwrap_await(obj)
                         if prop is not None and inner.type in CALL_TYPES:
                             self.chain_links[inner.id] = (self.text(prop), c, awaited)
@@ -1941,16 +1972,16 @@ class _Extractor:
             if pt in WRAPPERS:
                 cur, parent = parent, parent.parent
                 continue
-            if pt == "member_expression" and parent.child_by_field_name("object") == cur:
+            if pt == "member_expression" and parent.child_by_field_id(self.f.object) == cur:
                 if len(chain) >= MAX_CHAIN_MEMBERS:
                     parent = None  # a pathological chain: stop here, its use is unknown
                     break
-                prop = parent.child_by_field_name("property")
+                prop = parent.child_by_field_id(self.f.property)
                 name = self.text(prop) if prop is not None else "?"
                 chain.append(name)
                 gp = parent.parent
                 if gp is not None and gp.type == "call_expression" and \
-                        gp.child_by_field_name("function") == parent:
+                        gp.child_by_field_id(self.f.function) == parent:
                     if name == "catch" or (name == "then" and len(self._arg_nodes(gp)) >= 2):
                         call.catch_chained = True
                     cur, parent = gp, gp.parent
@@ -1961,11 +1992,11 @@ class _Extractor:
                 call.awaited = True
                 cur, parent = parent, parent.parent
                 continue
-            if pt == "ternary_expression" and parent.child_by_field_name("condition") != cur:
+            if pt == "ternary_expression" and parent.child_by_field_id(self.f.condition) != cur:
                 cur, parent = parent, parent.parent  # a branch: its value is the ternary's value
                 continue
-            if pt == "binary_expression" and parent.child_by_field_name("right") == cur:
-                op = parent.child_by_field_name("operator")
+            if pt == "binary_expression" and parent.child_by_field_id(self.f.right) == cur:
+                op = parent.child_by_field_id(self.f.operator)
                 if op is not None and op.type in ("&&", "||", "??"):
                     cur, parent = parent, parent.parent  # `a ?? b()`: b()'s value is the expression's
                     continue
@@ -1977,17 +2008,17 @@ class _Extractor:
             if pt == "expression_statement":
                 ctx = "await" if call.awaited else "stmt"
             elif pt == "return_statement" or (
-                    pt == "arrow_function" and parent.child_by_field_name("body") == cur):
+                    pt == "arrow_function" and parent.child_by_field_id(self.f.body) == cur):
                 ctx = "return"
-            elif pt == "variable_declarator" and parent.child_by_field_name("value") == cur:
+            elif pt == "variable_declarator" and parent.child_by_field_id(self.f.value) == cur:
                 ctx = "assign"
-                name = parent.child_by_field_name("name")
+                name = parent.child_by_field_id(self.f.name)
                 if name is not None and name.type == "identifier":
                     call.assigned_to = self.text(name)
             elif pt in ("assignment_expression", "augmented_assignment_expression") and \
-                    parent.child_by_field_name("right") == cur:
+                    parent.child_by_field_id(self.f.right) == cur:
                 ctx = "assign"
-                left = parent.child_by_field_name("left")
+                left = parent.child_by_field_id(self.f.left)
                 if left is not None and left.type == "identifier":
                     call.assigned_to = self.text(left)
             elif pt in ("arguments", "array", "spread_element"):
@@ -2002,16 +2033,16 @@ class _Extractor:
                     if owner is not None:
                         call.arg_of = self.call_ids.get(owner.id)
             elif pt == "unary_expression":
-                op = parent.child_by_field_name("operator")
+                op = parent.child_by_field_id(self.f.operator)
                 if op is not None and op.type == "void":
                     ctx = "void"
                 elif op is not None and op.type == "!":
                     ctx = "condition"
             elif pt in STATEMENT_CONDITIONS or pt == "ternary_expression" or (
-                    pt == "for_statement" and parent.child_by_field_name("condition") == cur):
+                    pt == "for_statement" and parent.child_by_field_id(self.f.condition) == cur):
                 ctx = "condition"
             elif pt == "binary_expression":
-                op = parent.child_by_field_name("operator")
+                op = parent.child_by_field_id(self.f.operator)
                 if op is not None and op.type in CONDITION_OPS:
                     ctx = "condition"
             elif pt in ("template_substitution", "jsx_expression"):
@@ -2042,7 +2073,7 @@ class _Extractor:
                 if part is not None:
                     branch(part.start_byte, part.end_byte, number, n_branch)
         for number, sw in enumerate(switches, start=len(ifs)):
-            body = sw.child_by_field_name("body")
+            body = sw.child_by_field_id(self.f.body)
             cases = [c for c in body.named_children if c.type in ("switch_case", "switch_default")] \
                 if body is not None else []
             group = 0  # cases that fall through into the next run with it: one branch
@@ -2051,7 +2082,7 @@ class _Extractor:
                 if _ends_in_jump(case):
                     group += 1
         for t in tries:
-            body, h = t.child_by_field_name("body"), t.child_by_field_name("handler")
+            body, h = t.child_by_field_id(self.f.body), t.child_by_field_id(self.f.handler)
             if body is not None and h is not None and h.id in self.handler_ids:
                 s, e = body.byte_range
                 out.append((s, e, True, self.handler_ids[h.id]))
@@ -2065,8 +2096,8 @@ class _Extractor:
             lid = self.loop_ids.setdefault(n.id, len(self.loop_ids))
             out.append((s, e, False, lid))
             # Loop facts (n-plus-one): what is iterated, or the condition of a while / do loop.
-            cond = first if n.type == "for_in_statement" else n.child_by_field_name("condition")
-            left = n.child_by_field_name("left") if n.type == "for_in_statement" else None
+            cond = first if n.type == "for_in_statement" else n.child_by_field_id(self.f.condition)
+            left = n.child_by_field_id(self.f.left) if n.type == "for_in_statement" else None
             targets = tuple(self.text(left, 80).replace("{", " ").replace("}", " ").replace("[", " ").replace(
                 "]", " ").replace(",", " ").split()) if left is not None else ()
             self.facts.loops.append(Loop(lid, "for" if n.type == "for_in_statement" else "while",
@@ -2090,7 +2121,7 @@ class _Extractor:
         self.facts.assigns.append(Assign(ident, self.value(val, None), self.loc(node), None, ident))
 
     def _assign(self, node: ts.Node) -> None:
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        left, right = node.child_by_field_id(self.f.left), node.child_by_field_id(self.f.right)
         if left is None or right is None:
             return
         scope = self._scope(node)
@@ -2127,8 +2158,8 @@ class _Extractor:
                 self.facts.exports[key] = self._export_value(val, right)
 
     def _target(self, left: ts.Node, scope: str | None) -> str:
-        obj = left.child_by_field_name("object")
-        prop = left.child_by_field_name("property")
+        obj = left.child_by_field_id(self.f.object)
+        prop = left.child_by_field_id(self.f.property)
         if left.type == "member_expression" and obj is not None and prop is not None:
             o = self._unwrap(obj)
             attr = self.text(prop)
@@ -2138,7 +2169,7 @@ class _Extractor:
                 if cls is not None and (cls, attr) in self.class_instances:
                     return f"this.{attr}"
         elif left.type == "subscript_expression":
-            idx = left.child_by_field_name("index")
+            idx = left.child_by_field_id(self.f.index)
             if idx is None or idx.type != "string":
                 return self.text(left, 120)
         ref, _ = self.canon(left, scope)
@@ -2170,9 +2201,9 @@ class _Extractor:
         return Value("name", name, ref=ref)
 
     def _export(self, node: ts.Node) -> None:
-        src_n = node.child_by_field_name("source")
-        decl = node.child_by_field_name("declaration")
-        val = node.child_by_field_name("value")
+        src_n = node.child_by_field_id(self.f.source)
+        decl = node.child_by_field_id(self.f.declaration)
+        val = node.child_by_field_id(self.f.value)
         is_default = any(c.type == "default" for c in node.children)
         loc = self.loc(node)
         exports = self.facts.exports
@@ -2209,7 +2240,7 @@ class _Extractor:
                 for d in decl.named_children:
                     if d.type != "variable_declarator":
                         continue
-                    name_n, v = d.child_by_field_name("name"), d.child_by_field_name("value")
+                    name_n, v = d.child_by_field_id(self.f.name), d.child_by_field_id(self.f.value)
                     if name_n is None:
                         continue
                     if name_n.type != "identifier":
@@ -2237,7 +2268,7 @@ class _Extractor:
         for s in clause.named_children:
             if s.type != "export_specifier":
                 continue
-            name_n, alias_n = s.child_by_field_name("name"), s.child_by_field_name("alias")
+            name_n, alias_n = s.child_by_field_id(self.f.name), s.child_by_field_id(self.f.alias)
             if name_n is None:
                 continue
             name = self._key_text(name_n)
@@ -2280,7 +2311,7 @@ class _Extractor:
             data = self.data
             kept = []
             for n in found if wanted else ():
-                obj = n.child_by_field_name("object")
+                obj = n.child_by_field_id(self.f.object)
                 if obj is not None and data[obj.start_byte:obj.end_byte] in wanted:
                     kept.append(n)
             found = kept
@@ -2289,33 +2320,33 @@ class _Extractor:
             self._access(n, scope)
 
     def _access(self, node: ts.Node, scope: str | None) -> None:
-        obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
+        obj, prop = node.child_by_field_id(self.f.object), node.child_by_field_id(self.f.property)
         if obj is None or prop is None:
             return
         parent = node.parent
         is_call = parent is not None and parent.type == "call_expression" and \
-            parent.child_by_field_name("function") == node
+            parent.child_by_field_id(self.f.function) == node
         cond = False
         prev, cur = node, parent
         depth = 0
         while cur is not None and depth < 8:
             t = cur.type
             if t in STATEMENT_CONDITIONS:
-                cond = cur.child_by_field_name("value" if t == "switch_statement" else "condition") == prev
+                cond = cur.child_by_field_id(self.f.value if t == "switch_statement" else self.f.condition) == prev
                 break
             if t == "ternary_expression":
-                cond = cur.child_by_field_name("condition") == prev
+                cond = cur.child_by_field_id(self.f.condition) == prev
                 break
             if t == "for_statement":
-                cond = cur.child_by_field_name("condition") == prev
+                cond = cur.child_by_field_id(self.f.condition) == prev
                 break
             if t == "binary_expression":
-                op = cur.child_by_field_name("operator")
+                op = cur.child_by_field_id(self.f.operator)
                 if op is not None and op.type in CONDITION_OPS:
                     cond = True
                     break
             elif t == "unary_expression":
-                op = cur.child_by_field_name("operator")
+                op = cur.child_by_field_id(self.f.operator)
                 if op is not None and op.type == "!":
                     cond = True
                     break
