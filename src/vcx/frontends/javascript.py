@@ -469,7 +469,7 @@ class _Extractor:
             self._handler(n)
         self._links(calls)
         intervals = self._intervals(caps.get("try", []), nodes("loop"), nodes("if"), nodes("switch"))
-        self.exit_regions = self._exit_regions(caps.get("exit", []), caps.get("try", []))
+        self.exit_regions = self._exit_regions(caps.get("exit", []), caps.get("try", []), set(scopes))
         stack: list[tuple[int, int, bool, int]] = []
         j, n_iv = 0, len(intervals)
         for n, scope in zip(calls, scopes, strict=True):
@@ -1461,9 +1461,13 @@ class _Extractor:
             t = c.type
             if t == "pair":
                 k, v = c.child_by_field_id(self.f.key), c.child_by_field_id(self.f.value)
-                if k is None or v is None or k.type == "computed_property_name":
+                if k is None or v is None:
                     continue
-                keys[self._key_text(k)] = self.value(v, scope, depth + 1)
+                kt = k.type
+                if kt == "computed_property_name":
+                    continue
+                keys[self.text(k) if kt == "property_identifier" else self._key_text(k)] = \
+                    self.value(v, scope, depth + 1)
             elif t == "shorthand_property_identifier":
                 name = self.text(c)
                 ref = self._resolve_name(name, scope)[0]
@@ -1786,17 +1790,19 @@ class _Extractor:
                                            form="callback"))
 
     # -- calls ---------------------------------------------------------------
-    def _exit_regions(self, exits: list[ts.Node], tries: list[ts.Node]
+    def _exit_regions(self, exits: list[ts.Node], tries: list[ts.Node], wanted: set[str | None]
                       ) -> dict[str | None, list[tuple[int, int, tuple[int, int]]]]:
         """Per function: (start byte, end byte, exit point) of the stretches of code after which
         the function is always left: a ``return`` / ``throw`` and the statements of its block
         before it (``{ await w1(); if (x) { ... } return; }``), or the statement alone when it is
         the whole branch (``if (a) return w1();``). The exit point is the (end line, end column)
-        of the statement. Not those inside a ``try`` (its handler or ``finally`` may run next)."""
+        of the statement. Not those inside a ``try`` (its handler or ``finally`` may run next).
+        Only for the functions in ``wanted`` (those with calls: the regions are for them)."""
         out: dict[str | None, list[tuple[int, int, tuple[int, int]]]] = {}
-        guarded = [(t.start_byte, t.end_byte, self._scope(t)) for t in tries]
-        for r in exits:
-            scope = self._scope(r)
+        guarded = [(t.start_byte, t.end_byte, scope) for t, scope in zip(tries, self._scopes(tries), strict=True)]
+        for r, scope in zip(exits, self._scopes(exits), strict=True):
+            if scope not in wanted:
+                continue
             s, e = r.byte_range
             if scope is None or any(ts_ <= s and e <= te and sc == scope for ts_, te, sc in guarded):
                 continue
