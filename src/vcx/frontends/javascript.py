@@ -103,9 +103,10 @@ PARSE_CONSTRUCTORS = frozenset({"URL", "URLSearchParams", "RegExp"})
 NETWORK_ROOTS = frozenset({"fetch", "axios", "got", "ky", "superagent", "needle", "prisma"})
 # `new X()` whose instances are not worth tracking.
 UNTRACKED_NEW = frozenset({"Promise", "Error", "RegExp", "Array", "Object", "Function", "Symbol", "Proxy"})
+TRACKED_CTORS = JS_TRACKED_CONSTRUCTORS | CLIENT_CONSTRUCTORS
 # The last segment of every tracked constructor (``create`` of ``axios.create``), and
 # ``default`` (``require("ioredis").default`` is the module itself): see ``_ctor_of``.
-CTOR_LAST_NAMES = frozenset({c.rsplit(".", 1)[-1] for c in JS_TRACKED_CONSTRUCTORS | CLIENT_CONSTRUCTORS} | {"default"})
+CTOR_LAST_NAMES = frozenset({c.rsplit(".", 1)[-1] for c in TRACKED_CTORS} | {"default"})
 STRING_PARTS = frozenset({"string_fragment", "escape_sequence"})  # what a string's value is made of
 VALUE_TEXT = 40  # characters of Value.text
 MAX_DEPTH = 12  # nesting of values summarised (object in array in object ...)
@@ -353,6 +354,7 @@ class _Extractor:
         self.frozen = False
         self.table_names: set[str] = set()  # every name of the name tables (set by _freeze)
         self.requires_seen: set[int] = set()
+        self.bound_names: set[str] = set()  # every name an import or require binds
         self.module_values: dict[str, ts.Node] = {}  # module-level `const x = <node>`
         self.decorators: list[tuple[str, list[ts.Node]]] = []
         self.typed: list[tuple[str | None, str | None, str, ts.Node]] = []  # scope, class, name, type
@@ -445,6 +447,7 @@ class _Extractor:
         for decl in decls if b"require" in data else ():  # `const x = require("m")`
             self._require_decl(*decl)
         # Instances before calls, so that calls on them resolve.
+        self.bound_names = {name for _scope, name in self.bindings}  # complete now: see _ctor_of
         for scope, cls, name, type_node in self.typed:
             self._typed_instance(scope, cls, name, type_node)
         for decl in decls:
@@ -1554,10 +1557,17 @@ class _Extractor:
             # Without `new`, only a known constructor is tracked: a method call `x.y()` whose
             # callee cannot end as one's does (`.create`, `.Pool`, `...Client`) is not looked up.
             fn = self._callee_node(node)
-            if fn is not None and fn.type == "member_expression":
+            ft = fn.type if fn is not None else ""
+            if fn is not None and ft == "member_expression":
                 prop = fn.child_by_field_id(self.f.property)
                 name = self.text(prop) if prop is not None else ""
                 if name not in CTOR_LAST_NAMES and not name.endswith("Client"):
+                    return None
+            # A bare name is one only when it is one or an import or require binds it (an
+            # instance, a function or class of the file, resolves to no constructor).
+            elif fn is not None and ft == "identifier":
+                name = self.text(fn)
+                if name not in TRACKED_CTORS and name not in self.bound_names:
                     return None
         callee, _ = self.callee_of(node, scope)
         if self._trackable(callee, t == "new_expression"):
