@@ -120,6 +120,7 @@ _queries: dict[str, ts.Query] = {}
 _keep_unresolved = lru_cache(maxsize=8192)(js_keep_unresolved)  # a pure test of a callee's text
 
 
+@lru_cache(maxsize=8192)  # the same paths come again and again; callers do not change the list
 def _plain_names(text: str) -> list[str] | None:
     """The names of a plain dotted path's text (``a.b.c`` -> a, b, c), else None."""
     if _DOTTED.fullmatch(text) is None:
@@ -719,20 +720,14 @@ class _Extractor:
             return None
         return self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
 
-    def _plain_path(self, node: ts.Node) -> list[str] | None:
-        """The names of a member expression that is a plain dotted path on a name or ``this``
-        (``a.b.c`` -> a, b, c), read off its source text; None when it is not one."""
-        text = self._path_text(node)
-        return _plain_names(text) if text is not None else None
-
     def _dotted_text(self, node: ts.Node) -> str | None:
         t = node.type
         if t == "identifier":
             return self.text(node)
         if t == "member_expression":
-            names = self._plain_path(node)
-            if names is not None:
-                return ".".join(names)
+            text = self._path_text(node)
+            if text is not None and _plain_names(text) is not None:
+                return text  # the names joined by dots
         parts: list[str] = []
         cur = node
         for _ in range(MAX_CHAIN):
