@@ -179,11 +179,17 @@ def _query(lang: str) -> ts.Query:
     return q
 
 
-def _is_async(node: ts.Node, kind: str) -> bool:
+def _is_async(node: ts.Node, kind: str, data: bytes, name: ts.Node | None) -> bool:
     """Whether a function node has the ``async`` keyword: the first child of any function but
-    a method (which may have decorators and modifiers before it)."""
+    a method (which may have decorators and modifiers before it, but not after its name).
+    The keyword's text is looked for first, which most functions lack where it would be."""
+    s = node.start_byte
     if kind == "method_definition":
+        if data.find(b"async", s, name.start_byte if name is not None else node.end_byte) < 0:
+            return False
         return any(c.type == "async" for c in node.children)
+    if not data.startswith(b"async", s):
+        return False
     first = node.child(0)
     return first is not None and first.type == "async"
 
@@ -844,7 +850,7 @@ class _Extractor:
             cls_name = cls_qual.rsplit(".", 1)[-1]
             self.method_class[fid] = cls_qual
         params, typed = self._params(node)
-        fn = Function(fid, name, self.loc(node), _is_async(node, t), params)
+        fn = Function(fid, name, self.loc(node), _is_async(node, t, self.data, name_n), params)
         if cls_name is not None:  # the other fields only when they are not their defaults
             fn.class_name = cls_name
         if parent_scope is not None:
@@ -1884,7 +1890,7 @@ class _Extractor:
                 self._callback_handler(node, prop, arg_nodes[0], scope)
             elif pname == b"then" and len(arg_nodes) >= 2:
                 self._callback_handler(node, prop, arg_nodes[1], scope)
-        self._context(node, call)
+        self._context(node, call, key)
         self.facts.calls.append(call)
 
     def _links(self, calls: list[ts.Node]) -> None:
@@ -1948,14 +1954,13 @@ class _Extractor:
             node = kids[-1] if t == "type_assertion" else kids[0]
         return awaited, node
 
-    def _context(self, node: ts.Node, call: Call) -> None:
+    def _context(self, node: ts.Node, call: Call, key: int) -> None:
+        """How the value of a call is used (``key`` is the call node's id)."""
         chain: list[str] = []
         cur = node
         # Along the chain `x().then(...).catch(...)` by the links, then up the tree.
-        for _ in range(MAX_CHAIN):
-            link = self.chain_links.get(cur.id)
-            if link is None:
-                break
+        link = self.chain_links.get(key)
+        while link is not None:  # at most MAX_CHAIN_MEMBERS times
             if len(chain) >= MAX_CHAIN_MEMBERS:  # a pathological chain: its use is unknown
                 call.chain, call.outer_context, call.context = tuple(chain), "other", "chain"
                 return
@@ -1965,7 +1970,8 @@ class _Extractor:
             if name == "catch" or (name == "then" and len(self._arg_nodes(outer)) >= 2):
                 call.catch_chained = True
             cur = outer
-        arg = self.arg_links.get(cur.id)
+            link = self.chain_links.get(cur.id)
+        arg = self.arg_links.get(cur.id if cur is not node else key)
         if arg is not None:
             call.arg_of = arg[0]
             call.awaited = call.awaited or arg[1]
