@@ -361,7 +361,8 @@ class _Extractor:
         self.frozen = False
         self.table_names: set[str] = set()  # every name of the name tables (set by _freeze)
         self.requires_seen: set[int] = set()
-        self.bound_names: set[str] = set()  # every name an import or require binds
+        self.bound_names: set[str] = set()
+        self.member_func_roots: set[str] = set()  # see run  # every name an import or require binds
         self.module_values: dict[str, ts.Node] = {}  # module-level `const x = <node>`
         self.decorators: list[tuple[str, list[ts.Node]]] = []
         self.typed: list[tuple[str | None, str | None, str, ts.Node]] = []  # scope, class, name, type
@@ -432,6 +433,8 @@ class _Extractor:
                 self._class(n)
             else:
                 self._function(n)
+        # The functions are all known: the names that own a `name.method` of the file.
+        self.member_func_roots = {key.partition(".")[0] for _scope, key in self.local_funcs if "." in key}
         calls = nodes("call")
         call_ids, callee_nodes = self.call_ids, self.callee_nodes
         f_new, f_call = self.f.constructor, self.f.function
@@ -1262,7 +1265,9 @@ class _Extractor:
                 i = 1
             s, inst, is_module = self._resolve_name(name, scope)
             if s == name and i < len(segs) and segs[i][0] is not None:
-                fid = self._lookup_local(f"{name}.{segs[i][0]}", scope)
+                # `obj.method()` of an object literal's method: only for a name some has.
+                fid = self._lookup_local(f"{name}.{segs[i][0]}", scope) if name in self.member_func_roots \
+                    else None
                 if fid is not None:
                     s = f"local:{fid}"
                     i += 1
