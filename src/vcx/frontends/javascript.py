@@ -376,8 +376,9 @@ class _Extractor:
         """The source text of ``node``; with ``limit``, at most that many characters (cut with "…")."""
         s, e = node.start_byte, node.end_byte
         if self.ascii_text is not None:  # ASCII: byte offsets are character offsets, nothing to decode
-            raw = self.ascii_text[s:e]
-            return raw if not limit or len(raw) <= limit else raw[: limit - 1] + "…"
+            if limit and e - s > limit:  # cut: never copy a long text (a function's) only to cut it
+                return self.ascii_text[s:s + limit - 1] + "…"
+            return self.ascii_text[s:e]
         if not limit:
             return self.data[s:e].decode("utf-8", "replace")
         cut = e - s > limit * 4
@@ -1643,7 +1644,6 @@ class _Extractor:
         self.declared.add((scope, ident))
         if scope is None and val is not None:
             self.module_values.setdefault(ident, val)
-        type_n = node.child_by_field_id(self.f.type)
         if val is not None:
             ctor = self._ctor_of(val, scope)
             if ctor is not None:
@@ -1651,6 +1651,7 @@ class _Extractor:
                 if mat is not None:
                     self.instances[(scope, ident)] = mat
                 return
+        type_n = node.child_by_field_id(self.f.type)
         if type_n is not None:
             self._typed_instance(scope, None, ident, type_n)
 
