@@ -353,6 +353,7 @@ class _Extractor:
         self.klasses = _Ranges()
         # Name resolutions, memoised once every table is complete (``frozen``).
         self.memo: dict[tuple, object] = {}
+        self.name_memo: dict[tuple[str, str | None], tuple[str, bool]] = {}  # see _name_value
         self.keep_memo: dict[tuple[str, str | None], bool] = {}  # see _worth_keeping
         self.path_memo: dict[tuple[str, str | None], tuple[str, tuple[str, object] | None]] = {}  # see canon
         self.callee_cache: dict[int, tuple[str, tuple[str, object] | None]] = {}
@@ -472,9 +473,10 @@ class _Extractor:
         # linear time (each outer callee starts from the inner call's).
         scopes = self._scopes(calls)
         call_scopes = dict(zip(call_ids, scopes, strict=True))  # call_ids is in the order of calls
-        callee_cache = self.callee_cache
+        callee_cache, callee_of = self.callee_cache, self._callee
         for n in sorted(calls, key=_END):
-            callee_cache[n.id] = self.callee_of(n, call_scopes[n.id])
+            key = n.id
+            callee_cache[key] = callee_of(callee_nodes[key], call_scopes[key])
         for fid, decs in self.decorators:
             scope = self.facts.functions[fid].parent
             self.facts.functions[fid].decorators = [self.value(d.named_children[-1], scope)
@@ -1315,7 +1317,10 @@ class _Extractor:
         hit = self.callee_cache.get(node.id)
         if hit is not None:
             return hit
-        fn = self._callee_node(node)
+        return self._callee(self._callee_node(node), scope)
+
+    def _callee(self, fn: ts.Node | None, scope: str | None) -> tuple[str, tuple[str, object] | None]:
+        """``callee_of`` a call whose function (or constructor) is ``fn``, not from the cache."""
         if fn is not None and fn.type == "await_expression" and fn.named_children:
             # tree-sitter-typescript parses `await api.get<T>(x)` as a call of `await api.get`.
             fn = fn.named_children[0]
@@ -1423,8 +1428,13 @@ class _Extractor:
         text = name if len(name) <= VALUE_TEXT else name[: VALUE_TEXT - 1] + "…"
         if name == "undefined":
             return Value("none", text)
-        ref = self._resolve_name(name, scope)[0]
-        return Value("name", text, ref=ref, from_config=is_config_text(ref) or is_config_text(name))
+        hit = self.name_memo.get((name, scope))  # (canonical name, reads configuration)
+        if hit is None:
+            ref = self._resolve_name(name, scope)[0]
+            hit = (ref, is_config_text(ref) or is_config_text(name))
+            if self.frozen:  # resolutions change until the name tables are complete
+                self.name_memo[(name, scope)] = hit
+        return Value("name", text, None, hit[0], from_config=hit[1])
 
     def _fold(self, node: ts.Node, depth: int) -> float | None:
         """Value of a numeric literal or a constant expression of literals."""
