@@ -403,6 +403,12 @@ class _Extractor:
 
     def string_value(self, node: ts.Node) -> str:
         """The value of a string literal: its fragments and escapes as written."""
+        if self.ascii_text is not None:
+            # Between its quotes, a literal without escapes (and without the character
+            # references of a JSX string) is all fragment.
+            raw = self.ascii_text[node.start_byte + 1:node.end_byte - 1]
+            if "\\" not in raw and "&" not in raw and not node.has_error:
+                return raw
         if node.named_child_count == 1:  # most strings: one fragment, no escapes
             part = node.named_children[0]
             if part.type == "string_fragment":
