@@ -252,6 +252,8 @@ _END = attrgetter("end_byte")
 def _source_order(nodes: list[ts.Node]) -> list[ts.Node]:
     """Nodes by start, the outer of two nodes starting together first: the order of the key
     ``(start_byte, -end_byte)``, by two stable sorts on C-level keys (no tuple per node)."""
+    if len(nodes) < 2:
+        return list(nodes)
     out = sorted(nodes, key=_END, reverse=True)
     out.sort(key=_START)
     return out
@@ -353,6 +355,7 @@ class _Extractor:
         self.klasses = _Ranges()
         # Name resolutions, memoised once every table is complete (``frozen``).
         self.memo: dict[tuple, object] = {}
+        self.module_decl_values: dict[int, Value] = {}  # value node id -> its Value (_decl_assign)
         self.name_memo: dict[tuple[str, str | None], tuple[str, bool]] = {}  # see _name_value
         self.keep_memo: dict[tuple[str, str | None], bool] = {}  # see _worth_keeping
         self.path_memo: dict[tuple[str, str | None], tuple[str, tuple[str, object] | None]] = {}  # see canon
@@ -2157,7 +2160,8 @@ class _Extractor:
                                                  scope, ident))
             return
         ident = self.text(name)
-        self.facts.assigns.append(Assign(ident, self.value(val, None), self.loc(node), None, ident))
+        v = self.module_decl_values[val.id] = self.value(val, None)  # _export reads it again
+        self.facts.assigns.append(Assign(ident, v, self.loc(node), None, ident))
 
     def _assign(self, node: ts.Node) -> None:
         left, right = node.child_by_field_id(self.f.left), node.child_by_field_id(self.f.right)
@@ -2287,8 +2291,11 @@ class _Extractor:
                             exports[n] = Value("other", n)
                         continue
                     name = self.text(name_n)
-                    exports[name] = self._export_value(self.value(v, None), v) if v is not None \
-                        else Value("other", name)
+                    if v is None:
+                        exports[name] = Value("other", name)
+                        continue
+                    got = self.module_decl_values.get(v.id)  # the value _decl_assign made of it
+                    exports[name] = self._export_value(got if got is not None else self.value(v, None), v)
             return
         clause = next((c for c in node.named_children if c.type == "export_clause"), None)
         if clause is not None:
