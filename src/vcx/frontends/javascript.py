@@ -566,8 +566,10 @@ class _Extractor:
         if keep:
             return True
         for a in self._arg_nodes(node)[:MAX_ITEMS]:
-            a = self._unwrap(a, await_too=True)
             t = a.type
+            if t in WRAPPERS_AND_AWAIT:  # most arguments wrap nothing: no _unwrap call
+                a = self._unwrap(a, await_too=True)
+                t = a.type
             if t in FUNC_EXPR_TYPES:
                 return True
             if t == "identifier" and self._bound(self.text(a), scope):
@@ -1925,10 +1927,13 @@ class _Extractor:
         callee_nodes, call_ids = self.callee_nodes, self.call_ids
         for c in calls:
             key = c.id
-            fn = callee_nodes[key]
-            if fn is not None:
-                f = self._unwrap(fn)
-                if f.type == "member_expression":
+            f = callee_nodes[key]
+            if f is not None:
+                ft = f.type
+                if ft in WRAPPERS:  # most callees wrap nothing: no _unwrap call
+                    f = self._unwrap(f)
+                    ft = f.type
+                if ft == "member_expression":
                     obj = f.child_by_field_id(self.f.object)
                     # Only a call, or a wrapper or `await` around one, is chained on.
                     if obj is not None and (obj.type in CALL_TYPES or obj.type in WRAPPERS_AND_AWAIT):
