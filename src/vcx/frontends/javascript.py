@@ -399,7 +399,11 @@ class _Extractor:
         s = node.start_byte
         e = min(node.end_byte, s + limit * 6)
         raw = self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
-        head = " ".join(raw[: 2 * limit].split())  # a prefix of the whole text's collapsed form
+        head = raw[: 2 * limit]
+        # A prefix of the whole text's collapsed form; already collapsed when its only blanks are
+        # single inner spaces (isprintable: no other whitespace), as on most one-line calls.
+        if not (head.isprintable() and "  " not in head and head[:1] != " " and head[-1:] != " "):
+            head = " ".join(head.split())
         if len(head) > limit:
             return head[: limit - 1] + "…"
         return head if len(raw) <= 2 * limit else short(raw, limit)
