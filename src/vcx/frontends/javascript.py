@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from operator import attrgetter
 
 import tree_sitter as ts
@@ -29,10 +30,12 @@ from vcx.knowledge.javascript import (
     JS_CONFIG_NAMES,
     JS_CONFIG_PREFIXES,
     JS_CONFIG_SUFFIXES,
+    JS_TRACKED_CONSTRUCTORS,
     JS_TYPE_CTORS,
     is_tracked_ctor,
     js_keep_unresolved,
 )
+from vcx.knowledge.network import CLIENT_CONSTRUCTORS
 from vcx.parse import language
 
 # (node type, capture); patterns whose node type a grammar lacks are left out.
@@ -100,6 +103,10 @@ PARSE_CONSTRUCTORS = frozenset({"URL", "URLSearchParams", "RegExp"})
 NETWORK_ROOTS = frozenset({"fetch", "axios", "got", "ky", "superagent", "needle", "prisma"})
 # `new X()` whose instances are not worth tracking.
 UNTRACKED_NEW = frozenset({"Promise", "Error", "RegExp", "Array", "Object", "Function", "Symbol", "Proxy"})
+TRACKED_CTORS = JS_TRACKED_CONSTRUCTORS | CLIENT_CONSTRUCTORS
+# The last segment of every tracked constructor (``create`` of ``axios.create``), and
+# ``default`` (``require("ioredis").default`` is the module itself): see ``_ctor_of``.
+CTOR_LAST_NAMES = frozenset({c.rsplit(".", 1)[-1] for c in TRACKED_CTORS} | {"default"})
 STRING_PARTS = frozenset({"string_fragment", "escape_sequence"})  # what a string's value is made of
 VALUE_TEXT = 40  # characters of Value.text
 MAX_DEPTH = 12  # nesting of values summarised (object in array in object ...)
@@ -110,7 +117,56 @@ MAX_CHAIN_MEMBERS = 32  # methods recorded in Call.chain
 MAX_CANON = 300  # characters of a canonical name
 
 _queries: dict[str, ts.Query] = {}
+_keep_unresolved = lru_cache(maxsize=8192)(js_keep_unresolved)  # a pure test of a callee's text
+
+
+@lru_cache(maxsize=8192)  # the same paths come again and again; callers do not change the list
+def _plain_names(text: str) -> list[str] | None:
+    """The names of a plain dotted path's text (``a.b.c`` -> a, b, c), else None."""
+    if _DOTTED.fullmatch(text) is None:
+        return None
+    names = text.split(".")
+    return None if names[0] in KEYWORD_ROOTS else names
+
 _HEAD_NAME = re.compile(r"[A-Za-z_$][\w$]*")  # the root name of a callee's source text
+# The source text of a plain dotted path (`a.b.c`, `this.#x`): ASCII names and dots, nothing
+# else (no spaces, comments, `?.`, calls or subscripts). A member expression with such a text
+# is a chain of members on its first name, which can be read off the text instead of walking
+# the chain node by node (``_dotted_text``, ``canon``).
+_DOTTED = re.compile(r"[A-Za-z_$][\w$]*(?:\.#?[A-Za-z_$][\w$]*)+", re.ASCII)
+MAX_DOTTED = 200  # bytes of a member expression whose text is tried as a plain dotted path
+# Roots of a dotted text that are keywords, not identifiers (`super.x`, `import.meta`, `null.x`):
+# their chains are walked. `this` is a keyword too, but both walks handle it.
+KEYWORD_ROOTS = frozenset({"super", "import", "new", "true", "false", "null", "undefined", "yield", "await"})
+
+
+# The fields the front end reads by a constant name.
+FIELD_NAMES = ("alias", "argument", "arguments", "body", "condition", "constructor", "declaration", "function",
+               "handler", "index", "key", "left", "name", "object", "operator", "parameter", "parameters",
+               "pattern", "property", "right", "source", "type", "value")
+
+
+class _FieldIds:
+    """Ids of ``FIELD_NAMES`` in one grammar (0, which no child has, for a field it lacks).
+    ``node.child_by_field_id(self.f.object)`` costs a half to a third of
+    ``node.child_by_field_name("object")``, which looks the name up among the grammar's
+    field names on every call; the front end makes some 500,000 such calls on a large tree."""
+
+    __slots__ = FIELD_NAMES
+
+    def __init__(self, grammar: ts.Language) -> None:
+        for name in FIELD_NAMES:
+            setattr(self, name, grammar.field_id_for_name(name) or 0)
+
+
+_field_ids: dict[str, _FieldIds] = {}
+
+
+def _fields(lang: str) -> _FieldIds:
+    f = _field_ids.get(lang)
+    if f is None:
+        f = _field_ids[lang] = _FieldIds(language(lang))
+    return f
 
 
 def _query(lang: str) -> ts.Query:
@@ -123,11 +179,17 @@ def _query(lang: str) -> ts.Query:
     return q
 
 
-def _is_async(node: ts.Node, kind: str) -> bool:
+def _is_async(node: ts.Node, kind: str, data: bytes, name: ts.Node | None) -> bool:
     """Whether a function node has the ``async`` keyword: the first child of any function but
-    a method (which may have decorators and modifiers before it)."""
+    a method (which may have decorators and modifiers before it, but not after its name).
+    The keyword's text is looked for first, which most functions lack where it would be."""
+    s = node.start_byte
     if kind == "method_definition":
+        if data.find(b"async", s, name.start_byte if name is not None else node.end_byte) < 0:
+            return False
         return any(c.type == "async" for c in node.children)
+    if not data.startswith(b"async", s):
+        return False
     first = node.child(0)
     return first is not None and first.type == "async"
 
@@ -165,6 +227,7 @@ def eval_number(text: str) -> float:
         raise ValueError(text) from None
 
 
+@lru_cache(maxsize=8192)  # a file asks about the same few names again and again
 def is_config_text(dotted: str) -> bool:
     """Whether a dotted expression (``process.env.X``, ``config.timeout``) reads configuration."""
     if dotted.startswith("this."):
@@ -189,9 +252,35 @@ _END = attrgetter("end_byte")
 def _source_order(nodes: list[ts.Node]) -> list[ts.Node]:
     """Nodes by start, the outer of two nodes starting together first: the order of the key
     ``(start_byte, -end_byte)``, by two stable sorts on C-level keys (no tuple per node)."""
+    if len(nodes) < 2:
+        return list(nodes)
     out = sorted(nodes, key=_END, reverse=True)
     out.sort(key=_START)
     return out
+
+
+_TO_HIGH = bytes(range(128)) + b"\x80" * 128  # a translate table: every non-ASCII byte to 0x80
+
+
+class _Source(Source):
+    """``Source`` that finds the rows with a non-ASCII byte by C scans (``translate``, ``find``)
+    instead of a regex over the whole file, which cost more than the rest of ``loc``."""
+
+    def _rows_with_non_ascii(self) -> frozenset[int]:
+        if self._wide_rows is None:
+            data = self.data
+            marked = data.translate(_TO_HIGH)
+            rows: set[int] = set()
+            row = counted_to = 0
+            pos = marked.find(b"\x80")
+            while pos >= 0:
+                row += data.count(b"\n", counted_to, pos)
+                counted_to = pos
+                rows.add(row)
+                nl = data.find(b"\n", pos)
+                pos = marked.find(b"\x80", nl) if nl >= 0 else -1  # the next row with one
+            self._wide_rows = frozenset(rows)
+        return self._wide_rows
 
 
 class _Ranges:
@@ -234,10 +323,11 @@ class _Ranges:
 class _Extractor:
     def __init__(self, source: bytes, path: str, lang: str) -> None:
         self.data = source
-        self.src = Source(source)
+        self.src = _Source(source)
         self.ascii = source.isascii()
         self.ascii_text: str | None = source.decode("ascii") if self.ascii else None  # for text()
         self.lang = lang
+        self.f = _fields(lang)  # field ids, see _FieldIds
         # Bytes without which a file has no decorator / no "use server" directive: most files
         # skip looking for them on every function.
         self.mentions_at = b"@" in source
@@ -265,12 +355,18 @@ class _Extractor:
         self.klasses = _Ranges()
         # Name resolutions, memoised once every table is complete (``frozen``).
         self.memo: dict[tuple, object] = {}
+        self.module_decl_values: dict[int, Value] = {}  # value node id -> its Value (_decl_assign)
+        self.name_memo: dict[tuple[str, str | None], tuple[str, bool]] = {}  # see _name_value
+        self.keep_memo: dict[tuple[str, str | None], bool] = {}  # see _worth_keeping
+        self.path_memo: dict[tuple[str, str | None], tuple[str, tuple[str, object] | None]] = {}  # see canon
         self.callee_cache: dict[int, tuple[str, tuple[str, object] | None]] = {}
         self.chain_links: dict[int, tuple[str, ts.Node, bool]] = {}  # call -> (method, outer call, awaited)
         self.arg_links: dict[int, tuple[int, bool]] = {}  # call -> (id of the call it is an argument of, awaited)
         self.frozen = False
         self.table_names: set[str] = set()  # every name of the name tables (set by _freeze)
         self.requires_seen: set[int] = set()
+        self.bound_names: set[str] = set()
+        self.member_func_roots: set[str] = set()  # see run  # every name an import or require binds
         self.module_values: dict[str, ts.Node] = {}  # module-level `const x = <node>`
         self.decorators: list[tuple[str, list[ts.Node]]] = []
         self.typed: list[tuple[str | None, str | None, str, ts.Node]] = []  # scope, class, name, type
@@ -284,8 +380,9 @@ class _Extractor:
         """The source text of ``node``; with ``limit``, at most that many characters (cut with "…")."""
         s, e = node.start_byte, node.end_byte
         if self.ascii_text is not None:  # ASCII: byte offsets are character offsets, nothing to decode
-            raw = self.ascii_text[s:e]
-            return raw if not limit or len(raw) <= limit else raw[: limit - 1] + "…"
+            if limit and e - s > limit:  # cut: never copy a long text (a function's) only to cut it
+                return self.ascii_text[s:s + limit - 1] + "…"
+            return self.ascii_text[s:e]
         if not limit:
             return self.data[s:e].decode("utf-8", "replace")
         cut = e - s > limit * 4
@@ -302,13 +399,23 @@ class _Extractor:
         s = node.start_byte
         e = min(node.end_byte, s + limit * 6)
         raw = self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
-        head = " ".join(raw[: 2 * limit].split())  # a prefix of the whole text's collapsed form
+        head = raw[: 2 * limit]
+        # A prefix of the whole text's collapsed form; already collapsed when its only blanks are
+        # single inner spaces (isprintable: no other whitespace), as on most one-line calls.
+        if not (head.isprintable() and "  " not in head and head[:1] != " " and head[-1:] != " "):
+            head = " ".join(head.split())
         if len(head) > limit:
             return head[: limit - 1] + "…"
-        return short(raw, limit)
+        return head if len(raw) <= 2 * limit else short(raw, limit)
 
     def string_value(self, node: ts.Node) -> str:
         """The value of a string literal: its fragments and escapes as written."""
+        if self.ascii_text is not None:
+            # Between its quotes, a literal without escapes (and without the character
+            # references of a JSX string) is all fragment.
+            raw = self.ascii_text[node.start_byte + 1:node.end_byte - 1]
+            if "\\" not in raw and "&" not in raw and not node.has_error:
+                return raw
         if node.named_child_count == 1:  # most strings: one fragment, no escapes
             part = node.named_children[0]
             if part.type == "string_fragment":
@@ -332,8 +439,8 @@ class _Extractor:
             return _source_order(caps.get(name, []))
 
         data = self.data
-        for n in nodes("comment"):
-            if b"vcx:" in data[n.start_byte:n.end_byte]:  # a suppression comment
+        if b"vcx:" in data:  # only suppression comments are read
+            for n in _source_order([c for c in caps.get("comment", ()) if b"vcx:" in data[c.start_byte:c.end_byte]]):
                 self._comment(n)
         self._directives(root)
         for n in sorted(caps.get("func", []) + caps.get("class", []), key=_START):
@@ -341,21 +448,31 @@ class _Extractor:
                 self._class(n)
             else:
                 self._function(n)
+        # The functions are all known: the names that own a `name.method` of the file.
+        self.member_func_roots = {key.partition(".")[0] for _scope, key in self.local_funcs if "." in key}
         calls = nodes("call")
+        call_ids, callee_nodes = self.call_ids, self.callee_nodes
+        f_new, f_call = self.f.constructor, self.f.function
+        dynamic_imports = b"import" in data
         for i, n in enumerate(calls):
-            self.call_ids[n.id] = i
-            if data[n.start_byte:n.start_byte + 7] == b"import(" or \
-                    data[n.start_byte:n.start_byte + 17] == b"import.meta.glob(":
+            key = n.id
+            call_ids[key] = i
+            # Every step that asks for a call's function finds it here (``_callee_node``).
+            callee_nodes[key] = n.child_by_field_id(f_new if n.type == "new_expression" else f_call)
+            if dynamic_imports and (data.startswith(b"import(", n.start_byte) or
+                                    data.startswith(b"import.meta.glob(", n.start_byte)):
                 self._dynamic_import(n)
         # Variable declarators with their name, value and scope, which three steps read.
-        decls = [(n, n.child_by_field_name("name"), n.child_by_field_name("value"), self._scope(n))
-                 for n in nodes("decl")]
+        decl_nodes = nodes("decl")
+        decls = [(n, n.child_by_field_id(self.f.name), n.child_by_field_id(self.f.value), scope)
+                 for n, scope in zip(decl_nodes, self._scopes(decl_nodes), strict=True)]
         assigns = nodes("assign")
         for n in nodes("import"):
             self._import(n)
-        for decl in decls:
+        for decl in decls if b"require" in data else ():  # `const x = require("m")`
             self._require_decl(*decl)
         # Instances before calls, so that calls on them resolve.
+        self.bound_names = {name for _scope, name in self.bindings}  # complete now: see _ctor_of
         for scope, cls, name, type_node in self.typed:
             self._typed_instance(scope, cls, name, type_node)
         for decl in decls:
@@ -367,9 +484,12 @@ class _Extractor:
         self._freeze()
         # Callees of inner calls first, so that a long chain `a.b().c().d()` is resolved in
         # linear time (each outer callee starts from the inner call's).
-        call_scopes = {n.id: self._scope(n) for n in calls}
+        scopes = self._scopes(calls)
+        call_scopes = dict(zip(call_ids, scopes, strict=True))  # call_ids is in the order of calls
+        callee_cache, callee_of = self.callee_cache, self._callee
         for n in sorted(calls, key=_END):
-            self.callee_cache[n.id] = self.callee_of(n, call_scopes[n.id])
+            key = n.id
+            callee_cache[key] = callee_of(callee_nodes[key], call_scopes[key])
         for fid, decs in self.decorators:
             scope = self.facts.functions[fid].parent
             self.facts.functions[fid].decorators = [self.value(d.named_children[-1], scope)
@@ -378,10 +498,10 @@ class _Extractor:
             self._handler(n)
         self._links(calls)
         intervals = self._intervals(caps.get("try", []), nodes("loop"), nodes("if"), nodes("switch"))
-        self.exit_regions = self._exit_regions(caps.get("exit", []), caps.get("try", []))
+        self.exit_regions = self._exit_regions(caps.get("exit", []), caps.get("try", []), set(scopes))
         stack: list[tuple[int, int, bool, int]] = []
         j, n_iv = 0, len(intervals)
-        for n in calls:
+        for n, scope in zip(calls, scopes, strict=True):
             # Sweep in source order: `stack` holds the try bodies and loop bodies containing the call.
             s, e = n.byte_range
             while j < n_iv and intervals[j][0] <= s:
@@ -392,7 +512,6 @@ class _Extractor:
                 j += 1
             while stack and stack[-1][1] < e:
                 stack.pop()
-            scope = call_scopes[n.id]
             if not self.keep_all_calls and not self._worth_keeping(n, scope):
                 self._note_names_used(n, scope)
                 continue
@@ -428,24 +547,33 @@ class _Extractor:
         """Whether a rule can use this call (see ``knowledge.javascript.js_keep_unresolved``):
         calls on what the file resolves are kept, the rest by name, and calls that are handed
         a function (a callback, or a name the file binds) whatever they are."""
-        callee, inst = self.callee_cache[node.id]
+        key = node.id
+        callee, inst = self.callee_cache[key]
         if inst is not None or callee.startswith(("local:", "import:", "this", "super", "import.meta")):
             return True
-        fn = self._callee_node(node)
+        fn = self.callee_nodes[key]
         if fn is None:
             return True
         s = fn.start_byte
         e = min(fn.end_byte, s + 300)
         text = self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
-        head = _HEAD_NAME.match(text.removeprefix("await ").lstrip())
-        root = head.group(0) if head else ""
-        if root and (self._bound(root, scope) or (root == text and self._is_param(root, scope))):
-            return True  # a bare call of a parameter: `next(err)`, `done()` in middleware
-        if js_keep_unresolved(text):
+        # What the callee's text alone decides, the same for every call of it in one function.
+        memo_key = (text, scope)
+        keep = self.keep_memo.get(memo_key)
+        if keep is None:
+            head = _HEAD_NAME.match(text.removeprefix("await ").lstrip())
+            root = head.group(0) if head else ""
+            # A bare call of a parameter too: `next(err)`, `done()` in middleware.
+            keep = self.keep_memo[memo_key] = bool(root and (
+                self._bound(root, scope) or (root == text and self._is_param(root, scope)))) or \
+                _keep_unresolved(text)
+        if keep:
             return True
         for a in self._arg_nodes(node)[:MAX_ITEMS]:
-            a = self._unwrap(a, await_too=True)
             t = a.type
+            if t in WRAPPERS_AND_AWAIT:  # most arguments wrap nothing: no _unwrap call
+                a = self._unwrap(a, await_too=True)
+                t = a.type
             if t in FUNC_EXPR_TYPES:
                 return True
             if t == "identifier" and self._bound(self.text(a), scope):
@@ -459,7 +587,7 @@ class _Extractor:
     def _note_names_used(self, node: ts.Node, scope: str | None) -> None:
         """A call not kept still settles the promise in a local it is made on or given
         (``await pipeline.exec()``, ``track(p)``): record those names as used."""
-        fn = self._callee_node(node)
+        fn = self.callee_nodes[node.id]
         if fn is not None:
             head = _HEAD_NAME.match(self.data[fn.start_byte:min(fn.end_byte, fn.start_byte + 200)]
                                     .decode("utf-8", "replace"))
@@ -474,6 +602,8 @@ class _Extractor:
     def _bound(self, name: str, scope: str | None) -> bool:
         """The name is an import, a require, an instance, a function or class of the file, or
         a module-level variable (``const Post = sequelize.define(...)``, ``const router = ...``)."""
+        if name not in self.table_names:  # in no name table (asked only once they are complete)
+            return (None, name) in self.declared
         key = ("bound", scope, name)
         hit = self.memo.get(key)
         if hit is None:
@@ -544,6 +674,21 @@ class _Extractor:
         s, e = node.byte_range
         return self.funcs.find(s, e)
 
+    def _scopes(self, nodes: list[ts.Node]) -> list[str | None]:
+        """``_scope`` of each node: ``_Ranges.find`` in one loop, for the long lists of nodes."""
+        starts, items = self.funcs.starts, self.funcs.items
+        out: list[str | None] = []
+        for n in nodes:
+            s, e = n.byte_range
+            i = bisect_right(starts, s) - 1
+            while i >= 0:
+                rs, re_, _ident, parent = items[i]
+                if rs <= s and e <= re_ and not (rs == s and re_ == e):
+                    break
+                i = parent
+            out.append(items[i][2] if i >= 0 else None)
+        return out
+
     def _parent_scope(self, scope: str | None) -> str | None:
         fn = self.facts.functions.get(scope) if scope is not None else None
         return fn.parent if fn is not None else None
@@ -578,11 +723,11 @@ class _Extractor:
         if p is None:
             return None
         t = p.type
-        if t == "variable_declarator" and p.child_by_field_name("value") == node:
-            name = p.child_by_field_name("name")
+        if t == "variable_declarator" and p.child_by_field_id(self.f.value) == node:
+            name = p.child_by_field_id(self.f.name)
             return self.text(name) if name is not None and name.type == "identifier" else None
-        if t == "assignment_expression" and p.child_by_field_name("right") == node:
-            left = p.child_by_field_name("left")
+        if t == "assignment_expression" and p.child_by_field_id(self.f.right) == node:
+            left = p.child_by_field_id(self.f.left)
             if left is None:
                 return None
             if left.type == "identifier":
@@ -593,13 +738,29 @@ class _Extractor:
             return "default"
         return None
 
+    def _path_text(self, node: ts.Node) -> str | None:
+        """The source text of a member expression that may be a plain dotted path (see
+        ``_plain_names``); None when it is too long to be worth looking at or has a syntax
+        error in it (the node walks decide then)."""
+        s, e = node.start_byte, node.end_byte
+        if e - s > MAX_DOTTED or node.has_error:
+            return None
+        return self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
+
     def _dotted_text(self, node: ts.Node) -> str | None:
+        t = node.type
+        if t == "identifier":
+            return self.text(node)
+        if t == "member_expression":
+            text = self._path_text(node)
+            if text is not None and _plain_names(text) is not None:
+                return text  # the names joined by dots
         parts: list[str] = []
         cur = node
         for _ in range(MAX_CHAIN):
             if cur.type == "member_expression":
-                prop = cur.child_by_field_name("property")
-                obj = cur.child_by_field_name("object")
+                prop = cur.child_by_field_id(self.f.property)
+                obj = cur.child_by_field_id(self.f.object)
                 if prop is None or obj is None:
                     return None
                 parts.append(self.text(prop))
@@ -612,7 +773,7 @@ class _Extractor:
         return None
 
     def _class(self, node: ts.Node) -> None:
-        name_n = node.child_by_field_name("name")
+        name_n = node.child_by_field_id(self.f.name)
         if name_n is not None:
             name = self.text(name_n)
         else:
@@ -648,7 +809,7 @@ class _Extractor:
         cls_qual: str | None = None
         cls_name: str | None = None
         local_key: str | None = None  # name under which calls in this file reach it
-        name_n = node.child_by_field_name("name")
+        name_n = node.child_by_field_id(self.f.name)
         p = node.parent
         while p is not None and p.type in WRAPPERS:
             p = p.parent
@@ -683,12 +844,12 @@ class _Extractor:
                         if pt == "variable_declarator" or "." not in owner:
                             local_key = name
                 elif pt in ("field_definition", "public_field_definition"):
-                    fname = p.child_by_field_name("property") or p.child_by_field_name("name")
+                    fname = p.child_by_field_id(self.f.property) or p.child_by_field_id(self.f.name)
                     if fname is not None and container is not None and container[0] == "class":
                         name = part = self._key_text(fname)
                         cls_qual = container[1]
-                elif pt == "pair" and p.child_by_field_name("value") is not None:
-                    key_n = p.child_by_field_name("key")
+                elif pt == "pair" and p.child_by_field_id(self.f.value) is not None:
+                    key_n = p.child_by_field_id(self.f.key)
                     key = self._key_text(key_n) if key_n is not None else ""
                     obj = p.parent
                     owner = self._owner_name(obj) if obj is not None and obj.type == "object" else None
@@ -710,8 +871,11 @@ class _Extractor:
             cls_name = cls_qual.rsplit(".", 1)[-1]
             self.method_class[fid] = cls_qual
         params, typed = self._params(node)
-        fn = Function(id=fid, name=name, loc=self.loc(node), is_async=_is_async(node, t), params=params,
-                      class_name=cls_name, parent=parent_scope)
+        fn = Function(fid, name, self.loc(node), _is_async(node, t, self.data, name_n), params)
+        if cls_name is not None:  # the other fields only when they are not their defaults
+            fn.class_name = cls_name
+        if parent_scope is not None:
+            fn.parent = parent_scope
         self.facts.functions[fid] = fn
         self.func_ids[node.id] = fid
         self.funcs.add(s, e, fid, f_index)
@@ -728,7 +892,7 @@ class _Extractor:
         decs = self._decorator_nodes(node) if self.mentions_at and t == "method_definition" else None
         if decs:
             self.decorators.append((fid, decs))
-        body = node.child_by_field_name("body") if self.mentions_use_server else None
+        body = node.child_by_field_id(self.f.body) if self.mentions_use_server else None
         if body is not None and body.type == "statement_block" and \
                 "use server" in self._leading_directives(body):
             self.facts.directives.append(f"use server:{fid}")
@@ -755,27 +919,28 @@ class _Extractor:
     def _params(self, node: ts.Node) -> tuple[list[str], list[tuple[str, ts.Node, bool]]]:
         names: list[str] = []
         typed: list[tuple[str, ts.Node, bool]] = []
-        single = node.child_by_field_name("parameter")
+        single = node.child_by_field_id(self.f.parameter)
         if single is not None:
             return ([self.text(single)] if single.type == "identifier" else []), typed
-        params = node.child_by_field_name("parameters")
+        params = node.child_by_field_id(self.f.parameters)
         if params is None:
             return names, typed
         for p in params.named_children:
             if p.type in ("required_parameter", "optional_parameter"):
-                pat = p.child_by_field_name("pattern")
+                pat = p.child_by_field_id(self.f.pattern)
                 if pat is None:
                     continue
-                type_n = p.child_by_field_name("type")
-                if type_n is not None and pat.type == "identifier":
+                if pat.type != "identifier":
+                    names.extend(self._pattern_names(pat))
+                    continue
+                name = self.text(pat)
+                type_n = p.child_by_field_id(self.f.type)
+                if type_n is not None:
                     # Modifiers come before the pattern: none when the parameter starts with it.
                     is_prop = pat.start_byte != p.start_byte and any(
                         c.type in ("accessibility_modifier", "readonly", "override_modifier") for c in p.children)
-                    typed.append((self.text(pat), type_n, is_prop))
-                if pat.type == "identifier":
-                    names.append(self.text(pat))  # what _pattern_names makes of a plain name
-                else:
-                    names.extend(self._pattern_names(pat))
+                    typed.append((name, type_n, is_prop))
+                names.append(name)  # what _pattern_names makes of a plain name
             elif p.type != "comment":
                 names.extend(self._pattern_names(p))
         return names, typed
@@ -789,11 +954,11 @@ class _Extractor:
             if t in ("identifier", "shorthand_property_identifier_pattern"):
                 out.append(self.text(n))
             elif t == "assignment_pattern" or t == "object_assignment_pattern":
-                left = n.child_by_field_name("left")
+                left = n.child_by_field_id(self.f.left)
                 if left is not None:
                     stack.append(left)
             elif t == "pair_pattern":
-                key = n.child_by_field_name("key")
+                key = n.child_by_field_id(self.f.key)
                 if key is not None:
                     out.append(self._key_text(key))
             elif t in ("object_pattern", "array_pattern", "rest_pattern"):
@@ -821,7 +986,7 @@ class _Extractor:
             t = child.type
             if t == "import_require_clause":  # TS: import fs = require("fs")
                 ident = next((c for c in child.named_children if c.type == "identifier"), None)
-                s = child.child_by_field_name("source")
+                s = child.child_by_field_id(self.f.source)
                 if ident is not None and s is not None:
                     spec = self.string_value(s)
                     self._bind(None, self.text(ident), self._module_ref(spec), namespace=True)
@@ -830,7 +995,7 @@ class _Extractor:
                 return
             if t == "import_clause" and clause is None:
                 clause = child
-        src_n = node.child_by_field_name("source")
+        src_n = node.child_by_field_id(self.f.source)
         if src_n is None:
             return
         spec = self.string_value(src_n)
@@ -852,25 +1017,30 @@ class _Extractor:
                     self._bind(None, local, self._module_ref(spec), namespace=True)
                     self.facts.imports.append(Import(local, spec, None, self.loc(c), rel, type_only))
             elif c.type == "named_imports":
+                # What _bind / _member_ref make of each name, without their calls per name.
+                bindings, imports, data = self.bindings, self.facts.imports, self.data
+                pkg = package_name(spec)
                 for spec_n in c.named_children:
                     if spec_n.type != "import_specifier":
                         continue
-                    name_n = spec_n.child_by_field_name("name")
-                    alias_n = spec_n.child_by_field_name("alias")
+                    name_n = spec_n.child_by_field_id(self.f.name)
+                    alias_n = spec_n.child_by_field_id(self.f.alias)
                     if name_n is None:
                         continue
                     name = self._key_text(name_n)
                     local = self.text(alias_n) if alias_n is not None else name
-                    self._bind(None, local, self._member_ref(spec, name))
-                    first = spec_n.child(0)
-                    self.facts.imports.append(Import(local, spec, name, self.loc(spec_n), rel,
-                                                     type_only or (first is not None and first.type == "type")))
+                    bindings[(None, local)] = f"import:{spec}:{name}" if rel else \
+                        pkg if name == "default" else f"{pkg}.{name}"
+                    # `import { type X }`: the keyword is the specifier's first child, so its text starts it.
+                    is_type = type_only or (data.startswith(b"type", spec_n.start_byte) and
+                                            (first := spec_n.child(0)) is not None and first.type == "type")
+                    imports.append(Import(local, spec, name, self.loc(spec_n), rel, is_type))
 
     def _dynamic_import(self, node: ts.Node) -> None:
         """``import("./scenes/Settings")`` (lazy routes, code splitting) and Vite's
         ``import.meta.glob("./plugins/*/index.ts")`` import modules as surely as a static import
         does: which modules import which tells browser code apart. A glob is kept as written."""
-        args = node.child_by_field_name("arguments")
+        args = node.child_by_field_id(self.f.arguments)
         first = next((a for a in args.named_children if a.type != "comment"), None) if args is not None else None
         specs = [first] if first is not None and first.type == "string" else \
             [x for x in first.named_children[:MAX_ITEMS] if x.type == "string"] \
@@ -883,10 +1053,10 @@ class _Extractor:
         """The module of a ``require("m")`` call node, else None."""
         if node.type != "call_expression":
             return None
-        fn = node.child_by_field_name("function")
+        fn = node.child_by_field_id(self.f.function)
         if fn is None or fn.type != "identifier" or self.text(fn) != "require":
             return None
-        args = node.child_by_field_name("arguments")
+        args = node.child_by_field_id(self.f.arguments)
         if args is None or args.type != "arguments":
             return None
         first = next((a for a in args.named_children if a.type != "comment"), None)
@@ -901,8 +1071,8 @@ class _Extractor:
         member: str | None = None
         call = val
         if val.type == "member_expression":
-            obj = val.child_by_field_name("object")
-            prop = val.child_by_field_name("property")
+            obj = val.child_by_field_id(self.f.object)
+            prop = val.child_by_field_id(self.f.property)
             if obj is None or prop is None:
                 return
             call, member = self._unwrap(obj), self.text(prop)
@@ -926,14 +1096,14 @@ class _Extractor:
                 if c.type == "shorthand_property_identifier_pattern":
                     key = local = self.text(c)
                 elif c.type == "pair_pattern":
-                    k, v = c.child_by_field_name("key"), c.child_by_field_name("value")
+                    k, v = c.child_by_field_id(self.f.key), c.child_by_field_id(self.f.value)
                     if k is not None and v is not None:
                         if v.type == "assignment_pattern":
-                            v = v.child_by_field_name("left") or v
+                            v = v.child_by_field_id(self.f.left) or v
                         if v.type == "identifier":
                             key, local = self._key_text(k), self.text(v)
                 elif c.type == "object_assignment_pattern":
-                    left = c.child_by_field_name("left")
+                    left = c.child_by_field_id(self.f.left)
                     if left is not None:
                         key = local = self.text(left)
                 if key is None or local is None:
@@ -1031,23 +1201,41 @@ class _Extractor:
         expression is a property path on an instance (``api.get``, ``prisma.user.findMany``,
         ``new Date().getHours``), else None.
         """
-        if node.type == "identifier":  # a bare name: what the walk below makes of it, without it
+        t = node.type
+        if t == "identifier":  # a bare name: what the walk below makes of it, without it
             s, inst, _module = self._resolve_name(self.text(node), scope)
             return s, inst
-        segs: list[tuple[str | None, ts.Node]] = []  # (property or None for a call, node)
+        segs: list[tuple[str | None, ts.Node | None]] = []  # (property or None for a call, node)
         cur = node
         module_base: str | None = None
         cached: tuple[str, tuple[str, object] | None] | None = None
-        for _ in range(MAX_CHAIN):
+        # `a.b.c`: the names the walk below would find, read off the text.
+        names: list[str] | None = None
+        memo_key: tuple[str, str | None] | None = None
+        if t == "member_expression":
+            text = self._path_text(node)
+            if text is not None:
+                # Once the name tables are complete, a plain path on a name means the same
+                # wherever it is written in one function (not on `this`: that is per class).
+                # Only plain paths are memoised, so a text found is one.
+                if self.frozen and not text.startswith("this."):
+                    memo_key = (text, scope)
+                    hit = self.path_memo.get(memo_key)
+                    if hit is not None:
+                        return hit
+                names = _plain_names(text)
+                if names is None:
+                    memo_key = None
+        for _ in range(MAX_CHAIN if names is None else 0):
             t = cur.type
             if t == "member_expression":
-                obj, prop = cur.child_by_field_name("object"), cur.child_by_field_name("property")
+                obj, prop = cur.child_by_field_id(self.f.object), cur.child_by_field_id(self.f.property)
                 if obj is None or prop is None:
                     break
                 segs.append((self.text(prop), cur))
                 cur = obj
             elif t == "subscript_expression":
-                obj, idx = cur.child_by_field_name("object"), cur.child_by_field_name("index")
+                obj, idx = cur.child_by_field_id(self.f.object), cur.child_by_field_id(self.f.index)
                 if obj is None or idx is None or idx.type != "string":
                     break
                 segs.append((self.string_value(idx), cur))
@@ -1073,25 +1261,31 @@ class _Extractor:
                 cur = f
             else:
                 break
-        segs.reverse()
+        if names is None:
+            segs.reverse()
+            t = cur.type
+        else:
+            segs = [(n, None) for n in names[1:]]
+            t = "this" if names[0] == "this" else "identifier"
         i = 0
         inst: tuple[str, object] | None = None
         is_module = False
-        t = cur.type
         if cached is not None:
             s, inst = cached
         elif module_base is not None:
             s = self._module_ref(module_base)
             is_module = True
         elif t == "identifier":
-            name = self.text(cur)
+            name = self.text(cur) if names is None else names[0]
             if name in GLOBAL_OBJECTS and segs and segs[0][0] is not None and \
                     (None, name) not in self.bindings:
                 name = segs[0][0] or name
                 i = 1
             s, inst, is_module = self._resolve_name(name, scope)
             if s == name and i < len(segs) and segs[i][0] is not None:
-                fid = self._lookup_local(f"{name}.{segs[i][0]}", scope)
+                # `obj.method()` of an object literal's method: only for a name some has.
+                fid = self._lookup_local(f"{name}.{segs[i][0]}", scope) if name in self.member_func_roots \
+                    else None
                 if fid is not None:
                     s = f"local:{fid}"
                     i += 1
@@ -1130,13 +1324,18 @@ class _Extractor:
             first = False
             if len(s) > MAX_CANON:
                 s = "?"  # a pathological chain: keep the name short, its tail still says what it is
+        if memo_key is not None:
+            self.path_memo[memo_key] = (s, inst)
         return s, inst
 
     def callee_of(self, node: ts.Node, scope: str | None) -> tuple[str, tuple[str, object] | None]:
         hit = self.callee_cache.get(node.id)
         if hit is not None:
             return hit
-        fn = self._callee_node(node)
+        return self._callee(self._callee_node(node), scope)
+
+    def _callee(self, fn: ts.Node | None, scope: str | None) -> tuple[str, tuple[str, object] | None]:
+        """``callee_of`` a call whose function (or constructor) is ``fn``, not from the cache."""
         if fn is not None and fn.type == "await_expression" and fn.named_children:
             # tree-sitter-typescript parses `await api.get<T>(x)` as a call of `await api.get`.
             fn = fn.named_children[0]
@@ -1191,9 +1390,10 @@ class _Extractor:
             return Value("none", text)
         if t in ("member_expression", "subscript_expression"):
             ref, _inst = self.canon(node, scope)
-            return Value("attr", text, ref=ref, from_config=is_config_text(ref) or
-                         is_config_text(self._dotted_text(node) or "") or
-                         (t == "subscript_expression" and self.text(node, 60).startswith(JS_CONFIG_PREFIXES)))
+            # A text that is its own canonical name (`user.id`, unresolved) is its dotted text too.
+            return Value("attr", text, ref=ref, from_config=is_config_text(ref) or (text != ref and (
+                is_config_text(self._dotted_text(node) or "") or
+                (t == "subscript_expression" and self.text(node, 60).startswith(JS_CONFIG_PREFIXES)))))
         if t in ("call_expression", "new_expression"):
             return self._call_value(node, scope, depth, text)
         if t in FUNC_EXPR_TYPES:
@@ -1216,9 +1416,9 @@ class _Extractor:
             if inner is not node:
                 return self.value(inner, scope, depth + 1)
         if t == "binary_expression":
-            op = node.child_by_field_name("operator")
-            left = node.child_by_field_name("left")
-            right = node.child_by_field_name("right")
+            op = node.child_by_field_id(self.f.operator)
+            left = node.child_by_field_id(self.f.left)
+            right = node.child_by_field_id(self.f.right)
             if op is not None and left is not None and right is not None:
                 if op.type in ("??", "||") and self.value(left, scope, depth + 1).from_config:
                     # `process.env.X ?? 30000`: the literal is the fallback of a configuration read.
@@ -1232,7 +1432,7 @@ class _Extractor:
             if any(p is not None and self.value(p, scope, depth + 1).from_config for p in parts_n):
                 return Value("other", text, from_config=True)
         if t == "unary_expression":
-            op = node.child_by_field_name("operator")
+            op = node.child_by_field_id(self.f.operator)
             if op is not None and op.type == "void":
                 return Value("none", text)
         return Value("other", text)
@@ -1243,8 +1443,13 @@ class _Extractor:
         text = name if len(name) <= VALUE_TEXT else name[: VALUE_TEXT - 1] + "…"
         if name == "undefined":
             return Value("none", text)
-        ref = self._resolve_name(name, scope)[0]
-        return Value("name", text, ref=ref, from_config=is_config_text(ref) or is_config_text(name))
+        hit = self.name_memo.get((name, scope))  # (canonical name, reads configuration)
+        if hit is None:
+            ref = self._resolve_name(name, scope)[0]
+            hit = (ref, is_config_text(ref) or is_config_text(name))
+            if self.frozen:  # resolutions change until the name tables are complete
+                self.name_memo[(name, scope)] = hit
+        return Value("name", text, None, hit[0], from_config=hit[1])
 
     def _fold(self, node: ts.Node, depth: int) -> float | None:
         """Value of a numeric literal or a constant expression of literals."""
@@ -1259,14 +1464,14 @@ class _Extractor:
         if t == "parenthesized_expression" and node.named_child_count == 1:
             return self._fold(node.named_children[0], depth + 1)
         if t == "unary_expression":
-            op, arg = node.child_by_field_name("operator"), node.child_by_field_name("argument")
+            op, arg = node.child_by_field_id(self.f.operator), node.child_by_field_id(self.f.argument)
             if op is None or arg is None or op.type not in ("-", "+"):
                 return None
             v = self._fold(arg, depth + 1)
             return None if v is None else (-v if op.type == "-" else v)
         if t == "binary_expression":
-            op = node.child_by_field_name("operator")
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            op = node.child_by_field_id(self.f.operator)
+            left, right = node.child_by_field_id(self.f.left), node.child_by_field_id(self.f.right)
             if op is None or left is None or right is None or op.type not in ARITH_OPS:
                 return None
             a = self._fold(left, depth + 1)
@@ -1290,10 +1495,14 @@ class _Extractor:
                 break
             t = c.type
             if t == "pair":
-                k, v = c.child_by_field_name("key"), c.child_by_field_name("value")
-                if k is None or v is None or k.type == "computed_property_name":
+                k, v = c.child_by_field_id(self.f.key), c.child_by_field_id(self.f.value)
+                if k is None or v is None:
                     continue
-                keys[self._key_text(k)] = self.value(v, scope, depth + 1)
+                kt = k.type
+                if kt == "computed_property_name":
+                    continue
+                keys[self.text(k) if kt == "property_identifier" else self._key_text(k)] = \
+                    self.value(v, scope, depth + 1)
             elif t == "shorthand_property_identifier":
                 name = self.text(c)
                 ref = self._resolve_name(name, scope)[0]
@@ -1301,7 +1510,7 @@ class _Extractor:
             elif t == "spread_element":
                 keys["..."] = Value("spread", self.text(c, VALUE_TEXT))
             elif t == "method_definition":
-                name_n = c.child_by_field_name("name")
+                name_n = c.child_by_field_id(self.f.name)
                 if name_n is not None and name_n.type != "computed_property_name":
                     keys[self._key_text(name_n)] = Value("func", self.text(c, VALUE_TEXT),
                                                          func_id=self.func_ids.get(c.id))
@@ -1327,8 +1536,8 @@ class _Extractor:
         key = node.id
         if key in self.callee_nodes:
             return self.callee_nodes[key]
-        fn = self.callee_nodes[key] = node.child_by_field_name(
-            "constructor" if node.type == "new_expression" else "function")
+        fn = self.callee_nodes[key] = node.child_by_field_id(
+            self.f.constructor if node.type == "new_expression" else self.f.function)
         return fn
 
     def _reads_config(self, node: ts.Node | None) -> bool:
@@ -1341,7 +1550,7 @@ class _Extractor:
         hit = self.args_memo.get(node.id)
         if hit is not None:
             return hit
-        args = node.child_by_field_name("arguments")
+        args = node.child_by_field_id(self.f.arguments)
         if args is None:
             out: list[ts.Node] = []
         elif args.type == "template_string":
@@ -1364,7 +1573,7 @@ class _Extractor:
         """(constructor, call node) when ``node`` creates a tracked instance."""
         node = self._unwrap(node, await_too=True)
         if node.type == "binary_expression":
-            op = node.child_by_field_name("operator")
+            op = node.child_by_field_id(self.f.operator)
             if op is not None and op.type in ("??", "||"):
                 for side in ("right", "left"):
                     s = node.child_by_field_name(side)
@@ -1373,10 +1582,27 @@ class _Extractor:
                         if hit is not None:
                             return hit
             return None
-        if node.type not in ("call_expression", "new_expression"):
+        t = node.type
+        if t not in ("call_expression", "new_expression"):
             return None
+        if t == "call_expression":
+            # Without `new`, only a known constructor is tracked: a method call `x.y()` whose
+            # callee cannot end as one's does (`.create`, `.Pool`, `...Client`) is not looked up.
+            fn = self._callee_node(node)
+            ft = fn.type if fn is not None else ""
+            if fn is not None and ft == "member_expression":
+                prop = fn.child_by_field_id(self.f.property)
+                name = self.text(prop) if prop is not None else ""
+                if name not in CTOR_LAST_NAMES and not name.endswith("Client"):
+                    return None
+            # A bare name is one only when it is one or an import or require binds it (an
+            # instance, a function or class of the file, resolves to no constructor).
+            elif fn is not None and ft == "identifier":
+                name = self.text(fn)
+                if name not in TRACKED_CTORS and name not in self.bound_names:
+                    return None
         callee, _ = self.callee_of(node, scope)
-        if self._trackable(callee, node.type == "new_expression"):
+        if self._trackable(callee, t == "new_expression"):
             return callee, node
         return None
 
@@ -1410,7 +1636,7 @@ class _Extractor:
         cands = node.named_children if node.type == "union_type" else [node]
         for c in cands:
             if c.type == "generic_type":  # Repository<User>
-                c = c.child_by_field_name("name") or c
+                c = c.child_by_field_id(self.f.name) or c
             if c.type not in ("type_identifier", "nested_type_identifier"):
                 continue
             text = self.text(c)
@@ -1443,7 +1669,6 @@ class _Extractor:
         self.declared.add((scope, ident))
         if scope is None and val is not None:
             self.module_values.setdefault(ident, val)
-        type_n = node.child_by_field_name("type")
         if val is not None:
             ctor = self._ctor_of(val, scope)
             if ctor is not None:
@@ -1451,11 +1676,12 @@ class _Extractor:
                 if mat is not None:
                     self.instances[(scope, ident)] = mat
                 return
+        type_n = node.child_by_field_id(self.f.type)
         if type_n is not None:
             self._typed_instance(scope, None, ident, type_n)
 
     def _assign_instance(self, node: ts.Node) -> None:
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        left, right = node.child_by_field_id(self.f.left), node.child_by_field_id(self.f.right)
         if left is None or right is None:
             return
         scope = self._scope(node)
@@ -1468,7 +1694,7 @@ class _Extractor:
         if left.type == "identifier":
             self.instances[(self._declaring_scope(self.text(left), scope), self.text(left))] = mat
         elif left.type == "member_expression":
-            obj, prop = left.child_by_field_name("object"), left.child_by_field_name("property")
+            obj, prop = left.child_by_field_id(self.f.object), left.child_by_field_id(self.f.property)
             if obj is None or prop is None or obj.type != "this":
                 return
             cls = self._class_qual(node)
@@ -1477,7 +1703,7 @@ class _Extractor:
             self.class_instances[(cls, self.text(prop))] = mat
 
     def _field_instance(self, node: ts.Node) -> None:
-        name = node.child_by_field_name("property") or node.child_by_field_name("name")
+        name = node.child_by_field_id(self.f.property) or node.child_by_field_id(self.f.name)
         if name is None:
             return
         cls = self._class_qual(node)
@@ -1487,14 +1713,14 @@ class _Extractor:
         attr = self.text(name)
         for dec in node.children:  # @ManyToOne(() => Customer, ..., { lazy: true }) customer: Promise<Customer>
             if dec.type == "decorator" and dec.named_children and dec.named_children[0].type == "call_expression":
-                fn = dec.named_children[0].child_by_field_name("function")
+                fn = dec.named_children[0].child_by_field_id(self.f.function)
                 if fn is not None and self.text(fn) in ORM_RELATION_DECORATORS:
-                    type_n = node.child_by_field_name("type")
+                    type_n = node.child_by_field_id(self.f.type)
                     rel = Value("other", self.text(type_n, 80).lstrip(": ") if type_n is not None else "",
                                 ref=self.text(fn), call_id=self.call_ids.get(dec.named_children[0].id))
                     self.call_values.append(rel)
                     self.facts.assigns.append(Assign(attr, rel, self.loc(node), scope, attr))
-        val = node.child_by_field_name("value")
+        val = node.child_by_field_id(self.f.value)
         if val is not None:
             ctor = self._ctor_of(val, scope)
             if ctor is not None:
@@ -1502,16 +1728,16 @@ class _Extractor:
                 if mat is not None:
                     self.class_instances[(cls, attr)] = mat
                 return
-        type_n = node.child_by_field_name("type")
+        type_n = node.child_by_field_id(self.f.type)
         if type_n is not None:
             self._typed_instance(scope, cls, attr, type_n)
 
     # -- handlers ------------------------------------------------------------
     def _handler(self, node: ts.Node) -> None:
         scope = self._scope(node)
-        param = node.child_by_field_name("parameter")
+        param = node.child_by_field_id(self.f.parameter)
         bound = self.text(param) if param is not None and param.type == "identifier" else None
-        body = node.child_by_field_name("body")
+        body = node.child_by_field_id(self.f.body)
         kind = "empty"
         if body is not None:
             stmts = [c for c in body.named_children if c.type not in ("comment", "empty_statement")]
@@ -1536,7 +1762,7 @@ class _Extractor:
         """The try block of ``catch`` parses or decodes a value (or touches browser storage) and
         waits for nothing else: what can fail there is the parse, an expected outcome."""
         try_node = catch.parent
-        block = try_node.child_by_field_name("body") if try_node is not None else None
+        block = try_node.child_by_field_id(self.f.body) if try_node is not None else None
         if block is None:
             return False
         parses = 0
@@ -1565,12 +1791,12 @@ class _Extractor:
         return parses > 0
 
     def _callee_root(self, node: ts.Node) -> str:
-        fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+        fn = node.child_by_field_id(self.f.function) or node.child_by_field_id(self.f.constructor)
         return self.text(fn, 80).split(".", 1)[0].split("(", 1)[0].strip() if fn is not None else ""
 
     def _is_parse(self, node: ts.Node) -> bool:
-        fn = node.child_by_field_name("constructor") if node.type == "new_expression" \
-            else node.child_by_field_name("function")
+        fn = node.child_by_field_id(self.f.constructor) if node.type == "new_expression" \
+            else node.child_by_field_id(self.f.function)
         if fn is None:
             return False
         text = self.text(fn, 120).replace("?.", ".").replace(" ", "")
@@ -1580,7 +1806,7 @@ class _Extractor:
             return text in PARSE_CONSTRUCTORS or text.startswith("Intl.")
         if text in PARSE_FUNCTIONS or text.startswith(("localStorage.", "sessionStorage.", "Intl.")):
             return True
-        args = node.child_by_field_name("arguments")
+        args = node.child_by_field_id(self.f.arguments)
         # ``n.toLocaleString(locale, { style: "currency", currency })`` is Intl with a locale
         # and options (ECMA-402), which throws a RangeError on a bad locale or currency code.
         if text.endswith((".toLocaleString", ".toLocaleDateString", ".toLocaleTimeString")) and \
@@ -1594,7 +1820,7 @@ class _Extractor:
         cb = self._unwrap(cb)
         kind = "handles"
         if cb.type in FUNC_EXPR_TYPES:
-            body = cb.child_by_field_name("body")
+            body = cb.child_by_field_id(self.f.body)
             if body is not None and body.type == "statement_block" and not any(
                     c.type not in ("comment", "empty_statement") for c in body.named_children):
                 kind = "empty"
@@ -1606,17 +1832,19 @@ class _Extractor:
                                            form="callback"))
 
     # -- calls ---------------------------------------------------------------
-    def _exit_regions(self, exits: list[ts.Node], tries: list[ts.Node]
+    def _exit_regions(self, exits: list[ts.Node], tries: list[ts.Node], wanted: set[str | None]
                       ) -> dict[str | None, list[tuple[int, int, tuple[int, int]]]]:
         """Per function: (start byte, end byte, exit point) of the stretches of code after which
         the function is always left: a ``return`` / ``throw`` and the statements of its block
         before it (``{ await w1(); if (x) { ... } return; }``), or the statement alone when it is
         the whole branch (``if (a) return w1();``). The exit point is the (end line, end column)
-        of the statement. Not those inside a ``try`` (its handler or ``finally`` may run next)."""
+        of the statement. Not those inside a ``try`` (its handler or ``finally`` may run next).
+        Only for the functions in ``wanted`` (those with calls: the regions are for them)."""
         out: dict[str | None, list[tuple[int, int, tuple[int, int]]]] = {}
-        guarded = [(t.start_byte, t.end_byte, self._scope(t)) for t in tries]
-        for r in exits:
-            scope = self._scope(r)
+        guarded = [(t.start_byte, t.end_byte, scope) for t, scope in zip(tries, self._scopes(tries), strict=True)]
+        for r, scope in zip(exits, self._scopes(exits), strict=True):
+            if scope not in wanted:
+                continue
             s, e = r.byte_range
             if scope is None or any(ts_ <= s and e <= te and sc == scope for ts_, te, sc in guarded):
                 continue
@@ -1637,18 +1865,27 @@ class _Extractor:
 
     def _call(self, node: ts.Node, scope: str | None, handlers: tuple[int, ...],
               loops: tuple[int, ...]) -> None:
-        cid = self.call_ids[node.id]
+        key = node.id
+        cid = self.call_ids[key]
         is_new = node.type == "new_expression"
-        fn = self._callee_node(node)
-        callee, inst = self.callee_of(node, scope)
+        fn = self.callee_nodes[key]
+        callee, inst = self.callee_cache[key]
         awaited_callee = fn is not None and fn.type == "await_expression" and bool(fn.named_children)
         if awaited_callee and fn is not None:
             fn = fn.named_children[0]
         text = self.text(fn, 120) if fn is not None else "?"
         snippet = self.snippet(node)
-        call = Call(id=cid, callee=callee, text=text, snippet=snippet.removeprefix("await ") if awaited_callee
-                    else snippet, loc=self.loc(node), func=scope, is_new=is_new, handlers=handlers, loops=loops,
-                    awaited=awaited_callee)
+        call = Call(cid, callee, text, snippet.removeprefix("await ") if awaited_callee else snippet,
+                    self.loc(node), scope)
+        # The other fields only when they are not their defaults (keywords cost more).
+        if is_new:
+            call.is_new = True
+        if handlers:
+            call.handlers = handlers
+        if loops:
+            call.loops = loops
+        if awaited_callee:
+            call.awaited = True
         arg_nodes = self._arg_nodes(node)
         args = call.args
         for a in arg_nodes:
@@ -1666,40 +1903,49 @@ class _Extractor:
                 if fid is not None:
                     cb = self.facts.functions[fid]
                     cb.is_callback, cb.callback_of = True, cid
-        mat = self._materialize(inst, scope)
+        mat = self._materialize(inst, scope) if inst is not None else None
         if mat is not None:
             call.instance_ctor, call.instance = mat
-        if callee == "require" and not is_new and node.id not in self.requires_seen:
+        if callee == "require" and not is_new and key not in self.requires_seen:
             spec = self._require_spec(node)
             if spec is not None:
                 self.facts.imports.append(Import("", spec, None, call.loc, is_project_spec(spec)))
         # `.catch(cb)` / `.then(ok, cb)` handle rejections of the promise they are chained on.
         f = self._unwrap(fn) if fn is not None and arg_nodes else None
-        if f is not None and f.type == "member_expression":
-            prop = f.child_by_field_name("property")
+        # The property ends the member expression: only one whose text ends so can be either.
+        if f is not None and self.data.endswith((b"catch", b"then"), f.start_byte, f.end_byte) and \
+                f.type == "member_expression":
+            prop = f.child_by_field_id(self.f.property)
             pname = self.data[prop.start_byte:prop.end_byte] if prop is not None else b""
             if pname == b"catch":
                 self._callback_handler(node, prop, arg_nodes[0], scope)
             elif pname == b"then" and len(arg_nodes) >= 2:
                 self._callback_handler(node, prop, arg_nodes[1], scope)
-        self._context(node, call)
+        self._context(node, call, key)
         self.facts.calls.append(call)
 
     def _links(self, calls: list[ts.Node]) -> None:
         """Record, top-down, which call each call is chained on (``x().then``) or an argument
         of, so that ``_context`` need not walk up ``Node.parent`` (O(depth) per step) along
         long chains and deep nesting."""
+        callee_nodes, call_ids = self.callee_nodes, self.call_ids
         for c in calls:
-            fn = self._callee_node(c)
-            if fn is not None:
-                f = self._unwrap(fn)
-                if f.type == "member_expression":
-                    obj, prop = f.child_by_field_name("object"), f.child_by_field_name("property")
-                    if obj is not None and prop is not None:
+            key = c.id
+            f = callee_nodes[key]
+            if f is not None:
+                ft = f.type
+                if ft in WRAPPERS:  # most callees wrap nothing: no _unwrap call
+                    f = self._unwrap(f)
+                    ft = f.type
+                if ft == "member_expression":
+                    obj = f.child_by_field_id(self.f.object)
+                    # Only a call, or a wrapper or `await` around one, is chained on.
+                    if obj is not None and (obj.type in CALL_TYPES or obj.type in WRAPPERS_AND_AWAIT):
+                        prop = f.child_by_field_id(self.f.property)
                         awaited, inner = self._unwrap_await(obj)
-                        if inner.type in CALL_TYPES:
+                        if prop is not None and inner.type in CALL_TYPES:
                             self.chain_links[inner.id] = (self.text(prop), c, awaited)
-            cid = self.call_ids[c.id]
+            cid = call_ids[key]
             for a in self._arg_nodes(c)[:MAX_ITEMS]:
                 t = a.type
                 awaited = False
@@ -1742,14 +1988,13 @@ class _Extractor:
             node = kids[-1] if t == "type_assertion" else kids[0]
         return awaited, node
 
-    def _context(self, node: ts.Node, call: Call) -> None:
+    def _context(self, node: ts.Node, call: Call, key: int) -> None:
+        """How the value of a call is used (``key`` is the call node's id)."""
         chain: list[str] = []
         cur = node
         # Along the chain `x().then(...).catch(...)` by the links, then up the tree.
-        for _ in range(MAX_CHAIN):
-            link = self.chain_links.get(cur.id)
-            if link is None:
-                break
+        link = self.chain_links.get(key)
+        while link is not None:  # at most MAX_CHAIN_MEMBERS times
             if len(chain) >= MAX_CHAIN_MEMBERS:  # a pathological chain: its use is unknown
                 call.chain, call.outer_context, call.context = tuple(chain), "other", "chain"
                 return
@@ -1759,7 +2004,8 @@ class _Extractor:
             if name == "catch" or (name == "then" and len(self._arg_nodes(outer)) >= 2):
                 call.catch_chained = True
             cur = outer
-        arg = self.arg_links.get(cur.id)
+            link = self.chain_links.get(cur.id)
+        arg = self.arg_links.get(cur.id if cur is not node else key)
         if arg is not None:
             call.arg_of = arg[0]
             call.awaited = call.awaited or arg[1]
@@ -1777,16 +2023,16 @@ class _Extractor:
             if pt in WRAPPERS:
                 cur, parent = parent, parent.parent
                 continue
-            if pt == "member_expression" and parent.child_by_field_name("object") == cur:
+            if pt == "member_expression" and parent.child_by_field_id(self.f.object) == cur:
                 if len(chain) >= MAX_CHAIN_MEMBERS:
                     parent = None  # a pathological chain: stop here, its use is unknown
                     break
-                prop = parent.child_by_field_name("property")
+                prop = parent.child_by_field_id(self.f.property)
                 name = self.text(prop) if prop is not None else "?"
                 chain.append(name)
                 gp = parent.parent
                 if gp is not None and gp.type == "call_expression" and \
-                        gp.child_by_field_name("function") == parent:
+                        gp.child_by_field_id(self.f.function) == parent:
                     if name == "catch" or (name == "then" and len(self._arg_nodes(gp)) >= 2):
                         call.catch_chained = True
                     cur, parent = gp, gp.parent
@@ -1797,11 +2043,11 @@ class _Extractor:
                 call.awaited = True
                 cur, parent = parent, parent.parent
                 continue
-            if pt == "ternary_expression" and parent.child_by_field_name("condition") != cur:
+            if pt == "ternary_expression" and parent.child_by_field_id(self.f.condition) != cur:
                 cur, parent = parent, parent.parent  # a branch: its value is the ternary's value
                 continue
-            if pt == "binary_expression" and parent.child_by_field_name("right") == cur:
-                op = parent.child_by_field_name("operator")
+            if pt == "binary_expression" and parent.child_by_field_id(self.f.right) == cur:
+                op = parent.child_by_field_id(self.f.operator)
                 if op is not None and op.type in ("&&", "||", "??"):
                     cur, parent = parent, parent.parent  # `a ?? b()`: b()'s value is the expression's
                     continue
@@ -1813,17 +2059,17 @@ class _Extractor:
             if pt == "expression_statement":
                 ctx = "await" if call.awaited else "stmt"
             elif pt == "return_statement" or (
-                    pt == "arrow_function" and parent.child_by_field_name("body") == cur):
+                    pt == "arrow_function" and parent.child_by_field_id(self.f.body) == cur):
                 ctx = "return"
-            elif pt == "variable_declarator" and parent.child_by_field_name("value") == cur:
+            elif pt == "variable_declarator" and parent.child_by_field_id(self.f.value) == cur:
                 ctx = "assign"
-                name = parent.child_by_field_name("name")
+                name = parent.child_by_field_id(self.f.name)
                 if name is not None and name.type == "identifier":
                     call.assigned_to = self.text(name)
             elif pt in ("assignment_expression", "augmented_assignment_expression") and \
-                    parent.child_by_field_name("right") == cur:
+                    parent.child_by_field_id(self.f.right) == cur:
                 ctx = "assign"
-                left = parent.child_by_field_name("left")
+                left = parent.child_by_field_id(self.f.left)
                 if left is not None and left.type == "identifier":
                     call.assigned_to = self.text(left)
             elif pt in ("arguments", "array", "spread_element"):
@@ -1838,16 +2084,16 @@ class _Extractor:
                     if owner is not None:
                         call.arg_of = self.call_ids.get(owner.id)
             elif pt == "unary_expression":
-                op = parent.child_by_field_name("operator")
+                op = parent.child_by_field_id(self.f.operator)
                 if op is not None and op.type == "void":
                     ctx = "void"
                 elif op is not None and op.type == "!":
                     ctx = "condition"
             elif pt in STATEMENT_CONDITIONS or pt == "ternary_expression" or (
-                    pt == "for_statement" and parent.child_by_field_name("condition") == cur):
+                    pt == "for_statement" and parent.child_by_field_id(self.f.condition) == cur):
                 ctx = "condition"
             elif pt == "binary_expression":
-                op = parent.child_by_field_name("operator")
+                op = parent.child_by_field_id(self.f.operator)
                 if op is not None and op.type in CONDITION_OPS:
                     ctx = "condition"
             elif pt in ("template_substitution", "jsx_expression"):
@@ -1878,7 +2124,7 @@ class _Extractor:
                 if part is not None:
                     branch(part.start_byte, part.end_byte, number, n_branch)
         for number, sw in enumerate(switches, start=len(ifs)):
-            body = sw.child_by_field_name("body")
+            body = sw.child_by_field_id(self.f.body)
             cases = [c for c in body.named_children if c.type in ("switch_case", "switch_default")] \
                 if body is not None else []
             group = 0  # cases that fall through into the next run with it: one branch
@@ -1887,7 +2133,7 @@ class _Extractor:
                 if _ends_in_jump(case):
                     group += 1
         for t in tries:
-            body, h = t.child_by_field_name("body"), t.child_by_field_name("handler")
+            body, h = t.child_by_field_id(self.f.body), t.child_by_field_id(self.f.handler)
             if body is not None and h is not None and h.id in self.handler_ids:
                 s, e = body.byte_range
                 out.append((s, e, True, self.handler_ids[h.id]))
@@ -1901,8 +2147,8 @@ class _Extractor:
             lid = self.loop_ids.setdefault(n.id, len(self.loop_ids))
             out.append((s, e, False, lid))
             # Loop facts (n-plus-one): what is iterated, or the condition of a while / do loop.
-            cond = first if n.type == "for_in_statement" else n.child_by_field_name("condition")
-            left = n.child_by_field_name("left") if n.type == "for_in_statement" else None
+            cond = first if n.type == "for_in_statement" else n.child_by_field_id(self.f.condition)
+            left = n.child_by_field_id(self.f.left) if n.type == "for_in_statement" else None
             targets = tuple(self.text(left, 80).replace("{", " ").replace("}", " ").replace("[", " ").replace(
                 "]", " ").replace(",", " ").split()) if left is not None else ()
             self.facts.loops.append(Loop(lid, "for" if n.type == "for_in_statement" else "while",
@@ -1923,10 +2169,11 @@ class _Extractor:
                                                  scope, ident))
             return
         ident = self.text(name)
-        self.facts.assigns.append(Assign(ident, self.value(val, None), self.loc(node), None, ident))
+        v = self.module_decl_values[val.id] = self.value(val, None)  # _export reads it again
+        self.facts.assigns.append(Assign(ident, v, self.loc(node), None, ident))
 
     def _assign(self, node: ts.Node) -> None:
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        left, right = node.child_by_field_id(self.f.left), node.child_by_field_id(self.f.right)
         if left is None or right is None:
             return
         scope = self._scope(node)
@@ -1963,8 +2210,8 @@ class _Extractor:
                 self.facts.exports[key] = self._export_value(val, right)
 
     def _target(self, left: ts.Node, scope: str | None) -> str:
-        obj = left.child_by_field_name("object")
-        prop = left.child_by_field_name("property")
+        obj = left.child_by_field_id(self.f.object)
+        prop = left.child_by_field_id(self.f.property)
         if left.type == "member_expression" and obj is not None and prop is not None:
             o = self._unwrap(obj)
             attr = self.text(prop)
@@ -1974,7 +2221,7 @@ class _Extractor:
                 if cls is not None and (cls, attr) in self.class_instances:
                     return f"this.{attr}"
         elif left.type == "subscript_expression":
-            idx = left.child_by_field_name("index")
+            idx = left.child_by_field_id(self.f.index)
             if idx is None or idx.type != "string":
                 return self.text(left, 120)
         ref, _ = self.canon(left, scope)
@@ -2006,9 +2253,9 @@ class _Extractor:
         return Value("name", name, ref=ref)
 
     def _export(self, node: ts.Node) -> None:
-        src_n = node.child_by_field_name("source")
-        decl = node.child_by_field_name("declaration")
-        val = node.child_by_field_name("value")
+        src_n = node.child_by_field_id(self.f.source)
+        decl = node.child_by_field_id(self.f.declaration)
+        val = node.child_by_field_id(self.f.value)
         is_default = any(c.type == "default" for c in node.children)
         loc = self.loc(node)
         exports = self.facts.exports
@@ -2045,7 +2292,7 @@ class _Extractor:
                 for d in decl.named_children:
                     if d.type != "variable_declarator":
                         continue
-                    name_n, v = d.child_by_field_name("name"), d.child_by_field_name("value")
+                    name_n, v = d.child_by_field_id(self.f.name), d.child_by_field_id(self.f.value)
                     if name_n is None:
                         continue
                     if name_n.type != "identifier":
@@ -2053,8 +2300,11 @@ class _Extractor:
                             exports[n] = Value("other", n)
                         continue
                     name = self.text(name_n)
-                    exports[name] = self._export_value(self.value(v, None), v) if v is not None \
-                        else Value("other", name)
+                    if v is None:
+                        exports[name] = Value("other", name)
+                        continue
+                    got = self.module_decl_values.get(v.id)  # the value _decl_assign made of it
+                    exports[name] = self._export_value(got if got is not None else self.value(v, None), v)
             return
         clause = next((c for c in node.named_children if c.type == "export_clause"), None)
         if clause is not None:
@@ -2073,7 +2323,7 @@ class _Extractor:
         for s in clause.named_children:
             if s.type != "export_specifier":
                 continue
-            name_n, alias_n = s.child_by_field_name("name"), s.child_by_field_name("alias")
+            name_n, alias_n = s.child_by_field_id(self.f.name), s.child_by_field_id(self.f.alias)
             if name_n is None:
                 continue
             name = self._key_text(name_n)
@@ -2115,50 +2365,50 @@ class _Extractor:
             wanted.update(t.encode() for lp in self.facts.loops for t in lp.targets)
             data = self.data
             kept = []
-            for n in found:
-                obj = n.child_by_field_name("object")
+            for n in found if wanted else ():
+                obj = n.child_by_field_id(self.f.object)
                 if obj is not None and data[obj.start_byte:obj.end_byte] in wanted:
                     kept.append(n)
             found = kept
-        for n in _source_order(found):
-            self._access(n)
+        found = _source_order(found)
+        for n, scope in zip(found, self._scopes(found), strict=True):
+            self._access(n, scope)
 
-    def _access(self, node: ts.Node) -> None:
-        obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
+    def _access(self, node: ts.Node, scope: str | None) -> None:
+        obj, prop = node.child_by_field_id(self.f.object), node.child_by_field_id(self.f.property)
         if obj is None or prop is None:
             return
         parent = node.parent
         is_call = parent is not None and parent.type == "call_expression" and \
-            parent.child_by_field_name("function") == node
+            parent.child_by_field_id(self.f.function) == node
         cond = False
         prev, cur = node, parent
         depth = 0
         while cur is not None and depth < 8:
             t = cur.type
             if t in STATEMENT_CONDITIONS:
-                cond = cur.child_by_field_name("value" if t == "switch_statement" else "condition") == prev
+                cond = cur.child_by_field_id(self.f.value if t == "switch_statement" else self.f.condition) == prev
                 break
             if t == "ternary_expression":
-                cond = cur.child_by_field_name("condition") == prev
+                cond = cur.child_by_field_id(self.f.condition) == prev
                 break
             if t == "for_statement":
-                cond = cur.child_by_field_name("condition") == prev
+                cond = cur.child_by_field_id(self.f.condition) == prev
                 break
             if t == "binary_expression":
-                op = cur.child_by_field_name("operator")
+                op = cur.child_by_field_id(self.f.operator)
                 if op is not None and op.type in CONDITION_OPS:
                     cond = True
                     break
             elif t == "unary_expression":
-                op = cur.child_by_field_name("operator")
+                op = cur.child_by_field_id(self.f.operator)
                 if op is not None and op.type == "!":
                     cond = True
                     break
             elif t in ACCESS_STOPS:
                 break
             prev, cur, depth = cur, cur.parent, depth + 1
-        self.facts.accesses.append(Access(self.text(obj), self.text(prop), self.loc(node),
-                                          self._scope(node), is_call, cond))
+        self.facts.accesses.append(Access(self.text(obj), self.text(prop), self.loc(node), scope, is_call, cond))
 
 
 JUMPS = frozenset({"break_statement", "return_statement", "throw_statement", "continue_statement"})
