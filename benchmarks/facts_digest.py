@@ -4,7 +4,8 @@ end changed nothing it produces.
     python benchmarks/facts_digest.py PATH [PATH ...] [--save FILE] [--against FILE]
 
 Every file ``vcx scan PATH`` would analyse (tests, migrations and seeds left out) is
-extracted in this process; each file's facts are encoded as in the cache and hashed. One
+extracted in this process; each file's facts are written out field by field (not with the
+cache's codec, so that digests stay comparable when the codec changes) and hashed. One
 line per tree: files, the tree's digest, extraction CPU seconds. ``--save`` writes every
 file's digest to FILE (JSON); ``--against`` compares with such a file and lists the files
 whose facts differ.
@@ -13,18 +14,31 @@ whose facts differ.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import sys
 import time
 from pathlib import Path
 
-from vcx.cache import dumps
 from vcx.config import load_config
 from vcx.discover import discover
 from vcx.paths import is_non_production, project_relative
 from vcx.pipeline import extract_file
 from vcx.workers import tune_gc
+
+
+def canonical(x: object) -> object:
+    """Facts as plain JSON data: dataclasses by field, sets sorted, everything else as is."""
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return [type(x).__name__, *(canonical(getattr(x, f.name)) for f in dataclasses.fields(x))]
+    if isinstance(x, dict):
+        return [[canonical(k), canonical(v)] for k, v in x.items()]
+    if isinstance(x, (set, frozenset)):
+        return sorted((canonical(v) for v in x), key=repr)
+    if isinstance(x, (list, tuple)):
+        return [canonical(v) for v in x]
+    return x
 
 
 def digests(root: Path) -> tuple[dict[str, str], float]:
@@ -40,7 +54,7 @@ def digests(root: Path) -> tuple[dict[str, str], float]:
         t = time.process_time()
         facts = extract_file(sf)
         cpu += time.process_time() - t
-        blob = facts.encode() if isinstance(facts, str) else dumps(facts)
+        blob = facts.encode() if isinstance(facts, str) else json.dumps(canonical(facts)).encode()
         out[f"{root.name}/{sf.display}"] = hashlib.sha256(blob).hexdigest()[:16]
     return out, cpu
 
