@@ -416,12 +416,19 @@ def selected_rules(config: Config) -> list[Rule]:
 
 def scan(paths: list[Path], config: Config, cwd: Path | None = None,
          options: ScanOptions | None = None) -> ScanResult:
-    previous = gc.get_threshold()
-    workers.tune_gc()
+    """Scan ``paths``. vcx's own process runs the scan with the cyclic garbage collector off:
+    it holds millions of facts (rebuilt from the workers' results or the cache) that contain
+    no reference cycles, and every collection walked them again for nothing: a fifth of this
+    process's CPU on outline. Extracting 1,843 files in this process (``--jobs 1``) and
+    checking them leaves about 8,000 objects in cycles, collected once the scan is over; the
+    workers collect as usual (``workers.tune_gc``)."""
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return _scan(paths, config, cwd, options)
     finally:
-        gc.set_threshold(*previous)
+        if collecting:
+            gc.enable()
 
 
 def _scan(paths: list[Path], config: Config, cwd: Path | None = None,

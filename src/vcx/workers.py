@@ -44,6 +44,7 @@ def tune_gc() -> None:
     again and again, which cost 10-15 % of a scan. Workers call this too (they may be
     spawned rather than forked)."""
     gc.set_threshold(200_000, 30, 30)
+    gc.enable()  # forked from vcx's own process, which scans with the collector off (pipeline.scan)
 
 
 def default_jobs() -> int:
