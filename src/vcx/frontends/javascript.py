@@ -259,30 +259,6 @@ def _source_order(nodes: list[ts.Node]) -> list[ts.Node]:
     return out
 
 
-_TO_HIGH = bytes(range(128)) + b"\x80" * 128  # a translate table: every non-ASCII byte to 0x80
-
-
-class _Source(Source):
-    """``Source`` that finds the rows with a non-ASCII byte by C scans (``translate``, ``find``)
-    instead of a regex over the whole file, which cost more than the rest of ``loc``."""
-
-    def _rows_with_non_ascii(self) -> frozenset[int]:
-        if self._wide_rows is None:
-            data = self.data
-            marked = data.translate(_TO_HIGH)
-            rows: set[int] = set()
-            row = counted_to = 0
-            pos = marked.find(b"\x80")
-            while pos >= 0:
-                row += data.count(b"\n", counted_to, pos)
-                counted_to = pos
-                rows.add(row)
-                nl = data.find(b"\n", pos)
-                pos = marked.find(b"\x80", nl) if nl >= 0 else -1  # the next row with one
-            self._wide_rows = frozenset(rows)
-        return self._wide_rows
-
-
 class _Ranges:
     """Nested byte ranges added in source order, with "innermost range containing" lookups.
 
@@ -323,7 +299,7 @@ class _Ranges:
 class _Extractor:
     def __init__(self, source: bytes, path: str, lang: str) -> None:
         self.data = source
-        self.src = _Source(source)
+        self.src = Source(source)
         self.ascii = source.isascii()
         self.ascii_text: str | None = source.decode("ascii") if self.ascii else None  # for text()
         self.lang = lang
