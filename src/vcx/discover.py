@@ -72,6 +72,7 @@ class Discovery:
     # these folders without looking again.
     folders: set[str] = field(default_factory=set)
     manifests: list[str] = field(default_factory=list)
+    manifest_paths: set[str] = field(default_factory=set)  # the same files, by absolute path
 
 
 def display_path(path: str | Path, cwd: Path) -> str:
@@ -366,6 +367,9 @@ def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes:
         result.folders.add(os.fspath(folder))
         subfolders: list[Path] = []
         for entry in entries:
+            if entry.name in MANIFEST_NAMES:  # whatever it is (a link to a shared tsconfig, say)
+                result.manifests.append(display_path(entry.path, cwd))
+                result.manifest_paths.add(entry.path)
             try:
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir(follow_symlinks=follow_symlinks)
@@ -374,8 +378,6 @@ def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes:
                 continue
             if is_file and not is_link:
                 language = _language_of_name(entry.name)
-                if language is None and entry.name in MANIFEST_NAMES:
-                    result.manifests.append(display_path(entry.path, cwd))
                 if language is None or ignores.ignored(entry.path, False):
                     continue  # most of a tree: images, docs, lock files
                 _consider(entry.path, root, cwd, entry, max_file_bytes, result, seen, explicit=False,

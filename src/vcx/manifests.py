@@ -30,23 +30,30 @@ RACY_NS = 2_000_000_000
 
 
 class _Recording:
-    def __init__(self, listed_folders: set[str]) -> None:
+    def __init__(self, listed_folders: set[str], present: set[str]) -> None:
         self.files: ProjectFiles = {}
         self.listed_folders = listed_folders
+        self.present = present
+
+    def known_absent(self, full: str) -> bool:
+        """No such file in a folder whose listing was already read: no need to look."""
+        folder, name = os.path.split(full)
+        return name in MANIFEST_NAMES and folder in self.listed_folders and full not in self.present
 
 
 _recording: ContextVar[_Recording | None] = ContextVar("vcx_project_files", default=None)
 
 
 @contextmanager
-def recording(listed_folders: set[str] | None = None) -> Iterator[ProjectFiles]:
+def recording(listed_folders: set[str] | None = None, present: set[str] | None = None) -> Iterator[ProjectFiles]:
     """Record the project files read or looked for while the block runs (one scan).
 
     ``listed_folders`` (absolute paths): folders whose MANIFEST_NAMES files the caller
-    already tracks (discovery lists them, and the cache keys on that list), so that looking
-    there and finding nothing need not be recorded: in a monorepo link looks for a
-    package.json in every folder of every module, thousands of places to check again."""
-    rec = _Recording(listed_folders or set())
+    already knows, ``present`` (absolute paths): those files (discovery lists them, and the
+    cache keys on that list). Looking there for one that is not present needs neither a look
+    at the disk nor a record: in a monorepo link looks for a package.json in every folder of
+    every module, thousands of places to check again."""
+    rec = _Recording(listed_folders or set(), present or set())
     token = _recording.set(rec)
     try:
         yield rec.files
@@ -59,13 +66,19 @@ def _note_absent(path: Path) -> None:
     if rec is None:
         return
     full = os.path.abspath(path)
-    folder, name = os.path.split(full)
-    if name not in MANIFEST_NAMES or folder not in rec.listed_folders:
+    if not rec.known_absent(full):
         rec.files.setdefault(full, None)
+
+
+def _known_absent(path: Path) -> bool:
+    rec = _recording.get()
+    return rec is not None and rec.known_absent(os.path.abspath(path))
 
 
 def _read(path: Path) -> bytes | None:
     """The bytes of the regular file at ``path`` (recorded), or None when there is none."""
+    if _known_absent(path):
+        return None
     try:
         if not path.is_file():  # never open a FIFO or a device: it would block the scan
             _note_absent(path)
@@ -91,6 +104,8 @@ def _read(path: Path) -> bytes | None:
 def is_file(path: Path) -> bool:
     """Whether ``path`` is a regular file (recorded when it is not: a file appearing there later
     changes the scan's result; the caller reads it when it is)."""
+    if _known_absent(path):
+        return False
     found = path.is_file()
     if not found:
         _note_absent(path)

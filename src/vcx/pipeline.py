@@ -494,7 +494,7 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
     modules = _extract_all(files, options, stats, skipped, cache, keys, datas, early, limits, extracted)
     # Which module an import reaches depends on tsconfig and package.json files: a stored result
     # holds only while those link read (or looked for) are as they were.
-    with recording(found.folders) as project_files:
+    with recording(found.folders, found.manifest_paths) as project_files:
         helpers = _extract_imported_helpers(modules, found.files, files, root, display_path(root, cwd or Path.cwd()),
                                             options, stats, skipped, cache, keys, early, limits)
         datas.clear()
