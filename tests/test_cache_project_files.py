@@ -114,3 +114,14 @@ def test_a_nested_package_manifest_edit_is_seen_by_a_warm_scan(tmp_path: Path) -
     warm = run(root, cache_dir)
     assert not warm.stats.result_cached
     assert loop_findings(warm) == []
+
+
+def test_a_tsconfig_that_is_a_link_to_a_shared_one_is_read(tmp_path: Path) -> None:
+    """Discovery lists where config files are, so that link need not look in every folder;
+    a symbolic link to a shared config is one of them."""
+    root = monorepo(tmp_path / "p")
+    web = root / "apps" / "web"
+    write(root / "config" / "tsconfig.web.json", tsconfig("./lib"))  # relative to where it is linked
+    (web / "tsconfig.json").unlink()
+    (web / "tsconfig.json").symlink_to(root / "config" / "tsconfig.web.json")
+    assert loop_findings(run(root, tmp_path / "cache")) == EXPECTED
