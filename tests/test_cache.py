@@ -7,6 +7,7 @@ import marshal
 import os
 import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,14 @@ def summary(result: ScanResult) -> list[tuple[str, int, str, str]]:
 
 def fact_entries(cache_dir: Path) -> list[Path]:
     return sorted((cache_dir / "facts").glob("*/*.json"))
+
+
+def rewrite_fact_entries(cache_dir: Path, change: Callable[[dict], None]) -> None:  # type: ignore[type-arg]
+    """Apply ``change`` to the facts of every entry, in place (a damaged or planted entry)."""
+    for entry in fact_entries(cache_dir):
+        doc = json.loads(entry.read_bytes())
+        change(doc["facts"])
+        entry.write_text(json.dumps(doc), encoding="utf-8")
 
 
 def drop_results(cache_dir: Path) -> None:
@@ -208,10 +217,11 @@ def test_structurally_wrong_entry_is_ignored(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     cold = run(root, cache_dir)
     drop_results(cache_dir)
-    for entry in fact_entries(cache_dir):
-        doc = json.loads(entry.read_bytes())
-        doc["facts"]["calls"] = [["not", "a", "call"]]
-        entry.write_text(json.dumps(doc), encoding="utf-8")
+
+    def damage(facts: dict) -> None:  # type: ignore[type-arg]
+        facts["calls"] = [["not", "a", "call"]]
+
+    rewrite_fact_entries(cache_dir, damage)
     assert summary(run(root, cache_dir)) == summary(cold)
 
 
@@ -221,11 +231,11 @@ def test_entry_with_columns_of_different_lengths_is_ignored(tmp_path: Path) -> N
     cache_dir = tmp_path / "cache"
     cold = run(root, cache_dir)
     drop_results(cache_dir)
-    for entry in fact_entries(cache_dir):
-        doc = json.loads(entry.read_bytes())
-        calls = doc["facts"]["calls"]
-        calls[1] = calls[1][:-1]  # one callee fewer than call ids
-        entry.write_text(json.dumps(doc), encoding="utf-8")
+
+    def damage(facts: dict) -> None:  # type: ignore[type-arg]
+        facts["calls"][1] = facts["calls"][1][:-1]  # one callee fewer than call ids
+
+    rewrite_fact_entries(cache_dir, damage)
     again = run(root, cache_dir)
     assert again.stats.cache_hits == 0
     assert summary(again) == summary(cold)
