@@ -184,6 +184,18 @@ def test_esm_exports():
     assert fns["Service.run"].exported and fns["default"].exported
 
 
+def test_exported_enums_and_namespaces_are_values_and_types_are_not():
+    """A name imported through a barrel that no module exports as a value is a type (erased
+    by the compiler: browser_code draws no edge for it), so every value export is recorded."""
+    ex = facts("""
+        export enum Plan { Free, Pro }
+        export namespace Billing { }
+        export type PlanName = keyof typeof Plan;
+        export interface Invoice { id: string }
+    """).exports
+    assert set(ex) == {"Plan", "Billing"}
+
+
 def test_commonjs_exports():
     f = facts("""
         async function chargeCard() {}

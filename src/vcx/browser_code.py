@@ -23,10 +23,13 @@ A module runs only in a browser when it is
 - imported (statically, by `import()` or `import.meta.glob`, or re-exported) only by such
   modules, transitively.
 
-A module that server code also imports (a `shared/` folder) is not browser-only. A barrel that
-nothing imports (an `index.ts` of nothing but `export * from "./x"` / `export { X } from "./x"`,
-a library's entry the front end bypasses by importing `@lib/ui/x/x.component` directly) runs
-no code of its own and is nobody's importer: it does not keep what it re-exports out. Python
+A module that server code also imports (a `shared/` folder) is not browser-only. A barrel (an
+`index.ts` of nothing but `export * from "./x"` / `export { X } from "./x"`) runs no code of
+its own: an import through it depends on the module the imported name comes from, not on
+everything the barrel re-exports. A server route that takes `{ CheckIcon }` from a UI kit's
+index does not make the kit's date picker server code; a name no module exports as a value
+is a type, which leaves nothing behind when compiled; a namespace import takes everything.
+Python
 modules never are, nor a module marked `"use server"` (Next.js server actions): client components
 import it, but what they get is a stub that calls the server, where its code runs. Imports
 made only by tests do not count either way.
@@ -88,13 +91,90 @@ def _is_seed(path: str, project: Project) -> bool:
 
 
 def _is_barrel(mod: ModuleFacts) -> bool:
-    """A module of re-exports only: `export * from "./x"`, `export { X } from "./x"`."""
+    """A module of re-exports only: `export * from "./x"`, `export { X } from "./x"` (and
+    side-effect imports of style sheets: `import "./styles.css"`)."""
     if mod.calls or mod.functions or mod.classes or mod.assigns or mod.directives:
         return False
     if not mod.imports and not mod.exports:
         return False
-    return all(i.local == "*" and i.name == "*" for i in mod.imports) and \
-        all((v.ref or "").startswith("import:") for v in mod.exports.values())
+    return all((i.local == "*" and i.name == "*") or (not i.local and i.module.endswith(_STYLE_SHEETS))
+               for i in mod.imports) and all((v.ref or "").startswith("import:") for v in mod.exports.values())
+
+
+_STYLE_SHEETS = (".css", ".scss", ".sass", ".less")
+
+
+def _exports_name(mod: ModuleFacts, name: str) -> bool:
+    """The module itself (not a re-export) exports ``name``."""
+    if name in mod.exports:
+        return True
+    fn = mod.functions.get(name)
+    return fn is not None and fn.exported
+
+
+class _Barrels:
+    """Which module a name imported through a barrel comes from.
+
+    A barrel (``_is_barrel``) runs no code of its own. An import of ``{ Button }`` from a
+    package's index that re-exports fifty components depends on the button's module, not on
+    the date picker's: the date picker stays browser code when only browser code imports
+    *it*, even if a server module imports the button through the same index."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._is: dict[str, bool] = {}
+
+    def is_barrel(self, path: str) -> bool:
+        hit = self._is.get(path)
+        if hit is None:
+            mod = self.project.modules.get(path)
+            hit = self._is[path] = mod is not None and mod.language != "python" and _is_barrel(mod)
+        return hit
+
+    def provider(self, barrel: str, name: str, depth: int = 0) -> str | None:
+        """The module (not a barrel) that ``name`` imported from ``barrel`` comes from; None
+        when none of the project's modules the barrel reaches exports it (a type, or a name
+        of a library the barrel re-exports)."""
+        if depth > 8:
+            return None
+        mod = self.project.modules[barrel]
+        value = mod.exports.get(name)
+        if value is not None:  # export { X } from "./x" (perhaps renamed: { Y as X })
+            _, spec, inner = (value.ref or "").split(":", 2)
+            return self._follow(barrel, spec, inner, depth)
+        for imp in mod.imports:  # export * from "./x": the first that has the name
+            if imp.name != "*":
+                continue
+            target = self.project.module_path(barrel, imp.module)
+            if target is None:
+                continue
+            if self.is_barrel(target):
+                found = self.provider(target, name, depth + 1)
+                if found is not None:
+                    return found
+            elif self._has_name(target, name, depth + 1):
+                return target
+        return None
+
+    def _has_name(self, path: str, name: str, depth: int) -> bool:
+        """A module (not a barrel) exports ``name``, itself or through its own ``export *``."""
+        mod = self.project.modules[path]
+        if _exports_name(mod, name):
+            return True
+        if depth > 8:
+            return False
+        for imp in mod.imports:
+            if imp.name == "*" and imp.local == "*":
+                target = self.project.module_path(path, imp.module)
+                if target is not None and target != path and self._has_name(target, name, depth + 1):
+                    return True
+        return False
+
+    def _follow(self, barrel: str, spec: str, name: str, depth: int) -> str | None:
+        target = self.project.module_path(barrel, spec)
+        if target is None:
+            return None
+        return self.provider(target, name, depth + 1) if self.is_barrel(target) else target
 
 
 def _in_folders(path: str, folders: set[str], all_folders: set[str]) -> bool:
@@ -107,6 +187,34 @@ def _in_folders(path: str, folders: set[str], all_folders: set[str]) -> bool:
     return "" in all_folders and "" in folders  # the scan's root folder holds every path
 
 
+def _through_barrel(barrels: _Barrels, barrel: str, name: str | None) -> set[str]:
+    """The modules an import of ``name`` from ``barrel`` depends on when the code runs: the
+    one the name comes from; none when no module the barrel reaches exports it as a value
+    (a type, `import { Icon } from "@acme/ui"` without `type`: the compiler erases it; the
+    front end records every exported value, enums and namespaces included); every module the
+    barrel re-exports, through nested barrels, for a namespace import or a default."""
+    if name and name not in ("*", "default"):
+        found = barrels.provider(barrel, name)
+        return {found} if found is not None else set()
+    out: set[str] = set()
+    todo, seen = [barrel], {barrel}
+    project = barrels.project
+    while todo:
+        b = todo.pop()
+        mod = project.modules[b]
+        specs = [i.module for i in mod.imports if i.name == "*"]
+        specs += [(v.ref or "").split(":", 2)[1] for v in mod.exports.values()]
+        for spec in specs:
+            t = project.module_path(b, spec)
+            if t is None or t in seen:
+                continue
+            seen.add(t)
+            if barrels.is_barrel(t):
+                todo.append(t)
+            out.add(t)
+    return out
+
+
 def browser_only_modules(project: Project) -> frozenset[str]:
     js = [p for p, m in project.modules.items() if m.language != "python" and not project.is_test(p)]
     front_ends = project.packages.browser_folders() if project.packages is not None else set()
@@ -116,13 +224,23 @@ def browser_only_modules(project: Project) -> frozenset[str]:
         return frozenset()
     imports: dict[str, set[str]] = {}
     importers: dict[str, set[str]] = defaultdict(set)
+    barrels = _Barrels(project)
     for path in js:
         targets: set[str] = set()
         mod = project.modules[path]
+        if barrels.is_barrel(path):
+            # A barrel's edges are its importers', name by name; one that runs in a browser
+            # itself (a components/index.tsx) brings all it re-exports there.
+            imports[path] = _through_barrel(barrels, path, None) if path in seeds else set()
+            for t in imports[path]:
+                importers[t].add(path)
+            continue
         for value in mod.exports.values():  # export { X } from "./x"
             ref = value.ref or ""
             if ref.startswith("import:") and (t := project.module_path(path, ref.split(":", 2)[1])) is not None:
                 targets.add(t)
+                if barrels.is_barrel(t):
+                    targets |= _through_barrel(barrels, t, ref.split(":", 2)[2])
         for imp in mod.imports:
             if imp.type_only:
                 continue  # erased by the compiler: no dependency when the code runs
@@ -130,14 +248,12 @@ def browser_only_modules(project: Project) -> frozenset[str]:
                 targets |= _glob_targets(path, imp.module, js)
             elif (t := project.module_path(path, imp.module)) is not None:
                 targets.add(t)
+                if barrels.is_barrel(t):
+                    targets |= _through_barrel(barrels, t, imp.name)
         targets = {t for t in targets if t != path and not project.is_test(t)}
         imports[path] = targets
         for t in targets:
             importers[t].add(path)
-    # Unused barrels: they do not make what they re-export server code.
-    for path in [p for p in js if not importers.get(p) and p not in seeds and _is_barrel(project.modules[p])]:
-        for t in imports.get(path, ()):
-            importers[t].discard(path)
     # Every module reachable from a seed is a candidate; then (a greatest fixed point, so that
     # import cycles inside browser code stay browser code) drop each candidate that a module
     # outside the set imports, until none is left to drop.

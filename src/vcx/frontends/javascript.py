@@ -2264,6 +2264,12 @@ class _Extractor:
                 if qual is not None:
                     name = qual.rsplit(".", 1)[-1]
                     exports["default" if is_default else name] = Value("name", name, ref=f"local:{qual}")
+            elif t in ("enum_declaration", "internal_module", "module"):
+                # `export enum Plan {...}`, `export namespace Billing {...}`: values at run time
+                # (browser_code tells them from exported types, which leave nothing behind).
+                name_n = decl.child_by_field_id(self.f.name)
+                if name_n is not None:
+                    exports[self.text(name_n)] = Value("other", self.text(name_n))
             elif t in ("lexical_declaration", "variable_declaration"):
                 for d in decl.named_children:
                     if d.type != "variable_declarator":
