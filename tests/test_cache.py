@@ -212,29 +212,21 @@ def test_corrupted_entry_is_ignored_and_rebuilt(tmp_path: Path, damage: str) -> 
     assert summary(rebuilt) == summary(cold)
 
 
-def test_structurally_wrong_entry_is_ignored(tmp_path: Path) -> None:
+def _calls_not_calls(facts: dict) -> None:  # type: ignore[type-arg]
+    facts["calls"] = [["not", "a", "call"]]
+
+
+def _one_column_shorter(facts: dict) -> None:  # type: ignore[type-arg]
+    # Facts are stored by column: a column shorter than the others must not give fewer facts.
+    facts["calls"][1] = facts["calls"][1][:-1]  # one callee fewer than call ids
+
+
+@pytest.mark.parametrize("damage", [_calls_not_calls, _one_column_shorter])
+def test_structurally_wrong_entry_is_ignored(tmp_path: Path, damage: Callable[[dict], None]) -> None:  # type: ignore[type-arg]
     root = make_project(tmp_path / "p", files=2)
     cache_dir = tmp_path / "cache"
     cold = run(root, cache_dir)
     drop_results(cache_dir)
-
-    def damage(facts: dict) -> None:  # type: ignore[type-arg]
-        facts["calls"] = [["not", "a", "call"]]
-
-    rewrite_fact_entries(cache_dir, damage)
-    assert summary(run(root, cache_dir)) == summary(cold)
-
-
-def test_entry_with_columns_of_different_lengths_is_ignored(tmp_path: Path) -> None:
-    """Facts are stored by column: a column shorter than the others must not give fewer facts."""
-    root = make_project(tmp_path / "p", files=2)
-    cache_dir = tmp_path / "cache"
-    cold = run(root, cache_dir)
-    drop_results(cache_dir)
-
-    def damage(facts: dict) -> None:  # type: ignore[type-arg]
-        facts["calls"][1] = facts["calls"][1][:-1]  # one callee fewer than call ids
-
     rewrite_fact_entries(cache_dir, damage)
     again = run(root, cache_dir)
     assert again.stats.cache_hits == 0
