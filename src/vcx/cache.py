@@ -27,6 +27,7 @@ from typing import Any
 
 from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
+from vcx.manifests import RACY_NS
 
 FORMAT = 8
 DEFAULT_DIR = ".vcx_cache"
@@ -481,7 +482,7 @@ class FactsCache:
     # do). A record is trusted only when the file had not been modified for RACY_NS before
     # the record was written: a file changed twice within the clock's resolution, keeping
     # its size, must not look unchanged.
-    RACY_NS = 2_000_000_000
+    RACY_NS = RACY_NS
 
     def stat_keys(self) -> dict[str, tuple[int, int, int, str]]:
         """display path -> (size, mtime_ns, inode, content key) from the last scan."""

@@ -26,6 +26,8 @@ DEPENDENCY_SECTIONS = ("dependencies", "devDependencies", "peerDependencies")
 # regular file there.
 ProjectFiles = dict[str, "list[str | int] | None"]
 MANIFEST_NAMES = frozenset({"package.json", "tsconfig.json", "jsconfig.json"})
+# A file modified this recently may change again within the clock's resolution keeping its
+# size and time: its stat record is not trusted (as git's index; FactsCache uses it too).
 RACY_NS = 2_000_000_000
 
 
@@ -92,9 +94,7 @@ def _read(path: Path) -> bytes | None:
     rec = _recording.get()
     if rec is not None:
         digest = hashlib.sha256(data).hexdigest()
-        # Size, time and inode tell an unchanged file only when it was not modified just now
-        # (a second edit within the clock's resolution could keep all three): as the facts
-        # cache's stat records (FactsCache.RACY_NS).
+        # Size, time and inode tell an unchanged file only when it was not modified just now.
         trusted = st.st_mtime_ns < time.time_ns() - RACY_NS
         rec.files[os.path.abspath(path)] = [digest, st.st_size, st.st_mtime_ns, st.st_ino] if trusted \
             else [digest, -1, -1, -1]
