@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -190,14 +191,10 @@ class Project:
             target = self.module_path(path, spec)
             return self._constant_in(target, name, depth + 1) if target is not None else None
         if "." in ref:
-            parts = ref.split(".")
-            if parts[0] not in self.py_roots:
+            if ref.split(".", 1)[0] not in self.py_roots:
                 return None
-            for i in range(len(parts) - 1, 0, -1):
-                target = self.module_path(path, ".".join(parts[:i]))
-                if target is not None and target != path:
-                    return self._constant_in(target, ".".join(parts[i:]), depth + 1)
-            return None
+            split = _split_module(ref, path, lambda m: self.module_path(path, m))
+            return self._constant_in(split[0], split[1], depth + 1) if split is not None else None
         return self._constant_in(path, ref, depth)
 
     def _constant_in(self, path: str, name: str, depth: int) -> Value | None:
@@ -278,14 +275,10 @@ class Project:
 
     def _absolute(self, path: str, dotted: str, depth: int) -> ClassRef | None:
         """``pkg.mod.Name``: the longest module prefix the project has, then the name in it."""
-        parts = dotted.split(".")
-        if parts[0] not in self.py_roots:
+        if dotted.split(".", 1)[0] not in self.py_roots:
             return None
-        for i in range(len(parts) - 1, 0, -1):
-            target = self._class_module(path, ".".join(parts[:i]))
-            if target is not None and target != path:
-                return self._class_in(target, ".".join(parts[i:]), depth + 1)
-        return None
+        split = _split_module(dotted, path, lambda m: self._class_module(path, m))
+        return self._class_in(split[0], split[1], depth + 1) if split is not None else None
 
     def _class_in(self, path: str, name: str, depth: int) -> ClassRef | None:
         """What ``name`` (``Name`` or ``submodule.Name``) names in the namespace of module ``path``."""
@@ -331,6 +324,17 @@ class Project:
                 if found is not None:
                     return found
         return None
+
+
+def _split_module(dotted: str, importer: str, module_of: Callable[[str], str | None]) -> tuple[str, str] | None:
+    """``pkg.mod.Name.attr`` -> (the file of its longest prefix ``module_of`` knows as a module,
+    other than ``importer`` itself; the rest of the name), or None."""
+    parts = dotted.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        target = module_of(".".join(parts[:i]))
+        if target is not None and target != importer:
+            return target, ".".join(parts[i:])
+    return None
 
 
 def _dotted_names(path: str) -> list[str]:
@@ -637,11 +641,9 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                     return lookup(sub, tail)
             return None
         if mod.language == "python" and callee.split(".", 1)[0] in py_roots:
-            parts = callee.split(".")
-            for i in range(len(parts) - 1, 0, -1):
-                target = py_index.get(".".join(parts[:i]))
-                if target is not None and target != path:
-                    return lookup(target, ".".join(parts[i:]))
+            split = _split_module(callee, path, py_index.get)
+            if split is not None:
+                return lookup(*split)
         if mod.language == "python" and "." not in callee and not callee.startswith("_"):
             for target in project.star_imported(path):  # helper() bound by `from .helpers import *`
                 found = lookup(target, callee)
