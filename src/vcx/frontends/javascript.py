@@ -24,7 +24,7 @@ from operator import attrgetter
 import tree_sitter as ts
 
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Value
-from vcx.frontends.common import Source, error_ranges, renumber_calls, short, suppression
+from vcx.frontends.common import _TO_HIGH, Source, error_ranges, renumber_calls, short, suppression
 from vcx.knowledge.javascript import (
     JS_CONFIG_CONVERTERS,
     JS_CONFIG_NAMES,
@@ -301,7 +301,21 @@ class _Extractor:
         self.data = source
         self.src = Source(source)
         self.ascii = source.isascii()
-        self.ascii_text: str | None = source.decode("ascii") if self.ascii else None  # for text()
+        # The bytes as characters, one per byte: the text of a byte range without non-ASCII
+        # bytes, as a slice (nothing to decode). Most files are ASCII; most of the others
+        # have a few non-ASCII bytes (a "…" or an emoji in a string or comment) on one or two
+        # lines, between ``wide_lo`` and ``wide_hi``: a range outside them is ASCII at once,
+        # one inside them when ``marked`` (every non-ASCII byte 0x80) has no 0x80 in it
+        # (``_plain``). Only a range with a non-ASCII byte is decoded.
+        self.latin = source.decode("latin-1")
+        if self.ascii:
+            self.wide_lo = self.wide_hi = 1 << 62
+            self.marked = source
+        else:
+            self.marked = source.translate(_TO_HIGH)
+            self.wide_lo, self.wide_hi = self.marked.find(128), self.marked.rfind(128) + 1
+        # 0-based rows with a non-ASCII byte (see ``loc``)
+        self.wide_rows = self.src._rows_with_non_ascii() if not self.ascii else frozenset()
         self.lang = lang
         self.f = _fields(lang)  # field ids, see _FieldIds
         # Bytes without which a file has no decorator / no "use server" directive: most files
@@ -352,13 +366,26 @@ class _Extractor:
         self.callee_nodes: dict[int, ts.Node | None] = {}  # call node id -> function / constructor node
 
     # -- text ----------------------------------------------------------------
+    def _plain(self, s: int, e: int) -> bool:
+        """Whether the bytes ``s``-``e`` are all ASCII: their text is ``self.latin[s:e]``."""
+        return e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0
+
+    def _str(self, s: int, e: int) -> str:
+        """The text of the bytes ``s``-``e``."""
+        if e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0:
+            return self.latin[s:e]
+        return self.data[s:e].decode("utf-8", "replace")
+
     def text(self, node: ts.Node, limit: int = 0) -> str:
         """The source text of ``node``; with ``limit``, at most that many characters (cut with "…")."""
         s, e = node.start_byte, node.end_byte
-        if self.ascii_text is not None:  # ASCII: byte offsets are character offsets, nothing to decode
+        # ASCII: byte offsets are character offsets, nothing to decode. With a limit, only the
+        # bytes the decoding below would look at (4 per character) need be.
+        if e <= self.wide_lo or s >= self.wide_hi or \
+                self.marked.find(128, s, min(e, s + limit * 4) if limit else e) < 0:
             if limit and e - s > limit:  # cut: never copy a long text (a function's) only to cut it
-                return self.ascii_text[s:s + limit - 1] + "…"
-            return self.ascii_text[s:e]
+                return self.latin[s:s + limit - 1] + "…"
+            return self.latin[s:e]
         if not limit:
             return self.data[s:e].decode("utf-8", "replace")
         cut = e - s > limit * 4
@@ -374,7 +401,8 @@ class _Extractor:
         whitespace of only its first ``2 * limit`` characters is collapsed when that is enough."""
         s = node.start_byte
         e = min(node.end_byte, s + limit * 6)
-        raw = self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
+        raw = self.latin[s:e] if e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0 \
+            else self.data[s:e].decode("utf-8", "replace")
         head = raw[: 2 * limit]
         # A prefix of the whole text's collapsed form; already collapsed when its only blanks are
         # single inner spaces (isprintable: no other whitespace), as on most one-line calls.
@@ -386,10 +414,11 @@ class _Extractor:
 
     def string_value(self, node: ts.Node) -> str:
         """The value of a string literal: its fragments and escapes as written."""
-        if self.ascii_text is not None:
+        s, e = node.start_byte, node.end_byte
+        if e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0:
             # Between its quotes, a literal without escapes (and without the character
             # references of a JSX string) is all fragment.
-            raw = self.ascii_text[node.start_byte + 1:node.end_byte - 1]
+            raw = self.latin[s + 1:e - 1]
             if "\\" not in raw and "&" not in raw and not node.has_error:
                 return raw
         if node.named_child_count == 1:  # most strings: one fragment, no escapes
@@ -399,10 +428,11 @@ class _Extractor:
         return _string_value(node, self.data)
 
     def loc(self, node: ts.Node) -> Loc:
-        if self.ascii:
-            (sl, sc), (el, ec) = node.start_point, node.end_point
-            return _new_tuple(Loc, (sl + 1, sc + 1, el + 1, ec + 1))  # Loc(...) without its Python __new__
-        return self.src.loc(node)
+        (sl, sc), (el, ec) = node.start_point, node.end_point
+        # Byte columns are character columns but on the rows with a non-ASCII byte.
+        if self.wide_rows and (sl in self.wide_rows or el in self.wide_rows):
+            return self.src.loc(node)
+        return _new_tuple(Loc, (sl + 1, sc + 1, el + 1, ec + 1))  # Loc(...) without its Python __new__
 
     # -- entry ---------------------------------------------------------------
     def run(self, tree: ts.Tree) -> ModuleFacts:
@@ -532,7 +562,7 @@ class _Extractor:
             return True
         s = fn.start_byte
         e = min(fn.end_byte, s + 300)
-        text = self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
+        text = self._str(s, e)
         # What the callee's text alone decides, the same for every call of it in one function.
         memo_key = (text, scope)
         keep = self.keep_memo.get(memo_key)
@@ -721,7 +751,7 @@ class _Extractor:
         s, e = node.start_byte, node.end_byte
         if e - s > MAX_DOTTED or node.has_error:
             return None
-        return self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
+        return self._str(s, e)
 
     def _dotted_text(self, node: ts.Node) -> str | None:
         t = node.type
@@ -1202,6 +1232,12 @@ class _Extractor:
                 names = _plain_names(text)
                 if names is None:
                     memo_key = None
+                elif names[0] != "this":
+                    hit = self._plain_path(text, names, scope)
+                    if hit is not None:
+                        if memo_key is not None:
+                            self.path_memo[memo_key] = hit
+                        return hit
         for _ in range(MAX_CHAIN if names is None else 0):
             t = cur.type
             if t == "member_expression":
@@ -1303,6 +1339,27 @@ class _Extractor:
         if memo_key is not None:
             self.path_memo[memo_key] = (s, inst)
         return s, inst
+
+    def _plain_path(self, text: str, names: list[str],
+                    scope: str | None) -> tuple[str, tuple[str, object] | None] | None:
+        """``canon`` of a plain dotted path on a name (``a.b.c``, ``names`` its names) in the
+        common cases, without the walk over its segments; None for the others (a global
+        object's member, an object literal's method, a function's property, a module's
+        ``default``, a name too long), which ``canon`` works out segment by segment."""
+        name = names[0]
+        if name in GLOBAL_OBJECTS:
+            return None
+        s, inst, is_module = self._resolve_name(name, scope)
+        if is_module and names[1] == "default":
+            return None
+        if s == name:
+            if name in self.member_func_roots:
+                return None
+            return text, inst  # each segment appended with a dot: the text itself
+        if s.endswith(":") or s.startswith("local:"):
+            return None
+        s += text[len(name):]
+        return (s, inst) if len(s) <= MAX_CANON else None
 
     def callee_of(self, node: ts.Node, scope: str | None) -> tuple[str, tuple[str, object] | None]:
         hit = self.callee_cache.get(node.id)
