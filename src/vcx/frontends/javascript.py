@@ -457,17 +457,53 @@ class _Extractor:
         # The functions are all known: the names that own a `name.method` of the file.
         self.member_func_roots = {key.partition(".")[0] for _scope, key in self.local_funcs if "." in key}
         calls = nodes("call")
-        call_ids, callee_nodes = self.call_ids, self.callee_nodes
-        f_new, f_call = self.f.constructor, self.f.function
+        call_ids, callee_nodes, args_memo = self.call_ids, self.callee_nodes, self.args_memo
+        chain_links, arg_links = self.chain_links, self.arg_links
+        f_new, f_call, f_args, f_object = self.f.constructor, self.f.function, self.f.arguments, self.f.object
         dynamic_imports = b"import" in data
         for i, n in enumerate(calls):
             key = n.id
             call_ids[key] = i
-            # Every step that asks for a call's function finds it here (``_callee_node``).
-            callee_nodes[key] = n.child_by_field_id(f_new if n.type == "new_expression" else f_call)
+            # Every step that asks for a call's function or its arguments finds them here
+            # (``_callee_node``, ``_arg_nodes``).
+            f = callee_nodes[key] = n.child_by_field_id(f_new if n.type == "new_expression" else f_call)
+            args_n = n.child_by_field_id(f_args)
+            if args_n is None:
+                args: list[ts.Node] = []
+            elif args_n.type == "template_string":
+                args = [args_n]
+            else:
+                args = [a for a in args_n.named_children if a.type != "comment"]
+            args_memo[key] = args
             if dynamic_imports and (data.startswith(b"import(", n.start_byte) or
                                     data.startswith(b"import.meta.glob(", n.start_byte)):
                 self._dynamic_import(n)
+            # Which call this one is chained on (``x().then``) or an argument of, so that
+            # ``_context`` need not walk up ``Node.parent`` (O(depth) per step) along long
+            # chains and deep nesting.
+            if f is not None:
+                ft = f.type
+                if ft in WRAPPERS:  # most callees wrap nothing: no _unwrap call
+                    f = self._unwrap(f)
+                    ft = f.type
+                if ft == "member_expression":
+                    obj = f.child_by_field_id(f_object)
+                    # Only a call, or a wrapper or `await` around one, is chained on.
+                    if obj is not None and (obj.type in CALL_TYPES or obj.type in WRAPPERS_AND_AWAIT):
+                        prop = f.child_by_field_id(self.f.property)
+                        awaited, inner = self._unwrap_await(obj)
+                        if prop is not None and inner.type in CALL_TYPES:
+                            chain_links[inner.id] = (self.text(prop), n, awaited)
+            for a in args[:MAX_ITEMS] if args else ():
+                t = a.type
+                awaited = False
+                if t in WRAPPERS_AND_AWAIT:
+                    awaited, a = self._unwrap_await(a)
+                    t = a.type
+                if t in CALL_TYPES:
+                    arg_links[a.id] = (i, awaited)
+                elif t == "array" or t == "spread_element":
+                    self._link_nested_args(a, i, awaited)
         # Variable declarators with their name, value and scope, which three steps read.
         decl_nodes = nodes("decl")
         decls = [(n, n.child_by_field_id(self.f.name), n.child_by_field_id(self.f.value), scope)
@@ -502,7 +538,6 @@ class _Extractor:
                                                     for d in decs if d.named_children]
         for n in nodes("catch"):
             self._handler(n)
-        self._links(calls)
         intervals = self._intervals(caps.get("try", []), nodes("loop"), nodes("if"), nodes("switch"))
         self.exit_regions = self._exit_regions(caps.get("exit", []), caps.get("try", []), set(scopes))
         stack: list[tuple[int, int, bool, int]] = []
@@ -575,7 +610,7 @@ class _Extractor:
                 _keep_unresolved(text)
         if keep:
             return True
-        for a in self._arg_nodes(node)[:MAX_ITEMS]:
+        for a in self.args_memo[key][:MAX_ITEMS]:
             t = a.type
             if t in WRAPPERS_AND_AWAIT:  # most arguments wrap nothing: no _unwrap call
                 a = self._unwrap(a, await_too=True)
@@ -599,7 +634,7 @@ class _Extractor:
                                     .decode("utf-8", "replace"))
             if head is not None and fn.type != "identifier":
                 self.facts.name_uses.append((scope, head.group(0), "call"))
-        for a in self._arg_nodes(node)[:MAX_ITEMS]:
+        for a in self.args_memo[node.id][:MAX_ITEMS]:
             a = self._unwrap(a, await_too=True)
             for x in (a.named_children[:MAX_ITEMS] if a.type == "array" else (a,)):
                 if x.type == "identifier":
@@ -1389,15 +1424,45 @@ class _Extractor:
 
     # -- values --------------------------------------------------------------
     def value(self, node: ts.Node, scope: str | None, depth: int = 0) -> Value:
+        # The kinds by how often they come (the tests are on disjoint node types, but that a
+        # number / binary / unary expression is folded before its other cases are looked at).
         t = node.type
         if t == "string":  # a string literal's text is its value: not stored twice
             return Value("str", "", self.string_value(node))
         if t == "identifier" and depth <= MAX_DEPTH:
             return self._name_value(node, scope)
         # Texts are for messages: short, and none for containers (their parts have them).
-        text = "" if t in ("object", "array", "template_string") else self.text(node, VALUE_TEXT)
+        if t == "object" or t == "array" or t == "template_string":
+            text = ""
+        else:
+            s, e = node.start_byte, node.end_byte
+            if e - s <= VALUE_TEXT and (e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0):
+                text = self.latin[s:e]  # what text(node, VALUE_TEXT) makes of a short ASCII node
+            else:
+                text = self.text(node, VALUE_TEXT)
         if depth > MAX_DEPTH:
             return Value("other", text)
+        if t == "member_expression" or t == "subscript_expression":
+            ref, _inst = self.canon(node, scope)
+            # A text that is its own canonical name (`user.id`, unresolved) is its dotted text too.
+            return Value("attr", text, None, ref, None, None, None, None, is_config_text(ref) or (text != ref and (
+                is_config_text(self._dotted_text(node) or "") or
+                (t == "subscript_expression" and self.text(node, 60).startswith(JS_CONFIG_PREFIXES)))))
+        if t == "call_expression" or t == "new_expression":
+            return self._call_value(node, scope, depth, text)
+        if t == "object":
+            return Value("object", text, None, None, self._object_keys(node, scope, depth))
+        if t in FUNC_EXPR_TYPES:
+            return Value("func", text, None, None, None, None, None, self.func_ids.get(node.id))
+        if t == "array":
+            items = []
+            for c in node.named_children:
+                if c.type == "comment":
+                    continue
+                if len(items) >= MAX_ITEMS:
+                    break
+                items.append(self.value(c, scope, depth + 1))
+            return Value("array", text, None, None, None, items)
         if t == "template_string":
             parts: list[str] = []
             holes: list[Value] = []  # what fills each hole (names and members: a URL's address)
@@ -1421,27 +1486,6 @@ class _Extractor:
             return Value("bool", text, t == "true")
         if t in ("null", "undefined"):
             return Value("none", text)
-        if t in ("member_expression", "subscript_expression"):
-            ref, _inst = self.canon(node, scope)
-            # A text that is its own canonical name (`user.id`, unresolved) is its dotted text too.
-            return Value("attr", text, ref=ref, from_config=is_config_text(ref) or (text != ref and (
-                is_config_text(self._dotted_text(node) or "") or
-                (t == "subscript_expression" and self.text(node, 60).startswith(JS_CONFIG_PREFIXES)))))
-        if t in ("call_expression", "new_expression"):
-            return self._call_value(node, scope, depth, text)
-        if t in FUNC_EXPR_TYPES:
-            return Value("func", text, func_id=self.func_ids.get(node.id))
-        if t == "object":
-            return Value("object", text, keys=self._object_keys(node, scope, depth))
-        if t == "array":
-            items = []
-            for c in node.named_children:
-                if c.type == "comment":
-                    continue
-                if len(items) >= MAX_ITEMS:
-                    break
-                items.append(self.value(c, scope, depth + 1))
-            return Value("array", text, items=items)
         if t == "spread_element":
             return Value("spread", text)
         if t in WRAPPERS or t == "await_expression":
@@ -1472,7 +1516,9 @@ class _Extractor:
 
     def _name_value(self, node: ts.Node, scope: str | None) -> Value:
         """``value`` of an identifier (what ``canon`` makes of a bare name, without its walk)."""
-        name = self.text(node)
+        s, e = node.start_byte, node.end_byte
+        name = self.latin[s:e] if e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0 \
+            else self.data[s:e].decode("utf-8", "replace")  # self.text(node)
         text = name if len(name) <= VALUE_TEXT else name[: VALUE_TEXT - 1] + "…"
         if name == "undefined":
             return Value("none", text)
@@ -1482,7 +1528,7 @@ class _Extractor:
             hit = (ref, is_config_text(ref) or is_config_text(name))
             if self.frozen:  # resolutions change until the name tables are complete
                 self.name_memo[(name, scope)] = hit
-        return Value("name", text, None, hit[0], from_config=hit[1])
+        return Value("name", text, None, hit[0], None, None, None, None, hit[1])
 
     def _fold(self, node: ts.Node, depth: int) -> float | None:
         """Value of a numeric literal or a constant expression of literals."""
@@ -1523,19 +1569,19 @@ class _Extractor:
 
     def _object_keys(self, node: ts.Node, scope: str | None, depth: int) -> dict[str, Value]:
         keys: dict[str, Value] = {}
+        f_key, f_value, value, text = self.f.key, self.f.value, self.value, self.text
         for c in node.named_children:
             if len(keys) >= MAX_KEYS:
                 break
             t = c.type
             if t == "pair":
-                k, v = c.child_by_field_id(self.f.key), c.child_by_field_id(self.f.value)
+                k, v = c.child_by_field_id(f_key), c.child_by_field_id(f_value)
                 if k is None or v is None:
                     continue
                 kt = k.type
                 if kt == "computed_property_name":
                     continue
-                keys[self.text(k) if kt == "property_identifier" else self._key_text(k)] = \
-                    self.value(v, scope, depth + 1)
+                keys[text(k) if kt == "property_identifier" else self._key_text(k)] = value(v, scope, depth + 1)
             elif t == "shorthand_property_identifier":
                 name = self.text(c)
                 ref = self._resolve_name(name, scope)[0]
@@ -1903,13 +1949,24 @@ class _Extractor:
         is_new = node.type == "new_expression"
         fn = self.callee_nodes[key]
         callee, inst = self.callee_cache[key]
-        awaited_callee = fn is not None and fn.type == "await_expression" and bool(fn.named_children)
-        if awaited_callee and fn is not None:
-            fn = fn.named_children[0]
-        text = self.text(fn, 120) if fn is not None else "?"
+        awaited_callee = False
+        if fn is None:
+            text = "?"
+        else:
+            if fn.type == "await_expression" and fn.named_children:
+                awaited_callee = True
+                fn = fn.named_children[0]
+            s, e = fn.start_byte, fn.end_byte
+            if e - s <= 120 and (e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0):
+                text = self.latin[s:e]  # what text(fn, 120) makes of a short ASCII callee
+            else:
+                text = self.text(fn, 120)
         snippet = self.snippet(node)
-        call = Call(cid, callee, text, snippet.removeprefix("await ") if awaited_callee else snippet,
-                    self.loc(node), scope)
+        (sl, sc), (el, ec) = node.start_point, node.end_point
+        wide = self.wide_rows
+        loc = self.src.loc(node) if wide and (sl in wide or el in wide) else \
+            _new_tuple(Loc, (sl + 1, sc + 1, el + 1, ec + 1))  # self.loc(node)
+        call = Call(cid, callee, text, snippet.removeprefix("await ") if awaited_callee else snippet, loc, scope)
         # The other fields only when they are not their defaults (keywords cost more).
         if is_new:
             call.is_new = True
@@ -1919,23 +1976,25 @@ class _Extractor:
             call.loops = loops
         if awaited_callee:
             call.awaited = True
-        arg_nodes = self._arg_nodes(node)
-        args = call.args
-        for a in arg_nodes:
-            t = a.type
-            if t == "spread_element":
-                args.append(Value("spread", self.text(a, VALUE_TEXT)))
-            else:
-                args.append(self.value(a, scope))
-            u = a
-            if t in WRAPPERS:
-                u = self._unwrap(a)
-                t = u.type
-            if t in FUNC_EXPR_TYPES:
-                fid = self.func_ids.get(u.id)
-                if fid is not None:
-                    cb = self.facts.functions[fid]
-                    cb.is_callback, cb.callback_of = True, cid
+        arg_nodes = self.args_memo[key]
+        if arg_nodes:
+            args = call.args
+            value = self.value
+            for a in arg_nodes:
+                t = a.type
+                if t == "spread_element":
+                    args.append(Value("spread", self.text(a, VALUE_TEXT)))
+                    continue
+                args.append(value(a, scope))
+                u = a
+                if t in WRAPPERS:
+                    u = self._unwrap(a)
+                    t = u.type
+                if t in FUNC_EXPR_TYPES:
+                    fid = self.func_ids.get(u.id)
+                    if fid is not None:
+                        cb = self.facts.functions[fid]
+                        cb.is_callback, cb.callback_of = True, cid
         mat = self._materialize(inst, scope) if inst is not None else None
         if mat is not None:
             call.instance_ctor, call.instance = mat
@@ -1957,41 +2016,8 @@ class _Extractor:
         self._context(node, call, key)
         self.facts.calls.append(call)
 
-    def _links(self, calls: list[ts.Node]) -> None:
-        """Record, top-down, which call each call is chained on (``x().then``) or an argument
-        of, so that ``_context`` need not walk up ``Node.parent`` (O(depth) per step) along
-        long chains and deep nesting."""
-        callee_nodes, call_ids = self.callee_nodes, self.call_ids
-        for c in calls:
-            key = c.id
-            f = callee_nodes[key]
-            if f is not None:
-                ft = f.type
-                if ft in WRAPPERS:  # most callees wrap nothing: no _unwrap call
-                    f = self._unwrap(f)
-                    ft = f.type
-                if ft == "member_expression":
-                    obj = f.child_by_field_id(self.f.object)
-                    # Only a call, or a wrapper or `await` around one, is chained on.
-                    if obj is not None and (obj.type in CALL_TYPES or obj.type in WRAPPERS_AND_AWAIT):
-                        prop = f.child_by_field_id(self.f.property)
-                        awaited, inner = self._unwrap_await(obj)
-                        if prop is not None and inner.type in CALL_TYPES:
-                            self.chain_links[inner.id] = (self.text(prop), c, awaited)
-            cid = call_ids[key]
-            for a in self._arg_nodes(c)[:MAX_ITEMS]:
-                t = a.type
-                awaited = False
-                if t in WRAPPERS_AND_AWAIT:
-                    awaited, a = self._unwrap_await(a)
-                    t = a.type
-                if t in CALL_TYPES:
-                    self.arg_links[a.id] = (cid, awaited)
-                elif t == "array" or t == "spread_element":
-                    self._link_nested_args(a, cid, awaited)
-
     def _link_nested_args(self, node: ts.Node, cid: int, awaited: bool) -> None:
-        """``_links`` for the calls in an array or spread argument (``Promise.all([a(), b()])``)."""
+        """The links of ``run`` for the calls in an array or spread argument (``Promise.all([a(), b()])``)."""
         stack = [(node, awaited)]
         while stack:
             a, awaited = stack.pop()
