@@ -129,6 +129,7 @@ def _plain_names(text: str) -> list[str] | None:
     return None if names[0] in KEYWORD_ROOTS else names
 
 _HEAD_NAME = re.compile(r"[A-Za-z_$][\w$]*")  # the root name of a callee's source text
+_NAME = re.compile(r"[A-Za-z_$][\w$]*", re.ASCII)  # a name of ASCII letters, digits, _ and $
 # The source text of a plain dotted path (`a.b.c`, `this.#x`): ASCII names and dots, nothing
 # else (no spaces, comments, `?.`, calls or subscripts). A member expression with such a text
 # is a chain of members on its first name, which can be read off the text instead of walking
@@ -399,8 +400,9 @@ class _Extractor:
     def snippet(self, node: ts.Node, limit: int = 60) -> str:
         """``Source.snippet``: the start of a node's text on one line, for messages; the
         whitespace of only its first ``2 * limit`` characters is collapsed when that is enough."""
-        s = node.start_byte
-        e = min(node.end_byte, s + limit * 6)
+        s, e = node.start_byte, node.end_byte
+        if e - s > limit * 6:
+            e = s + limit * 6
         raw = self.latin[s:e] if e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0 \
             else self.data[s:e].decode("utf-8", "replace")
         head = raw[: 2 * limit]
@@ -442,7 +444,8 @@ class _Extractor:
         self.facts.error_ranges = error_ranges(root)
 
         def nodes(name: str) -> list[ts.Node]:
-            return _source_order(caps.get(name, []))
+            found = caps.get(name)
+            return _source_order(found) if found else []
 
         data = self.data
         if b"vcx:" in data:  # only suppression comments are read
@@ -542,34 +545,37 @@ class _Extractor:
         self.exit_regions = self._exit_regions(caps.get("exit", []), caps.get("try", []), set(scopes))
         stack: list[tuple[int, int, bool, int]] = []
         j, n_iv = 0, len(intervals)
+        keep_all, exit_regions, out_calls = self.keep_all_calls, self.exit_regions, self.facts.calls
+        worth_keeping, make_call = self._worth_keeping, self._call
         for n, scope in zip(calls, scopes, strict=True):
             # Sweep in source order: `stack` holds the try bodies and loop bodies containing the call.
-            s, e = n.byte_range
-            while j < n_iv and intervals[j][0] <= s:
-                iv = intervals[j]
-                while stack and stack[-1][1] <= iv[0]:
+            if j < n_iv or stack:
+                s, e = n.byte_range
+                while j < n_iv and intervals[j][0] <= s:
+                    iv = intervals[j]
+                    while stack and stack[-1][1] <= iv[0]:
+                        stack.pop()
+                    stack.append(iv)
+                    j += 1
+                while stack and stack[-1][1] < e:
                     stack.pop()
-                stack.append(iv)
-                j += 1
-            while stack and stack[-1][1] < e:
-                stack.pop()
-            if not self.keep_all_calls and not self._worth_keeping(n, scope):
+            if not keep_all and not worth_keeping(n, scope):
                 self._note_names_used(n, scope)
                 continue
             if not stack:
-                self._call(n, scope, (), ())
-                if scope in self.exit_regions:
-                    self.facts.calls[-1].exits_at = self._exits_at(n, scope)
+                make_call(n, scope, (), ())
+                if scope in exit_regions:
+                    out_calls[-1].exits_at = self._exits_at(n, scope)
                 continue
             fstart = self.funcs.start_of(scope)
             handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] is True and iv[0] > fstart)
             loops = tuple(iv[3] for iv in reversed(stack) if iv[2] is False and iv[0] > fstart)
-            self._call(n, scope, handlers, loops)
-            if scope in self.exit_regions:
-                self.facts.calls[-1].exits_at = self._exits_at(n, scope)
+            make_call(n, scope, handlers, loops)
+            if scope in exit_regions:
+                out_calls[-1].exits_at = self._exits_at(n, scope)
             branches = tuple(self.branch_of[iv[3]] for iv in reversed(stack) if iv[2] is None and iv[0] > fstart)
             if branches:
-                self.facts.calls[-1].branches = branches  # the call _call just added
+                out_calls[-1].branches = branches  # the call _call just added
         for decl in decls:
             self._decl_assign(*decl)
         for n in assigns:
@@ -595,9 +601,11 @@ class _Extractor:
         fn = self.callee_nodes[key]
         if fn is None:
             return True
-        s = fn.start_byte
-        e = min(fn.end_byte, s + 300)
-        text = self._str(s, e)
+        s, e = fn.start_byte, fn.end_byte
+        if e - s > 300:
+            e = s + 300
+        text = self.latin[s:e] if e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0 \
+            else self.data[s:e].decode("utf-8", "replace")
         # What the callee's text alone decides, the same for every call of it in one function.
         memo_key = (text, scope)
         keep = self.keep_memo.get(memo_key)
@@ -842,10 +850,12 @@ class _Extractor:
 
     def _function(self, node: ts.Node) -> None:
         t = node.type
-        line, col = node.start_point[0] + 1, node.start_point[1] + 1
+        (sl, sc), (el, ec) = node.start_point, node.end_point
+        line, col = sl + 1, sc + 1
         s, e = node.start_byte, node.end_byte
         f_index = self.funcs.find_index(s, e)
-        container = self._container(f_index, self.klasses.find_index(s, e))
+        c_index = self.klasses.find_index(s, e)
+        container = self._container(f_index, c_index)
         parent_scope = self.funcs.items[f_index][2] if f_index >= 0 else None
         cls_qual: str | None = None
         cls_name: str | None = None
@@ -912,7 +922,10 @@ class _Extractor:
             cls_name = cls_qual.rsplit(".", 1)[-1]
             self.method_class[fid] = cls_qual
         params, typed = self._params(node)
-        fn = Function(fid, name, self.loc(node), _is_async(node, t, self.data, name_n), params)
+        wide = self.wide_rows
+        loc = self.src.loc(node) if wide and (sl in wide or el in wide) else \
+            _new_tuple(Loc, (line, col, el + 1, ec + 1))  # self.loc(node)
+        fn = Function(fid, name, loc, _is_async(node, t, self.data, name_n), params)
         if cls_name is not None:  # the other fields only when they are not their defaults
             fn.class_name = cls_name
         if parent_scope is not None:
@@ -929,8 +942,12 @@ class _Extractor:
             self.typed.append((fid, None, pname, ptype))
             if is_prop and cls_qual is not None:
                 self.typed.append((parent_scope, cls_qual, pname, ptype))
-        # Only methods have decorators (the grammars give other functions none).
-        decs = self._decorator_nodes(node) if self.mentions_at and t == "method_definition" else None
+        # Only methods have decorators (the grammars give other functions none). A method of a
+        # class has none when no "@" is written between the class's start and the method's name
+        # (its decorators are among its children or its siblings before it, in the class body).
+        decs = self._decorator_nodes(node) if self.mentions_at and t == "method_definition" and not (
+            container is not None and container[0] == "class" and name_n is not None and
+            self.data.find(b"@", self.klasses.items[c_index][0], name_n.start_byte) < 0) else None
         if decs:
             self.decorators.append((fid, decs))
         body = node.child_by_field_id(self.f.body) if self.mentions_use_server else None
@@ -1059,23 +1076,34 @@ class _Extractor:
                     self.facts.imports.append(Import(local, spec, None, self.loc(c), rel, type_only))
             elif c.type == "named_imports":
                 # What _bind / _member_ref make of each name, without their calls per name.
-                bindings, imports, data = self.bindings, self.facts.imports, self.data
+                bindings, imports, data, latin = self.bindings, self.facts.imports, self.data, self.latin
                 pkg = package_name(spec)
+                f_name, f_alias, wide = self.f.name, self.f.alias, self.wide_rows
                 for spec_n in c.named_children:
                     if spec_n.type != "import_specifier":
                         continue
-                    name_n = spec_n.child_by_field_id(self.f.name)
-                    alias_n = spec_n.child_by_field_id(self.f.alias)
-                    if name_n is None:
-                        continue
-                    name = self._key_text(name_n)
-                    local = self.text(alias_n) if alias_n is not None else name
+                    s, e = spec_n.start_byte, spec_n.end_byte
+                    text = latin[s:e]
+                    if _NAME.fullmatch(text) is not None and text not in ("type", "typeof", "default"):
+                        # `{ X }`: a plain ASCII name, the specifier's name and local name at once.
+                        name = local = text
+                        is_type = type_only
+                    else:
+                        name_n = spec_n.child_by_field_id(f_name)
+                        alias_n = spec_n.child_by_field_id(f_alias)
+                        if name_n is None:
+                            continue
+                        name = self._key_text(name_n)
+                        local = self.text(alias_n) if alias_n is not None else name
+                        # `import { type X }`: the keyword is the specifier's first child, so its text starts it.
+                        is_type = type_only or (data.startswith(b"type", s) and
+                                                (first := spec_n.child(0)) is not None and first.type == "type")
                     bindings[(None, local)] = f"import:{spec}:{name}" if rel else \
                         pkg if name == "default" else f"{pkg}.{name}"
-                    # `import { type X }`: the keyword is the specifier's first child, so its text starts it.
-                    is_type = type_only or (data.startswith(b"type", spec_n.start_byte) and
-                                            (first := spec_n.child(0)) is not None and first.type == "type")
-                    imports.append(Import(local, spec, name, self.loc(spec_n), rel, is_type))
+                    (sl, sc), (el, ec) = spec_n.start_point, spec_n.end_point
+                    loc = self.src.loc(spec_n) if wide and (sl in wide or el in wide) else \
+                        _new_tuple(Loc, (sl + 1, sc + 1, el + 1, ec + 1))  # self.loc(spec_n)
+                    imports.append(Import(local, spec, name, loc, rel, is_type))
 
     def _dynamic_import(self, node: ts.Node) -> None:
         """``import("./scenes/Settings")`` (lazy routes, code splitting) and Vite's
@@ -2440,40 +2468,42 @@ class _Extractor:
             self._access(n, scope)
 
     def _access(self, node: ts.Node, scope: str | None) -> None:
-        obj, prop = node.child_by_field_id(self.f.object), node.child_by_field_id(self.f.property)
+        f = self.f
+        obj, prop = node.child_by_field_id(f.object), node.child_by_field_id(f.property)
         if obj is None or prop is None:
             return
         parent = node.parent
         is_call = parent is not None and parent.type == "call_expression" and \
-            parent.child_by_field_id(self.f.function) == node
+            parent.child_by_field_id(f.function) == node
         cond = False
         prev, cur = node, parent
         depth = 0
         while cur is not None and depth < 8:
             t = cur.type
+            if t in ACCESS_STOPS:
+                break
             if t in STATEMENT_CONDITIONS:
-                cond = cur.child_by_field_id(self.f.value if t == "switch_statement" else self.f.condition) == prev
+                cond = cur.child_by_field_id(f.value if t == "switch_statement" else f.condition) == prev
                 break
-            if t == "ternary_expression":
-                cond = cur.child_by_field_id(self.f.condition) == prev
-                break
-            if t == "for_statement":
-                cond = cur.child_by_field_id(self.f.condition) == prev
+            if t == "ternary_expression" or t == "for_statement":
+                cond = cur.child_by_field_id(f.condition) == prev
                 break
             if t == "binary_expression":
-                op = cur.child_by_field_id(self.f.operator)
+                op = cur.child_by_field_id(f.operator)
                 if op is not None and op.type in CONDITION_OPS:
                     cond = True
                     break
             elif t == "unary_expression":
-                op = cur.child_by_field_id(self.f.operator)
+                op = cur.child_by_field_id(f.operator)
                 if op is not None and op.type == "!":
                     cond = True
                     break
-            elif t in ACCESS_STOPS:
-                break
             prev, cur, depth = cur, cur.parent, depth + 1
-        self.facts.accesses.append(Access(self.text(obj), self.text(prop), self.loc(node), scope, is_call, cond))
+        (sl, sc), (el, ec) = node.start_point, node.end_point
+        wide = self.wide_rows
+        loc = self.src.loc(node) if wide and (sl in wide or el in wide) else \
+            _new_tuple(Loc, (sl + 1, sc + 1, el + 1, ec + 1))  # self.loc(node)
+        self.facts.accesses.append(Access(self.text(obj), self.text(prop), loc, scope, is_call, cond))
 
 
 JUMPS = frozenset({"break_statement", "return_statement", "throw_statement", "continue_statement"})
