@@ -470,16 +470,8 @@ class _Extractor:
             # Every step that asks for a call's function or its arguments finds them here
             # (``_callee_node``, ``_arg_nodes``).
             f = callee_nodes[key] = n.child_by_field_id(f_new if n.type == "new_expression" else f_call)
-            args_n = n.child_by_field_id(f_args)
-            if args_n is None:
-                args: list[ts.Node] = []
-            elif args_n.type == "template_string":
-                args = [args_n]
-            else:
-                args = [a for a in args_n.named_children if a.type != "comment"]
-            args_memo[key] = args
-            if dynamic_imports and (data.startswith(b"import(", n.start_byte) or
-                                    data.startswith(b"import.meta.glob(", n.start_byte)):
+            if dynamic_imports and data.startswith(b"import", n.start_byte) and (
+                    data.startswith(b"import(", n.start_byte) or data.startswith(b"import.meta.glob(", n.start_byte)):
                 self._dynamic_import(n)
             # Which call this one is chained on (``x().then``) or an argument of, so that
             # ``_context`` need not walk up ``Node.parent`` (O(depth) per step) along long
@@ -492,21 +484,34 @@ class _Extractor:
                 if ft == "member_expression":
                     obj = f.child_by_field_id(f_object)
                     # Only a call, or a wrapper or `await` around one, is chained on.
-                    if obj is not None and (obj.type in CALL_TYPES or obj.type in WRAPPERS_AND_AWAIT):
+                    if obj is not None and ((ot := obj.type) in CALL_TYPES or ot in WRAPPERS_AND_AWAIT):
                         prop = f.child_by_field_id(self.f.property)
                         awaited, inner = self._unwrap_await(obj)
                         if prop is not None and inner.type in CALL_TYPES:
                             chain_links[inner.id] = (self.text(prop), n, awaited)
-            for a in args[:MAX_ITEMS] if args else ():
-                t = a.type
-                awaited = False
-                if t in WRAPPERS_AND_AWAIT:
-                    awaited, a = self._unwrap_await(a)
-                    t = a.type
-                if t in CALL_TYPES:
-                    arg_links[a.id] = (i, awaited)
-                elif t == "array" or t == "spread_element":
-                    self._link_nested_args(a, i, awaited)
+            args_n = n.child_by_field_id(f_args)
+            args: list[ts.Node] = []
+            if args_n is not None:
+                if args_n.type == "template_string":
+                    args.append(args_n)  # a tagged template: nothing to link
+                else:
+                    for a in args_n.named_children:
+                        t = a.type
+                        if t == "comment":
+                            continue
+                        args.append(a)
+                        if len(args) > MAX_ITEMS:
+                            continue  # only the first arguments are linked
+                        if t in WRAPPERS_AND_AWAIT:
+                            awaited, a = self._unwrap_await(a)
+                            t = a.type
+                        else:
+                            awaited = False
+                        if t in CALL_TYPES:
+                            arg_links[a.id] = (i, awaited)
+                        elif t == "array" or t == "spread_element":
+                            self._link_nested_args(a, i, awaited)
+            args_memo[key] = args
         # Variable declarators with their name, value and scope, which three steps read.
         decl_nodes = nodes("decl")
         decls = [(n, n.child_by_field_id(self.f.name), n.child_by_field_id(self.f.value), scope)
