@@ -65,9 +65,11 @@ EXTRA_PATTERNS = """
 
 def _arith(node: ts.Node) -> bool:
     """A binary arithmetic expression (``a.balance - amount``)."""
-    while node.type in WRAPPERS_AND_AWAIT and node.named_children:
+    t = node.type
+    while t in WRAPPERS_AND_AWAIT and node.named_children:
         node = node.named_children[0]
-    if node.type != "binary_expression":
+        t = node.type
+    if t != "binary_expression":
         return False
     op = node.child_by_field_name("operator")
     return op is not None and op.type in ARITH_OPS
@@ -926,7 +928,7 @@ class _Extractor:
         if cls_qual is not None:
             cls_name = cls_qual.rsplit(".", 1)[-1]
             self.method_class[fid] = cls_qual
-        params, typed = self._params(node)
+        params, typed = self._params(node, t)
         wide = self.wide_rows
         loc = self.src.loc(node) if wide and (sl in wide or el in wide) else \
             _new_tuple(Loc, (line, col, el + 1, ec + 1))  # self.loc(node)
@@ -979,10 +981,11 @@ class _Extractor:
             decs = list(reversed(before)) + decs
         return decs
 
-    def _params(self, node: ts.Node) -> tuple[list[str], list[tuple[str, ts.Node, bool]]]:
+    def _params(self, node: ts.Node, kind: str) -> tuple[list[str], list[tuple[str, ts.Node, bool]]]:
         names: list[str] = []
         typed: list[tuple[str, ts.Node, bool]] = []
-        single = node.child_by_field_id(self.f.parameter)
+        # Only an arrow function has a lone parameter (`x => ...`).
+        single = node.child_by_field_id(self.f.parameter) if kind == "arrow_function" else None
         if single is not None:
             return ([self.text(single)] if single.type == "identifier" else []), typed
         params = node.child_by_field_id(self.f.parameters)
@@ -1277,8 +1280,11 @@ class _Extractor:
         """
         t = node.type
         if t == "identifier":  # a bare name: what the walk below makes of it, without it
-            s, inst, _module = self._resolve_name(self.text(node), scope)
-            return s, inst
+            s, e = node.start_byte, node.end_byte
+            name = self.latin[s:e] if e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0 \
+                else self.data[s:e].decode("utf-8", "replace")  # self.text(node)
+            name, inst, _module = self._resolve_name(name, scope)
+            return name, inst
         segs: list[tuple[str | None, ts.Node | None]] = []  # (property or None for a call, node)
         cur = node
         module_base: str | None = None
@@ -1683,8 +1689,11 @@ class _Extractor:
     # -- instances -----------------------------------------------------------
     def _ctor_of(self, node: ts.Node, scope: str | None) -> tuple[str, object] | None:
         """(constructor, call node) when ``node`` creates a tracked instance."""
-        node = self._unwrap(node, await_too=True)
-        if node.type == "binary_expression":
+        t = node.type
+        if t in WRAPPERS_AND_AWAIT:
+            node = self._unwrap(node, await_too=True)
+            t = node.type
+        if t == "binary_expression":
             op = node.child_by_field_id(self.f.operator)
             if op is not None and op.type in ("??", "||"):
                 for side in ("right", "left"):
@@ -1694,8 +1703,7 @@ class _Extractor:
                         if hit is not None:
                             return hit
             return None
-        t = node.type
-        if t not in ("call_expression", "new_expression"):
+        if t != "call_expression" and t != "new_expression":
             return None
         if t == "call_expression":
             # Without `new`, only a known constructor is tracked: a method call `x.y()` whose
@@ -2084,6 +2092,7 @@ class _Extractor:
         """How the value of a call is used (``key`` is the call node's id)."""
         chain: list[str] = []
         cur = node
+        f = self.f
         # Along the chain `x().then(...).catch(...)` by the links, then up the tree.
         link = self.chain_links.get(key)
         while link is not None:  # at most MAX_CHAIN_MEMBERS times
@@ -2115,16 +2124,16 @@ class _Extractor:
             if pt in WRAPPERS:
                 cur, parent = parent, parent.parent
                 continue
-            if pt == "member_expression" and parent.child_by_field_id(self.f.object) == cur:
+            if pt == "member_expression" and parent.child_by_field_id(f.object) == cur:
                 if len(chain) >= MAX_CHAIN_MEMBERS:
                     parent = None  # a pathological chain: stop here, its use is unknown
                     break
-                prop = parent.child_by_field_id(self.f.property)
+                prop = parent.child_by_field_id(f.property)
                 name = self.text(prop) if prop is not None else "?"
                 chain.append(name)
                 gp = parent.parent
                 if gp is not None and gp.type == "call_expression" and \
-                        gp.child_by_field_id(self.f.function) == parent:
+                        gp.child_by_field_id(f.function) == parent:
                     if name == "catch" or (name == "then" and len(self._arg_nodes(gp)) >= 2):
                         call.catch_chained = True
                     cur, parent = gp, gp.parent
@@ -2135,33 +2144,34 @@ class _Extractor:
                 call.awaited = True
                 cur, parent = parent, parent.parent
                 continue
-            if pt == "ternary_expression" and parent.child_by_field_id(self.f.condition) != cur:
+            if pt == "ternary_expression" and parent.child_by_field_id(f.condition) != cur:
                 cur, parent = parent, parent.parent  # a branch: its value is the ternary's value
                 continue
-            if pt == "binary_expression" and parent.child_by_field_id(self.f.right) == cur:
-                op = parent.child_by_field_id(self.f.operator)
+            if pt == "binary_expression" and parent.child_by_field_id(f.right) == cur:
+                op = parent.child_by_field_id(f.operator)
                 if op is not None and op.type in ("&&", "||", "??"):
                     cur, parent = parent, parent.parent  # `a ?? b()`: b()'s value is the expression's
                     continue
             break
-        call.chain = tuple(chain)
+        if chain:
+            call.chain = tuple(chain)
         ctx = "other"
         if parent is not None:
             pt = parent.type
             if pt == "expression_statement":
                 ctx = "await" if call.awaited else "stmt"
             elif pt == "return_statement" or (
-                    pt == "arrow_function" and parent.child_by_field_id(self.f.body) == cur):
+                    pt == "arrow_function" and parent.child_by_field_id(f.body) == cur):
                 ctx = "return"
-            elif pt == "variable_declarator" and parent.child_by_field_id(self.f.value) == cur:
+            elif pt == "variable_declarator" and parent.child_by_field_id(f.value) == cur:
                 ctx = "assign"
-                name = parent.child_by_field_id(self.f.name)
+                name = parent.child_by_field_id(f.name)
                 if name is not None and name.type == "identifier":
                     call.assigned_to = self.text(name)
             elif pt in ("assignment_expression", "augmented_assignment_expression") and \
-                    parent.child_by_field_id(self.f.right) == cur:
+                    parent.child_by_field_id(f.right) == cur:
                 ctx = "assign"
-                left = parent.child_by_field_id(self.f.left)
+                left = parent.child_by_field_id(f.left)
                 if left is not None and left.type == "identifier":
                     call.assigned_to = self.text(left)
             elif pt in ("arguments", "array", "spread_element"):
@@ -2176,16 +2186,16 @@ class _Extractor:
                     if owner is not None:
                         call.arg_of = self.call_ids.get(owner.id)
             elif pt == "unary_expression":
-                op = parent.child_by_field_id(self.f.operator)
+                op = parent.child_by_field_id(f.operator)
                 if op is not None and op.type == "void":
                     ctx = "void"
                 elif op is not None and op.type == "!":
                     ctx = "condition"
             elif pt in STATEMENT_CONDITIONS or pt == "ternary_expression" or (
-                    pt == "for_statement" and parent.child_by_field_id(self.f.condition) == cur):
+                    pt == "for_statement" and parent.child_by_field_id(f.condition) == cur):
                 ctx = "condition"
             elif pt == "binary_expression":
-                op = parent.child_by_field_id(self.f.operator)
+                op = parent.child_by_field_id(f.operator)
                 if op is not None and op.type in CONDITION_OPS:
                     ctx = "condition"
             elif pt in ("template_substitution", "jsx_expression"):
