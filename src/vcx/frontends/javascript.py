@@ -1293,7 +1293,10 @@ class _Extractor:
         names: list[str] | None = None
         memo_key: tuple[str, str | None] | None = None
         if t == "member_expression":
-            text = self._path_text(node)
+            s, e = node.start_byte, node.end_byte
+            text = None if e - s > MAX_DOTTED or node.has_error else \
+                self.latin[s:e] if e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0 else \
+                self.data[s:e].decode("utf-8", "replace")  # self._path_text(node)
             if text is not None:
                 # Once the name tables are complete, a plain path on a name means the same
                 # wherever it is written in one function (not on `this`: that is per class).
@@ -1752,7 +1755,10 @@ class _Extractor:
         (``PrismaClient``, ``Pool``, ``AxiosInstance`` -> ``axios.create``), a project class."""
         node = type_node
         if node.type == "type_annotation":
-            node = next((c for c in node.named_children if c.type != "comment"), node)
+            for c in node.named_children:
+                if c.type != "comment":
+                    node = c
+                    break
         cands = node.named_children if node.type == "union_type" else [node]
         for c in cands:
             if c.type == "generic_type":  # Repository<User>
