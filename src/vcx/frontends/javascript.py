@@ -999,7 +999,8 @@ class _Extractor:
                 if pat.type != "identifier":
                     names.extend(self._pattern_names(pat))
                     continue
-                name = self.text(pat)
+                s, e = pat.start_byte, pat.end_byte
+                name = self.latin[s:e] if e <= self.wide_lo or s >= self.wide_hi else self.text(pat)
                 type_n = p.child_by_field_id(self.f.type)
                 if type_n is not None:
                     # Modifiers come before the pattern: none when the parameter starts with it.
@@ -1232,23 +1233,26 @@ class _Extractor:
     def _resolve_name_uncached(self, name: str,
                                scope: str | None) -> tuple[str, tuple[str, object] | None, bool]:
         cur = scope
+        instances, bindings, local_funcs, classes = self.instances, self.bindings, self.local_funcs, self.classes
+        functions = self.facts.functions
         for _ in range(1000):
             key = (cur, name)
-            inst = self.instances.get(key)
+            inst = instances.get(key)
             if inst is not None:
                 return f"{inst[0]}()", inst, False
-            ref = self.bindings.get(key)
+            ref = bindings.get(key)
             if ref is not None:
                 return ref, None, key in self.namespaces
-            fid = self.local_funcs.get(key)
+            fid = local_funcs.get(key)
             if fid is not None:
                 return f"local:{fid}", None, False
-            qual = self.classes.get(key)
+            qual = classes.get(key)
             if qual is not None:
                 return f"local:{qual}", None, False
             if cur is None:
                 break
-            cur = self._parent_scope(cur)
+            fn = functions.get(cur)  # self._parent_scope(cur)
+            cur = fn.parent if fn is not None else None
         return name, None, False
 
     def _lookup_local(self, name: str, scope: str | None) -> str | None:
@@ -1791,7 +1795,8 @@ class _Extractor:
     def _decl_instance(self, node: ts.Node, name: ts.Node | None, val: ts.Node | None, scope: str | None) -> None:
         if name is None or name.type != "identifier":
             return
-        ident = self.text(name)
+        s, e = name.start_byte, name.end_byte
+        ident = self.latin[s:e] if e <= self.wide_lo or s >= self.wide_hi else self.text(name)
         self.declared.add((scope, ident))
         if scope is None and val is not None:
             self.module_values.setdefault(ident, val)
@@ -2524,7 +2529,12 @@ class _Extractor:
         wide = self.wide_rows
         loc = self.src.loc(node) if wide and (sl in wide or el in wide) else \
             _new_tuple(Loc, (sl + 1, sc + 1, el + 1, ec + 1))  # self.loc(node)
-        self.facts.accesses.append(Access(self.text(obj), self.text(prop), loc, scope, is_call, cond))
+        s, e, ps, pe = obj.start_byte, obj.end_byte, prop.start_byte, prop.end_byte
+        if e <= self.wide_lo and pe <= self.wide_lo:  # self.text(obj), self.text(prop) of ASCII ones
+            name, attr = self.latin[s:e], self.latin[ps:pe]
+        else:
+            name, attr = self.text(obj), self.text(prop)
+        self.facts.accesses.append(Access(name, attr, loc, scope, is_call, cond))
 
 
 JUMPS = frozenset({"break_statement", "return_statement", "throw_statement", "continue_statement"})
