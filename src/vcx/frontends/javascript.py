@@ -426,7 +426,7 @@ class _Extractor:
             if "\\" not in raw and "&" not in raw and not node.has_error:
                 return raw
         if node.named_child_count == 1:  # most strings: one fragment, no escapes
-            part = node.named_children[0]
+            part = node.named_child(0)
             if part.type == "string_fragment":
                 return self.text(part)
         return _string_value(node, self.data)
@@ -496,8 +496,9 @@ class _Extractor:
             if args_n is not None:
                 if args_n.type == "template_string":
                     args.append(args_n)  # a tagged template: nothing to link
-                else:
-                    for a in args_n.named_children:
+                elif (count := args_n.named_child_count):
+                    # One argument read by itself costs a fraction of the list of them all.
+                    for a in (args_n.named_child(0),) if count == 1 else args_n.named_children:
                         t = a.type
                         if t == "comment":
                             continue
@@ -991,7 +992,8 @@ class _Extractor:
         params = node.child_by_field_id(self.f.parameters)
         if params is None:
             return names, typed
-        for p in params.named_children:
+        count = params.named_child_count
+        for p in () if not count else (params.named_child(0),) if count == 1 else params.named_children:
             if p.type in ("required_parameter", "optional_parameter"):
                 pat = p.child_by_field_id(self.f.pattern)
                 if pat is None:
@@ -1048,8 +1050,13 @@ class _Extractor:
             self.namespaces.add((scope, local))
 
     def _import(self, node: ts.Node) -> None:
-        clause = None
-        for child in node.named_children:
+        # Most imports start with their clause (`import x from`, `import { a } from`), and then
+        # have no `import x = require()` clause (the grammar has one or the other): only the
+        # others need the list of all their children.
+        clause = node.named_child(0)
+        if clause is not None and clause.type != "import_clause":
+            clause = None
+        for child in node.named_children if clause is None else ():
             t = child.type
             if t == "import_require_clause":  # TS: import fs = require("fs")
                 ident = next((c for c in child.named_children if c.type == "identifier"), None)
@@ -1072,7 +1079,8 @@ class _Extractor:
         if clause is None:
             self.facts.imports.append(Import("", spec, None, self.loc(node), rel))
             return
-        for c in clause.named_children:
+        count = clause.named_child_count
+        for c in (clause.named_child(0),) if count == 1 else clause.named_children:
             if c.type == "identifier":  # default import
                 local = self.text(c)
                 self._bind(None, local, self._member_ref(spec, "default"))
@@ -1759,7 +1767,8 @@ class _Extractor:
         (``PrismaClient``, ``Pool``, ``AxiosInstance`` -> ``axios.create``), a project class."""
         node = type_node
         if node.type == "type_annotation":
-            for c in node.named_children:
+            first = node.named_child(0)
+            for c in (first,) if first is not None and first.type != "comment" else node.named_children:
                 if c.type != "comment":
                     node = c
                     break
@@ -2369,7 +2378,8 @@ class _Extractor:
         src_n = node.child_by_field_id(self.f.source)
         decl = node.child_by_field_id(self.f.declaration)
         val = node.child_by_field_id(self.f.value)
-        is_default = any(c.type == "default" for c in node.children)
+        is_default = self.data.find(b"default", node.start_byte, node.end_byte) >= 0 and \
+            any(c.type == "default" for c in node.children)
         loc = self.loc(node)
         exports = self.facts.exports
         if src_n is not None:
