@@ -1816,6 +1816,9 @@ class _Extractor:
                 if mat is not None:
                     self.instances[(scope, ident)] = mat
                 return
+        # A type annotation (`const x: T = ...`) starts with a colon between the name and the value.
+        if self.data.find(b":", e, val.start_byte if val is not None else node.end_byte) < 0:
+            return
         type_n = node.child_by_field_id(self.f.type)
         if type_n is not None:
             self._typed_instance(scope, None, ident, type_n)
@@ -1851,7 +1854,9 @@ class _Extractor:
             return
         scope = self._scope(node)
         attr = self.text(name)
-        for dec in node.children:  # @ManyToOne(() => Customer, ..., { lazy: true }) customer: Promise<Customer>
+        # Decorators are children of the field: none without an "@" in its text.
+        for dec in node.children if self.mentions_at and self.data.find(b"@", node.start_byte, node.end_byte) >= 0 \
+                else ():  # @ManyToOne(() => Customer, ..., { lazy: true }) customer: Promise<Customer>
             if dec.type == "decorator" and dec.named_children and dec.named_children[0].type == "call_expression":
                 fn = dec.named_children[0].child_by_field_id(self.f.function)
                 if fn is not None and self.text(fn) in ORM_RELATION_DECORATORS:
