@@ -29,7 +29,7 @@ from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 from vcx.manifests import RACY_NS
 
-FORMAT = 8
+FORMAT = 9
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -319,6 +319,7 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "classes": _table(m.classes.values(), ClassInfo, out),
         "member_reads": _table(m.member_reads, Access, out),
         "returns": _table(m.returns, Return, out),
+        "dispatches": _table(m.dispatches, Call, out),
         "has_errors": m.has_errors,
         "error_ranges": [list(r) for r in m.error_ranges],
     }
@@ -344,6 +345,7 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
     m.classes = {c.name: c for c in _untable(d["classes"], ClassInfo, values)}
     m.member_reads = _untable(d["member_reads"], Access, values)
     m.returns = _untable(d["returns"], Return, values)
+    m.dispatches = _untable(d["dispatches"], Call, values)
     names = d["exports"]
     m.exports = dict(zip(names, values.take(len(names)), strict=True))
     if d["refs"]:

@@ -290,6 +290,16 @@ class ModuleFacts:
     member_reads: list[Access] = field(default_factory=list)
     has_errors: bool = False  # the tree had ERROR / MISSING nodes
     error_ranges: list[tuple[int, int]] = field(default_factory=list)  # (start_line, end_line)
+    # Method calls on a receiver the front end could not resolve that sit in a try of their
+    # function (``runner.run_query(q)``, ``self.query_runner.get_schema()`` in ``try: ...
+    # except Exception:``), and Python ``self.m()`` / ``cls.m()`` calls of a method the class does
+    # not define (inherited), in a try or not: the calls that may reach a project method by
+    # dynamic dispatch (ERR001, ``vcx.dispatch``). Kept apart from ``calls``: no other rule reads
+    # them and link resolves none of them. Only ``callee`` and ``text`` (both the source text),
+    # ``loc``, ``func`` and ``handlers`` are set; ids number this list. Dunder methods and the
+    # methods of the built-in containers, strings and loggers are never kept
+    # (``knowledge.PY_UNDISPATCHED_METHODS``). Python only for now.
+    dispatches: list[Call] = field(default_factory=list)
 
     def call(self, call_id: int) -> Call:
         return self.calls[call_id]

@@ -71,6 +71,7 @@ class Project:
     _class_refs: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _names: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _browser_only: frozenset[str] | None = field(default=None, repr=False)
+    _dispatch: object | None = field(default=None, repr=False)  # vcx.dispatch.Dispatch, made on demand
     _package_specs: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _star_imported: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     # Indexes the rules derive from the project and share, built once per scan by the first
@@ -108,6 +109,17 @@ class Project:
 
             self._browser_only = browser_only_modules(self)
         return path in self._browser_only
+
+    def dispatchers_of(self, ref: FuncRef) -> list[tuple[str, Call]]:
+        """The calls that may reach the method ``ref`` by dynamic dispatch rather than by name
+        (``runner.run_query(q)`` in a try, for a ``run_query`` that overrides a base class's:
+        see ``vcx.dispatch`` for the exact condition). Not in :attr:`callers`: only the rules
+        that ask see them."""
+        if self._dispatch is None:
+            from vcx.dispatch import Dispatch
+
+            self._dispatch = Dispatch(self)
+        return self._dispatch.callers(ref)  # type: ignore[attr-defined]
 
     def is_test(self, path: str) -> bool:
         """Code that does not run in production (tests, seeds, migrations: see vcx.paths)."""

@@ -15,7 +15,7 @@ import tree_sitter as ts
 
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loop, ModuleFacts, Return, Value
 from vcx.frontends.common import Source, error_ranges, renumber_calls, suppression
-from vcx.knowledge import PY_KEEP_UNRESOLVED
+from vcx.knowledge import PY_KEEP_UNRESOLVED, PY_UNDISPATCHED_METHODS
 from vcx.knowledge.databases import through_django_manager, through_django_manager_bytes
 from vcx.knowledge.network import ACCESS_ATTRS, CLIENT_CONSTRUCTORS
 from vcx.parse import language
@@ -150,6 +150,7 @@ class _Extractor:
             self._with_instance(n)
         for n in nodes("except"):
             self._handler(n)
+        self._index_tries(nodes("except"))
         for n in self._class_nodes:
             self._class_info(n)
         loop_names = self._loops(nodes("loop"))
@@ -181,6 +182,8 @@ class _Extractor:
                     if last is None or data[last.start_byte:last.end_byte].decode("utf-8", "replace") \
                             not in PY_KEEP_UNRESOLVED:
                         self._note_names_used(n, fn, head)
+                        if last is not None and self._try_starts:  # a method of an unbound name, in a try?
+                            self._dispatch(n, fn, None)
                         continue
             self._call(n)
         # Objects saved in a function (``p.save()``): their attribute assignments stage a change (TXN001).
@@ -232,6 +235,70 @@ class _Extractor:
                 a = a.child_by_field_name("value") or a
             if a.type == "identifier":
                 self.facts.name_uses.append((scope, self.src.text(a), "call"))
+
+    def _index_tries(self, excepts: list[ts.Node]) -> None:
+        """Byte intervals of the bodies of the try statements that have an ``except`` (sorted,
+        nested), for a cheap first look at whether a call sits in one (``_dispatch``)."""
+        bodies: dict[int, tuple[int, int]] = {}
+        for n in excepts:
+            try_node = n.parent
+            body = try_node.child_by_field_name("body") if try_node is not None else None
+            if body is not None:
+                bodies[body.id] = (body.start_byte, body.end_byte)
+        self._try_starts: list[int] = []
+        self._try_ends: list[int] = []
+        self._try_parents: list[int] = []
+        stack: list[int] = []
+        for start, end in sorted(bodies.values()):
+            while stack and self._try_ends[stack[-1]] < end:
+                stack.pop()
+            self._try_starts.append(start)
+            self._try_ends.append(end)
+            self._try_parents.append(stack[-1] if stack else -1)
+            stack.append(len(self._try_starts) - 1)
+
+    def _dispatch(self, node: ts.Node, fn: ts.Node, scope: str | None) -> None:
+        """A method call on a receiver the file does not resolve (``runner.run_query(q)``,
+        ``self.query_runner.get_schema()``) in a try of its function, or a ``self.m()`` /
+        ``cls.m()`` of a method the class inherits: kept apart, in ``ModuleFacts.dispatches``
+        (ERR001: it may reach a project method by dynamic dispatch). Of the calls on other
+        receivers only those in a try are kept: they are the ones that can handle a failure,
+        and most calls of a code base sit in none."""
+        obj = fn.child_by_field_name("object")
+        if obj is None:
+            return
+        on_self = obj.type == "identifier" and self.src.text(obj) in ("self", "cls")
+        if not on_self and obj.type not in ("identifier", "attribute"):
+            return
+        in_try = False
+        if self._try_starts:
+            start, end = node.start_byte, node.end_byte
+            i = bisect.bisect_right(self._try_starts, start) - 1
+            while i >= 0 and self._try_ends[i] < end:
+                i = self._try_parents[i]
+            in_try = i >= 0
+        if not in_try and not on_self:
+            return
+        attr = fn.child_by_field_name("attribute")
+        if attr is None:
+            return
+        name = self.src.text(attr)
+        if name.startswith("__") or name in PY_UNDISPATCHED_METHODS:
+            return
+        text = self.src.text(fn, 120)
+        if not _DOTTED_NAME.fullmatch(text):
+            return
+        handlers: list[int] = []
+        child, cur = node, node.parent if in_try else None
+        while cur is not None and cur.type not in FUNC_TYPES:
+            if cur.type == "try_statement" and cur.child_by_field_name("body") == child:
+                handlers.extend(self.handler_ids[c.id] for c in cur.named_children
+                                if c.type == "except_clause" and c.id in self.handler_ids)
+            child, cur = cur, cur.parent
+        if handlers or on_self:  # not when the try is around the function the call is in
+            self.facts.dispatches.append(Call(
+                id=len(self.facts.dispatches), callee=text, text=text, snippet="", loc=self.src.loc(node),
+                func=self._scope_of(node) if scope is None else scope, handlers=tuple(handlers)))
 
     # -- names ---------------------------------------------------------------
     def _qualname(self, node: ts.Node) -> str:
@@ -693,6 +760,8 @@ class _Extractor:
         # of a code base and no rule reads them: they are dropped, unless a function is passed.
         known = callee != text or callee.startswith(("local:", "import:")) or \
             text.split(".", 1)[0] in self.aliases or through_django_manager(text) or self._star_bound(fn, text)
+        if not known and fn.type == "attribute":
+            self._dispatch(node, fn, scope)
         if not known and text.rsplit(".", 1)[-1] not in PY_KEEP_UNRESOLVED and node.id not in self._lambda_calls:
             self.facts.calls[cid] = None  # type: ignore[call-overload]  # removed in finish()
             return

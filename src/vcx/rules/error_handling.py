@@ -386,6 +386,8 @@ class _Reach:
                 return None
             if not is_python(mod) and self.boundaries.nest and fn.class_name and fn.decorators:
                 return None
+            if self._dispatched_and_handled(path, mod, fn, client, depth):
+                return None
             return [name]
         for cpath, ccall in callers:
             cmod = self.project.modules[cpath]
@@ -396,6 +398,24 @@ class _Reach:
                 return [name, *rest]
         return None
 
+
+    def _dispatched_and_handled(self, path: str, mod: ModuleFacts, fn: Function, client: Client | None,
+                                depth: int) -> bool:
+        """A Python method nobody calls by name, reached by dynamic dispatch (``vcx.dispatch``):
+        handled when there are such calls and each handles the error, or its callers do. A
+        method the framework calls (a route, a view method taking ``request``) is an entry
+        point, whatever else calls a method of that name."""
+        if fn.class_name is None or not is_python(mod) or _is_py_route(fn) or _is_django_view(fn):
+            return False
+        calls = self.project.dispatchers_of(FuncRef(path, fn.id))
+        if not calls:
+            return False
+        for cpath, ccall in calls:
+            if handled_here(self.project.modules[cpath], ccall, client):
+                continue
+            if self.unhandled_path(cpath, ccall.func, client, depth + 1) is not None:
+                return False
+        return True
 
     def _invoked_safely(self, path: str, call: Call, index: int, client: Client | None, depth: int) -> bool:
         """``guarded("job", task)``: the project function ``guarded`` calls its ``task``
@@ -456,6 +476,38 @@ class UnhandledNetworkCall(Rule):
     `any` is handled when the combined promise is (`Promise.all([a(), b()]).catch(...)`,
     or awaited in a try); one in `Promise.allSettled(...)` always is (it never rejects).
     A promise made earlier and passed by name is judged where it is made.
+
+    **Callers through dynamic dispatch (Python).** Plugins are called through their base
+    class: an executor runs `runner.run_query(q)` in a `try` on whichever runner a data source
+    names, and nothing calls `HttpRunner.run_query` by name. A method that nothing in the
+    project calls by name, and that is no route and no view method (first parameter `request`:
+    the framework calls those), is handled when calls reach it by dispatch and every one of
+    them handles the error, itself or through its callers. A call reaches the method `C.m` by
+    dispatch when (`vcx.dispatch`):
+
+    - it is `x.m(...)` on a receiver vcx cannot resolve (a parameter, a local,
+      `source.runner`, `self.runner`) written inside a `try` of its function, and `m` is
+      overridden along `C`'s line: a project ancestor of `C` defines `m` too (`C.m` overrides
+      it, or implements a base's `raise NotImplementedError`), or a project subclass of `C`
+      does. A method defined once in its hierarchy is reached by name or not at all, so an
+      unrelated class's `run_query` is no callee of `runner.run_query()`; or
+    - it is `self.m(...)` / `cls.m(...)` in a class `B`: that reaches `m` as `B` defines or
+      inherits it, and the overrides of `m` in `B`'s project subclasses (a template method:
+      `BaseSQLRunner.get_schema` calling `self._get_tables()` reaches every `_get_tables`).
+
+    Never dispatch calls: dunder methods and the methods of dicts, lists, sets, strings and
+    loggers (`x.get(k)`, `items.append(i)`, `log.error(...)`: on a receiver vcx cannot resolve
+    these are a container or a logger, not a plugin).
+
+    Of the calls on unknown receivers only those in a `try` are looked at: such a call can
+    clear a finding only by handling the error there, and the front end does not keep the
+    unguarded ones (most calls of a code base). So a plugin method whose dynamic callers are
+    all unguarded is reported as before, with the same message (a dynamic call never appears
+    in a message: vcx cannot be sure it reaches the method). The price: a method called
+    dynamically in a `try` in one place and without one in another is taken as handled; the
+    guarded call is where the project's framework code runs its plugins. Every guarded call
+    must handle the error (a handler that catches only `KeyError` does not), so an unrelated
+    call that shares the method's name keeps the finding rather than clearing it.
     """
 
     id = "ERR001"
