@@ -550,6 +550,44 @@ def test_loops_of_calls():
     assert loops["fetchOne"] == () and loops["users.map"] == () and loops["once"] == ()
 
 
+def test_what_loops_and_iteration_methods_go_over():
+    f = facts("""
+        import { KINDS } from "./kinds";
+        const ROLES = ["owner", "admin"];
+        let PLANS = ["free"];
+        export async function h(rows) {
+          const local = await db.find();
+          for (const r of ["a", "b", "c"]) { q1(r); }
+          for (const r of ROLES) { q2(r); }
+          for (const r of KINDS) { q3(r); }
+          for (const r of PLANS) { q4(r); }
+          for (const r of rows) { q5(r); }
+          for (const r of local) { q6(r); }
+          for (const r of await db.find()) { q7(r); }
+          while (more()) { q8(); }
+          ["x", "y"].forEach((r) => q9(r));
+          ROLES.map((r) => q10(r));
+        }
+        function shadow() {
+          const ROLES = load();
+          for (const r of ROLES) { q11(r); }
+        }
+    """)
+    its = [lp.iter for lp in f.loops]
+    assert [(v.kind, v.text, v.ref) for v in its[:7]] == [
+        ("array", '["a", "b", "c"]', None), ("name", "ROLES", "ROLES"), ("name", "KINDS", "import:./kinds:KINDS"),
+        ("name", "PLANS", None), ("name", "rows", None), ("name", "local", None),
+        ("call", "await db.find()", "db.find")]
+    assert [i.value for i in its[0].items or []] == ["a", "b", "c"]
+    assert its[7].kind == "other" and its[7].text == "(more())"  # a while condition: text only
+    assert its[8].kind == "name" and its[8].ref is None  # a local declaration shadows the module constant
+    recv = call(f, "?.forEach").receiver
+    assert recv is not None and recv.kind == "array" and recv.text == '["x", "y"]'
+    recv = call(f, "ROLES.map").receiver
+    assert recv is not None and (recv.kind, recv.ref) == ("name", "ROLES")
+    assert call(f, "q1").receiver is None
+
+
 # -- values ----------------------------------------------------------------------------------
 
 def test_values():

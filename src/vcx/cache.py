@@ -89,7 +89,8 @@ PLAIN, LOC, TUPLE, PAIRS, OPT_PAIR, VALUE, OPT_VALUE, VALUES, VALUE_DICT = range
 _KINDS: dict[type, dict[str, int]] = {
     Function: {"loc": LOC, "decorators": VALUES},
     Call: {"loc": LOC, "args": VALUES, "kwargs": VALUE_DICT, "chain": TUPLE, "handlers": TUPLE,
-           "instance": OPT_VALUE, "loops": TUPLE, "withs": TUPLE, "branches": PAIRS, "exits_at": OPT_PAIR},
+           "instance": OPT_VALUE, "receiver": OPT_VALUE, "loops": TUPLE, "withs": TUPLE, "branches": PAIRS,
+           "exits_at": OPT_PAIR},
     Handler: {"loc": LOC, "types": TUPLE},
     Access: {"loc": LOC},
     Assign: {"value": VALUE, "loc": LOC},

@@ -130,6 +130,10 @@ class Call:
     loops: tuple[int, ...] = ()
     # Whether the call is the argument of ``new`` (JS).
     is_new: bool = False
+    # JS/TS: for a call of an iteration method (``xs.forEach(cb)``, ``["a", "b"].map(cb)``), what
+    # it goes over, summarised as ``Loop.iter`` is (an array literal, a name with the reference
+    # of a module constant or import, a call). None for other calls.
+    receiver: Value | None = None
     # Ids of the calls that open the enclosing ``with`` / ``async with`` blocks in the same
     # function, innermost first (``with transaction.atomic():``, ``async with conn.transaction():``).
     withs: tuple[int, ...] = ()

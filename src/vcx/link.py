@@ -194,14 +194,20 @@ class Project:
         for a name or reference as the Python front end writes it in module ``path``: the bare
         name, ``import:.constants:NAME``, ``app.constants.NAME``; followed through imports,
         ``from x import *`` and aliases (``MODELS = OTHER_MODELS``). None when it is no
-        module-level assignment of the project."""
+        module-level assignment of the project.
+
+        In a JS/TS module: a name the front end gave a reference, the name of a module-level
+        ``const`` of the file or ``import:./constants:NAME`` (followed to what that module exports,
+        ``export const NAME = [...]``, also through re-exports)."""
         mod = self.modules.get(path)
-        if mod is None or mod.language != "python" or depth > 8 or not ref:
+        if mod is None or depth > 8 or not ref:
             return None
         if ref.startswith("import:"):
             _, spec, name = ref.split(":", 2)
             target = self.module_path(path, spec)
             return self._constant_in(target, name, depth + 1) if target is not None else None
+        if mod.language != "python":
+            return self._js_constant_in(path, mod, ref, depth) if "." not in ref and ":" not in ref else None
         if "." in ref:
             if ref.split(".", 1)[0] not in self.py_roots:
                 return None
@@ -209,10 +215,23 @@ class Project:
             return self._constant_in(split[0], split[1], depth + 1) if split is not None else None
         return self._constant_in(path, ref, depth)
 
+    def _js_constant_in(self, path: str, mod: ModuleFacts, name: str, depth: int) -> Value | None:
+        """A module-level name of a JS/TS module: what it exports under it, or what its one
+        module-level declaration assigns."""
+        value = mod.exports.get(name)
+        if value is None:
+            found = [a.value for a in mod.assigns if a.func is None and a.target == name]
+            value = found[0] if len(found) == 1 else None
+        if value is not None and value.kind == "name" and value.ref and value.ref != name:
+            return self.module_constant(path, value.ref, depth + 1)
+        return value
+
     def _constant_in(self, path: str, name: str, depth: int) -> Value | None:
         mod = self.modules.get(path)
         if mod is None or depth > 8 or "." in name:
             return None
+        if mod.language != "python":
+            return self._js_constant_in(path, mod, name, depth)
         value = mod.exports.get(name)
         if value is not None:
             if value.kind == "name" and value.ref and value.ref != name:

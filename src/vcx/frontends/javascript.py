@@ -25,6 +25,7 @@ import tree_sitter as ts
 
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Value
 from vcx.frontends.common import Source, error_ranges, renumber_calls, short, suppression
+from vcx.knowledge import databases as kdb
 from vcx.knowledge.javascript import (
     JS_CONFIG_CONVERTERS,
     JS_CONFIG_NAMES,
@@ -112,6 +113,8 @@ VALUE_TEXT = 40  # characters of Value.text
 MAX_DEPTH = 12  # nesting of values summarised (object in array in object ...)
 MAX_KEYS = 100
 MAX_ITEMS = 50
+# Callees of iteration methods (``rows.forEach``, ``["a", "b"].map``): their receiver is recorded.
+ITERATION_SUFFIXES = tuple(f".{m}" for m in sorted(kdb.ITERATION_METHODS))
 MAX_CHAIN = 5000  # member/call segments walked for one expression
 MAX_CHAIN_MEMBERS = 32  # methods recorded in Call.chain
 MAX_CANON = 300  # characters of a canonical name
@@ -1882,6 +1885,10 @@ class _Extractor:
         mat = self._materialize(inst, scope) if inst is not None else None
         if mat is not None:
             call.instance_ctor, call.instance = mat
+        if fn is not None and callee.endswith(ITERATION_SUFFIXES):
+            recv = self._iteration_receiver(fn)
+            if recv is not None:
+                call.receiver = self._iterable(recv, scope)
         if callee == "require" and not is_new and key not in self.requires_seen:
             spec = self._require_spec(node)
             if spec is not None:
@@ -1899,6 +1906,16 @@ class _Extractor:
                 self._callback_handler(node, prop, arg_nodes[1], scope)
         self._context(node, call, key)
         self.facts.calls.append(call)
+
+    def _iteration_receiver(self, fn: ts.Node) -> ts.Node | None:
+        """The object an iteration method is called on: ``["a", "b"]`` in ``["a", "b"].forEach``."""
+        f = self._unwrap(fn)
+        if f.type != "member_expression":
+            return None
+        prop = f.child_by_field_id(self.f.property)
+        if prop is None or self.text(prop) not in kdb.ITERATION_METHODS:
+            return None
+        return f.child_by_field_id(self.f.object)
 
     def _links(self, calls: list[ts.Node]) -> None:
         """Record, top-down, which call each call is chained on (``x().then``) or an argument
@@ -2127,12 +2144,57 @@ class _Extractor:
             left = n.child_by_field_id(self.f.left) if n.type == "for_in_statement" else None
             targets = tuple(self.text(left, 80).replace("{", " ").replace("}", " ").replace("[", " ").replace(
                 "]", " ").replace(",", " ").split()) if left is not None else ()
+            scope = self._scope(n)
+            it: Value | None = None
+            if cond is not None:
+                # What a for-of / for-in goes over, as any other value is summarised (an array
+                # literal, a name, a call), so that the n-plus-one rule can tell a loop over a
+                # few fixed elements; the condition of a while / for(;;) as text only.
+                it = self._iterable(cond, scope) if n.type == "for_in_statement" else \
+                    Value("other", self.text(cond, 80))
             self.facts.loops.append(Loop(lid, "for" if n.type == "for_in_statement" else "while",
-                                         self.loc(n), self._scope(n), tuple(t for t in targets
-                                                                           if t not in ("const", "let", "var")),
-                                         Value("other", self.text(cond, 80)) if cond is not None else None))
+                                         self.loc(n), scope, tuple(t for t in targets
+                                                                   if t not in ("const", "let", "var")), it))
         out.sort(key=lambda iv: (iv[0], -iv[1]))
         return out
+
+    def _iterable(self, node: ts.Node, scope: str | None) -> Value:
+        """The value a loop or an iteration method (``xs.forEach(cb)``) goes over, with the
+        source text for messages. A name keeps its reference only when it surely names a
+        module-level ``const`` of the file or an import (no parameter or local declaration of
+        an enclosing function shadows it): ``Project.module_constant`` follows such a name to
+        the literal it is bound to. Any other name (a local variable) has no reference."""
+        v = self.value(node, scope)
+        v.text = self.text(node, 80)
+        if v.kind == "name":
+            name, ref = self.text(node), v.ref or ""
+            if ref == name:
+                ok = self._module_const(name) and not self._shadowed(name, scope)
+            else:
+                ok = ref.startswith("import:") and not self._shadowed(name, scope)
+            if not ok:
+                v.ref = None
+        return v
+
+    def _module_const(self, name: str) -> bool:
+        """A module-level ``const`` declaration of the file binds ``name``."""
+        val = self.module_values.get(name)
+        decl = val.parent if val is not None else None
+        lex = decl.parent if decl is not None else None
+        first = lex.child(0) if lex is not None and lex.type == "lexical_declaration" else None
+        return first is not None and first.type == "const"
+
+    def _shadowed(self, name: str, scope: str | None) -> bool:
+        """A parameter or a local declaration of a function enclosing ``scope`` binds ``name``."""
+        cur = scope
+        for _ in range(1000):
+            fn = self.facts.functions.get(cur) if cur is not None else None
+            if fn is None:
+                return False
+            if (cur, name) in self.declared or name in fn.params:
+                return True
+            cur = fn.parent
+        return True
 
     # -- assignments ---------------------------------------------------------
     def _decl_assign(self, node: ts.Node, name: ts.Node | None, val: ts.Node | None, scope: str | None) -> None:

@@ -32,7 +32,7 @@ EAGER_LAZY = frozenset({"selectin", "joined", "subquery", "raise", "raise_on_sql
 
 
 def iteration_loop(project: Project, path: str, mod: ModuleFacts, call: Call,
-                   loops: dict[int, Loop]) -> tuple[int, str, Loop | None] | None:
+                   loops: dict[int, Loop], depth: int = 0) -> tuple[int, str, Loop | None] | None:
     """(line, what is iterated, Loop) of the loop that repeats ``call``, or None (not in a loop,
     or a loop that runs once per batch/page/tick/retry or over a short literal)."""
     returned = call.context == "return" or (call.context == "chain" and call.outer_context == "return")
@@ -62,6 +62,10 @@ def iteration_loop(project: Project, path: str, mod: ModuleFacts, call: Call,
             if meth in kdb.ITERATION_METHODS and recv:
                 if BATCHY.search(recv):
                     return None
+                if it.receiver is not None and _short_list(project, path, mod, it.receiver):
+                    # `["a", "b"].forEach(cb)`: a fixed number of rounds; what repeats the
+                    # iteration itself (a loop or callback around it) decides.
+                    return iteration_loop(project, path, mod, it, loops, depth + 1) if depth < 8 else None
                 return it.loc.line, recv, None
             if fn.parent is None:
                 return None
@@ -76,11 +80,17 @@ MAX_LITERAL_ROUNDS = 10  # RULES.md: loops over a literal collection of at most 
 
 def _short_literal(project: Project, path: str, mod: ModuleFacts, lp: Loop) -> bool:
     """A ``for`` loop over at most ten fixed elements: a literal (``for m in (Prefix, Cluster)``,
-    ``range(3)``) or a module-level constant of the project bound to one (``for model in
-    COMPONENT_MODELS`` with ``COMPONENT_MODELS = (ConsolePort, ...)``, also imported)."""
-    it = lp.iter
-    if it is None or lp.kind == "while":
+    ``range(3)``, ``for (const t of ["a", "b"])``) or a module-level constant of the project
+    bound to one (``for model in COMPONENT_MODELS`` with ``COMPONENT_MODELS = (ConsolePort,
+    ...)``, ``const TABLES = ["a", "b"]``; also imported)."""
+    if lp.iter is None or lp.kind == "while":
         return False
+    return _short_list(project, path, mod, lp.iter)
+
+
+def _short_list(project: Project, path: str, mod: ModuleFacts, it: Value) -> bool:
+    """What a loop or an iteration method (``["a", "b"].forEach``) goes over is at most ten
+    fixed elements (see :func:`_short_literal`)."""
     if it.kind == "name" and it.ref:
         const = project.module_constant(path, it.ref)
         if const is not None and const.kind == "array":
@@ -285,8 +295,11 @@ class QueryInLoop(Rule):
     Not reported: loops over a literal list of at most 10 items, or over a module-level constant
     of the project bound to one (``for model in COMPONENT_MODELS`` with ``COMPONENT_MODELS =
     (ConsolePort, PowerPort)``, also imported; the spec names literals only, and a named literal
-    runs the same fixed number of rounds) -- such a loop is a fixed multiplier, so a loop around
-    it that runs per element is still reported; a body that runs at most once (it ends in
+    runs the same fixed number of rounds), in both languages: JS/TS ``for (const t of ["a", "b",
+    "c"])``, ``["a", "b"].forEach(cb)`` / ``.map(cb)``, and a module-level ``const TABLES = [...]``
+    of the file or an imported ``export const`` (a ``let`` of the file, or a name a parameter or
+    local declaration shadows, is not a constant) -- such a loop is a fixed multiplier, so a loop
+    around it that runs per element is still reported; a body that runs at most once (it ends in
     ``return``/``break``); a query whose model is the loop's element (``for model in
     apps.get_models(): model.objects.count()``, ``model = ct.model_class()`` in the body, or the
     model passed to a helper that queries it; also a loop over the fields of each such model,
