@@ -85,10 +85,19 @@ class Handler:
     func: str | None
     # ``except`` / ``catch`` clause versus a ``.catch(cb)`` callback.
     form: str = "clause"
-    # What the guarded block does (JS clauses): "parse" when it is synchronous apart from reading a
-    # request/response body, and parses or decodes a value (``JSON.parse``, ``new URL``,
-    # ``decodeURIComponent``, ``await req.json()``) or touches browser storage / ``Intl``: an
-    # operation whose failure is an expected outcome, not an outage. "" otherwise.
+    # Why an empty handler drops nothing that matters (ERR004), "" when nothing says so:
+    # "parse" (JS clauses): the guarded block is synchronous apart from reading a request/response
+    # body or a Next.js request-scope API, and parses or decodes a value (``JSON.parse``,
+    # ``new URL``, ``decodeURIComponent``, ``await req.json()``), touches browser storage, a style
+    # sheet's ``cssRules``, ``Intl`` or ``PerformanceObserver``, or uses ``cookies()``/``headers()``:
+    # an operation whose failure is an expected outcome, not an outage.
+    # "default" (clauses): the guarded block only computes values into variables that already hold
+    # a default (assigned before the try; JS: or declared without one and tested after the try):
+    # the fallback value is assigned before the try instead of in the handler.
+    # "log" (clauses): the guarded block only logs or reports an error: a failure there has no
+    # channel left to be reported on.
+    # "derived" (JS ``.catch`` callbacks): the promise caught is a copy (``p`` or
+    # ``p.finally(f)``) of a promise ``p`` the function also awaits or returns.
     guards: str = ""
 
 

@@ -100,7 +100,21 @@ RERAISE_PRELUDE = frozenset({"expression_statement", "lexical_declaration", "var
 PARSE_FUNCTIONS = frozenset({"JSON.parse", "JSON.stringify", "decodeURIComponent", "decodeURI",
                              "encodeURIComponent", "encodeURI", "atob", "btoa", "URL.parse",
                              "structuredClone", "BigInt"})
-PARSE_CONSTRUCTORS = frozenset({"URL", "URLSearchParams", "RegExp"})
+# ``PerformanceObserver``: feature detection (a ReferenceError where the API is missing, a
+# TypeError from ``observe({ type })`` where that option is).
+PARSE_CONSTRUCTORS = frozenset({"URL", "URLSearchParams", "RegExp", "PerformanceObserver"})
+# Property reads that throw a SecurityError where the page may not use them (a sandboxed iframe,
+# storage disabled; a cross-origin style sheet's rules): ``window.localStorage``, ``sheet.cssRules``.
+GUARDED_READS = frozenset({"localStorage", "sessionStorage", "indexedDB"})
+# Next.js request-scope APIs (``next/headers``): they throw outside a request, and a cookie store
+# throws on ``set``/``delete`` outside a Server Action or Route Handler (a Server Component).
+REQUEST_SCOPE_CALLS = frozenset({"next/headers.cookies", "next/headers.headers", "next/headers.draftMode"})
+REQUEST_SCOPE_PREFIX = "next/headers.cookies()."
+# Receivers of logging / error-reporting calls (``logger.error(...)``, ``this.logger.warn(...)``,
+# ``Sentry.captureException(e)``): a try that only logs has no channel left to report its failure.
+LOG_ROOTS = frozenset({"console", "logger", "log", "Logger", "Sentry"})
+# Assignments that keep the value computed in a ``try`` (ERR004: a default set before the try).
+VALUE_ASSIGN_OPS = frozenset({"=", "??=", "||="})
 NETWORK_ROOTS = frozenset({"fetch", "axios", "got", "ky", "superagent", "needle", "prisma"})
 # `new X()` whose instances are not worth tracking.
 UNTRACKED_NEW = frozenset({"Promise", "Error", "RegExp", "Array", "Object", "Function", "Symbol", "Proxy"})
@@ -326,6 +340,9 @@ class _Extractor:
         self.func_ids: dict[int, str] = {}  # function node id -> Function id
         self.call_ids: dict[int, int] = {}
         self.handler_ids: dict[int, int] = {}  # catch_clause node id -> Handler id
+        # `.catch(() => {})` on a copy of a promise kept in a local (`p.finally(f).catch(...)`):
+        # (Handler id, scope, name), "derived" once `p` itself is awaited or returned.
+        self.copy_catches: list[tuple[int, str | None, str]] = []
         self.loop_ids: dict[int, int] = {}
         self.branch_of: list[tuple[int, int]] = []  # (if or switch number, branch): see _intervals
         self.exit_regions: dict[str | None, list[tuple[int, int, tuple[int, int]]]] = {}
@@ -520,6 +537,11 @@ class _Extractor:
         for cap, how in (("awaited_name", "await"), ("returned_name", "return"), ("yielded_name", "yield")):
             for n in nodes(cap):
                 self.facts.name_uses.append((self._scope(n), self.text(n), how))
+        if self.copy_catches:
+            settled = {(f, n) for f, n, how in self.facts.name_uses if how in ("await", "return")}
+            for hid, scope, name in self.copy_catches:
+                if (scope, name) in settled:
+                    self.facts.handlers[hid].guards = "derived"
         return self._finish()
 
     def _worth_keeping(self, node: ts.Node, scope: str | None) -> bool:
@@ -1733,7 +1755,10 @@ class _Extractor:
                         kind = "reraise"
         hid = len(self.facts.handlers)
         self.handler_ids[node.id] = hid
-        guards = "parse" if kind == "empty" and self._guards_a_parse(node) else ""
+        guards = ""
+        if kind == "empty":
+            guards = "parse" if self._guards_a_parse(node) else "default" if self._keeps_a_default(node) \
+                else "log" if self._only_logs(node) else ""
         self.facts.handlers.append(Handler(id=hid, loc=self.loc(node), types=(), catch_all=True,
                                            body=kind, func=scope, form="clause", guards=guards))
 
@@ -1764,10 +1789,137 @@ class _Extractor:
                     parses += 1
                 elif self._callee_root(n) in NETWORK_ROOTS:
                     return False
+            elif t == "member_expression":
+                prop, obj = n.child_by_field_id(self.f.property), n.child_by_field_id(self.f.object)
+                name = self.text(prop, 40) if prop is not None else ""
+                if name == "cssRules" or (name in GUARDED_READS and obj is not None and
+                                          self.text(obj, 40) in GLOBAL_OBJECTS):
+                    parses += 1  # `window.localStorage`, `sheet.cssRules`: may throw a SecurityError
             elif t == "throw_statement":
                 return False  # a deliberate failure, dropped by the empty catch
             todo.extend(n.named_children)
         return parses > 0
+
+    def _only_logs(self, catch: ts.Node) -> bool:
+        """The try block of ``catch`` only logs or reports (``logger.error(...)``, ``console.warn``,
+        ``Sentry.captureException``), directly or under ``if``: what its empty catch drops is a
+        failure of the logging itself, which has nowhere left to be reported."""
+        try_node = catch.parent
+        block = try_node.child_by_field_id(self.f.body) if try_node is not None else None
+        todo = list(block.named_children) if block is not None else []
+        calls = 0
+        while todo:
+            st = todo.pop()
+            t = st.type
+            if t in ("comment", "empty_statement"):
+                continue
+            if t == "if_statement":
+                todo.extend(c for c in st.named_children if c.type != "parenthesized_expression")
+                continue
+            if t in ("statement_block", "else_clause"):
+                todo.extend(st.named_children)
+                continue
+            e = self._unwrap(st.named_children[0]) if t == "expression_statement" and st.named_children else None
+            fn = e.child_by_field_id(self.f.function) if e is not None and e.type == "call_expression" else None
+            if fn is None or fn.type != "member_expression":
+                return False
+            head = _HEAD_NAME.match(self.text(fn, 80).removeprefix("this."))
+            root = head.group(0) if head else ""
+            if root not in LOG_ROOTS or (root == "Sentry" and ".capture" not in self.text(fn, 80)):
+                return False
+            calls += 1
+        return calls > 0
+
+    def _keeps_a_default(self, catch: ts.Node) -> bool:
+        """The try block of ``catch`` only computes values into variables declared before it
+        that hold a default: an initial value (``let url = ""; try { url = await state() }``),
+        or none but the code after the try tests the variable (``let inst; try { inst = get() }
+        catch {} if (inst) ...``). Its empty catch keeps the default: the fallback value is
+        assigned before the try instead of in the handler. Declarations local to the block
+        (intermediate values) may come between the assignments; any other statement may not."""
+        try_node = catch.parent
+        block = try_node.child_by_field_id(self.f.body) if try_node is not None else None
+        if block is None:
+            return False
+        targets: set[str] = set()
+        for st in block.named_children:
+            t = st.type
+            if t in ("comment", "empty_statement", "lexical_declaration", "variable_declaration"):
+                continue
+            e = st.named_children[0] if t == "expression_statement" and st.named_children else None
+            if e is None or e.type not in ("assignment_expression", "augmented_assignment_expression"):
+                return False
+            op = e.child_by_field_id(self.f.operator)
+            left = e.child_by_field_id(self.f.left)
+            if left is None or left.type != "identifier" or (
+                    e.type == "augmented_assignment_expression" and (op is None or op.type not in VALUE_ASSIGN_OPS)):
+                return False
+            targets.add(self.text(left))
+        return bool(targets) and all(self._has_default(try_node, name) for name in targets)
+
+    def _has_default(self, try_node: ts.Node, name: str) -> bool:
+        """``name`` is declared before ``try_node``, in its block or an enclosing one, with an
+        initial value, or without one and tested in a condition after the try (``if (x)``,
+        ``x && …``, ``x?.y``)."""
+        after: list[ts.Node] = []
+        cur = try_node
+        for _ in range(64):
+            parent = cur.parent
+            if parent is None:
+                return False
+            if parent.type in ("statement_block", "program", "switch_case", "switch_default"):
+                found = None
+                for sib in parent.named_children:
+                    if sib.start_byte >= cur.start_byte:
+                        if sib.start_byte > cur.start_byte:
+                            after.append(sib)
+                        continue
+                    if sib.type in ("lexical_declaration", "variable_declaration"):
+                        for d in sib.named_children:
+                            n = d.child_by_field_id(self.f.name) if d.type == "variable_declarator" else None
+                            if n is not None and n.type == "identifier" and self.text(n) == name:
+                                found = d
+                if found is not None:
+                    return found.child_by_field_id(self.f.value) is not None or \
+                        any(self._tests(n, name) for n in after)
+            cur = parent
+        return False
+
+    def _tests(self, node: ts.Node, name: str) -> bool:
+        """``name`` is tested in a condition somewhere in ``node`` (not in a nested function)."""
+        todo = [node]
+        seen = 0
+        while todo:
+            n = todo.pop()
+            seen += 1
+            if seen > 2000:
+                return False
+            if n.type in FUNC_EXPR_TYPES or n.type in ("function_declaration", "class_declaration"):
+                continue
+            if n.type == "identifier" and self.text(n) == name:
+                parent = n.parent
+                pt = parent.type if parent is not None else ""
+                if pt == "member_expression" and any(c.type == "optional_chain" for c in parent.children):
+                    return True  # `x?.y`
+                prev, cur = n, parent
+                for _ in range(8):
+                    if cur is None:
+                        break
+                    t = cur.type
+                    if t in STATEMENT_CONDITIONS or t in ("ternary_expression", "for_statement"):
+                        if cur.child_by_field_id(self.f.condition) == prev:
+                            return True
+                        break
+                    if t in ("binary_expression", "unary_expression"):
+                        op = cur.child_by_field_id(self.f.operator)
+                        if op is not None and (op.type in CONDITION_OPS or op.type == "!"):
+                            return True
+                    elif t != "parenthesized_expression":
+                        break
+                    prev, cur = cur, cur.parent
+                continue
+            todo.extend(n.named_children)
+        return False
 
     def _callee_root(self, node: ts.Node) -> str:
         fn = node.child_by_field_id(self.f.function) or node.child_by_field_id(self.f.constructor)
@@ -1778,6 +1930,10 @@ class _Extractor:
             else node.child_by_field_id(self.f.function)
         if fn is None:
             return False
+        resolved = self.callee_cache.get(node.id)
+        if resolved is not None and (resolved[0] in REQUEST_SCOPE_CALLS or
+                                     resolved[0].startswith(REQUEST_SCOPE_PREFIX)):
+            return True  # `cookies()`, `cookieStore.delete(name)`: may only run in some request contexts
         text = self.text(fn, 120).replace("?.", ".").replace(" ", "")
         for prefix in ("window.", "globalThis.", "self."):
             text = text.removeprefix(prefix)
@@ -1807,6 +1963,19 @@ class _Extractor:
         e = self.loc(call_node)
         loc = Loc(s.line, s.col, e.end_line, e.end_col)
         hid = len(self.facts.handlers)
+        if kind == "empty" and prop.parent is not None and self.text(prop) == "catch":
+            # `p.catch(() => {})` / `p.finally(reset).catch(() => {})` on a promise `p` the
+            # function also awaits or returns: only the duplicate rejection is silenced.
+            recv = prop.parent.child_by_field_id(self.f.object)
+            recv = self._unwrap(recv) if recv is not None else None
+            if recv is not None and recv.type == "call_expression":
+                fin = self._unwrap(recv.child_by_field_id(self.f.function) or recv)
+                fin_prop = fin.child_by_field_id(self.f.property) if fin.type == "member_expression" else None
+                recv = fin.child_by_field_id(self.f.object) if fin_prop is not None and \
+                    self.text(fin_prop) == "finally" else None
+                recv = self._unwrap(recv) if recv is not None else None
+            if recv is not None and recv.type == "identifier":
+                self.copy_catches.append((hid, scope, self.text(recv)))
         self.facts.handlers.append(Handler(id=hid, loc=loc, types=(), catch_all=True, body=kind, func=scope,
                                            form="callback"))
 

@@ -20,6 +20,10 @@ from vcx.knowledge.databases import through_django_manager, through_django_manag
 from vcx.knowledge.network import ACCESS_ATTRS, CLIENT_CONSTRUCTORS
 from vcx.parse import language
 
+# Receivers of logging calls (``logger.warning(...)``, ``self.log.info(...)``): a try that only logs
+# has no channel left to report its failure (ERR004).
+PY_LOG_ROOTS = frozenset({"logger", "logging", "log", "LOGGER", "LOG", "_logger", "_log"})
+
 QUERY = """
 (function_definition) @func
 (lambda) @lambda
@@ -712,10 +716,81 @@ class _Extractor:
             elif c.type != "comment":
                 types.extend(self._exc_types(c, scope))
         catch_all = not types or any(t in BROAD or t.endswith((".Exception", ".BaseException")) for t in types)
+        kind = self._body_kind(body, bound)
         self.handler_ids[node.id] = len(self.facts.handlers)
         self.facts.handlers.append(Handler(
             id=len(self.facts.handlers), loc=self.src.loc(node), types=tuple(types), catch_all=catch_all,
-            body=self._body_kind(body, bound), func=scope))
+            body=kind, func=scope, guards="" if kind != "empty" else "default" if self._keeps_a_default(node)
+            else "log" if self._only_logs(node) else ""))
+
+    def _only_logs(self, clause: ts.Node) -> bool:
+        """The try block of ``clause`` only logs or reports (``logger.debug(...)``,
+        ``sentry_sdk.capture_exception(e)``), directly or under ``if``: what its ``except: pass``
+        drops is a failure of the logging itself, which has nowhere left to be reported."""
+        try_node = clause.parent
+        block = try_node.child_by_field_name("body") if try_node is not None else None
+        todo = list(block.named_children) if block is not None else []
+        calls = 0
+        while todo:
+            st = todo.pop()
+            t = st.type
+            if t == "comment":
+                continue
+            if t in ("if_statement", "elif_clause", "else_clause"):
+                todo.extend(c for c in st.named_children if c.type in ("block", "elif_clause", "else_clause"))
+                continue
+            if t == "block":
+                todo.extend(st.named_children)
+                continue
+            e = st.named_children[0] if t == "expression_statement" and st.named_child_count == 1 else None
+            fn = e.child_by_field_name("function") if e is not None and e.type == "call" else None
+            if fn is None or fn.type != "attribute":
+                return False
+            text = self.src.text(fn, 80).removeprefix("self.")
+            if text.split(".", 1)[0] not in PY_LOG_ROOTS and not text.startswith("sentry_sdk.capture_"):
+                return False
+            calls += 1
+        return calls > 0
+
+    def _keeps_a_default(self, clause: ts.Node) -> bool:
+        """The try block of ``clause`` only assigns names that the function (or module) assigned
+        before the try, in the try's block or an enclosing one: ``value = default`` then ``try:
+        value = compute()``. Its ``except: pass`` keeps the default, the fallback value assigned
+        before the try instead of in the handler."""
+        try_node = clause.parent
+        block = try_node.child_by_field_name("body") if try_node is not None else None
+        if block is None:
+            return False
+        targets: set[str] = set()
+        for st in block.named_children:
+            if st.type == "comment":
+                continue
+            name = self._assigned_name(st)
+            if name is None:
+                return False
+            targets.add(name)
+        return bool(targets) and all(self._assigned_before(try_node, name) for name in targets)
+
+    def _assigned_name(self, st: ts.Node) -> str | None:
+        """The name a statement ``name = value`` assigns, else None."""
+        a = st.named_children[0] if st.type == "expression_statement" and st.named_child_count == 1 else None
+        if a is None or a.type != "assignment" or a.child_by_field_name("right") is None:
+            return None
+        left = a.child_by_field_name("left")
+        return self.src.text(left) if left is not None and left.type == "identifier" else None
+
+    def _assigned_before(self, node: ts.Node, name: str) -> bool:
+        cur = node
+        for _ in range(64):
+            parent = cur.parent
+            if parent is None or parent.type in ("function_definition", "class_definition", "lambda"):
+                return False
+            if parent.type in ("block", "module") and any(
+                    sib.start_byte < cur.start_byte and self._assigned_name(sib) == name
+                    for sib in parent.named_children):
+                return True
+            cur = parent
+        return False
 
     def _exc_types(self, node: ts.Node, scope: str | None, depth: int = 0) -> list[str]:
         if node.type in ("tuple", "parenthesized_expression"):

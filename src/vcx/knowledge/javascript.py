@@ -34,6 +34,8 @@ JS_TRACKED_CONSTRUCTORS = frozenset({
     "undici.Agent", "undici.Pool", "undici.Client",
     # Schedulers and queues.
     "cron.CronJob", "bullmq.Queue", "bullmq.Worker", "bull",
+    # Next.js's request cookies: ``const store = await cookies(); store.delete(name)``.
+    "next/headers.cookies",
 })
 
 # ``@aws-sdk/client-s3.S3Client`` and friends.

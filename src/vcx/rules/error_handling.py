@@ -907,6 +907,41 @@ class SwallowedError(Rule):
     the code then handles by falling through (`try { return new URL(s) } catch {} return null`).
     Such an empty `catch` is the JS form of `except ValueError: pass` and is not reported. A
     block that also awaits anything else, calls a network client or throws is reported.
+    The same holds for the other operations whose failure is expected where they run:
+    reading `window.localStorage` / `sessionStorage` / `indexedDB` (the property itself throws a
+    SecurityError in a sandboxed frame) or a style sheet's `cssRules` (cross-origin sheets
+    throw); feature detection with `new PerformanceObserver(...)` (a ReferenceError where the
+    API is missing, a TypeError from `observe({ type })` where that option is); and Next.js's
+    request-scope APIs, `cookies()` / `headers()` from `next/headers` and the cookie store's
+    methods, which throw outside a request, and on `set`/`delete` outside a Server Action or
+    Route Handler (the Next.js docs: cookies can only be modified there), so a best-effort
+    cookie update is wrapped so.
+
+    A fallback value assigned *before* the `try` is the same as one assigned in the handler:
+    a `try` block that only assigns variables holding a default, `let url = ""; try { url =
+    await readState() } catch {}` / `value = default` then `try: value = compute() except
+    Exception: pass`, is not reported. The default is an initial value (JS: of a variable
+    declared before the try, in its block or an enclosing one; Python: an assignment before
+    the try in the same function or module), or, in JS, a variable declared without a value that the
+    code after the try tests (`let inst; try { inst = make() } catch {} if (inst) ...`;
+    also `inst?.x`, `inst && ...`): `undefined` is then the fallback it handles. Block-local
+    declarations (intermediate values) may sit in such a JS block; any other statement (a
+    call whose result is not kept, a write, a `throw`) makes it reported, and so does a
+    variable declared without a value that nothing tests (its use fails later, far away).
+
+    A `try` whose block only logs or reports (`logger.error(...)`, `console.warn(...)`,
+    `Sentry.captureException(e)`, Python `logger.debug(...)`), directly or under an `if`, is
+    not reported: what its empty handler drops is a failure of the logging itself, which has
+    no channel left to be reported on.
+
+    `p.catch(() => {})` and `p.finally(reset).catch(() => {})` on a promise `p` that the same
+    function also awaits or returns are not reported: the empty callback silences only the
+    copy (an unhandled copy would crash the process), while the caller still receives `p`'s
+    rejection. `p.then(f).catch(() => {})` is reported: it also drops the failures of `f`.
+
+    Not recognised: an empty `.catch` on a call of a function that already logs (or shows)
+    its error before rethrowing it; the callee's handling is not summarised, so such a call
+    is reported.
     """
 
     id = "ERR004"
@@ -927,7 +962,7 @@ class SwallowedError(Rule):
                         yield self.finding(path, c.loc, f"`{c.snippet}` in `{fn_name(mod, c.func)}` "
                                            "drops every error of its block silently")
             for h in mod.handlers:
-                if not h.catch_all or h.guards == "parse":
+                if not h.catch_all or h.guards:  # an expected failure, a default kept, a copy
                     continue
                 if h.body == "empty" or (python and h.body == "continue"):
                     where = fn_name(mod, h.func)
