@@ -23,7 +23,20 @@ from operator import attrgetter
 
 import tree_sitter as ts
 
-from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Value
+from vcx.facts import (
+    Access,
+    Assign,
+    Call,
+    ClassInfo,
+    Function,
+    Handler,
+    Import,
+    Loc,
+    Loop,
+    ModuleFacts,
+    Value,
+    merge_exits,
+)
 from vcx.frontends.common import Source, error_ranges, renumber_calls, short, suppression
 from vcx.knowledge.javascript import (
     JS_CONFIG_CONVERTERS,
@@ -325,7 +338,7 @@ class _Extractor:
         self.handler_ids: dict[int, int] = {}  # catch_clause node id -> Handler id
         self.loop_ids: dict[int, int] = {}
         self.branch_of: list[tuple[int, int]] = []  # (if or switch number, branch): see _intervals
-        self.exit_regions: dict[str | None, list[tuple[int, int, tuple[int, int]]]] = {}
+        self.exit_regions: dict[str | None, list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]] = {}
         # Byte ranges of the functions and classes seen so far (they are added in source order).
         self.funcs = _Ranges()
         self.klasses = _Ranges()
@@ -474,7 +487,7 @@ class _Extractor:
             self._handler(n)
         self._links(calls)
         intervals = self._intervals(caps.get("try", []), nodes("loop"), nodes("if"), nodes("switch"))
-        self.exit_regions = self._exit_regions(caps.get("exit", []), caps.get("try", []), set(scopes))
+        self.exit_regions = self._exit_regions(caps.get("exit", []), set(scopes))
         stack: list[tuple[int, int, bool, int]] = []
         j, n_iv = 0, len(intervals)
         for n, scope in zip(calls, scopes, strict=True):
@@ -494,14 +507,14 @@ class _Extractor:
             if not stack:
                 self._call(n, scope, (), ())
                 if scope in self.exit_regions:
-                    self.facts.calls[-1].exits_at = self._exits_at(n, scope)
+                    self._set_exit(self.facts.calls[-1], n, scope)
                 continue
             fstart = self.funcs.start_of(scope)
             handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] is True and iv[0] > fstart)
             loops = tuple(iv[3] for iv in reversed(stack) if iv[2] is False and iv[0] > fstart)
             self._call(n, scope, handlers, loops)
             if scope in self.exit_regions:
-                self.facts.calls[-1].exits_at = self._exits_at(n, scope)
+                self._set_exit(self.facts.calls[-1], n, scope)
             branches = tuple(self.branch_of[iv[3]] for iv in reversed(stack) if iv[2] is None and iv[0] > fstart)
             if branches:
                 self.facts.calls[-1].branches = branches  # the call _call just added
@@ -1808,36 +1821,60 @@ class _Extractor:
                                            form="callback"))
 
     # -- calls ---------------------------------------------------------------
-    def _exit_regions(self, exits: list[ts.Node], tries: list[ts.Node], wanted: set[str | None]
-                      ) -> dict[str | None, list[tuple[int, int, tuple[int, int]]]]:
-        """Per function: (start byte, end byte, exit point) of the stretches of code after which
-        the function is always left: a ``return`` / ``throw`` and the statements of its block
+    def _exit_regions(self, exits: list[ts.Node], wanted: set[str | None]
+                      ) -> dict[str | None, list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]]:
+        """Per function: (start byte, end byte, exit point, bound) of the stretches of code after
+        which the function is always left: a ``return`` / ``throw`` and the statements of its block
         before it (``{ await w1(); if (x) { ... } return; }``), or the statement alone when it is
         the whole branch (``if (a) return w1();``). The exit point is the (end line, end column)
-        of the statement. Not those inside a ``try`` (its handler or ``finally`` may run next).
-        Only for the functions in ``wanted`` (those with calls: the regions are for them)."""
-        out: dict[str | None, list[tuple[int, int, tuple[int, int]]]] = {}
-        guarded = [(t.start_byte, t.end_byte, scope) for t, scope in zip(tries, self._scopes(tries), strict=True)]
+        of the statement. Inside a ``try``, the code from its ``catch`` (or ``finally``) on may
+        still run after the region: the bound is where that code starts (see ``_exit_bound``),
+        None when nothing after the exit runs. Only for the functions in ``wanted`` (those with
+        calls: the regions are for them)."""
+        out: dict[str | None, list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]] = {}
         for r, scope in zip(exits, self._scopes(exits), strict=True):
-            if scope not in wanted:
+            if scope not in wanted or scope is None:
                 continue
             s, e = r.byte_range
-            if scope is None or any(ts_ <= s and e <= te and sc == scope for ts_, te, sc in guarded):
-                continue
             parent = r.parent
             if parent is not None and parent.type in ("statement_block", "switch_case", "switch_default"):
                 s = parent.start_byte
-            out.setdefault(scope, []).append((s, e, (r.end_point[0] + 1, r.end_point[1] + 1)))
+            out.setdefault(scope, []).append((s, e, (r.end_point[0] + 1, r.end_point[1] + 1), self._exit_bound(r)))
         return out
 
-    def _exits_at(self, node: ts.Node, scope: str | None) -> tuple[int, int] | None:
-        """The exit point of the innermost exit region (see ``_exit_regions``) around ``node``."""
+    def _exit_bound(self, r: ts.Node) -> tuple[int, int] | None:
+        """Where code that may still run after the exit ``r`` (or after an exception thrown before
+        it in its region) starts, as a (line, column): the ``catch`` (else the ``finally``) of the
+        innermost ``try`` whose body holds it, or the ``finally`` of one whose handler holds it; an
+        exception thrown in a handler without ``finally`` leaves that ``try`` for the next one
+        around. None: no ``try`` of the function around it, nothing further down runs."""
+        f = self.f
+        child, cur = r, r.parent
+        while cur is not None and cur.type not in FUNC_TYPES:
+            if cur.type == "try_statement":
+                body, handler = cur.child_by_field_id(f.body), cur.child_by_field_id(f.handler)
+                final = cur.child_by_field_name("finalizer")
+                if body is not None and child.id == body.id:
+                    nxt = handler if handler is not None else final
+                    if nxt is not None:
+                        return (nxt.start_point[0] + 1, nxt.start_point[1] + 1)
+                elif handler is not None and child.id == handler.id and final is not None:
+                    return (final.start_point[0] + 1, final.start_point[1] + 1)
+            child, cur = cur, cur.parent
+        return None
+
+    def _set_exit(self, call: Call, node: ts.Node, scope: str | None) -> None:
+        found = self._exits_at(node, scope)
+        if found is not None:
+            call.exits_at, call.exits_until = found
+
+    def _exits_at(self, node: ts.Node, scope: str | None) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+        """(exit point, bound) of the exit regions (see ``_exit_regions``) around ``node``: the
+        innermost one, widened by the regions further out that it runs into, or None."""
         s, e = node.byte_range
-        best: tuple[int, int] | None = None
-        for rs, re_, point in self.exit_regions.get(scope, ()):
-            if rs <= s and e <= re_ and (best is None or point < best):
-                best = point
-        return best
+        around = sorted((point, bound) for rs, re_, point, bound in self.exit_regions.get(scope, ())
+                        if rs <= s and e <= re_)
+        return merge_exits(around) if around else None
 
     def _call(self, node: ts.Node, scope: str | None, handlers: tuple[int, ...],
               loops: tuple[int, ...]) -> None:
