@@ -460,6 +460,8 @@ class _Extractor:
             self._import(n)
         for decl in decls if b"require" in data else ():  # `const x = require("m")`
             self._require_decl(*decl)
+        if self.bindings:
+            self._destructured_members(decls)
         # Instances before calls, so that calls on them resolve.
         self.bound_names = {name for _scope, name in self.bindings}  # complete now: see _ctor_of
         for scope, cls, name, type_node in self.typed:
@@ -1080,23 +1082,7 @@ class _Extractor:
                 self._bind(scope, local, self._member_ref(spec, member), namespace=member == "default")
                 self.facts.imports.append(Import(local, spec, member, loc, rel))
         elif name.type == "object_pattern":
-            for c in name.named_children:
-                key = local = None
-                if c.type == "shorthand_property_identifier_pattern":
-                    key = local = self.text(c)
-                elif c.type == "pair_pattern":
-                    k, v = c.child_by_field_id(self.f.key), c.child_by_field_id(self.f.value)
-                    if k is not None and v is not None:
-                        if v.type == "assignment_pattern":
-                            v = v.child_by_field_id(self.f.left) or v
-                        if v.type == "identifier":
-                            key, local = self._key_text(k), self.text(v)
-                elif c.type == "object_assignment_pattern":
-                    left = c.child_by_field_id(self.f.left)
-                    if left is not None:
-                        key = local = self.text(left)
-                if key is None or local is None:
-                    continue
+            for c, key, local in self._object_pattern_keys(name):
                 base = self._member_ref(spec, member) if member is not None else None
                 if base is not None:
                     ref = base + key if base.endswith(":") else f"{base}.{key}"
@@ -1104,6 +1090,58 @@ class _Extractor:
                     ref = self._member_ref(spec, key)
                 self._bind(scope, local, ref)
                 self.facts.imports.append(Import(local, spec, key, self.loc(c), rel))
+
+    def _object_pattern_keys(self, pattern: ts.Node) -> list[tuple[ts.Node, str, str]]:
+        """(node, key, local name) of the plain names an object pattern binds: ``{ a, b: c, d = 1 }``."""
+        out: list[tuple[ts.Node, str, str]] = []
+        for c in pattern.named_children:
+            key = local = None
+            if c.type == "shorthand_property_identifier_pattern":
+                key = local = self.text(c)
+            elif c.type == "pair_pattern":
+                k, v = c.child_by_field_id(self.f.key), c.child_by_field_id(self.f.value)
+                if k is not None and v is not None:
+                    if v.type == "assignment_pattern":
+                        v = v.child_by_field_id(self.f.left) or v
+                    if v.type == "identifier":
+                        key, local = self._key_text(k), self.text(v)
+            elif c.type == "object_assignment_pattern":
+                left = c.child_by_field_id(self.f.left)
+                if left is not None:
+                    key = local = self.text(left)
+            if key is not None and local is not None:
+                out.append((c, key, local))
+        return out
+
+    def _destructured_members(self, decls: list[tuple[ts.Node, ts.Node | None, ts.Node | None, str | None]]
+                              ) -> None:
+        """``const { client, transaction } = db;`` where ``db`` is imported from a project module:
+        each name is bound to that member (``import:@/lib/db:default.transaction``), as
+        ``db.transaction`` would be, so that link finds the function the module exports under
+        that key. Not when a parameter or a declaration of the function shadows ``db``."""
+        shadowed = {(scope, self.text(n)) for _, n, _, scope in decls if n is not None and n.type == "identifier"}
+        for _node, name, val, scope in decls:
+            if name is None or val is None or name.type != "object_pattern" or scope is None:
+                continue
+            val = self._unwrap(val)
+            if val.type != "identifier":
+                continue
+            ident = self.text(val)
+            cur: str | None = scope
+            ref = None
+            for _ in range(1000):
+                fn = self.facts.functions.get(cur) if cur is not None else None
+                if (cur, ident) in shadowed or (fn is not None and ident in fn.params):
+                    break
+                ref = self.bindings.get((cur, ident))
+                if ref is not None or cur is None:
+                    break
+                cur = self._parent_scope(cur)
+            if ref is None or not ref.startswith("import:"):
+                continue
+            for _c, key, local in self._object_pattern_keys(name):
+                if not key.startswith("["):  # `import * as db`: `{ x } = db` is the module's own `x`
+                    self._bind(scope, local, ref + key if ref.endswith(":") else f"{ref}.{key}")
 
     # -- resolution ----------------------------------------------------------
     def _unwrap(self, node: ts.Node, await_too: bool = False) -> ts.Node:

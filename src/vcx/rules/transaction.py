@@ -81,6 +81,8 @@ class _Txn:
                 return True
             if w < len(mod.calls) and self.project.target(path, mod.calls[w]) in self.txn_managers:
                 return True  # with traced_atomic_transaction(): a project helper around atomic()
+        if self._batched(path, mod, call):
+            return True
         for v in (*call.args, *call.kwargs.values()):
             if v.keys and ("transaction" in v.keys or "session" in v.keys):
                 return True
@@ -104,6 +106,25 @@ class _Txn:
                         not any(f.callback_of == c.id for f in mod.functions.values()):
                     return True
         return self.func_protected(path, mod, call.func)
+
+    def _batched(self, path: str, mod: ModuleFacts, call: Call) -> bool:
+        """A query handed, unawaited, to a transaction call (``prisma.$transaction([prisma.a.create(...),
+        prisma.b.create(...)])``, also inside a list) or to a project function that passes its
+        argument on to one (``transaction([client.team.create(...), ...])`` with ``function
+        transaction(ops) { return client.$transaction(ops); }``): the transaction runs it."""
+        cur = call
+        for _ in range(4):
+            if cur.awaited or cur.context != "arg" or cur.arg_of is None or cur.arg_of >= len(mod.calls):
+                return False
+            outer = mod.calls[cur.arg_of]
+            op = self.s.ops.get((path, outer.id))
+            if (op is not None and op.kind == "txn") or outer.text.rsplit(".", 1)[-1] in kdb.TXN_METHODS:
+                return True
+            target = self.project.target(path, outer)
+            if target is not None and self.wrapper(target):
+                return True
+            cur = outer
+        return False
 
     def wrapper(self, ref: FuncRef) -> bool:
         """A project function that opens a transaction and runs a callback it is given inside it:
