@@ -352,6 +352,44 @@ class _SameRow:
         writes = self._writes(ref)
         return bool(writes) and all(self.upserts(p, c, depth + 1) for p, c, _ in writes)
 
+    def row_writes(self, path: str, call: Call, subst: dict[str, str] | None = None,
+                   depth: int = 0) -> frozenset[tuple[str, str, str]] | None:
+        """The Prisma rows a write site upserts or updates, as ("upsert" | "update", model receiver,
+        ``where`` signature): the call's own (``prisma.billing.upsert({ where })``), or those of
+        every write of the project helper it calls, keyed by the helper's parameters
+        (``ensureBilling(orgId)`` running ``prisma.billing.upsert({ where: { organizationId } })``
+        on its parameter ``organizationId`` upserts ``{ organizationId: orgId }``). None when a
+        write is anything else or keyed by what the caller cannot name (a local of the helper, a
+        member, a call). ``subst``: the signatures the caller's arguments give the parameters of
+        the function ``call`` sits in (None: the function being checked, whose names stand for
+        themselves)."""
+        recv, _, meth = call.text.replace("?.", ".").rpartition(".")
+        if meth in ("upsert", "update", "updateOne"):
+            first = call.args[0] if call.args else None
+            w = first.key("where") if first is not None and first.kind == "object" else None
+            where = _sig_mapped(w, subst) if w is not None else None
+            if where is None or (subst is not None and recv.split(".", 1)[0] in subst):
+                return None  # keyed by something the caller does not pass, or on a client it passes
+            return frozenset({("upsert" if meth == "upsert" else "update", recv, where)})
+        ref = self.project.target(path, call)
+        fn = self.project.function(ref) if ref is not None else None
+        if ref is None or fn is None or depth > 3:
+            return None
+        writes = self._writes(ref)
+        inner: dict[str, str] = {}
+        for param in fn.params:
+            arg = argument_for(fn, call, param)
+            sig = _sig_mapped(arg, subst) if arg is not None else None
+            if sig is not None:
+                inner[param] = sig
+        out: set[tuple[str, str, str]] = set()
+        for p, c, _ in writes:
+            found = self.row_writes(p, c, inner, depth + 1)
+            if found is None:
+                return None
+            out |= found
+        return frozenset(out) if out else None
+
     def updates_row(self, call: Call, rows: set[str]) -> bool:
         """``row.save()``, ``M.objects.filter(pk=row.pk).update(...)``, or a helper given ``row``
         that only saves or updates the row of that parameter, for a ``row`` in ``rows``."""
@@ -384,33 +422,51 @@ def _drop_same_row(group: list[tuple[Call, str]], same: _SameRow) -> list[tuple[
     """Drop the writes that update the row an idempotent upsert just wrote: ``obj, _ =
     M.objects.get_or_create(...)`` then ``obj.save()`` or ``M.objects.filter(pk=obj.pk).update()``,
     also through project helpers (``meta = get_or_create_meta(x)`` then ``update_metadata(meta,
-    items)``); Prisma ``upsert({ where: W })`` then ``update({ where: W })`` on the same model.
-    Retrying the pair converges on the same row."""
+    items)``); Prisma ``upsert({ where: W })`` then ``update({ where: W })`` (or another upsert)
+    on the same model, also through project helpers keyed by their parameters (``await
+    ensureBilling(orgId)`` upserting ``{ where: { organizationId } }``, then
+    ``prisma.billing.update({ where: { organizationId: orgId } })`` or a helper that only updates
+    that row). Retrying the pair converges on the same row."""
     if len(group) < 2:
         return group
     rows: set[str] = set()  # receivers bound to an upserted row
-    upserted: set[tuple[str, str]] = set()  # (model receiver, where text)
+    upserted: set[tuple[str, str]] = set()  # (model receiver, where signature)
     out: list[tuple[Call, str]] = []
     for call, label in sorted(group, key=lambda g: (g[0].loc.line, g[0].loc.col)):
-        recv, _, meth = call.text.replace("?.", ".").rpartition(".")
-        where = _where(call)
         if rows and same.updates_row(call, rows):
             continue
-        if meth in ("update", "updateOne") and where and (recv, where) in upserted:
-            continue
+        keys = same.row_writes(same.path, call)
+        if keys and upserted and all((recv, where) in upserted for _, recv, where in keys):
+            continue  # updates (or upserts again) only rows an upsert before wrote
         if same.upserts(same.path, call):
             if call.assigned_to:
                 rows.add(call.assigned_to)
-            if where:
-                upserted.add((recv, where))
+            if keys and len(keys) == 1:
+                upserted.update((recv, where) for _, recv, where in keys)
         out.append((call, label))
     return out
 
 
-def _where(call: Call) -> str:
-    first = call.args[0] if call.args else None
-    w = first.key("where") if first is not None and first.kind == "object" else None
-    return _sig(w) if w is not None else ""
+_LITERALS = ("str", "num", "bool", "none")
+
+
+def _sig_mapped(v: Value, subst: dict[str, str] | None, depth: int = 0) -> str | None:
+    """``_sig`` of a value in a helper, its parameters replaced by the signatures of what the
+    caller passes (``subst``); None when it holds anything else (a local, a member, a call) that
+    the caller's code cannot be compared with. ``subst`` None: ``_sig`` itself."""
+    if subst is None:
+        return _sig(v, depth)
+    if depth > 4:
+        return None
+    if v.keys:
+        parts = [(k, _sig_mapped(x, subst, depth + 1)) for k, x in sorted(v.keys.items())]
+        return None if any(p is None for _, p in parts) else "{" + ",".join(f"{k}:{p}" for k, p in parts) + "}"
+    if v.items:
+        items = [_sig_mapped(x, subst, depth + 1) for x in v.items]
+        return None if any(p is None for p in items) else "[" + ",".join(items) + "]"  # type: ignore[arg-type]
+    if v.kind == "name":
+        return subst.get(v.text)
+    return _sig(v, depth) if v.kind in _LITERALS else None
 
 
 def _sig(v: Value, depth: int = 0) -> str:
