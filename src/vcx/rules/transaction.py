@@ -204,8 +204,11 @@ class MissingTransaction(Rule):
     transaction: no ``transaction.atomic()`` / ``ATOMIC_REQUESTS``, no ``session.begin()``,
     ``conn.transaction()``, ``$transaction``, ``sequelize.transaction``, ``knex.transaction``,
     ``db.transaction``, ``BEGIN``...``COMMIT`` on one client, no project helper that opens a
-    transaction and runs the callback it is given inside it (``inTransaction(async (c) => ...)``),
-    and no transaction opened by every caller. SQLAlchemy / DB-API writes staged and committed by
+    transaction and runs the callback it is given inside it (``inTransaction(async (c) => ...)``)
+    or passes the queries it is given on to one (``transaction([client.a.create(...),
+    client.b.create(...)])`` with ``function transaction(q) { return client.$transaction(q) }``,
+    also reached as ``const { transaction } = db`` from a default-exported object), and no
+    transaction opened by every caller. SQLAlchemy / DB-API writes staged and committed by
     one ``commit()`` are one transaction; each further ``commit()`` is another write.
 
     Why it breaks production: when the second write fails (constraint, timeout, deploy), the
@@ -215,12 +218,24 @@ class MissingTransaction(Rule):
     call that itself writes twice (the helper is reported); one write repeated in a loop (NPQ001);
     an idempotent upsert followed by an update of the same row (``obj, _ =
     M.objects.get_or_create(...)`` then ``obj.save()``; Prisma ``upsert`` then ``update`` with the
-    same ``where``); writes of framework signal handlers (``post_save``), which are not followed;
-    writes that never run one after the other: in different branches of one ``if``, or the first
-    followed by a ``return`` / ``throw`` / ``raise`` before the second is reached (``if (gone) {
-    await delete(); return; } ... await update()``, ``if not attachments: record_skip(); return``;
-    not inside a ``try``, whose handler may run next);
-    calls on objects of third-party libraries that are no database (an Intercom or Stripe SDK
+    same ``where``, also when a project helper does the upsert keyed by the argument the caller
+    passes, ``await ensureBilling(orgId)`` then ``prisma.billing.update({ where: { organizationId:
+    orgId } })``); a second call of an idempotent project helper (every write an upsert, or a save
+    of the row it upserted) with the same arguments, directly or through another helper
+    (``embed_to_editor_html(url)`` then ``get_embed(url)``): the repeat writes nothing new (the spec
+    is silent; decided as for a repeated save); Django ``form.save(commit=False)``, which builds
+    the row without writing it; writes of framework signal handlers (``post_save``), which are
+    not followed; writes that never run one after the other: in different branches of one
+    ``if``, or the first followed by a ``return`` / ``throw`` / ``raise`` before the second is
+    reached (``if (gone) { await delete(); return; } ... await update()``, ``if not
+    attachments: record_skip(); return``); inside a ``try`` that holds until the code that may
+    still run next: a return in the ``try`` body ends the branch for the rest of that body
+    (``try { if (a) { await w1(); return 200; } if (b) { await w2(); ... } } catch ...``), not
+    for its ``catch`` / ``except``, ``finally`` or the code after the ``try`` (an exception thrown
+    between the write and the return lands in the handler); a ``raise`` / ``throw`` / ``return``
+    in a handler ends it for the code after the ``try`` (``except Exception: row.save(); raise``
+    then ``row.save()``), not for a ``finally``, nor past an enclosing ``try`` whose handler may
+    fall through; calls on objects of third-party libraries that are no database (an Intercom or Stripe SDK
     client named ``client``, a pdf-lib document's ``save()``, a konva node's ``destroy()``), and
     in JS/TS ``x.save()`` / ``x.destroy()`` on a local name when the project uses no ORM whose
     rows save themselves (Mongoose, Sequelize, TypeORM, ...);
@@ -231,6 +246,14 @@ class MissingTransaction(Rule):
     is silent); a ``ROLLBACK`` (it writes nothing). Transactions opened in SQL count in any
     spelling (``BEGIN IMMEDIATE``, ``START TRANSACTION READ WRITE``, ``COMMIT WORK``), also by a
     project ``@contextmanager`` that runs ``BEGIN`` before its ``yield``.
+
+    Reported, though the spec could be read otherwise: two idempotent recomputations of
+    different tables (``populate_api_buckets(); populate_feature_buckets()``): the spec counts
+    writes to different tables, and until a retry the two disagree; two writes started together
+    (``Promise.all([w1(), w2()])``, ``asyncio.gather``): they are not one after the other, but
+    when one fails the other's change stays (the message says they run concurrently); a
+    function called through a variable (``factory = a if x else b; factory()``) has no known
+    caller, so a transaction its caller opens is not seen.
 
     Example:
         await adjust_balance(conn, src, -amount)
@@ -283,7 +306,7 @@ class MissingTransaction(Rule):
             same: _SameRow | None = None
             for fid, group in sites.items():
                 same = same or _SameRow(project, s, path)
-                group = _drop_same_row(group, same)
+                group = _drop_repeats(_drop_same_row(group, same), same)
                 if len(group) < 2 or txn.func_protected(path, mod, fid):
                     continue
                 group.sort(key=lambda g: (g[0].loc.line, g[0].loc.col))
@@ -302,10 +325,42 @@ class MissingTransaction(Rule):
                 if first[0].text == second[0].text and first[0].text.rsplit(".", 1)[-1] in ("commit", "save") and \
                         len(group) == 2 and not _between(mod, first[0], second[0], s, path):
                     continue  # the same save/commit repeated with nothing new staged or changed
+                together = _run_together(mod, first[0], second[0])
+                if together is not None:
+                    yield self.finding(path, second[0].loc,
+                                       f"{second[1]} runs concurrently with {first[1]} at line {first[0].loc.line} "
+                                       f"(`{together}`) in `{fid}`, without a transaction: when one fails, the "
+                                       "other's change stays")
+                    continue
                 yield self.finding(path, second[0].loc,
                                    f"{second[1]} is a second write after {first[1]} at line {first[0].loc.line} "
                                    f"in `{fid}`, without a transaction: a failure between them leaves a partial "
                                    "change")
+
+
+CONCURRENT = ("Promise.all", "Promise.allSettled", "asyncio.gather")
+
+
+def _combiners(mod: ModuleFacts, call: Call) -> list[int]:
+    """The calls that ``call`` is an argument of, innermost first (up to four levels)."""
+    out: list[int] = []
+    cur = call
+    while len(out) < 4 and cur.context == "arg" and cur.arg_of is not None and cur.arg_of < len(mod.calls):
+        out.append(cur.arg_of)
+        cur = mod.calls[cur.arg_of]
+    return out
+
+
+def _run_together(mod: ModuleFacts, a: Call, b: Call) -> str | None:
+    """``Promise.all([w1(), w2()])`` / ``asyncio.gather(w1(), w2())``: the combiner that starts both
+    writes at once (its callee text), or None when they run one after the other."""
+    if a.awaited or b.awaited:
+        return None
+    outer = set(_combiners(mod, a))
+    shared = next((c for c in _combiners(mod, b) if c in outer), None)
+    if shared is None or mod.calls[shared].callee not in CONCURRENT:
+        return None
+    return mod.calls[shared].text
 
 
 UPSERTS = ("update_or_create", "get_or_create", "aupdate_or_create", "aget_or_create", "upsert", "findOrCreate")
@@ -320,6 +375,7 @@ class _SameRow:
     def __init__(self, project: Project, s: Summaries, path: str) -> None:
         self.project, self.s, self.path = project, s, path
         self._writes_of: dict[FuncRef, list[tuple[str, Call, FuncRef | None]]] = {}
+        self._idempotent: dict[FuncRef, bool] = {}
 
     def _writes(self, ref: FuncRef) -> list[tuple[str, Call, FuncRef | None]]:
         """The write sites of a project function: (path, call, the helper it calls or None)."""
@@ -390,6 +446,51 @@ class _SameRow:
             out |= found
         return frozenset(out) if out else None
 
+    def reached(self, path: str, call: Call, subst: dict[str, str] | None = None,
+                depth: int = 0) -> set[tuple[FuncRef, tuple[str, ...]]]:
+        """The project functions a write site calls to write, with what it passes them: its target
+        and, down the helpers it writes through, theirs, each as (function, the signature of the
+        value of each parameter, "=" for its default), where every argument can be named in the
+        function being checked (a name, a member, a literal, ``form.cleaned_data["url"]``)."""
+        ref = self.project.target(path, call)
+        fn = self.project.function(ref) if ref is not None else None
+        if ref is None or fn is None or depth > 3:
+            return set()
+        inner: dict[str, str] = {}
+        passed: list[str] | None = []
+        for param in fn.params:
+            if param in ("self", "cls") and fn.class_name is not None:
+                continue
+            arg = argument_for(fn, call, param)
+            sig = _stable_sig(arg, subst) if arg is not None else "="
+            if sig is None:
+                passed = None
+            else:
+                inner[param] = sig
+                if passed is not None:
+                    passed.append(sig)
+        if fn.class_name is not None and fn.params[:1] in (["self"], ["cls"]):
+            passed = None  # a method: which instance it runs on is not compared
+        out = {(ref, tuple(passed))} if passed is not None else set()
+        for p, c, helper in self._writes(ref):
+            if helper is not None:
+                out |= self.reached(p, c, inner, depth + 1)
+        return out
+
+    def idempotent(self, ref: FuncRef, depth: int = 0) -> bool:
+        """Every write of the project function upserts a row (``update_or_create``, ``upsert``, a
+        helper that only does so), apart from saves and updates of the rows it upserted: called
+        again with the same arguments, it writes nothing new."""
+        if ref in self._idempotent:
+            return self._idempotent[ref]
+        self._idempotent[ref] = False
+        writes = self._writes(ref)
+        group = [(c, "") for _, c, _ in writes]
+        ok = bool(writes) and depth <= 3 and all(
+            self.upserts(ref.path, c) for c, _ in _drop_same_row(group, _SameRow(self.project, self.s, ref.path)))
+        self._idempotent[ref] = ok
+        return ok
+
     def updates_row(self, call: Call, rows: set[str]) -> bool:
         """``row.save()``, ``M.objects.filter(pk=row.pk).update(...)``, or a helper given ``row``
         that only saves or updates the row of that parameter, for a ``row`` in ``rows``."""
@@ -416,6 +517,26 @@ def _updates(call: Call, row: str) -> bool:
         return recv == row
     return meth in ("update", "aupdate") and \
         re.search(rf"\b(?:pk|id)\s*=\s*{re.escape(row)}\.(?:pk|id)\b", call.snippet) is not None
+
+
+def _drop_repeats(group: list[tuple[Call, str]], same: _SameRow) -> list[tuple[Call, str]]:
+    """Drop a call of an idempotent project helper (see ``_SameRow.idempotent``) that an earlier
+    write site of the group already made with the same arguments, directly or through its own
+    helper (``embed_to_editor_html(url)`` running ``get_embed(url)``, then ``get_embed(url)``):
+    the repeat writes nothing new, so a failure after it leaves nothing half done."""
+    if len(group) < 2:
+        return group
+    out: list[tuple[Call, str]] = []
+    seen: set[tuple[FuncRef, tuple[str, ...]]] = set()
+    for call, label in sorted(group, key=lambda g: (g[0].loc.line, g[0].loc.col)):
+        reached = same.reached(same.path, call)
+        ref = same.project.target(same.path, call)
+        own = next((r for r in reached if r[0] == ref), None)
+        if own is not None and own in seen and same.idempotent(own[0]):
+            continue
+        seen |= reached
+        out.append((call, label))
+    return out
 
 
 def _drop_same_row(group: list[tuple[Call, str]], same: _SameRow) -> list[tuple[Call, str]]:
@@ -448,6 +569,22 @@ def _drop_same_row(group: list[tuple[Call, str]], same: _SameRow) -> list[tuple[
 
 
 _LITERALS = ("str", "num", "bool", "none")
+
+
+_ACCESS = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[(?:\"[^\"\\]*\"|'[^'\\]*'|\d+)\])*")
+
+
+def _stable_sig(v: Value, subst: dict[str, str] | None) -> str | None:
+    """``_sig_mapped`` of an argument that reads the same value when evaluated twice: names,
+    members, literals, subscripts by a literal (``form.cleaned_data["url"]``), not calls."""
+    if subst is None:
+        if v.keys or v.items:
+            parts = [_stable_sig(x, None) for x in (*(v.keys or {}).values(), *(v.items or ()))]
+            return None if any(p is None for p in parts) else _sig(v)
+        if v.kind in (*_LITERALS, "name", "attr") or (v.kind == "other" and _ACCESS.fullmatch(v.text or "")):
+            return _sig(v)
+        return None
+    return _sig_mapped(v, subst)
 
 
 def _sig_mapped(v: Value, subst: dict[str, str] | None, depth: int = 0) -> str | None:
