@@ -184,6 +184,8 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
     meth = call.text.rpartition(".")[2]  # as _method() reads it, which most calls need not pay for
     if not meth or (view.in_browser and not callee.startswith(kdb.DB_LIBS)):
         return None
+    if meth in kdb.TREE_INSERT_METHODS and "instance" in call.kwargs and mod.language == "python":
+        return Op("write", path, call)  # treebeard: inserts the node (form.save(commit=False) built it)
     if meth not in _OP_METHODS and meth.lower() not in kdb.CACHE_COMMANDS and not callee.startswith(kdb.OTHER_STORES):
         return None  # useState(), items.push(): no method any database, cache or transaction has
     recv, meth = _method(call)

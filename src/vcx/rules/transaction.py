@@ -224,7 +224,8 @@ class MissingTransaction(Rule):
     of the row it upserted) with the same arguments, directly or through another helper
     (``embed_to_editor_html(url)`` then ``get_embed(url)``): the repeat writes nothing new (the spec
     is silent; decided as for a repeated save); Django ``form.save(commit=False)``, which builds
-    the row without writing it; writes of framework signal handlers (``post_save``), which are
+    the row without writing it (with the ``obj.save()`` and ``form.save_m2m()`` that follow, it
+    is the form's one save, as ``form.save()`` is); writes of framework signal handlers (``post_save``), which are
     not followed; writes that never run one after the other: in different branches of one
     ``if``, or the first followed by a ``return`` / ``throw`` / ``raise`` before the second is
     reached (``if (gone) { await delete(); return; } ... await update()``, ``if not
@@ -527,14 +528,20 @@ def _drop_repeats(group: list[tuple[Call, str]], same: _SameRow) -> list[tuple[C
     if len(group) < 2:
         return group
     out: list[tuple[Call, str]] = []
-    seen: set[tuple[FuncRef, tuple[str, ...]]] = set()
+    seen: dict[tuple[FuncRef, tuple[str, ...]], Call] = {}
+    calls = same.project.modules[same.path].calls
     for call, label in sorted(group, key=lambda g: (g[0].loc.line, g[0].loc.col)):
         reached = same.reached(same.path, call)
         ref = same.project.target(same.path, call)
         own = next((r for r in reached if r[0] == ref), None)
-        if own is not None and own in seen and same.idempotent(own[0]):
-            continue
-        seen |= reached
+        before = seen.get(own) if own is not None else None
+        if before is not None and same.idempotent(own[0]):  # type: ignore[index]
+            names = {(v.text or "").split(".", 1)[0].split("[", 1)[0] for v in (*call.args, *call.kwargs.values())}
+            if not any(c.func == call.func and c.assigned_to in names and before.loc < c.loc < call.loc
+                       for c in calls):
+                continue  # the same call again (not after `x = load()` rebinds what it is given)
+        for r in reached:
+            seen.setdefault(r, call)
         out.append((call, label))
     return out
 
