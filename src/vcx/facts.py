@@ -149,17 +149,37 @@ class Call:
     # The branches of if statements the call sits in, innermost first, as (if id, branch
     # number): two calls in different branches of the same if never both run.
     branches: tuple[tuple[int, int], ...] = ()
-    # JS/TS: where control leaves the function after this call, when it always does before
-    # anything further down runs: the (end line, end column) of the ``return`` / ``throw``
+    # Where control leaves the function after this call, when it always does before anything
+    # further down runs: the (end line, end column) of the ``return`` / ``throw`` / ``raise``
     # statement that holds the call or follows it in its block (``if (a) { await w1(); return; }``).
-    # A call that starts after that point never runs after this one. None when unknown.
+    # A call that starts after that point (and before ``exits_until``) never runs after this one.
+    # None when unknown.
     exits_at: tuple[int, int] | None = None
+    # Inside a ``try``: the (line, column) where the code starts that may still run after this
+    # call although it returns or throws (the ``catch`` / ``except`` that an exception thrown
+    # before the exit reaches, the ``finally`` that runs after it). None: nothing further down.
+    exits_until: tuple[int, int] | None = None
+
+
+def merge_exits(around: list[tuple[tuple[int, int], tuple[int, int] | None]]
+                ) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """The (exit point, bound) of a call from those of the exit regions around it, innermost
+    (earliest exit) first: the innermost, widened by each region further out whose exit is
+    reached before the bound so far (``try { if (a) { w1(); return; } ... } catch { ... } return;``
+    keeps the first; a ``return`` after the ``try`` in the same ``try`` body widens it)."""
+    point, bound = around[0]
+    for p, b in around[1:]:
+        if bound is None or p > bound:
+            break
+        bound = None if b is None else max(bound, b)
+    return point, bound
 
 
 def exclusive(a: Call, b: Call) -> bool:
     """The two calls never both run, ``a`` written before ``b``: they sit in different branches
     of the same if, or ``a`` returns or throws before ``b`` is reached."""
-    if a.exits_at is not None and (b.loc.line, b.loc.col) > a.exits_at:
+    if a.exits_at is not None and (b.loc.line, b.loc.col) > a.exits_at and (
+            a.exits_until is None or (b.loc.line, b.loc.col) < a.exits_until):
         return True  # `a` returns or throws before `b` is reached
     if not a.branches or not b.branches:
         return False

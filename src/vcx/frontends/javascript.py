@@ -23,7 +23,20 @@ from operator import attrgetter
 
 import tree_sitter as ts
 
-from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Value
+from vcx.facts import (
+    Access,
+    Assign,
+    Call,
+    ClassInfo,
+    Function,
+    Handler,
+    Import,
+    Loc,
+    Loop,
+    ModuleFacts,
+    Value,
+    merge_exits,
+)
 from vcx.frontends.common import Source, error_ranges, renumber_calls, short, suppression
 from vcx.knowledge import databases as kdb
 from vcx.knowledge.javascript import (
@@ -345,7 +358,7 @@ class _Extractor:
         self.copy_catches: list[tuple[int, str | None, str]] = []
         self.loop_ids: dict[int, int] = {}
         self.branch_of: list[tuple[int, int]] = []  # (if or switch number, branch): see _intervals
-        self.exit_regions: dict[str | None, list[tuple[int, int, tuple[int, int]]]] = {}
+        self.exit_regions: dict[str | None, list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]] = {}
         # Byte ranges of the functions and classes seen so far (they are added in source order).
         self.funcs = _Ranges()
         self.klasses = _Ranges()
@@ -467,6 +480,8 @@ class _Extractor:
             self._import(n)
         for decl in decls if b"require" in data else ():  # `const x = require("m")`
             self._require_decl(*decl)
+        if self.bindings:
+            self._destructured_members(decls)
         # Instances before calls, so that calls on them resolve.
         self.bound_names = {name for _scope, name in self.bindings}  # complete now: see _ctor_of
         for scope, cls, name, type_node in self.typed:
@@ -494,7 +509,7 @@ class _Extractor:
             self._handler(n)
         self._links(calls)
         intervals = self._intervals(caps.get("try", []), nodes("loop"), nodes("if"), nodes("switch"))
-        self.exit_regions = self._exit_regions(caps.get("exit", []), caps.get("try", []), set(scopes))
+        self.exit_regions = self._exit_regions(caps.get("exit", []), set(scopes))
         stack: list[tuple[int, int, bool, int]] = []
         j, n_iv = 0, len(intervals)
         for n, scope in zip(calls, scopes, strict=True):
@@ -514,14 +529,14 @@ class _Extractor:
             if not stack:
                 self._call(n, scope, (), ())
                 if scope in self.exit_regions:
-                    self.facts.calls[-1].exits_at = self._exits_at(n, scope)
+                    self._set_exit(self.facts.calls[-1], n, scope)
                 continue
             fstart = self.funcs.start_of(scope)
             handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] is True and iv[0] > fstart)
             loops = tuple(iv[3] for iv in reversed(stack) if iv[2] is False and iv[0] > fstart)
             self._call(n, scope, handlers, loops)
             if scope in self.exit_regions:
-                self.facts.calls[-1].exits_at = self._exits_at(n, scope)
+                self._set_exit(self.facts.calls[-1], n, scope)
             branches = tuple(self.branch_of[iv[3]] for iv in reversed(stack) if iv[2] is None and iv[0] > fstart)
             if branches:
                 self.facts.calls[-1].branches = branches  # the call _call just added
@@ -1092,23 +1107,7 @@ class _Extractor:
                 self._bind(scope, local, self._member_ref(spec, member), namespace=member == "default")
                 self.facts.imports.append(Import(local, spec, member, loc, rel))
         elif name.type == "object_pattern":
-            for c in name.named_children:
-                key = local = None
-                if c.type == "shorthand_property_identifier_pattern":
-                    key = local = self.text(c)
-                elif c.type == "pair_pattern":
-                    k, v = c.child_by_field_id(self.f.key), c.child_by_field_id(self.f.value)
-                    if k is not None and v is not None:
-                        if v.type == "assignment_pattern":
-                            v = v.child_by_field_id(self.f.left) or v
-                        if v.type == "identifier":
-                            key, local = self._key_text(k), self.text(v)
-                elif c.type == "object_assignment_pattern":
-                    left = c.child_by_field_id(self.f.left)
-                    if left is not None:
-                        key = local = self.text(left)
-                if key is None or local is None:
-                    continue
+            for c, key, local in self._object_pattern_keys(name):
                 base = self._member_ref(spec, member) if member is not None else None
                 if base is not None:
                     ref = base + key if base.endswith(":") else f"{base}.{key}"
@@ -1116,6 +1115,58 @@ class _Extractor:
                     ref = self._member_ref(spec, key)
                 self._bind(scope, local, ref)
                 self.facts.imports.append(Import(local, spec, key, self.loc(c), rel))
+
+    def _object_pattern_keys(self, pattern: ts.Node) -> list[tuple[ts.Node, str, str]]:
+        """(node, key, local name) of the plain names an object pattern binds: ``{ a, b: c, d = 1 }``."""
+        out: list[tuple[ts.Node, str, str]] = []
+        for c in pattern.named_children:
+            key = local = None
+            if c.type == "shorthand_property_identifier_pattern":
+                key = local = self.text(c)
+            elif c.type == "pair_pattern":
+                k, v = c.child_by_field_id(self.f.key), c.child_by_field_id(self.f.value)
+                if k is not None and v is not None:
+                    if v.type == "assignment_pattern":
+                        v = v.child_by_field_id(self.f.left) or v
+                    if v.type == "identifier":
+                        key, local = self._key_text(k), self.text(v)
+            elif c.type == "object_assignment_pattern":
+                left = c.child_by_field_id(self.f.left)
+                if left is not None:
+                    key = local = self.text(left)
+            if key is not None and local is not None:
+                out.append((c, key, local))
+        return out
+
+    def _destructured_members(self, decls: list[tuple[ts.Node, ts.Node | None, ts.Node | None, str | None]]
+                              ) -> None:
+        """``const { client, transaction } = db;`` where ``db`` is imported from a project module:
+        each name is bound to that member (``import:@/lib/db:default.transaction``), as
+        ``db.transaction`` would be, so that link finds the function the module exports under
+        that key. Not when a parameter or a declaration of the function shadows ``db``."""
+        shadowed = {(scope, self.text(n)) for _, n, _, scope in decls if n is not None and n.type == "identifier"}
+        for _node, name, val, scope in decls:
+            if name is None or val is None or name.type != "object_pattern" or scope is None:
+                continue
+            val = self._unwrap(val)
+            if val.type != "identifier":
+                continue
+            ident = self.text(val)
+            cur: str | None = scope
+            ref = None
+            for _ in range(1000):
+                fn = self.facts.functions.get(cur) if cur is not None else None
+                if (cur, ident) in shadowed or (fn is not None and ident in fn.params):
+                    break
+                ref = self.bindings.get((cur, ident))
+                if ref is not None or cur is None:
+                    break
+                cur = self._parent_scope(cur)
+            if ref is None or not ref.startswith("import:"):
+                continue
+            for _c, key, local in self._object_pattern_keys(name):
+                if not key.startswith("["):  # `import * as db`: `{ x } = db` is the module's own `x`
+                    self._bind(scope, local, ref + key if ref.endswith(":") else f"{ref}.{key}")
 
     # -- resolution ----------------------------------------------------------
     def _unwrap(self, node: ts.Node, await_too: bool = False) -> ts.Node:
@@ -1980,36 +2031,60 @@ class _Extractor:
                                            form="callback"))
 
     # -- calls ---------------------------------------------------------------
-    def _exit_regions(self, exits: list[ts.Node], tries: list[ts.Node], wanted: set[str | None]
-                      ) -> dict[str | None, list[tuple[int, int, tuple[int, int]]]]:
-        """Per function: (start byte, end byte, exit point) of the stretches of code after which
-        the function is always left: a ``return`` / ``throw`` and the statements of its block
+    def _exit_regions(self, exits: list[ts.Node], wanted: set[str | None]
+                      ) -> dict[str | None, list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]]:
+        """Per function: (start byte, end byte, exit point, bound) of the stretches of code after
+        which the function is always left: a ``return`` / ``throw`` and the statements of its block
         before it (``{ await w1(); if (x) { ... } return; }``), or the statement alone when it is
         the whole branch (``if (a) return w1();``). The exit point is the (end line, end column)
-        of the statement. Not those inside a ``try`` (its handler or ``finally`` may run next).
-        Only for the functions in ``wanted`` (those with calls: the regions are for them)."""
-        out: dict[str | None, list[tuple[int, int, tuple[int, int]]]] = {}
-        guarded = [(t.start_byte, t.end_byte, scope) for t, scope in zip(tries, self._scopes(tries), strict=True)]
+        of the statement. Inside a ``try``, the code from its ``catch`` (or ``finally``) on may
+        still run after the region: the bound is where that code starts (see ``_exit_bound``),
+        None when nothing after the exit runs. Only for the functions in ``wanted`` (those with
+        calls: the regions are for them)."""
+        out: dict[str | None, list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]] = {}
         for r, scope in zip(exits, self._scopes(exits), strict=True):
-            if scope not in wanted:
+            if scope not in wanted or scope is None:
                 continue
             s, e = r.byte_range
-            if scope is None or any(ts_ <= s and e <= te and sc == scope for ts_, te, sc in guarded):
-                continue
             parent = r.parent
             if parent is not None and parent.type in ("statement_block", "switch_case", "switch_default"):
                 s = parent.start_byte
-            out.setdefault(scope, []).append((s, e, (r.end_point[0] + 1, r.end_point[1] + 1)))
+            out.setdefault(scope, []).append((s, e, (r.end_point[0] + 1, r.end_point[1] + 1), self._exit_bound(r)))
         return out
 
-    def _exits_at(self, node: ts.Node, scope: str | None) -> tuple[int, int] | None:
-        """The exit point of the innermost exit region (see ``_exit_regions``) around ``node``."""
+    def _exit_bound(self, r: ts.Node) -> tuple[int, int] | None:
+        """Where code that may still run after the exit ``r`` (or after an exception thrown before
+        it in its region) starts, as a (line, column): the ``catch`` (else the ``finally``) of the
+        innermost ``try`` whose body holds it, or the ``finally`` of one whose handler holds it; an
+        exception thrown in a handler without ``finally`` leaves that ``try`` for the next one
+        around. None: no ``try`` of the function around it, nothing further down runs."""
+        f = self.f
+        child, cur = r, r.parent
+        while cur is not None and cur.type not in FUNC_TYPES:
+            if cur.type == "try_statement":
+                body, handler = cur.child_by_field_id(f.body), cur.child_by_field_id(f.handler)
+                final = cur.child_by_field_name("finalizer")
+                if body is not None and child.id == body.id:
+                    nxt = handler if handler is not None else final
+                    if nxt is not None:
+                        return (nxt.start_point[0] + 1, nxt.start_point[1] + 1)
+                elif handler is not None and child.id == handler.id and final is not None:
+                    return (final.start_point[0] + 1, final.start_point[1] + 1)
+            child, cur = cur, cur.parent
+        return None
+
+    def _set_exit(self, call: Call, node: ts.Node, scope: str | None) -> None:
+        found = self._exits_at(node, scope)
+        if found is not None:
+            call.exits_at, call.exits_until = found
+
+    def _exits_at(self, node: ts.Node, scope: str | None) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+        """(exit point, bound) of the exit regions (see ``_exit_regions``) around ``node``: the
+        innermost one, widened by the regions further out that it runs into, or None."""
         s, e = node.byte_range
-        best: tuple[int, int] | None = None
-        for rs, re_, point in self.exit_regions.get(scope, ()):
-            if rs <= s and e <= re_ and (best is None or point < best):
-                best = point
-        return best
+        around = sorted((point, bound) for rs, re_, point, bound in self.exit_regions.get(scope, ())
+                        if rs <= s and e <= re_)
+        return merge_exits(around) if around else None
 
     def _call(self, node: ts.Node, scope: str | None, handlers: tuple[int, ...],
               loops: tuple[int, ...]) -> None:

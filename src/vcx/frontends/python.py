@@ -13,7 +13,20 @@ import re
 
 import tree_sitter as ts
 
-from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loop, ModuleFacts, Return, Value
+from vcx.facts import (
+    Access,
+    Assign,
+    Call,
+    ClassInfo,
+    Function,
+    Handler,
+    Import,
+    Loop,
+    ModuleFacts,
+    Return,
+    Value,
+    merge_exits,
+)
 from vcx.frontends.common import Source, error_ranges, renumber_calls, suppression
 from vcx.knowledge import PY_KEEP_UNRESOLVED, PY_UNDISPATCHED_METHODS
 from vcx.knowledge.databases import through_django_manager, through_django_manager_bytes
@@ -80,6 +93,24 @@ def _query() -> ts.Query:
         _query_cache.append(ts.Query(language("python"), QUERY.replace("ATTRS", attrs)))
     return _query_cache[0]
 
+
+
+def _try_bound(try_node: ts.Node, child: ts.Node) -> tuple[int, int] | None:
+    """Where the code starts that may still run after a return or raise in ``child`` of a try
+    statement, as a (line, column): from the try body, its first handler (else its ``finally``);
+    from a handler or the ``else`` clause, its ``finally``. None when there is none there: the
+    exit leaves the whole try statement."""
+    handler = final = None
+    for c in try_node.named_children:
+        if c.type in ("except_clause", "except_group_clause") and handler is None:
+            handler = c
+        elif c.type == "finally_clause":
+            final = c
+    if try_node.child_by_field_name("body") == child:
+        nxt = handler if handler is not None else final
+    else:
+        nxt = final if child.type in ("except_clause", "except_group_clause", "else_clause") else None
+    return (nxt.start_point[0] + 1, nxt.start_point[1] + 1) if nxt is not None else None
 
 class _Extractor:
     def __init__(self, source: bytes, path: str) -> None:
@@ -954,7 +985,10 @@ class _Extractor:
         withs: list[int] = []
         grand: ts.Node | None = None
         branches: list[tuple[int, int]] = []
-        exits: list[tuple[int, int]] = []  # exit points of the blocks around, innermost first
+        # (exit point, bound) of the blocks around, innermost first; those from ``open_exits`` on
+        # have no bound yet (see ``Call.exits_until``)
+        exits: list[tuple[tuple[int, int], tuple[int, int] | None]] = []
+        open_exits = 0
         child = node
         cur = node.parent
         while cur is not None and cur.type not in FUNC_TYPES:
@@ -962,9 +996,15 @@ class _Extractor:
             if t == "block" and self._exit_of_block:
                 exit_stmt = self._exit_of_block.get(cur.id)
                 if exit_stmt is not None and child.start_byte <= exit_stmt[0]:
-                    exits.append(exit_stmt[1])
-            elif t == "try_statement":
-                exits.clear()  # a handler or ``finally`` may run after a return or raise inside a try
+                    exits.append((exit_stmt[1], None))
+            elif t == "try_statement" and open_exits < len(exits):
+                # After a return or raise inside a try, its handler (an exception thrown before the
+                # exit) or ``finally`` may still run: the exit holds up to where they start. A
+                # raise in a handler or ``else`` without ``finally`` leaves the whole try.
+                bound = _try_bound(cur, child)
+                if bound is not None:
+                    exits[open_exits:] = [(p, bound) for p, _ in exits[open_exits:]]
+                    open_exits = len(exits)
             if t == "if_statement" and child.type in ("block", "elif_clause", "else_clause") and \
                     cur.child_by_field_name("condition") != child:
                 # branch 0 is the if body; elif/else clauses are numbered in order
@@ -1010,7 +1050,7 @@ class _Extractor:
         call.withs = tuple(withs)
         call.branches = tuple(branches)
         if exits and cur is not None:  # in a function, not at module level
-            call.exits_at = exits[0]
+            call.exits_at, call.exits_until = merge_exits(sorted(exits, key=lambda x: x[0]))
 
     def _return(self, value: ts.Node) -> None:
         """``return X`` / ``return mod.X`` / ``return super().m()`` in a function, with the conditions

@@ -21,6 +21,7 @@ PY_KEEP_UNRESOLVED = frozenset({
     "select_related", "prefetch_related", "options",
     "paginate_queryset", "get_queryset", "filter_queryset",  # DRF list views: what a serializer is given
     "map",  # map(Out.from_orm, rows): a pydantic model applied to each row
+    "add_child", "add_sibling", "add_root",  # django-treebeard inserts (databases.TREE_INSERT_METHODS)
 })
 
 # Methods that never make a call on an unresolved receiver a dynamic dispatch to the project's

@@ -153,6 +153,9 @@ JS_MODEL_STATICS = frozenset({
 # `.get(...)` is a plain object.
 PY_QUERYSET_CLASS_SUFFIXES = ("QuerySet", "Queryset", "Manager", "Query")
 PY_ROW_METHODS = frozenset({"save", "asave", "delete", "adelete", "refresh_from_db", "arefresh_from_db"})
+# django-treebeard node methods that insert the unsaved row they are given as ``instance=``
+# (``parent.add_child(instance=page)``, ``page.add_sibling("right", instance=p)``, ``Page.add_root(instance=p)``).
+TREE_INSERT_METHODS = frozenset({"add_child", "add_sibling", "add_root"})
 # Receivers that conventionally hold a TypeORM / MikroORM entity manager, whose create(),
 # merge() and (MikroORM) persist() build or stage entities without a query.
 ENTITY_MANAGER_NAMES = frozenset({"manager", "em", "entitymanager", "entity_manager", "orm.em"})
