@@ -15,7 +15,7 @@ Read from the libraries' sources:
   of intervals) re-raises whatever ``raise_on_giveup`` says; ``expo``, ``fibo``, ``decay``,
   ``runtime`` and ``constant`` with one interval never run out.
   ``backoff.on_predicate`` retries on return values, not exceptions: it handles nothing.
-* tenacity 9 (``tenacity/__init__.py`` ``BaseRetrying._post_stop_check_actions``, ``RetryError``):
+* tenacity 9.1 (``tenacity/__init__.py`` ``BaseRetrying._post_stop_check_actions``, ``RetryError``):
   ``@tenacity.retry(...)`` / bare ``@retry``. When the ``stop`` condition is reached it raises
   ``RetryError`` (``reraise=True``: the last attempt's own exception), unless
   ``retry_error_callback=f`` is given: then the decorated function returns ``f(retry_state)``

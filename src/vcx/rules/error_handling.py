@@ -580,6 +580,44 @@ class UnhandledNetworkCall(Rule):
         except requests.RequestException as exc:
             raise ProfileUnavailable(user_id) from exc
 
+    **Handled by a decorator (Python).** A decorator that wraps a function in a `try` handles the
+    errors of every call of it, as a `try` written around each call would. A network call in a
+    decorated function, or in a function it calls (through the chain of callers), is handled
+    when one of the function's decorators handles the client's error:
+
+    - a project decorator, written `@name`, `@module.name` or as a factory `@name(...)`, whose
+      wrapper calls the wrapped function only inside a `try` that handles the error. The wrapper
+      is the nested function the decorator returns by name (`return wrapper`); for a factory,
+      the one returned by the decorator the factory returns; the wrapped function is the
+      decorator's first parameter, called by name (`func(*args, **kwargs)`, awaited or not). Its
+      handler is judged like any other: one that catches only `KeyError` / `ValueError`, or
+      that logs and re-raises the same error (`raise`), handles nothing, and a wrapper that
+      also calls the function outside a `try` (a debug branch) handles nothing either. One that
+      returns an error response or a fallback handles the error, and so does one that raises an
+      exception of its own (`raise ValidationError(...)`, `raise Unavailable() from exc`): that
+      is the fix shown above, done once for many functions. The client's failure becomes an
+      error the application defines (DRF answers a `ValidationError` with a 400), no longer an
+      unhandled network error; "only re-raises" in the spec means re-raising the same error.
+    - a retry decorator whose give-up returns instead of raising (`knowledge.retry`, read from
+      the libraries' sources): `backoff.on_exception(wait, exc, raise_on_giveup=False)` for the
+      classes `exc` names (the function returns `None` after the last try; by default backoff
+      re-raises, and a `backoff.constant` wait given a list of intervals re-raises when the list
+      runs out); `tenacity.retry(retry_error_callback=f)` (the function returns `f`'s value) for
+      the exceptions its `retry` predicate retries: every exception by default, the classes of
+      `retry_if_exception_type(...)`; other predicates are not read. Retrying alone handles
+      nothing: `tenacity.retry` without a callback ends by raising `RetryError` (`reraise=True`:
+      the last error), `backoff` with the default `raise_on_giveup=True` re-raises it.
+
+    The front end keeps a bare call of a parameter of the enclosing function or of one around
+    it (`func(*args)` in the wrapper) with its enclosing handlers for this. The same fact serves
+    a function handed to a project helper that calls it (`every_hour(refresh_prices)`, the
+    helper calling `task()` in a `try` that handles the error), as it already did in JS.
+
+    Not read: decorator classes, decorators applied by assignment (`f = deco(f)`), wrappers the
+    decorator returns through a call (`return update_wrapper(wrapper, func)`), and exception
+    classes named through a constant (`RETRYABLE = (...)`): those functions are judged by their
+    callers as before.
+
     **Promise combinators.** A call written in the argument of `Promise.all` / `race` /
     `any` is handled when the combined promise is (`Promise.all([a(), b()]).catch(...)`,
     or awaited in a try); one in `Promise.allSettled(...)` always is (it never rejects).
