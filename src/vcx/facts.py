@@ -20,6 +20,8 @@ Conventions
   - functions and methods of the project: ``local:<qualname>`` for the file's own
     functions (``local:get_user``, ``local:Client.fetch``), ``import:<module>:<name>``
     for names imported from a project module (resolved by the link stage);
+  - a bare call of a parameter of the enclosing function or of a function around it (Python:
+    ``func(*args)`` in a decorator's wrapper; JS: ``next(err)``): the name as written;
   - anything else: the source text of the callee with ``?`` for the unresolved root
     (``?.items.append``).
 """

@@ -58,6 +58,10 @@ class Project:
     passed: dict[FuncRef, list[tuple[str, Call, int]]] = field(default_factory=lambda: defaultdict(list))
     # Call (path, call id) -> the project function it reaches.
     targets: dict[tuple[str, int], FuncRef] = field(default_factory=dict)
+    # (path, function id, index in ``Function.decorators``) -> the project function a Python
+    # decorator written as a name names (``@login_required``, ``@helpers.retrying``); a decorator
+    # written as a call (``@handler(error=...)``) is a call like any other, in :attr:`targets`.
+    decorator_targets: dict[tuple[str, str, int], FuncRef] = field(default_factory=dict)
     # Dotted Python module name (every suffix of a path) -> path; the first names of those.
     py_index: dict[str, str] = field(default_factory=dict)
     # The dotted names several Python files end with (``api.serializers`` in two services),
@@ -727,6 +731,18 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                         passed = hit[1]
                 if passed is not None:
                     project.passed[passed].append((path, call, index))
+        if mod.language == "python":
+            for fn in mod.functions.values():
+                for index, d in enumerate(fn.decorators):
+                    if d.kind not in ("name", "attr") or not d.ref:
+                        continue
+                    if d.ref.startswith("local:"):
+                        if d.ref[6:] in mod.functions:
+                            project.decorator_targets[(path, fn.id, index)] = FuncRef(path, d.ref[6:])
+                        continue
+                    hit = resolve(path, mod, d.ref, specs)
+                    if hit is not None and isinstance(hit[1], FuncRef) and not hit[2]:
+                        project.decorator_targets[(path, fn.id, index)] = hit[1]
     return project
 
 

@@ -197,6 +197,9 @@ class _Extractor:
                 self._exit_of_block[n.parent.id] = (n.start_byte, (n.end_point[0] + 1, n.end_point[1] + 1))
         self.facts.calls = [None] * len(calls)  # type: ignore[list-item]  # filled by _call, compacted in finish
         self._lambda_calls = {n.id for n in caps.get("lambda_call", [])}
+        # The names of the parameters of the file's functions: a bare call of one of them in its
+        # function or a nested one (``func(*args)`` in a decorator's wrapper) is kept (``_param_call``).
+        self._param_names = {p for f in self.facts.functions.values() for p in f.params} - {"self", "cls"}
         bound = set(self.aliases) | set(self.local_funcs) | set(self.classes) | PY_KEEP_UNRESOLVED
         bound.update(name for _, name in self.instances)
         bound.update(("self", "cls"))
@@ -212,7 +215,7 @@ class _Extractor:
                 head = _HEAD.match(data, fn.start_byte, fn.end_byte).group(0).decode("utf-8", "replace")
                 if head not in bound and n.id not in self._lambda_calls and \
                         not through_django_manager_bytes(data[fn.start_byte:fn.end_byte]) and \
-                        not self._star_bound(fn, head):
+                        not self._star_bound(fn, head) and not self._param_call(n, fn, head):
                     last = fn.child_by_field_name("attribute") if fn.type == "attribute" else None
                     if last is None or data[last.start_byte:last.end_byte].decode("utf-8", "replace") \
                             not in PY_KEEP_UNRESOLVED:
@@ -257,6 +260,24 @@ class _Extractor:
         names (which ``*`` does not import) are not."""
         return fn.type == "identifier" and self._has_star_import and not name.startswith("_") \
             and name not in _BUILTINS
+
+    def _param_call(self, call: ts.Node, fn: ts.Node, name: str) -> bool:
+        """A bare call of a parameter of the enclosing function or of a function around it: the
+        wrapper of a decorator calling the function it wraps (``return func(*args, **kwargs)`` in
+        ``def wrapper`` in ``def decorator(func)``), a helper calling the callback it is given. Kept
+        as a fact, callee and text the name as written, with its enclosing handlers: whether such a
+        call sits in a try is whether the wrapper handles the errors of what it wraps (ERR001)."""
+        if fn.type != "identifier" or name not in self._param_names:
+            return False
+        scope = self._scope_of(call)
+        for _ in range(100):
+            f = self.facts.functions.get(scope) if scope is not None else None
+            if f is None:
+                return False
+            if name in f.params:
+                return True
+            scope = f.parent
+        return False
 
     def _note_names_used(self, call: ts.Node, fn: ts.Node, head: str) -> None:
         """A call not kept as a fact still settles a coroutine kept in a local it is made on or
@@ -865,7 +886,8 @@ class _Extractor:
         # Calls that resolve to nothing known (len(x), items.append(y)) are most of the calls
         # of a code base and no rule reads them: they are dropped, unless a function is passed.
         known = callee != text or callee.startswith(("local:", "import:")) or \
-            text.split(".", 1)[0] in self.aliases or through_django_manager(text) or self._star_bound(fn, text)
+            text.split(".", 1)[0] in self.aliases or through_django_manager(text) or self._star_bound(fn, text) \
+            or self._param_call(node, fn, text)
         if not known and fn.type == "attribute":
             self._dispatch(node, fn, scope)
         if not known and text.rsplit(".", 1)[-1] not in PY_KEEP_UNRESOLVED and node.id not in self._lambda_calls:

@@ -25,6 +25,7 @@ from vcx.knowledge.network import (
     Client,
     network_client,
 )
+from vcx.knowledge.retry import PY_RETRY_DECORATORS
 from vcx.link import FuncRef, Project
 from vcx.rules import Rule
 
@@ -94,7 +95,13 @@ def _catches(handler: Handler, client: Client | None, python: bool) -> bool:
         return False
     if not python or handler.catch_all:
         return True
-    for t in handler.types:
+    return _names_catch(handler.types, client)
+
+
+def _names_catch(types: tuple[str, ...], client: Client | None) -> bool:
+    """One of the Python exception classes ``types`` (canonical names) catches the client's errors
+    (``client`` None: those of any network client)."""
+    for t in types:
         short = t.rsplit(".", 1)[-1]
         if t in PY_BROAD_EXCEPTIONS or short in PY_BROAD_EXCEPTIONS:
             return True
@@ -285,6 +292,57 @@ def _is_django_view(fn: Function) -> bool:
     return bool(params) and params[0] == "request"
 
 
+def _exception_names(v: Value | None) -> tuple[str, ...]:
+    """The canonical names of the exception classes a value names: a class, or a tuple / list of
+    classes (``(requests.RequestException, ValueError)``). Empty when it is anything else."""
+    if v is None:
+        return ()
+    if v.kind in ("name", "attr"):
+        return (v.ref or v.text,)
+    if v.kind == "array" and v.items and all(i.kind in ("name", "attr") for i in v.items):
+        return tuple(i.ref or i.text for i in v.items)
+    return ()
+
+
+def _argument(call: Call, keyword: str, position: int) -> Value | None:
+    if keyword in call.kwargs:
+        return call.kwargs[keyword]
+    return call.args[position] if position < len(call.args) and call.args[position].kind != "spread" else None
+
+
+def _retry_swallows(mod: ModuleFacts, decorator: Value, client: Client | None) -> bool:
+    """``@backoff.on_exception(backoff.expo, RequestException, raise_on_giveup=False)``, ``@retry(
+    retry_error_callback=...)``: a retry decorator that, on giving up, returns instead of raising the
+    client's errors (``knowledge.retry``)."""
+    if decorator.kind != "call" or decorator.call_id is None or decorator.call_id >= len(mod.calls):
+        return False
+    call = mod.calls[decorator.call_id]
+    spec = PY_RETRY_DECORATORS.get(call.callee)
+    if spec is None:
+        return False
+    quiet = call.kwargs.get(spec.quiet_kw)
+    if quiet is None or quiet.kind == "none" or (
+            spec.quiet_value is not None and not (quiet.kind == "bool" and quiet.value is spec.quiet_value)):
+        return False
+    if spec.finite_wait:
+        wait = _argument(call, "wait_gen", 0)
+        for ctor, keyword in spec.finite_wait:
+            values = call.kwargs.get(keyword)
+            if wait is not None and (wait.ref or wait.text) == ctor and values is not None and values.kind != "num":
+                return False  # a list of intervals runs out, and backoff then re-raises
+    if spec.exceptions_arg is not None:
+        return _names_catch(_exception_names(_argument(call, *spec.exceptions_arg)), client)
+    predicate = call.kwargs.get(spec.predicate_kw) if spec.predicate_kw else None
+    if predicate is None:
+        return True  # every exception is retried
+    if predicate.kind != "call" or predicate.ref not in spec.exception_predicates or predicate.call_id is None \
+            or predicate.call_id >= len(mod.calls):
+        return False
+    made = mod.calls[predicate.call_id]
+    classes = _argument(made, "exception_types", 0)
+    return classes is None or _names_catch(_exception_names(classes), client)
+
+
 def _retried_by_celery(mod: ModuleFacts, fn: Function) -> bool:
     """A Celery task with ``autoretry_for`` retries (and reports) its failures itself."""
     for d in fn.decorators:
@@ -373,7 +431,7 @@ class _Reach:
                 return [f"the callback passed to {outer.text}"]
             rest = self.unhandled_path(path, outer.func, client, depth + 1)
             return None if rest is None else rest
-        if is_python(mod) and _retried_by_celery(mod, fn):
+        if is_python(mod) and (_retried_by_celery(mod, fn) or self._decorator_handles(path, mod, fn, client)):
             return None
         callers = self.project.callers_of(FuncRef(path, func_id))
         if not callers:
@@ -398,6 +456,23 @@ class _Reach:
                 return [name, *rest]
         return None
 
+
+    def _decorator_handles(self, path: str, mod: ModuleFacts, fn: Function, client: Client | None) -> bool:
+        """A decorator of ``fn`` handles the client's errors for every call of it: a retry decorator
+        that swallows them on giving up (``knowledge.retry``), or a project decorator whose wrapper
+        calls the function it wraps only inside a try that handles them."""
+        for index, d in enumerate(fn.decorators):
+            if d.kind == "call":
+                if _retry_swallows(mod, d, client):
+                    return True
+                made = mod.calls[d.call_id] if d.call_id is not None and d.call_id < len(mod.calls) else None
+                factory = self.project.target(path, made) if made is not None else None
+                decorator = _returned_function(self.project, factory) if factory is not None else None
+            else:
+                decorator = self.project.decorator_targets.get((path, fn.id, index))
+            if decorator is not None and _wrapper_handles(self.project, decorator, client):
+                return True
+        return False
 
     def _dispatched_and_handled(self, path: str, mod: ModuleFacts, fn: Function, client: Client | None,
                                 depth: int) -> bool:
@@ -443,6 +518,39 @@ class _Reach:
         return handled_here(mod, call, client) or self.unhandled_path(path, call.func, client, depth + 1) is None
 
 
+def _returned_function(project: Project, ref: FuncRef) -> FuncRef | None:
+    """The function nested in ``ref`` that ``ref`` returns by name (``return wrapper``), if one."""
+    mod = project.modules.get(ref.path)
+    if mod is None:
+        return None
+    for r in mod.returns:
+        if r.func == ref.func and r.value.kind == "name":
+            inner = f"{ref.func}.<locals>.{r.value.text}"
+            if inner in mod.functions:
+                return FuncRef(ref.path, inner)
+    return None
+
+
+def _wrapper_handles(project: Project, decorator: FuncRef, client: Client | None) -> bool:
+    """``decorator(func)`` returns a wrapper that calls ``func`` (its first parameter), and every
+    such call, in the wrapper or a function nested in it, sits in a try that handles the client's
+    errors (not one whose handler only re-raises or catches something else)."""
+    owner = project.modules.get(decorator.path)
+    fn = owner.functions.get(decorator.func) if owner is not None else None
+    if owner is None or fn is None or not is_python(owner):
+        return False
+    params = fn.params[1:] if fn.class_name is not None and fn.params[:1] in (["self"], ["cls"]) else fn.params
+    wrapper = _returned_function(project, decorator)
+    if not params or wrapper is None:
+        return False
+    inside = {wrapper.func}
+    for f in owner.functions.values():  # in function order: a nested function comes after its parent
+        if f.parent in inside:
+            inside.add(f.id)
+    invocations = [c for c in owner.calls if c.func in inside and c.callee == params[0] and c.text == params[0]]
+    return bool(invocations) and all(handled_here(owner, c, client) for c in invocations)
+
+
 class UnhandledNetworkCall(Rule):
     """Finds outbound network calls whose failure is handled nowhere.
 
@@ -471,6 +579,44 @@ class UnhandledNetworkCall(Rule):
             r.raise_for_status()
         except requests.RequestException as exc:
             raise ProfileUnavailable(user_id) from exc
+
+    **Handled by a decorator (Python).** A decorator that wraps a function in a `try` handles the
+    errors of every call of it, as a `try` written around each call would. A network call in a
+    decorated function, or in a function it calls (through the chain of callers), is handled
+    when one of the function's decorators handles the client's error:
+
+    - a project decorator, written `@name`, `@module.name` or as a factory `@name(...)`, whose
+      wrapper calls the wrapped function only inside a `try` that handles the error. The wrapper
+      is the nested function the decorator returns by name (`return wrapper`); for a factory,
+      the one returned by the decorator the factory returns; the wrapped function is the
+      decorator's first parameter, called by name (`func(*args, **kwargs)`, awaited or not). Its
+      handler is judged like any other: one that catches only `KeyError` / `ValueError`, or
+      that logs and re-raises the same error (`raise`), handles nothing, and a wrapper that
+      also calls the function outside a `try` (a debug branch) handles nothing either. One that
+      returns an error response or a fallback handles the error, and so does one that raises an
+      exception of its own (`raise ValidationError(...)`, `raise Unavailable() from exc`): that
+      is the fix shown above, done once for many functions. The client's failure becomes an
+      error the application defines (DRF answers a `ValidationError` with a 400), no longer an
+      unhandled network error; "only re-raises" in the spec means re-raising the same error.
+    - a retry decorator whose give-up returns instead of raising (`knowledge.retry`, read from
+      the libraries' sources): `backoff.on_exception(wait, exc, raise_on_giveup=False)` for the
+      classes `exc` names (the function returns `None` after the last try; by default backoff
+      re-raises, and a `backoff.constant` wait given a list of intervals re-raises when the list
+      runs out); `tenacity.retry(retry_error_callback=f)` (the function returns `f`'s value) for
+      the exceptions its `retry` predicate retries: every exception by default, the classes of
+      `retry_if_exception_type(...)`; other predicates are not read. Retrying alone handles
+      nothing: `tenacity.retry` without a callback ends by raising `RetryError` (`reraise=True`:
+      the last error), `backoff` with the default `raise_on_giveup=True` re-raises it.
+
+    The front end keeps a bare call of a parameter of the enclosing function or of one around
+    it (`func(*args)` in the wrapper) with its enclosing handlers for this. The same fact serves
+    a function handed to a project helper that calls it (`every_hour(refresh_prices)`, the
+    helper calling `task()` in a `try` that handles the error), as it already did in JS.
+
+    Not read: decorator classes, decorators applied by assignment (`f = deco(f)`), wrappers the
+    decorator returns through a call (`return update_wrapper(wrapper, func)`), and exception
+    classes named through a constant (`RETRYABLE = (...)`): those functions are judged by their
+    callers as before.
 
     **Promise combinators.** A call written in the argument of `Promise.all` / `race` /
     `any` is handled when the combined promise is (`Promise.all([a(), b()]).catch(...)`,
