@@ -665,7 +665,12 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
         if specs and not callee.startswith("import:") and callee.startswith(specs):
             for spec in specs:  # @acme/billing.charge: a call into the project's own package
                 if callee == spec or callee.startswith(spec + "."):
-                    callee = f"import:{spec}:{callee[len(spec) + 1:] or 'default'}"
+                    rest = callee[len(spec) + 1:]
+                    if rest and _default_member(mod, spec, rest):
+                        target = module_path(path, spec)  # `import data from "common/data"; data.get()`
+                        if target is not None and "default" in modules[target].exports:
+                            rest = f"default.{rest}"
+                    callee = f"import:{spec}:{rest or 'default'}"
                     break
         if callee.startswith("import:"):
             _, spec, rest = callee.split(":", 2)
@@ -759,6 +764,21 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                     if hit is not None and isinstance(hit[1], FuncRef) and not hit[2]:
                         project.decorator_targets[(path, fn.id, index)] = hit[1]
     return project
+
+
+def _default_member(mod: ModuleFacts, spec: str, rest: str) -> bool:
+    """``spec.get`` written for a call through a package or alias specifier (the front end
+    writes such imports like a library's, where a default import names the module itself) is a
+    member of the module's default export: ``spec`` is imported by default and ``get`` by no
+    named import."""
+    head = rest.split(".", 1)[0]
+    default = False
+    for imp in mod.imports:
+        if imp.module == spec:
+            if imp.name == head:
+                return False
+            default = default or imp.name == "default"
+    return default
 
 
 def _bind_instance(call: Call, owner: ModuleFacts, value: Value, rest: str) -> None:

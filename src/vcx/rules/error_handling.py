@@ -488,9 +488,9 @@ class _Reach:
             return None if rest is None else rest
         if is_python(mod) and (_retried_by_celery(mod, fn) or self._decorator_handles(path, mod, fn, client)):
             return None
-        callers = self.project.callers_of(FuncRef(path, func_id))
         if fn.invoked_by is not None and fn.invoked_by < len(mod.calls):
-            callers = [*callers, (path, mod.calls[fn.invoked_by])]  # (async () => { ... })()
+            return self._iife(path, mod, name, mod.calls[fn.invoked_by], client, depth)
+        callers = self.project.callers_of(FuncRef(path, func_id))
         if not callers:
             passed = self.project.passed.get(FuncRef(path, func_id), [])
             given = [(ppath, pcall, index, None) for ppath, pcall, index in passed] + \
@@ -550,6 +550,22 @@ class _Reach:
             if self.unhandled_path(cpath, ccall.func, client, depth + 1) is not None:
                 return False
         return True
+
+    def _iife(self, path: str, mod: ModuleFacts, name: str, call: Call, client: Client | None,
+              depth: int) -> list[str] | None:
+        """``(async () => { ... })()``: the function is called where it is written, and its
+        rejection goes where that call's promise goes. Awaited, returned or kept (``this.pending =
+        (async () => ...)()`` and returned later), it reaches the enclosing function's callers;
+        dropped, or handed to a library (``waitUntil(...)``), it escapes there."""
+        if handled_here(mod, call, client):
+            return None
+        context = call.outer_context if call.context == "chain" else call.context
+        if context in ("await", "return", "assign") or call.func is None:
+            rest = self.unhandled_path(path, call.func, client, depth + 1)
+            return None if rest is None else [name, *rest]
+        if context == "arg" and call.arg_of is not None and call.arg_of < len(mod.calls):
+            return [name, f"the promise passed to {_callee_label(mod.calls[call.arg_of].text)}(…)"]
+        return [name]
 
     def _invoked_safely(self, path: str, call: Call, index: int, client: Client | None, depth: int,
                         key: str | None = None) -> bool:
