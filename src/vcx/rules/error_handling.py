@@ -185,9 +185,10 @@ def _is_safe_action(outer: Call, clients: set[str]) -> bool:
     return root in clients
 
 
-def _wrapper_catches(project: Project, path: str, outer: Call, fn: Function, client: Client | None) -> bool:
+def _wrapper_catches(reach: _Reach, path: str, outer: Call, fn: Function, client: Client | None) -> bool:
     """``withCron(async ({ req }) => ...)``: the project function that receives the callback
     calls it only inside a try whose catch handles the error (and does not rethrow it)."""
+    project = reach.project
     index = next((i for i, a in enumerate(outer.args) if a.kind == "func" and a.func_id == fn.id), None)
     ref = project.target(path, outer)
     if index is None or ref is None:
@@ -195,8 +196,8 @@ def _wrapper_catches(project: Project, path: str, outer: Call, fn: Function, cli
     wrapper = project.modules[ref.path].functions.get(ref.func)
     if wrapper is None or index >= len(wrapper.params):
         return False
-    return _runs_safely(project, ref.path, wrapper, _names_of_param(project.modules[ref.path], wrapper, index),
-                        client) is True
+    return reach.runs_safely(ref.path, wrapper, _names_of_param(project.modules[ref.path], wrapper, index),
+                             client) is True
 
 
 def _inside(mod: ModuleFacts, fn: Function) -> set[str]:
@@ -222,40 +223,6 @@ def _names_of_param(mod: ModuleFacts, fn: Function, index: int, key: str | None 
     inside = _inside(mod, fn)
     names.update(local for f, source, k, local in mod.unpacks if k == key and source == param and f in inside)
     return names
-
-
-def _runs_safely(project: Project, path: str, fn: Function, names: set[str], client: Client | None,
-                 depth: int = 0) -> bool | None:
-    """Whether the project function ``fn`` calls what it holds under ``names`` only inside a try
-    whose catch handles the error, itself or through the project functions it hands it on to
-    (``execute(handler, req)`` calling ``handler`` in a try). None when it neither calls it nor
-    hands it on (nothing is known of how it runs)."""
-    mod = project.modules[path]
-    inside = _inside(mod, fn)
-    found = False
-    for c in mod.calls:
-        if c.func not in inside:
-            continue
-        if c.text in names:
-            found = True
-            if not handled_here(mod, c, client):
-                return False
-            continue
-        for i, a in enumerate(c.args):
-            if a.kind not in ("name", "attr") or a.text not in names:
-                continue
-            ref = project.target(path, c)
-            inner = project.function(ref) if ref is not None else None
-            if ref is None or inner is None:
-                continue  # handed to a library: not known to run it
-            found = True
-            if inner.class_name is not None and inner.params[:1] in (["self"], ["cls"]) and "." in c.text:
-                i += 1  # a bound method: its first parameter is the receiver
-            if depth > 4 or i >= len(inner.params) or _runs_safely(
-                    project, ref.path, inner, _names_of_param(project.modules[ref.path], inner, i), client,
-                    depth + 1) is not True:
-                return False
-    return True if found else None
 
 
 # Every JS callee _Boundaries looks at ends with one of these.
@@ -475,7 +442,7 @@ class _Reach:
                 pass
             elif outer.callee in JS_REJECTION_HANDLERS or _is_safe_action(outer, self.safe_actions) or \
                     _forwards_rejections(self.project, path, mod, outer) or \
-                    _wrapper_catches(self.project, path, outer, fn, client):
+                    _wrapper_catches(self, path, outer, fn, client):
                 return None
             elif _is_js_route_callback(mod, fn):
                 if self.boundaries.covers_js_route():
@@ -551,6 +518,43 @@ class _Reach:
                 return False
         return True
 
+    def runs_safely(self, path: str, fn: Function, names: set[str], client: Client | None,
+                    depth: int = 0) -> bool | None:
+        """Whether the project function ``fn`` calls what it holds under ``names`` only where its
+        failure is handled: inside a try whose catch handles it, or in a function nested in ``fn``
+        whose failures are handled (``useMutation({ mutationFn: (v) => mutationFn(v) })``), itself
+        or through the project functions it hands it on to (``execute(handler, req)`` calling
+        ``handler`` in a try). None when it neither calls it nor hands it on (nothing is known of
+        how it runs)."""
+        project = self.project
+        mod = project.modules[path]
+        inside = _inside(mod, fn)
+        found = False
+        for c in mod.calls:
+            if c.func not in inside:
+                continue
+            if c.text in names:
+                found = True
+                if not handled_here(mod, c, client) and (
+                        c.func == fn.id or self.unhandled_path(path, c.func, client, depth + 1) is not None):
+                    return False
+                continue
+            for i, a in enumerate(c.args):
+                if a.kind not in ("name", "attr") or a.text not in names:
+                    continue
+                ref = project.target(path, c)
+                inner = project.function(ref) if ref is not None else None
+                if ref is None or inner is None:
+                    continue  # handed to a library: not known to run it
+                found = True
+                if inner.class_name is not None and inner.params[:1] in (["self"], ["cls"]) and "." in c.text:
+                    i += 1  # a bound method: its first parameter is the receiver
+                if depth > 4 or i >= len(inner.params) or self.runs_safely(
+                        ref.path, inner, _names_of_param(project.modules[ref.path], inner, i), client,
+                        depth + 1) is not True:
+                    return False
+        return True if found else None
+
     def _iife(self, path: str, mod: ModuleFacts, name: str, call: Call, client: Client | None,
               depth: int) -> list[str] | None:
         """``(async () => { ... })()``: the function is called where it is written, and its
@@ -590,7 +594,7 @@ class _Reach:
         fn = owner.functions.get(target.func)
         if fn is None or index >= len(fn.params):
             return False
-        safe = _runs_safely(self.project, target.path, fn, _names_of_param(owner, fn, index, key), client)
+        safe = self.runs_safely(target.path, fn, _names_of_param(owner, fn, index, key), client, depth)
         if safe is None:
             return False
         if safe:
