@@ -203,7 +203,9 @@ class Function:
     is_callback: bool = False  # anonymous function passed as an argument
     callback_of: int | None = None  # the Call it is an argument of
     # JS: a function expression called where it is written, ``(async () => { ... })()``: that
-    # Call (its callee is left unresolved: the other rules see no call of a project function).
+    # Call. Its callee stays unresolved ("?"), as for any call of an expression, so the call is
+    # no call of a project function in the call graph; ERR001 follows the function's rejection
+    # through it.
     invoked_by: int | None = None
 
 
