@@ -234,6 +234,46 @@ def test_exported_object_methods():
     assert not f.functions["internal.run"].exported
 
 
+def test_this_in_object_literal_methods_is_the_object():
+    f = facts("""
+        export default {
+          get(url) { return this.send("GET", url); },
+          many(urls) { return urls.map((u) => this.send("GET", u)); },
+          send: function (method, url) { return fetch(url, { method }); },
+          arrow: (url) => this.send("GET", url),
+          inner(url) { return function () { return this.send("GET", url); }; },
+        };
+        class Client {
+          options() { return { go() { return this.send(); } }; }
+          send() {}
+        }
+    """, keep_all=False)
+    by_func = {c.func: c.callee for c in f.calls if c.text == "this.send"}
+    assert by_func["default.get"] == "local:default.send"
+    assert by_func["default.many.<locals>.<arrow@3:32>"] == "local:default.send"  # an arrow has no `this`
+    assert by_func["default.arrow"] == "this.send"  # the module's `this`, not the object
+    assert by_func["default.inner.<locals>.<function@6:23>"] == "this.send"  # a plain function's own `this`
+    assert by_func["Client.options.<locals>.<function@9:24>"] == "this.send"  # an unnamed object's
+
+
+def test_immediately_invoked_functions_and_destructured_parameters():
+    f = facts("""
+        export function start(options) {
+          const { handler, name: label } = options;
+          const { id } = load();
+          (async () => { await handler(label); })().catch(report);
+          return void (function tick() { options.handler(); })();
+        }
+    """, keep_all=False)
+    fn = f.functions
+    iife = f.calls[fn["start.<locals>.<arrow@4:4>"].invoked_by]
+    assert (iife.context, iife.chain, iife.func) == ("chain", ("catch",), "start")
+    assert f.calls[fn["start.<locals>.tick"].invoked_by].context == "void"
+    assert f.unpacks == [("start", "options", "handler", "handler"), ("start", "options", "name", "label")]
+    # Calls of what a parameter holds are kept, and of a local destructured from one.
+    assert {c.text for c in f.calls} >= {"handler", "options.handler"}
+
+
 # -- functions --------------------------------------------------------------------------------
 
 def test_function_ids_and_names():
@@ -885,9 +925,12 @@ def test_calls_no_rule_reads_are_not_kept():
         }
         function handle(row) {}
     """, keep_all=False)
+    # `res.status(…)` is kept: a call of what a parameter holds may run a function the caller
+    # handed over in an object (`options.handler(req)`, ERR001); `.json(…)` on its result is not.
     assert callees(f) == [
         "Post.belongsTo", "date-fns.format", "Date", "import:./api:api.load", "db.query",
         "user.save", "post.getWriter", "rows.forEach", "items.filter", "when.getHours", "next", "logger.info",
+        "res.status",
     ]
     assert [c.id for c in f.calls] == list(range(len(f.calls)))  # renumbered densely
     assert call(f, "Date").arg_of == call(f, "date-fns.format").id

@@ -29,7 +29,7 @@ from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 from vcx.manifests import RACY_NS
 
-FORMAT = 12
+FORMAT = 13
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -314,6 +314,7 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "exports": list(m.exports),
         "refs": [list(t) for t in zip(*m.refs, strict=True)],
         "name_uses": [list(t) for t in zip(*m.name_uses, strict=True)],
+        "unpacks": [list(t) for t in m.unpacks],
         "directives": m.directives,
         "suppressions": [[line, list(ids)] for line, ids in m.suppressions.items()],
         "loops": _table(m.loops, Loop, out),
@@ -354,6 +355,7 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
         m.refs = list(zip(names, _locs(locs, len(names)), _sized(funcs, len(names)), strict=True))
     if d["name_uses"]:
         m.name_uses = list(zip(*d["name_uses"], strict=True))
+    m.unpacks = [(str(f), str(src), str(key), str(local)) for f, src, key, local in d["unpacks"]]
     m.directives = list(d["directives"])
     m.suppressions = {int(line): tuple(ids) for line, ids in d["suppressions"]}
     m.has_errors = bool(d["has_errors"])

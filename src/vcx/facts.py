@@ -202,6 +202,11 @@ class Function:
     parent: str | None = None  # enclosing function id
     is_callback: bool = False  # anonymous function passed as an argument
     callback_of: int | None = None  # the Call it is an argument of
+    # JS: a function expression called where it is written, ``(async () => { ... })()``: that
+    # Call. Its callee stays unresolved ("?"), as for any call of an expression, so the call is
+    # no call of a project function in the call graph; ERR001 follows the function's rejection
+    # through it.
+    invoked_by: int | None = None
 
 
 def argument_for(fn: Function, call: Call, param: str) -> Value | None:
@@ -315,6 +320,10 @@ class ModuleFacts:
     # call the front end did not keep as a fact ("call"). Tells a promise kept in a variable
     # from a lost one.
     name_uses: list[tuple[str | None, str, str]] = field(default_factory=list)
+    # JS: local names a function binds by destructuring one of its names, as (function id, source
+    # name, key, local name): ``const { handler, auth: a } = params`` -> (f, "params", "handler",
+    # "handler") and (f, "params", "auth", "a"). Tells what ``handler(...)`` calls.
+    unpacks: list[tuple[str, str, str, str]] = field(default_factory=list)
     directives: list[str] = field(default_factory=list)  # "use client", "use server"
     # Source lines carrying "vcx: ignore" comments: line -> rule ids (empty = all).
     suppressions: dict[int, tuple[str, ...]] = field(default_factory=dict)

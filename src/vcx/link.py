@@ -56,6 +56,11 @@ class Project:
     test_callers: dict[FuncRef, list[tuple[str, Call]]] = field(default_factory=lambda: defaultdict(list))
     # Project function -> the calls it is passed to as an argument, with the argument index.
     passed: dict[FuncRef, list[tuple[str, Call, int]]] = field(default_factory=lambda: defaultdict(list))
+    # Project function -> the calls that receive it as a property of an object literal argument
+    # (``useQuery({ queryFn: load })``, ``withWrapper({ handler: async (req) => ... })``, a function
+    # written there or one named there), with the argument index and the property.
+    passed_in_options: dict[FuncRef, list[tuple[str, Call, int, str]]] = field(
+        default_factory=lambda: defaultdict(list))
     # Call (path, call id) -> the project function it reaches.
     targets: dict[tuple[str, int], FuncRef] = field(default_factory=dict)
     # (path, function id, index in ``Function.decorators``) -> the project function a Python
@@ -660,7 +665,12 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
         if specs and not callee.startswith("import:") and callee.startswith(specs):
             for spec in specs:  # @acme/billing.charge: a call into the project's own package
                 if callee == spec or callee.startswith(spec + "."):
-                    callee = f"import:{spec}:{callee[len(spec) + 1:] or 'default'}"
+                    rest = callee[len(spec) + 1:]
+                    if rest and _default_member(mod, spec, rest):
+                        target = module_path(path, spec)  # `import data from "common/data"; data.get()`
+                        if target is not None and "default" in modules[target].exports:
+                            rest = f"default.{rest}"
+                    callee = f"import:{spec}:{rest or 'default'}"
                     break
         if callee.startswith("import:"):
             _, spec, rest = callee.split(":", 2)
@@ -685,6 +695,15 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                 if found is not None:
                     return found
         return None
+
+    def function_value(path: str, mod: ModuleFacts, arg: Value, specs: tuple[str, ...]) -> FuncRef | None:
+        """The project function a name or attribute used as a value names, or None."""
+        if arg.kind not in ("name", "attr") or not arg.ref:
+            return None
+        if arg.ref.startswith("local:"):
+            return FuncRef(path, arg.ref[6:]) if arg.ref[6:] in mod.functions else None
+        hit = resolve(path, mod, arg.ref, specs)
+        return hit[1] if hit is not None and isinstance(hit[1], FuncRef) and not hit[2] else None
 
     for path, mod in modules.items():
         test_code = path in project.tests
@@ -720,15 +739,16 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                     project.test_callers[ref].append((path, call))
             # Project functions passed as values: guarded("job", rebuildIndex), app.get("/", handler).
             for index, arg in enumerate(call.args):
-                if arg.kind not in ("name", "attr") or not arg.ref:
+                if arg.kind == "object":
+                    for key, v in (arg.keys or {}).items():
+                        if v.kind == "func":
+                            given = FuncRef(path, v.func_id) if v.func_id in mod.functions else None
+                        else:
+                            given = function_value(path, mod, v, specs)
+                        if given is not None:
+                            project.passed_in_options[given].append((path, call, index, key))
                     continue
-                passed: FuncRef | None = None
-                if arg.ref.startswith("local:") and arg.ref[6:] in mod.functions:
-                    passed = FuncRef(path, arg.ref[6:])
-                elif not arg.ref.startswith("local:"):
-                    hit = resolve(path, mod, arg.ref, specs)
-                    if hit is not None and isinstance(hit[1], FuncRef) and not hit[2]:
-                        passed = hit[1]
+                passed = function_value(path, mod, arg, specs)
                 if passed is not None:
                     project.passed[passed].append((path, call, index))
         if mod.language == "python":
@@ -744,6 +764,21 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                     if hit is not None and isinstance(hit[1], FuncRef) and not hit[2]:
                         project.decorator_targets[(path, fn.id, index)] = hit[1]
     return project
+
+
+def _default_member(mod: ModuleFacts, spec: str, rest: str) -> bool:
+    """``spec.get`` written for a call through a package or alias specifier (the front end
+    writes such imports like a library's, where a default import names the module itself) is a
+    member of the module's default export: ``spec`` is imported by default and ``get`` by no
+    named import."""
+    head = rest.split(".", 1)[0]
+    default = False
+    for imp in mod.imports:
+        if imp.module == spec:
+            if imp.name == head:
+                return False
+            default = default or imp.name == "default"
+    return default
 
 
 def _bind_instance(call: Call, owner: ModuleFacts, value: Value, rest: str) -> None:

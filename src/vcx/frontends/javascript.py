@@ -350,6 +350,13 @@ class _Extractor:
         self.class_instances: dict[tuple[str, str], tuple[str, Value | None]] = {}
         self.class_quals: dict[int, str] = {}  # class node id -> qualname
         self.method_class: dict[str, str] = {}  # method Function id -> class qualname
+        # Methods of an object literal (``const api = { get(u) {...} }``, ``export default {...}``,
+        # ``get: function (u) {...}``): Function id -> the object's qualname, the ``this`` of the
+        # method ("" for an object bound to no name; see ``_this_object``). Arrow functions: they
+        # have no ``this`` of their own.
+        self.object_methods: dict[str, str] = {}
+        self.arrows: set[str] = set()
+        self.unpacked_names: set[str] = set()  # the locals of ModuleFacts.unpacks (see _worth_keeping)
         self.func_ids: dict[int, str] = {}  # function node id -> Function id
         self.call_ids: dict[int, int] = {}
         self.handler_ids: dict[int, int] = {}  # catch_clause node id -> Handler id
@@ -492,6 +499,9 @@ class _Extractor:
             self._assign_instance(n)
         for n in nodes("field"):
             self._field_instance(n)
+        for decl in decls:
+            if decl[1] is not None and decl[1].type == "object_pattern" and decl[3] is not None:
+                self._unpack(*decl)
         self._freeze()
         # Callees of inner calls first, so that a long chain `a.b().c().d()` is resolved in
         # linear time (each outer callee starts from the inner call's).
@@ -570,6 +580,8 @@ class _Extractor:
         fn = self.callee_nodes[key]
         if fn is None:
             return True
+        if fn.type == "parenthesized_expression" and self._unwrap(fn).type in FUNC_EXPR_TYPES:
+            return True  # (async () => { ... })(): see _call
         s = fn.start_byte
         e = min(fn.end_byte, s + 300)
         text = self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
@@ -579,9 +591,13 @@ class _Extractor:
         if keep is None:
             head = _HEAD_NAME.match(text.removeprefix("await ").lstrip())
             root = head.group(0) if head else ""
-            # A bare call of a parameter too: `next(err)`, `done()` in middleware.
+            # A bare call of a parameter too: `next(err)`, `done()` in middleware; of a function
+            # a parameter holds (`params.handler(req)`), or a local destructured from one
+            # (`const { handler } = params; handler(req)`): what a wrapper runs (ERR001).
             keep = self.keep_memo[memo_key] = bool(root and (
-                self._bound(root, scope) or (root == text and self._is_param(root, scope)))) or \
+                self._bound(root, scope) or
+                (root == text and (self._is_param(root, scope) or root in self.unpacked_names)) or
+                (text.count(".") == 1 and text.startswith(root + ".") and self._is_param(root, scope)))) or \
                 _keep_unresolved(text)
         if keep:
             return True
@@ -709,6 +725,16 @@ class _Extractor:
         fn = self.facts.functions.get(scope) if scope is not None else None
         return fn.parent if fn is not None else None
 
+    def _this_object(self, scope: str | None) -> str | None:
+        """The object literal ``this`` is in a method of it (``{ get(u) { return this.request(u) } }``),
+        through the arrow functions in the method, which have no ``this`` of their own; None elsewhere
+        (a class, a plain function)."""
+        if not self.object_methods:
+            return None
+        while scope is not None and scope in self.arrows:
+            scope = self._parent_scope(scope)
+        return self.object_methods.get(scope) if scope is not None else None
+
     def _class_qual(self, node: ts.Node) -> str | None:
         """Qualname of the class enclosing ``node``."""
         s, e = node.byte_range
@@ -825,6 +851,7 @@ class _Extractor:
         cls_qual: str | None = None
         cls_name: str | None = None
         local_key: str | None = None  # name under which calls in this file reach it
+        this_object: str | None = None  # the object literal whose method it is
         name_n = node.child_by_field_id(self.f.name)
         p = node.parent
         while p is not None and p.type in WRAPPERS:
@@ -838,6 +865,7 @@ class _Extractor:
             else:  # object literal method
                 owner = self._owner_name(p) if p is not None and p.type == "object" else None
                 part = f"{owner}.{key}" if owner else f"<function@{line}:{col}>"
+                this_object = self._prefix(container) + owner if owner else ""
                 if owner:
                     local_key = part
         elif t in ("function_declaration", "generator_function_declaration"):
@@ -869,6 +897,8 @@ class _Extractor:
                     key = self._key_text(key_n) if key_n is not None else ""
                     obj = p.parent
                     owner = self._owner_name(obj) if obj is not None and obj.type == "object" else None
+                    if t != "arrow_function" and obj is not None and obj.type == "object":
+                        this_object = self._prefix(container) + owner if owner else ""
                     if key:
                         name = key
                         if owner:
@@ -894,6 +924,10 @@ class _Extractor:
             fn.parent = parent_scope
         self.facts.functions[fid] = fn
         self.func_ids[node.id] = fid
+        if this_object is not None:
+            self.object_methods[fid] = this_object
+        elif t == "arrow_function":
+            self.arrows.add(fid)
         self.funcs.add(s, e, fid, f_index)
         if local_key is not None:
             self.local_funcs.setdefault((parent_scope, local_key), fid)
@@ -1347,8 +1381,12 @@ class _Extractor:
                 i += 1
         elif t == "this":
             s = "this"
-            cls = self._class_qual(node)
-            if cls is not None and segs and segs[0][0] is not None:
+            obj = self._this_object(scope) if segs and segs[0][0] is not None else None
+            cls = self._class_qual(node) if obj is None else None
+            if obj is not None:  # in a method of an object literal: `this` is the object
+                if obj and f"{obj}.{segs[0][0]}" in self.facts.functions:
+                    s, i = f"local:{obj}.{segs[0][0]}", 1
+            elif cls is not None and segs and segs[0][0] is not None:
                 attr = segs[0][0]
                 ci = self.class_instances.get((cls, attr))
                 if ci is not None:
@@ -2126,6 +2164,11 @@ class _Extractor:
                 if fid is not None:
                     cb = self.facts.functions[fid]
                     cb.is_callback, cb.callback_of = True, cid
+        if fn is not None and fn.type == "parenthesized_expression":
+            u = self._unwrap(fn)
+            fid = self.func_ids.get(u.id) if u.type in FUNC_EXPR_TYPES else None
+            if fid is not None:  # an immediately invoked function expression
+                self.facts.functions[fid].invoked_by = cid
         mat = self._materialize(inst, scope) if inst is not None else None
         if mat is not None:
             call.instance_ctor, call.instance = mat
@@ -2453,6 +2496,29 @@ class _Extractor:
         ident = self.text(name)
         v = self.module_decl_values[val.id] = self.value(val, None)  # _export reads it again
         self.facts.assigns.append(Assign(ident, v, self.loc(node), None, ident))
+
+    def _unpack(self, node: ts.Node, name: ts.Node, val: ts.Node | None, scope: str) -> None:
+        """``const { handler, auth: a } = params`` in a function: see ``ModuleFacts.unpacks``."""
+        if val is None or val.type != "identifier":
+            return
+        source = self.text(val)
+        for c in name.named_children:
+            key = local = None
+            if c.type == "shorthand_property_identifier_pattern":
+                key = local = self.text(c)
+            elif c.type == "object_assignment_pattern":  # { handler = fallback }
+                left = c.child_by_field_id(self.f.left)
+                if left is not None and left.type == "shorthand_property_identifier_pattern":
+                    key = local = self.text(left)
+            elif c.type == "pair_pattern":
+                k, v = c.child_by_field_id(self.f.key), c.child_by_field_id(self.f.value)
+                if v is not None and v.type == "assignment_pattern":
+                    v = v.child_by_field_id(self.f.left)
+                if k is not None and v is not None and v.type == "identifier":
+                    key, local = self._key_text(k), self.text(v)
+            if key is not None and local is not None:
+                self.facts.unpacks.append((scope, source, key, local))
+                self.unpacked_names.add(local)
 
     def _assign(self, node: ts.Node) -> None:
         left, right = node.child_by_field_id(self.f.left), node.child_by_field_id(self.f.right)

@@ -9,7 +9,9 @@ from vcx.findings import Finding
 from vcx.knowledge.databases import is_prisma_call
 from vcx.knowledge.frameworks import (
     EXPRESS_ASYNC_PATCHES,
+    JS_REJECTION_HANDLER_OPTIONS,
     JS_REJECTION_HANDLERS,
+    JS_REJECTION_RETURNED_OPTIONS,
     JS_ROUTE_METHODS,
     PY_BOUNDARY_CALLS,
     PY_ROUTE_DECORATORS,
@@ -183,24 +185,44 @@ def _is_safe_action(outer: Call, clients: set[str]) -> bool:
     return root in clients
 
 
-def _wrapper_catches(project: Project, path: str, outer: Call, fn: Function, client: Client | None) -> bool:
+def _wrapper_catches(reach: _Reach, path: str, outer: Call, fn: Function, client: Client | None) -> bool:
     """``withCron(async ({ req }) => ...)``: the project function that receives the callback
     calls it only inside a try whose catch handles the error (and does not rethrow it)."""
+    project = reach.project
     index = next((i for i, a in enumerate(outer.args) if a.kind == "func" and a.func_id == fn.id), None)
     ref = project.target(path, outer)
     if index is None or ref is None:
         return False
-    owner = project.modules[ref.path]
-    wrapper = owner.functions.get(ref.func)
+    wrapper = project.modules[ref.path].functions.get(ref.func)
     if wrapper is None or index >= len(wrapper.params):
         return False
-    param = wrapper.params[index]
-    inside = {wrapper.id}
-    for f in owner.functions.values():  # the functions it returns or hands on run the callback too
+    return reach.runs_safely(ref.path, wrapper, _names_of_param(project.modules[ref.path], wrapper, index),
+                             client) is True
+
+
+def _inside(mod: ModuleFacts, fn: Function) -> set[str]:
+    """``fn`` and the functions nested in it (the functions it returns or hands on run what it
+    was given too)."""
+    inside = {fn.id}
+    for f in mod.functions.values():  # parents come before their nested functions
         if f.parent in inside:
             inside.add(f.id)
-    invocations = [c for c in owner.calls if c.func in inside and c.text == param]
-    return bool(invocations) and all(handled_here(owner, c, client) for c in invocations)
+    return inside
+
+
+def _names_of_param(mod: ModuleFacts, fn: Function, index: int, key: str | None = None) -> set[str]:
+    """The names by which ``fn`` reaches what a call passes as its argument ``index`` or, with
+    ``key``, as the property ``key`` of the object passed there: ``handler``; ``params.handler``,
+    ``handler`` after ``const { handler } = params`` or from a parameter written ``({ handler })``."""
+    param = fn.params[index]
+    if key is None:
+        return {param}
+    names = {f"{param}.{key}"}
+    if key in fn.params:  # the parameter list destructures the object
+        names.add(key)
+    inside = _inside(mod, fn)
+    names.update(local for f, source, k, local in mod.unpacks if k == key and source == param and f in inside)
+    return names
 
 
 # Every JS callee _Boundaries looks at ends with one of these.
@@ -420,7 +442,7 @@ class _Reach:
                 pass
             elif outer.callee in JS_REJECTION_HANDLERS or _is_safe_action(outer, self.safe_actions) or \
                     _forwards_rejections(self.project, path, mod, outer) or \
-                    _wrapper_catches(self.project, path, outer, fn, client):
+                    _wrapper_catches(self, path, outer, fn, client):
                 return None
             elif _is_js_route_callback(mod, fn):
                 if self.boundaries.covers_js_route():
@@ -433,11 +455,15 @@ class _Reach:
             return None if rest is None else rest
         if is_python(mod) and (_retried_by_celery(mod, fn) or self._decorator_handles(path, mod, fn, client)):
             return None
+        if fn.invoked_by is not None and fn.invoked_by < len(mod.calls):
+            return self._iife(path, mod, name, mod.calls[fn.invoked_by], client, depth)
         callers = self.project.callers_of(FuncRef(path, func_id))
         if not callers:
             passed = self.project.passed.get(FuncRef(path, func_id), [])
-            if passed and all(self._invoked_safely(ppath, pcall, index, client, depth)
-                              for ppath, pcall, index in passed):
+            given = [(ppath, pcall, index, None) for ppath, pcall, index in passed] + \
+                self.project.passed_in_options.get(FuncRef(path, func_id), [])
+            if given and all(self._invoked_safely(ppath, pcall, index, client, depth, key)
+                             for ppath, pcall, index, key in given):
                 return None
             if is_python(mod) and self.boundaries.python and (
                     _is_py_route(fn) or ("django" in self.boundaries.python and _is_django_view(fn))):
@@ -492,28 +518,86 @@ class _Reach:
                 return False
         return True
 
-    def _invoked_safely(self, path: str, call: Call, index: int, client: Client | None, depth: int) -> bool:
+    def runs_safely(self, path: str, fn: Function, names: set[str], client: Client | None,
+                    depth: int = 0) -> bool | None:
+        """Whether the project function ``fn`` calls what it holds under ``names`` only where its
+        failure is handled: inside a try whose catch handles it, or in a function nested in ``fn``
+        whose failures are handled (``useMutation({ mutationFn: (v) => mutationFn(v) })``), itself
+        or through the project functions it hands it on to (``execute(handler, req)`` calling
+        ``handler`` in a try). None when it neither calls it nor hands it on (nothing is known of
+        how it runs)."""
+        project = self.project
+        mod = project.modules[path]
+        inside = _inside(mod, fn)
+        found = False
+        for c in mod.calls:
+            if c.func not in inside:
+                continue
+            if c.text in names:
+                found = True
+                if not handled_here(mod, c, client) and (
+                        c.func == fn.id or self.unhandled_path(path, c.func, client, depth + 1) is not None):
+                    return False
+                continue
+            for i, a in enumerate(c.args):
+                if a.kind not in ("name", "attr") or a.text not in names:
+                    continue
+                ref = project.target(path, c)
+                inner = project.function(ref) if ref is not None else None
+                if ref is None or inner is None:
+                    continue  # handed to a library: not known to run it
+                found = True
+                if inner.class_name is not None and inner.params[:1] in (["self"], ["cls"]) and "." in c.text:
+                    i += 1  # a bound method: its first parameter is the receiver
+                if depth > 4 or i >= len(inner.params) or self.runs_safely(
+                        ref.path, inner, _names_of_param(project.modules[ref.path], inner, i), client,
+                        depth + 1) is not True:
+                    return False
+        return True if found else None
+
+    def _iife(self, path: str, mod: ModuleFacts, name: str, call: Call, client: Client | None,
+              depth: int) -> list[str] | None:
+        """``(async () => { ... })()``: the function is called where it is written, and its
+        rejection goes where that call's promise goes. Awaited, returned or kept (``this.pending =
+        (async () => ...)()`` and returned later), it reaches the enclosing function's callers;
+        dropped, or handed to a library (``waitUntil(...)``), it escapes there."""
+        if handled_here(mod, call, client):
+            return None
+        context = call.outer_context if call.context == "chain" else call.context
+        if context in ("await", "return", "assign") or call.func is None:
+            rest = self.unhandled_path(path, call.func, client, depth + 1)
+            return None if rest is None else [name, *rest]
+        if context == "arg" and call.arg_of is not None and call.arg_of < len(mod.calls):
+            return [name, f"the promise passed to {_callee_label(mod.calls[call.arg_of].text)}(…)"]
+        return [name]
+
+    def _invoked_safely(self, path: str, call: Call, index: int, client: Client | None, depth: int,
+                        key: str | None = None) -> bool:
         """``guarded("job", task)``: the project function ``guarded`` calls its ``task``
-        parameter inside a try/catch (or the call that receives the function handles it)."""
+        parameter inside a try/catch (or the call that receives the function handles it).
+        With ``key``, the function is the property ``key`` of the object passed as argument
+        ``index``: ``withWrapper({ handler })``, ``useQuery({ queryKey, queryFn })``."""
         mod = self.project.modules[path]
         target = self.project.target(path, call)
         if target is None:
             # handed to a library: an entry point (a scheduler, a router), unless the library
-            # handles the rejection itself (useSWR(key, fetcher))
-            return call.callee in JS_REJECTION_HANDLERS
+            # handles the rejection itself (useSWR(key, fetcher), useQuery({ queryFn }))
+            if key is None:
+                return call.callee in JS_REJECTION_HANDLERS
+            if key in JS_REJECTION_HANDLER_OPTIONS.get(call.callee, ()):
+                return True
+            if key in JS_REJECTION_RETURNED_OPTIONS.get(call.callee, ()):  # queryClient.fetchQuery({ queryFn })
+                return handled_here(mod, call, client) or \
+                    self.unhandled_path(path, call.func, client, depth + 1) is None
+            return False
         owner = self.project.modules[target.path]
         fn = owner.functions.get(target.func)
         if fn is None or index >= len(fn.params):
             return False
-        param = fn.params[index]
-        inside = {fn.id}
-        for f in owner.functions.values():
-            if f.parent in inside:
-                inside.add(f.id)
-        invocations = [c for c in owner.calls if c.func in inside and c.text == param]
-        if not invocations:
+        safe = self.runs_safely(target.path, fn, _names_of_param(owner, fn, index, key), client, depth)
+        if safe is None:
             return False
-        if all(handled_here(owner, c, client) for c in invocations):
+        if safe:
             return True
         return handled_here(mod, call, client) or self.unhandled_path(path, call.func, client, depth + 1) is None
 
@@ -549,6 +633,16 @@ def _wrapper_handles(project: Project, decorator: FuncRef, client: Client | None
             inside.add(f.id)
     invocations = [c for c in owner.calls if c.func in inside and c.callee == params[0] and c.text == params[0]]
     return bool(invocations) and all(handled_here(owner, c, client) for c in invocations)
+
+
+def _not_caught(mod: ModuleFacts, call: Call) -> str:
+    """Why the try/catch around a call, if any, does not handle its failure."""
+    handlers = [mod.handlers[h] for h in call.handlers if h < len(mod.handlers)]
+    if not handlers:
+        return "is not inside a try/catch"
+    if any(h.body == "reraise" for h in handlers):
+        return "is inside a try/catch that rethrows the error"
+    return "is inside a try whose handlers do not catch the client's errors"
 
 
 class UnhandledNetworkCall(Rule):
@@ -654,6 +748,28 @@ class UnhandledNetworkCall(Rule):
     guarded call is where the project's framework code runs its plugins. Every guarded call
     must handle the error (a handler that catches only `KeyError` does not), so an unrelated
     call that shares the method's name keeps the finding rather than clearing it.
+
+    **Functions handed over.** A function passed to a call, positionally or as a property of an
+    object argument (`withApi({ handler })`), is handled when the project function receiving it
+    calls it only inside a try whose catch handles the error: as `options.handler(...)`, under a
+    name it destructures (`const { handler } = options`, `({ handler }) => ...`), or by handing it
+    on to a project function that does (`runGuarded(handler, req)`). Handed to a library, it is an
+    entry point, unless the library keeps the rejection itself: SWR's fetcher; TanStack Query's
+    `queryFn` in `useQuery` / `useInfiniteQuery` / `useSuspenseQuery` (and their positional v3
+    forms) and in `queryClient.prefetchQuery`, whose failure becomes the query's `error`; and a
+    `useMutation` `mutationFn`, whose failure becomes the mutation's `error` and goes to its
+    `onError`. `mutate()` catches it; `mutateAsync()` also returns it to its caller, which is not
+    followed through the hook's result: the failure is handled by React Query's error state
+    either way, and a dropped `mutateAsync()` promise is a floating promise, not an unhandled
+    network failure. `queryClient.fetchQuery` / `ensureQueryData` return the query function's
+    rejection to their caller, which must handle it.
+
+    **Object-literal services and IIFEs.** `this.request(...)` in a method of an object literal
+    (`export default { get(u) { return this.request(u) }, request(u) { ... } }`) calls that
+    object's method; an async IIFE `(async () => { ... })()` is called where it is written, and
+    that call's handling (`.catch`, an `await` in a try, its enclosing function's callers) is the
+    IIFE's. A catch that only rethrows (after cleaning up) handles nothing; the message says the
+    call is inside a try/catch that rethrows rather than outside any.
     """
 
     id = "ERR001"
@@ -674,7 +790,7 @@ class UnhandledNetworkCall(Rule):
             where = fn_name(mod, call.func)
             if len(chain) <= 1:
                 why = "no caller in the project handles it" if call.func else "it runs at import time"
-                msg = f"`{call.snippet}` in `{where}` is not inside a try/catch and {why}"
+                msg = f"`{call.snippet}` in `{where}` {_not_caught(mod, call)} and {why}"
             else:
                 msg = (f"`{call.snippet}` in `{where}` is not handled here nor by its callers: "
                        f"{' -> '.join(chain)} lets the error escape")
