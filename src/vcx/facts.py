@@ -123,6 +123,26 @@ class Call:
     awaited: bool = False
     assigned_to: str | None = None
     arg_of: int | None = None
+    # Context "arg" (or a chain whose value is an argument): the keyword it is passed as
+    # (``id__in`` in ``filter(id__in=Other.objects.filter(...).values("id"))``); "" when positional.
+    keyword: str = ""
+    # (Python) Context "assign" (or a chain assigned): the operator the value is combined with
+    # before the assignment: an augmented assignment's (``"|="`` in ``pages |= Page.objects.filter(...)``)
+    # or the ``|`` / ``&`` / ``^`` it is an operand of (``"|"`` in ``pages = pages | q(...)``); "" for a plain
+    # ``x = call()``.
+    operator: str = ""
+    # (Python) For a lazy query builder (``knowledge.databases.LAZY_QUERYSET_METHODS`` /
+    # ``LAZY_SA_QUERY_METHODS``) in a loop whose value is assigned to a plain name: how the enclosing
+    # loops use that name outside the assigning statement, anywhere in the outermost enclosing loop of
+    # the function (the body of a ``for``; all of a ``while``, whose condition repeats). Each distinct
+    # use once, sorted: ``"attr:<a>"`` (``name.a`` read, not called); ``"call:<m>[.<n>...]"``
+    # (``name.m(...).n(...)``), followed by ``"@kw:<keyword>"`` / ``"@arg:<callee's last name>"`` when
+    # that chain is an argument (``"call:filter@arg:Exists"`` for ``Exists(name.filter(...))``);
+    # ``"refine:<m>[.<n>...]"`` (``name = name.m(...)...``: refined into itself); ``"acc"``
+    # (``name |= ...``, ``name = name | ...``); ``"use"`` (anything else: iterated, passed, tested,
+    # returned ...).
+    # Assignments to the name read nothing and are not listed. Empty: never used in the loop.
+    reuses: tuple[str, ...] = ()
     # Methods called on the result, in order: ``fetch(u).then(r => r.json())`` -> ("then",).
     chain: tuple[str, ...] = ()
     # For a chained call (context "chain"): how the value of the whole chain is used, in the
@@ -260,8 +280,10 @@ class Loop:
     targets: tuple[str, ...] = ()  # names bound per iteration (``for a, b in xs`` -> ("a", "b"))
     # What is iterated (``for``/comprehension) or the condition (``while``).
     iter: Value | None = None
-    # Names the body assigns from the element, in source order (``model = ct.model_class()``,
-    # ``if model := ot.model_class():`` in ``for ct in ...``; also from names assigned so before).
+    # Names bound from the element besides the targets, in source order: those of a nested target
+    # pattern (``model``, ``path`` in ``for key, (model, path) in registry.items()``), then those the body
+    # assigns from the element (``model = ct.model_class()``, ``if model := ot.model_class():`` in
+    # ``for ct in ...``; also from names assigned so before).
     derived: tuple[str, ...] = ()
     # The body ends in an unconditional ``return``/``break``/``raise``: from this line on (after
     # the last statement that may ``continue``) it runs at most once. 0: the whole body repeats.

@@ -29,7 +29,12 @@ from vcx.facts import (
 )
 from vcx.frontends.common import Source, error_ranges, renumber_calls, suppression
 from vcx.knowledge import PY_KEEP_UNRESOLVED, PY_UNDISPATCHED_METHODS
-from vcx.knowledge.databases import through_django_manager, through_django_manager_bytes
+from vcx.knowledge.databases import (
+    LAZY_QUERYSET_METHODS,
+    LAZY_SA_QUERY_METHODS,
+    through_django_manager,
+    through_django_manager_bytes,
+)
 from vcx.knowledge.network import ACCESS_ATTRS, CLIENT_CONSTRUCTORS
 from vcx.parse import language
 
@@ -85,6 +90,7 @@ _HEAD = re.compile(rb"[^.(\[\s]*")  # the root name of a callee expression
 _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _WORD = re.compile(r"[A-Za-z_]\w*")
 _BUILTINS = frozenset(dir(builtins))
+LAZY_METHODS = LAZY_QUERYSET_METHODS | LAZY_SA_QUERY_METHODS  # calls whose Call.reuses are recorded
 
 
 def _query() -> ts.Query:
@@ -137,10 +143,12 @@ class _Extractor:
         self._call_values: list[Value] = []
         self._class_nodes: list[ts.Node] = []
         self._saved: set[tuple[str | None, str]] = set()
+        self._statement: ts.Node | None = None  # the assignment _context() found the call's value in
+        self._root: ts.Node | None = None
 
     # -- entry ---------------------------------------------------------------
     def run(self, tree: ts.Tree) -> ModuleFacts:
-        root = tree.root_node
+        root = self._root = tree.root_node
         caps = ts.QueryCursor(_query()).captures(root)
         self.facts.has_errors = root.has_error
         self.facts.error_ranges = error_ranges(root)
@@ -906,7 +914,7 @@ class _Extractor:
                     if k is not None and v is not None:
                         call.kwargs[self.src.text(k)] = value(v, scope)
                 elif a.type == "dictionary_splat":
-                    call.kwargs["**"] = Value("spread", self.src.text(a))
+                    call.kwargs["**"] = self._dict_splat(a, scope, value)
                 elif a.type == "list_splat":
                     call.args.append(Value("spread", self.src.text(a)))
                 elif a.type != "comment":
@@ -932,9 +940,130 @@ class _Extractor:
                     inst = inner
                 if inst is not None:
                     call.instance_ctor, call.instance = inst
+        self._statement = None
         self._context(node, call)
         self._enclosing(node, call)
+        if call.loops and call.assigned_to and self._statement is not None and \
+                text.rpartition(".")[2] in LAZY_METHODS:
+            call.reuses = self._reuses(node, call, self._statement)
         self.facts.calls[cid] = call
+
+    def _dict_splat(self, node: ts.Node, scope: str | None, value) -> Value:  # type: ignore[no-untyped-def]
+        """``**kw``; for a dict display (``**{f.name: obj.pk}``) its values are the items: the keys
+        of such a display are names of parameters (a lookup's field), not values."""
+        inner = node.named_children[0] if node.named_children else None
+        items = None
+        if inner is not None and inner.type == "dictionary" and \
+                all(p.type in ("pair", "comment") for p in inner.named_children):
+            items = [value(p.child_by_field_name("value"), scope) for p in inner.named_children
+                     if p.type == "pair" and p.child_by_field_name("value") is not None]
+        return Value("spread", self.src.text(node), items=items)
+
+    def _bitwise(self, node: ts.Node) -> str:
+        """The operator of a ``|`` / ``&`` / ``^`` binary operation, else ""."""
+        if node.type != "binary_operator":
+            return ""
+        op = node.child_by_field_name("operator")
+        text = self.src.text(op) if op is not None else ""
+        return text if text in ("|", "&", "^") else ""
+
+    def _reuses(self, node: ts.Node, call: Call, stmt: ts.Node) -> tuple[str, ...]:
+        """:attr:`Call.reuses`: how the loops around ``node`` use the name its value is assigned to,
+        outside the statement ``stmt`` that assigns it."""
+        loop: ts.Node | None = None
+        cur = node.parent
+        while cur is not None and cur.type not in FUNC_TYPES:
+            if cur.type in LOOP_TYPES and self.loop_ids.get(cur.id) in call.loops:
+                loop = cur
+            cur = cur.parent
+        if loop is None:
+            return ()
+        body = loop.child_by_field_name("body") if loop.type == "for_statement" else None
+        start = body.start_byte if body is not None else loop.start_byte  # a for's iterable runs once
+        name = call.assigned_to or ""
+        out: set[str] = set()
+        data = self.src.data
+        for m in re.finditer(rb"\b" + re.escape(name.encode()) + rb"\b", data[start:loop.end_byte]):
+            pos = start + m.start()
+            if stmt.start_byte <= pos < stmt.end_byte:
+                continue
+            ident = self._root.descendant_for_byte_range(pos, pos + len(m.group(0)))
+            if ident is None or ident.type != "identifier" or ident.start_byte != pos:
+                continue  # in a string or a comment, or a longer name
+            use = self._use_of(ident, name)
+            if use:
+                out.add(use)
+        return tuple(sorted(out))
+
+    def _use_of(self, ident: ts.Node, name: str) -> str:
+        """How an occurrence of the local ``name`` uses it (:attr:`Call.reuses`); "" when it does not
+        read it (an assignment target, ``x.name``, a keyword ``name=``)."""
+        p = ident.parent
+        if p is None:
+            return "use"
+        t = p.type
+        if t == "attribute":
+            attr = p.child_by_field_name("attribute")
+            if attr is not None and attr.id == ident.id:
+                return ""  # obj.name: another object's attribute
+            meth = self.src.text(attr) if attr is not None else "?"
+            g = p.parent
+            if g is None or g.type != "call" or g.child_by_field_name("function") != p:
+                return f"attr:{meth}"
+            top, methods = g, [meth]  # name.m(...).n(...): the whole chain
+            while True:
+                a = top.parent
+                c = a.parent if a is not None and a.type == "attribute" and \
+                    a.child_by_field_name("object") == top else None
+                if c is None or c.type != "call" or c.child_by_field_name("function") != a:
+                    break
+                top = c
+                attr = a.child_by_field_name("attribute")
+                methods.append(self.src.text(attr) if attr is not None else "?")
+            chain = ".".join(methods)
+            if self._assigned_back(top, name):
+                return f"refine:{chain}"
+            return f"call:{chain}" + self._argument_of(top)
+        if t == "keyword_argument" and p.child_by_field_name("name") == ident:
+            return ""
+        if t in ("assignment", "augmented_assignment") and p.child_by_field_name("left") == ident:
+            return "acc" if t == "augmented_assignment" else ""
+        if t in ("pattern_list", "tuple_pattern", "list_pattern") or \
+                (t in ("for_statement", "for_in_clause") and p.child_by_field_name("left") == ident):
+            return ""  # a target of an assignment or a loop
+        if self._bitwise(p):
+            top = p
+            while top.parent is not None and (top.parent.type == "parenthesized_expression" or
+                                              self._bitwise(top.parent)):
+                top = top.parent
+            if self._assigned_back(top, name):
+                return "acc"  # name = name | other
+        return "use"
+
+    def _argument_of(self, expr: ts.Node) -> str:
+        """Where an expression is an argument: ``"@kw:<keyword>"``, ``"@arg:<the callee's last name>"``
+        (``Exists`` in ``Exists(x)``, ``in_`` in ``col.in_(x)``); "" when it is none."""
+        p = expr.parent
+        while p is not None and p.type == "parenthesized_expression":
+            p = p.parent
+        if p is None:
+            return ""
+        if p.type == "keyword_argument":
+            key = p.child_by_field_name("name")
+            return f"@kw:{self.src.text(key)}" if key is not None else ""
+        if p.type == "argument_list" and p.parent is not None and p.parent.type == "call":
+            fn = p.parent.child_by_field_name("function")
+            last = fn.child_by_field_name("attribute") if fn is not None and fn.type == "attribute" else fn
+            return f"@arg:{self.src.text(last)}" if last is not None and last.type == "identifier" else ""
+        return ""
+
+    def _assigned_back(self, expr: ts.Node, name: str) -> bool:
+        """``expr`` is the right side of an assignment to the plain name ``name``."""
+        p = expr.parent
+        if p is None or p.type != "assignment" or p.child_by_field_name("right") != expr:
+            return False
+        left = p.child_by_field_name("left")
+        return left is not None and left.type == "identifier" and self.src.text(left) == name
 
     def _context(self, node: ts.Node, call: Call) -> None:
         cur = node
@@ -958,6 +1087,17 @@ class _Extractor:
         if parent is None:
             call.context = "other"
             return
+        if parent.type == "binary_operator":
+            # ``pages = pages | Page.objects.filter(...)``: an operand of ``|`` / ``&`` / ``^`` whose
+            # result is assigned is recorded as assigned, with the operator.
+            op = self._bitwise(parent)
+            top, up = parent, parent.parent
+            while up is not None and (up.type == "parenthesized_expression" or self._bitwise(up)):
+                top, up = up, up.parent
+            if op and up is not None and up.type in ("assignment", "augmented_assignment") and \
+                    up.child_by_field_name("right") == top:
+                call.operator = op
+                cur, parent = top, up
         pt = parent.type
         if pt == "expression_statement":
             call.context = "await" if call.awaited else "stmt"
@@ -965,6 +1105,10 @@ class _Extractor:
             call.context = "return"
         elif pt in ("assignment", "augmented_assignment") and parent.child_by_field_name("right") == cur:
             call.context = "assign"
+            self._statement = parent
+            if pt == "augmented_assignment":
+                op_node = parent.child_by_field_name("operator")
+                call.operator = self.src.text(op_node) if op_node is not None else "?="
             left = parent.child_by_field_name("left")
             if left is not None and left.type in ("pattern_list", "tuple_pattern") and left.named_children:
                 left = left.named_children[0]  # obj, created = M.objects.get_or_create(...): the row
@@ -974,6 +1118,9 @@ class _Extractor:
                 pt in ("generator_expression", "list_comprehension") and parent.parent is not None
                 and parent.parent.type in ("argument_list", "list_splat", "call")):
             call.context = "arg"
+            if pt == "keyword_argument":
+                key = parent.child_by_field_name("name")
+                call.keyword = self.src.text(key) if key is not None else ""
             outer = parent
             while outer is not None and outer.type != "call":
                 outer = outer.parent
@@ -1130,17 +1277,33 @@ class _Extractor:
                 left = clause.child_by_field_name("left") if clause is not None else None
                 it = clause.child_by_field_name("right") if clause is not None else None
                 kind = "comprehension"
+            nested: list[str] = []
             if left is not None:
                 idents = [left] if left.type == "identifier" else [c for c in left.named_children
                                                                    if c.type == "identifier"]
                 targets = [self.src.text(c) for c in idents]
                 names.update(t.encode() for t in targets)
+                if left.type != "identifier":  # for key, (model, path) in ...: bound from the element too
+                    nested = self._pattern_names(left, top=True)
             val = self.value(it, scope) if it is not None else None
             if val is not None and kind == "while":
                 val = Value("other", self.src.text(it, 80))
             self.facts.loops.append(Loop(lid, kind, self.src.loc(n), scope, tuple(targets), val,
-                                         once_from=self._once_from(n)))
+                                         derived=tuple(nested), once_from=self._once_from(n)))
         return names
+
+    def _pattern_names(self, node: ts.Node, top: bool = False, depth: int = 0) -> list[str]:
+        """The names a target pattern binds in its nested patterns (``model``, ``path`` in ``key,
+        (model, path)``); with ``top``, not its own identifiers (those are the loop's targets)."""
+        out: list[str] = []
+        for c in node.named_children:
+            if c.type == "identifier":
+                if not top:
+                    out.append(self.src.text(c))
+            elif c.type in ("tuple_pattern", "list_pattern", "pattern_list", "parenthesized_expression") \
+                    and depth < MAX_VALUE_DEPTH:
+                out += self._pattern_names(c, depth=depth + 1)
+        return out
 
     def _once_from(self, loop: ts.Node) -> int:
         """:attr:`Loop.once_from` of a ``for``/``while`` statement: the first line of the body that
@@ -1178,11 +1341,11 @@ class _Extractor:
                 lid = self.loop_ids.get(cur.id)
                 if lid is not None and cur.type != "while_statement" and \
                         (cur.type != "for_statement" or cur.child_by_field_name("right") != child):
-                    if words & {*loops[lid].targets, *derived.get(lid, ())}:
+                    if words & {*loops[lid].targets, *loops[lid].derived, *derived.get(lid, ())}:
                         derived.setdefault(lid, []).extend(self.src.text(i) for i in idents)
                 child, cur = cur, cur.parent
         for lid, names in derived.items():
-            loops[lid].derived = tuple(dict.fromkeys(names))
+            loops[lid].derived = tuple(dict.fromkeys((*loops[lid].derived, *names)))
 
     def _row_params(self) -> dict[bytes, set[str]]:
         """Names that hold one row per call in code a framework runs once per row (n-plus-one):
@@ -1203,6 +1366,10 @@ class _Extractor:
         if obj is None or attr is None:
             return
         parent = node.parent
+        if parent is not None and parent.type in ("assignment", "augmented_assignment", "pattern_list",
+                                                  "tuple_pattern", "list_pattern") and \
+                (parent.type.endswith("pattern") or parent.child_by_field_name("left") == node):
+            return  # row.author = a: stores a value, loads nothing (``row.author += x`` would be no relation)
         is_call = parent is not None and parent.type == "call" and parent.child_by_field_name("function") == node
         self.facts.member_reads.append(Access(self.src.text(obj), self.src.text(attr), self.src.loc(node),
                                               self._scope_of(node), is_call))
