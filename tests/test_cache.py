@@ -387,3 +387,22 @@ def test_a_damaged_or_planted_stat_record_file_is_ignored(tmp_path: Path, index:
     (cache_dir / "files.json").write_bytes(index.replace(b"%s", cache_mod.STAMP.encode()))
     again = run(root, cache_dir)
     assert summary(again) == summary(cold) and not again.warnings
+
+
+def test_a_facts_folder_replaced_by_a_link_between_two_scans_of_one_process(tmp_path: Path) -> None:
+    """vcx's own process writes the entries with ``--jobs 1``; the folders it checked in one
+    scan are checked again in the next (a long-lived process, or a test, scans many times)."""
+    root = make_project(tmp_path / "p")
+    cache_dir = tmp_path / "cache"
+    first = run(root, cache_dir)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    for folder in (cache_dir / "facts").iterdir():
+        for entry in folder.iterdir():
+            entry.unlink()
+        folder.rmdir()
+        folder.symlink_to(victim, target_is_directory=True)
+    (root / "mod00.py").write_text(HTTP + "\n\ndef other(url):\n    return requests.post(url)\n", encoding="utf-8")
+    second = run(root, cache_dir)
+    assert list(victim.iterdir()) == []
+    assert summary(second) == summary(run(root, None)) != summary(first)

@@ -229,6 +229,33 @@ def test_error_ranges_and_non_production_code() -> None:
         assert is_non_production(path), path
     assert not is_non_production("hc/management/commands/populate_searchdb.py")
     assert not is_non_production("shop/populate.py")
+    # Seeds by name; other names with the word may be application code.
+    for path in ("api/e2e/e2e_seed_data.py", "scripts/seed-data.ts", "packages/db/seed-database.ts", "seeds.py",
+                 "prisma/seed.mts", "app/seed_db.js"):
+        assert is_non_production(path), path
+    for path in ("src/wallet/seed-phrase.ts", "ml/random_seed.py", "app/services/seeder/seeder_service.py",
+                 "app/routes/group-seeder.ts"):
+        assert not is_non_production(path), path
+    # Data migrations named by their timestamp in a `migration/` folder; the code that runs
+    # migrations, in a folder of that name too, is production code.
+    for path in ("packages/database/migration/20240101120000_backfill/migration.ts",
+                 "src/migration/1700000000000-AddUsers.ts"):
+        assert is_non_production(path), path
+    for path in ("src/migration/MigrationExecutor.ts", "packages/links/src/migration/index.ts",
+                 "app/migration.py", "app/helpers/migrations.ts"):
+        assert not is_non_production(path), path
+    # Storybook.
+    for path in ("src/components/Button.stories.tsx", "docs/Intro.story.jsx", ".storybook/preview.ts",
+                 "client/storybook/preview.js", "apps/storybook/src/decorators.tsx"):
+        assert is_non_production(path), path
+    assert not is_non_production("src/history.ts") and not is_non_production("app/stories/views.py")
+    # The scanned project's documentation: a top-level docs folder, a Sphinx conf.py anywhere.
+    for path in ("docs/conf.py", "doc/ext/roles.py", "docs/plugins/versions/index.js", "documentation/site.js",
+                 "packages/ui/docs/conf.py"):
+        assert is_non_production(path), path
+    for path in ("apps/docs/src/components/copy-button.tsx", "app/(docs)/docs/page.tsx", "app/api/docs/route.ts",
+                 "sphinx/builders/html.py", "src/documents/views.py", "packages/ui/docs/plugin.js"):
+        assert not is_non_production(path), path
 
 
 def test_non_production_is_judged_from_the_scanned_root(tmp_path: Path) -> None:

@@ -234,6 +234,46 @@ def test_exported_object_methods():
     assert not f.functions["internal.run"].exported
 
 
+def test_this_in_object_literal_methods_is_the_object():
+    f = facts("""
+        export default {
+          get(url) { return this.send("GET", url); },
+          many(urls) { return urls.map((u) => this.send("GET", u)); },
+          send: function (method, url) { return fetch(url, { method }); },
+          arrow: (url) => this.send("GET", url),
+          inner(url) { return function () { return this.send("GET", url); }; },
+        };
+        class Client {
+          options() { return { go() { return this.send(); } }; }
+          send() {}
+        }
+    """, keep_all=False)
+    by_func = {c.func: c.callee for c in f.calls if c.text == "this.send"}
+    assert by_func["default.get"] == "local:default.send"
+    assert by_func["default.many.<locals>.<arrow@3:32>"] == "local:default.send"  # an arrow has no `this`
+    assert by_func["default.arrow"] == "this.send"  # the module's `this`, not the object
+    assert by_func["default.inner.<locals>.<function@6:23>"] == "this.send"  # a plain function's own `this`
+    assert by_func["Client.options.<locals>.<function@9:24>"] == "this.send"  # an unnamed object's
+
+
+def test_immediately_invoked_functions_and_destructured_parameters():
+    f = facts("""
+        export function start(options) {
+          const { handler, name: label } = options;
+          const { id } = load();
+          (async () => { await handler(label); })().catch(report);
+          return void (function tick() { options.handler(); })();
+        }
+    """, keep_all=False)
+    fn = f.functions
+    iife = f.calls[fn["start.<locals>.<arrow@4:4>"].invoked_by]
+    assert (iife.context, iife.chain, iife.func) == ("chain", ("catch",), "start")
+    assert f.calls[fn["start.<locals>.tick"].invoked_by].context == "void"
+    assert f.unpacks == [("start", "options", "handler", "handler"), ("start", "options", "name", "label")]
+    # Calls of what a parameter holds are kept, and of a local destructured from one.
+    assert {c.text for c in f.calls} >= {"handler", "options.handler"}
+
+
 # -- functions --------------------------------------------------------------------------------
 
 def test_function_ids_and_names():
@@ -550,6 +590,44 @@ def test_loops_of_calls():
     assert loops["fetchOne"] == () and loops["users.map"] == () and loops["once"] == ()
 
 
+def test_what_loops_and_iteration_methods_go_over():
+    f = facts("""
+        import { KINDS } from "./kinds";
+        const ROLES = ["owner", "admin"];
+        let PLANS = ["free"];
+        export async function h(rows) {
+          const local = await db.find();
+          for (const r of ["a", "b", "c"]) { q1(r); }
+          for (const r of ROLES) { q2(r); }
+          for (const r of KINDS) { q3(r); }
+          for (const r of PLANS) { q4(r); }
+          for (const r of rows) { q5(r); }
+          for (const r of local) { q6(r); }
+          for (const r of await db.find()) { q7(r); }
+          while (more()) { q8(); }
+          ["x", "y"].forEach((r) => q9(r));
+          ROLES.map((r) => q10(r));
+        }
+        function shadow() {
+          const ROLES = load();
+          for (const r of ROLES) { q11(r); }
+        }
+    """)
+    its = [lp.iter for lp in f.loops]
+    assert [(v.kind, v.text, v.ref) for v in its[:7]] == [
+        ("array", '["a", "b", "c"]', None), ("name", "ROLES", "ROLES"), ("name", "KINDS", "import:./kinds:KINDS"),
+        ("name", "PLANS", None), ("name", "rows", None), ("name", "local", None),
+        ("call", "await db.find()", "db.find")]
+    assert [i.value for i in its[0].items or []] == ["a", "b", "c"]
+    assert its[7].kind == "other" and its[7].text == "(more())"  # a while condition: text only
+    assert its[8].kind == "name" and its[8].ref is None  # a local declaration shadows the module constant
+    recv = call(f, "?.forEach").receiver
+    assert recv is not None and recv.kind == "array" and recv.text == '["x", "y"]'
+    recv = call(f, "ROLES.map").receiver
+    assert recv is not None and (recv.kind, recv.ref) == ("name", "ROLES")
+    assert call(f, "q1").receiver is None
+
+
 # -- values ----------------------------------------------------------------------------------
 
 def test_values():
@@ -847,9 +925,12 @@ def test_calls_no_rule_reads_are_not_kept():
         }
         function handle(row) {}
     """, keep_all=False)
+    # `res.status(…)` is kept: a call of what a parameter holds may run a function the caller
+    # handed over in an object (`options.handler(req)`, ERR001); `.json(…)` on its result is not.
     assert callees(f) == [
         "Post.belongsTo", "date-fns.format", "Date", "import:./api:api.load", "db.query",
         "user.save", "post.getWriter", "rows.forEach", "items.filter", "when.getHours", "next", "logger.info",
+        "res.status",
     ]
     assert [c.id for c in f.calls] == list(range(len(f.calls)))  # renumbered densely
     assert call(f, "Date").arg_of == call(f, "date-fns.format").id

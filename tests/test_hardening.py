@@ -576,6 +576,23 @@ def test_a_cache_planted_in_the_scanned_tree_is_not_trusted(tmp_path: Path) -> N
     assert (victim / "notes.txt").read_text() == "mine" and (victim / "keep.json").read_text() == "{}"
 
 
+def test_a_facts_folder_planted_as_a_link_is_not_written_through(tmp_path: Path) -> None:
+    """Each folder of ``facts/`` (named by the first two hex digits of a key) is checked once
+    per scan and per process before entries are written into it: a link planted in place of
+    one must be refused, by the workers (``--jobs 2``) and by vcx's own process (``--jobs 1``)."""
+    victim = write(tmp_path / "victim", {"notes.txt": "mine"})
+    proj = many_files(tmp_path / "proj", 10)
+    ref = run("scan", "--format", "json", "--no-cache", cwd=proj)
+    for jobs in ("1", "2"):
+        cache = tmp_path / f"cache-{jobs}"
+        (cache / "facts").mkdir(parents=True)
+        for i in range(256):
+            (cache / "facts" / f"{i:02x}").symlink_to(victim)
+        proc = run("scan", "--format", "json", "--jobs", jobs, "--cache-dir", str(cache), cwd=proj)
+        assert (proc.returncode, proc.stdout) == (ref.returncode, ref.stdout), proc.stderr
+        assert sorted(p.name for p in victim.iterdir()) == ["notes.txt"], jobs
+
+
 def test_project_files_read_by_link_cannot_block_or_crash(tmp_path: Path) -> None:
     proj = write(tmp_path, {"web/client.ts": TS_NET_CODE, "tsconfig.json": "[" * 100_000 + "]" * 100_000,
                             "package.json": '{"dependencies": ' + "{" * 100_000 + "}" * 100_000 + "}"})

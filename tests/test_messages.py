@@ -44,3 +44,23 @@ def test_a_floating_promise_in_browser_code_says_what_happens_there(tmp_path: Pa
         ("main.tsx", 3, "a rejection goes unnoticed: the browser only logs it to the console"),
         ("worker.ts", 3, "a rejection crashes the process"),
     ]
+
+
+def test_a_network_call_in_a_try_whose_catch_rethrows_is_not_said_to_be_outside_a_try(tmp_path: Path) -> None:
+    (tmp_path / "sync.ts").write_text(
+        "export async function pushEvents(events: string[]) {\n"
+        "  try {\n"
+        '    return await fetch("https://collector.example.com/e", { method: "POST", body: events.join() });\n'
+        "  } catch (error) {\n"
+        '    console.warn("push failed");\n'
+        "    throw error;\n"
+        "  }\n"
+        "}\n"
+        "export async function pullEvents() {\n"
+        '  return fetch("https://collector.example.com/e");\n'
+        "}\n", encoding="utf-8")
+    result = scan([tmp_path], Config(select=["ERR001"]), cwd=tmp_path, options=ScanOptions(jobs=1))
+    assert [(f.line, f.message.split("` in `", 1)[1]) for f in result.findings] == [
+        (3, "pushEvents` is inside a try/catch that rethrows the error and no caller in the project handles it"),
+        (10, "pullEvents` is not inside a try/catch and no caller in the project handles it"),
+    ]

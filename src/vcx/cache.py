@@ -29,7 +29,7 @@ from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 from vcx.manifests import RACY_NS
 
-FORMAT = 8
+FORMAT = 14
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -88,8 +88,9 @@ PLAIN, LOC, TUPLE, PAIRS, OPT_PAIR, VALUE, OPT_VALUE, VALUES, VALUE_DICT = range
 # How each field is written, by class (fields not listed: PLAIN, as they are).
 _KINDS: dict[type, dict[str, int]] = {
     Function: {"loc": LOC, "decorators": VALUES},
-    Call: {"loc": LOC, "args": VALUES, "kwargs": VALUE_DICT, "chain": TUPLE, "handlers": TUPLE,
-           "instance": OPT_VALUE, "loops": TUPLE, "withs": TUPLE, "branches": PAIRS, "exits_at": OPT_PAIR},
+    Call: {"loc": LOC, "args": VALUES, "kwargs": VALUE_DICT, "chain": TUPLE, "reuses": TUPLE, "handlers": TUPLE,
+           "instance": OPT_VALUE, "receiver": OPT_VALUE, "loops": TUPLE, "withs": TUPLE, "branches": PAIRS,
+           "exits_at": OPT_PAIR, "exits_until": OPT_PAIR},
     Handler: {"loc": LOC, "types": TUPLE},
     Access: {"loc": LOC},
     Assign: {"value": VALUE, "loc": LOC},
@@ -313,12 +314,14 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "exports": list(m.exports),
         "refs": [list(t) for t in zip(*m.refs, strict=True)],
         "name_uses": [list(t) for t in zip(*m.name_uses, strict=True)],
+        "unpacks": [list(t) for t in m.unpacks],
         "directives": m.directives,
         "suppressions": [[line, list(ids)] for line, ids in m.suppressions.items()],
         "loops": _table(m.loops, Loop, out),
         "classes": _table(m.classes.values(), ClassInfo, out),
         "member_reads": _table(m.member_reads, Access, out),
         "returns": _table(m.returns, Return, out),
+        "dispatches": _table(m.dispatches, Call, out),
         "has_errors": m.has_errors,
         "error_ranges": [list(r) for r in m.error_ranges],
     }
@@ -344,6 +347,7 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
     m.classes = {c.name: c for c in _untable(d["classes"], ClassInfo, values)}
     m.member_reads = _untable(d["member_reads"], Access, values)
     m.returns = _untable(d["returns"], Return, values)
+    m.dispatches = _untable(d["dispatches"], Call, values)
     names = d["exports"]
     m.exports = dict(zip(names, values.take(len(names)), strict=True))
     if d["refs"]:
@@ -351,6 +355,7 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
         m.refs = list(zip(names, _locs(locs, len(names)), _sized(funcs, len(names)), strict=True))
     if d["name_uses"]:
         m.name_uses = list(zip(*d["name_uses"], strict=True))
+    m.unpacks = [(str(f), str(src), str(key), str(local)) for f, src, key, local in d["unpacks"]]
     m.directives = list(d["directives"])
     m.suppressions = {int(line): tuple(ids) for line, ids in d["suppressions"]}
     m.has_errors = bool(d["has_errors"])
@@ -363,8 +368,12 @@ def dumps(m: ModuleFacts) -> bytes:
 
 
 def dumps_encoded(encoded: dict[str, Any]) -> bytes:
-    """The cache entry of facts already encoded (a worker encodes once for the cache and the parent)."""
-    return json.dumps(encoded, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+    """The cache entry of facts already encoded (a worker encodes once for the cache and the parent).
+
+    ASCII JSON (other characters as ``\\u`` escapes, lone surrogates included): the encoder's
+    fastest path, and no UTF-8 pass after it; the facts hold no cycles, so none is looked for.
+    Together about a third cheaper than UTF-8 output, for entries about 0.4 % larger."""
+    return json.dumps(encoded, separators=(",", ":"), check_circular=False).encode("ascii")
 
 
 def loads(data: bytes) -> ModuleFacts:
@@ -406,18 +415,27 @@ def _no_links(*paths: Path) -> None:
 
 
 def write_entry(directory: Path, key: str, payload: bytes) -> bool:
-    """Store one entry atomically (temporary file + rename). False when it cannot be written."""
-    target = _entry_path(directory, key)
+    """Store one entry atomically (temporary file + rename). False when it cannot be written.
+
+    A worker writes hundreds of entries: each folder of the cache is created and checked for
+    planted links once per process (``_ready_folders``), and the temporary file is named by
+    process and counter, not by ``tempfile``'s random names (``O_EXCL`` still refuses one that
+    exists)."""
+    folder = os.path.join(directory, "facts", key[:2])
     data = b'{"key":"' + key.encode() + b'","version":"' + STAMP.encode() + b'","facts":' + payload + b"}"
     try:
-        _no_links(directory / "facts", target.parent)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _no_links(directory / "facts", target.parent)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        if folder not in _ready_folders:
+            facts = os.path.join(directory, "facts")
+            _no_links(Path(facts), Path(folder))
+            os.makedirs(folder, exist_ok=True)
+            _no_links(Path(facts), Path(folder))
+            _ready_folders.add(folder)
+        tmp = os.path.join(folder, f".tmp-{os.getpid()}-{next(_tmp_numbers)}.json")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            os.replace(tmp, target)
+            os.replace(tmp, os.path.join(folder, f"{key}.json"))
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
@@ -425,6 +443,10 @@ def write_entry(directory: Path, key: str, payload: bytes) -> bool:
     except OSError:
         return False
     return True
+
+
+_ready_folders: set[str] = set()  # cache folders this process has created and checked
+_tmp_numbers = itertools.count()
 
 
 # -- store ----------------------------------------------------------------------------------
@@ -611,6 +633,7 @@ class FactsCache:
 
     def prepare(self) -> None:
         """Create the directory (with a .gitignore) or disable the cache with a warning."""
+        _ready_folders.clear()  # checked again in every scan: a link may have been planted since
         try:
             _no_links(self.dir / "facts", self.dir / "results", self.dir / "index.json")
             (self.dir / "facts").mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,8 @@ Conventions
   - functions and methods of the project: ``local:<qualname>`` for the file's own
     functions (``local:get_user``, ``local:Client.fetch``), ``import:<module>:<name>``
     for names imported from a project module (resolved by the link stage);
+  - a bare call of a parameter of the enclosing function or of a function around it (Python:
+    ``func(*args)`` in a decorator's wrapper; JS: ``next(err)``): the name as written;
   - anything else: the source text of the callee with ``?`` for the unresolved root
     (``?.items.append``).
 """
@@ -85,10 +87,19 @@ class Handler:
     func: str | None
     # ``except`` / ``catch`` clause versus a ``.catch(cb)`` callback.
     form: str = "clause"
-    # What the guarded block does (JS clauses): "parse" when it is synchronous apart from reading a
-    # request/response body, and parses or decodes a value (``JSON.parse``, ``new URL``,
-    # ``decodeURIComponent``, ``await req.json()``) or touches browser storage / ``Intl``: an
-    # operation whose failure is an expected outcome, not an outage. "" otherwise.
+    # Why an empty handler drops nothing that matters (ERR004), "" when nothing says so:
+    # "parse" (JS clauses): the guarded block is synchronous apart from reading a request/response
+    # body or a Next.js request-scope API, and parses or decodes a value (``JSON.parse``,
+    # ``new URL``, ``decodeURIComponent``, ``await req.json()``), touches browser storage, a style
+    # sheet's ``cssRules``, ``Intl`` or ``PerformanceObserver``, or uses ``cookies()``/``headers()``:
+    # an operation whose failure is an expected outcome, not an outage.
+    # "default" (clauses): the guarded block only computes values into variables that already hold
+    # a default (assigned before the try; JS: or declared without one and tested after the try):
+    # the fallback value is assigned before the try instead of in the handler.
+    # "log" (clauses): the guarded block only logs or reports an error: a failure there has no
+    # channel left to be reported on.
+    # "derived" (JS ``.catch`` callbacks): the promise caught is a copy (``p`` or
+    # ``p.finally(f)``) of a promise ``p`` the function also awaits or returns.
     guards: str = ""
 
 
@@ -112,6 +123,26 @@ class Call:
     awaited: bool = False
     assigned_to: str | None = None
     arg_of: int | None = None
+    # Context "arg" (or a chain whose value is an argument): the keyword it is passed as
+    # (``id__in`` in ``filter(id__in=Other.objects.filter(...).values("id"))``); "" when positional.
+    keyword: str = ""
+    # (Python) Context "assign" (or a chain assigned): the operator the value is combined with
+    # before the assignment: an augmented assignment's (``"|="`` in ``pages |= Page.objects.filter(...)``)
+    # or the ``|`` / ``&`` / ``^`` it is an operand of (``"|"`` in ``pages = pages | q(...)``); "" for a plain
+    # ``x = call()``.
+    operator: str = ""
+    # (Python) For a lazy query builder (``knowledge.databases.LAZY_QUERYSET_METHODS`` /
+    # ``LAZY_SA_QUERY_METHODS``) in a loop whose value is assigned to a plain name: how the enclosing
+    # loops use that name outside the assigning statement, anywhere in the outermost enclosing loop of
+    # the function (the body of a ``for``; all of a ``while``, whose condition repeats). Each distinct
+    # use once, sorted: ``"attr:<a>"`` (``name.a`` read, not called); ``"call:<m>[.<n>...]"``
+    # (``name.m(...).n(...)``), followed by ``"@kw:<keyword>"`` / ``"@arg:<callee's last name>"`` when
+    # that chain is an argument (``"call:filter@arg:Exists"`` for ``Exists(name.filter(...))``);
+    # ``"refine:<m>[.<n>...]"`` (``name = name.m(...)...``: refined into itself); ``"acc"``
+    # (``name |= ...``, ``name = name | ...``); ``"use"`` (anything else: iterated, passed, tested,
+    # returned ...).
+    # Assignments to the name read nothing and are not listed. Empty: never used in the loop.
+    reuses: tuple[str, ...] = ()
     # Methods called on the result, in order: ``fetch(u).then(r => r.json())`` -> ("then",).
     chain: tuple[str, ...] = ()
     # For a chained call (context "chain"): how the value of the whole chain is used, in the
@@ -130,23 +161,47 @@ class Call:
     loops: tuple[int, ...] = ()
     # Whether the call is the argument of ``new`` (JS).
     is_new: bool = False
+    # JS/TS: for a call of an iteration method (``xs.forEach(cb)``, ``["a", "b"].map(cb)``), what
+    # it goes over, summarised as ``Loop.iter`` is (an array literal, a name with the reference
+    # of a module constant or import, a call). None for other calls.
+    receiver: Value | None = None
     # Ids of the calls that open the enclosing ``with`` / ``async with`` blocks in the same
     # function, innermost first (``with transaction.atomic():``, ``async with conn.transaction():``).
     withs: tuple[int, ...] = ()
     # The branches of if statements the call sits in, innermost first, as (if id, branch
     # number): two calls in different branches of the same if never both run.
     branches: tuple[tuple[int, int], ...] = ()
-    # JS/TS: where control leaves the function after this call, when it always does before
-    # anything further down runs: the (end line, end column) of the ``return`` / ``throw``
+    # Where control leaves the function after this call, when it always does before anything
+    # further down runs: the (end line, end column) of the ``return`` / ``throw`` / ``raise``
     # statement that holds the call or follows it in its block (``if (a) { await w1(); return; }``).
-    # A call that starts after that point never runs after this one. None when unknown.
+    # A call that starts after that point (and before ``exits_until``) never runs after this one.
+    # None when unknown.
     exits_at: tuple[int, int] | None = None
+    # Inside a ``try``: the (line, column) where the code starts that may still run after this
+    # call although it returns or throws (the ``catch`` / ``except`` that an exception thrown
+    # before the exit reaches, the ``finally`` that runs after it). None: nothing further down.
+    exits_until: tuple[int, int] | None = None
+
+
+def merge_exits(around: list[tuple[tuple[int, int], tuple[int, int] | None]]
+                ) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """The (exit point, bound) of a call from those of the exit regions around it, innermost
+    (earliest exit) first: the innermost, widened by each region further out whose exit is
+    reached before the bound so far (``try { if (a) { w1(); return; } ... } catch { ... } return;``
+    keeps the first; a ``return`` after the ``try`` in the same ``try`` body widens it)."""
+    point, bound = around[0]
+    for p, b in around[1:]:
+        if bound is None or p > bound:
+            break
+        bound = None if b is None else max(bound, b)
+    return point, bound
 
 
 def exclusive(a: Call, b: Call) -> bool:
     """The two calls never both run, ``a`` written before ``b``: they sit in different branches
     of the same if, or ``a`` returns or throws before ``b`` is reached."""
-    if a.exits_at is not None and (b.loc.line, b.loc.col) > a.exits_at:
+    if a.exits_at is not None and (b.loc.line, b.loc.col) > a.exits_at and (
+            a.exits_until is None or (b.loc.line, b.loc.col) < a.exits_until):
         return True  # `a` returns or throws before `b` is reached
     if not a.branches or not b.branches:
         return False
@@ -167,6 +222,11 @@ class Function:
     parent: str | None = None  # enclosing function id
     is_callback: bool = False  # anonymous function passed as an argument
     callback_of: int | None = None  # the Call it is an argument of
+    # JS: a function expression called where it is written, ``(async () => { ... })()``: that
+    # Call. Its callee stays unresolved ("?"), as for any call of an expression, so the call is
+    # no call of a project function in the call graph; ERR001 follows the function's rejection
+    # through it.
+    invoked_by: int | None = None
 
 
 def argument_for(fn: Function, call: Call, param: str) -> Value | None:
@@ -220,8 +280,10 @@ class Loop:
     targets: tuple[str, ...] = ()  # names bound per iteration (``for a, b in xs`` -> ("a", "b"))
     # What is iterated (``for``/comprehension) or the condition (``while``).
     iter: Value | None = None
-    # Names the body assigns from the element, in source order (``model = ct.model_class()``,
-    # ``if model := ot.model_class():`` in ``for ct in ...``; also from names assigned so before).
+    # Names bound from the element besides the targets, in source order: those of a nested target
+    # pattern (``model``, ``path`` in ``for key, (model, path) in registry.items()``), then those the body
+    # assigns from the element (``model = ct.model_class()``, ``if model := ot.model_class():`` in
+    # ``for ct in ...``; also from names assigned so before).
     derived: tuple[str, ...] = ()
     # The body ends in an unconditional ``return``/``break``/``raise``: from this line on (after
     # the last statement that may ``continue``) it runs at most once. 0: the whole body repeats.
@@ -280,6 +342,10 @@ class ModuleFacts:
     # call the front end did not keep as a fact ("call"). Tells a promise kept in a variable
     # from a lost one.
     name_uses: list[tuple[str | None, str, str]] = field(default_factory=list)
+    # JS: local names a function binds by destructuring one of its names, as (function id, source
+    # name, key, local name): ``const { handler, auth: a } = params`` -> (f, "params", "handler",
+    # "handler") and (f, "params", "auth", "a"). Tells what ``handler(...)`` calls.
+    unpacks: list[tuple[str, str, str, str]] = field(default_factory=list)
     directives: list[str] = field(default_factory=list)  # "use client", "use server"
     # Source lines carrying "vcx: ignore" comments: line -> rule ids (empty = all).
     suppressions: dict[int, tuple[str, ...]] = field(default_factory=dict)
@@ -290,6 +356,16 @@ class ModuleFacts:
     member_reads: list[Access] = field(default_factory=list)
     has_errors: bool = False  # the tree had ERROR / MISSING nodes
     error_ranges: list[tuple[int, int]] = field(default_factory=list)  # (start_line, end_line)
+    # Method calls on a receiver the front end could not resolve that sit in a try of their
+    # function (``runner.run_query(q)``, ``self.query_runner.get_schema()`` in ``try: ...
+    # except Exception:``), and Python ``self.m()`` / ``cls.m()`` calls of a method the class does
+    # not define (inherited), in a try or not: the calls that may reach a project method by
+    # dynamic dispatch (ERR001, ``vcx.dispatch``). Kept apart from ``calls``: no other rule reads
+    # them and link resolves none of them. Only ``callee`` and ``text`` (both the source text),
+    # ``loc``, ``func`` and ``handlers`` are set; ids number this list. Dunder methods and the
+    # methods of the built-in containers, strings and loggers are never kept
+    # (``knowledge.PY_UNDISPATCHED_METHODS``). Python only for now.
+    dispatches: list[Call] = field(default_factory=list)
 
     def call(self, call_id: int) -> Call:
         return self.calls[call_id]

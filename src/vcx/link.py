@@ -56,8 +56,17 @@ class Project:
     test_callers: dict[FuncRef, list[tuple[str, Call]]] = field(default_factory=lambda: defaultdict(list))
     # Project function -> the calls it is passed to as an argument, with the argument index.
     passed: dict[FuncRef, list[tuple[str, Call, int]]] = field(default_factory=lambda: defaultdict(list))
+    # Project function -> the calls that receive it as a property of an object literal argument
+    # (``useQuery({ queryFn: load })``, ``withWrapper({ handler: async (req) => ... })``, a function
+    # written there or one named there), with the argument index and the property.
+    passed_in_options: dict[FuncRef, list[tuple[str, Call, int, str]]] = field(
+        default_factory=lambda: defaultdict(list))
     # Call (path, call id) -> the project function it reaches.
     targets: dict[tuple[str, int], FuncRef] = field(default_factory=dict)
+    # (path, function id, index in ``Function.decorators``) -> the project function a Python
+    # decorator written as a name names (``@login_required``, ``@helpers.retrying``); a decorator
+    # written as a call (``@handler(error=...)``) is a call like any other, in :attr:`targets`.
+    decorator_targets: dict[tuple[str, str, int], FuncRef] = field(default_factory=dict)
     # Dotted Python module name (every suffix of a path) -> path; the first names of those.
     py_index: dict[str, str] = field(default_factory=dict)
     # The dotted names several Python files end with (``api.serializers`` in two services),
@@ -71,6 +80,7 @@ class Project:
     _class_refs: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _names: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _browser_only: frozenset[str] | None = field(default=None, repr=False)
+    _dispatch: object | None = field(default=None, repr=False)  # vcx.dispatch.Dispatch, made on demand
     _package_specs: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _star_imported: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     # Indexes the rules derive from the project and share, built once per scan by the first
@@ -108,6 +118,17 @@ class Project:
 
             self._browser_only = browser_only_modules(self)
         return path in self._browser_only
+
+    def dispatchers_of(self, ref: FuncRef) -> list[tuple[str, Call]]:
+        """The calls that may reach the method ``ref`` by dynamic dispatch rather than by name
+        (``runner.run_query(q)`` in a try, for a ``run_query`` that overrides a base class's:
+        see ``vcx.dispatch`` for the exact condition). Not in :attr:`callers`: only the rules
+        that ask see them."""
+        if self._dispatch is None:
+            from vcx.dispatch import Dispatch
+
+            self._dispatch = Dispatch(self)
+        return self._dispatch.callers(ref)  # type: ignore[attr-defined]
 
     def is_test(self, path: str) -> bool:
         """Code that does not run in production (tests, seeds, migrations: see vcx.paths)."""
@@ -182,14 +203,20 @@ class Project:
         for a name or reference as the Python front end writes it in module ``path``: the bare
         name, ``import:.constants:NAME``, ``app.constants.NAME``; followed through imports,
         ``from x import *`` and aliases (``MODELS = OTHER_MODELS``). None when it is no
-        module-level assignment of the project."""
+        module-level assignment of the project.
+
+        In a JS/TS module: a name the front end gave a reference, the name of a module-level
+        ``const`` of the file or ``import:./constants:NAME`` (followed to what that module exports,
+        ``export const NAME = [...]``, also through re-exports)."""
         mod = self.modules.get(path)
-        if mod is None or mod.language != "python" or depth > 8 or not ref:
+        if mod is None or depth > 8 or not ref:
             return None
         if ref.startswith("import:"):
             _, spec, name = ref.split(":", 2)
             target = self.module_path(path, spec)
             return self._constant_in(target, name, depth + 1) if target is not None else None
+        if mod.language != "python":
+            return self._js_constant_in(path, mod, ref, depth) if "." not in ref and ":" not in ref else None
         if "." in ref:
             if ref.split(".", 1)[0] not in self.py_roots:
                 return None
@@ -197,10 +224,23 @@ class Project:
             return self._constant_in(split[0], split[1], depth + 1) if split is not None else None
         return self._constant_in(path, ref, depth)
 
+    def _js_constant_in(self, path: str, mod: ModuleFacts, name: str, depth: int) -> Value | None:
+        """A module-level name of a JS/TS module: what it exports under it, or what its one
+        module-level declaration assigns."""
+        value = mod.exports.get(name)
+        if value is None:
+            found = [a.value for a in mod.assigns if a.func is None and a.target == name]
+            value = found[0] if len(found) == 1 else None
+        if value is not None and value.kind == "name" and value.ref and value.ref != name:
+            return self.module_constant(path, value.ref, depth + 1)
+        return value
+
     def _constant_in(self, path: str, name: str, depth: int) -> Value | None:
         mod = self.modules.get(path)
         if mod is None or depth > 8 or "." in name:
             return None
+        if mod.language != "python":
+            return self._js_constant_in(path, mod, name, depth)
         value = mod.exports.get(name)
         if value is not None:
             if value.kind == "name" and value.ref and value.ref != name:
@@ -625,7 +665,12 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
         if specs and not callee.startswith("import:") and callee.startswith(specs):
             for spec in specs:  # @acme/billing.charge: a call into the project's own package
                 if callee == spec or callee.startswith(spec + "."):
-                    callee = f"import:{spec}:{callee[len(spec) + 1:] or 'default'}"
+                    rest = callee[len(spec) + 1:]
+                    if rest and _default_member(mod, spec, rest):
+                        target = module_path(path, spec)  # `import data from "common/data"; data.get()`
+                        if target is not None and "default" in modules[target].exports:
+                            rest = f"default.{rest}"
+                    callee = f"import:{spec}:{rest or 'default'}"
                     break
         if callee.startswith("import:"):
             _, spec, rest = callee.split(":", 2)
@@ -650,6 +695,15 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                 if found is not None:
                     return found
         return None
+
+    def function_value(path: str, mod: ModuleFacts, arg: Value, specs: tuple[str, ...]) -> FuncRef | None:
+        """The project function a name or attribute used as a value names, or None."""
+        if arg.kind not in ("name", "attr") or not arg.ref:
+            return None
+        if arg.ref.startswith("local:"):
+            return FuncRef(path, arg.ref[6:]) if arg.ref[6:] in mod.functions else None
+        hit = resolve(path, mod, arg.ref, specs)
+        return hit[1] if hit is not None and isinstance(hit[1], FuncRef) and not hit[2] else None
 
     for path, mod in modules.items():
         test_code = path in project.tests
@@ -685,18 +739,46 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -
                     project.test_callers[ref].append((path, call))
             # Project functions passed as values: guarded("job", rebuildIndex), app.get("/", handler).
             for index, arg in enumerate(call.args):
-                if arg.kind not in ("name", "attr") or not arg.ref:
+                if arg.kind == "object":
+                    for key, v in (arg.keys or {}).items():
+                        if v.kind == "func":
+                            given = FuncRef(path, v.func_id) if v.func_id in mod.functions else None
+                        else:
+                            given = function_value(path, mod, v, specs)
+                        if given is not None:
+                            project.passed_in_options[given].append((path, call, index, key))
                     continue
-                passed: FuncRef | None = None
-                if arg.ref.startswith("local:") and arg.ref[6:] in mod.functions:
-                    passed = FuncRef(path, arg.ref[6:])
-                elif not arg.ref.startswith("local:"):
-                    hit = resolve(path, mod, arg.ref, specs)
-                    if hit is not None and isinstance(hit[1], FuncRef) and not hit[2]:
-                        passed = hit[1]
+                passed = function_value(path, mod, arg, specs)
                 if passed is not None:
                     project.passed[passed].append((path, call, index))
+        if mod.language == "python":
+            for fn in mod.functions.values():
+                for index, d in enumerate(fn.decorators):
+                    if d.kind not in ("name", "attr") or not d.ref:
+                        continue
+                    if d.ref.startswith("local:"):
+                        if d.ref[6:] in mod.functions:
+                            project.decorator_targets[(path, fn.id, index)] = FuncRef(path, d.ref[6:])
+                        continue
+                    hit = resolve(path, mod, d.ref, specs)
+                    if hit is not None and isinstance(hit[1], FuncRef) and not hit[2]:
+                        project.decorator_targets[(path, fn.id, index)] = hit[1]
     return project
+
+
+def _default_member(mod: ModuleFacts, spec: str, rest: str) -> bool:
+    """``spec.get`` written for a call through a package or alias specifier (the front end
+    writes such imports like a library's, where a default import names the module itself) is a
+    member of the module's default export: ``spec`` is imported by default and ``get`` by no
+    named import."""
+    head = rest.split(".", 1)[0]
+    default = False
+    for imp in mod.imports:
+        if imp.module == spec:
+            if imp.name == head:
+                return False
+            default = default or imp.name == "default"
+    return default
 
 
 def _bind_instance(call: Call, owner: ModuleFacts, value: Value, rest: str) -> None:

@@ -2,6 +2,9 @@
 
 Tests, database seeds, migrations and test settings do not run in production (RULES.md):
 they get no findings, and calls made from them do not count as callers of production code.
+Beyond RULES.md's list (docs/configuration.md says which): Storybook stories and
+configuration, and the documentation sources of the scanned project (its build configuration
+and plugins, the examples it shows).
 """
 
 from __future__ import annotations
@@ -27,7 +30,23 @@ NON_PRODUCTION = re.compile(
     # `handlers.mocks.ts`): the module-level counterpart of a `__mocks__/` folder.
     r"|\.mocks?\.[cm]?[jt]sx?$"
     r"|(^|/)settings/test\.py$"
-    r"|(^|/)seed\.[cm]?[jt]s$|(^|/)prisma/seed\.[^/]*$|(^|/)seed\.py$"
+    # Seeds by name: `seed.ts`, `seeds.py`, `prisma/seed.mts`, and sample-data scripts named for
+    # what they are (`seed_data.py`, `e2e_seed_data.py`, `seed-database.ts`, `seed-db.js`). Other
+    # names with the word (`seed-phrase.ts`, `random_seed.py`) may be application code.
+    r"|(^|/)seeds?\.[^/]*$|(^|/)prisma/seed\.[^/]*$|(^|/)([^/]*[-_])?seed[-_]?(data|db|database)\.[^/]*$"
+    # Data migrations in a folder named `migration` (singular) whose entries are named by their
+    # timestamp: Prisma's `migration/20241209104738_name/migration.ts`, TypeORM's
+    # `migration/1700000000000-AddUsers.ts`. A `migration/` folder of other modules holds the code
+    # that runs migrations (typeorm's own `src/migration/MigrationExecutor.ts`): production code.
+    r"|(^|/)migration/\d{8,}[^/]*"
+    # Storybook: stories (`Button.stories.tsx`) and its configuration (`.storybook/`, a
+    # `storybook/` folder of its own or an app of a monorepo named so).
+    r"|\.stor(y|ies)\.[cm]?[jt]sx?$|(^|/)\.?storybook/"
+    # Documentation: the scanned project's top-level `docs/`, `doc/` or `documentation/` folder
+    # (the doc site's sources, configuration and plugins, the examples it shows), and a Sphinx
+    # configuration (`docs/conf.py`) wherever it is. Only at the top: further down, a folder of
+    # that name may be part of the application (a `docs` route, a docs feature of the product).
+    r"|^(docs?|documentation)/|(^|/)docs?/conf\.py$"
     # Scripts that fill a development database with sample rows are database seeds too: a
     # populate.py at the project root (CTFd's), Django's populatedb / populate_db commands. A
     # populate.py module inside a package may be application code, and populate_<something>.py
@@ -60,8 +79,8 @@ def disk_folder(root: Path, root_display: str, folder: str) -> Path:
 # A word every alternative of NON_PRODUCTION contains (keep them in step): a path with none of
 # them cannot match, and a substring test costs a fraction of the search (link asks for every
 # module of the scan, the pipeline for every file).
-_NON_PRODUCTION_WORDS = ("test", "spec", "migrations", "seed", "fixtures", "mock", "e2e", "cypress", "playwright",
-                         "alembic", "populate")
+_NON_PRODUCTION_WORDS = ("test", "spec", "migration", "seed", "fixtures", "mock", "e2e", "cypress", "playwright",
+                         "alembic", "populate", "stor", "doc")
 
 
 def is_non_production(path: str) -> bool:

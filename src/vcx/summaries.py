@@ -12,7 +12,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
-from vcx.facts import Call, Function, ModuleFacts
+from vcx.facts import Call, Function, ModuleFacts, Value
 from vcx.knowledge import databases as kdb
 from vcx.knowledge.network import network_client
 from vcx.link import FuncRef, Project
@@ -184,9 +184,15 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
     meth = call.text.rpartition(".")[2]  # as _method() reads it, which most calls need not pay for
     if not meth or (view.in_browser and not callee.startswith(kdb.DB_LIBS)):
         return None
+    if meth in kdb.TREE_INSERT_METHODS and "instance" in call.kwargs and mod.language == "python":
+        return Op("write", path, call)  # treebeard: inserts the node (form.save(commit=False) built it)
     if meth not in _OP_METHODS and meth.lower() not in kdb.CACHE_COMMANDS and not callee.startswith(kdb.OTHER_STORES):
         return None  # useState(), items.push(): no method any database, cache or transaction has
     recv, meth = _method(call)
+    if meth == "save" and mod.language == "python" and _false(call.kwargs.get("commit")):
+        # Django ModelForm / formset ``form.save(commit=False)``: builds the unsaved instance
+        # (and defers deletions and many-to-many rows), writes nothing; its later ``obj.save()`` does.
+        return None
     if mod.language == "python" and not callee.startswith(kdb.DB_LIBS) and "." in recv:
         owner, _, resource = recv.partition(".")
         if resource in kdb.PY_SDK_RESOURCES and owner.lower().endswith(kdb.PY_SDK_CLIENT_NAMES):
@@ -293,6 +299,11 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
 
 
 _PLAIN_NAME = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+def _false(v: Value | None) -> bool:
+    """The literal ``False``."""
+    return v is not None and v.kind == "bool" and v.value is False
 _FIELD_OF_INSTANCE = re.compile(r"\)\.([\w$]+)$")  # SerializationContext().visited
 
 

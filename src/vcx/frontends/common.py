@@ -144,5 +144,7 @@ def renumber_calls(facts: ModuleFacts, kept: list[Call], call_values: Iterable[V
     for fn in facts.functions.values():
         if fn.callback_of is not None:
             fn.callback_of = remap.get(fn.callback_of)
+        if fn.invoked_by is not None:
+            fn.invoked_by = remap.get(fn.invoked_by)
     facts.calls = kept
     return facts

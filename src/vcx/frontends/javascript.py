@@ -23,8 +23,22 @@ from operator import attrgetter
 
 import tree_sitter as ts
 
-from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Value
+from vcx.facts import (
+    Access,
+    Assign,
+    Call,
+    ClassInfo,
+    Function,
+    Handler,
+    Import,
+    Loc,
+    Loop,
+    ModuleFacts,
+    Value,
+    merge_exits,
+)
 from vcx.frontends.common import _TO_HIGH, Source, error_ranges, renumber_calls, short, suppression
+from vcx.knowledge import databases as kdb
 from vcx.knowledge.javascript import (
     JS_CONFIG_CONVERTERS,
     JS_CONFIG_NAMES,
@@ -101,7 +115,21 @@ RERAISE_PRELUDE = frozenset({"expression_statement", "lexical_declaration", "var
 PARSE_FUNCTIONS = frozenset({"JSON.parse", "JSON.stringify", "decodeURIComponent", "decodeURI",
                              "encodeURIComponent", "encodeURI", "atob", "btoa", "URL.parse",
                              "structuredClone", "BigInt"})
-PARSE_CONSTRUCTORS = frozenset({"URL", "URLSearchParams", "RegExp"})
+# ``PerformanceObserver``: feature detection (a ReferenceError where the API is missing, a
+# TypeError from ``observe({ type })`` where that option is).
+PARSE_CONSTRUCTORS = frozenset({"URL", "URLSearchParams", "RegExp", "PerformanceObserver"})
+# Property reads that throw a SecurityError where the page may not use them (a sandboxed iframe,
+# storage disabled; a cross-origin style sheet's rules): ``window.localStorage``, ``sheet.cssRules``.
+GUARDED_READS = frozenset({"localStorage", "sessionStorage", "indexedDB"})
+# Next.js request-scope APIs (``next/headers``): they throw outside a request, and a cookie store
+# throws on ``set``/``delete`` outside a Server Action or Route Handler (a Server Component).
+REQUEST_SCOPE_CALLS = frozenset({"next/headers.cookies", "next/headers.headers", "next/headers.draftMode"})
+REQUEST_SCOPE_PREFIX = "next/headers.cookies()."
+# Receivers of logging / error-reporting calls (``logger.error(...)``, ``this.logger.warn(...)``,
+# ``Sentry.captureException(e)``): a try that only logs has no channel left to report its failure.
+LOG_ROOTS = frozenset({"console", "logger", "log", "Logger", "Sentry"})
+# Assignments that keep the value computed in a ``try`` (ERR004: a default set before the try).
+VALUE_ASSIGN_OPS = frozenset({"=", "??=", "||="})
 NETWORK_ROOTS = frozenset({"fetch", "axios", "got", "ky", "superagent", "needle", "prisma"})
 # `new X()` whose instances are not worth tracking.
 UNTRACKED_NEW = frozenset({"Promise", "Error", "RegExp", "Array", "Object", "Function", "Symbol", "Proxy"})
@@ -114,6 +142,8 @@ VALUE_TEXT = 40  # characters of Value.text
 MAX_DEPTH = 12  # nesting of values summarised (object in array in object ...)
 MAX_KEYS = 100
 MAX_ITEMS = 50
+# Callees of iteration methods (``rows.forEach``, ``["a", "b"].map``): their receiver is recorded.
+ITERATION_SUFFIXES = tuple(f".{m}" for m in sorted(kdb.ITERATION_METHODS))
 MAX_CHAIN = 5000  # member/call segments walked for one expression
 MAX_CHAIN_MEMBERS = 32  # methods recorded in Call.chain
 MAX_CANON = 300  # characters of a canonical name
@@ -337,12 +367,22 @@ class _Extractor:
         self.class_instances: dict[tuple[str, str], tuple[str, Value | None]] = {}
         self.class_quals: dict[int, str] = {}  # class node id -> qualname
         self.method_class: dict[str, str] = {}  # method Function id -> class qualname
+        # Methods of an object literal (``const api = { get(u) {...} }``, ``export default {...}``,
+        # ``get: function (u) {...}``): Function id -> the object's qualname, the ``this`` of the
+        # method ("" for an object bound to no name; see ``_this_object``). Arrow functions: they
+        # have no ``this`` of their own.
+        self.object_methods: dict[str, str] = {}
+        self.arrows: set[str] = set()
+        self.unpacked_names: set[str] = set()  # the locals of ModuleFacts.unpacks (see _worth_keeping)
         self.func_ids: dict[int, str] = {}  # function node id -> Function id
         self.call_ids: dict[int, int] = {}
         self.handler_ids: dict[int, int] = {}  # catch_clause node id -> Handler id
+        # `.catch(() => {})` on a copy of a promise kept in a local (`p.finally(f).catch(...)`):
+        # (Handler id, scope, name), "derived" once `p` itself is awaited or returned.
+        self.copy_catches: list[tuple[int, str | None, str]] = []
         self.loop_ids: dict[int, int] = {}
         self.branch_of: list[tuple[int, int]] = []  # (if or switch number, branch): see _intervals
-        self.exit_regions: dict[str | None, list[tuple[int, int, tuple[int, int]]]] = {}
+        self.exit_regions: dict[str | None, list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]] = {}
         # Byte ranges of the functions and classes seen so far (they are added in source order).
         self.funcs = _Ranges()
         self.klasses = _Ranges()
@@ -524,6 +564,8 @@ class _Extractor:
             self._import(n)
         for decl in decls if b"require" in data else ():  # `const x = require("m")`
             self._require_decl(*decl)
+        if self.bindings:
+            self._destructured_members(decls)
         # Instances before calls, so that calls on them resolve.
         self.bound_names = {name for _scope, name in self.bindings}  # complete now: see _ctor_of
         for scope, cls, name, type_node in self.typed:
@@ -534,6 +576,9 @@ class _Extractor:
             self._assign_instance(n)
         for n in nodes("field"):
             self._field_instance(n)
+        for decl in decls:
+            if decl[1] is not None and decl[1].type == "object_pattern" and decl[3] is not None:
+                self._unpack(*decl)
         self._freeze()
         # Callees of inner calls first, so that a long chain `a.b().c().d()` is resolved in
         # linear time (each outer callee starts from the inner call's).
@@ -550,7 +595,7 @@ class _Extractor:
         for n in nodes("catch"):
             self._handler(n)
         intervals = self._intervals(caps.get("try", []), nodes("loop"), nodes("if"), nodes("switch"))
-        self.exit_regions = self._exit_regions(caps.get("exit", []), caps.get("try", []), set(scopes))
+        self.exit_regions = self._exit_regions(caps.get("exit", []), set(scopes))
         stack: list[tuple[int, int, bool, int]] = []
         j, n_iv = 0, len(intervals)
         keep_all, exit_regions, out_calls = self.keep_all_calls, self.exit_regions, self.facts.calls
@@ -573,14 +618,14 @@ class _Extractor:
             if not stack:
                 make_call(n, scope, (), ())
                 if scope in exit_regions:
-                    out_calls[-1].exits_at = self._exits_at(n, scope)
+                    self._set_exit(out_calls[-1], n, scope)
                 continue
             fstart = self.funcs.start_of(scope)
             handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] is True and iv[0] > fstart)
             loops = tuple(iv[3] for iv in reversed(stack) if iv[2] is False and iv[0] > fstart)
             make_call(n, scope, handlers, loops)
             if scope in exit_regions:
-                out_calls[-1].exits_at = self._exits_at(n, scope)
+                self._set_exit(out_calls[-1], n, scope)
             branches = tuple(self.branch_of[iv[3]] for iv in reversed(stack) if iv[2] is None and iv[0] > fstart)
             if branches:
                 out_calls[-1].branches = branches  # the call _call just added
@@ -596,6 +641,11 @@ class _Extractor:
         for cap, how in (("awaited_name", "await"), ("returned_name", "return"), ("yielded_name", "yield")):
             for n in nodes(cap):
                 self.facts.name_uses.append((self._scope(n), self.text(n), how))
+        if self.copy_catches:
+            settled = {(f, n) for f, n, how in self.facts.name_uses if how in ("await", "return")}
+            for hid, scope, name in self.copy_catches:
+                if (scope, name) in settled:
+                    self.facts.handlers[hid].guards = "derived"
         return self._finish()
 
     def _worth_keeping(self, node: ts.Node, scope: str | None) -> bool:
@@ -609,6 +659,8 @@ class _Extractor:
         fn = self.callee_nodes[key]
         if fn is None:
             return True
+        if fn.type == "parenthesized_expression" and self._unwrap(fn).type in FUNC_EXPR_TYPES:
+            return True  # (async () => { ... })(): see _call
         s, e = fn.start_byte, fn.end_byte
         if e - s > 300:
             e = s + 300
@@ -620,9 +672,13 @@ class _Extractor:
         if keep is None:
             head = _HEAD_NAME.match(text.removeprefix("await ").lstrip())
             root = head.group(0) if head else ""
-            # A bare call of a parameter too: `next(err)`, `done()` in middleware.
+            # A bare call of a parameter too: `next(err)`, `done()` in middleware; of a function
+            # a parameter holds (`params.handler(req)`), or a local destructured from one
+            # (`const { handler } = params; handler(req)`): what a wrapper runs (ERR001).
             keep = self.keep_memo[memo_key] = bool(root and (
-                self._bound(root, scope) or (root == text and self._is_param(root, scope)))) or \
+                self._bound(root, scope) or
+                (root == text and (self._is_param(root, scope) or root in self.unpacked_names)) or
+                (text.count(".") == 1 and text.startswith(root + ".") and self._is_param(root, scope)))) or \
                 _keep_unresolved(text)
         if keep:
             return True
@@ -750,6 +806,16 @@ class _Extractor:
         fn = self.facts.functions.get(scope) if scope is not None else None
         return fn.parent if fn is not None else None
 
+    def _this_object(self, scope: str | None) -> str | None:
+        """The object literal ``this`` is in a method of it (``{ get(u) { return this.request(u) } }``),
+        through the arrow functions in the method, which have no ``this`` of their own; None elsewhere
+        (a class, a plain function)."""
+        if not self.object_methods:
+            return None
+        while scope is not None and scope in self.arrows:
+            scope = self._parent_scope(scope)
+        return self.object_methods.get(scope) if scope is not None else None
+
     def _class_qual(self, node: ts.Node) -> str | None:
         """Qualname of the class enclosing ``node``."""
         s, e = node.byte_range
@@ -868,6 +934,7 @@ class _Extractor:
         cls_qual: str | None = None
         cls_name: str | None = None
         local_key: str | None = None  # name under which calls in this file reach it
+        this_object: str | None = None  # the object literal whose method it is
         name_n = node.child_by_field_id(self.f.name)
         p = node.parent
         while p is not None and p.type in WRAPPERS:
@@ -881,6 +948,7 @@ class _Extractor:
             else:  # object literal method
                 owner = self._owner_name(p) if p is not None and p.type == "object" else None
                 part = f"{owner}.{key}" if owner else f"<function@{line}:{col}>"
+                this_object = self._prefix(container) + owner if owner else ""
                 if owner:
                     local_key = part
         elif t in ("function_declaration", "generator_function_declaration"):
@@ -912,6 +980,8 @@ class _Extractor:
                     key = self._key_text(key_n) if key_n is not None else ""
                     obj = p.parent
                     owner = self._owner_name(obj) if obj is not None and obj.type == "object" else None
+                    if t != "arrow_function" and obj is not None and obj.type == "object":
+                        this_object = self._prefix(container) + owner if owner else ""
                     if key:
                         name = key
                         if owner:
@@ -940,6 +1010,10 @@ class _Extractor:
             fn.parent = parent_scope
         self.facts.functions[fid] = fn
         self.func_ids[node.id] = fid
+        if this_object is not None:
+            self.object_methods[fid] = this_object
+        elif t == "arrow_function":
+            self.arrows.add(fid)
         self.funcs.add(s, e, fid, f_index)
         if local_key is not None:
             self.local_funcs.setdefault((parent_scope, local_key), fid)
@@ -1177,23 +1251,7 @@ class _Extractor:
                 self._bind(scope, local, self._member_ref(spec, member), namespace=member == "default")
                 self.facts.imports.append(Import(local, spec, member, loc, rel))
         elif name.type == "object_pattern":
-            for c in name.named_children:
-                key = local = None
-                if c.type == "shorthand_property_identifier_pattern":
-                    key = local = self.text(c)
-                elif c.type == "pair_pattern":
-                    k, v = c.child_by_field_id(self.f.key), c.child_by_field_id(self.f.value)
-                    if k is not None and v is not None:
-                        if v.type == "assignment_pattern":
-                            v = v.child_by_field_id(self.f.left) or v
-                        if v.type == "identifier":
-                            key, local = self._key_text(k), self.text(v)
-                elif c.type == "object_assignment_pattern":
-                    left = c.child_by_field_id(self.f.left)
-                    if left is not None:
-                        key = local = self.text(left)
-                if key is None or local is None:
-                    continue
+            for c, key, local in self._object_pattern_keys(name):
                 base = self._member_ref(spec, member) if member is not None else None
                 if base is not None:
                     ref = base + key if base.endswith(":") else f"{base}.{key}"
@@ -1201,6 +1259,58 @@ class _Extractor:
                     ref = self._member_ref(spec, key)
                 self._bind(scope, local, ref)
                 self.facts.imports.append(Import(local, spec, key, self.loc(c), rel))
+
+    def _object_pattern_keys(self, pattern: ts.Node) -> list[tuple[ts.Node, str, str]]:
+        """(node, key, local name) of the plain names an object pattern binds: ``{ a, b: c, d = 1 }``."""
+        out: list[tuple[ts.Node, str, str]] = []
+        for c in pattern.named_children:
+            key = local = None
+            if c.type == "shorthand_property_identifier_pattern":
+                key = local = self.text(c)
+            elif c.type == "pair_pattern":
+                k, v = c.child_by_field_id(self.f.key), c.child_by_field_id(self.f.value)
+                if k is not None and v is not None:
+                    if v.type == "assignment_pattern":
+                        v = v.child_by_field_id(self.f.left) or v
+                    if v.type == "identifier":
+                        key, local = self._key_text(k), self.text(v)
+            elif c.type == "object_assignment_pattern":
+                left = c.child_by_field_id(self.f.left)
+                if left is not None:
+                    key = local = self.text(left)
+            if key is not None and local is not None:
+                out.append((c, key, local))
+        return out
+
+    def _destructured_members(self, decls: list[tuple[ts.Node, ts.Node | None, ts.Node | None, str | None]]
+                              ) -> None:
+        """``const { client, transaction } = db;`` where ``db`` is imported from a project module:
+        each name is bound to that member (``import:@/lib/db:default.transaction``), as
+        ``db.transaction`` would be, so that link finds the function the module exports under
+        that key. Not when a parameter or a declaration of the function shadows ``db``."""
+        shadowed = {(scope, self.text(n)) for _, n, _, scope in decls if n is not None and n.type == "identifier"}
+        for _node, name, val, scope in decls:
+            if name is None or val is None or name.type != "object_pattern" or scope is None:
+                continue
+            val = self._unwrap(val)
+            if val.type != "identifier":
+                continue
+            ident = self.text(val)
+            cur: str | None = scope
+            ref = None
+            for _ in range(1000):
+                fn = self.facts.functions.get(cur) if cur is not None else None
+                if (cur, ident) in shadowed or (fn is not None and ident in fn.params):
+                    break
+                ref = self.bindings.get((cur, ident))
+                if ref is not None or cur is None:
+                    break
+                cur = self._parent_scope(cur)
+            if ref is None or not ref.startswith("import:"):
+                continue
+            for _c, key, local in self._object_pattern_keys(name):
+                if not key.startswith("["):  # `import * as db`: `{ x } = db` is the module's own `x`
+                    self._bind(scope, local, ref + key if ref.endswith(":") else f"{ref}.{key}")
 
     # -- resolution ----------------------------------------------------------
     def _unwrap(self, node: ts.Node, await_too: bool = False) -> ts.Node:
@@ -1396,8 +1506,12 @@ class _Extractor:
                 i += 1
         elif t == "this":
             s = "this"
-            cls = self._class_qual(node)
-            if cls is not None and segs and segs[0][0] is not None:
+            obj = self._this_object(scope) if segs and segs[0][0] is not None else None
+            cls = self._class_qual(node) if obj is None else None
+            if obj is not None:  # in a method of an object literal: `this` is the object
+                if obj and f"{obj}.{segs[0][0]}" in self.facts.functions:
+                    s, i = f"local:{obj}.{segs[0][0]}", 1
+            elif cls is not None and segs and segs[0][0] is not None:
                 attr = segs[0][0]
                 ci = self.class_instances.get((cls, attr))
                 if ci is not None:
@@ -1899,7 +2013,10 @@ class _Extractor:
                         kind = "reraise"
         hid = len(self.facts.handlers)
         self.handler_ids[node.id] = hid
-        guards = "parse" if kind == "empty" and self._guards_a_parse(node) else ""
+        guards = ""
+        if kind == "empty":
+            guards = "parse" if self._guards_a_parse(node) else "default" if self._keeps_a_default(node) \
+                else "log" if self._only_logs(node) else ""
         self.facts.handlers.append(Handler(id=hid, loc=self.loc(node), types=(), catch_all=True,
                                            body=kind, func=scope, form="clause", guards=guards))
 
@@ -1930,10 +2047,137 @@ class _Extractor:
                     parses += 1
                 elif self._callee_root(n) in NETWORK_ROOTS:
                     return False
+            elif t == "member_expression":
+                prop, obj = n.child_by_field_id(self.f.property), n.child_by_field_id(self.f.object)
+                name = self.text(prop, 40) if prop is not None else ""
+                if name == "cssRules" or (name in GUARDED_READS and obj is not None and
+                                          self.text(obj, 40) in GLOBAL_OBJECTS):
+                    parses += 1  # `window.localStorage`, `sheet.cssRules`: may throw a SecurityError
             elif t == "throw_statement":
                 return False  # a deliberate failure, dropped by the empty catch
             todo.extend(n.named_children)
         return parses > 0
+
+    def _only_logs(self, catch: ts.Node) -> bool:
+        """The try block of ``catch`` only logs or reports (``logger.error(...)``, ``console.warn``,
+        ``Sentry.captureException``), directly or under ``if``: what its empty catch drops is a
+        failure of the logging itself, which has nowhere left to be reported."""
+        try_node = catch.parent
+        block = try_node.child_by_field_id(self.f.body) if try_node is not None else None
+        todo = list(block.named_children) if block is not None else []
+        calls = 0
+        while todo:
+            st = todo.pop()
+            t = st.type
+            if t in ("comment", "empty_statement"):
+                continue
+            if t == "if_statement":
+                todo.extend(c for c in st.named_children if c.type != "parenthesized_expression")
+                continue
+            if t in ("statement_block", "else_clause"):
+                todo.extend(st.named_children)
+                continue
+            e = self._unwrap(st.named_children[0]) if t == "expression_statement" and st.named_children else None
+            fn = e.child_by_field_id(self.f.function) if e is not None and e.type == "call_expression" else None
+            if fn is None or fn.type != "member_expression":
+                return False
+            head = _HEAD_NAME.match(self.text(fn, 80).removeprefix("this."))
+            root = head.group(0) if head else ""
+            if root not in LOG_ROOTS or (root == "Sentry" and ".capture" not in self.text(fn, 80)):
+                return False
+            calls += 1
+        return calls > 0
+
+    def _keeps_a_default(self, catch: ts.Node) -> bool:
+        """The try block of ``catch`` only computes values into variables declared before it
+        that hold a default: an initial value (``let url = ""; try { url = await state() }``),
+        or none but the code after the try tests the variable (``let inst; try { inst = get() }
+        catch {} if (inst) ...``). Its empty catch keeps the default: the fallback value is
+        assigned before the try instead of in the handler. Declarations local to the block
+        (intermediate values) may come between the assignments; any other statement may not."""
+        try_node = catch.parent
+        block = try_node.child_by_field_id(self.f.body) if try_node is not None else None
+        if block is None:
+            return False
+        targets: set[str] = set()
+        for st in block.named_children:
+            t = st.type
+            if t in ("comment", "empty_statement", "lexical_declaration", "variable_declaration"):
+                continue
+            e = st.named_children[0] if t == "expression_statement" and st.named_children else None
+            if e is None or e.type not in ("assignment_expression", "augmented_assignment_expression"):
+                return False
+            op = e.child_by_field_id(self.f.operator)
+            left = e.child_by_field_id(self.f.left)
+            if left is None or left.type != "identifier" or (
+                    e.type == "augmented_assignment_expression" and (op is None or op.type not in VALUE_ASSIGN_OPS)):
+                return False
+            targets.add(self.text(left))
+        return bool(targets) and all(self._has_default(try_node, name) for name in targets)
+
+    def _has_default(self, try_node: ts.Node, name: str) -> bool:
+        """``name`` is declared before ``try_node``, in its block or an enclosing one, with an
+        initial value, or without one and tested in a condition after the try (``if (x)``,
+        ``x && …``, ``x?.y``)."""
+        after: list[ts.Node] = []
+        cur = try_node
+        for _ in range(64):
+            parent = cur.parent
+            if parent is None:
+                return False
+            if parent.type in ("statement_block", "program", "switch_case", "switch_default"):
+                found = None
+                for sib in parent.named_children:
+                    if sib.start_byte >= cur.start_byte:
+                        if sib.start_byte > cur.start_byte:
+                            after.append(sib)
+                        continue
+                    if sib.type in ("lexical_declaration", "variable_declaration"):
+                        for d in sib.named_children:
+                            n = d.child_by_field_id(self.f.name) if d.type == "variable_declarator" else None
+                            if n is not None and n.type == "identifier" and self.text(n) == name:
+                                found = d
+                if found is not None:
+                    return found.child_by_field_id(self.f.value) is not None or \
+                        any(self._tests(n, name) for n in after)
+            cur = parent
+        return False
+
+    def _tests(self, node: ts.Node, name: str) -> bool:
+        """``name`` is tested in a condition somewhere in ``node`` (not in a nested function)."""
+        todo = [node]
+        seen = 0
+        while todo:
+            n = todo.pop()
+            seen += 1
+            if seen > 2000:
+                return False
+            if n.type in FUNC_EXPR_TYPES or n.type in ("function_declaration", "class_declaration"):
+                continue
+            if n.type == "identifier" and self.text(n) == name:
+                parent = n.parent
+                pt = parent.type if parent is not None else ""
+                if pt == "member_expression" and any(c.type == "optional_chain" for c in parent.children):
+                    return True  # `x?.y`
+                prev, cur = n, parent
+                for _ in range(8):
+                    if cur is None:
+                        break
+                    t = cur.type
+                    if t in STATEMENT_CONDITIONS or t in ("ternary_expression", "for_statement"):
+                        if cur.child_by_field_id(self.f.condition) == prev:
+                            return True
+                        break
+                    if t in ("binary_expression", "unary_expression"):
+                        op = cur.child_by_field_id(self.f.operator)
+                        if op is not None and (op.type in CONDITION_OPS or op.type == "!"):
+                            return True
+                    elif t != "parenthesized_expression":
+                        break
+                    prev, cur = cur, cur.parent
+                continue
+            todo.extend(n.named_children)
+        return False
 
     def _callee_root(self, node: ts.Node) -> str:
         fn = node.child_by_field_id(self.f.function) or node.child_by_field_id(self.f.constructor)
@@ -1944,6 +2188,10 @@ class _Extractor:
             else node.child_by_field_id(self.f.function)
         if fn is None:
             return False
+        resolved = self.callee_cache.get(node.id)
+        if resolved is not None and (resolved[0] in REQUEST_SCOPE_CALLS or
+                                     resolved[0].startswith(REQUEST_SCOPE_PREFIX)):
+            return True  # `cookies()`, `cookieStore.delete(name)`: may only run in some request contexts
         text = self.text(fn, 120).replace("?.", ".").replace(" ", "")
         for prefix in ("window.", "globalThis.", "self."):
             text = text.removeprefix(prefix)
@@ -1973,40 +2221,77 @@ class _Extractor:
         e = self.loc(call_node)
         loc = Loc(s.line, s.col, e.end_line, e.end_col)
         hid = len(self.facts.handlers)
+        if kind == "empty" and prop.parent is not None and self.text(prop) == "catch":
+            # `p.catch(() => {})` / `p.finally(reset).catch(() => {})` on a promise `p` the
+            # function also awaits or returns: only the duplicate rejection is silenced.
+            recv = prop.parent.child_by_field_id(self.f.object)
+            recv = self._unwrap(recv) if recv is not None else None
+            if recv is not None and recv.type == "call_expression":
+                fin = self._unwrap(recv.child_by_field_id(self.f.function) or recv)
+                fin_prop = fin.child_by_field_id(self.f.property) if fin.type == "member_expression" else None
+                recv = fin.child_by_field_id(self.f.object) if fin_prop is not None and \
+                    self.text(fin_prop) == "finally" else None
+                recv = self._unwrap(recv) if recv is not None else None
+            if recv is not None and recv.type == "identifier":
+                self.copy_catches.append((hid, scope, self.text(recv)))
         self.facts.handlers.append(Handler(id=hid, loc=loc, types=(), catch_all=True, body=kind, func=scope,
                                            form="callback"))
 
     # -- calls ---------------------------------------------------------------
-    def _exit_regions(self, exits: list[ts.Node], tries: list[ts.Node], wanted: set[str | None]
-                      ) -> dict[str | None, list[tuple[int, int, tuple[int, int]]]]:
-        """Per function: (start byte, end byte, exit point) of the stretches of code after which
-        the function is always left: a ``return`` / ``throw`` and the statements of its block
+    def _exit_regions(self, exits: list[ts.Node], wanted: set[str | None]
+                      ) -> dict[str | None, list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]]:
+        """Per function: (start byte, end byte, exit point, bound) of the stretches of code after
+        which the function is always left: a ``return`` / ``throw`` and the statements of its block
         before it (``{ await w1(); if (x) { ... } return; }``), or the statement alone when it is
         the whole branch (``if (a) return w1();``). The exit point is the (end line, end column)
-        of the statement. Not those inside a ``try`` (its handler or ``finally`` may run next).
-        Only for the functions in ``wanted`` (those with calls: the regions are for them)."""
-        out: dict[str | None, list[tuple[int, int, tuple[int, int]]]] = {}
-        guarded = [(t.start_byte, t.end_byte, scope) for t, scope in zip(tries, self._scopes(tries), strict=True)]
+        of the statement. Inside a ``try``, the code from its ``catch`` (or ``finally``) on may
+        still run after the region: the bound is where that code starts (see ``_exit_bound``),
+        None when nothing after the exit runs. Only for the functions in ``wanted`` (those with
+        calls: the regions are for them)."""
+        out: dict[str | None, list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]] = {}
         for r, scope in zip(exits, self._scopes(exits), strict=True):
-            if scope not in wanted:
+            if scope not in wanted or scope is None:
                 continue
             s, e = r.byte_range
-            if scope is None or any(ts_ <= s and e <= te and sc == scope for ts_, te, sc in guarded):
-                continue
             parent = r.parent
             if parent is not None and parent.type in ("statement_block", "switch_case", "switch_default"):
                 s = parent.start_byte
-            out.setdefault(scope, []).append((s, e, (r.end_point[0] + 1, r.end_point[1] + 1)))
+            out.setdefault(scope, []).append((s, e, (r.end_point[0] + 1, r.end_point[1] + 1), self._exit_bound(r)))
         return out
 
-    def _exits_at(self, node: ts.Node, scope: str | None) -> tuple[int, int] | None:
-        """The exit point of the innermost exit region (see ``_exit_regions``) around ``node``."""
+    def _exit_bound(self, r: ts.Node) -> tuple[int, int] | None:
+        """Where code that may still run after the exit ``r`` (or after an exception thrown before
+        it in its region) starts, as a (line, column): the ``catch`` (else the ``finally``) of the
+        innermost ``try`` whose body holds it, or the ``finally`` of one whose handler holds it; an
+        exception thrown in a handler without ``finally`` leaves that ``try`` for the next one
+        around. None: no ``try`` of the function around it, nothing further down runs."""
+        f = self.f
+        child, cur = r, r.parent
+        while cur is not None and cur.type not in FUNC_TYPES:
+            if cur.type == "try_statement":
+                body, handler = cur.child_by_field_id(f.body), cur.child_by_field_id(f.handler)
+                final = cur.child_by_field_name("finalizer")
+                if body is not None and child.id == body.id:
+                    nxt = handler if handler is not None else final
+                    if nxt is not None:
+                        return (nxt.start_point[0] + 1, nxt.start_point[1] + 1)
+                elif handler is not None and child.id == handler.id and final is not None:
+                    return (final.start_point[0] + 1, final.start_point[1] + 1)
+            child, cur = cur, cur.parent
+        return None
+
+    def _set_exit(self, call: Call, node: ts.Node, scope: str | None) -> None:
+        found = self._exits_at(node, scope)
+        if found is not None:
+            call.exits_at, call.exits_until = found
+
+    def _exits_at(self, node: ts.Node, scope: str | None) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+        """(exit point, bound) of the exit regions (see ``_exit_regions``) around ``node``: the
+        innermost one, widened by the regions further out that it runs into, or None."""
         s, e = node.byte_range
-        best: tuple[int, int] | None = None
-        for rs, re_, point in self.exit_regions.get(scope, ()):
-            if rs <= s and e <= re_ and (best is None or point < best):
-                best = point
-        return best
+        around = sorted((point, bound) for rs, re_, point, bound in self.exit_regions.get(scope, ())
+                        if rs <= s and e <= re_)
+        return merge_exits(around) if around else None
 
     def _call(self, node: ts.Node, scope: str | None, handlers: tuple[int, ...],
               loops: tuple[int, ...]) -> None:
@@ -2061,9 +2346,18 @@ class _Extractor:
                     if fid is not None:
                         cb = self.facts.functions[fid]
                         cb.is_callback, cb.callback_of = True, cid
+        if fn is not None and fn.type == "parenthesized_expression":
+            u = self._unwrap(fn)
+            fid = self.func_ids.get(u.id) if u.type in FUNC_EXPR_TYPES else None
+            if fid is not None:  # an immediately invoked function expression
+                self.facts.functions[fid].invoked_by = cid
         mat = self._materialize(inst, scope) if inst is not None else None
         if mat is not None:
             call.instance_ctor, call.instance = mat
+        if fn is not None and callee.endswith(ITERATION_SUFFIXES):
+            recv = self._iteration_receiver(fn)
+            if recv is not None:
+                call.receiver = self._iterable(recv, scope)
         if callee == "require" and not is_new and key not in self.requires_seen:
             spec = self._require_spec(node)
             if spec is not None:
@@ -2081,6 +2375,16 @@ class _Extractor:
                 self._callback_handler(node, prop, arg_nodes[1], scope)
         self._context(node, call, key)
         self.facts.calls.append(call)
+
+    def _iteration_receiver(self, fn: ts.Node) -> ts.Node | None:
+        """The object an iteration method is called on: ``["a", "b"]`` in ``["a", "b"].forEach``."""
+        f = self._unwrap(fn)
+        if f.type != "member_expression":
+            return None
+        prop = f.child_by_field_id(self.f.property)
+        if prop is None or self.text(prop) not in kdb.ITERATION_METHODS:
+            return None
+        return f.child_by_field_id(self.f.object)
 
     def _link_nested_args(self, node: ts.Node, cid: int, awaited: bool) -> None:
         """The links of ``run`` for the calls in an array or spread argument (``Promise.all([a(), b()])``)."""
@@ -2278,12 +2582,57 @@ class _Extractor:
             left = n.child_by_field_id(self.f.left) if n.type == "for_in_statement" else None
             targets = tuple(self.text(left, 80).replace("{", " ").replace("}", " ").replace("[", " ").replace(
                 "]", " ").replace(",", " ").split()) if left is not None else ()
+            scope = self._scope(n)
+            it: Value | None = None
+            if cond is not None:
+                # What a for-of / for-in goes over, as any other value is summarised (an array
+                # literal, a name, a call), so that the n-plus-one rule can tell a loop over a
+                # few fixed elements; the condition of a while / for(;;) as text only.
+                it = self._iterable(cond, scope) if n.type == "for_in_statement" else \
+                    Value("other", self.text(cond, 80))
             self.facts.loops.append(Loop(lid, "for" if n.type == "for_in_statement" else "while",
-                                         self.loc(n), self._scope(n), tuple(t for t in targets
-                                                                           if t not in ("const", "let", "var")),
-                                         Value("other", self.text(cond, 80)) if cond is not None else None))
+                                         self.loc(n), scope, tuple(t for t in targets
+                                                                   if t not in ("const", "let", "var")), it))
         out.sort(key=lambda iv: (iv[0], -iv[1]))
         return out
+
+    def _iterable(self, node: ts.Node, scope: str | None) -> Value:
+        """The value a loop or an iteration method (``xs.forEach(cb)``) goes over, with the
+        source text for messages. A name keeps its reference only when it surely names a
+        module-level ``const`` of the file or an import (no parameter or local declaration of
+        an enclosing function shadows it): ``Project.module_constant`` follows such a name to
+        the literal it is bound to. Any other name (a local variable) has no reference."""
+        v = self.value(node, scope)
+        v.text = self.text(node, 80)
+        if v.kind == "name":
+            name, ref = self.text(node), v.ref or ""
+            if ref == name:
+                ok = self._module_const(name) and not self._shadowed(name, scope)
+            else:
+                ok = ref.startswith("import:") and not self._shadowed(name, scope)
+            if not ok:
+                v.ref = None
+        return v
+
+    def _module_const(self, name: str) -> bool:
+        """A module-level ``const`` declaration of the file binds ``name``."""
+        val = self.module_values.get(name)
+        decl = val.parent if val is not None else None
+        lex = decl.parent if decl is not None else None
+        first = lex.child(0) if lex is not None and lex.type == "lexical_declaration" else None
+        return first is not None and first.type == "const"
+
+    def _shadowed(self, name: str, scope: str | None) -> bool:
+        """A parameter or a local declaration of a function enclosing ``scope`` binds ``name``."""
+        cur = scope
+        for _ in range(1000):
+            fn = self.facts.functions.get(cur) if cur is not None else None
+            if fn is None:
+                return False
+            if (cur, name) in self.declared or name in fn.params:
+                return True
+            cur = fn.parent
+        return True
 
     # -- assignments ---------------------------------------------------------
     def _decl_assign(self, node: ts.Node, name: ts.Node | None, val: ts.Node | None, scope: str | None) -> None:
@@ -2298,6 +2647,29 @@ class _Extractor:
         ident = self.text(name)
         v = self.module_decl_values[val.id] = self.value(val, None)  # _export reads it again
         self.facts.assigns.append(Assign(ident, v, self.loc(node), None, ident))
+
+    def _unpack(self, node: ts.Node, name: ts.Node, val: ts.Node | None, scope: str) -> None:
+        """``const { handler, auth: a } = params`` in a function: see ``ModuleFacts.unpacks``."""
+        if val is None or val.type != "identifier":
+            return
+        source = self.text(val)
+        for c in name.named_children:
+            key = local = None
+            if c.type == "shorthand_property_identifier_pattern":
+                key = local = self.text(c)
+            elif c.type == "object_assignment_pattern":  # { handler = fallback }
+                left = c.child_by_field_id(self.f.left)
+                if left is not None and left.type == "shorthand_property_identifier_pattern":
+                    key = local = self.text(left)
+            elif c.type == "pair_pattern":
+                k, v = c.child_by_field_id(self.f.key), c.child_by_field_id(self.f.value)
+                if v is not None and v.type == "assignment_pattern":
+                    v = v.child_by_field_id(self.f.left)
+                if k is not None and v is not None and v.type == "identifier":
+                    key, local = self._key_text(k), self.text(v)
+            if key is not None and local is not None:
+                self.facts.unpacks.append((scope, source, key, local))
+                self.unpacked_names.add(local)
 
     def _assign(self, node: ts.Node) -> None:
         left, right = node.child_by_field_id(self.f.left), node.child_by_field_id(self.f.right)

@@ -13,12 +13,34 @@ import re
 
 import tree_sitter as ts
 
-from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loop, ModuleFacts, Return, Value
+from vcx.facts import (
+    Access,
+    Assign,
+    Call,
+    ClassInfo,
+    Function,
+    Handler,
+    Import,
+    Loop,
+    ModuleFacts,
+    Return,
+    Value,
+    merge_exits,
+)
 from vcx.frontends.common import Source, error_ranges, renumber_calls, suppression
-from vcx.knowledge import PY_KEEP_UNRESOLVED
-from vcx.knowledge.databases import through_django_manager, through_django_manager_bytes
+from vcx.knowledge import PY_KEEP_UNRESOLVED, PY_UNDISPATCHED_METHODS
+from vcx.knowledge.databases import (
+    LAZY_QUERYSET_METHODS,
+    LAZY_SA_QUERY_METHODS,
+    through_django_manager,
+    through_django_manager_bytes,
+)
 from vcx.knowledge.network import ACCESS_ATTRS, CLIENT_CONSTRUCTORS
 from vcx.parse import language
+
+# Receivers of logging calls (``logger.warning(...)``, ``self.log.info(...)``): a try that only logs
+# has no channel left to report its failure (ERR004).
+PY_LOG_ROOTS = frozenset({"logger", "logging", "log", "LOGGER", "LOG", "_logger", "_log"})
 
 QUERY = """
 (function_definition) @func
@@ -68,6 +90,7 @@ _HEAD = re.compile(rb"[^.(\[\s]*")  # the root name of a callee expression
 _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _WORD = re.compile(r"[A-Za-z_]\w*")
 _BUILTINS = frozenset(dir(builtins))
+LAZY_METHODS = LAZY_QUERYSET_METHODS | LAZY_SA_QUERY_METHODS  # calls whose Call.reuses are recorded
 
 
 def _query() -> ts.Query:
@@ -76,6 +99,24 @@ def _query() -> ts.Query:
         _query_cache.append(ts.Query(language("python"), QUERY.replace("ATTRS", attrs)))
     return _query_cache[0]
 
+
+
+def _try_bound(try_node: ts.Node, child: ts.Node) -> tuple[int, int] | None:
+    """Where the code starts that may still run after a return or raise in ``child`` of a try
+    statement, as a (line, column): from the try body, its first handler (else its ``finally``);
+    from a handler or the ``else`` clause, its ``finally``. None when there is none there: the
+    exit leaves the whole try statement."""
+    handler = final = None
+    for c in try_node.named_children:
+        if c.type in ("except_clause", "except_group_clause") and handler is None:
+            handler = c
+        elif c.type == "finally_clause":
+            final = c
+    if try_node.child_by_field_name("body") == child:
+        nxt = handler if handler is not None else final
+    else:
+        nxt = final if child.type in ("except_clause", "except_group_clause", "else_clause") else None
+    return (nxt.start_point[0] + 1, nxt.start_point[1] + 1) if nxt is not None else None
 
 class _Extractor:
     def __init__(self, source: bytes, path: str) -> None:
@@ -102,10 +143,12 @@ class _Extractor:
         self._call_values: list[Value] = []
         self._class_nodes: list[ts.Node] = []
         self._saved: set[tuple[str | None, str]] = set()
+        self._statement: ts.Node | None = None  # the assignment _context() found the call's value in
+        self._root: ts.Node | None = None
 
     # -- entry ---------------------------------------------------------------
     def run(self, tree: ts.Tree) -> ModuleFacts:
-        root = tree.root_node
+        root = self._root = tree.root_node
         caps = ts.QueryCursor(_query()).captures(root)
         self.facts.has_errors = root.has_error
         self.facts.error_ranges = error_ranges(root)
@@ -150,6 +193,7 @@ class _Extractor:
             self._with_instance(n)
         for n in nodes("except"):
             self._handler(n)
+        self._index_tries(nodes("except"))
         for n in self._class_nodes:
             self._class_info(n)
         loop_names = self._loops(nodes("loop"))
@@ -161,6 +205,9 @@ class _Extractor:
                 self._exit_of_block[n.parent.id] = (n.start_byte, (n.end_point[0] + 1, n.end_point[1] + 1))
         self.facts.calls = [None] * len(calls)  # type: ignore[list-item]  # filled by _call, compacted in finish
         self._lambda_calls = {n.id for n in caps.get("lambda_call", [])}
+        # The names of the parameters of the file's functions: a bare call of one of them in its
+        # function or a nested one (``func(*args)`` in a decorator's wrapper) is kept (``_param_call``).
+        self._param_names = {p for f in self.facts.functions.values() for p in f.params} - {"self", "cls"}
         bound = set(self.aliases) | set(self.local_funcs) | set(self.classes) | PY_KEEP_UNRESOLVED
         bound.update(name for _, name in self.instances)
         bound.update(("self", "cls"))
@@ -176,11 +223,13 @@ class _Extractor:
                 head = _HEAD.match(data, fn.start_byte, fn.end_byte).group(0).decode("utf-8", "replace")
                 if head not in bound and n.id not in self._lambda_calls and \
                         not through_django_manager_bytes(data[fn.start_byte:fn.end_byte]) and \
-                        not self._star_bound(fn, head):
+                        not self._star_bound(fn, head) and not self._param_call(n, fn, head):
                     last = fn.child_by_field_name("attribute") if fn.type == "attribute" else None
                     if last is None or data[last.start_byte:last.end_byte].decode("utf-8", "replace") \
                             not in PY_KEEP_UNRESOLVED:
                         self._note_names_used(n, fn, head)
+                        if last is not None and self._try_starts:  # a method of an unbound name, in a try?
+                            self._dispatch(n, fn, None)
                         continue
             self._call(n)
         # Objects saved in a function (``p.save()``): their attribute assignments stage a change (TXN001).
@@ -220,6 +269,24 @@ class _Extractor:
         return fn.type == "identifier" and self._has_star_import and not name.startswith("_") \
             and name not in _BUILTINS
 
+    def _param_call(self, call: ts.Node, fn: ts.Node, name: str) -> bool:
+        """A bare call of a parameter of the enclosing function or of a function around it: the
+        wrapper of a decorator calling the function it wraps (``return func(*args, **kwargs)`` in
+        ``def wrapper`` in ``def decorator(func)``), a helper calling the callback it is given. Kept
+        as a fact, callee and text the name as written, with its enclosing handlers: whether such a
+        call sits in a try is whether the wrapper handles the errors of what it wraps (ERR001)."""
+        if fn.type != "identifier" or name not in self._param_names:
+            return False
+        scope = self._scope_of(call)
+        for _ in range(100):
+            f = self.facts.functions.get(scope) if scope is not None else None
+            if f is None:
+                return False
+            if name in f.params:
+                return True
+            scope = f.parent
+        return False
+
     def _note_names_used(self, call: ts.Node, fn: ts.Node, head: str) -> None:
         """A call not kept as a fact still settles a coroutine kept in a local it is made on or
         given (``c.close()``, ``register(c)``): record those names as used (``name_uses``)."""
@@ -232,6 +299,70 @@ class _Extractor:
                 a = a.child_by_field_name("value") or a
             if a.type == "identifier":
                 self.facts.name_uses.append((scope, self.src.text(a), "call"))
+
+    def _index_tries(self, excepts: list[ts.Node]) -> None:
+        """Byte intervals of the bodies of the try statements that have an ``except`` (sorted,
+        nested), for a cheap first look at whether a call sits in one (``_dispatch``)."""
+        bodies: dict[int, tuple[int, int]] = {}
+        for n in excepts:
+            try_node = n.parent
+            body = try_node.child_by_field_name("body") if try_node is not None else None
+            if body is not None:
+                bodies[body.id] = (body.start_byte, body.end_byte)
+        self._try_starts: list[int] = []
+        self._try_ends: list[int] = []
+        self._try_parents: list[int] = []
+        stack: list[int] = []
+        for start, end in sorted(bodies.values()):
+            while stack and self._try_ends[stack[-1]] < end:
+                stack.pop()
+            self._try_starts.append(start)
+            self._try_ends.append(end)
+            self._try_parents.append(stack[-1] if stack else -1)
+            stack.append(len(self._try_starts) - 1)
+
+    def _dispatch(self, node: ts.Node, fn: ts.Node, scope: str | None) -> None:
+        """A method call on a receiver the file does not resolve (``runner.run_query(q)``,
+        ``self.query_runner.get_schema()``) in a try of its function, or a ``self.m()`` /
+        ``cls.m()`` of a method the class inherits: kept apart, in ``ModuleFacts.dispatches``
+        (ERR001: it may reach a project method by dynamic dispatch). Of the calls on other
+        receivers only those in a try are kept: they are the ones that can handle a failure,
+        and most calls of a code base sit in none."""
+        obj = fn.child_by_field_name("object")
+        if obj is None:
+            return
+        on_self = obj.type == "identifier" and self.src.text(obj) in ("self", "cls")
+        if not on_self and obj.type not in ("identifier", "attribute"):
+            return
+        in_try = False
+        if self._try_starts:
+            start, end = node.start_byte, node.end_byte
+            i = bisect.bisect_right(self._try_starts, start) - 1
+            while i >= 0 and self._try_ends[i] < end:
+                i = self._try_parents[i]
+            in_try = i >= 0
+        if not in_try and not on_self:
+            return
+        attr = fn.child_by_field_name("attribute")
+        if attr is None:
+            return
+        name = self.src.text(attr)
+        if name.startswith("__") or name in PY_UNDISPATCHED_METHODS:
+            return
+        text = self.src.text(fn, 120)
+        if not _DOTTED_NAME.fullmatch(text):
+            return
+        handlers: list[int] = []
+        child, cur = node, node.parent if in_try else None
+        while cur is not None and cur.type not in FUNC_TYPES:
+            if cur.type == "try_statement" and cur.child_by_field_name("body") == child:
+                handlers.extend(self.handler_ids[c.id] for c in cur.named_children
+                                if c.type == "except_clause" and c.id in self.handler_ids)
+            child, cur = cur, cur.parent
+        if handlers or on_self:  # not when the try is around the function the call is in
+            self.facts.dispatches.append(Call(
+                id=len(self.facts.dispatches), callee=text, text=text, snippet="", loc=self.src.loc(node),
+                func=self._scope_of(node) if scope is None else scope, handlers=tuple(handlers)))
 
     # -- names ---------------------------------------------------------------
     def _qualname(self, node: ts.Node) -> str:
@@ -645,10 +776,81 @@ class _Extractor:
             elif c.type != "comment":
                 types.extend(self._exc_types(c, scope))
         catch_all = not types or any(t in BROAD or t.endswith((".Exception", ".BaseException")) for t in types)
+        kind = self._body_kind(body, bound)
         self.handler_ids[node.id] = len(self.facts.handlers)
         self.facts.handlers.append(Handler(
             id=len(self.facts.handlers), loc=self.src.loc(node), types=tuple(types), catch_all=catch_all,
-            body=self._body_kind(body, bound), func=scope))
+            body=kind, func=scope, guards="" if kind != "empty" else "default" if self._keeps_a_default(node)
+            else "log" if self._only_logs(node) else ""))
+
+    def _only_logs(self, clause: ts.Node) -> bool:
+        """The try block of ``clause`` only logs or reports (``logger.debug(...)``,
+        ``sentry_sdk.capture_exception(e)``), directly or under ``if``: what its ``except: pass``
+        drops is a failure of the logging itself, which has nowhere left to be reported."""
+        try_node = clause.parent
+        block = try_node.child_by_field_name("body") if try_node is not None else None
+        todo = list(block.named_children) if block is not None else []
+        calls = 0
+        while todo:
+            st = todo.pop()
+            t = st.type
+            if t == "comment":
+                continue
+            if t in ("if_statement", "elif_clause", "else_clause"):
+                todo.extend(c for c in st.named_children if c.type in ("block", "elif_clause", "else_clause"))
+                continue
+            if t == "block":
+                todo.extend(st.named_children)
+                continue
+            e = st.named_children[0] if t == "expression_statement" and st.named_child_count == 1 else None
+            fn = e.child_by_field_name("function") if e is not None and e.type == "call" else None
+            if fn is None or fn.type != "attribute":
+                return False
+            text = self.src.text(fn, 80).removeprefix("self.")
+            if text.split(".", 1)[0] not in PY_LOG_ROOTS and not text.startswith("sentry_sdk.capture_"):
+                return False
+            calls += 1
+        return calls > 0
+
+    def _keeps_a_default(self, clause: ts.Node) -> bool:
+        """The try block of ``clause`` only assigns names that the function (or module) assigned
+        before the try, in the try's block or an enclosing one: ``value = default`` then ``try:
+        value = compute()``. Its ``except: pass`` keeps the default, the fallback value assigned
+        before the try instead of in the handler."""
+        try_node = clause.parent
+        block = try_node.child_by_field_name("body") if try_node is not None else None
+        if block is None:
+            return False
+        targets: set[str] = set()
+        for st in block.named_children:
+            if st.type == "comment":
+                continue
+            name = self._assigned_name(st)
+            if name is None:
+                return False
+            targets.add(name)
+        return bool(targets) and all(self._assigned_before(try_node, name) for name in targets)
+
+    def _assigned_name(self, st: ts.Node) -> str | None:
+        """The name a statement ``name = value`` assigns, else None."""
+        a = st.named_children[0] if st.type == "expression_statement" and st.named_child_count == 1 else None
+        if a is None or a.type != "assignment" or a.child_by_field_name("right") is None:
+            return None
+        left = a.child_by_field_name("left")
+        return self.src.text(left) if left is not None and left.type == "identifier" else None
+
+    def _assigned_before(self, node: ts.Node, name: str) -> bool:
+        cur = node
+        for _ in range(64):
+            parent = cur.parent
+            if parent is None or parent.type in ("function_definition", "class_definition", "lambda"):
+                return False
+            if parent.type in ("block", "module") and any(
+                    sib.start_byte < cur.start_byte and self._assigned_name(sib) == name
+                    for sib in parent.named_children):
+                return True
+            cur = parent
+        return False
 
     def _exc_types(self, node: ts.Node, scope: str | None, depth: int = 0) -> list[str]:
         if node.type in ("tuple", "parenthesized_expression"):
@@ -692,7 +894,10 @@ class _Extractor:
         # Calls that resolve to nothing known (len(x), items.append(y)) are most of the calls
         # of a code base and no rule reads them: they are dropped, unless a function is passed.
         known = callee != text or callee.startswith(("local:", "import:")) or \
-            text.split(".", 1)[0] in self.aliases or through_django_manager(text) or self._star_bound(fn, text)
+            text.split(".", 1)[0] in self.aliases or through_django_manager(text) or self._star_bound(fn, text) \
+            or self._param_call(node, fn, text)
+        if not known and fn.type == "attribute":
+            self._dispatch(node, fn, scope)
         if not known and text.rsplit(".", 1)[-1] not in PY_KEEP_UNRESOLVED and node.id not in self._lambda_calls:
             self.facts.calls[cid] = None  # type: ignore[call-overload]  # removed in finish()
             return
@@ -709,7 +914,7 @@ class _Extractor:
                     if k is not None and v is not None:
                         call.kwargs[self.src.text(k)] = value(v, scope)
                 elif a.type == "dictionary_splat":
-                    call.kwargs["**"] = Value("spread", self.src.text(a))
+                    call.kwargs["**"] = self._dict_splat(a, scope, value)
                 elif a.type == "list_splat":
                     call.args.append(Value("spread", self.src.text(a)))
                 elif a.type != "comment":
@@ -735,9 +940,130 @@ class _Extractor:
                     inst = inner
                 if inst is not None:
                     call.instance_ctor, call.instance = inst
+        self._statement = None
         self._context(node, call)
         self._enclosing(node, call)
+        if call.loops and call.assigned_to and self._statement is not None and \
+                text.rpartition(".")[2] in LAZY_METHODS:
+            call.reuses = self._reuses(node, call, self._statement)
         self.facts.calls[cid] = call
+
+    def _dict_splat(self, node: ts.Node, scope: str | None, value) -> Value:  # type: ignore[no-untyped-def]
+        """``**kw``; for a dict display (``**{f.name: obj.pk}``) its values are the items: the keys
+        of such a display are names of parameters (a lookup's field), not values."""
+        inner = node.named_children[0] if node.named_children else None
+        items = None
+        if inner is not None and inner.type == "dictionary" and \
+                all(p.type in ("pair", "comment") for p in inner.named_children):
+            items = [value(p.child_by_field_name("value"), scope) for p in inner.named_children
+                     if p.type == "pair" and p.child_by_field_name("value") is not None]
+        return Value("spread", self.src.text(node), items=items)
+
+    def _bitwise(self, node: ts.Node) -> str:
+        """The operator of a ``|`` / ``&`` / ``^`` binary operation, else ""."""
+        if node.type != "binary_operator":
+            return ""
+        op = node.child_by_field_name("operator")
+        text = self.src.text(op) if op is not None else ""
+        return text if text in ("|", "&", "^") else ""
+
+    def _reuses(self, node: ts.Node, call: Call, stmt: ts.Node) -> tuple[str, ...]:
+        """:attr:`Call.reuses`: how the loops around ``node`` use the name its value is assigned to,
+        outside the statement ``stmt`` that assigns it."""
+        loop: ts.Node | None = None
+        cur = node.parent
+        while cur is not None and cur.type not in FUNC_TYPES:
+            if cur.type in LOOP_TYPES and self.loop_ids.get(cur.id) in call.loops:
+                loop = cur
+            cur = cur.parent
+        if loop is None:
+            return ()
+        body = loop.child_by_field_name("body") if loop.type == "for_statement" else None
+        start = body.start_byte if body is not None else loop.start_byte  # a for's iterable runs once
+        name = call.assigned_to or ""
+        out: set[str] = set()
+        data = self.src.data
+        for m in re.finditer(rb"\b" + re.escape(name.encode()) + rb"\b", data[start:loop.end_byte]):
+            pos = start + m.start()
+            if stmt.start_byte <= pos < stmt.end_byte:
+                continue
+            ident = self._root.descendant_for_byte_range(pos, pos + len(m.group(0)))
+            if ident is None or ident.type != "identifier" or ident.start_byte != pos:
+                continue  # in a string or a comment, or a longer name
+            use = self._use_of(ident, name)
+            if use:
+                out.add(use)
+        return tuple(sorted(out))
+
+    def _use_of(self, ident: ts.Node, name: str) -> str:
+        """How an occurrence of the local ``name`` uses it (:attr:`Call.reuses`); "" when it does not
+        read it (an assignment target, ``x.name``, a keyword ``name=``)."""
+        p = ident.parent
+        if p is None:
+            return "use"
+        t = p.type
+        if t == "attribute":
+            attr = p.child_by_field_name("attribute")
+            if attr is not None and attr.id == ident.id:
+                return ""  # obj.name: another object's attribute
+            meth = self.src.text(attr) if attr is not None else "?"
+            g = p.parent
+            if g is None or g.type != "call" or g.child_by_field_name("function") != p:
+                return f"attr:{meth}"
+            top, methods = g, [meth]  # name.m(...).n(...): the whole chain
+            while True:
+                a = top.parent
+                c = a.parent if a is not None and a.type == "attribute" and \
+                    a.child_by_field_name("object") == top else None
+                if c is None or c.type != "call" or c.child_by_field_name("function") != a:
+                    break
+                top = c
+                attr = a.child_by_field_name("attribute")
+                methods.append(self.src.text(attr) if attr is not None else "?")
+            chain = ".".join(methods)
+            if self._assigned_back(top, name):
+                return f"refine:{chain}"
+            return f"call:{chain}" + self._argument_of(top)
+        if t == "keyword_argument" and p.child_by_field_name("name") == ident:
+            return ""
+        if t in ("assignment", "augmented_assignment") and p.child_by_field_name("left") == ident:
+            return "acc" if t == "augmented_assignment" else ""
+        if t in ("pattern_list", "tuple_pattern", "list_pattern") or \
+                (t in ("for_statement", "for_in_clause") and p.child_by_field_name("left") == ident):
+            return ""  # a target of an assignment or a loop
+        if self._bitwise(p):
+            top = p
+            while top.parent is not None and (top.parent.type == "parenthesized_expression" or
+                                              self._bitwise(top.parent)):
+                top = top.parent
+            if self._assigned_back(top, name):
+                return "acc"  # name = name | other
+        return "use"
+
+    def _argument_of(self, expr: ts.Node) -> str:
+        """Where an expression is an argument: ``"@kw:<keyword>"``, ``"@arg:<the callee's last name>"``
+        (``Exists`` in ``Exists(x)``, ``in_`` in ``col.in_(x)``); "" when it is none."""
+        p = expr.parent
+        while p is not None and p.type == "parenthesized_expression":
+            p = p.parent
+        if p is None:
+            return ""
+        if p.type == "keyword_argument":
+            key = p.child_by_field_name("name")
+            return f"@kw:{self.src.text(key)}" if key is not None else ""
+        if p.type == "argument_list" and p.parent is not None and p.parent.type == "call":
+            fn = p.parent.child_by_field_name("function")
+            last = fn.child_by_field_name("attribute") if fn is not None and fn.type == "attribute" else fn
+            return f"@arg:{self.src.text(last)}" if last is not None and last.type == "identifier" else ""
+        return ""
+
+    def _assigned_back(self, expr: ts.Node, name: str) -> bool:
+        """``expr`` is the right side of an assignment to the plain name ``name``."""
+        p = expr.parent
+        if p is None or p.type != "assignment" or p.child_by_field_name("right") != expr:
+            return False
+        left = p.child_by_field_name("left")
+        return left is not None and left.type == "identifier" and self.src.text(left) == name
 
     def _context(self, node: ts.Node, call: Call) -> None:
         cur = node
@@ -761,6 +1087,17 @@ class _Extractor:
         if parent is None:
             call.context = "other"
             return
+        if parent.type == "binary_operator":
+            # ``pages = pages | Page.objects.filter(...)``: an operand of ``|`` / ``&`` / ``^`` whose
+            # result is assigned is recorded as assigned, with the operator.
+            op = self._bitwise(parent)
+            top, up = parent, parent.parent
+            while up is not None and (up.type == "parenthesized_expression" or self._bitwise(up)):
+                top, up = up, up.parent
+            if op and up is not None and up.type in ("assignment", "augmented_assignment") and \
+                    up.child_by_field_name("right") == top:
+                call.operator = op
+                cur, parent = top, up
         pt = parent.type
         if pt == "expression_statement":
             call.context = "await" if call.awaited else "stmt"
@@ -768,6 +1105,10 @@ class _Extractor:
             call.context = "return"
         elif pt in ("assignment", "augmented_assignment") and parent.child_by_field_name("right") == cur:
             call.context = "assign"
+            self._statement = parent
+            if pt == "augmented_assignment":
+                op_node = parent.child_by_field_name("operator")
+                call.operator = self.src.text(op_node) if op_node is not None else "?="
             left = parent.child_by_field_name("left")
             if left is not None and left.type in ("pattern_list", "tuple_pattern") and left.named_children:
                 left = left.named_children[0]  # obj, created = M.objects.get_or_create(...): the row
@@ -777,6 +1118,9 @@ class _Extractor:
                 pt in ("generator_expression", "list_comprehension") and parent.parent is not None
                 and parent.parent.type in ("argument_list", "list_splat", "call")):
             call.context = "arg"
+            if pt == "keyword_argument":
+                key = parent.child_by_field_name("name")
+                call.keyword = self.src.text(key) if key is not None else ""
             outer = parent
             while outer is not None and outer.type != "call":
                 outer = outer.parent
@@ -810,7 +1154,10 @@ class _Extractor:
         withs: list[int] = []
         grand: ts.Node | None = None
         branches: list[tuple[int, int]] = []
-        exits: list[tuple[int, int]] = []  # exit points of the blocks around, innermost first
+        # (exit point, bound) of the blocks around, innermost first; those from ``open_exits`` on
+        # have no bound yet (see ``Call.exits_until``)
+        exits: list[tuple[tuple[int, int], tuple[int, int] | None]] = []
+        open_exits = 0
         child = node
         cur = node.parent
         while cur is not None and cur.type not in FUNC_TYPES:
@@ -818,9 +1165,15 @@ class _Extractor:
             if t == "block" and self._exit_of_block:
                 exit_stmt = self._exit_of_block.get(cur.id)
                 if exit_stmt is not None and child.start_byte <= exit_stmt[0]:
-                    exits.append(exit_stmt[1])
-            elif t == "try_statement":
-                exits.clear()  # a handler or ``finally`` may run after a return or raise inside a try
+                    exits.append((exit_stmt[1], None))
+            elif t == "try_statement" and open_exits < len(exits):
+                # After a return or raise inside a try, its handler (an exception thrown before the
+                # exit) or ``finally`` may still run: the exit holds up to where they start. A
+                # raise in a handler or ``else`` without ``finally`` leaves the whole try.
+                bound = _try_bound(cur, child)
+                if bound is not None:
+                    exits[open_exits:] = [(p, bound) for p, _ in exits[open_exits:]]
+                    open_exits = len(exits)
             if t == "if_statement" and child.type in ("block", "elif_clause", "else_clause") and \
                     cur.child_by_field_name("condition") != child:
                 # branch 0 is the if body; elif/else clauses are numbered in order
@@ -866,7 +1219,7 @@ class _Extractor:
         call.withs = tuple(withs)
         call.branches = tuple(branches)
         if exits and cur is not None:  # in a function, not at module level
-            call.exits_at = exits[0]
+            call.exits_at, call.exits_until = merge_exits(sorted(exits, key=lambda x: x[0]))
 
     def _return(self, value: ts.Node) -> None:
         """``return X`` / ``return mod.X`` / ``return super().m()`` in a function, with the conditions
@@ -924,17 +1277,33 @@ class _Extractor:
                 left = clause.child_by_field_name("left") if clause is not None else None
                 it = clause.child_by_field_name("right") if clause is not None else None
                 kind = "comprehension"
+            nested: list[str] = []
             if left is not None:
                 idents = [left] if left.type == "identifier" else [c for c in left.named_children
                                                                    if c.type == "identifier"]
                 targets = [self.src.text(c) for c in idents]
                 names.update(t.encode() for t in targets)
+                if left.type != "identifier":  # for key, (model, path) in ...: bound from the element too
+                    nested = self._pattern_names(left, top=True)
             val = self.value(it, scope) if it is not None else None
             if val is not None and kind == "while":
                 val = Value("other", self.src.text(it, 80))
             self.facts.loops.append(Loop(lid, kind, self.src.loc(n), scope, tuple(targets), val,
-                                         once_from=self._once_from(n)))
+                                         derived=tuple(nested), once_from=self._once_from(n)))
         return names
+
+    def _pattern_names(self, node: ts.Node, top: bool = False, depth: int = 0) -> list[str]:
+        """The names a target pattern binds in its nested patterns (``model``, ``path`` in ``key,
+        (model, path)``); with ``top``, not its own identifiers (those are the loop's targets)."""
+        out: list[str] = []
+        for c in node.named_children:
+            if c.type == "identifier":
+                if not top:
+                    out.append(self.src.text(c))
+            elif c.type in ("tuple_pattern", "list_pattern", "pattern_list", "parenthesized_expression") \
+                    and depth < MAX_VALUE_DEPTH:
+                out += self._pattern_names(c, depth=depth + 1)
+        return out
 
     def _once_from(self, loop: ts.Node) -> int:
         """:attr:`Loop.once_from` of a ``for``/``while`` statement: the first line of the body that
@@ -972,11 +1341,11 @@ class _Extractor:
                 lid = self.loop_ids.get(cur.id)
                 if lid is not None and cur.type != "while_statement" and \
                         (cur.type != "for_statement" or cur.child_by_field_name("right") != child):
-                    if words & {*loops[lid].targets, *derived.get(lid, ())}:
+                    if words & {*loops[lid].targets, *loops[lid].derived, *derived.get(lid, ())}:
                         derived.setdefault(lid, []).extend(self.src.text(i) for i in idents)
                 child, cur = cur, cur.parent
         for lid, names in derived.items():
-            loops[lid].derived = tuple(dict.fromkeys(names))
+            loops[lid].derived = tuple(dict.fromkeys((*loops[lid].derived, *names)))
 
     def _row_params(self) -> dict[bytes, set[str]]:
         """Names that hold one row per call in code a framework runs once per row (n-plus-one):
@@ -997,6 +1366,10 @@ class _Extractor:
         if obj is None or attr is None:
             return
         parent = node.parent
+        if parent is not None and parent.type in ("assignment", "augmented_assignment", "pattern_list",
+                                                  "tuple_pattern", "list_pattern") and \
+                (parent.type.endswith("pattern") or parent.child_by_field_name("left") == node):
+            return  # row.author = a: stores a value, loads nothing (``row.author += x`` would be no relation)
         is_call = parent is not None and parent.type == "call" and parent.child_by_field_name("function") == node
         self.facts.member_reads.append(Access(self.src.text(obj), self.src.text(attr), self.src.loc(node),
                                               self._scope_of(node), is_call))

@@ -21,4 +21,26 @@ PY_KEEP_UNRESOLVED = frozenset({
     "select_related", "prefetch_related", "options",
     "paginate_queryset", "get_queryset", "filter_queryset",  # DRF list views: what a serializer is given
     "map",  # map(Out.from_orm, rows): a pydantic model applied to each row
+    "add_child", "add_sibling", "add_root",  # django-treebeard inserts (databases.TREE_INSERT_METHODS)
+})
+
+# Methods that never make a call on an unresolved receiver a dynamic dispatch to the project's
+# own classes (``ModuleFacts.dispatches``, ERR001): those of the built-in containers and
+# strings and of a logger. ``x.get(k)``, ``items.append(i)``, ``log.info(...)`` on a name the
+# front end cannot resolve is a dict, a list or a logger far more often than a plugin, and
+# these calls fill the try blocks of every code base.
+PY_UNDISPATCHED_METHODS = frozenset({
+    # dict, list, set, frozenset, str, bytes, tuple (their public methods, Python 3.11)
+    "add", "append", "capitalize", "casefold", "center", "clear", "copy", "count", "decode", "difference",
+    "difference_update", "discard", "encode", "endswith", "expandtabs", "extend", "find", "format",
+    "format_map", "fromhex", "fromkeys", "get", "hex", "index", "insert", "intersection",
+    "intersection_update", "isalnum", "isalpha", "isascii", "isdecimal", "isdigit", "isdisjoint",
+    "isidentifier", "islower", "isnumeric", "isprintable", "isspace", "issubset", "issuperset", "istitle",
+    "isupper", "items", "join", "keys", "ljust", "lower", "lstrip", "maketrans", "partition", "pop",
+    "popitem", "remove", "removeprefix", "removesuffix", "replace", "reverse", "rfind", "rindex", "rjust",
+    "rpartition", "rsplit", "rstrip", "setdefault", "sort", "split", "splitlines", "startswith", "strip",
+    "swapcase", "symmetric_difference", "symmetric_difference_update", "title", "translate", "union",
+    "update", "upper", "values", "zfill",
+    # logging.Logger
+    "debug", "info", "warning", "warn", "error", "exception", "critical", "log",
 })

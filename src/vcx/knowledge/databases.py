@@ -125,6 +125,32 @@ READ_METHODS = frozenset({
 })
 READ_MANY = frozenset({"fetch", "fetchall", "find", "findMany", "findAll", "findBy", "findAndCount",
                        "findAndCountAll", "all", "filter", "scalars", "getMany", "getRawMany", "select"})
+# Lazy query builders (Python). A Django QuerySet method of this table returns a new QuerySet and
+# runs nothing: the query runs when the QuerySet is evaluated (iterated, ``list()`` / ``len()`` /
+# ``bool()``, sliced with a step, ``.count()`` / ``.exists()`` / ``.first()`` / ``.get()`` /
+# ``.update()`` ..., pickled). So do SQLAlchemy's legacy ``Query`` methods of the second table
+# (``session.query(M).filter(...)``), which run at ``.all()`` / ``.first()`` / ``.one()`` / ``.count()``
+# / iteration; SQLAlchemy's ``select()`` statements are builders already (``SA_BUILDERS`` in
+# vcx.summaries). Such a call is a query only where its result is evaluated: see
+# ``n_plus_one.composed()`` for where it is not (combined with ``|``, refined, a subquery).
+LAZY_QUERYSET_METHODS = frozenset({
+    "all", "filter", "exclude", "order_by", "select_related", "prefetch_related", "annotate", "alias", "values",
+    "values_list", "distinct", "only", "defer", "using", "none", "union", "intersection", "difference", "reverse",
+    "select_for_update", "extra", "complex_filter", "dates", "datetimes",
+})
+LAZY_SA_QUERY_METHODS = frozenset({
+    "query", "filter", "filter_by", "join", "outerjoin", "options", "order_by", "group_by", "having", "limit",
+    "offset", "distinct", "with_entities", "select_from", "where", "correlate", "subquery", "scalar_subquery",
+    "union", "union_all", "intersect", "except_", "with_for_update",
+})
+# Calls that make the lazy query given to them a part of their own (a subquery): Django's
+# ``Subquery(qs)`` / ``Exists(qs)``, ``qs.union(other)``; SQLAlchemy ``col.in_(query)``. A keyword
+# ending in ``__in`` does too (``filter(id__in=Other.objects.filter(...).values("id"))``).
+SUBQUERY_TAKERS = frozenset({"Subquery", "Exists", "union", "intersection", "difference", "in_", "not_in",
+                             "notin_", "union_all", "intersect", "except_"})
+SUBQUERY_KEYWORD_SUFFIX = "__in"
+# Attributes of a QuerySet that read no rows (``qs.model._meta``, ``str(qs.query)``, ``qs.db``).
+QUERYSET_ATTRIBUTES = frozenset({"model", "query", "db", "ordered", "_db", "_hints"})
 WRITE_METHODS = frozenset({
     "add", "add_all", "save", "delete", "create", "update", "insert", "upsert", "remove", "destroy",
     "insert_one", "update_one", "delete_one", "replace_one", "find_one_and_update", "find_one_and_delete",
@@ -153,6 +179,9 @@ JS_MODEL_STATICS = frozenset({
 # `.get(...)` is a plain object.
 PY_QUERYSET_CLASS_SUFFIXES = ("QuerySet", "Queryset", "Manager", "Query")
 PY_ROW_METHODS = frozenset({"save", "asave", "delete", "adelete", "refresh_from_db", "arefresh_from_db"})
+# django-treebeard node methods that insert the unsaved row they are given as ``instance=``
+# (``parent.add_child(instance=page)``, ``page.add_sibling("right", instance=p)``, ``Page.add_root(instance=p)``).
+TREE_INSERT_METHODS = frozenset({"add_child", "add_sibling", "add_root"})
 # Receivers that conventionally hold a TypeORM / MikroORM entity manager, whose create(),
 # merge() and (MikroORM) persist() build or stage entities without a query.
 ENTITY_MANAGER_NAMES = frozenset({"manager", "em", "entitymanager", "entity_manager", "orm.em"})

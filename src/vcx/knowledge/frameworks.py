@@ -41,6 +41,32 @@ JS_REJECTION_HANDLERS = frozenset({
     "neverthrow.ResultAsync.fromThrowable", "neverthrow.fromAsyncThrowable",
     "effect.Effect.tryPromise", "effect/Effect.tryPromise",
 })
+# TanStack Query (``@tanstack/react-query``, and ``react-query`` before v4) runs the functions it is
+# given and keeps their rejection itself: a query hook's or a prefetch's ``queryFn`` rejection
+# becomes the query's ``error`` (``useSuspenseQuery`` throws it to the nearest error boundary;
+# ``prefetchQuery`` swallows it), a ``useMutation`` ``mutationFn`` rejection becomes the mutation's
+# ``error`` and goes to its ``onError`` (``mutate()`` catches it; ``mutateAsync()`` also returns it to
+# its caller, which ERR001 does not follow: see its documentation). Positional forms
+# (``useQuery(key, fn)``, ``useMutation(fn)``) in ``JS_REJECTION_HANDLERS``; the object form
+# (``useQuery({ queryKey, queryFn })``) by the option that holds the function.
+_TANSTACK_QUERY = ("@tanstack/react-query", "react-query")
+_TANSTACK_CLIENTS = ("QueryClient()", "useQueryClient()")
+_TANSTACK_QUERY_HOOKS = ("useQuery", "useInfiniteQuery", "useSuspenseQuery", "useSuspenseInfiniteQuery",
+                         "usePrefetchQuery", "usePrefetchInfiniteQuery")
+_TANSTACK_PREFETCH = ("prefetchQuery", "prefetchInfiniteQuery")
+JS_REJECTION_HANDLER_OPTIONS: dict[str, frozenset[str]] = {
+    **{f"{pkg}.{hook}": frozenset({"queryFn"}) for pkg in _TANSTACK_QUERY for hook in _TANSTACK_QUERY_HOOKS},
+    **{f"{pkg}.useMutation": frozenset({"mutationFn"}) for pkg in _TANSTACK_QUERY},
+    **{f"{pkg}.{client}.{method}": frozenset({"queryFn"}) for pkg in _TANSTACK_QUERY
+       for client in _TANSTACK_CLIENTS for method in _TANSTACK_PREFETCH},
+}
+JS_REJECTION_HANDLERS = JS_REJECTION_HANDLERS | frozenset(JS_REJECTION_HANDLER_OPTIONS)
+# Library calls that run the function given in an option and return its rejection to their
+# caller: ``await queryClient.fetchQuery({ queryKey, queryFn })`` rejects when ``queryFn`` does.
+JS_REJECTION_RETURNED_OPTIONS: dict[str, frozenset[str]] = {
+    f"{pkg}.{client}.{method}": frozenset({"queryFn"}) for pkg in _TANSTACK_QUERY for client in _TANSTACK_CLIENTS
+    for method in ("fetchQuery", "fetchInfiniteQuery", "ensureQueryData", "ensureInfiniteQueryData")
+}
 # next-safe-action: the client ``createSafeActionClient()`` makes (and what ``.use(...)`` derives
 # from it) catches whatever an action throws and hands it to ``handleServerError``.
 SAFE_ACTION_CLIENTS = frozenset({"next-safe-action.createSafeActionClient"})

@@ -34,6 +34,10 @@ JS_TRACKED_CONSTRUCTORS = frozenset({
     "undici.Agent", "undici.Pool", "undici.Client",
     # Schedulers and queues.
     "cron.CronJob", "bullmq.Queue", "bullmq.Worker", "bull",
+    # Next.js's request cookies: ``const store = await cookies(); store.delete(name)``.
+    "next/headers.cookies",
+    # TanStack Query's client, whose ``prefetchQuery`` / ``fetchQuery`` run a query function (ERR001).
+    "@tanstack/react-query.useQueryClient", "react-query.useQueryClient",
 })
 
 # ``@aws-sdk/client-s3.S3Client`` and friends.

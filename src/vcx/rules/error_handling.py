@@ -9,7 +9,9 @@ from vcx.findings import Finding
 from vcx.knowledge.databases import is_prisma_call
 from vcx.knowledge.frameworks import (
     EXPRESS_ASYNC_PATCHES,
+    JS_REJECTION_HANDLER_OPTIONS,
     JS_REJECTION_HANDLERS,
+    JS_REJECTION_RETURNED_OPTIONS,
     JS_ROUTE_METHODS,
     PY_BOUNDARY_CALLS,
     PY_ROUTE_DECORATORS,
@@ -25,6 +27,7 @@ from vcx.knowledge.network import (
     Client,
     network_client,
 )
+from vcx.knowledge.retry import PY_RETRY_DECORATORS
 from vcx.link import FuncRef, Project
 from vcx.rules import Rule
 
@@ -94,7 +97,13 @@ def _catches(handler: Handler, client: Client | None, python: bool) -> bool:
         return False
     if not python or handler.catch_all:
         return True
-    for t in handler.types:
+    return _names_catch(handler.types, client)
+
+
+def _names_catch(types: tuple[str, ...], client: Client | None) -> bool:
+    """One of the Python exception classes ``types`` (canonical names) catches the client's errors
+    (``client`` None: those of any network client)."""
+    for t in types:
         short = t.rsplit(".", 1)[-1]
         if t in PY_BROAD_EXCEPTIONS or short in PY_BROAD_EXCEPTIONS:
             return True
@@ -176,24 +185,44 @@ def _is_safe_action(outer: Call, clients: set[str]) -> bool:
     return root in clients
 
 
-def _wrapper_catches(project: Project, path: str, outer: Call, fn: Function, client: Client | None) -> bool:
+def _wrapper_catches(reach: _Reach, path: str, outer: Call, fn: Function, client: Client | None) -> bool:
     """``withCron(async ({ req }) => ...)``: the project function that receives the callback
     calls it only inside a try whose catch handles the error (and does not rethrow it)."""
+    project = reach.project
     index = next((i for i, a in enumerate(outer.args) if a.kind == "func" and a.func_id == fn.id), None)
     ref = project.target(path, outer)
     if index is None or ref is None:
         return False
-    owner = project.modules[ref.path]
-    wrapper = owner.functions.get(ref.func)
+    wrapper = project.modules[ref.path].functions.get(ref.func)
     if wrapper is None or index >= len(wrapper.params):
         return False
-    param = wrapper.params[index]
-    inside = {wrapper.id}
-    for f in owner.functions.values():  # the functions it returns or hands on run the callback too
+    return reach.runs_safely(ref.path, wrapper, _names_of_param(project.modules[ref.path], wrapper, index),
+                             client) is True
+
+
+def _inside(mod: ModuleFacts, fn: Function) -> set[str]:
+    """``fn`` and the functions nested in it (the functions it returns or hands on run what it
+    was given too)."""
+    inside = {fn.id}
+    for f in mod.functions.values():  # parents come before their nested functions
         if f.parent in inside:
             inside.add(f.id)
-    invocations = [c for c in owner.calls if c.func in inside and c.text == param]
-    return bool(invocations) and all(handled_here(owner, c, client) for c in invocations)
+    return inside
+
+
+def _names_of_param(mod: ModuleFacts, fn: Function, index: int, key: str | None = None) -> set[str]:
+    """The names by which ``fn`` reaches what a call passes as its argument ``index`` or, with
+    ``key``, as the property ``key`` of the object passed there: ``handler``; ``params.handler``,
+    ``handler`` after ``const { handler } = params`` or from a parameter written ``({ handler })``."""
+    param = fn.params[index]
+    if key is None:
+        return {param}
+    names = {f"{param}.{key}"}
+    if key in fn.params:  # the parameter list destructures the object
+        names.add(key)
+    inside = _inside(mod, fn)
+    names.update(local for f, source, k, local in mod.unpacks if k == key and source == param and f in inside)
+    return names
 
 
 # Every JS callee _Boundaries looks at ends with one of these.
@@ -285,6 +314,57 @@ def _is_django_view(fn: Function) -> bool:
     return bool(params) and params[0] == "request"
 
 
+def _exception_names(v: Value | None) -> tuple[str, ...]:
+    """The canonical names of the exception classes a value names: a class, or a tuple / list of
+    classes (``(requests.RequestException, ValueError)``). Empty when it is anything else."""
+    if v is None:
+        return ()
+    if v.kind in ("name", "attr"):
+        return (v.ref or v.text,)
+    if v.kind == "array" and v.items and all(i.kind in ("name", "attr") for i in v.items):
+        return tuple(i.ref or i.text for i in v.items)
+    return ()
+
+
+def _argument(call: Call, keyword: str, position: int) -> Value | None:
+    if keyword in call.kwargs:
+        return call.kwargs[keyword]
+    return call.args[position] if position < len(call.args) and call.args[position].kind != "spread" else None
+
+
+def _retry_swallows(mod: ModuleFacts, decorator: Value, client: Client | None) -> bool:
+    """``@backoff.on_exception(backoff.expo, RequestException, raise_on_giveup=False)``, ``@retry(
+    retry_error_callback=...)``: a retry decorator that, on giving up, returns instead of raising the
+    client's errors (``knowledge.retry``)."""
+    if decorator.kind != "call" or decorator.call_id is None or decorator.call_id >= len(mod.calls):
+        return False
+    call = mod.calls[decorator.call_id]
+    spec = PY_RETRY_DECORATORS.get(call.callee)
+    if spec is None:
+        return False
+    quiet = call.kwargs.get(spec.quiet_kw)
+    if quiet is None or quiet.kind == "none" or (
+            spec.quiet_value is not None and not (quiet.kind == "bool" and quiet.value is spec.quiet_value)):
+        return False
+    if spec.finite_wait:
+        wait = _argument(call, "wait_gen", 0)
+        for ctor, keyword in spec.finite_wait:
+            values = call.kwargs.get(keyword)
+            if wait is not None and (wait.ref or wait.text) == ctor and values is not None and values.kind != "num":
+                return False  # a list of intervals runs out, and backoff then re-raises
+    if spec.exceptions_arg is not None:
+        return _names_catch(_exception_names(_argument(call, *spec.exceptions_arg)), client)
+    predicate = call.kwargs.get(spec.predicate_kw) if spec.predicate_kw else None
+    if predicate is None:
+        return True  # every exception is retried
+    if predicate.kind != "call" or predicate.ref not in spec.exception_predicates or predicate.call_id is None \
+            or predicate.call_id >= len(mod.calls):
+        return False
+    made = mod.calls[predicate.call_id]
+    classes = _argument(made, "exception_types", 0)
+    return classes is None or _names_catch(_exception_names(classes), client)
+
+
 def _retried_by_celery(mod: ModuleFacts, fn: Function) -> bool:
     """A Celery task with ``autoretry_for`` retries (and reports) its failures itself."""
     for d in fn.decorators:
@@ -362,7 +442,7 @@ class _Reach:
                 pass
             elif outer.callee in JS_REJECTION_HANDLERS or _is_safe_action(outer, self.safe_actions) or \
                     _forwards_rejections(self.project, path, mod, outer) or \
-                    _wrapper_catches(self.project, path, outer, fn, client):
+                    _wrapper_catches(self, path, outer, fn, client):
                 return None
             elif _is_js_route_callback(mod, fn):
                 if self.boundaries.covers_js_route():
@@ -373,18 +453,24 @@ class _Reach:
                 return [f"the callback passed to {outer.text}"]
             rest = self.unhandled_path(path, outer.func, client, depth + 1)
             return None if rest is None else rest
-        if is_python(mod) and _retried_by_celery(mod, fn):
+        if is_python(mod) and (_retried_by_celery(mod, fn) or self._decorator_handles(path, mod, fn, client)):
             return None
+        if fn.invoked_by is not None and fn.invoked_by < len(mod.calls):
+            return self._iife(path, mod, name, mod.calls[fn.invoked_by], client, depth)
         callers = self.project.callers_of(FuncRef(path, func_id))
         if not callers:
             passed = self.project.passed.get(FuncRef(path, func_id), [])
-            if passed and all(self._invoked_safely(ppath, pcall, index, client, depth)
-                              for ppath, pcall, index in passed):
+            given = [(ppath, pcall, index, None) for ppath, pcall, index in passed] + \
+                self.project.passed_in_options.get(FuncRef(path, func_id), [])
+            if given and all(self._invoked_safely(ppath, pcall, index, client, depth, key)
+                             for ppath, pcall, index, key in given):
                 return None
             if is_python(mod) and self.boundaries.python and (
                     _is_py_route(fn) or ("django" in self.boundaries.python and _is_django_view(fn))):
                 return None
             if not is_python(mod) and self.boundaries.nest and fn.class_name and fn.decorators:
+                return None
+            if self._dispatched_and_handled(path, mod, fn, client, depth):
                 return None
             return [name]
         for cpath, ccall in callers:
@@ -397,30 +483,166 @@ class _Reach:
         return None
 
 
-    def _invoked_safely(self, path: str, call: Call, index: int, client: Client | None, depth: int) -> bool:
+    def _decorator_handles(self, path: str, mod: ModuleFacts, fn: Function, client: Client | None) -> bool:
+        """A decorator of ``fn`` handles the client's errors for every call of it: a retry decorator
+        that swallows them on giving up (``knowledge.retry``), or a project decorator whose wrapper
+        calls the function it wraps only inside a try that handles them."""
+        for index, d in enumerate(fn.decorators):
+            if d.kind == "call":
+                if _retry_swallows(mod, d, client):
+                    return True
+                made = mod.calls[d.call_id] if d.call_id is not None and d.call_id < len(mod.calls) else None
+                factory = self.project.target(path, made) if made is not None else None
+                decorator = _returned_function(self.project, factory) if factory is not None else None
+            else:
+                decorator = self.project.decorator_targets.get((path, fn.id, index))
+            if decorator is not None and _wrapper_handles(self.project, decorator, client):
+                return True
+        return False
+
+    def _dispatched_and_handled(self, path: str, mod: ModuleFacts, fn: Function, client: Client | None,
+                                depth: int) -> bool:
+        """A Python method nobody calls by name, reached by dynamic dispatch (``vcx.dispatch``):
+        handled when there are such calls and each handles the error, or its callers do. A
+        method the framework calls (a route, a view method taking ``request``) is an entry
+        point, whatever else calls a method of that name."""
+        if fn.class_name is None or not is_python(mod) or _is_py_route(fn) or _is_django_view(fn):
+            return False
+        calls = self.project.dispatchers_of(FuncRef(path, fn.id))
+        if not calls:
+            return False
+        for cpath, ccall in calls:
+            if handled_here(self.project.modules[cpath], ccall, client):
+                continue
+            if self.unhandled_path(cpath, ccall.func, client, depth + 1) is not None:
+                return False
+        return True
+
+    def runs_safely(self, path: str, fn: Function, names: set[str], client: Client | None,
+                    depth: int = 0) -> bool | None:
+        """Whether the project function ``fn`` calls what it holds under ``names`` only where its
+        failure is handled: inside a try whose catch handles it, or in a function nested in ``fn``
+        whose failures are handled (``useMutation({ mutationFn: (v) => mutationFn(v) })``), itself
+        or through the project functions it hands it on to (``execute(handler, req)`` calling
+        ``handler`` in a try). None when it neither calls it nor hands it on (nothing is known of
+        how it runs)."""
+        project = self.project
+        mod = project.modules[path]
+        inside = _inside(mod, fn)
+        found = False
+        for c in mod.calls:
+            if c.func not in inside:
+                continue
+            if c.text in names:
+                found = True
+                if not handled_here(mod, c, client) and (
+                        c.func == fn.id or self.unhandled_path(path, c.func, client, depth + 1) is not None):
+                    return False
+                continue
+            for i, a in enumerate(c.args):
+                if a.kind not in ("name", "attr") or a.text not in names:
+                    continue
+                ref = project.target(path, c)
+                inner = project.function(ref) if ref is not None else None
+                if ref is None or inner is None:
+                    continue  # handed to a library: not known to run it
+                found = True
+                if inner.class_name is not None and inner.params[:1] in (["self"], ["cls"]) and "." in c.text:
+                    i += 1  # a bound method: its first parameter is the receiver
+                if depth > 4 or i >= len(inner.params) or self.runs_safely(
+                        ref.path, inner, _names_of_param(project.modules[ref.path], inner, i), client,
+                        depth + 1) is not True:
+                    return False
+        return True if found else None
+
+    def _iife(self, path: str, mod: ModuleFacts, name: str, call: Call, client: Client | None,
+              depth: int) -> list[str] | None:
+        """``(async () => { ... })()``: the function is called where it is written, and its
+        rejection goes where that call's promise goes. Awaited, returned or kept (``this.pending =
+        (async () => ...)()`` and returned later), it reaches the enclosing function's callers;
+        dropped, or handed to a library (``waitUntil(...)``), it escapes there."""
+        if handled_here(mod, call, client):
+            return None
+        context = call.outer_context if call.context == "chain" else call.context
+        if context in ("await", "return", "assign") or call.func is None:
+            rest = self.unhandled_path(path, call.func, client, depth + 1)
+            return None if rest is None else [name, *rest]
+        if context == "arg" and call.arg_of is not None and call.arg_of < len(mod.calls):
+            return [name, f"the promise passed to {_callee_label(mod.calls[call.arg_of].text)}(…)"]
+        return [name]
+
+    def _invoked_safely(self, path: str, call: Call, index: int, client: Client | None, depth: int,
+                        key: str | None = None) -> bool:
         """``guarded("job", task)``: the project function ``guarded`` calls its ``task``
-        parameter inside a try/catch (or the call that receives the function handles it)."""
+        parameter inside a try/catch (or the call that receives the function handles it).
+        With ``key``, the function is the property ``key`` of the object passed as argument
+        ``index``: ``withWrapper({ handler })``, ``useQuery({ queryKey, queryFn })``."""
         mod = self.project.modules[path]
         target = self.project.target(path, call)
         if target is None:
             # handed to a library: an entry point (a scheduler, a router), unless the library
-            # handles the rejection itself (useSWR(key, fetcher))
-            return call.callee in JS_REJECTION_HANDLERS
+            # handles the rejection itself (useSWR(key, fetcher), useQuery({ queryFn }))
+            if key is None:
+                return call.callee in JS_REJECTION_HANDLERS
+            if key in JS_REJECTION_HANDLER_OPTIONS.get(call.callee, ()):
+                return True
+            if key in JS_REJECTION_RETURNED_OPTIONS.get(call.callee, ()):  # queryClient.fetchQuery({ queryFn })
+                return handled_here(mod, call, client) or \
+                    self.unhandled_path(path, call.func, client, depth + 1) is None
+            return False
         owner = self.project.modules[target.path]
         fn = owner.functions.get(target.func)
         if fn is None or index >= len(fn.params):
             return False
-        param = fn.params[index]
-        inside = {fn.id}
-        for f in owner.functions.values():
-            if f.parent in inside:
-                inside.add(f.id)
-        invocations = [c for c in owner.calls if c.func in inside and c.text == param]
-        if not invocations:
+        safe = self.runs_safely(target.path, fn, _names_of_param(owner, fn, index, key), client, depth)
+        if safe is None:
             return False
-        if all(handled_here(owner, c, client) for c in invocations):
+        if safe:
             return True
         return handled_here(mod, call, client) or self.unhandled_path(path, call.func, client, depth + 1) is None
+
+
+def _returned_function(project: Project, ref: FuncRef) -> FuncRef | None:
+    """The function nested in ``ref`` that ``ref`` returns by name (``return wrapper``), if one."""
+    mod = project.modules.get(ref.path)
+    if mod is None:
+        return None
+    for r in mod.returns:
+        if r.func == ref.func and r.value.kind == "name":
+            inner = f"{ref.func}.<locals>.{r.value.text}"
+            if inner in mod.functions:
+                return FuncRef(ref.path, inner)
+    return None
+
+
+def _wrapper_handles(project: Project, decorator: FuncRef, client: Client | None) -> bool:
+    """``decorator(func)`` returns a wrapper that calls ``func`` (its first parameter), and every
+    such call, in the wrapper or a function nested in it, sits in a try that handles the client's
+    errors (not one whose handler only re-raises or catches something else)."""
+    owner = project.modules.get(decorator.path)
+    fn = owner.functions.get(decorator.func) if owner is not None else None
+    if owner is None or fn is None or not is_python(owner):
+        return False
+    params = fn.params[1:] if fn.class_name is not None and fn.params[:1] in (["self"], ["cls"]) else fn.params
+    wrapper = _returned_function(project, decorator)
+    if not params or wrapper is None:
+        return False
+    inside = {wrapper.func}
+    for f in owner.functions.values():  # in function order: a nested function comes after its parent
+        if f.parent in inside:
+            inside.add(f.id)
+    invocations = [c for c in owner.calls if c.func in inside and c.callee == params[0] and c.text == params[0]]
+    return bool(invocations) and all(handled_here(owner, c, client) for c in invocations)
+
+
+def _not_caught(mod: ModuleFacts, call: Call) -> str:
+    """Why the try/catch around a call, if any, does not handle its failure."""
+    handlers = [mod.handlers[h] for h in call.handlers if h < len(mod.handlers)]
+    if not handlers:
+        return "is not inside a try/catch"
+    if any(h.body == "reraise" for h in handlers):
+        return "is inside a try/catch that rethrows the error"
+    return "is inside a try whose handlers do not catch the client's errors"
 
 
 class UnhandledNetworkCall(Rule):
@@ -452,10 +674,102 @@ class UnhandledNetworkCall(Rule):
         except requests.RequestException as exc:
             raise ProfileUnavailable(user_id) from exc
 
+    **Handled by a decorator (Python).** A decorator that wraps a function in a `try` handles the
+    errors of every call of it, as a `try` written around each call would. A network call in a
+    decorated function, or in a function it calls (through the chain of callers), is handled
+    when one of the function's decorators handles the client's error:
+
+    - a project decorator, written `@name`, `@module.name` or as a factory `@name(...)`, whose
+      wrapper calls the wrapped function only inside a `try` that handles the error. The wrapper
+      is the nested function the decorator returns by name (`return wrapper`); for a factory,
+      the one returned by the decorator the factory returns; the wrapped function is the
+      decorator's first parameter, called by name (`func(*args, **kwargs)`, awaited or not). Its
+      handler is judged like any other: one that catches only `KeyError` / `ValueError`, or
+      that logs and re-raises the same error (`raise`), handles nothing, and a wrapper that
+      also calls the function outside a `try` (a debug branch) handles nothing either. One that
+      returns an error response or a fallback handles the error, and so does one that raises an
+      exception of its own (`raise ValidationError(...)`, `raise Unavailable() from exc`): that
+      is the fix shown above, done once for many functions. The client's failure becomes an
+      error the application defines (DRF answers a `ValidationError` with a 400), no longer an
+      unhandled network error; "only re-raises" in the spec means re-raising the same error.
+    - a retry decorator whose give-up returns instead of raising (`knowledge.retry`, read from
+      the libraries' sources): `backoff.on_exception(wait, exc, raise_on_giveup=False)` for the
+      classes `exc` names (the function returns `None` after the last try; by default backoff
+      re-raises, and a `backoff.constant` wait given a list of intervals re-raises when the list
+      runs out); `tenacity.retry(retry_error_callback=f)` (the function returns `f`'s value) for
+      the exceptions its `retry` predicate retries: every exception by default, the classes of
+      `retry_if_exception_type(...)`; other predicates are not read. Retrying alone handles
+      nothing: `tenacity.retry` without a callback ends by raising `RetryError` (`reraise=True`:
+      the last error), `backoff` with the default `raise_on_giveup=True` re-raises it.
+
+    The front end keeps a bare call of a parameter of the enclosing function or of one around
+    it (`func(*args)` in the wrapper) with its enclosing handlers for this. The same fact serves
+    a function handed to a project helper that calls it (`every_hour(refresh_prices)`, the
+    helper calling `task()` in a `try` that handles the error), as it already did in JS.
+
+    Not read: decorator classes, decorators applied by assignment (`f = deco(f)`), wrappers the
+    decorator returns through a call (`return update_wrapper(wrapper, func)`), and exception
+    classes named through a constant (`RETRYABLE = (...)`): those functions are judged by their
+    callers as before.
+
     **Promise combinators.** A call written in the argument of `Promise.all` / `race` /
     `any` is handled when the combined promise is (`Promise.all([a(), b()]).catch(...)`,
     or awaited in a try); one in `Promise.allSettled(...)` always is (it never rejects).
     A promise made earlier and passed by name is judged where it is made.
+
+    **Callers through dynamic dispatch (Python).** Plugins are called through their base
+    class: an executor runs `runner.run_query(q)` in a `try` on whichever runner a data source
+    names, and nothing calls `HttpRunner.run_query` by name. A method that nothing in the
+    project calls by name, and that is no route and no view method (first parameter `request`:
+    the framework calls those), is handled when calls reach it by dispatch and every one of
+    them handles the error, itself or through its callers. A call reaches the method `C.m` by
+    dispatch when (`vcx.dispatch`):
+
+    - it is `x.m(...)` on a receiver vcx cannot resolve (a parameter, a local,
+      `source.runner`, `self.runner`) written inside a `try` of its function, and `m` is
+      overridden along `C`'s line: a project ancestor of `C` defines `m` too (`C.m` overrides
+      it, or implements a base's `raise NotImplementedError`), or a project subclass of `C`
+      does. A method defined once in its hierarchy is reached by name or not at all, so an
+      unrelated class's `run_query` is no callee of `runner.run_query()`; or
+    - it is `self.m(...)` / `cls.m(...)` in a class `B`: that reaches `m` as `B` defines or
+      inherits it, and the overrides of `m` in `B`'s project subclasses (a template method:
+      `BaseSQLRunner.get_schema` calling `self._get_tables()` reaches every `_get_tables`).
+
+    Never dispatch calls: dunder methods and the methods of dicts, lists, sets, strings and
+    loggers (`x.get(k)`, `items.append(i)`, `log.error(...)`: on a receiver vcx cannot resolve
+    these are a container or a logger, not a plugin).
+
+    Of the calls on unknown receivers only those in a `try` are looked at: such a call can
+    clear a finding only by handling the error there, and the front end does not keep the
+    unguarded ones (most calls of a code base). So a plugin method whose dynamic callers are
+    all unguarded is reported as before, with the same message (a dynamic call never appears
+    in a message: vcx cannot be sure it reaches the method). The price: a method called
+    dynamically in a `try` in one place and without one in another is taken as handled; the
+    guarded call is where the project's framework code runs its plugins. Every guarded call
+    must handle the error (a handler that catches only `KeyError` does not), so an unrelated
+    call that shares the method's name keeps the finding rather than clearing it.
+
+    **Functions handed over.** A function passed to a call, positionally or as a property of an
+    object argument (`withApi({ handler })`), is handled when the project function receiving it
+    calls it only inside a try whose catch handles the error: as `options.handler(...)`, under a
+    name it destructures (`const { handler } = options`, `({ handler }) => ...`), or by handing it
+    on to a project function that does (`runGuarded(handler, req)`). Handed to a library, it is an
+    entry point, unless the library keeps the rejection itself: SWR's fetcher; TanStack Query's
+    `queryFn` in `useQuery` / `useInfiniteQuery` / `useSuspenseQuery` (and their positional v3
+    forms) and in `queryClient.prefetchQuery`, whose failure becomes the query's `error`; and a
+    `useMutation` `mutationFn`, whose failure becomes the mutation's `error` and goes to its
+    `onError`. `mutate()` catches it; `mutateAsync()` also returns it to its caller, which is not
+    followed through the hook's result: the failure is handled by React Query's error state
+    either way, and a dropped `mutateAsync()` promise is a floating promise, not an unhandled
+    network failure. `queryClient.fetchQuery` / `ensureQueryData` return the query function's
+    rejection to their caller, which must handle it.
+
+    **Object-literal services and IIFEs.** `this.request(...)` in a method of an object literal
+    (`export default { get(u) { return this.request(u) }, request(u) { ... } }`) calls that
+    object's method; an async IIFE `(async () => { ... })()` is called where it is written, and
+    that call's handling (`.catch`, an `await` in a try, its enclosing function's callers) is the
+    IIFE's. A catch that only rethrows (after cleaning up) handles nothing; the message says the
+    call is inside a try/catch that rethrows rather than outside any.
     """
 
     id = "ERR001"
@@ -476,7 +790,7 @@ class UnhandledNetworkCall(Rule):
             where = fn_name(mod, call.func)
             if len(chain) <= 1:
                 why = "no caller in the project handles it" if call.func else "it runs at import time"
-                msg = f"`{call.snippet}` in `{where}` is not inside a try/catch and {why}"
+                msg = f"`{call.snippet}` in `{where}` {_not_caught(mod, call)} and {why}"
             else:
                 msg = (f"`{call.snippet}` in `{where}` is not handled here nor by its callers: "
                        f"{' -> '.join(chain)} lets the error escape")
@@ -855,6 +1169,41 @@ class SwallowedError(Rule):
     the code then handles by falling through (`try { return new URL(s) } catch {} return null`).
     Such an empty `catch` is the JS form of `except ValueError: pass` and is not reported. A
     block that also awaits anything else, calls a network client or throws is reported.
+    The same holds for the other operations whose failure is expected where they run:
+    reading `window.localStorage` / `sessionStorage` / `indexedDB` (the property itself throws a
+    SecurityError in a sandboxed frame) or a style sheet's `cssRules` (cross-origin sheets
+    throw); feature detection with `new PerformanceObserver(...)` (a ReferenceError where the
+    API is missing, a TypeError from `observe({ type })` where that option is); and Next.js's
+    request-scope APIs, `cookies()` / `headers()` from `next/headers` and the cookie store's
+    methods, which throw outside a request, and on `set`/`delete` outside a Server Action or
+    Route Handler (the Next.js docs: cookies can only be modified there), so a best-effort
+    cookie update is wrapped so.
+
+    A fallback value assigned *before* the `try` is the same as one assigned in the handler:
+    a `try` block that only assigns variables holding a default, `let url = ""; try { url =
+    await readState() } catch {}` / `value = default` then `try: value = compute() except
+    Exception: pass`, is not reported. The default is an initial value (JS: of a variable
+    declared before the try, in its block or an enclosing one; Python: an assignment before
+    the try in the same function or module), or, in JS, a variable declared without a value that the
+    code after the try tests (`let inst; try { inst = make() } catch {} if (inst) ...`;
+    also `inst?.x`, `inst && ...`): `undefined` is then the fallback it handles. Block-local
+    declarations (intermediate values) may sit in such a JS block; any other statement (a
+    call whose result is not kept, a write, a `throw`) makes it reported, and so does a
+    variable declared without a value that nothing tests (its use fails later, far away).
+
+    A `try` whose block only logs or reports (`logger.error(...)`, `console.warn(...)`,
+    `Sentry.captureException(e)`, Python `logger.debug(...)`), directly or under an `if`, is
+    not reported: what its empty handler drops is a failure of the logging itself, which has
+    no channel left to be reported on.
+
+    `p.catch(() => {})` and `p.finally(reset).catch(() => {})` on a promise `p` that the same
+    function also awaits or returns are not reported: the empty callback silences only the
+    copy (an unhandled copy would crash the process), while the caller still receives `p`'s
+    rejection. `p.then(f).catch(() => {})` is reported: it also drops the failures of `f`.
+
+    Not recognised: an empty `.catch` on a call of a function that already logs (or shows)
+    its error before rethrowing it; the callee's handling is not summarised, so such a call
+    is reported.
     """
 
     id = "ERR004"
@@ -875,7 +1224,7 @@ class SwallowedError(Rule):
                         yield self.finding(path, c.loc, f"`{c.snippet}` in `{fn_name(mod, c.func)}` "
                                            "drops every error of its block silently")
             for h in mod.handlers:
-                if not h.catch_all or h.guards == "parse":
+                if not h.catch_all or h.guards:  # an expected failure, a default kept, a copy
                     continue
                 if h.body == "empty" or (python and h.body == "continue"):
                     where = fn_name(mod, h.func)

@@ -32,7 +32,7 @@ EAGER_LAZY = frozenset({"selectin", "joined", "subquery", "raise", "raise_on_sql
 
 
 def iteration_loop(project: Project, path: str, mod: ModuleFacts, call: Call,
-                   loops: dict[int, Loop]) -> tuple[int, str, Loop | None] | None:
+                   loops: dict[int, Loop], depth: int = 0) -> tuple[int, str, Loop | None] | None:
     """(line, what is iterated, Loop) of the loop that repeats ``call``, or None (not in a loop,
     or a loop that runs once per batch/page/tick/retry or over a short literal)."""
     returned = call.context == "return" or (call.context == "chain" and call.outer_context == "return")
@@ -62,6 +62,10 @@ def iteration_loop(project: Project, path: str, mod: ModuleFacts, call: Call,
             if meth in kdb.ITERATION_METHODS and recv:
                 if BATCHY.search(recv):
                     return None
+                if it.receiver is not None and _short_list(project, path, mod, it.receiver):
+                    # `["a", "b"].forEach(cb)`: a fixed number of rounds; what repeats the
+                    # iteration itself (a loop or callback around it) decides.
+                    return iteration_loop(project, path, mod, it, loops, depth + 1) if depth < 8 else None
                 return it.loc.line, recv, None
             if fn.parent is None:
                 return None
@@ -76,11 +80,17 @@ MAX_LITERAL_ROUNDS = 10  # RULES.md: loops over a literal collection of at most 
 
 def _short_literal(project: Project, path: str, mod: ModuleFacts, lp: Loop) -> bool:
     """A ``for`` loop over at most ten fixed elements: a literal (``for m in (Prefix, Cluster)``,
-    ``range(3)``) or a module-level constant of the project bound to one (``for model in
-    COMPONENT_MODELS`` with ``COMPONENT_MODELS = (ConsolePort, ...)``, also imported)."""
-    it = lp.iter
-    if it is None or lp.kind == "while":
+    ``range(3)``, ``for (const t of ["a", "b"])``) or a module-level constant of the project
+    bound to one (``for model in COMPONENT_MODELS`` with ``COMPONENT_MODELS = (ConsolePort,
+    ...)``, ``const TABLES = ["a", "b"]``; also imported)."""
+    if lp.iter is None or lp.kind == "while":
         return False
+    return _short_list(project, path, mod, lp.iter)
+
+
+def _short_list(project: Project, path: str, mod: ModuleFacts, it: Value) -> bool:
+    """What a loop or an iteration method (``["a", "b"].forEach``) goes over is at most ten
+    fixed elements (see :func:`_short_literal`)."""
     if it.kind == "name" and it.ref:
         const = project.module_constant(path, it.ref)
         if const is not None and const.kind == "array":
@@ -182,7 +192,9 @@ def _per_model(project: Project, s: Summaries, path: str, mod: ModuleFacts, call
             return False
         others = [v for v in (*call.args, *call.kwargs.values()) if v is not arg]
     element_attr = re.compile(r"\b(?:" + "|".join(map(re.escape, lp.targets)) + r")\.\w") if lp.targets else None
-    return element_attr is None or not any(element_attr.search(v.text or "") for v in others)
+    # ``**{f.name: obj.pk}``: the keys name the lookup's fields (the schema); only its values key the rows
+    texts = [i.text or "" for v in others for i in (v.items if v.kind == "spread" and v.items is not None else [v])]
+    return element_attr is None or not any(element_attr.search(t) for t in texts)
 
 
 # Leading keywords of schema and extension statements: no batched form exists, and a loop
@@ -245,6 +257,61 @@ def _loop_names(mod: ModuleFacts, call: Call, loops: dict[int, Loop]) -> list[st
     return names
 
 
+_SA_LIBS = ("sqlalchemy", "flask_sqlalchemy", "sqlmodel")
+
+
+def composed(mod: ModuleFacts, call: Call) -> bool:
+    """(Python) A lazy query builder whose result is only composed into another query, never
+    evaluated where it is built: a Django QuerySet (``M.objects.filter(...)``, ``qs.exclude(...)``,
+    through lazy steps only: ``.values_list("id")``, ``.order_by(...)``) or a SQLAlchemy legacy
+    ``Query`` (``session.query(M).filter(...)``; there ``.all()`` runs it) that is
+
+    - a subquery: the value of an ``x__in=`` keyword, or given to ``Subquery()`` / ``Exists()`` /
+      ``.union()`` / ``col.in_()``;
+    - combined into one query kept in a name: ``pages |= Page.objects.filter(...)``, ``pages = pages |
+      ...``, ``qs = qs.filter(...)``, or a plain ``qs = M.objects.filter(...)``, when the loops around
+      never use that name otherwise than to combine or refine it further, to make a subquery of it
+      (``Exists(qs.filter(pk=OuterRef("pk")))``) or to read an attribute that runs nothing
+      (``qs.model``): the one query it ends up as runs after the loop, once.
+
+    Anything else may evaluate it per element (iterated, ``list()``, ``len()``, tested, sliced,
+    ``.count()`` / ``.first()`` / ``.exists()`` / ``.update()`` on it, passed to a function, appended
+    to a list, returned from a helper to its caller): not composed."""
+    if mod.language != "python":
+        return False
+    sqlalchemy = ".query" in call.text or call.callee.startswith(_SA_LIBS) or "Session()" in call.callee
+    lazy = kdb.LAZY_SA_QUERY_METHODS if sqlalchemy else kdb.LAZY_QUERYSET_METHODS
+    if call.text.rpartition(".")[2] not in lazy or any(m not in lazy for m in call.chain):
+        return False  # an evaluating (or unknown) step follows: that call is the query
+    how = call.outer_context if call.context == "chain" else call.context
+    if how == "arg":
+        if call.keyword.endswith(kdb.SUBQUERY_KEYWORD_SUFFIX):
+            return True
+        taker = mod.calls[call.arg_of] if call.arg_of is not None and call.arg_of < len(mod.calls) else None
+        return not call.keyword and taker is not None and \
+            taker.text.rpartition(".")[2] in kdb.SUBQUERY_TAKERS
+    if how != "assign" or not call.assigned_to or not call.loops:
+        return False
+    for use in call.reuses:
+        kind, _, rest = use.partition(":")
+        methods, _, where = rest.partition("@")
+        if kind == "acc" or (kind == "attr" and rest in kdb.QUERYSET_ATTRIBUTES):
+            continue
+        if kind in ("refine", "call") and all(m in lazy for m in methods.split(".")) and \
+                (kind == "refine" or _subquery_position(where)):
+            continue  # qs = qs.filter(...); Exists(qs.filter(pk=OuterRef("pk")))
+        return False
+    return True
+
+
+def _subquery_position(where: str) -> bool:
+    """``"kw:id__in"``, ``"arg:Exists"``: an argument position (:attr:`Call.reuses`) that makes the
+    query given there a part of the call's own query."""
+    kind, _, name = where.partition(":")
+    return (kind == "kw" and name.endswith(kdb.SUBQUERY_KEYWORD_SUFFIX)) or \
+        (kind == "arg" and name in kdb.SUBQUERY_TAKERS)
+
+
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
@@ -282,19 +349,43 @@ class QueryInLoop(Rule):
     Django managers count whatever the model is: ``model.objects.filter(...)`` on a loop
     variable, a parameter, ``apps.get_model(...)`` or ``ct.model_class()`` is a query.
 
+    Lazy querysets (Python; the spec says "a query executed"): building a Django QuerySet
+    (``.filter()`` / ``.exclude()`` / ``.all()`` / ``.order_by()`` / ``.values_list()`` ...) or a
+    SQLAlchemy legacy ``Query`` (``session.query(M).filter(...)``) runs nothing; the query runs where
+    it is evaluated. A QuerySet built in a loop is therefore reported only where the loop may
+    evaluate it per element: an evaluating method on it (``.count()``, ``.exists()``, ``.first()``,
+    ``.get()``, ``.update()``, ``.delete()``, ``.iterator()``, SQLAlchemy ``.all()``, reported at that
+    call), ``list()`` / ``len()`` / ``bool()`` / a test / iteration / a subscript, being passed to a
+    function, appended to a list or returned by a helper (each kept QuerySet is evaluated later: still
+    one query per element), or a name that holds it and that the loop uses in any such way. It is not
+    reported when it is only composed into one query: OR-ed or AND-ed into a name (``pages |=
+    Page.objects.filter(...)``, ``pages = pages | ...``), refined into itself (``qs = qs.filter(...)``),
+    assigned to a name the loop reads only to combine or refine it further, to make a subquery of it
+    (``Exists(qs.filter(pk=OuterRef("pk")))``) or for an attribute that runs nothing (``qs.model``),
+    or a subquery (the value of an ``x__in=`` keyword, an argument of
+    ``Subquery()`` / ``Exists()`` / ``.union()`` / SQLAlchemy ``col.in_()``): the single query it ends
+    up in runs once, after the loop (or with the query that contains it). SQLAlchemy 2.0 ``select()``
+    statements are builders throughout vcx: only the ``session.execute()`` that runs one is a query.
+    Peewee's lazy ``select()`` is not covered (still counted where built).
+
     Not reported: loops over a literal list of at most 10 items, or over a module-level constant
     of the project bound to one (``for model in COMPONENT_MODELS`` with ``COMPONENT_MODELS =
     (ConsolePort, PowerPort)``, also imported; the spec names literals only, and a named literal
-    runs the same fixed number of rounds) -- such a loop is a fixed multiplier, so a loop around
-    it that runs per element is still reported; a body that runs at most once (it ends in
+    runs the same fixed number of rounds), in both languages: JS/TS ``for (const t of ["a", "b",
+    "c"])``, ``["a", "b"].forEach(cb)`` / ``.map(cb)``, and a module-level ``const TABLES = [...]``
+    of the file or an imported ``export const`` (a ``let`` of the file, or a name a parameter or
+    local declaration shadows, is not a constant) -- such a loop is a fixed multiplier, so a loop
+    around it that runs per element is still reported; a body that runs at most once (it ends in
     ``return``/``break``); a query whose model is the loop's element (``for model in
-    apps.get_models(): model.objects.count()``, ``model = ct.model_class()`` in the body, or the
+    apps.get_models(): model.objects.count()``, ``model = ct.model_class()`` or ``related_model =
+    relation.related_model`` in the body, ``for key, (model, path) in registry.items()``, or the
     model passed to a helper that queries it; also a loop over the fields of each such model,
     ``for model, fields in plan: for field in fields``): each round reads another table, so no batched
     form exists, and the rounds grow with the schema, not the data (the spec is silent; a
     reviewer would not ask for a batch that cannot exist) -- unless the query is also keyed by
     the element (``row.content_type.model_class().objects.get(pk=row.object_id)`` resolves a
-    generic relation per row); likewise (Python) a SQLAlchemy statement built on the loop's
+    generic relation per row; the keys of a ``**{relation.field.name: obj.pk}`` name the lookup's
+    field, a part of the schema: only its values key rows); likewise (Python) a SQLAlchemy statement built on the loop's
     table (``for table in meta.sorted_tables: conn.execute(table.select())``, ``insert(table)``,
     ``DropTable(table)``, a ``stmt`` the body builds from it): a backup, restore or schema
     loop, one statement per table; a schema or administration statement per element
@@ -350,6 +441,8 @@ class QueryInLoop(Rule):
                 if op is not None:
                     if op.batch or op.kind in ("txn", "commit", "staged") or _schema_statement(call):
                         continue
+                    if op.kind == "read" and composed(mod, call):
+                        continue  # a lazy QuerySet combined into one query (or a subquery): runs nothing here
                     if op.kind == "network" and not self._addressed_by_element(project, path, mod, call, op, loops):
                         continue
                     what = call.text
@@ -436,6 +529,32 @@ def _find_relation_fields(project: Project, kinds: tuple[str, ...]
             yield path, cls, a.text.split(":", 1)[0].strip(), kind, call
 
 
+# Column fields of a model: Django ``models.TextField()`` / ``CharField`` / ``JSONField`` ... (a
+# relation field is no column even when its name ends in ``Field``: ``ManyToManyField``),
+# SQLAlchemy ``Column()`` / ``mapped_column()``.
+COLUMN_SUFFIX = "Field"
+COLUMN_CALLS = frozenset({"Column", "mapped_column"})
+
+
+def _column_fields(project: Project) -> dict[ClassRef, set[str]]:
+    """Names each project class declares in its body as a column field (``metadata =
+    models.TextField()``)."""
+    out: dict[ClassRef, set[str]] = {}
+    for path, mod in project.modules.items():
+        if mod.language != "python" or not mod.classes:
+            continue
+        for a in mod.assigns:
+            v = a.value
+            kind = v.ref.rsplit(".", 1)[-1] if a.func is None and v.kind == "call" and v.ref else ""
+            if not (kind.endswith(COLUMN_SUFFIX) or kind in COLUMN_CALLS) or \
+                    kind.endswith(RELATION_FIELDS + GENERIC_RELATIONS):
+                continue
+            cls = next((c for c in mod.classes.values() if c.loc.line <= a.loc.line <= c.loc.end_line), None)
+            if cls is not None:
+                out.setdefault(ClassRef(path, cls.name), set()).add(a.text.split(":", 1)[0].strip())
+    return out
+
+
 def _relations(project: Project) -> dict[str, bool]:
     """Relation attribute names of the project's ORM models -> lazily loaded (True) or not."""
     out: dict[str, bool] = {}
@@ -517,11 +636,14 @@ class ModelRelations:
                 (reverse.setdefault(target, set()) if target is not None else self.unplaced).add(accessor)
         # Every relation name (own, reverse, generic), for the first look at an attribute.
         self.relation_names = set(self.unplaced).union(*reverse.values(), *own.values())
+        self.own = own
+        self.columns = _column_fields(project)
         self.of: dict[ClassRef, set[str]] = {}
+        self.lineage: dict[ClassRef, list[ClassRef]] = {}  # a model and its project bases, nearest first
         for ref in bases_of:
             lineage, known = [ref], True
             i = 0
-            while i < len(lineage) and known:
+            while i < len(lineage):
                 for text, last, base in bases_of.get(lineage[i], ()):
                     if base is not None:
                         if base not in lineage:
@@ -529,6 +651,7 @@ class ModelRelations:
                     elif last not in PLAIN_MODEL_BASES and not text.endswith(".Model"):
                         known = False  # a library base: its relations are out of view
                 i += 1
+            self.lineage[ref] = lineage
             if known:
                 self.of[ref] = set().union(*(own.get(c, set()) | reverse.get(c, set()) for c in lineage))
 
@@ -550,10 +673,20 @@ class ModelRelations:
         None when that model or some of its relations are out of view."""
         head, sep, _ = query.callee.partition(".objects")
         model = self.names.ref(path, head) if sep else None
-        rels = self.of.get(model) if model is not None and not self.uncertain else None
-        if rels is None:
+        if model is None:
             return None
-        return attr in rels or attr in self.unplaced
+        rels = self.of.get(model) if not self.uncertain else None
+        if rels is not None:
+            return attr in rels or attr in self.unplaced
+        # Some relations are out of view (a library base, a related_name computed at run time), but
+        # a field the model itself (or a project base, nearest first) declares as a column is none:
+        # Django refuses a reverse accessor that clashes with a field.
+        for cls in self.lineage.get(model, [model]):
+            if attr in self.own.get(cls, ()):
+                return None
+            if attr in self.columns.get(cls, ()):
+                return False
+        return None
 
 # Queryset methods that keep the rows of the model queried (``rows.all()``, ``rows[:50]``).
 QUERYSET_STEPS = frozenset({"all", "filter", "exclude", "order_by", "iterator", "select_related", "prefetch_related",
@@ -605,11 +738,20 @@ class LazyLoadInLoop(Rule):
     501 queries.
 
     Not reported: the relation is named in an eager-loading option of the query (or the
-    relationship is mapped ``lazy="selectin"``/``"joined"``); the query's eager loading names
+    relationship is mapped ``lazy="selectin"``/``"joined"``), also below a prefetch: the
+    queryset of ``Prefetch("memberships", queryset=Membership.objects.select_related("user"))``
+    loads ``memberships.user`` for the rows' memberships (and only there: it does not load the
+    rows' own ``user``); an assignment to the attribute (``state.version = v``, ``a.x, b.y = ...``)
+    stores a value and loads nothing; the query's eager loading names
     its relations at run time (``prefetch_related(*fields)``, ``select_related(name)``: NetBox's
     base viewset prefetches whatever the serializer renders), which vcx cannot see, so it stays
     quiet rather than guess; plain columns — of the model the loop's query reads, when all of its
-    relations are in view (a ``type`` column is not taken for another model's ``type`` key); ``*_id``
+    relations are in view (a ``type`` column is not taken for another model's ``type`` key), and,
+    when some are not (a library base class such as ``LifecycleModelMixin``), a name the model
+    itself or one of its project bases declares as a column field (``metadata =
+    models.TextField()``, ``Column()``, ``mapped_column()``), though another model has a
+    ``metadata = GenericRelation(...)``: Django refuses a reverse accessor that clashes with a
+    field, so no library relation can hide behind it; ``*_id``
     columns; the objects ``bulk_create()`` returns (built in memory, relations set).
 
     Example:

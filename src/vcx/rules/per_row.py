@@ -381,10 +381,26 @@ def _pydantic(ref: ClassRef, mod: ModuleFacts, names: ClassNames,
     return ser, orm
 
 
-def _lookups(mod: ModuleFacts, calls: list[Call]) -> set[str]:
+def _lookups(mod: ModuleFacts, calls: list[Call], depth: int = 0) -> set[str]:
     """Relation paths a query loads eagerly (``"author.publisher"``); ``"*"`` for ``select_related()``
-    and for relations named at run time (``prefetch_related(*fields)``), which could be any."""
+    and for relations named at run time (``prefetch_related(*fields)``), which could be any. The
+    queryset of a ``Prefetch("memberships", queryset=Membership.objects.select_related("user"))``
+    loads its own relations below the prefetched one: ``"memberships"``, ``"memberships.user"``
+    (``"memberships.*"`` for any of them), not ``"user"`` of the outer query's rows."""
     out: set[str] = set()
+    inner: set[int] = set()  # the calls of a Prefetch's queryset: their lookups are below its path
+    for c in calls:
+        if c.callee.rsplit(".", 1)[-1] != "Prefetch" or not c.args or c.args[0].kind != "str":
+            continue
+        qs = c.kwargs.get("queryset") or (c.args[1] if len(c.args) > 1 else None)
+        if qs is None or qs.kind != "call" or qs.call_id is None or qs.call_id >= len(mod.calls):
+            continue
+        start = mod.calls[qs.call_id].loc[:2]
+        chain = [x for x in calls if x.loc[:2] == start and x.func == c.func]  # the queryset's calls
+        inner.update(x.id for x in chain)
+        if depth < 4:
+            prefix = str(c.args[0].value).replace("__", ".")
+            out.update(f"{prefix}.{lk}" for lk in _lookups(mod, chain, depth + 1))
     # selectinload(A.b).selectinload(B.c): the calls of one chain start at the same place; "b.c".
     chains: dict[tuple[int, int], list[Call]] = {}
     for c in calls:
@@ -396,11 +412,11 @@ def _lookups(mod: ModuleFacts, calls: list[Call]) -> set[str]:
             out.add(".".join(c.args[0].text.rsplit(".", 1)[-1] for c in chain))
     for c in calls:
         meth = c.callee.rsplit(".", 1)[-1]  # the callee text of a long chain is shortened
-        if meth not in kdb.EAGER_METHODS and meth != "options":
+        if (meth not in kdb.EAGER_METHODS and meth != "options") or c.id in inner:
             continue
         if meth == "select_related" and not c.args:
             out.add("*")
-        for a in c.args:
+        for a in c.args[:1] if meth == "Prefetch" else c.args:  # Prefetch(lookup, queryset): see above
             vals: list[Value] = [a]
             if a.kind == "call" and a.call_id is not None and a.call_id < len(mod.calls):
                 vals = list(mod.calls[a.call_id].args[:1]) or vals  # Prefetch("x", ...), selectinload(M.x)
@@ -426,7 +442,8 @@ def related_classes(ref: ClassRef, edges: dict[ClassRef, list[ClassRef]], limit:
 
 
 def _eager(lookups: set[str], path: str) -> bool:
-    return "*" in lookups or any(lk == path or lk.startswith(path + ".") for lk in lookups)
+    return "*" in lookups or any(lk == path or lk.startswith(path + ".") or
+                                 (lk.endswith(".*") and path.startswith(lk[:-1])) for lk in lookups)
 
 
 def _rows(project: Project, s: Summaries, path: str, mod: ModuleFacts, func: str | None, v: Value | None,

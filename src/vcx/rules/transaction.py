@@ -81,6 +81,8 @@ class _Txn:
                 return True
             if w < len(mod.calls) and self.project.target(path, mod.calls[w]) in self.txn_managers:
                 return True  # with traced_atomic_transaction(): a project helper around atomic()
+        if self._batched(path, mod, call):
+            return True
         for v in (*call.args, *call.kwargs.values()):
             if v.keys and ("transaction" in v.keys or "session" in v.keys):
                 return True
@@ -104,6 +106,25 @@ class _Txn:
                         not any(f.callback_of == c.id for f in mod.functions.values()):
                     return True
         return self.func_protected(path, mod, call.func)
+
+    def _batched(self, path: str, mod: ModuleFacts, call: Call) -> bool:
+        """A query handed, unawaited, to a transaction call (``prisma.$transaction([prisma.a.create(...),
+        prisma.b.create(...)])``, also inside a list) or to a project function that passes its
+        argument on to one (``transaction([client.team.create(...), ...])`` with ``function
+        transaction(ops) { return client.$transaction(ops); }``): the transaction runs it."""
+        cur = call
+        for _ in range(4):
+            if cur.awaited or cur.context != "arg" or cur.arg_of is None or cur.arg_of >= len(mod.calls):
+                return False
+            outer = mod.calls[cur.arg_of]
+            op = self.s.ops.get((path, outer.id))
+            if (op is not None and op.kind == "txn") or outer.text.rsplit(".", 1)[-1] in kdb.TXN_METHODS:
+                return True
+            target = self.project.target(path, outer)
+            if target is not None and self.wrapper(target):
+                return True
+            cur = outer
+        return False
 
     def wrapper(self, ref: FuncRef) -> bool:
         """A project function that opens a transaction and runs a callback it is given inside it:
@@ -183,8 +204,11 @@ class MissingTransaction(Rule):
     transaction: no ``transaction.atomic()`` / ``ATOMIC_REQUESTS``, no ``session.begin()``,
     ``conn.transaction()``, ``$transaction``, ``sequelize.transaction``, ``knex.transaction``,
     ``db.transaction``, ``BEGIN``...``COMMIT`` on one client, no project helper that opens a
-    transaction and runs the callback it is given inside it (``inTransaction(async (c) => ...)``),
-    and no transaction opened by every caller. SQLAlchemy / DB-API writes staged and committed by
+    transaction and runs the callback it is given inside it (``inTransaction(async (c) => ...)``)
+    or passes the queries it is given on to one (``transaction([client.a.create(...),
+    client.b.create(...)])`` with ``function transaction(q) { return client.$transaction(q) }``,
+    also reached as ``const { transaction } = db`` from a default-exported object), and no
+    transaction opened by every caller. SQLAlchemy / DB-API writes staged and committed by
     one ``commit()`` are one transaction; each further ``commit()`` is another write.
 
     Why it breaks production: when the second write fails (constraint, timeout, deploy), the
@@ -194,12 +218,25 @@ class MissingTransaction(Rule):
     call that itself writes twice (the helper is reported); one write repeated in a loop (NPQ001);
     an idempotent upsert followed by an update of the same row (``obj, _ =
     M.objects.get_or_create(...)`` then ``obj.save()``; Prisma ``upsert`` then ``update`` with the
-    same ``where``); writes of framework signal handlers (``post_save``), which are not followed;
-    writes that never run one after the other: in different branches of one ``if``, or the first
-    followed by a ``return`` / ``throw`` / ``raise`` before the second is reached (``if (gone) {
-    await delete(); return; } ... await update()``, ``if not attachments: record_skip(); return``;
-    not inside a ``try``, whose handler may run next);
-    calls on objects of third-party libraries that are no database (an Intercom or Stripe SDK
+    same ``where``, also when a project helper does the upsert keyed by the argument the caller
+    passes, ``await ensureBilling(orgId)`` then ``prisma.billing.update({ where: { organizationId:
+    orgId } })``); a second call of an idempotent project helper (every write an upsert, or a save
+    of the row it upserted) with the same arguments, directly or through another helper
+    (``embed_to_editor_html(url)`` then ``get_embed(url)``): the repeat writes nothing new (the spec
+    is silent; decided as for a repeated save); Django ``form.save(commit=False)``, which builds
+    the row without writing it (with the ``obj.save()`` and ``form.save_m2m()`` that follow, it
+    is the form's one save, as ``form.save()`` is); writes of framework signal handlers (``post_save``), which are
+    not followed; writes that never run one after the other: in different branches of one
+    ``if``, or the first followed by a ``return`` / ``throw`` / ``raise`` before the second is
+    reached (``if (gone) { await delete(); return; } ... await update()``, ``if not
+    attachments: record_skip(); return``); inside a ``try`` that holds until the code that may
+    still run next: a return in the ``try`` body ends the branch for the rest of that body
+    (``try { if (a) { await w1(); return 200; } if (b) { await w2(); ... } } catch ...``), not
+    for its ``catch`` / ``except``, ``finally`` or the code after the ``try`` (an exception thrown
+    between the write and the return lands in the handler); a ``raise`` / ``throw`` / ``return``
+    in a handler ends it for the code after the ``try`` (``except Exception: row.save(); raise``
+    then ``row.save()``), not for a ``finally``, nor past an enclosing ``try`` whose handler may
+    fall through; calls on objects of third-party libraries that are no database (an Intercom or Stripe SDK
     client named ``client``, a pdf-lib document's ``save()``, a konva node's ``destroy()``), and
     in JS/TS ``x.save()`` / ``x.destroy()`` on a local name when the project uses no ORM whose
     rows save themselves (Mongoose, Sequelize, TypeORM, ...);
@@ -210,6 +247,14 @@ class MissingTransaction(Rule):
     is silent); a ``ROLLBACK`` (it writes nothing). Transactions opened in SQL count in any
     spelling (``BEGIN IMMEDIATE``, ``START TRANSACTION READ WRITE``, ``COMMIT WORK``), also by a
     project ``@contextmanager`` that runs ``BEGIN`` before its ``yield``.
+
+    Reported, though the spec could be read otherwise: two idempotent recomputations of
+    different tables (``populate_api_buckets(); populate_feature_buckets()``): the spec counts
+    writes to different tables, and until a retry the two disagree; two writes started together
+    (``Promise.all([w1(), w2()])``, ``asyncio.gather``): they are not one after the other, but
+    when one fails the other's change stays (the message says they run concurrently); a
+    function called through a variable (``factory = a if x else b; factory()``) has no known
+    caller, so a transaction its caller opens is not seen.
 
     Example:
         await adjust_balance(conn, src, -amount)
@@ -262,7 +307,7 @@ class MissingTransaction(Rule):
             same: _SameRow | None = None
             for fid, group in sites.items():
                 same = same or _SameRow(project, s, path)
-                group = _drop_same_row(group, same)
+                group = _drop_repeats(_drop_same_row(group, same), same)
                 if len(group) < 2 or txn.func_protected(path, mod, fid):
                     continue
                 group.sort(key=lambda g: (g[0].loc.line, g[0].loc.col))
@@ -281,10 +326,42 @@ class MissingTransaction(Rule):
                 if first[0].text == second[0].text and first[0].text.rsplit(".", 1)[-1] in ("commit", "save") and \
                         len(group) == 2 and not _between(mod, first[0], second[0], s, path):
                     continue  # the same save/commit repeated with nothing new staged or changed
+                together = _run_together(mod, first[0], second[0])
+                if together is not None:
+                    yield self.finding(path, second[0].loc,
+                                       f"{second[1]} runs concurrently with {first[1]} at line {first[0].loc.line} "
+                                       f"(`{together}`) in `{fid}`, without a transaction: when one fails, the "
+                                       "other's change stays")
+                    continue
                 yield self.finding(path, second[0].loc,
                                    f"{second[1]} is a second write after {first[1]} at line {first[0].loc.line} "
                                    f"in `{fid}`, without a transaction: a failure between them leaves a partial "
                                    "change")
+
+
+CONCURRENT = ("Promise.all", "Promise.allSettled", "asyncio.gather")
+
+
+def _combiners(mod: ModuleFacts, call: Call) -> list[int]:
+    """The calls that ``call`` is an argument of, innermost first (up to four levels)."""
+    out: list[int] = []
+    cur = call
+    while len(out) < 4 and cur.context == "arg" and cur.arg_of is not None and cur.arg_of < len(mod.calls):
+        out.append(cur.arg_of)
+        cur = mod.calls[cur.arg_of]
+    return out
+
+
+def _run_together(mod: ModuleFacts, a: Call, b: Call) -> str | None:
+    """``Promise.all([w1(), w2()])`` / ``asyncio.gather(w1(), w2())``: the combiner that starts both
+    writes at once (its callee text), or None when they run one after the other."""
+    if a.awaited or b.awaited:
+        return None
+    outer = set(_combiners(mod, a))
+    shared = next((c for c in _combiners(mod, b) if c in outer), None)
+    if shared is None or mod.calls[shared].callee not in CONCURRENT:
+        return None
+    return mod.calls[shared].text
 
 
 UPSERTS = ("update_or_create", "get_or_create", "aupdate_or_create", "aget_or_create", "upsert", "findOrCreate")
@@ -299,6 +376,7 @@ class _SameRow:
     def __init__(self, project: Project, s: Summaries, path: str) -> None:
         self.project, self.s, self.path = project, s, path
         self._writes_of: dict[FuncRef, list[tuple[str, Call, FuncRef | None]]] = {}
+        self._idempotent: dict[FuncRef, bool] = {}
 
     def _writes(self, ref: FuncRef) -> list[tuple[str, Call, FuncRef | None]]:
         """The write sites of a project function: (path, call, the helper it calls or None)."""
@@ -331,6 +409,89 @@ class _SameRow:
         writes = self._writes(ref)
         return bool(writes) and all(self.upserts(p, c, depth + 1) for p, c, _ in writes)
 
+    def row_writes(self, path: str, call: Call, subst: dict[str, str] | None = None,
+                   depth: int = 0) -> frozenset[tuple[str, str, str]] | None:
+        """The Prisma rows a write site upserts or updates, as ("upsert" | "update", model receiver,
+        ``where`` signature): the call's own (``prisma.billing.upsert({ where })``), or those of
+        every write of the project helper it calls, keyed by the helper's parameters
+        (``ensureBilling(orgId)`` running ``prisma.billing.upsert({ where: { organizationId } })``
+        on its parameter ``organizationId`` upserts ``{ organizationId: orgId }``). None when a
+        write is anything else or keyed by what the caller cannot name (a local of the helper, a
+        member, a call). ``subst``: the signatures the caller's arguments give the parameters of
+        the function ``call`` sits in (None: the function being checked, whose names stand for
+        themselves)."""
+        recv, _, meth = call.text.replace("?.", ".").rpartition(".")
+        if meth in ("upsert", "update", "updateOne"):
+            first = call.args[0] if call.args else None
+            w = first.key("where") if first is not None and first.kind == "object" else None
+            where = _sig_mapped(w, subst) if w is not None else None
+            if where is None or (subst is not None and recv.split(".", 1)[0] in subst):
+                return None  # keyed by something the caller does not pass, or on a client it passes
+            return frozenset({("upsert" if meth == "upsert" else "update", recv, where)})
+        ref = self.project.target(path, call)
+        fn = self.project.function(ref) if ref is not None else None
+        if ref is None or fn is None or depth > 3:
+            return None
+        writes = self._writes(ref)
+        inner: dict[str, str] = {}
+        for param in fn.params:
+            arg = argument_for(fn, call, param)
+            sig = _sig_mapped(arg, subst) if arg is not None else None
+            if sig is not None:
+                inner[param] = sig
+        out: set[tuple[str, str, str]] = set()
+        for p, c, _ in writes:
+            found = self.row_writes(p, c, inner, depth + 1)
+            if found is None:
+                return None
+            out |= found
+        return frozenset(out) if out else None
+
+    def reached(self, path: str, call: Call, subst: dict[str, str] | None = None,
+                depth: int = 0) -> set[tuple[FuncRef, tuple[str, ...]]]:
+        """The project functions a write site calls to write, with what it passes them: its target
+        and, down the helpers it writes through, theirs, each as (function, the signature of the
+        value of each parameter, "=" for its default), where every argument can be named in the
+        function being checked (a name, a member, a literal, ``form.cleaned_data["url"]``)."""
+        ref = self.project.target(path, call)
+        fn = self.project.function(ref) if ref is not None else None
+        if ref is None or fn is None or depth > 3:
+            return set()
+        inner: dict[str, str] = {}
+        passed: list[str] | None = []
+        for param in fn.params:
+            if param in ("self", "cls") and fn.class_name is not None:
+                continue
+            arg = argument_for(fn, call, param)
+            sig = _stable_sig(arg, subst) if arg is not None else "="
+            if sig is None:
+                passed = None
+            else:
+                inner[param] = sig
+                if passed is not None:
+                    passed.append(sig)
+        if fn.class_name is not None and fn.params[:1] in (["self"], ["cls"]):
+            passed = None  # a method: which instance it runs on is not compared
+        out = {(ref, tuple(passed))} if passed is not None else set()
+        for p, c, helper in self._writes(ref):
+            if helper is not None:
+                out |= self.reached(p, c, inner, depth + 1)
+        return out
+
+    def idempotent(self, ref: FuncRef, depth: int = 0) -> bool:
+        """Every write of the project function upserts a row (``update_or_create``, ``upsert``, a
+        helper that only does so), apart from saves and updates of the rows it upserted: called
+        again with the same arguments, it writes nothing new."""
+        if ref in self._idempotent:
+            return self._idempotent[ref]
+        self._idempotent[ref] = False
+        writes = self._writes(ref)
+        group = [(c, "") for _, c, _ in writes]
+        ok = bool(writes) and depth <= 3 and all(
+            self.upserts(ref.path, c) for c, _ in _drop_same_row(group, _SameRow(self.project, self.s, ref.path)))
+        self._idempotent[ref] = ok
+        return ok
+
     def updates_row(self, call: Call, rows: set[str]) -> bool:
         """``row.save()``, ``M.objects.filter(pk=row.pk).update(...)``, or a helper given ``row``
         that only saves or updates the row of that parameter, for a ``row`` in ``rows``."""
@@ -359,37 +520,97 @@ def _updates(call: Call, row: str) -> bool:
         re.search(rf"\b(?:pk|id)\s*=\s*{re.escape(row)}\.(?:pk|id)\b", call.snippet) is not None
 
 
-def _drop_same_row(group: list[tuple[Call, str]], same: _SameRow) -> list[tuple[Call, str]]:
-    """Drop the writes that update the row an idempotent upsert just wrote: ``obj, _ =
-    M.objects.get_or_create(...)`` then ``obj.save()`` or ``M.objects.filter(pk=obj.pk).update()``,
-    also through project helpers (``meta = get_or_create_meta(x)`` then ``update_metadata(meta,
-    items)``); Prisma ``upsert({ where: W })`` then ``update({ where: W })`` on the same model.
-    Retrying the pair converges on the same row."""
+def _drop_repeats(group: list[tuple[Call, str]], same: _SameRow) -> list[tuple[Call, str]]:
+    """Drop a call of an idempotent project helper (see ``_SameRow.idempotent``) that an earlier
+    write site of the group already made with the same arguments, directly or through its own
+    helper (``embed_to_editor_html(url)`` running ``get_embed(url)``, then ``get_embed(url)``):
+    the repeat writes nothing new, so a failure after it leaves nothing half done."""
     if len(group) < 2:
         return group
-    rows: set[str] = set()  # receivers bound to an upserted row
-    upserted: set[tuple[str, str]] = set()  # (model receiver, where text)
     out: list[tuple[Call, str]] = []
+    seen: dict[tuple[FuncRef, tuple[str, ...]], Call] = {}
+    calls = same.project.modules[same.path].calls
     for call, label in sorted(group, key=lambda g: (g[0].loc.line, g[0].loc.col)):
-        recv, _, meth = call.text.replace("?.", ".").rpartition(".")
-        where = _where(call)
-        if rows and same.updates_row(call, rows):
-            continue
-        if meth in ("update", "updateOne") and where and (recv, where) in upserted:
-            continue
-        if same.upserts(same.path, call):
-            if call.assigned_to:
-                rows.add(call.assigned_to)
-            if where:
-                upserted.add((recv, where))
+        reached = same.reached(same.path, call)
+        ref = same.project.target(same.path, call)
+        own = next((r for r in reached if r[0] == ref), None)
+        before = seen.get(own) if own is not None else None
+        if before is not None and same.idempotent(own[0]):  # type: ignore[index]
+            names = {(v.text or "").split(".", 1)[0].split("[", 1)[0] for v in (*call.args, *call.kwargs.values())}
+            if not any(c.func == call.func and c.assigned_to in names and before.loc < c.loc < call.loc
+                       for c in calls):
+                continue  # the same call again (not after `x = load()` rebinds what it is given)
+        for r in reached:
+            seen.setdefault(r, call)
         out.append((call, label))
     return out
 
 
-def _where(call: Call) -> str:
-    first = call.args[0] if call.args else None
-    w = first.key("where") if first is not None and first.kind == "object" else None
-    return _sig(w) if w is not None else ""
+def _drop_same_row(group: list[tuple[Call, str]], same: _SameRow) -> list[tuple[Call, str]]:
+    """Drop the writes that update the row an idempotent upsert just wrote: ``obj, _ =
+    M.objects.get_or_create(...)`` then ``obj.save()`` or ``M.objects.filter(pk=obj.pk).update()``,
+    also through project helpers (``meta = get_or_create_meta(x)`` then ``update_metadata(meta,
+    items)``); Prisma ``upsert({ where: W })`` then ``update({ where: W })`` (or another upsert)
+    on the same model, also through project helpers keyed by their parameters (``await
+    ensureBilling(orgId)`` upserting ``{ where: { organizationId } }``, then
+    ``prisma.billing.update({ where: { organizationId: orgId } })`` or a helper that only updates
+    that row). Retrying the pair converges on the same row."""
+    if len(group) < 2:
+        return group
+    rows: set[str] = set()  # receivers bound to an upserted row
+    upserted: set[tuple[str, str]] = set()  # (model receiver, where signature)
+    out: list[tuple[Call, str]] = []
+    for call, label in sorted(group, key=lambda g: (g[0].loc.line, g[0].loc.col)):
+        if rows and same.updates_row(call, rows):
+            continue
+        keys = same.row_writes(same.path, call)
+        if keys and upserted and all((recv, where) in upserted for _, recv, where in keys):
+            continue  # updates (or upserts again) only rows an upsert before wrote
+        if same.upserts(same.path, call):
+            if call.assigned_to:
+                rows.add(call.assigned_to)
+            if keys and len(keys) == 1:
+                upserted.update((recv, where) for _, recv, where in keys)
+        out.append((call, label))
+    return out
+
+
+_LITERALS = ("str", "num", "bool", "none")
+
+
+_ACCESS = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[(?:\"[^\"\\]*\"|'[^'\\]*'|\d+)\])*")
+
+
+def _stable_sig(v: Value, subst: dict[str, str] | None) -> str | None:
+    """``_sig_mapped`` of an argument that reads the same value when evaluated twice: names,
+    members, literals, subscripts by a literal (``form.cleaned_data["url"]``), not calls."""
+    if subst is None:
+        if v.keys or v.items:
+            parts = [_stable_sig(x, None) for x in (*(v.keys or {}).values(), *(v.items or ()))]
+            return None if any(p is None for p in parts) else _sig(v)
+        if v.kind in (*_LITERALS, "name", "attr") or (v.kind == "other" and _ACCESS.fullmatch(v.text or "")):
+            return _sig(v)
+        return None
+    return _sig_mapped(v, subst)
+
+
+def _sig_mapped(v: Value, subst: dict[str, str] | None, depth: int = 0) -> str | None:
+    """``_sig`` of a value in a helper, its parameters replaced by the signatures of what the
+    caller passes (``subst``); None when it holds anything else (a local, a member, a call) that
+    the caller's code cannot be compared with. ``subst`` None: ``_sig`` itself."""
+    if subst is None:
+        return _sig(v, depth)
+    if depth > 4:
+        return None
+    if v.keys:
+        parts = [(k, _sig_mapped(x, subst, depth + 1)) for k, x in sorted(v.keys.items())]
+        return None if any(p is None for _, p in parts) else "{" + ",".join(f"{k}:{p}" for k, p in parts) + "}"
+    if v.items:
+        items = [_sig_mapped(x, subst, depth + 1) for x in v.items]
+        return None if any(p is None for p in items) else "[" + ",".join(items) + "]"  # type: ignore[arg-type]
+    if v.kind == "name":
+        return subst.get(v.text)
+    return _sig(v, depth) if v.kind in _LITERALS else None
 
 
 def _sig(v: Value, depth: int = 0) -> str:

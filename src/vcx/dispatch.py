@@ -1,0 +1,183 @@
+"""Calls that reach a project method by dynamic dispatch, not by its name.
+
+Plugins are called through their base class. redash's executor runs
+``query_runner.run_query(q)`` on whichever query runner a data source names, in a
+``try: ... except Exception``; nothing in the project calls ``Kylin.run_query`` by name, so the
+call graph link builds has no edge into it. :class:`Dispatch` finds those edges for the rules that
+ask (ERR001: does a caller handle the failure; :meth:`vcx.link.Project.dispatchers_of`). They
+stay out of :attr:`vcx.link.Project.callers`: the other rules, which add up what callees do
+(queries, writes), keep the call graph of calls by name.
+
+A call may reach the method ``C.m`` (``m`` defined in the project class ``C``) by dispatch when
+
+1. it is ``x.m(...)`` on a receiver the front end could not resolve (a parameter, a local, an
+   attribute of one: ``data_source.query_runner.test_connection()``) that sits in a try of its
+   function (``ModuleFacts.dispatches``: dunder methods and the methods of the built-in
+   containers, strings and loggers are never kept, ``knowledge.PY_UNDISPATCHED_METHODS``), and
+   ``m`` is *overridden* along ``C``'s line: a project ancestor of ``C`` defines ``m`` too (``C.m``
+   overrides it, or implements a base's abstract ``m`` that raises ``NotImplementedError``), or a
+   project descendant of ``C`` does (``C.m`` is the base implementation that subclasses override).
+   A method defined once in its hierarchy is reached by name or not at all: a common method name
+   does not make every unresolved call of it a caller of every method of that name; or
+2. it is ``self.m(...)`` / ``cls.m(...)`` in a method of class ``B``, which reaches ``m`` as ``B``
+   defines it (link resolves that call) or inherits it (the first class of ``B``'s method
+   resolution order among the project's that defines ``m``: ``ModuleFacts.dispatches`` keeps
+   those calls in or out of a try), and the overrides of ``m`` in the project descendants of
+   ``B``: on an instance of a subclass it runs that subclass's override (class-hierarchy
+   analysis: the template method ``BaseSQLQueryRunner.get_schema`` calling
+   ``self._get_tables()``).
+
+Classes and bases are Python's (``ModuleFacts.classes``, bases resolved by
+:meth:`vcx.link.Project.resolve_class`), of production modules only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from vcx.facts import Call, ModuleFacts
+
+if TYPE_CHECKING:
+    from vcx.link import FuncRef, Project
+
+ClassKey = tuple[str, str]  # (module path, class qualname)
+
+
+class Dispatch:
+    """The dispatch edges of one project, built once, on the first question."""
+
+    def __init__(self, project: Project) -> None:
+        from vcx.link import FuncRef
+
+        self.project = project
+        self.bases: dict[ClassKey, list[ClassKey]] = {}
+        self.subclasses: dict[ClassKey, list[ClassKey]] = defaultdict(list)
+        self.methods: dict[ClassKey, set[str]] = defaultdict(set)
+        self._mro: dict[ClassKey, list[ClassKey]] = {}
+        self._descendants: dict[ClassKey, list[ClassKey]] = {}
+        python = {path: mod for path, mod in project.modules.items()
+                  if mod.language == "python" and not project.is_test(path)}
+        for path, mod in python.items():
+            for qual, info in mod.classes.items():
+                key = (path, qual)
+                found = (project.resolve_class(path, b) for b in info.bases)
+                self.bases[key] = [(r.path, r.name) for r in found if r is not None and (r.path, r.name) != key]
+            for fn in mod.functions.values():
+                if fn.class_name is not None and fn.parent is None:
+                    owner, _, name = fn.id.rpartition(".")
+                    if owner in mod.classes:
+                        self.methods[(path, owner)].add(name)
+        for key, bases in self.bases.items():
+            for b in bases:
+                self.subclasses[b].append(key)
+        # Overridden methods, by name.
+        self.overridden: dict[str, set[FuncRef]] = defaultdict(set)
+        for key, names in self.methods.items():
+            for anc in self.ancestors(key):
+                for name in names & self.methods.get(anc, set()):
+                    self.overridden[name].add(FuncRef(key[0], f"{key[1]}.{name}"))
+                    self.overridden[name].add(FuncRef(anc[0], f"{anc[1]}.{name}"))
+        # Calls on unresolved receivers in a try (condition 1), by method name.
+        self.by_name: dict[str, list[tuple[str, Call]]] = defaultdict(list)
+        # self.m() / cls.m() (condition 2): the methods each reaches, apart from the one link
+        # resolved it to.
+        self.on_self: dict[FuncRef, list[tuple[str, Call]]] = defaultdict(list)
+        for path, mod in python.items():
+            for call in mod.dispatches:
+                recv, _, name = call.text.rpartition(".")
+                if recv in ("self", "cls"):
+                    cls = _class_of(mod, call.func, path)
+                    if cls is None:
+                        continue
+                    inherited = next((a for a in self.mro(cls)[1:] if name in self.methods.get(a, ())), None)
+                    if inherited is not None:
+                        self.on_self[FuncRef(inherited[0], f"{inherited[1]}.{name}")].append((path, call))
+                    self._to_overrides(cls, name, path, call)
+                elif name in self.overridden:
+                    self.by_name[name].append((path, call))
+        for (path, call_id), ref in project.targets.items():
+            if path not in python:
+                continue
+            owner, _, name = ref.func.rpartition(".")
+            if name not in self.overridden:
+                continue
+            call = python[path].calls[call_id]
+            if call.text in (f"self.{name}", f"cls.{name}"):
+                self._to_overrides((ref.path, owner), name, path, call)
+
+    def _to_overrides(self, cls: ClassKey, name: str, path: str, call: Call) -> None:
+        """``self.name()`` in class ``cls``: on an instance of a subclass it runs that subclass's
+        override."""
+        from vcx.link import FuncRef
+
+        if name in self.overridden:
+            for sub in self.descendants(cls):
+                if name in self.methods.get(sub, ()):
+                    self.on_self[FuncRef(sub[0], f"{sub[1]}.{name}")].append((path, call))
+
+    def ancestors(self, key: ClassKey) -> list[ClassKey]:
+        return self._closure(key, self.bases)
+
+    def descendants(self, key: ClassKey) -> list[ClassKey]:
+        found = self._descendants.get(key)
+        if found is None:
+            found = self._descendants[key] = self._closure(key, self.subclasses)
+        return found
+
+    @staticmethod
+    def _closure(key: ClassKey, edges: dict[ClassKey, list[ClassKey]]) -> list[ClassKey]:
+        out: list[ClassKey] = []
+        seen = {key}
+        todo = list(edges.get(key, ()))
+        while todo:
+            cur = todo.pop()
+            if cur in seen:
+                continue
+            seen.add(cur)
+            out.append(cur)
+            todo.extend(edges.get(cur, ()))
+        return out
+
+    def mro(self, key: ClassKey) -> list[ClassKey]:
+        """The project classes of ``key``'s method resolution order (C3, over the bases the
+        project defines), ``key`` first; depth-first left to right where C3 finds no order."""
+        found = self._mro.get(key)
+        if found is None:
+            self._mro[key] = [key]  # an inheritance cycle (a broken tree) ends here
+            seqs = [self.mro(b) for b in self.bases.get(key, ())]
+            found = self._mro[key] = [key, *_c3([list(s) for s in seqs] + [list(self.bases.get(key, ()))])]
+        return found
+
+    def callers(self, ref: FuncRef) -> list[tuple[str, Call]]:
+        """The calls that may reach the method ``ref`` by dispatch, apart from those link
+        resolved to it."""
+        name = ref.func.rpartition(".")[2]
+        found = list(self.on_self.get(ref, ()))
+        if ref in self.overridden.get(name, ()):
+            found += self.by_name.get(name, ())
+        return found
+
+
+def _c3(seqs: list[list[ClassKey]]) -> list[ClassKey]:
+    out: list[ClassKey] = []
+    seqs = [s for s in seqs if s]
+    while seqs:
+        head = next((s[0] for s in seqs if not any(s[0] in t[1:] for t in seqs)), None)
+        if head is None:  # no C3 order: the rest depth-first, left to right
+            for s in seqs:
+                out.extend(c for c in s if c not in out)
+            return out
+        out.append(head)
+        seqs = [t for t in ([x for x in s if x != head] for s in seqs) if t]
+    return out
+
+
+def _class_of(mod: ModuleFacts, func: str | None, path: str) -> ClassKey | None:
+    """The class whose method ``func`` is (or is nested in)."""
+    if func is None:
+        return None
+    method = mod.functions.get(func.split(".<locals>", 1)[0])
+    if method is None or method.class_name is None:
+        return None
+    return path, method.id.rpartition(".")[0]
