@@ -961,3 +961,43 @@ def test_a_value_naming_a_dropped_call_names_no_call():
     """, keep_all=False)
     assert callees(f) == ["import:./api:api.load"]
     assert f.calls[0].args[0].kind == "call" and f.calls[0].args[0].call_id is None
+
+
+def test_what_a_function_takes_not_to_fail():
+    """``Function.settles`` / ``throws`` / ``reads_value`` / ``resolves_result`` (ERR005), with the
+    calls no rule reads dropped (the waited-for ones are renumbered)."""
+    f = facts("""
+        import { save } from "./db";
+        export const quiet = async (id: string) => {
+          try { await save(id); } catch (e) { console.error(e); }
+        };
+        export const loud = async (id: string) => {
+          try { await save(id); } catch (e) { console.error(e); throw e; }
+        };
+        export async function waits(id: string) {
+          label(id).trim();
+          await quiet(id);
+        }
+        export function chained(u: string) {
+          return fetch(u).then((r) => r.json()).catch(() => null);
+        }
+        export async function team(store: any, id: string) {
+          return store.dispatch(api.endpoints.getTeam.initiate({ id }));
+        }
+        export async function pending(this: any) { return this.current; }
+        function label(id: string) { if (!id) throw new Error("no id"); return id; }
+        export function show(store: any) {
+          team(store, "a").then((res) => console.log(res.data.name));
+        }
+    """, keep_all=False)
+    fns = f.functions
+    assert fns["quiet"].settles == () and not fns["quiet"].throws
+    assert fns["loud"].settles is None
+    waited = [f.calls[cid] for cid, how in fns["waits"].settles or () if how == "wait"]
+    assert [c.callee for c in waited] == ["local:quiet"]
+    assert fns["label"].throws and fns["label"].settles is None
+    assert [how for _, how in fns["chained"].settles or ()] == ["callbacks"]
+    assert fns["team"].settles == () and fns["team"].resolves_result
+    assert fns["pending"].settles is None  # may return a promise kept in a field
+    then_cb = next(fn for fn in fns.values() if fn.callback_of is not None and fn.id.startswith("show"))
+    assert then_cb.reads_value == 2

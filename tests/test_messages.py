@@ -38,7 +38,8 @@ def test_a_floating_promise_in_browser_code_says_what_happens_there(tmp_path: Pa
         encoding="utf-8")
     (tmp_path / "worker.ts").write_text('import { refresh } from "./api";\n'
                                         "export function tick() {\n  refresh();\n}\n", encoding="utf-8")
-    (tmp_path / "api.ts").write_text("export async function refresh() {\n  return 1;\n}\n", encoding="utf-8")
+    (tmp_path / "api.ts").write_text("export async function refresh() {\n  return JSON.parse(localStorage.state);\n}\n",
+                                     encoding="utf-8")
     result = scan([tmp_path], Config(select=["ERR005"]), cwd=tmp_path, options=ScanOptions(jobs=1))
     assert [(f.path, f.line, f.message.rsplit("; ", 1)[1]) for f in result.findings] == [
         ("main.tsx", 3, "a rejection goes unnoticed: the browser only logs it to the console"),

@@ -227,6 +227,32 @@ class Function:
     # no call of a project function in the call graph; ERR001 follows the function's rejection
     # through it.
     invoked_by: int | None = None
+    # JS/TS: whether a call of the function, and waiting for what it returns, can fail (throw,
+    # or give a promise that rejects). None: its own code can (a ``throw``, an ``await`` or a
+    # returned value that may reject, outside a ``try`` with a ``catch``; a parse that throws on
+    # bad input), or it was not analysed (Python). Otherwise what else it takes, as (call id,
+    # how): "wait", the promise of the call is waited for (awaited, returned by an async
+    # function, chained on with ``.then``/``.finally``) and must not reject; "value", the
+    # call's value is returned by a function that is not async (a promise, if it is one, is
+    # the caller's to wait for); "callbacks", the functions passed to the call run as part of a
+    # promise waited for (``.then(cb)``, ``.catch(handler)``, ``new Promise(executor)``) and
+    # must not fail. The calls it makes outside any ``try`` must not throw either (read from
+    # ``Call.handlers``). ``()``: nothing more. Summarised over the project by
+    # ``Summaries.settles``.
+    settles: tuple[tuple[int, str], ...] | None = None
+    # JS/TS: its own code throws outside a ``try`` (a ``throw``, a parse of bad input), which a
+    # caller that is not async sees as a synchronous exception.
+    throws: bool = False
+    # JS/TS, a ``.then(cb)`` callback: how it reads the value the promise resolves to (its first
+    # parameter): 0 not at all (or only tests it, passes it on, or reads it with ``?.``), 1 reads
+    # a field of it (``res.error``, ``({ data }) =>``), 2 reads a field of a field without ``?.``
+    # or keeps it or a field of it under another name (``res.data.items``, ``const d = res.data``).
+    reads_value: int = 0
+    # JS/TS: every way out of the function returns a promise that resolves to an object, never
+    # undefined, so reading one field of what it gives cannot throw: a request's result object
+    # (RTK Query's ``dispatch(api.endpoints.x.initiate(args))``: ``{data}`` or ``{error}``), the
+    # array ``Promise.allSettled`` gives (``knowledge.javascript.promise_never_rejects``).
+    resolves_result: bool = False
 
 
 def argument_for(fn: Function, call: Call, param: str) -> Value | None:

@@ -1,5 +1,6 @@
 """Function summaries over the linked project: which functions read, write, call the network
-or open a transaction, directly or through the project functions they call.
+or open a transaction, directly or through the project functions they call; and (JS/TS) which
+cannot fail: neither throw nor give a promise that rejects (``Summaries.settles``).
 
 A worklist over ``Project.callers`` propagates each effect from the function that performs it
 to its callers, once per (function, effect): linear in functions and calls. Each summary keeps
@@ -357,6 +358,11 @@ class Summaries:
         self.project = project
         self.ops: dict[tuple[str, int], Op] = {}
         self.funcs: dict[FuncRef, Summary] = {}
+        # See settles(): verdicts per (function, whether waiting for its result counts too), and
+        # per module the calls made outside any try and the callbacks of each call.
+        self._settles: dict[tuple[FuncRef, bool], bool] = {}
+        self._unguarded_calls: dict[str, dict[str, list[Call]]] = {}
+        self._callback_index: dict[str, dict[int, list[str]]] = {}
         self.memoized: set[FuncRef] = {FuncRef(path, fn.id) for path, mod in project.modules.items()
                                        if mod.language == "python"
                                        for fn in mod.functions.values() if fn.decorators and memoized(fn)}
@@ -434,6 +440,125 @@ class Summaries:
         if op.kind == "staged":
             return ("staged",)
         return ()
+
+    def settles(self, ref: FuncRef) -> bool:
+        """A call of the function, and waiting for what it returns, cannot fail: it neither
+        throws nor gives a promise that rejects (JS/TS; see ``Function.settles``)."""
+        return self._proven((ref, True))
+
+    def never_throws(self, ref: FuncRef) -> bool:
+        """A call of the function cannot throw synchronously (JS/TS): it is async (its failures
+        are its promise's), or neither its own code nor a function it calls outside a ``try``
+        throws (``Function.throws``)."""
+        return self._proven((ref, False))
+
+    def _proven(self, goal: tuple[FuncRef, bool]) -> bool:
+        """``settles`` (goal ``(ref, True)``) or ``never_throws`` (``(ref, False)``): the least
+        fixed point over what each function depends on, worked out on demand and kept. Not
+        proven: a function whose own code can fail, one that waits for a call reaching no
+        project function (a library's promise), one that depends on itself (recursion proves
+        nothing). A call made outside any ``try`` without waiting for it must not throw: one
+        reaching no project function is taken not to (logging, toasts, state setters), one
+        reaching an async function cannot. A value returned by a function that is not async may
+        be a promise: a database, cache or network operation's, or ``Promise.*``'s, is."""
+        memo = self._settles
+        hit = memo.get(goal)
+        if hit is not None:
+            return hit
+        on_stack: set[tuple[FuncRef, bool]] = set()
+        stack: list[tuple[tuple[FuncRef, bool], list[tuple[FuncRef, bool]], int]] = []
+
+        def enter(g: tuple[FuncRef, bool]) -> bool | None:
+            """The answer when it needs no other function's, else push what it needs."""
+            need = self._needs(g)
+            if need is None or not need:
+                return need is not None
+            on_stack.add(g)
+            stack.append((g, need, 0))
+            return None
+
+        first = enter(goal)
+        if first is not None:
+            memo[goal] = first
+            return first
+        while stack:
+            g, need, i = stack[-1]
+            verdict: bool | None = True
+            while i < len(need):
+                dep = need[i]
+                known = memo.get(dep)
+                if known is None and dep in on_stack:
+                    known = False  # a cycle: nothing proves it
+                if known is None:
+                    stack[-1] = (g, need, i)  # come back to this dependency when it is known
+                    known = enter(dep)
+                    if known is None:
+                        verdict = None  # descend first
+                        break
+                    memo[dep] = known
+                if not known:
+                    verdict = False
+                    break
+                i += 1
+            if verdict is None:
+                continue
+            stack.pop()
+            on_stack.discard(g)
+            memo[g] = verdict
+        return memo[goal]
+
+    def _needs(self, goal: tuple[FuncRef, bool]) -> list[tuple[FuncRef, bool]] | None:
+        """What ``goal`` takes besides the function's own code (see ``_proven``); None when it
+        cannot hold."""
+        ref, full = goal
+        project = self.project
+        fn = project.function(ref)
+        mod = project.modules.get(ref.path)
+        if fn is None or mod is None or mod.language == "python":
+            return None
+        if not full and fn.is_async:
+            return []
+        if fn.throws or (full and fn.settles is None):
+            return None
+        need: list[tuple[FuncRef, bool]] = []
+        for call in self._unguarded(ref):  # made outside any try: must not throw
+            target = project.target(ref.path, call)
+            if target is not None:
+                need.append((target, False))
+        if not full:
+            return need
+        for cid, how in fn.settles or ():
+            if how == "callbacks":
+                need.extend((FuncRef(ref.path, cb), True) for cb in self._callbacks(ref.path, cid))
+                continue
+            call = mod.calls[cid]
+            target = project.target(ref.path, call)
+            if target is None:
+                if how == "wait" or call.callee.startswith("Promise.") or (ref.path, cid) in self.ops:
+                    return None
+                continue
+            need.append((target, True))
+        return need
+
+    def _unguarded(self, ref: FuncRef) -> list[Call]:
+        """The calls a function makes outside any ``try`` with a handler."""
+        index = self._unguarded_calls.get(ref.path)
+        if index is None:
+            index = self._unguarded_calls[ref.path] = {}
+            for call in self.project.modules[ref.path].calls:
+                if call.func is not None and not call.handlers:
+                    index.setdefault(call.func, []).append(call)
+        return index.get(ref.func, [])
+
+    def _callbacks(self, path: str, cid: int) -> list[str]:
+        """The functions passed to call ``cid`` of a module (``Function.callback_of``)."""
+        index = self._callback_index.get(path)
+        if index is None:
+            index = self._callback_index[path] = {}
+            for fn in self.project.modules[path].functions.values():
+                if fn.callback_of is not None:
+                    index.setdefault(fn.callback_of, []).append(fn.id)
+        return index.get(cid, [])
 
     def of(self, ref: FuncRef | None) -> Summary | None:
         return self.funcs.get(ref) if ref is not None else None

@@ -146,5 +146,20 @@ def renumber_calls(facts: ModuleFacts, kept: list[Call], call_values: Iterable[V
             fn.callback_of = remap.get(fn.callback_of)
         if fn.invoked_by is not None:
             fn.invoked_by = remap.get(fn.invoked_by)
+        if fn.settles:
+            fn.settles = _renumber_settles(fn.settles, remap)
     facts.calls = kept
     return facts
+
+
+def _renumber_settles(deps: tuple[tuple[int, str], ...], remap: dict[int, int]
+                      ) -> tuple[tuple[int, str], ...] | None:
+    """``Function.settles`` with its calls renumbered (the front end names only calls it keeps;
+    one that is gone leaves the function unproven: None)."""
+    out: list[tuple[int, str]] = []
+    for cid, how in deps:
+        new = remap.get(cid)
+        if new is None:
+            return None
+        out.append((new, how))
+    return tuple(out)

