@@ -37,7 +37,7 @@ from vcx.facts import (
     Value,
     merge_exits,
 )
-from vcx.frontends.common import Source, error_ranges, renumber_calls, short, suppression
+from vcx.frontends.common import _TO_HIGH, Source, error_ranges, renumber_calls, short, suppression
 from vcx.knowledge import databases as kdb
 from vcx.knowledge.javascript import (
     JS_CONFIG_CONVERTERS,
@@ -84,9 +84,11 @@ EXTRA_PATTERNS = """
 
 def _arith(node: ts.Node) -> bool:
     """A binary arithmetic expression (``a.balance - amount``)."""
-    while node.type in WRAPPERS_AND_AWAIT and node.named_children:
+    t = node.type
+    while t in WRAPPERS_AND_AWAIT and node.named_children:
         node = node.named_children[0]
-    if node.type != "binary_expression":
+        t = node.type
+    if t != "binary_expression":
         return False
     op = node.child_by_field_name("operator")
     return op is not None and op.type in ARITH_OPS
@@ -164,6 +166,7 @@ def _plain_names(text: str) -> list[str] | None:
     return None if names[0] in KEYWORD_ROOTS else names
 
 _HEAD_NAME = re.compile(r"[A-Za-z_$][\w$]*")  # the root name of a callee's source text
+_NAME = re.compile(r"[A-Za-z_$][\w$]*", re.ASCII)  # a name of ASCII letters, digits, _ and $
 # The source text of a plain dotted path (`a.b.c`, `this.#x`): ASCII names and dots, nothing
 # else (no spaces, comments, `?.`, calls or subscripts). A member expression with such a text
 # is a chain of members on its first name, which can be read off the text instead of walking
@@ -336,7 +339,21 @@ class _Extractor:
         self.data = source
         self.src = Source(source)
         self.ascii = source.isascii()
-        self.ascii_text: str | None = source.decode("ascii") if self.ascii else None  # for text()
+        # The bytes as characters, one per byte: the text of a byte range without non-ASCII
+        # bytes, as a slice (nothing to decode). Most files are ASCII; most of the others
+        # have a few non-ASCII bytes (a "…" or an emoji in a string or comment) on one or two
+        # lines, between ``wide_lo`` and ``wide_hi``: a range outside them is ASCII at once,
+        # one inside them when ``marked`` (every non-ASCII byte 0x80) has no 0x80 in it
+        # (``_plain``). Only a range with a non-ASCII byte is decoded.
+        self.latin = source.decode("latin-1")
+        if self.ascii:
+            self.wide_lo = self.wide_hi = 1 << 62
+            self.marked = source
+        else:
+            self.marked = source.translate(_TO_HIGH)
+            self.wide_lo, self.wide_hi = self.marked.find(128), self.marked.rfind(128) + 1
+        # 0-based rows with a non-ASCII byte (see ``loc``)
+        self.wide_rows = self.src._rows_with_non_ascii() if not self.ascii else frozenset()
         self.lang = lang
         self.f = _fields(lang)  # field ids, see _FieldIds
         # Bytes without which a file has no decorator / no "use server" directive: most files
@@ -406,13 +423,26 @@ class _Extractor:
         self.settle_caps: dict[str, list[ts.Node]] = {}
 
     # -- text ----------------------------------------------------------------
+    def _plain(self, s: int, e: int) -> bool:
+        """Whether the bytes ``s``-``e`` are all ASCII: their text is ``self.latin[s:e]``."""
+        return e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0
+
+    def _str(self, s: int, e: int) -> str:
+        """The text of the bytes ``s``-``e``."""
+        if e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0:
+            return self.latin[s:e]
+        return self.data[s:e].decode("utf-8", "replace")
+
     def text(self, node: ts.Node, limit: int = 0) -> str:
         """The source text of ``node``; with ``limit``, at most that many characters (cut with "…")."""
         s, e = node.start_byte, node.end_byte
-        if self.ascii_text is not None:  # ASCII: byte offsets are character offsets, nothing to decode
+        # ASCII: byte offsets are character offsets, nothing to decode. With a limit, only the
+        # bytes the decoding below would look at (4 per character) need be.
+        if e <= self.wide_lo or s >= self.wide_hi or \
+                self.marked.find(128, s, min(e, s + limit * 4) if limit else e) < 0:
             if limit and e - s > limit:  # cut: never copy a long text (a function's) only to cut it
-                return self.ascii_text[s:s + limit - 1] + "…"
-            return self.ascii_text[s:e]
+                return self.latin[s:s + limit - 1] + "…"
+            return self.latin[s:e]
         if not limit:
             return self.data[s:e].decode("utf-8", "replace")
         cut = e - s > limit * 4
@@ -426,9 +456,11 @@ class _Extractor:
     def snippet(self, node: ts.Node, limit: int = 60) -> str:
         """``Source.snippet``: the start of a node's text on one line, for messages; the
         whitespace of only its first ``2 * limit`` characters is collapsed when that is enough."""
-        s = node.start_byte
-        e = min(node.end_byte, s + limit * 6)
-        raw = self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
+        s, e = node.start_byte, node.end_byte
+        if e - s > limit * 6:
+            e = s + limit * 6
+        raw = self.latin[s:e] if e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0 \
+            else self.data[s:e].decode("utf-8", "replace")
         head = raw[: 2 * limit]
         # A prefix of the whole text's collapsed form; already collapsed when its only blanks are
         # single inner spaces (isprintable: no other whitespace), as on most one-line calls.
@@ -440,23 +472,25 @@ class _Extractor:
 
     def string_value(self, node: ts.Node) -> str:
         """The value of a string literal: its fragments and escapes as written."""
-        if self.ascii_text is not None:
+        s, e = node.start_byte, node.end_byte
+        if e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0:
             # Between its quotes, a literal without escapes (and without the character
             # references of a JSX string) is all fragment.
-            raw = self.ascii_text[node.start_byte + 1:node.end_byte - 1]
+            raw = self.latin[s + 1:e - 1]
             if "\\" not in raw and "&" not in raw and not node.has_error:
                 return raw
         if node.named_child_count == 1:  # most strings: one fragment, no escapes
-            part = node.named_children[0]
+            part = node.named_child(0)
             if part.type == "string_fragment":
                 return self.text(part)
         return _string_value(node, self.data)
 
     def loc(self, node: ts.Node) -> Loc:
-        if self.ascii:
-            (sl, sc), (el, ec) = node.start_point, node.end_point
-            return _new_tuple(Loc, (sl + 1, sc + 1, el + 1, ec + 1))  # Loc(...) without its Python __new__
-        return self.src.loc(node)
+        (sl, sc), (el, ec) = node.start_point, node.end_point
+        # Byte columns are character columns but on the rows with a non-ASCII byte.
+        if self.wide_rows and (sl in self.wide_rows or el in self.wide_rows):
+            return self.src.loc(node)
+        return _new_tuple(Loc, (sl + 1, sc + 1, el + 1, ec + 1))  # Loc(...) without its Python __new__
 
     # -- entry ---------------------------------------------------------------
     def run(self, tree: ts.Tree) -> ModuleFacts:
@@ -466,7 +500,8 @@ class _Extractor:
         self.facts.error_ranges = error_ranges(root)
 
         def nodes(name: str) -> list[ts.Node]:
-            return _source_order(caps.get(name, []))
+            found = caps.get(name)
+            return _source_order(found) if found else []
 
         data = self.data
         if b"vcx:" in data:  # only suppression comments are read
@@ -481,17 +516,59 @@ class _Extractor:
         # The functions are all known: the names that own a `name.method` of the file.
         self.member_func_roots = {key.partition(".")[0] for _scope, key in self.local_funcs if "." in key}
         calls = nodes("call")
-        call_ids, callee_nodes = self.call_ids, self.callee_nodes
-        f_new, f_call = self.f.constructor, self.f.function
+        call_ids, callee_nodes, args_memo = self.call_ids, self.callee_nodes, self.args_memo
+        chain_links, arg_links = self.chain_links, self.arg_links
+        f_new, f_call, f_args, f_object = self.f.constructor, self.f.function, self.f.arguments, self.f.object
         dynamic_imports = b"import" in data
         for i, n in enumerate(calls):
             key = n.id
             call_ids[key] = i
-            # Every step that asks for a call's function finds it here (``_callee_node``).
-            callee_nodes[key] = n.child_by_field_id(f_new if n.type == "new_expression" else f_call)
-            if dynamic_imports and (data.startswith(b"import(", n.start_byte) or
-                                    data.startswith(b"import.meta.glob(", n.start_byte)):
+            # Every step that asks for a call's function or its arguments finds them here
+            # (``_callee_node``, ``_arg_nodes``).
+            f = callee_nodes[key] = n.child_by_field_id(f_new if n.type == "new_expression" else f_call)
+            if dynamic_imports and data.startswith(b"import", n.start_byte) and (
+                    data.startswith(b"import(", n.start_byte) or data.startswith(b"import.meta.glob(", n.start_byte)):
                 self._dynamic_import(n)
+            # Which call this one is chained on (``x().then``) or an argument of, so that
+            # ``_context`` need not walk up ``Node.parent`` (O(depth) per step) along long
+            # chains and deep nesting.
+            if f is not None:
+                ft = f.type
+                if ft in WRAPPERS:  # most callees wrap nothing: no _unwrap call
+                    f = self._unwrap(f)
+                    ft = f.type
+                if ft == "member_expression":
+                    obj = f.child_by_field_id(f_object)
+                    # Only a call, or a wrapper or `await` around one, is chained on.
+                    if obj is not None and ((ot := obj.type) in CALL_TYPES or ot in WRAPPERS_AND_AWAIT):
+                        prop = f.child_by_field_id(self.f.property)
+                        awaited, inner = self._unwrap_await(obj)
+                        if prop is not None and inner.type in CALL_TYPES:
+                            chain_links[inner.id] = (self.text(prop), n, awaited)
+            args_n = n.child_by_field_id(f_args)
+            args: list[ts.Node] = []
+            if args_n is not None:
+                if args_n.type == "template_string":
+                    args.append(args_n)  # a tagged template: nothing to link
+                elif (count := args_n.named_child_count):
+                    # One argument read by itself costs a fraction of the list of them all.
+                    for a in (args_n.named_child(0),) if count == 1 else args_n.named_children:
+                        t = a.type
+                        if t == "comment":
+                            continue
+                        args.append(a)
+                        if len(args) > MAX_ITEMS:
+                            continue  # only the first arguments are linked
+                        if t in WRAPPERS_AND_AWAIT:
+                            awaited, a = self._unwrap_await(a)
+                            t = a.type
+                        else:
+                            awaited = False
+                        if t in CALL_TYPES:
+                            arg_links[a.id] = (i, awaited)
+                        elif t == "array" or t == "spread_element":
+                            self._link_nested_args(a, i, awaited)
+            args_memo[key] = args
         # Variable declarators with their name, value and scope, which three steps read.
         decl_nodes = nodes("decl")
         decls = [(n, n.child_by_field_id(self.f.name), n.child_by_field_id(self.f.value), scope)
@@ -531,39 +608,41 @@ class _Extractor:
                                                     for d in decs if d.named_children]
         for n in nodes("catch"):
             self._handler(n)
-        self._links(calls)
         intervals = self._intervals(caps.get("try", []), nodes("loop"), nodes("if"), nodes("switch"))
         self.exit_regions = self._exit_regions(caps.get("exit", []), set(scopes))
         stack: list[tuple[int, int, bool, int]] = []
         j, n_iv = 0, len(intervals)
+        keep_all, exit_regions, out_calls = self.keep_all_calls, self.exit_regions, self.facts.calls
+        worth_keeping, make_call = self._worth_keeping, self._call
         for n, scope in zip(calls, scopes, strict=True):
             # Sweep in source order: `stack` holds the try bodies and loop bodies containing the call.
-            s, e = n.byte_range
-            while j < n_iv and intervals[j][0] <= s:
-                iv = intervals[j]
-                while stack and stack[-1][1] <= iv[0]:
+            if j < n_iv or stack:
+                s, e = n.byte_range
+                while j < n_iv and intervals[j][0] <= s:
+                    iv = intervals[j]
+                    while stack and stack[-1][1] <= iv[0]:
+                        stack.pop()
+                    stack.append(iv)
+                    j += 1
+                while stack and stack[-1][1] < e:
                     stack.pop()
-                stack.append(iv)
-                j += 1
-            while stack and stack[-1][1] < e:
-                stack.pop()
-            if not self.keep_all_calls and not self._worth_keeping(n, scope):
+            if not keep_all and not worth_keeping(n, scope):
                 self._note_names_used(n, scope)
                 continue
             if not stack:
-                self._call(n, scope, (), ())
-                if scope in self.exit_regions:
-                    self._set_exit(self.facts.calls[-1], n, scope)
+                make_call(n, scope, (), ())
+                if scope in exit_regions:
+                    self._set_exit(out_calls[-1], n, scope)
                 continue
             fstart = self.funcs.start_of(scope)
             handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] is True and iv[0] > fstart)
             loops = tuple(iv[3] for iv in reversed(stack) if iv[2] is False and iv[0] > fstart)
-            self._call(n, scope, handlers, loops)
-            if scope in self.exit_regions:
-                self._set_exit(self.facts.calls[-1], n, scope)
+            make_call(n, scope, handlers, loops)
+            if scope in exit_regions:
+                self._set_exit(out_calls[-1], n, scope)
             branches = tuple(self.branch_of[iv[3]] for iv in reversed(stack) if iv[2] is None and iv[0] > fstart)
             if branches:
-                self.facts.calls[-1].branches = branches  # the call _call just added
+                out_calls[-1].branches = branches  # the call _call just added
         self._settling(calls, scopes, caps)
         for decl in decls:
             self._decl_assign(*decl)
@@ -597,9 +676,11 @@ class _Extractor:
             return True
         if fn.type == "parenthesized_expression" and self._unwrap(fn).type in FUNC_EXPR_TYPES:
             return True  # (async () => { ... })(): see _call
-        s = fn.start_byte
-        e = min(fn.end_byte, s + 300)
-        text = self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
+        s, e = fn.start_byte, fn.end_byte
+        if e - s > 300:
+            e = s + 300
+        text = self.latin[s:e] if e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0 \
+            else self.data[s:e].decode("utf-8", "replace")
         # What the callee's text alone decides, the same for every call of it in one function.
         memo_key = (text, scope)
         keep = self.keep_memo.get(memo_key)
@@ -616,7 +697,7 @@ class _Extractor:
                 _keep_unresolved(text)
         if keep:
             return True
-        for a in self._arg_nodes(node)[:MAX_ITEMS]:
+        for a in self.args_memo[key][:MAX_ITEMS]:
             t = a.type
             if t in WRAPPERS_AND_AWAIT:  # most arguments wrap nothing: no _unwrap call
                 a = self._unwrap(a, await_too=True)
@@ -640,7 +721,7 @@ class _Extractor:
                                     .decode("utf-8", "replace"))
             if head is not None and fn.type != "identifier":
                 self.facts.name_uses.append((scope, head.group(0), "call"))
-        for a in self._arg_nodes(node)[:MAX_ITEMS]:
+        for a in self.args_memo[node.id][:MAX_ITEMS]:
             a = self._unwrap(a, await_too=True)
             for x in (a.named_children[:MAX_ITEMS] if a.type == "array" else (a,)):
                 if x.type == "identifier":
@@ -802,7 +883,7 @@ class _Extractor:
         s, e = node.start_byte, node.end_byte
         if e - s > MAX_DOTTED or node.has_error:
             return None
-        return self.ascii_text[s:e] if self.ascii_text is not None else self.data[s:e].decode("utf-8", "replace")
+        return self._str(s, e)
 
     def _dotted_text(self, node: ts.Node) -> str | None:
         t = node.type
@@ -858,10 +939,12 @@ class _Extractor:
 
     def _function(self, node: ts.Node) -> None:
         t = node.type
-        line, col = node.start_point[0] + 1, node.start_point[1] + 1
+        (sl, sc), (el, ec) = node.start_point, node.end_point
+        line, col = sl + 1, sc + 1
         s, e = node.start_byte, node.end_byte
         f_index = self.funcs.find_index(s, e)
-        container = self._container(f_index, self.klasses.find_index(s, e))
+        c_index = self.klasses.find_index(s, e)
+        container = self._container(f_index, c_index)
         parent_scope = self.funcs.items[f_index][2] if f_index >= 0 else None
         cls_qual: str | None = None
         cls_name: str | None = None
@@ -931,8 +1014,11 @@ class _Extractor:
         if cls_qual is not None:
             cls_name = cls_qual.rsplit(".", 1)[-1]
             self.method_class[fid] = cls_qual
-        params, typed = self._params(node)
-        fn = Function(fid, name, self.loc(node), _is_async(node, t, self.data, name_n), params)
+        params, typed = self._params(node, t)
+        wide = self.wide_rows
+        loc = self.src.loc(node) if wide and (sl in wide or el in wide) else \
+            _new_tuple(Loc, (line, col, el + 1, ec + 1))  # self.loc(node)
+        fn = Function(fid, name, loc, _is_async(node, t, self.data, name_n), params)
         if cls_name is not None:  # the other fields only when they are not their defaults
             fn.class_name = cls_name
         if parent_scope is not None:
@@ -954,8 +1040,12 @@ class _Extractor:
             self.typed.append((fid, None, pname, ptype))
             if is_prop and cls_qual is not None:
                 self.typed.append((parent_scope, cls_qual, pname, ptype))
-        # Only methods have decorators (the grammars give other functions none).
-        decs = self._decorator_nodes(node) if self.mentions_at and t == "method_definition" else None
+        # Only methods have decorators (the grammars give other functions none). A method of a
+        # class has none when no "@" is written between the class's start and the method's name
+        # (its decorators are among its children or its siblings before it, in the class body).
+        decs = self._decorator_nodes(node) if self.mentions_at and t == "method_definition" and not (
+            container is not None and container[0] == "class" and name_n is not None and
+            self.data.find(b"@", self.klasses.items[c_index][0], name_n.start_byte) < 0) else None
         if decs:
             self.decorators.append((fid, decs))
         body = node.child_by_field_id(self.f.body) if self.mentions_use_server else None
@@ -982,16 +1072,20 @@ class _Extractor:
             decs = list(reversed(before)) + decs
         return decs
 
-    def _params(self, node: ts.Node) -> tuple[list[str], list[tuple[str, ts.Node, bool]]]:
+    def _params(self, node: ts.Node, kind: str | None = None) -> tuple[list[str], list[tuple[str, ts.Node, bool]]]:
+        """Parameter names of a function and its typed parameters; ``kind`` is its node type
+        (read again when not given)."""
         names: list[str] = []
         typed: list[tuple[str, ts.Node, bool]] = []
-        single = node.child_by_field_id(self.f.parameter)
+        # Only an arrow function has a lone parameter (`x => ...`).
+        single = node.child_by_field_id(self.f.parameter) if (kind or node.type) == "arrow_function" else None
         if single is not None:
             return ([self.text(single)] if single.type == "identifier" else []), typed
         params = node.child_by_field_id(self.f.parameters)
         if params is None:
             return names, typed
-        for p in params.named_children:
+        count = params.named_child_count
+        for p in () if not count else (params.named_child(0),) if count == 1 else params.named_children:
             if p.type in ("required_parameter", "optional_parameter"):
                 pat = p.child_by_field_id(self.f.pattern)
                 if pat is None:
@@ -999,7 +1093,8 @@ class _Extractor:
                 if pat.type != "identifier":
                     names.extend(self._pattern_names(pat))
                     continue
-                name = self.text(pat)
+                s, e = pat.start_byte, pat.end_byte
+                name = self.latin[s:e] if e <= self.wide_lo or s >= self.wide_hi else self.text(pat)
                 type_n = p.child_by_field_id(self.f.type)
                 if type_n is not None:
                     # Modifiers come before the pattern: none when the parameter starts with it.
@@ -1047,8 +1142,13 @@ class _Extractor:
             self.namespaces.add((scope, local))
 
     def _import(self, node: ts.Node) -> None:
-        clause = None
-        for child in node.named_children:
+        # Most imports start with their clause (`import x from`, `import { a } from`), and then
+        # have no `import x = require()` clause (the grammar has one or the other): only the
+        # others need the list of all their children.
+        clause = node.named_child(0)
+        if clause is not None and clause.type != "import_clause":
+            clause = None
+        for child in node.named_children if clause is None else ():
             t = child.type
             if t == "import_require_clause":  # TS: import fs = require("fs")
                 ident = next((c for c in child.named_children if c.type == "identifier"), None)
@@ -1071,7 +1171,8 @@ class _Extractor:
         if clause is None:
             self.facts.imports.append(Import("", spec, None, self.loc(node), rel))
             return
-        for c in clause.named_children:
+        count = clause.named_child_count
+        for c in (clause.named_child(0),) if count == 1 else clause.named_children:
             if c.type == "identifier":  # default import
                 local = self.text(c)
                 self._bind(None, local, self._member_ref(spec, "default"))
@@ -1084,23 +1185,34 @@ class _Extractor:
                     self.facts.imports.append(Import(local, spec, None, self.loc(c), rel, type_only))
             elif c.type == "named_imports":
                 # What _bind / _member_ref make of each name, without their calls per name.
-                bindings, imports, data = self.bindings, self.facts.imports, self.data
+                bindings, imports, data, latin = self.bindings, self.facts.imports, self.data, self.latin
                 pkg = package_name(spec)
+                f_name, f_alias, wide = self.f.name, self.f.alias, self.wide_rows
                 for spec_n in c.named_children:
                     if spec_n.type != "import_specifier":
                         continue
-                    name_n = spec_n.child_by_field_id(self.f.name)
-                    alias_n = spec_n.child_by_field_id(self.f.alias)
-                    if name_n is None:
-                        continue
-                    name = self._key_text(name_n)
-                    local = self.text(alias_n) if alias_n is not None else name
+                    s, e = spec_n.start_byte, spec_n.end_byte
+                    text = latin[s:e]
+                    if _NAME.fullmatch(text) is not None and text not in ("type", "typeof", "default"):
+                        # `{ X }`: a plain ASCII name, the specifier's name and local name at once.
+                        name = local = text
+                        is_type = type_only
+                    else:
+                        name_n = spec_n.child_by_field_id(f_name)
+                        alias_n = spec_n.child_by_field_id(f_alias)
+                        if name_n is None:
+                            continue
+                        name = self._key_text(name_n)
+                        local = self.text(alias_n) if alias_n is not None else name
+                        # `import { type X }`: the keyword is the specifier's first child, so its text starts it.
+                        is_type = type_only or (data.startswith(b"type", s) and
+                                                (first := spec_n.child(0)) is not None and first.type == "type")
                     bindings[(None, local)] = f"import:{spec}:{name}" if rel else \
                         pkg if name == "default" else f"{pkg}.{name}"
-                    # `import { type X }`: the keyword is the specifier's first child, so its text starts it.
-                    is_type = type_only or (data.startswith(b"type", spec_n.start_byte) and
-                                            (first := spec_n.child(0)) is not None and first.type == "type")
-                    imports.append(Import(local, spec, name, self.loc(spec_n), rel, is_type))
+                    (sl, sc), (el, ec) = spec_n.start_point, spec_n.end_point
+                    loc = self.src.loc(spec_n) if wide and (sl in wide or el in wide) else \
+                        _new_tuple(Loc, (sl + 1, sc + 1, el + 1, ec + 1))  # self.loc(spec_n)
+                    imports.append(Import(local, spec, name, loc, rel, is_type))
 
     def _dynamic_import(self, node: ts.Node) -> None:
         """``import("./scenes/Settings")`` (lazy routes, code splitting) and Vite's
@@ -1257,23 +1369,26 @@ class _Extractor:
     def _resolve_name_uncached(self, name: str,
                                scope: str | None) -> tuple[str, tuple[str, object] | None, bool]:
         cur = scope
+        instances, bindings, local_funcs, classes = self.instances, self.bindings, self.local_funcs, self.classes
+        functions = self.facts.functions
         for _ in range(1000):
             key = (cur, name)
-            inst = self.instances.get(key)
+            inst = instances.get(key)
             if inst is not None:
                 return f"{inst[0]}()", inst, False
-            ref = self.bindings.get(key)
+            ref = bindings.get(key)
             if ref is not None:
                 return ref, None, key in self.namespaces
-            fid = self.local_funcs.get(key)
+            fid = local_funcs.get(key)
             if fid is not None:
                 return f"local:{fid}", None, False
-            qual = self.classes.get(key)
+            qual = classes.get(key)
             if qual is not None:
                 return f"local:{qual}", None, False
             if cur is None:
                 break
-            cur = self._parent_scope(cur)
+            fn = functions.get(cur)  # self._parent_scope(cur)
+            cur = fn.parent if fn is not None else None
         return name, None, False
 
     def _lookup_local(self, name: str, scope: str | None) -> str | None:
@@ -1305,8 +1420,11 @@ class _Extractor:
         """
         t = node.type
         if t == "identifier":  # a bare name: what the walk below makes of it, without it
-            s, inst, _module = self._resolve_name(self.text(node), scope)
-            return s, inst
+            s, e = node.start_byte, node.end_byte
+            name = self.latin[s:e] if e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0 \
+                else self.data[s:e].decode("utf-8", "replace")  # self.text(node)
+            name, inst, _module = self._resolve_name(name, scope)
+            return name, inst
         segs: list[tuple[str | None, ts.Node | None]] = []  # (property or None for a call, node)
         cur = node
         module_base: str | None = None
@@ -1315,7 +1433,10 @@ class _Extractor:
         names: list[str] | None = None
         memo_key: tuple[str, str | None] | None = None
         if t == "member_expression":
-            text = self._path_text(node)
+            s, e = node.start_byte, node.end_byte
+            text = None if e - s > MAX_DOTTED or node.has_error else \
+                self.latin[s:e] if e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0 else \
+                self.data[s:e].decode("utf-8", "replace")  # self._path_text(node)
             if text is not None:
                 # Once the name tables are complete, a plain path on a name means the same
                 # wherever it is written in one function (not on `this`: that is per class).
@@ -1328,6 +1449,12 @@ class _Extractor:
                 names = _plain_names(text)
                 if names is None:
                     memo_key = None
+                elif names[0] != "this":
+                    hit = self._plain_path(text, names, scope)
+                    if hit is not None:
+                        if memo_key is not None:
+                            self.path_memo[memo_key] = hit
+                        return hit
         for _ in range(MAX_CHAIN if names is None else 0):
             t = cur.type
             if t == "member_expression":
@@ -1434,6 +1561,27 @@ class _Extractor:
             self.path_memo[memo_key] = (s, inst)
         return s, inst
 
+    def _plain_path(self, text: str, names: list[str],
+                    scope: str | None) -> tuple[str, tuple[str, object] | None] | None:
+        """``canon`` of a plain dotted path on a name (``a.b.c``, ``names`` its names) in the
+        common cases, without the walk over its segments; None for the others (a global
+        object's member, an object literal's method, a function's property, a module's
+        ``default``, a name too long), which ``canon`` works out segment by segment."""
+        name = names[0]
+        if name in GLOBAL_OBJECTS:
+            return None
+        s, inst, is_module = self._resolve_name(name, scope)
+        if is_module and names[1] == "default":
+            return None
+        if s == name:
+            if name in self.member_func_roots:
+                return None
+            return text, inst  # each segment appended with a dot: the text itself
+        if s.endswith(":") or s.startswith("local:"):
+            return None
+        s += text[len(name):]
+        return (s, inst) if len(s) <= MAX_CANON else None
+
     def callee_of(self, node: ts.Node, scope: str | None) -> tuple[str, tuple[str, object] | None]:
         hit = self.callee_cache.get(node.id)
         if hit is not None:
@@ -1462,15 +1610,45 @@ class _Extractor:
 
     # -- values --------------------------------------------------------------
     def value(self, node: ts.Node, scope: str | None, depth: int = 0) -> Value:
+        # The kinds by how often they come (the tests are on disjoint node types, but that a
+        # number / binary / unary expression is folded before its other cases are looked at).
         t = node.type
         if t == "string":  # a string literal's text is its value: not stored twice
             return Value("str", "", self.string_value(node))
         if t == "identifier" and depth <= MAX_DEPTH:
             return self._name_value(node, scope)
         # Texts are for messages: short, and none for containers (their parts have them).
-        text = "" if t in ("object", "array", "template_string") else self.text(node, VALUE_TEXT)
+        if t == "object" or t == "array" or t == "template_string":
+            text = ""
+        else:
+            s, e = node.start_byte, node.end_byte
+            if e - s <= VALUE_TEXT and (e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0):
+                text = self.latin[s:e]  # what text(node, VALUE_TEXT) makes of a short ASCII node
+            else:
+                text = self.text(node, VALUE_TEXT)
         if depth > MAX_DEPTH:
             return Value("other", text)
+        if t == "member_expression" or t == "subscript_expression":
+            ref, _inst = self.canon(node, scope)
+            # A text that is its own canonical name (`user.id`, unresolved) is its dotted text too.
+            return Value("attr", text, None, ref, None, None, None, None, is_config_text(ref) or (text != ref and (
+                is_config_text(self._dotted_text(node) or "") or
+                (t == "subscript_expression" and self.text(node, 60).startswith(JS_CONFIG_PREFIXES)))))
+        if t == "call_expression" or t == "new_expression":
+            return self._call_value(node, scope, depth, text)
+        if t == "object":
+            return Value("object", text, None, None, self._object_keys(node, scope, depth))
+        if t in FUNC_EXPR_TYPES:
+            return Value("func", text, None, None, None, None, None, self.func_ids.get(node.id))
+        if t == "array":
+            items = []
+            for c in node.named_children:
+                if c.type == "comment":
+                    continue
+                if len(items) >= MAX_ITEMS:
+                    break
+                items.append(self.value(c, scope, depth + 1))
+            return Value("array", text, None, None, None, items)
         if t == "template_string":
             parts: list[str] = []
             holes: list[Value] = []  # what fills each hole (names and members: a URL's address)
@@ -1494,27 +1672,6 @@ class _Extractor:
             return Value("bool", text, t == "true")
         if t in ("null", "undefined"):
             return Value("none", text)
-        if t in ("member_expression", "subscript_expression"):
-            ref, _inst = self.canon(node, scope)
-            # A text that is its own canonical name (`user.id`, unresolved) is its dotted text too.
-            return Value("attr", text, ref=ref, from_config=is_config_text(ref) or (text != ref and (
-                is_config_text(self._dotted_text(node) or "") or
-                (t == "subscript_expression" and self.text(node, 60).startswith(JS_CONFIG_PREFIXES)))))
-        if t in ("call_expression", "new_expression"):
-            return self._call_value(node, scope, depth, text)
-        if t in FUNC_EXPR_TYPES:
-            return Value("func", text, func_id=self.func_ids.get(node.id))
-        if t == "object":
-            return Value("object", text, keys=self._object_keys(node, scope, depth))
-        if t == "array":
-            items = []
-            for c in node.named_children:
-                if c.type == "comment":
-                    continue
-                if len(items) >= MAX_ITEMS:
-                    break
-                items.append(self.value(c, scope, depth + 1))
-            return Value("array", text, items=items)
         if t == "spread_element":
             return Value("spread", text)
         if t in WRAPPERS or t == "await_expression":
@@ -1545,7 +1702,9 @@ class _Extractor:
 
     def _name_value(self, node: ts.Node, scope: str | None) -> Value:
         """``value`` of an identifier (what ``canon`` makes of a bare name, without its walk)."""
-        name = self.text(node)
+        s, e = node.start_byte, node.end_byte
+        name = self.latin[s:e] if e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0 \
+            else self.data[s:e].decode("utf-8", "replace")  # self.text(node)
         text = name if len(name) <= VALUE_TEXT else name[: VALUE_TEXT - 1] + "…"
         if name == "undefined":
             return Value("none", text)
@@ -1555,7 +1714,7 @@ class _Extractor:
             hit = (ref, is_config_text(ref) or is_config_text(name))
             if self.frozen:  # resolutions change until the name tables are complete
                 self.name_memo[(name, scope)] = hit
-        return Value("name", text, None, hit[0], from_config=hit[1])
+        return Value("name", text, None, hit[0], None, None, None, None, hit[1])
 
     def _fold(self, node: ts.Node, depth: int) -> float | None:
         """Value of a numeric literal or a constant expression of literals."""
@@ -1596,19 +1755,19 @@ class _Extractor:
 
     def _object_keys(self, node: ts.Node, scope: str | None, depth: int) -> dict[str, Value]:
         keys: dict[str, Value] = {}
+        f_key, f_value, value, text = self.f.key, self.f.value, self.value, self.text
         for c in node.named_children:
             if len(keys) >= MAX_KEYS:
                 break
             t = c.type
             if t == "pair":
-                k, v = c.child_by_field_id(self.f.key), c.child_by_field_id(self.f.value)
+                k, v = c.child_by_field_id(f_key), c.child_by_field_id(f_value)
                 if k is None or v is None:
                     continue
                 kt = k.type
                 if kt == "computed_property_name":
                     continue
-                keys[self.text(k) if kt == "property_identifier" else self._key_text(k)] = \
-                    self.value(v, scope, depth + 1)
+                keys[text(k) if kt == "property_identifier" else self._key_text(k)] = value(v, scope, depth + 1)
             elif t == "shorthand_property_identifier":
                 name = self.text(c)
                 ref = self._resolve_name(name, scope)[0]
@@ -1677,8 +1836,11 @@ class _Extractor:
     # -- instances -----------------------------------------------------------
     def _ctor_of(self, node: ts.Node, scope: str | None) -> tuple[str, object] | None:
         """(constructor, call node) when ``node`` creates a tracked instance."""
-        node = self._unwrap(node, await_too=True)
-        if node.type == "binary_expression":
+        t = node.type
+        if t in WRAPPERS_AND_AWAIT:
+            node = self._unwrap(node, await_too=True)
+            t = node.type
+        if t == "binary_expression":
             op = node.child_by_field_id(self.f.operator)
             if op is not None and op.type in ("??", "||"):
                 for side in ("right", "left"):
@@ -1688,8 +1850,7 @@ class _Extractor:
                         if hit is not None:
                             return hit
             return None
-        t = node.type
-        if t not in ("call_expression", "new_expression"):
+        if t != "call_expression" and t != "new_expression":
             return None
         if t == "call_expression":
             # Without `new`, only a known constructor is tracked: a method call `x.y()` whose
@@ -1738,7 +1899,11 @@ class _Extractor:
         (``PrismaClient``, ``Pool``, ``AxiosInstance`` -> ``axios.create``), a project class."""
         node = type_node
         if node.type == "type_annotation":
-            node = next((c for c in node.named_children if c.type != "comment"), node)
+            first = node.named_child(0)
+            for c in (first,) if first is not None and first.type != "comment" else node.named_children:
+                if c.type != "comment":
+                    node = c
+                    break
         cands = node.named_children if node.type == "union_type" else [node]
         for c in cands:
             if c.type == "generic_type":  # Repository<User>
@@ -1771,7 +1936,8 @@ class _Extractor:
     def _decl_instance(self, node: ts.Node, name: ts.Node | None, val: ts.Node | None, scope: str | None) -> None:
         if name is None or name.type != "identifier":
             return
-        ident = self.text(name)
+        s, e = name.start_byte, name.end_byte
+        ident = self.latin[s:e] if e <= self.wide_lo or s >= self.wide_hi else self.text(name)
         self.declared.add((scope, ident))
         if scope is None and val is not None:
             self.module_values.setdefault(ident, val)
@@ -1782,6 +1948,9 @@ class _Extractor:
                 if mat is not None:
                     self.instances[(scope, ident)] = mat
                 return
+        # A type annotation (`const x: T = ...`) starts with a colon between the name and the value.
+        if self.data.find(b":", e, val.start_byte if val is not None else node.end_byte) < 0:
+            return
         type_n = node.child_by_field_id(self.f.type)
         if type_n is not None:
             self._typed_instance(scope, None, ident, type_n)
@@ -1817,7 +1986,9 @@ class _Extractor:
             return
         scope = self._scope(node)
         attr = self.text(name)
-        for dec in node.children:  # @ManyToOne(() => Customer, ..., { lazy: true }) customer: Promise<Customer>
+        # Decorators are children of the field: none without an "@" in its text.
+        for dec in node.children if self.mentions_at and self.data.find(b"@", node.start_byte, node.end_byte) >= 0 \
+                else ():  # @ManyToOne(() => Customer, ..., { lazy: true }) customer: Promise<Customer>
             if dec.type == "decorator" and dec.named_children and dec.named_children[0].type == "call_expression":
                 fn = dec.named_children[0].child_by_field_id(self.f.function)
                 if fn is not None and self.text(fn) in ORM_RELATION_DECORATORS:
@@ -2587,13 +2758,24 @@ class _Extractor:
         is_new = node.type == "new_expression"
         fn = self.callee_nodes[key]
         callee, inst = self.callee_cache[key]
-        awaited_callee = fn is not None and fn.type == "await_expression" and bool(fn.named_children)
-        if awaited_callee and fn is not None:
-            fn = fn.named_children[0]
-        text = self.text(fn, 120) if fn is not None else "?"
+        awaited_callee = False
+        if fn is None:
+            text = "?"
+        else:
+            if fn.type == "await_expression" and fn.named_children:
+                awaited_callee = True
+                fn = fn.named_children[0]
+            s, e = fn.start_byte, fn.end_byte
+            if e - s <= 120 and (e <= self.wide_lo or s >= self.wide_hi or self.marked.find(128, s, e) < 0):
+                text = self.latin[s:e]  # what text(fn, 120) makes of a short ASCII callee
+            else:
+                text = self.text(fn, 120)
         snippet = self.snippet(node)
-        call = Call(cid, callee, text, snippet.removeprefix("await ") if awaited_callee else snippet,
-                    self.loc(node), scope)
+        (sl, sc), (el, ec) = node.start_point, node.end_point
+        wide = self.wide_rows
+        loc = self.src.loc(node) if wide and (sl in wide or el in wide) else \
+            _new_tuple(Loc, (sl + 1, sc + 1, el + 1, ec + 1))  # self.loc(node)
+        call = Call(cid, callee, text, snippet.removeprefix("await ") if awaited_callee else snippet, loc, scope)
         # The other fields only when they are not their defaults (keywords cost more).
         if is_new:
             call.is_new = True
@@ -2603,23 +2785,25 @@ class _Extractor:
             call.loops = loops
         if awaited_callee:
             call.awaited = True
-        arg_nodes = self._arg_nodes(node)
-        args = call.args
-        for a in arg_nodes:
-            t = a.type
-            if t == "spread_element":
-                args.append(Value("spread", self.text(a, VALUE_TEXT)))
-            else:
-                args.append(self.value(a, scope))
-            u = a
-            if t in WRAPPERS:
-                u = self._unwrap(a)
-                t = u.type
-            if t in FUNC_EXPR_TYPES:
-                fid = self.func_ids.get(u.id)
-                if fid is not None:
-                    cb = self.facts.functions[fid]
-                    cb.is_callback, cb.callback_of = True, cid
+        arg_nodes = self.args_memo[key]
+        if arg_nodes:
+            args = call.args
+            value = self.value
+            for a in arg_nodes:
+                t = a.type
+                if t == "spread_element":
+                    args.append(Value("spread", self.text(a, VALUE_TEXT)))
+                    continue
+                args.append(value(a, scope))
+                u = a
+                if t in WRAPPERS:
+                    u = self._unwrap(a)
+                    t = u.type
+                if t in FUNC_EXPR_TYPES:
+                    fid = self.func_ids.get(u.id)
+                    if fid is not None:
+                        cb = self.facts.functions[fid]
+                        cb.is_callback, cb.callback_of = True, cid
         if fn is not None and fn.type == "parenthesized_expression":
             u = self._unwrap(fn)
             fid = self.func_ids.get(u.id) if u.type in FUNC_EXPR_TYPES else None
@@ -2660,41 +2844,8 @@ class _Extractor:
             return None
         return f.child_by_field_id(self.f.object)
 
-    def _links(self, calls: list[ts.Node]) -> None:
-        """Record, top-down, which call each call is chained on (``x().then``) or an argument
-        of, so that ``_context`` need not walk up ``Node.parent`` (O(depth) per step) along
-        long chains and deep nesting."""
-        callee_nodes, call_ids = self.callee_nodes, self.call_ids
-        for c in calls:
-            key = c.id
-            f = callee_nodes[key]
-            if f is not None:
-                ft = f.type
-                if ft in WRAPPERS:  # most callees wrap nothing: no _unwrap call
-                    f = self._unwrap(f)
-                    ft = f.type
-                if ft == "member_expression":
-                    obj = f.child_by_field_id(self.f.object)
-                    # Only a call, or a wrapper or `await` around one, is chained on.
-                    if obj is not None and (obj.type in CALL_TYPES or obj.type in WRAPPERS_AND_AWAIT):
-                        prop = f.child_by_field_id(self.f.property)
-                        awaited, inner = self._unwrap_await(obj)
-                        if prop is not None and inner.type in CALL_TYPES:
-                            self.chain_links[inner.id] = (self.text(prop), c, awaited)
-            cid = call_ids[key]
-            for a in self._arg_nodes(c)[:MAX_ITEMS]:
-                t = a.type
-                awaited = False
-                if t in WRAPPERS_AND_AWAIT:
-                    awaited, a = self._unwrap_await(a)
-                    t = a.type
-                if t in CALL_TYPES:
-                    self.arg_links[a.id] = (cid, awaited)
-                elif t == "array" or t == "spread_element":
-                    self._link_nested_args(a, cid, awaited)
-
     def _link_nested_args(self, node: ts.Node, cid: int, awaited: bool) -> None:
-        """``_links`` for the calls in an array or spread argument (``Promise.all([a(), b()])``)."""
+        """The links of ``run`` for the calls in an array or spread argument (``Promise.all([a(), b()])``)."""
         stack = [(node, awaited)]
         while stack:
             a, awaited = stack.pop()
@@ -2728,6 +2879,7 @@ class _Extractor:
         """How the value of a call is used (``key`` is the call node's id)."""
         chain: list[str] = []
         cur = node
+        f = self.f
         # Along the chain `x().then(...).catch(...)` by the links, then up the tree.
         link = self.chain_links.get(key)
         while link is not None:  # at most MAX_CHAIN_MEMBERS times
@@ -2759,16 +2911,16 @@ class _Extractor:
             if pt in WRAPPERS:
                 cur, parent = parent, parent.parent
                 continue
-            if pt == "member_expression" and parent.child_by_field_id(self.f.object) == cur:
+            if pt == "member_expression" and parent.child_by_field_id(f.object) == cur:
                 if len(chain) >= MAX_CHAIN_MEMBERS:
                     parent = None  # a pathological chain: stop here, its use is unknown
                     break
-                prop = parent.child_by_field_id(self.f.property)
+                prop = parent.child_by_field_id(f.property)
                 name = self.text(prop) if prop is not None else "?"
                 chain.append(name)
                 gp = parent.parent
                 if gp is not None and gp.type == "call_expression" and \
-                        gp.child_by_field_id(self.f.function) == parent:
+                        gp.child_by_field_id(f.function) == parent:
                     if name == "catch" or (name == "then" and len(self._arg_nodes(gp)) >= 2):
                         call.catch_chained = True
                     cur, parent = gp, gp.parent
@@ -2779,33 +2931,34 @@ class _Extractor:
                 call.awaited = True
                 cur, parent = parent, parent.parent
                 continue
-            if pt == "ternary_expression" and parent.child_by_field_id(self.f.condition) != cur:
+            if pt == "ternary_expression" and parent.child_by_field_id(f.condition) != cur:
                 cur, parent = parent, parent.parent  # a branch: its value is the ternary's value
                 continue
-            if pt == "binary_expression" and parent.child_by_field_id(self.f.right) == cur:
-                op = parent.child_by_field_id(self.f.operator)
+            if pt == "binary_expression" and parent.child_by_field_id(f.right) == cur:
+                op = parent.child_by_field_id(f.operator)
                 if op is not None and op.type in ("&&", "||", "??"):
                     cur, parent = parent, parent.parent  # `a ?? b()`: b()'s value is the expression's
                     continue
             break
-        call.chain = tuple(chain)
+        if chain:
+            call.chain = tuple(chain)
         ctx = "other"
         if parent is not None:
             pt = parent.type
             if pt == "expression_statement":
                 ctx = "await" if call.awaited else "stmt"
             elif pt == "return_statement" or (
-                    pt == "arrow_function" and parent.child_by_field_id(self.f.body) == cur):
+                    pt == "arrow_function" and parent.child_by_field_id(f.body) == cur):
                 ctx = "return"
-            elif pt == "variable_declarator" and parent.child_by_field_id(self.f.value) == cur:
+            elif pt == "variable_declarator" and parent.child_by_field_id(f.value) == cur:
                 ctx = "assign"
-                name = parent.child_by_field_id(self.f.name)
+                name = parent.child_by_field_id(f.name)
                 if name is not None and name.type == "identifier":
                     call.assigned_to = self.text(name)
             elif pt in ("assignment_expression", "augmented_assignment_expression") and \
-                    parent.child_by_field_id(self.f.right) == cur:
+                    parent.child_by_field_id(f.right) == cur:
                 ctx = "assign"
-                left = parent.child_by_field_id(self.f.left)
+                left = parent.child_by_field_id(f.left)
                 if left is not None and left.type == "identifier":
                     call.assigned_to = self.text(left)
             elif pt in ("arguments", "array", "spread_element"):
@@ -2820,16 +2973,16 @@ class _Extractor:
                     if owner is not None:
                         call.arg_of = self.call_ids.get(owner.id)
             elif pt == "unary_expression":
-                op = parent.child_by_field_id(self.f.operator)
+                op = parent.child_by_field_id(f.operator)
                 if op is not None and op.type == "void":
                     ctx = "void"
                 elif op is not None and op.type == "!":
                     ctx = "condition"
             elif pt in STATEMENT_CONDITIONS or pt == "ternary_expression" or (
-                    pt == "for_statement" and parent.child_by_field_id(self.f.condition) == cur):
+                    pt == "for_statement" and parent.child_by_field_id(f.condition) == cur):
                 ctx = "condition"
             elif pt == "binary_expression":
-                op = parent.child_by_field_id(self.f.operator)
+                op = parent.child_by_field_id(f.operator)
                 if op is not None and op.type in CONDITION_OPS:
                     ctx = "condition"
             elif pt in ("template_substitution", "jsx_expression"):
@@ -3060,7 +3213,8 @@ class _Extractor:
         src_n = node.child_by_field_id(self.f.source)
         decl = node.child_by_field_id(self.f.declaration)
         val = node.child_by_field_id(self.f.value)
-        is_default = any(c.type == "default" for c in node.children)
+        is_default = self.data.find(b"default", node.start_byte, node.end_byte) >= 0 and \
+            any(c.type == "default" for c in node.children)
         loc = self.loc(node)
         exports = self.facts.exports
         if src_n is not None:
@@ -3185,40 +3339,47 @@ class _Extractor:
             self._access(n, scope)
 
     def _access(self, node: ts.Node, scope: str | None) -> None:
-        obj, prop = node.child_by_field_id(self.f.object), node.child_by_field_id(self.f.property)
+        f = self.f
+        obj, prop = node.child_by_field_id(f.object), node.child_by_field_id(f.property)
         if obj is None or prop is None:
             return
         parent = node.parent
         is_call = parent is not None and parent.type == "call_expression" and \
-            parent.child_by_field_id(self.f.function) == node
+            parent.child_by_field_id(f.function) == node
         cond = False
         prev, cur = node, parent
         depth = 0
         while cur is not None and depth < 8:
             t = cur.type
+            if t in ACCESS_STOPS:
+                break
             if t in STATEMENT_CONDITIONS:
-                cond = cur.child_by_field_id(self.f.value if t == "switch_statement" else self.f.condition) == prev
+                cond = cur.child_by_field_id(f.value if t == "switch_statement" else f.condition) == prev
                 break
-            if t == "ternary_expression":
-                cond = cur.child_by_field_id(self.f.condition) == prev
-                break
-            if t == "for_statement":
-                cond = cur.child_by_field_id(self.f.condition) == prev
+            if t == "ternary_expression" or t == "for_statement":
+                cond = cur.child_by_field_id(f.condition) == prev
                 break
             if t == "binary_expression":
-                op = cur.child_by_field_id(self.f.operator)
+                op = cur.child_by_field_id(f.operator)
                 if op is not None and op.type in CONDITION_OPS:
                     cond = True
                     break
             elif t == "unary_expression":
-                op = cur.child_by_field_id(self.f.operator)
+                op = cur.child_by_field_id(f.operator)
                 if op is not None and op.type == "!":
                     cond = True
                     break
-            elif t in ACCESS_STOPS:
-                break
             prev, cur, depth = cur, cur.parent, depth + 1
-        self.facts.accesses.append(Access(self.text(obj), self.text(prop), self.loc(node), scope, is_call, cond))
+        (sl, sc), (el, ec) = node.start_point, node.end_point
+        wide = self.wide_rows
+        loc = self.src.loc(node) if wide and (sl in wide or el in wide) else \
+            _new_tuple(Loc, (sl + 1, sc + 1, el + 1, ec + 1))  # self.loc(node)
+        s, e, ps, pe = obj.start_byte, obj.end_byte, prop.start_byte, prop.end_byte
+        if e <= self.wide_lo and pe <= self.wide_lo:  # self.text(obj), self.text(prop) of ASCII ones
+            name, attr = self.latin[s:e], self.latin[ps:pe]
+        else:
+            name, attr = self.text(obj), self.text(prop)
+        self.facts.accesses.append(Access(name, attr, loc, scope, is_call, cond))
 
 
 _THROWING = JS_THROWING_CALLS | JS_THROWING_CONSTRUCTORS
