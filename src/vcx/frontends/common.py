@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import tree_sitter as ts
 
-from vcx.facts import Call, Loc, ModuleFacts, Value
+from vcx.facts import Call, Function, Loc, ModuleFacts, Value
 
 _TO_HIGH = bytes(range(128)) + b"\x80" * 128  # a translate table: every non-ASCII byte to 0x80
 _new_tuple = tuple.__new__
@@ -122,6 +122,19 @@ def error_ranges(root: ts.Node) -> list[tuple[int, int]]:
         else:
             out.append((lo, hi))
     return out
+
+
+def param_of_enclosing(functions: dict[str, Function], name: str, scope: str | None) -> bool:
+    """``name`` is a parameter of the function ``scope`` or of a function around it (``next(err)``
+    in middleware, ``func(*args)`` in a decorator's wrapper)."""
+    for _ in range(1000):
+        fn = functions.get(scope) if scope is not None else None
+        if fn is None:
+            return False
+        if name in fn.params:
+            return True
+        scope = fn.parent
+    return False
 
 
 def renumber_calls(facts: ModuleFacts, kept: list[Call], call_values: Iterable[Value]) -> ModuleFacts:

@@ -37,7 +37,15 @@ from vcx.facts import (
     Value,
     merge_exits,
 )
-from vcx.frontends.common import _TO_HIGH, Source, error_ranges, renumber_calls, short, suppression
+from vcx.frontends.common import (
+    _TO_HIGH,
+    Source,
+    error_ranges,
+    param_of_enclosing,
+    renumber_calls,
+    short,
+    suppression,
+)
 from vcx.knowledge import databases as kdb
 from vcx.knowledge.javascript import (
     JS_CONFIG_CONVERTERS,
@@ -750,15 +758,7 @@ class _Extractor:
 
     def _is_param(self, name: str, scope: str | None) -> bool:
         """A parameter of an enclosing function: ``next(err)``, ``done()`` in middleware."""
-        cur = scope
-        for _ in range(1000):
-            fn = self.facts.functions.get(cur) if cur is not None else None
-            if fn is None:
-                return False
-            if name in fn.params:
-                return True
-            cur = fn.parent
-        return False
+        return param_of_enclosing(self.facts.functions, name, scope)
 
     def _finish(self) -> ModuleFacts:
         """Renumber the calls kept densely (ids are list indexes) and every reference to them."""

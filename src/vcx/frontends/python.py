@@ -27,7 +27,7 @@ from vcx.facts import (
     Value,
     merge_exits,
 )
-from vcx.frontends.common import Source, error_ranges, renumber_calls, suppression
+from vcx.frontends.common import Source, error_ranges, param_of_enclosing, renumber_calls, suppression
 from vcx.knowledge import PY_KEEP_UNRESOLVED, PY_UNDISPATCHED_METHODS
 from vcx.knowledge.databases import (
     LAZY_QUERYSET_METHODS,
@@ -277,15 +277,7 @@ class _Extractor:
         call sits in a try is whether the wrapper handles the errors of what it wraps (ERR001)."""
         if fn.type != "identifier" or name not in self._param_names:
             return False
-        scope = self._scope_of(call)
-        for _ in range(100):
-            f = self.facts.functions.get(scope) if scope is not None else None
-            if f is None:
-                return False
-            if name in f.params:
-                return True
-            scope = f.parent
-        return False
+        return param_of_enclosing(self.facts.functions, name, self._scope_of(call))
 
     def _note_names_used(self, call: ts.Node, fn: ts.Node, head: str) -> None:
         """A call not kept as a fact still settles a coroutine kept in a local it is made on or
