@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from functools import lru_cache
 from operator import attrgetter
 
@@ -190,6 +191,24 @@ KEYWORD_ROOTS = frozenset({"super", "import", "new", "true", "false", "null", "u
 FIELD_NAMES = ("alias", "argument", "arguments", "body", "condition", "constructor", "declaration", "function",
                "handler", "index", "key", "left", "name", "object", "operator", "parameter", "parameters",
                "pattern", "property", "right", "source", "type", "value")
+
+
+def _own_nodes(node: ts.Node, limit: int = 2000) -> Iterator[ts.Node | None]:
+    """``node`` and the named nodes under it that run with it, depth first: not those inside a
+    nested function or class (they run later, or are callbacks). After ``limit`` nodes, one
+    None and nothing more: the bounded walks of the ERR004 guards give up there."""
+    todo = [node]
+    seen = 0
+    while todo:
+        n = todo.pop()
+        seen += 1
+        if seen > limit:
+            yield None
+            return
+        if n.type in FUNC_EXPR_TYPES or n.type in ("function_declaration", "class_declaration"):
+            continue
+        yield n
+        todo.extend(n.named_children)
 
 
 class _FieldIds:
@@ -2046,16 +2065,10 @@ class _Extractor:
         if block is None:
             return False
         parses = 0
-        todo = [block]
-        seen = 0
-        while todo:
-            n = todo.pop()
-            seen += 1
-            if seen > 2000:
+        for n in _own_nodes(block):  # a nested function runs later, or is a callback whose failures are its own
+            if n is None:
                 return False
             t = n.type
-            if t in FUNC_EXPR_TYPES or t in ("function_declaration", "class_declaration"):
-                continue  # runs later, or is a callback whose failures are its own
             if t == "await_expression":
                 inner = self._unwrap(n, await_too=True)
                 if not (inner.type == "call_expression" and self._is_parse(inner)):
@@ -2073,7 +2086,6 @@ class _Extractor:
                     parses += 1  # `window.localStorage`, `sheet.cssRules`: may throw a SecurityError
             elif t == "throw_statement":
                 return False  # a deliberate failure, dropped by the empty catch
-            todo.extend(n.named_children)
         return parses > 0
 
     def _only_logs(self, catch: ts.Node) -> bool:
@@ -2163,15 +2175,9 @@ class _Extractor:
 
     def _tests(self, node: ts.Node, name: str) -> bool:
         """``name`` is tested in a condition somewhere in ``node`` (not in a nested function)."""
-        todo = [node]
-        seen = 0
-        while todo:
-            n = todo.pop()
-            seen += 1
-            if seen > 2000:
+        for n in _own_nodes(node):
+            if n is None:
                 return False
-            if n.type in FUNC_EXPR_TYPES or n.type in ("function_declaration", "class_declaration"):
-                continue
             if n.type == "identifier" and self.text(n) == name:
                 parent = n.parent
                 pt = parent.type if parent is not None else ""
@@ -2193,8 +2199,6 @@ class _Extractor:
                     elif t != "parenthesized_expression":
                         break
                     prev, cur = cur, cur.parent
-                continue
-            todo.extend(n.named_children)
         return False
 
     def _callee_root(self, node: ts.Node) -> str:
