@@ -117,14 +117,20 @@ class _Txn:
             if cur.awaited or cur.context != "arg" or cur.arg_of is None or cur.arg_of >= len(mod.calls):
                 return False
             outer = mod.calls[cur.arg_of]
-            op = self.s.ops.get((path, outer.id))
-            if (op is not None and op.kind == "txn") or outer.text.rsplit(".", 1)[-1] in kdb.TXN_METHODS:
-                return True
-            target = self.project.target(path, outer)
-            if target is not None and self.wrapper(target):
+            if self._runs_a_transaction(path, outer):
                 return True
             cur = outer
         return False
+
+    def _runs_a_transaction(self, path: str, call: Call) -> bool:
+        """``call`` runs what it is given in a transaction: a transaction call of a known client
+        (``prisma.$transaction``, ``db.transaction``) or a project function that opens one
+        around what it is given (:meth:`wrapper`)."""
+        op = self.s.ops.get((path, call.id))
+        if (op is not None and op.kind == "txn") or call.text.rsplit(".", 1)[-1] in kdb.TXN_METHODS:
+            return True
+        target = self.project.target(path, call)
+        return target is not None and self.wrapper(target)
 
     def wrapper(self, ref: FuncRef) -> bool:
         """A project function that opens a transaction and runs a callback it is given inside it:
@@ -168,13 +174,8 @@ class _Txn:
                         self.project.target(path, mod.calls[d.call_id]) in self.txn_managers:
                     return True  # @traced_atomic_transaction(): a project context manager around atomic()
             if fn.callback_of is not None and fn.callback_of < len(mod.calls):
-                cb = mod.calls[fn.callback_of]
-                op = self.s.ops.get((path, cb.id))
-                if (op is not None and op.kind == "txn") or cb.text.rsplit(".", 1)[-1] in kdb.TXN_METHODS:
-                    return True
-                wrapper = self.project.target(path, cb)
-                if wrapper is not None and self.wrapper(wrapper):
-                    return True  # inTransaction(async (client) => ...): BEGIN ... fn(client) ... COMMIT
+                if self._runs_a_transaction(path, mod.calls[fn.callback_of]):
+                    return True  # also inTransaction(async (client) => ...): BEGIN ... fn(client) ... COMMIT
             if self.atomic_requests and mod.language == "python" and fn.params[:1] in (["request"], ["self"]) \
                     and "view" in path:
                 return True
