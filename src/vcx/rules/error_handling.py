@@ -1059,13 +1059,13 @@ class MissingTimeout(Rule):
             return "has no timeout (urllib3 waits forever by default)"
         if lib == "fetch":
             if len(call.args) < 2:
-                return "has no signal, so it waits as long as the server keeps the socket open"
+                return FETCH_NO_SIGNAL
             init = call.args[1]
             if init.kind != "object" or init.keys is None:
                 return None
             if "signal" in init.keys or "..." in init.keys or "timeout" in init.keys:
                 return None
-            return "has no signal (e.g. AbortSignal.timeout(ms)), so it can wait forever"
+            return FETCH_NO_SIGNAL
         if lib in ("axios", "got"):
             opts = _js_options(call, client)
             if opts is not None:
@@ -1102,6 +1102,12 @@ class MissingTimeout(Rule):
                     and t.kind == "bool" and t.value is False:
                 return "disables ky's timeout with timeout: false"
         return None
+
+
+# Node's fetch (undici) waits 300 s for the headers and 300 s between body chunks; a browser's
+# has no limit. Either way, "no timeout" is what the caller experiences.
+FETCH_NO_SIGNAL = ("has no signal (e.g. AbortSignal.timeout(ms)), so it waits as long as the server keeps "
+                   "the connection open (Node's fetch gives up only after 5 minutes without data)")
 
 
 def _sessions_with_timeout_adapter(project: Project) -> set[str]:
