@@ -58,10 +58,13 @@ class Dispatch:
         self._descendants: dict[ClassKey, list[ClassKey]] = {}
         python = {path: mod for path, mod in project.modules.items()
                   if mod.language == "python" and not project.is_test(path)}
-        for path, mod in python.items():
+        js = {path: mod for path, mod in project.modules.items()
+              if mod.language != "python" and mod.classes and not project.is_test(path)}
+        for path, mod in (*python.items(), *js.items()):
+            resolve = project.resolve_class if mod.language == "python" else project.resolve_js_class
             for qual, info in mod.classes.items():
                 key = (path, qual)
-                found = (project.resolve_class(path, b) for b in info.bases)
+                found = (resolve(path, b) for b in info.bases)
                 self.bases[key] = [(r.path, r.name) for r in found if r is not None and (r.path, r.name) != key]
             for fn in mod.functions.values():
                 if fn.class_name is not None and fn.parent is None:
@@ -96,14 +99,37 @@ class Dispatch:
                     self._to_overrides(cls, name, path, call)
                 elif name in self.overridden:
                     self.by_name[name].append((path, call))
+        # JS/TS: `this.m()` / `super.m()` in a method (or an arrow function in one) of a class
+        # that does not define `m` itself (the front end resolved those to `local:C.m`).
+        for path, mod in js.items():
+            for call in mod.calls:
+                recv, dot, name = call.callee.partition(".")
+                if recv not in ("this", "super") or not dot or "." in name or call.text != call.callee:
+                    continue
+                cls = _class_of(mod, call.func, path)
+                if cls is None:
+                    continue
+                inherited = next((a for a in self.mro(cls)[1:] if name in self.methods.get(a, ())), None)
+                if inherited is not None:
+                    self.on_self[FuncRef(inherited[0], f"{inherited[1]}.{name}")].append((path, call))
+                if recv != "this":
+                    continue
+                if inherited is None and name not in self.methods.get(cls, ()):
+                    # declared `abstract` (no body) or not at all: each subclass's own `m`
+                    for sub in self.descendants(cls):
+                        if name in self.methods.get(sub, ()):
+                            self.on_self[FuncRef(sub[0], f"{sub[1]}.{name}")].append((path, call))
+                else:
+                    self._to_overrides(cls, name, path, call)
         for (path, call_id), ref in project.targets.items():
-            if path not in python:
+            mod = python.get(path) or js.get(path)
+            if mod is None:
                 continue
             owner, _, name = ref.func.rpartition(".")
             if name not in self.overridden:
                 continue
-            call = python[path].calls[call_id]
-            if call.text in (f"self.{name}", f"cls.{name}"):
+            call = mod.calls[call_id]
+            if call.text in (f"self.{name}", f"cls.{name}", f"this.{name}"):
                 self._to_overrides((ref.path, owner), name, path, call)
 
     def _to_overrides(self, cls: ClassKey, name: str, path: str, call: Call) -> None:

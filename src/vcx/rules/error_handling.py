@@ -26,6 +26,7 @@ from vcx.knowledge.network import (
     PY_BROAD_EXCEPTIONS,
     PY_STATUS_CHECKS,
     Client,
+    network_call,
     network_client,
 )
 from vcx.knowledge.retry import PY_RETRY_DECORATORS
@@ -43,7 +44,7 @@ def network_calls(project: Project) -> list[NetworkCall]:
     if found is None:
         found = project.derived["network_calls"] = [
             (path, mod, call, client) for path, mod in project.modules.items() for call in mod.calls
-            if (client := network_client(call.callee)) is not None]
+            if (client := network_call(call)) is not None]
     return found  # type: ignore[return-value]
 
 
@@ -460,6 +461,10 @@ class _Reach:
         if fn.invoked_by is not None and fn.invoked_by < len(mod.calls):
             return self._iife(path, mod, name, mod.calls[fn.invoked_by], client, depth)
         callers = self.project.callers_of(FuncRef(path, func_id))
+        if fn.class_name is not None and not is_python(mod):
+            # JS/TS: `this.m()` / `super.m()` reaching a method a class inherits or overrides
+            # (vcx.dispatch) are callers like any other: the only dispatch JS has.
+            callers = [*callers, *self.project.dispatchers_of(FuncRef(path, func_id))]
         if not callers:
             passed = self.project.passed.get(FuncRef(path, func_id), [])
             given = [(ppath, pcall, index, None) for ppath, pcall, index in passed] + \
@@ -886,7 +891,7 @@ class UncheckedResponseStatus(Rule):
         targets = project.targets
         for path, mod in project.modules.items():
             for call in mod.calls:
-                client = network_client(call.callee)
+                client = network_call(call)
                 if client is not None:
                     yield path, mod, call, client, False
                     continue
