@@ -17,6 +17,8 @@ from vcx.knowledge.frameworks import (
     PY_ROUTE_DECORATORS,
     SAFE_ACTION_CLIENTS,
     SAFE_ACTION_METHODS,
+    TRIGGER_CONFIG_CALLS,
+    TRIGGER_TASK_CALLS,
 )
 from vcx.knowledge.javascript import sync_client_method
 from vcx.knowledge.network import (
@@ -153,8 +155,14 @@ def _aggregated_and_handled(mod: ModuleFacts, call: Call, client: Client | None,
 
 def _given_to_rejection_handler(mod: ModuleFacts, call: Call) -> bool:
     """``toast.promise(fetch(url), {...})``: the promise goes to a library call that handles its
-    rejection (``knowledge.frameworks.JS_REJECTION_HANDLERS``)."""
+    rejection (``knowledge.frameworks.JS_REJECTION_HANDLERS``), written there or kept in a name
+    that the same function then passes to it (``const p = fetch(url).then(...); toast.promise(p,
+    {...})``)."""
     context = call.outer_context if call.context == "chain" else call.context
+    if context == "assign" and call.assigned_to and call.func is not None and not is_python(mod):
+        name = call.assigned_to
+        return any(c.func == call.func and c.callee in JS_REJECTION_HANDLERS and c.args
+                   and c.args[0].kind == "name" and c.args[0].text == name for c in mod.calls)
     if context != "arg" or call.arg_of is None or call.arg_of >= len(mod.calls):
         return False
     return mod.calls[call.arg_of].callee in JS_REJECTION_HANDLERS
@@ -417,6 +425,7 @@ class _Reach:
         self.boundaries = _Boundaries(project)
         self.memo: dict[tuple[str, str], list[str] | None] = {}
         self.safe_actions = _safe_action_clients(project)
+        self.trigger_default: bool | None = None  # trigger.config.* retries failed task runs
 
     def unhandled_path(self, path: str, func_id: str | None, client: Client | None,
                        depth: int = 0) -> list[str] | None:
@@ -547,10 +556,18 @@ class _Reach:
                     return False
                 continue
             for i, a in enumerate(c.args):
+                if a.kind == "object" and a.keys and c.callee in JS_REJECTION_HANDLER_OPTIONS and any(
+                        v.kind in ("name", "attr") and v.text in names and k in JS_REJECTION_HANDLER_OPTIONS[c.callee]
+                        for k, v in a.keys.items()):
+                    found = True  # Effect.tryPromise({ try: fn, catch }): the library keeps the rejection
+                    continue
                 if a.kind not in ("name", "attr") or a.text not in names:
                     continue
                 ref = project.target(path, c)
                 inner = project.function(ref) if ref is not None else None
+                if ref is None and c.callee in JS_REJECTION_HANDLERS and not is_python(mod):
+                    found = True  # useSWR(key, fetcher), Effect.tryPromise(fn)
+                    continue
                 if ref is None or inner is None:
                     continue  # handed to a library: not known to run it
                 found = True
@@ -593,6 +610,8 @@ class _Reach:
                 return call.callee in JS_REJECTION_HANDLERS
             if key in JS_REJECTION_HANDLER_OPTIONS.get(call.callee, ()):
                 return True
+            if key == "run" and call.callee in TRIGGER_TASK_CALLS:
+                return self._trigger_retries(call)
             if key in JS_REJECTION_RETURNED_OPTIONS.get(call.callee, ()):  # queryClient.fetchQuery({ queryFn })
                 return handled_here(mod, call, client) or \
                     self.unhandled_path(path, call.func, client, depth + 1) is None
@@ -607,6 +626,33 @@ class _Reach:
         if safe:
             return True
         return handled_here(mod, call, client) or self.unhandled_path(path, call.func, client, depth + 1) is None
+
+
+    def _trigger_retries(self, task: Call) -> bool:
+        """A trigger.dev ``task({ run })`` whose failed attempts are retried: by its own
+        ``retry`` option, or else by the ``retries.default`` of the project's ``trigger.config.*``."""
+        opts = task.args[0] if task.args and task.args[0].kind == "object" else None
+        retry = opts.key("retry") if opts is not None else None
+        if retry is not None:
+            return _retries_on(retry)
+        if self.trigger_default is None:
+            self.trigger_default = any(
+                _retries_on(default)
+                for path, mod in self.project.modules.items()
+                if path.rpartition("/")[2].startswith("trigger.config.")
+                for c in mod.calls if c.callee in TRIGGER_CONFIG_CALLS and c.args and c.args[0].kind == "object"
+                if (retries := c.args[0].key("retries")) is not None and retries.kind == "object"
+                and (default := retries.key("default")) is not None)
+        return self.trigger_default
+
+
+def _retries_on(retry: Value) -> bool:
+    """A trigger.dev retry option that retries: ``maxAttempts`` above 1, or not written (its
+    default), or not a literal."""
+    if retry.kind != "object":
+        return retry.kind not in ("none", "bool")
+    attempts = retry.key("maxAttempts")
+    return attempts is None or attempts.kind != "num" or float(attempts.value or 0) > 1
 
 
 def _returned_function(project: Project, ref: FuncRef) -> FuncRef | None:
