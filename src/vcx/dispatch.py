@@ -175,6 +175,15 @@ class Dispatch:
             found = self._mro[key] = [key, *_c3([list(s) for s in seqs] + [list(self.bases.get(key, ()))])]
         return found
 
+    def class_of(self, path: str, fn_id: str) -> ClassKey | None:
+        """The class of the project whose method ``fn_id`` (of module ``path``) is, or is nested in."""
+        mod = self.project.modules.get(path)
+        return _class_of(mod, fn_id, path) if mod is not None else None
+
+    def first_defining(self, key: ClassKey, name: str) -> ClassKey | None:
+        """The first class of ``key``'s method resolution order that defines the method ``name``."""
+        return next((c for c in self.mro(key) if name in self.methods.get(c, ())), None)
+
     def callers(self, ref: FuncRef) -> list[tuple[str, Call]]:
         """The calls that may reach the method ``ref`` by dispatch, apart from those link
         resolved to it."""

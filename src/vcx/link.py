@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from vcx.discover import display_path
 from vcx.facts import Call, Function, ModuleFacts, Value
@@ -20,6 +20,9 @@ from vcx.manifests import dependencies, read_json_object
 from vcx.paths import folder_of, is_non_production, project_relative
 from vcx.tsconfig import PathAliases
 from vcx.workspaces import WorkspacePackages
+
+if TYPE_CHECKING:
+    from vcx.dispatch import Dispatch
 
 JS_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 _UNRESOLVED = object()  # not looked up yet (None is a lookup that found no module)
@@ -124,11 +127,16 @@ class Project:
         (``runner.run_query(q)`` in a try, for a ``run_query`` that overrides a base class's:
         see ``vcx.dispatch`` for the exact condition). Not in :attr:`callers`: only the rules
         that ask see them."""
+        return self.dispatch().callers(ref)
+
+    def dispatch(self) -> Dispatch:
+        """The project's class hierarchies and dispatch edges (``vcx.dispatch``), made on the first
+        question."""
         if self._dispatch is None:
             from vcx.dispatch import Dispatch
 
             self._dispatch = Dispatch(self)
-        return self._dispatch.callers(ref)  # type: ignore[attr-defined]
+        return self._dispatch  # type: ignore[return-value]
 
     def is_test(self, path: str) -> bool:
         """Code that does not run in production (tests, seeds, migrations: see vcx.paths)."""

@@ -488,6 +488,8 @@ class _Reach:
                 return None
             if self._dispatched_and_handled(path, mod, fn, client, depth):
                 return None
+            if is_python(mod) and fn.class_name is not None and self._drf_boundary(path, fn):
+                return None
             return [name]
         for cpath, ccall in callers:
             cmod = self.project.modules[cpath]
@@ -515,6 +517,27 @@ class _Reach:
             if decorator is not None and _wrapper_handles(self.project, decorator, client):
                 return True
         return False
+
+    def _drf_boundary(self, path: str, fn: Function) -> bool:
+        """A method of a DRF view whose class (itself or a project base) overrides
+        ``APIView.handle_exception`` with a catch-all handler that answers (``except Exception:
+        ... return Response(...)``: it returns a call's value, it does not re-raise): DRF's ``dispatch()`` sends every
+        exception the view's handler methods raise there."""
+        dispatch = self.project.dispatch()
+        cls = dispatch.class_of(path, fn.id)
+        owner = dispatch.first_defining(cls, "handle_exception") if cls is not None else None
+        if cls is None or owner is None:
+            return False
+        modules = self.project.modules
+        if not any(b.startswith("rest_framework.") for c in dispatch.mro(cls)
+                   for b in modules[c[0]].classes[c[1]].bases):
+            return False
+        method = f"{owner[1]}.handle_exception"
+        omod = modules[owner[0]]
+        answers = [c.loc for c in omod.calls if c.func == method and c.context == "return"]
+        return any(h.func == method and h.catch_all and h.body == "handles" and any(
+            (h.loc.line, h.loc.col) <= (a.line, a.col) and (a.end_line, a.end_col) <= (h.loc.end_line, h.loc.end_col)
+            for a in answers) for h in omod.handlers)
 
     def _dispatched_and_handled(self, path: str, mod: ModuleFacts, fn: Function, client: Client | None,
                                 depth: int) -> bool:
