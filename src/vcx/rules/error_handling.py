@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from vcx.facts import Call, Function, Handler, ModuleFacts, Value
@@ -166,6 +167,75 @@ def _given_to_rejection_handler(mod: ModuleFacts, call: Call) -> bool:
     if context != "arg" or call.arg_of is None or call.arg_of >= len(mod.calls):
         return False
     return mod.calls[call.arg_of].callee in JS_REJECTION_HANDLERS
+
+
+_INTERCEPTOR = ".interceptors.response.use"
+
+
+def _interceptor_covered(project: Project) -> dict[str, set[str]]:
+    """Browser-only modules, each with the names by which it calls an axios instance that has a
+    project response interceptor that surfaces failures (``client.interceptors.response.use(ok,
+    onRejected)``, ``onRejected`` doing more than passing the error on): the module that installs
+    it (the instance's own name) and the modules that import the instance from it (the local name
+    of the import). ``"axios"``: the interceptor is installed on the default ``axios`` itself.
+    Built once per scan."""
+    found = project.derived.get("axios_interceptors")
+    if found is not None:
+        return found  # type: ignore[return-value]
+    covered: dict[str, set[str]] = defaultdict(set)
+    everywhere = False
+    for path, mod in project.modules.items():
+        if is_python(mod) or not project.runs_in_browser(path):
+            continue
+        for call in mod.calls:
+            if not call.callee.endswith(_INTERCEPTOR) or not call.callee.startswith("axios") or len(call.args) < 2:
+                continue
+            handler = _func_value(mod, call.args[1])
+            if handler is None or not _surfaces_error(mod, handler):
+                continue
+            if call.callee == "axios" + _INTERCEPTOR:
+                everywhere = True
+                continue
+            name = call.text[: -len(_INTERCEPTOR)]
+            if not name.isidentifier():
+                continue
+            covered[path].add(name)
+            exported = {key for key, v in mod.exports.items()
+                        if (key == name and v.kind == "call") or (v.kind == "name" and v.text == name)}
+            for other, omod in project.modules.items():
+                if other == path or is_python(omod) or not project.runs_in_browser(other):
+                    continue
+                for imp in omod.imports:
+                    if imp.name in exported and project.module_path(other, imp.module) == path:
+                        covered[other].add(imp.local)
+    if everywhere:
+        for path, mod in project.modules.items():
+            if not is_python(mod) and project.runs_in_browser(path):
+                covered[path].add("axios")
+    project.derived["axios_interceptors"] = covered
+    return covered
+
+
+def _surfaces_error(mod: ModuleFacts, fn: Function) -> bool:
+    """An interceptor's rejection handler that does something with the error besides passing it on
+    (``Promise.reject(err)``, ``throw err``) or printing it to the console: it commits it to a store
+    the page shows, raises a toast, redirects, reports it."""
+    inside = _inside(mod, fn)
+    return any(c.func in inside and c.callee not in ("Promise.reject", "Promise.resolve")
+               and not c.callee.startswith("console.") for c in mod.calls)
+
+
+def _behind_interceptor(project: Project, path: str, call: Call) -> bool:
+    """A call through an axios instance (or ``axios``) covered by a project response interceptor
+    (:func:`_interceptor_covered`)."""
+    names = _interceptor_covered(project).get(path)
+    if not names:
+        return False
+    callee = call.callee
+    if callee.startswith("axios.create()"):
+        root = call.text.split(".", 1)[0].split("(", 1)[0].strip()
+        return root in names
+    return callee.startswith("axios.") and "axios" in names
 
 
 def _safe_action_clients(project: Project) -> set[str]:
@@ -858,7 +928,8 @@ class UnhandledNetworkCall(Rule):
     def check(self, project: Project) -> Iterator[Finding]:
         reach = _Reach(project)
         for path, mod, call, client in network_calls(project):
-            if handled_here(mod, call, client):
+            if handled_here(mod, call, client) or (
+                    client.language == "js" and _behind_interceptor(project, path, call)):
                 continue
             chain = reach.unhandled_path(path, call.func, client)
             if chain is None:
