@@ -28,7 +28,14 @@ A call may reach the method ``C.m`` (``m`` defined in the project class ``C``) b
    ``self._get_tables()``).
 
 Classes and bases are Python's (``ModuleFacts.classes``, bases resolved by
-:meth:`vcx.link.Project.resolve_class`), of production modules only.
+:meth:`vcx.link.Project.resolve_class`) and JS/TS's (the ``extends`` clause, resolved through
+imports and re-exports by :meth:`vcx.link.Project.resolve_js_class`), of production modules only.
+
+JS/TS has only condition 2, read from ``ModuleFacts.calls``: ``this.m()`` / ``super.m()`` in a
+method of ``B`` (or an arrow function in one) that ``B`` does not define reaches the first class of
+``B``'s line that does (``super.m()`` only that one), and ``this.m()`` also the ``m`` of each project
+descendant of ``B`` that defines one, even when no class above defines ``m`` (a method declared
+``abstract`` has no body). ERR001 takes these as callers of the method (they reach it for certain).
 """
 
 from __future__ import annotations

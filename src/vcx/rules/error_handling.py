@@ -895,6 +895,64 @@ class UnhandledNetworkCall(Rule):
     must handle the error (a handler that catches only `KeyError` does not), so an unrelated
     call that shares the method's name keeps the finding rather than clearing it.
 
+    **Class inheritance (JS/TS).** `this.get(url)` in a method of `class IssueService extends
+    APIService` calls the `get` that `APIService` defines (in the same file or imported, through
+    re-exports), and `super.get(url)` the first one up the `extends` chain: those calls are callers
+    of the base method like any other, so the base's network call is handled when they handle it
+    (or their callers do), and a message that follows them names them in its chain. `this.m()` in
+    a class also reaches the `m` of each project subclass that defines one (a template method: a
+    base's `tick()` awaiting `this.step()` in a `try`, with `step` declared `abstract` or not at
+    all, handles the failures of every subclass's `step`). This is the class-hierarchy index of
+    the Python dispatch above (`vcx.dispatch`), over `extends` clauses; JS has no calls on unknown
+    receivers in it, only calls on `this` / `super`, which reach a method of the class's own
+    line, so they are callers, not guesses. A `function () {}` nested in a method, which has a
+    `this` of its own, is taken as the method's.
+
+    **Django REST framework `handle_exception` (Python).** DRF's `APIView.dispatch()` sends every
+    exception a handler method (`get`, `post`, `list`, ...) raises to `self.handle_exception(exc)`.
+    A view whose class, or a project base view of it, overrides `handle_exception` with a
+    catch-all handler that answers (`try: return super().handle_exception(exc)` / `except
+    Exception: ...; return Response(..., status=500)`) has an error boundary the project
+    installs, like a Django `handler500`: its methods, and the helpers they call, are handled. One
+    whose handler only logs and re-raises, or that answers only chosen exceptions and otherwise
+    calls `super()`, is none. `REST_FRAMEWORK["EXCEPTION_HANDLER"]` is not read: DRF calls it only
+    for its own `APIException`s and `Http404`, and returns a 500 for the rest only if that handler
+    chooses to.
+
+    **Bundled assets.** `fetch(new URL("./Inter.ttf", import.meta.url))` is no network call
+    (`knowledge.network.network_call`): the bundler (Next.js / Vercel edge functions, webpack 5,
+    Vite) resolves a string literal path against exactly `import.meta.url` to a file shipped with
+    the deployment, which cannot time out on a remote server or answer with a remote service's
+    error. ERR002, ERR003 and the N+1 rules skip it too. `new URL("/v1/x", base)` with any other
+    base, or a path that is not a literal, is a remote call.
+
+    **Browser code behind a central handler.** In a module that runs only in a browser (see
+    `vcx.browser_code`), a call through an axios instance on which the project installs a response
+    interceptor whose rejection handler does more than pass the error on
+    (`client.interceptors.response.use(ok, (err) => { store.commit("notify", ...); return
+    Promise.reject(err) })`: it shows the error, redirects to a login, reports it; printing it to
+    the console and `Promise.reject` do not count) is covered by that handler, in the file that
+    installs it and in the browser modules that import the instance from there; one installed on
+    `axios` itself covers `axios.get(...)` in every browser module. That interceptor is a
+    single-page app's error boundary, the counterpart of a server's error middleware: the user is
+    told once, for every request, and an unhandled rejection in a browser ends no process (it is a
+    console message), so a finding per call (dispatch's Vue app had one per API method, most called
+    from `.vue` components vcx does not read) reports the same decision a hundred times. A gap in
+    the interceptor itself (statuses it passes on silently, a network error it turns into a
+    resolved `undefined`) is a defect of that one function, not of each call. Server code never
+    counts: there an interceptor that logs does not stop an unhandled rejection from ending the
+    process. `Sentry.init`, `app.config.errorHandler` and `unhandledrejection` listeners are not
+    taken as boundaries: they record the error but tell the user nothing.
+
+    **Job runners.** A job runner retries a failed job only when the project configures it, and a
+    retried job is handled as a Celery task with `autoretry_for` is: trigger.dev `task({ run })`,
+    `schemaTask` and `schedules.task` (`@trigger.dev/sdk`, `/v3`) are handled when their failed
+    runs are retried: by the task's own `retry` option, or else by `retries.default` in the
+    project's `trigger.config.*` (`defineConfig`), with `maxAttempts` above 1 (or not written). A
+    task whose retries are off (`retry: { maxAttempts: 1 }`, or neither is configured) only has
+    its failure recorded, and is an entry point as a plain Celery task is. Rethrowing in `run` to
+    make the runner retry is the idiom, not a missing handler.
+
     **Functions handed over.** A function passed to a call, positionally or as a property of an
     object argument (`withApi({ handler })`), is handled when the project function receiving it
     calls it only inside a try whose catch handles the error: as `options.handler(...)`, under a
@@ -908,7 +966,17 @@ class UnhandledNetworkCall(Rule):
     followed through the hook's result: the failure is handled by React Query's error state
     either way, and a dropped `mutateAsync()` promise is a floating promise, not an unhandled
     network failure. `queryClient.fetchQuery` / `ensureQueryData` return the query function's
-    rejection to their caller, which must handle it.
+    rejection to their caller, which must handle it. Effect's `Effect.tryPromise({ try, catch })`
+    (and `Effect.tryPromise(f)`) turns a rejection of `try` into the effect's typed failure,
+    written there or through a project helper that hands its parameter to it (`tryAsync(() =>
+    fetch(u), onError)`); `Effect.promise(f)` does not (it takes the promise never to reject).
+
+    **Promises handed to a library.** `toast.promise(p, { error })` (sonner, react-hot-toast),
+    fp-ts `tryCatch`, neverthrow `fromPromise` attach their own rejection handler to the promise
+    they are given, written in the call or kept in a name the same function then passes to it
+    (`const p = fetch(u).then(...); toast.promise(p, {...})`): the user sees the error. The
+    function awaiting `p` afterwards as well gets the rejection again; that second copy is a
+    floating-promise matter, not an unhandled network failure.
 
     **Object-literal services and IIFEs.** `this.request(...)` in a method of an object literal
     (`export default { get(u) { return this.request(u) }, request(u) { ... } }`) calls that
