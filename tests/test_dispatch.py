@@ -8,7 +8,7 @@ from pathlib import Path
 from vcx import cache as cache_mod
 from vcx.config import Config
 from vcx.frontends import extract
-from vcx.link import FuncRef, link
+from vcx.link import ClassRef, FuncRef, link
 from vcx.pipeline import scan
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ERR001"
@@ -112,3 +112,34 @@ def test_a_finding_dispatch_does_not_clear_reads_as_before() -> None:
                                "`DeployHookView.post` is not inside a try/catch and no caller in the project "
                                "handles it"),
     ]
+
+
+JS_HIERARCHY = {
+    "lib/base.ts": "export class Base { load(u: string) { return u } }\n",
+    "lib/index.ts": 'export * from "./base";\nexport { Base as Root } from "./base";\n',
+    "lib/default.ts": 'import { Base } from "./base";\nexport default class Mid extends Base { save() { return 1 } }\n',
+    "app/a.ts": ('import { Base } from "../lib";\nimport * as lib from "../lib";\nimport Mid from "../lib/default";\n'
+                 "class A extends Base { run() { return this.load('a') } }\n"
+                 "class B extends lib.Root { run() { const f = () => super.load('b'); return f() } }\n"
+                 "class C extends Mid { run() { this.save(); return this.load('c') } }\n"
+                 "class D extends External { run() { return this.load('d') } }\n"),
+}
+
+
+def test_js_classes_resolve_their_bases_and_inherited_calls(tmp_path: Path) -> None:
+    modules = {}
+    for rel, text in JS_HIERARCHY.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+        modules[rel] = extract(text.encode(), "typescript", rel)
+    project = link(modules, tmp_path, tmp_path)
+    assert project.resolve_js_class("app/a.ts", "Base") == ClassRef("lib/base.ts", "Base")
+    assert project.resolve_js_class("app/a.ts", "lib.Root") == ClassRef("lib/base.ts", "Base")
+    assert project.resolve_js_class("app/a.ts", "Mid") == ClassRef("lib/default.ts", "Mid")
+    assert project.resolve_js_class("app/a.ts", "External") is None
+    load = project.dispatchers_of(FuncRef("lib/base.ts", "Base.load"))
+    assert sorted((p, c.text, c.func) for p, c in load) == [
+        ("app/a.ts", "super.load", "B.run.<locals>.f"), ("app/a.ts", "this.load", "A.run"),
+        ("app/a.ts", "this.load", "C.run")]
+    assert [(p, c.func) for p, c in project.dispatchers_of(FuncRef("lib/default.ts", "Mid.save"))] == [
+        ("app/a.ts", "C.run")]

@@ -28,7 +28,14 @@ A call may reach the method ``C.m`` (``m`` defined in the project class ``C``) b
    ``self._get_tables()``).
 
 Classes and bases are Python's (``ModuleFacts.classes``, bases resolved by
-:meth:`vcx.link.Project.resolve_class`), of production modules only.
+:meth:`vcx.link.Project.resolve_class`) and JS/TS's (the ``extends`` clause, resolved through
+imports and re-exports by :meth:`vcx.link.Project.resolve_js_class`), of production modules only.
+
+JS/TS has only condition 2, read from ``ModuleFacts.calls``: ``this.m()`` / ``super.m()`` in a
+method of ``B`` (or an arrow function in one) that ``B`` does not define reaches the first class of
+``B``'s line that does (``super.m()`` only that one), and ``this.m()`` also the ``m`` of each project
+descendant of ``B`` that defines one, even when no class above defines ``m`` (a method declared
+``abstract`` has no body). ERR001 takes these as callers of the method (they reach it for certain).
 """
 
 from __future__ import annotations
@@ -58,10 +65,13 @@ class Dispatch:
         self._descendants: dict[ClassKey, list[ClassKey]] = {}
         python = {path: mod for path, mod in project.modules.items()
                   if mod.language == "python" and not project.is_test(path)}
-        for path, mod in python.items():
+        js = {path: mod for path, mod in project.modules.items()
+              if mod.language != "python" and mod.classes and not project.is_test(path)}
+        for path, mod in (*python.items(), *js.items()):
+            resolve = project.resolve_class if mod.language == "python" else project.resolve_js_class
             for qual, info in mod.classes.items():
                 key = (path, qual)
-                found = (project.resolve_class(path, b) for b in info.bases)
+                found = (resolve(path, b) for b in info.bases)
                 self.bases[key] = [(r.path, r.name) for r in found if r is not None and (r.path, r.name) != key]
             for fn in mod.functions.values():
                 if fn.class_name is not None and fn.parent is None:
@@ -96,14 +106,37 @@ class Dispatch:
                     self._to_overrides(cls, name, path, call)
                 elif name in self.overridden:
                     self.by_name[name].append((path, call))
+        # JS/TS: `this.m()` / `super.m()` in a method (or an arrow function in one) of a class
+        # that does not define `m` itself (the front end resolved those to `local:C.m`).
+        for path, mod in js.items():
+            for call in mod.calls:
+                recv, dot, name = call.callee.partition(".")
+                if recv not in ("this", "super") or not dot or "." in name or call.text != call.callee:
+                    continue
+                cls = _class_of(mod, call.func, path)
+                if cls is None:
+                    continue
+                inherited = next((a for a in self.mro(cls)[1:] if name in self.methods.get(a, ())), None)
+                if inherited is not None:
+                    self.on_self[FuncRef(inherited[0], f"{inherited[1]}.{name}")].append((path, call))
+                if recv != "this":
+                    continue
+                if inherited is None and name not in self.methods.get(cls, ()):
+                    # declared `abstract` (no body) or not at all: each subclass's own `m`
+                    for sub in self.descendants(cls):
+                        if name in self.methods.get(sub, ()):
+                            self.on_self[FuncRef(sub[0], f"{sub[1]}.{name}")].append((path, call))
+                else:
+                    self._to_overrides(cls, name, path, call)
         for (path, call_id), ref in project.targets.items():
-            if path not in python:
+            mod = python.get(path) or js.get(path)
+            if mod is None:
                 continue
             owner, _, name = ref.func.rpartition(".")
             if name not in self.overridden:
                 continue
-            call = python[path].calls[call_id]
-            if call.text in (f"self.{name}", f"cls.{name}"):
+            call = mod.calls[call_id]
+            if call.text in (f"self.{name}", f"cls.{name}", f"this.{name}"):
                 self._to_overrides((ref.path, owner), name, path, call)
 
     def _to_overrides(self, cls: ClassKey, name: str, path: str, call: Call) -> None:
@@ -148,6 +181,15 @@ class Dispatch:
             seqs = [self.mro(b) for b in self.bases.get(key, ())]
             found = self._mro[key] = [key, *_c3([list(s) for s in seqs] + [list(self.bases.get(key, ()))])]
         return found
+
+    def class_of(self, path: str, fn_id: str) -> ClassKey | None:
+        """The class of the project whose method ``fn_id`` (of module ``path``) is, or is nested in."""
+        mod = self.project.modules.get(path)
+        return _class_of(mod, fn_id, path) if mod is not None else None
+
+    def first_defining(self, key: ClassKey, name: str) -> ClassKey | None:
+        """The first class of ``key``'s method resolution order that defines the method ``name``."""
+        return next((c for c in self.mro(key) if name in self.methods.get(c, ())), None)
 
     def callers(self, ref: FuncRef) -> list[tuple[str, Call]]:
         """The calls that may reach the method ``ref`` by dispatch, apart from those link

@@ -50,7 +50,8 @@ class Value:
     ``{}`` for holes), ``num`` (``value`` holds a float), ``bool``, ``none`` (None /
     null / undefined), ``name`` (an identifier; ``ref`` is its canonical name when it
     resolves to an import or instance), ``attr`` (member access; ``ref`` likewise),
-    ``call`` (``ref`` is the callee's canonical name, ``call_id`` its Call), ``func``
+    ``call`` (``ref`` is the callee's canonical name, ``call_id`` its Call; JS ``new URL(path, base)``:
+    ``items`` holds its two arguments), ``func``
     (lambda / arrow / function expression; ``func_id`` its Function), ``object`` (JS
     object literal / Python dict display with string keys; ``keys`` holds the entries),
     ``array``, ``spread`` (``**kw`` / ``...opts``), ``other``.

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from vcx.discover import display_path
 from vcx.facts import Call, Function, ModuleFacts, Value
@@ -20,6 +20,9 @@ from vcx.manifests import dependencies, read_json_object
 from vcx.paths import folder_of, is_non_production, project_relative
 from vcx.tsconfig import PathAliases
 from vcx.workspaces import WorkspacePackages
+
+if TYPE_CHECKING:
+    from vcx.dispatch import Dispatch
 
 JS_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 _UNRESOLVED = object()  # not looked up yet (None is a lookup that found no module)
@@ -124,11 +127,16 @@ class Project:
         (``runner.run_query(q)`` in a try, for a ``run_query`` that overrides a base class's:
         see ``vcx.dispatch`` for the exact condition). Not in :attr:`callers`: only the rules
         that ask see them."""
+        return self.dispatch().callers(ref)
+
+    def dispatch(self) -> Dispatch:
+        """The project's class hierarchies and dispatch edges (``vcx.dispatch``), made on the first
+        question."""
         if self._dispatch is None:
             from vcx.dispatch import Dispatch
 
             self._dispatch = Dispatch(self)
-        return self._dispatch.callers(ref)  # type: ignore[attr-defined]
+        return self._dispatch  # type: ignore[return-value]
 
     def is_test(self, path: str) -> bool:
         """Code that does not run in production (tests, seeds, migrations: see vcx.paths)."""
@@ -291,6 +299,58 @@ class Project:
         (``UserSerializer``, ``serializers.UserSerializer`` after ``from app import serializers``
         or ``import app.serializers as serializers``)."""
         return self._class_in(path, text, 0)
+
+    def resolve_js_class(self, path: str, text: str) -> ClassRef | None:
+        """The JS/TS class of the project that a name used in module ``path`` names, as a class's
+        base is written (``APIService``, ``base.APIService``: ``ClassInfo.bases``): a class of the
+        module, or one it imports (named, default or through a namespace import), followed through
+        the exports of the modules on the way (``export { X as Y } from``, ``export * from``,
+        ``export default X``). None for a library's class or one the imports do not lead to."""
+        key = (path, "\0js:" + text)
+        if key not in self._class_refs:
+            self._class_refs[key] = None  # an import cycle ends here
+            mod = self.modules.get(path)
+            found = None
+            if mod is not None and mod.language != "python" and text:
+                head, _, tail = text.partition(".")
+                if not tail and head in mod.classes:
+                    found = ClassRef(path, head)
+                else:
+                    imp = next((i for i in mod.imports if i.local == head and i.name != "*"), None)
+                    target = self.module_path(path, imp.module) if imp is not None else None
+                    if target is not None and imp is not None:
+                        if imp.name is None:  # import * as ns: ns.Base
+                            found = self._js_exported_class(target, tail, 0) if tail and "." not in tail else None
+                        elif not tail:
+                            found = self._js_exported_class(target, imp.name, 0)
+            self._class_refs[key] = found
+        return self._class_refs[key]
+
+    def _js_exported_class(self, path: str, name: str, depth: int) -> ClassRef | None:
+        """The class a JS/TS module exports under ``name`` (``default`` for its default export)."""
+        mod = self.modules.get(path)
+        if mod is None or mod.language == "python" or depth > 8:
+            return None
+        exported = mod.exports.get(name)
+        if exported is not None:
+            ref = exported.ref or ""
+            if ref.startswith("local:") and ref[6:] in mod.classes:
+                return ClassRef(path, ref[6:])
+            if ref.startswith("import:"):
+                _, spec, inner = ref.split(":", 2)
+                target = self.module_path(path, spec)
+                return self._js_exported_class(target, inner, depth + 1) if target is not None else None
+            if exported.kind == "name" and not ref:
+                return self.resolve_js_class(path, exported.text)
+            return None
+        if name != "default":
+            for imp in mod.imports:  # export * from "./x"
+                if imp.name == "*" and imp.local == "*":
+                    target = self.module_path(path, imp.module)
+                    found = self._js_exported_class(target, name, depth + 1) if target is not None else None
+                    if found is not None:
+                        return found
+        return None
 
     def _resolve_class(self, path: str, ref: str, depth: int) -> ClassRef | None:
         mod = self.modules.get(path)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from vcx.facts import Call, Function, ModuleFacts, Value
 from vcx.knowledge import databases as kdb
-from vcx.knowledge.network import network_client
+from vcx.knowledge.network import network_call
 from vcx.link import FuncRef, Project
 
 
@@ -170,7 +170,7 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
     Sequelize, TypeORM, ...); without one, ``doc.save()`` / ``stage.destroy()`` on a local
     name is some other library's object (a pdf-lib document, a konva stage), not a row."""
     callee = call.callee
-    client = network_client(callee)
+    client = network_call(call)
     path = mod.path
     if client is not None:
         url = call.args[0] if call.args else call.kwargs.get("url")

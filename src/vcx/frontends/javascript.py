@@ -1813,6 +1813,8 @@ class _Extractor:
         if is_tracked_ctor(ref, is_new):
             opts = self._options(node, ref, scope, depth)
             v.keys, v.items = opts.keys, opts.items
+        elif is_new and ref == "URL" and len(args) == 2:  # new URL(path, base): what it resolves against
+            v.items = [self.value(a, scope, depth + 1) for a in args]
         return v
 
     def _callee_node(self, node: ts.Node) -> ts.Node | None:

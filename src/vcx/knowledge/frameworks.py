@@ -60,7 +60,18 @@ JS_REJECTION_HANDLER_OPTIONS: dict[str, frozenset[str]] = {
     **{f"{pkg}.{client}.{method}": frozenset({"queryFn"}) for pkg in _TANSTACK_QUERY
        for client in _TANSTACK_CLIENTS for method in _TANSTACK_PREFETCH},
 }
+# Effect ``Effect.tryPromise({ try, catch })``: the rejection of ``try`` becomes the effect's typed
+# failure (``catch`` maps it); the positional form ``Effect.tryPromise(f)`` is above.
+JS_REJECTION_HANDLER_OPTIONS.update({f"{m}.tryPromise": frozenset({"try"}) for m in ("effect.Effect", "effect/Effect")})
 JS_REJECTION_HANDLERS = JS_REJECTION_HANDLERS | frozenset(JS_REJECTION_HANDLER_OPTIONS)
+# trigger.dev (v4 ``@trigger.dev/sdk``, v3 ``@trigger.dev/sdk/v3``): the runner calls a task's
+# ``run``, catches what it throws, records the failed attempt on the run and retries it, per the
+# task's ``retry`` option or else the ``retries.default`` of the project's ``trigger.config.*``
+# (``defineConfig``). ERR001 counts a task as a Celery task with ``autoretry_for``: handled when
+# retries are configured (``maxAttempts`` above 1, or not written).
+TRIGGER_TASK_CALLS = frozenset(f"{pkg}.{fn}" for pkg in ("@trigger.dev/sdk", "@trigger.dev/sdk/v3")
+                               for fn in ("task", "schemaTask", "schedules.task"))
+TRIGGER_CONFIG_CALLS = frozenset(f"{pkg}.defineConfig" for pkg in ("@trigger.dev/sdk", "@trigger.dev/sdk/v3"))
 # Library calls that run the function given in an option and return its rejection to their
 # caller: ``await queryClient.fetchQuery({ queryKey, queryFn })`` rejects when ``queryFn`` does.
 JS_REJECTION_RETURNED_OPTIONS: dict[str, frozenset[str]] = {

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vcx.facts import Call, Value
+
 PY_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 JS_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 
@@ -108,6 +110,29 @@ CLIENT_CONSTRUCTORS = frozenset({
 
 def network_client(callee: str) -> Client | None:
     return NETWORK_CALLS.get(callee)
+
+
+def network_call(call: Call) -> Client | None:
+    """The client a call goes through, as :func:`network_client` tells by its callee, unless the
+    call reaches no network: ``fetch(new URL("./font.ttf", import.meta.url))``, the bundler's
+    idiom for a file shipped with the code (Next.js / Vercel edge functions, Vite, webpack 5
+    resolve it to the deployment's own asset). It cannot time out on a remote server nor answer
+    with a remote service's error, so ERR001/ERR002/ERR003 and the N+1 rules leave it out. Only a
+    string literal path resolved against exactly ``import.meta.url``: ``new URL("/v1/x", base)``
+    is a remote call."""
+    client = NETWORK_CALLS.get(call.callee)
+    if client is not None and call.callee == "fetch" and call.args and _bundled_asset(call.args[0]):
+        return None
+    return client
+
+
+def _bundled_asset(url: Value) -> bool:
+    """``new URL("<path>", import.meta.url)``: the front end keeps a ``new URL`` call's two
+    arguments in ``items``."""
+    if url.kind != "call" or url.ref != "URL" or not url.items or len(url.items) != 2:
+        return False
+    path, base = url.items
+    return path.kind == "str" and base.kind == "attr" and base.text == "import.meta.url"
 
 
 # Response body accessors that read the body without any status check (ERR002).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from vcx.facts import Call, Function, Handler, ModuleFacts, Value
@@ -17,6 +18,8 @@ from vcx.knowledge.frameworks import (
     PY_ROUTE_DECORATORS,
     SAFE_ACTION_CLIENTS,
     SAFE_ACTION_METHODS,
+    TRIGGER_CONFIG_CALLS,
+    TRIGGER_TASK_CALLS,
 )
 from vcx.knowledge.javascript import sync_client_method
 from vcx.knowledge.network import (
@@ -26,6 +29,7 @@ from vcx.knowledge.network import (
     PY_BROAD_EXCEPTIONS,
     PY_STATUS_CHECKS,
     Client,
+    network_call,
     network_client,
 )
 from vcx.knowledge.retry import PY_RETRY_DECORATORS
@@ -43,7 +47,7 @@ def network_calls(project: Project) -> list[NetworkCall]:
     if found is None:
         found = project.derived["network_calls"] = [
             (path, mod, call, client) for path, mod in project.modules.items() for call in mod.calls
-            if (client := network_client(call.callee)) is not None]
+            if (client := network_call(call)) is not None]
     return found  # type: ignore[return-value]
 
 
@@ -152,11 +156,86 @@ def _aggregated_and_handled(mod: ModuleFacts, call: Call, client: Client | None,
 
 def _given_to_rejection_handler(mod: ModuleFacts, call: Call) -> bool:
     """``toast.promise(fetch(url), {...})``: the promise goes to a library call that handles its
-    rejection (``knowledge.frameworks.JS_REJECTION_HANDLERS``)."""
+    rejection (``knowledge.frameworks.JS_REJECTION_HANDLERS``), written there or kept in a name
+    that the same function then passes to it (``const p = fetch(url).then(...); toast.promise(p,
+    {...})``)."""
     context = call.outer_context if call.context == "chain" else call.context
+    if context == "assign" and call.assigned_to and call.func is not None and not is_python(mod):
+        name = call.assigned_to
+        return any(c.func == call.func and c.callee in JS_REJECTION_HANDLERS and c.args
+                   and c.args[0].kind == "name" and c.args[0].text == name for c in mod.calls)
     if context != "arg" or call.arg_of is None or call.arg_of >= len(mod.calls):
         return False
     return mod.calls[call.arg_of].callee in JS_REJECTION_HANDLERS
+
+
+_INTERCEPTOR = ".interceptors.response.use"
+
+
+def _interceptor_covered(project: Project) -> dict[str, set[str]]:
+    """Browser-only modules, each with the names by which it calls an axios instance that has a
+    project response interceptor that surfaces failures (``client.interceptors.response.use(ok,
+    onRejected)``, ``onRejected`` doing more than passing the error on): the module that installs
+    it (the instance's own name) and the modules that import the instance from it (the local name
+    of the import). ``"axios"``: the interceptor is installed on the default ``axios`` itself.
+    Built once per scan."""
+    found = project.derived.get("axios_interceptors")
+    if found is not None:
+        return found  # type: ignore[return-value]
+    covered: dict[str, set[str]] = defaultdict(set)
+    everywhere = False
+    for path, mod in project.modules.items():
+        if is_python(mod) or not project.runs_in_browser(path):
+            continue
+        for call in mod.calls:
+            if not call.callee.endswith(_INTERCEPTOR) or not call.callee.startswith("axios") or len(call.args) < 2:
+                continue
+            handler = _func_value(mod, call.args[1])
+            if handler is None or not _surfaces_error(mod, handler):
+                continue
+            if call.callee == "axios" + _INTERCEPTOR:
+                everywhere = True
+                continue
+            name = call.text[: -len(_INTERCEPTOR)]
+            if not name.isidentifier():
+                continue
+            covered[path].add(name)
+            exported = {key for key, v in mod.exports.items()
+                        if (key == name and v.kind == "call") or (v.kind == "name" and v.text == name)}
+            for other, omod in project.modules.items():
+                if other == path or is_python(omod) or not project.runs_in_browser(other):
+                    continue
+                for imp in omod.imports:
+                    if imp.name in exported and project.module_path(other, imp.module) == path:
+                        covered[other].add(imp.local)
+    if everywhere:
+        for path, mod in project.modules.items():
+            if not is_python(mod) and project.runs_in_browser(path):
+                covered[path].add("axios")
+    project.derived["axios_interceptors"] = covered
+    return covered
+
+
+def _surfaces_error(mod: ModuleFacts, fn: Function) -> bool:
+    """An interceptor's rejection handler that does something with the error besides passing it on
+    (``Promise.reject(err)``, ``throw err``) or printing it to the console: it commits it to a store
+    the page shows, raises a toast, redirects, reports it."""
+    inside = _inside(mod, fn)
+    return any(c.func in inside and c.callee not in ("Promise.reject", "Promise.resolve")
+               and not c.callee.startswith("console.") for c in mod.calls)
+
+
+def _behind_interceptor(project: Project, path: str, call: Call) -> bool:
+    """A call through an axios instance (or ``axios``) covered by a project response interceptor
+    (:func:`_interceptor_covered`)."""
+    names = _interceptor_covered(project).get(path)
+    if not names:
+        return False
+    callee = call.callee
+    if callee.startswith("axios.create()"):
+        root = call.text.split(".", 1)[0].split("(", 1)[0].strip()
+        return root in names
+    return callee.startswith("axios.") and "axios" in names
 
 
 def _safe_action_clients(project: Project) -> set[str]:
@@ -416,6 +495,7 @@ class _Reach:
         self.boundaries = _Boundaries(project)
         self.memo: dict[tuple[str, str], list[str] | None] = {}
         self.safe_actions = _safe_action_clients(project)
+        self.trigger_default: bool | None = None  # trigger.config.* retries failed task runs
 
     def unhandled_path(self, path: str, func_id: str | None, client: Client | None,
                        depth: int = 0) -> list[str] | None:
@@ -460,6 +540,10 @@ class _Reach:
         if fn.invoked_by is not None and fn.invoked_by < len(mod.calls):
             return self._iife(path, mod, name, mod.calls[fn.invoked_by], client, depth)
         callers = self.project.callers_of(FuncRef(path, func_id))
+        if fn.class_name is not None and not is_python(mod):
+            # JS/TS: `this.m()` / `super.m()` reaching a method a class inherits or overrides
+            # (vcx.dispatch) are callers like any other: the only dispatch JS has.
+            callers = [*callers, *self.project.dispatchers_of(FuncRef(path, func_id))]
         if not callers:
             passed = self.project.passed.get(FuncRef(path, func_id), [])
             given = [(ppath, pcall, index, None) for ppath, pcall, index in passed] + \
@@ -473,6 +557,8 @@ class _Reach:
             if not is_python(mod) and self.boundaries.nest and fn.class_name and fn.decorators:
                 return None
             if self._dispatched_and_handled(path, mod, fn, client, depth):
+                return None
+            if is_python(mod) and fn.class_name is not None and self._drf_boundary(path, fn):
                 return None
             return [name]
         for cpath, ccall in callers:
@@ -501,6 +587,27 @@ class _Reach:
             if decorator is not None and _wrapper_handles(self.project, decorator, client):
                 return True
         return False
+
+    def _drf_boundary(self, path: str, fn: Function) -> bool:
+        """A method of a DRF view whose class (itself or a project base) overrides
+        ``APIView.handle_exception`` with a catch-all handler that answers (``except Exception:
+        ... return Response(...)``: it returns a call's value, it does not re-raise): DRF's ``dispatch()`` sends every
+        exception the view's handler methods raise there."""
+        dispatch = self.project.dispatch()
+        cls = dispatch.class_of(path, fn.id)
+        owner = dispatch.first_defining(cls, "handle_exception") if cls is not None else None
+        if cls is None or owner is None:
+            return False
+        modules = self.project.modules
+        if not any(b.startswith("rest_framework.") for c in dispatch.mro(cls)
+                   for b in modules[c[0]].classes[c[1]].bases):
+            return False
+        method = f"{owner[1]}.handle_exception"
+        omod = modules[owner[0]]
+        answers = [c.loc for c in omod.calls if c.func == method and c.context == "return"]
+        return any(h.func == method and h.catch_all and h.body == "handles" and any(
+            (h.loc.line, h.loc.col) <= (a.line, a.col) and (a.end_line, a.end_col) <= (h.loc.end_line, h.loc.end_col)
+            for a in answers) for h in omod.handlers)
 
     def _dispatched_and_handled(self, path: str, mod: ModuleFacts, fn: Function, client: Client | None,
                                 depth: int) -> bool:
@@ -542,10 +649,18 @@ class _Reach:
                     return False
                 continue
             for i, a in enumerate(c.args):
+                if a.kind == "object" and a.keys and c.callee in JS_REJECTION_HANDLER_OPTIONS and any(
+                        v.kind in ("name", "attr") and v.text in names and k in JS_REJECTION_HANDLER_OPTIONS[c.callee]
+                        for k, v in a.keys.items()):
+                    found = True  # Effect.tryPromise({ try: fn, catch }): the library keeps the rejection
+                    continue
                 if a.kind not in ("name", "attr") or a.text not in names:
                     continue
                 ref = project.target(path, c)
                 inner = project.function(ref) if ref is not None else None
+                if ref is None and c.callee in JS_REJECTION_HANDLERS and not is_python(mod):
+                    found = True  # useSWR(key, fetcher), Effect.tryPromise(fn)
+                    continue
                 if ref is None or inner is None:
                     continue  # handed to a library: not known to run it
                 found = True
@@ -588,6 +703,8 @@ class _Reach:
                 return call.callee in JS_REJECTION_HANDLERS
             if key in JS_REJECTION_HANDLER_OPTIONS.get(call.callee, ()):
                 return True
+            if key == "run" and call.callee in TRIGGER_TASK_CALLS:
+                return self._trigger_retries(call)
             if key in JS_REJECTION_RETURNED_OPTIONS.get(call.callee, ()):  # queryClient.fetchQuery({ queryFn })
                 return handled_here(mod, call, client) or \
                     self.unhandled_path(path, call.func, client, depth + 1) is None
@@ -602,6 +719,33 @@ class _Reach:
         if safe:
             return True
         return handled_here(mod, call, client) or self.unhandled_path(path, call.func, client, depth + 1) is None
+
+
+    def _trigger_retries(self, task: Call) -> bool:
+        """A trigger.dev ``task({ run })`` whose failed attempts are retried: by its own
+        ``retry`` option, or else by the ``retries.default`` of the project's ``trigger.config.*``."""
+        opts = task.args[0] if task.args and task.args[0].kind == "object" else None
+        retry = opts.key("retry") if opts is not None else None
+        if retry is not None:
+            return _retries_on(retry)
+        if self.trigger_default is None:
+            self.trigger_default = any(
+                _retries_on(default)
+                for path, mod in self.project.modules.items()
+                if path.rpartition("/")[2].startswith("trigger.config.")
+                for c in mod.calls if c.callee in TRIGGER_CONFIG_CALLS and c.args and c.args[0].kind == "object"
+                if (retries := c.args[0].key("retries")) is not None and retries.kind == "object"
+                and (default := retries.key("default")) is not None)
+        return self.trigger_default
+
+
+def _retries_on(retry: Value) -> bool:
+    """A trigger.dev retry option that retries: ``maxAttempts`` above 1, or not written (its
+    default), or not a literal."""
+    if retry.kind != "object":
+        return retry.kind not in ("none", "bool")
+    attempts = retry.key("maxAttempts")
+    return attempts is None or attempts.kind != "num" or float(attempts.value or 0) > 1
 
 
 def _returned_function(project: Project, ref: FuncRef) -> FuncRef | None:
@@ -751,6 +895,64 @@ class UnhandledNetworkCall(Rule):
     must handle the error (a handler that catches only `KeyError` does not), so an unrelated
     call that shares the method's name keeps the finding rather than clearing it.
 
+    **Class inheritance (JS/TS).** `this.get(url)` in a method of `class IssueService extends
+    APIService` calls the `get` that `APIService` defines (in the same file or imported, through
+    re-exports), and `super.get(url)` the first one up the `extends` chain: those calls are callers
+    of the base method like any other, so the base's network call is handled when they handle it
+    (or their callers do), and a message that follows them names them in its chain. `this.m()` in
+    a class also reaches the `m` of each project subclass that defines one (a template method: a
+    base's `tick()` awaiting `this.step()` in a `try`, with `step` declared `abstract` or not at
+    all, handles the failures of every subclass's `step`). This is the class-hierarchy index of
+    the Python dispatch above (`vcx.dispatch`), over `extends` clauses; JS has no calls on unknown
+    receivers in it, only calls on `this` / `super`, which reach a method of the class's own
+    line, so they are callers, not guesses. A `function () {}` nested in a method, which has a
+    `this` of its own, is taken as the method's.
+
+    **Django REST framework `handle_exception` (Python).** DRF's `APIView.dispatch()` sends every
+    exception a handler method (`get`, `post`, `list`, ...) raises to `self.handle_exception(exc)`.
+    A view whose class, or a project base view of it, overrides `handle_exception` with a
+    catch-all handler that answers (`try: return super().handle_exception(exc)` / `except
+    Exception: ...; return Response(..., status=500)`) has an error boundary the project
+    installs, like a Django `handler500`: its methods, and the helpers they call, are handled. One
+    whose handler only logs and re-raises, or that answers only chosen exceptions and otherwise
+    calls `super()`, is none. `REST_FRAMEWORK["EXCEPTION_HANDLER"]` is not read: DRF calls it only
+    for its own `APIException`s and `Http404`, and returns a 500 for the rest only if that handler
+    chooses to.
+
+    **Bundled assets.** `fetch(new URL("./Inter.ttf", import.meta.url))` is no network call
+    (`knowledge.network.network_call`): the bundler (Next.js / Vercel edge functions, webpack 5,
+    Vite) resolves a string literal path against exactly `import.meta.url` to a file shipped with
+    the deployment, which cannot time out on a remote server or answer with a remote service's
+    error. ERR002, ERR003 and the N+1 rules skip it too. `new URL("/v1/x", base)` with any other
+    base, or a path that is not a literal, is a remote call.
+
+    **Browser code behind a central handler.** In a module that runs only in a browser (see
+    `vcx.browser_code`), a call through an axios instance on which the project installs a response
+    interceptor whose rejection handler does more than pass the error on
+    (`client.interceptors.response.use(ok, (err) => { store.commit("notify", ...); return
+    Promise.reject(err) })`: it shows the error, redirects to a login, reports it; printing it to
+    the console and `Promise.reject` do not count) is covered by that handler, in the file that
+    installs it and in the browser modules that import the instance from there; one installed on
+    `axios` itself covers `axios.get(...)` in every browser module. That interceptor is a
+    single-page app's error boundary, the counterpart of a server's error middleware: the user is
+    told once, for every request, and an unhandled rejection in a browser ends no process (it is a
+    console message), so a finding per call (dispatch's Vue app had one per API method, most called
+    from `.vue` components vcx does not read) reports the same decision a hundred times. A gap in
+    the interceptor itself (statuses it passes on silently, a network error it turns into a
+    resolved `undefined`) is a defect of that one function, not of each call. Server code never
+    counts: there an interceptor that logs does not stop an unhandled rejection from ending the
+    process. `Sentry.init`, `app.config.errorHandler` and `unhandledrejection` listeners are not
+    taken as boundaries: they record the error but tell the user nothing.
+
+    **Job runners.** A job runner retries a failed job only when the project configures it, and a
+    retried job is handled as a Celery task with `autoretry_for` is: trigger.dev `task({ run })`,
+    `schemaTask` and `schedules.task` (`@trigger.dev/sdk`, `/v3`) are handled when their failed
+    runs are retried: by the task's own `retry` option, or else by `retries.default` in the
+    project's `trigger.config.*` (`defineConfig`), with `maxAttempts` above 1 (or not written). A
+    task whose retries are off (`retry: { maxAttempts: 1 }`, or neither is configured) only has
+    its failure recorded, and is an entry point as a plain Celery task is. Rethrowing in `run` to
+    make the runner retry is the idiom, not a missing handler.
+
     **Functions handed over.** A function passed to a call, positionally or as a property of an
     object argument (`withApi({ handler })`), is handled when the project function receiving it
     calls it only inside a try whose catch handles the error: as `options.handler(...)`, under a
@@ -764,7 +966,17 @@ class UnhandledNetworkCall(Rule):
     followed through the hook's result: the failure is handled by React Query's error state
     either way, and a dropped `mutateAsync()` promise is a floating promise, not an unhandled
     network failure. `queryClient.fetchQuery` / `ensureQueryData` return the query function's
-    rejection to their caller, which must handle it.
+    rejection to their caller, which must handle it. Effect's `Effect.tryPromise({ try, catch })`
+    (and `Effect.tryPromise(f)`) turns a rejection of `try` into the effect's typed failure,
+    written there or through a project helper that hands its parameter to it (`tryAsync(() =>
+    fetch(u), onError)`); `Effect.promise(f)` does not (it takes the promise never to reject).
+
+    **Promises handed to a library.** `toast.promise(p, { error })` (sonner, react-hot-toast),
+    fp-ts `tryCatch`, neverthrow `fromPromise` attach their own rejection handler to the promise
+    they are given, written in the call or kept in a name the same function then passes to it
+    (`const p = fetch(u).then(...); toast.promise(p, {...})`): the user sees the error. The
+    function awaiting `p` afterwards as well gets the rejection again; that second copy is a
+    floating-promise matter, not an unhandled network failure.
 
     **Object-literal services and IIFEs.** `this.request(...)` in a method of an object literal
     (`export default { get(u) { return this.request(u) }, request(u) { ... } }`) calls that
@@ -784,7 +996,8 @@ class UnhandledNetworkCall(Rule):
     def check(self, project: Project) -> Iterator[Finding]:
         reach = _Reach(project)
         for path, mod, call, client in network_calls(project):
-            if handled_here(mod, call, client):
+            if handled_here(mod, call, client) or (
+                    client.language == "js" and _behind_interceptor(project, path, call)):
                 continue
             chain = reach.unhandled_path(path, call.func, client)
             if chain is None:
@@ -886,7 +1099,7 @@ class UncheckedResponseStatus(Rule):
         targets = project.targets
         for path, mod in project.modules.items():
             for call in mod.calls:
-                client = network_client(call.callee)
+                client = network_call(call)
                 if client is not None:
                     yield path, mod, call, client, False
                     continue
