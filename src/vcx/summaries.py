@@ -613,15 +613,18 @@ class Summaries:
         return False
 
     def _makes_shown_mutation(self, path: str, call: Call, depth: int) -> bool:
-        """``call`` is ``useMutation({ ..., onError })`` or a project hook that returns one."""
+        """``call`` is ``useMutation({ ..., onError })`` or a project hook that returns one
+        (``return useMutation(...)``, or ``const m = useMutation(...); ...; return m``)."""
         if call.text.replace("?.", ".").rsplit(".", 1)[-1] in MUTATION_HOOKS:
             return any(a.kind == "object" and a.key("onError") is not None for a in call.args)
         ref = self.project.target(path, call)
         mod = self.project.modules.get(ref.path) if ref is not None else None
         if ref is None or mod is None or depth > 3:
             return False
-        return any(c.func == ref.func and c.context == "return" and self._makes_shown_mutation(ref.path, c, depth + 1)
-                   for c in mod.calls)
+        returned = {name for f, name, how in mod.name_uses if f == ref.func and how == "return"}
+        return any(c.func == ref.func and (c.context == "return" or
+                                           (c.context == "assign" and c.assigned_to in returned))
+                   and self._makes_shown_mutation(ref.path, c, depth + 1) for c in mod.calls)
 
     def _global_mutation_handler(self) -> bool:
         """The project installs a mutation ``onError`` for every mutation: ``new MutationCache({

@@ -2191,7 +2191,8 @@ class _Extractor:
         if not returns:
             return False
         nxt = self._next_statement(try_node)
-        return nxt is not None and nxt.type == "return_statement"
+        return nxt is not None and nxt.type == "return_statement" and \
+            any(c.type != "comment" for c in nxt.named_children)  # `return;` returns no fallback
 
     @staticmethod
     def _next_statement(node: ts.Node) -> ts.Node | None:
@@ -2227,13 +2228,21 @@ class _Extractor:
     def _cannot_throw(self, catch: ts.Node) -> bool:
         """The try block of ``catch`` calls nothing, waits for nothing and throws nothing: only
         comments, declarations and assignments of literals, plain reads and TypeScript casts
-        (``const p = m.prefs as Prefs``), conditions and returns. Its empty catch drops nothing
-        (plain reads are taken not to throw, as ERR005 takes them)."""
+        (``const p = m.prefs as Prefs``), conditions and returns; assignments only to plain names
+        (a property's setter may throw). Its empty catch drops nothing (plain reads are taken not
+        to throw, as ERR005 takes them)."""
         try_node = catch.parent
         block = try_node.child_by_field_id(self.f.body) if try_node is not None else None
         if block is None:
             return False
-        return all(not (n is None or n.type in CAN_THROW_NODES) for n in _own_nodes(block, limit=400))
+        for n in _own_nodes(block, limit=400):
+            if n is None or n.type in CAN_THROW_NODES:
+                return False
+            if n.type in ("assignment_expression", "augmented_assignment_expression"):
+                left = n.child_by_field_id(self.f.left)
+                if left is None or left.type != "identifier":
+                    return False  # `g[key] = v`: a setter, a read-only or frozen property throws
+        return True
 
     def _keeps_a_default(self, catch: ts.Node) -> bool:
         """The try block of ``catch`` only computes values into variables declared before it

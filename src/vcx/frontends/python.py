@@ -811,8 +811,8 @@ class _Extractor:
                 sib = cur.next_named_sibling
                 while sib is not None and sib.type == "comment":
                     sib = sib.next_named_sibling
-                if sib is not None:
-                    return sib.type == "return_statement"
+                if sib is not None:  # a `return` with a value: a bare `return` gives no fallback
+                    return sib.type == "return_statement" and any(c.type != "comment" for c in sib.named_children)
                 up = parent.parent
                 if up is None or up.type not in ("if_statement", "elif_clause", "else_clause"):
                     return False  # the end of a function, loop, with ...

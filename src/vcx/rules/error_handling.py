@@ -1216,13 +1216,15 @@ class SwallowedError(Rule):
     label(obj.author) except Exception: pass` then `return ""`. The try block may only declare
     (assign) values and return, directly or under `if`s, so its success path returns on its own
     and the `return` after it is reached only on failure or when nothing applies; the next
-    statement after the try (leaving enclosing `if` branches) must be that `return`. A try block
+    statement after the try (leaving enclosing `if` branches) must be that `return`, and it must
+    return a value (a bare `return;` gives no fallback). A try block
     that does work and then continues (`try { await notify(u) } catch {} return { ok: true }`),
     or one inside a loop, is reported.
 
     A JS `try` block that can throw nothing is not reported: only comments, declarations and
     assignments of literals and plain reads, TypeScript casts (`const p = v.prefs as Prefs`),
-    conditions and returns, with no call, `new`, `await`, `throw`, loop or spread. Plain reads
+    conditions and returns, with no call, `new`, `await`, `throw`, loop or spread, and no
+    assignment to a property (`g[key] = v` throws on a read-only or frozen one). Plain reads
     are taken not to throw, as ERR005 takes them.
 
     The error is already shown when the rejection reaches the empty catch, and the catch only
