@@ -95,13 +95,28 @@ class Handler:
     # sheet's ``cssRules``, ``Intl`` or ``PerformanceObserver``, or uses ``cookies()``/``headers()``:
     # an operation whose failure is an expected outcome, not an outage.
     # "default" (clauses): the guarded block only computes values into variables that already hold
-    # a default (assigned before the try; JS: or declared without one and tested after the try):
+    # a default (assigned before the try; JS: or declared without one and tested after the try,
+    # or typed to admit undefined / null; JS assignments may sit under an ``if``):
     # the fallback value is assigned before the try instead of in the handler.
     # "log" (clauses): the guarded block only logs or reports an error: a failure there has no
     # channel left to be reported on.
     # "derived" (JS ``.catch`` callbacks): the promise caught is a copy (``p`` or
     # ``p.finally(f)``) of a promise ``p`` the function also awaits or returns.
+    # "settles" (JS ``.catch`` callbacks): the promise caught cannot reject, a TanStack Query
+    # refresh (``queryClient.invalidateQueries(...)``) without ``throwOnError: true``.
+    # "fallback" (clauses): the guarded block only computes values and returns, and the handler
+    # falls straight through to a ``return`` (the fallback value).
+    # "inert" (JS clauses): the guarded block calls, waits for and throws nothing.
     guards: str = ""
+    # JS clauses with an empty body that no guard covers: the calls its try block awaits, when
+    # those are the only things there that can fail (nothing thrown, nothing else awaited), for
+    # the rules to judge across modules (ERR004: a mutation whose ``onError`` shows the error, a
+    # helper that reports before it rethrows). ``()`` otherwise.
+    waits: tuple[int, ...] = ()
+    # JS clauses that rethrow (body "reraise"): the statements before the ``throw`` report the
+    # error (a toast, ``setError(...)``, a log or error report), so the caller's copy is a
+    # duplicate of an error already shown.
+    reports: bool = False
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from vcx.facts import Call, Function, ModuleFacts, Value
 from vcx.knowledge import databases as kdb
+from vcx.knowledge.javascript import MUTATION_CACHES, MUTATION_HOOKS, is_request_scope_call
 from vcx.knowledge.network import network_call
 from vcx.link import FuncRef, Project
 
@@ -363,6 +364,8 @@ class Summaries:
         self._settles: dict[tuple[FuncRef, bool], bool] = {}
         self._unguarded_calls: dict[str, dict[str, list[Call]]] = {}
         self._callback_index: dict[str, dict[int, list[str]]] = {}
+        self._settles_extra: dict[tuple[str, FuncRef], bool] = {}  # ERR004's verdicts, see shown_or_expected
+        self._mutation_cache: bool | None = None
         self.memoized: set[FuncRef] = {FuncRef(path, fn.id) for path, mod in project.modules.items()
                                        if mod.language == "python"
                                        for fn in mod.functions.values() if fn.decorators and memoized(fn)}
@@ -559,6 +562,135 @@ class Summaries:
                 if fn.callback_of is not None:
                     index.setdefault(fn.callback_of, []).append(fn.id)
         return index.get(cid, [])
+
+    # -- errors already shown, failures expected (ERR004) ---------------------------------------
+    def shown_or_expected(self, path: str, call: Call) -> str:
+        """Why a failure of this awaited call (JS/TS) is no silent loss for an empty ``catch``
+        around it, "" when nothing says so:
+
+        * "mutation": ``m.mutateAsync(x)`` where ``m`` is bound in the function or an enclosing
+          one (the component) to a TanStack Query / tRPC ``useMutation({ onError })``, directly or
+          through project hooks that return one; or ``m.isError`` / ``m.error`` is read there (the
+          component shows the error); or the project installs ``new MutationCache({ onError })``.
+          TanStack calls ``onError`` before ``mutateAsync`` rejects.
+        * "reported": a project function whose every awaited call sits in a ``try`` whose
+          ``catch`` reports the error (a toast, ``setError``, a log) and rethrows it.
+        * "request-scope": a Next.js ``cookies()`` / ``headers()`` call, or a project function
+          that only reads or sets request cookies / headers (through such functions too).
+        """
+        mod = self.project.modules.get(path)
+        if mod is None or mod.language == "python":
+            return ""
+        if is_request_scope_call(call.callee):
+            return "request-scope"
+        text = call.text.replace("?.", ".")
+        if text.endswith(".mutateAsync"):
+            return "mutation" if self._mutation_shows_error(path, mod, call, text[: -len(".mutateAsync")]) else ""
+        ref = self.project.target(path, call)
+        if ref is None:
+            return ""
+        if self._request_scope_only(ref, 0):
+            return "request-scope"
+        if self._reports_then_rethrows(ref):
+            return "reported"
+        return ""
+
+    def _mutation_shows_error(self, path: str, mod: ModuleFacts, call: Call, recv: str) -> bool:
+        if self._global_mutation_handler():
+            return True
+        scope = call.func
+        for _ in range(16):
+            if scope is None:
+                return False
+            for c in mod.calls:
+                if c.func == scope and c.assigned_to == recv and c.context in ("assign", "await"):
+                    return self._makes_shown_mutation(path, c, 0) or any(
+                        a.name == recv and a.attr in ("isError", "error") and
+                        (a.func == scope or (a.func or "").startswith(scope + "."))
+                        for a in mod.accesses)
+            fn = mod.functions.get(scope)
+            scope = fn.parent if fn is not None else None
+        return False
+
+    def _makes_shown_mutation(self, path: str, call: Call, depth: int) -> bool:
+        """``call`` is ``useMutation({ ..., onError })`` or a project hook that returns one
+        (``return useMutation(...)``, or ``const m = useMutation(...); ...; return m``)."""
+        if call.text.replace("?.", ".").rsplit(".", 1)[-1] in MUTATION_HOOKS:
+            return any(a.kind == "object" and a.key("onError") is not None for a in call.args)
+        ref = self.project.target(path, call)
+        mod = self.project.modules.get(ref.path) if ref is not None else None
+        if ref is None or mod is None or depth > 3:
+            return False
+        returned = {name for f, name, how in mod.name_uses if f == ref.func and how == "return"}
+        return any(c.func == ref.func and (c.context == "return" or
+                                           (c.context == "assign" and c.assigned_to in returned))
+                   and self._makes_shown_mutation(ref.path, c, depth + 1) for c in mod.calls)
+
+    def _global_mutation_handler(self) -> bool:
+        """The project installs a mutation ``onError`` for every mutation: ``new MutationCache({
+        onError })``, or ``new QueryClient({ defaultOptions: { mutations: { onError } } })``."""
+        hit = self._mutation_cache
+        if hit is None:
+            hit = False
+            for _path, _mod, c in self.project.iter_calls():
+                last = c.callee.rsplit(".", 1)[-1].removesuffix("()")
+                for a in c.args[:1]:
+                    if a.kind != "object":
+                        continue
+                    if last in MUTATION_CACHES and a.key("onError") is not None:
+                        hit = True
+                    elif last == "QueryClient":
+                        d = a.key("defaultOptions")
+                        m = d.key("mutations") if d is not None and d.kind == "object" else None
+                        hit = hit or (m is not None and m.kind == "object" and m.key("onError") is not None)
+                if hit:
+                    break
+            self._mutation_cache = hit
+        return hit
+
+    def _request_scope_only(self, ref: FuncRef, depth: int) -> bool:
+        """A project function that does nothing but use Next.js's request scope (``cookies()``,
+        a cookie store's ``get``/``set``/``delete``, ``headers()``), directly or through such
+        functions: no other library call, no throw, no database or network effect."""
+        key = ("scope", ref)
+        memo = self._settles_extra
+        if key in memo:
+            return memo[key]
+        memo[key] = False  # a cycle proves nothing
+        fn = self.project.function(ref)
+        mod = self.project.modules.get(ref.path)
+        ok = fn is not None and mod is not None and not fn.throws and depth < 6 and not (
+            ref in self.funcs and self.funcs[ref].via)
+        uses = 0
+        if ok and mod is not None:
+            for c in mod.calls:
+                if c.func != ref.func:
+                    continue
+                if is_request_scope_call(c.callee):
+                    uses += 1
+                    continue
+                target = self.project.target(ref.path, c)
+                if target is None or not self._request_scope_only(target, depth + 1):
+                    ok = False
+                    break
+                uses += 1
+        memo[key] = ok = ok and uses > 0
+        return ok
+
+    def _reports_then_rethrows(self, ref: FuncRef) -> bool:
+        """A project function whose failures all pass through a ``catch`` that reports the error
+        and rethrows it (``catch (e) { toast.error(...); throw e }``): its every awaited or
+        returned call sits in the ``try`` of such a handler. (``Function.throws`` cannot tell the
+        rethrow from a ``throw`` of its own outside the ``try``; the latter is not looked for.)"""
+        fn = self.project.function(ref)
+        mod = self.project.modules.get(ref.path)
+        if fn is None or mod is None:
+            return False
+        shown = {h.id for h in mod.handlers if h.func == ref.func and h.body == "reraise" and h.reports}
+        if not shown:
+            return False
+        waited = [c for c in mod.calls if c.func == ref.func and (c.awaited or c.context == "return")]
+        return bool(waited) and all(c.handlers and c.handlers[0] in shown for c in waited)
 
     def of(self, ref: FuncRef | None) -> Summary | None:
         return self.funcs.get(ref) if ref is not None else None

@@ -58,9 +58,12 @@ from vcx.knowledge.javascript import (
     JS_THROWING_CONSTRUCTORS,
     JS_TRACKED_CONSTRUCTORS,
     JS_TYPE_CTORS,
+    REPORTING_CALL,
+    is_request_scope_call,
     is_tracked_ctor,
     js_keep_unresolved,
     promise_never_rejects,
+    query_refresh_settles,
 )
 from vcx.knowledge.network import CLIENT_CONSTRUCTORS
 from vcx.parse import language
@@ -135,13 +138,16 @@ PARSE_CONSTRUCTORS = frozenset({"URL", "URLSearchParams", "RegExp", "Performance
 # Property reads that throw a SecurityError where the page may not use them (a sandboxed iframe,
 # storage disabled; a cross-origin style sheet's rules): ``window.localStorage``, ``sheet.cssRules``.
 GUARDED_READS = frozenset({"localStorage", "sessionStorage", "indexedDB"})
-# Next.js request-scope APIs (``next/headers``): they throw outside a request, and a cookie store
-# throws on ``set``/``delete`` outside a Server Action or Route Handler (a Server Component).
-REQUEST_SCOPE_CALLS = frozenset({"next/headers.cookies", "next/headers.headers", "next/headers.draftMode"})
-REQUEST_SCOPE_PREFIX = "next/headers.cookies()."
 # Receivers of logging / error-reporting calls (``logger.error(...)``, ``this.logger.warn(...)``,
 # ``Sentry.captureException(e)``): a try that only logs has no channel left to report its failure.
 LOG_ROOTS = frozenset({"console", "logger", "log", "Logger", "Sentry"})
+# Expressions and statements that can throw or reject (ERR004: a try block without any of them
+# cannot fail): calls, ``new``, waits, throws, and loops and spreads, which run an iterator.
+CAN_THROW_NODES = frozenset({"call_expression", "new_expression", "await_expression", "yield_expression",
+                             "throw_statement", "for_statement", "for_in_statement", "while_statement",
+                             "do_statement", "spread_element", "import"})
+# A TypeScript type annotation that admits undefined or null (``: string | undefined``).
+_NULLABLE_TYPE = re.compile(r"(?<![\w$.])(?:undefined|null)(?![\w$])")
 # Assignments that keep the value computed in a ``try`` (ERR004: a default set before the try).
 VALUE_ASSIGN_OPS = frozenset({"=", "??=", "||="})
 NETWORK_ROOTS = frozenset({"fetch", "axios", "got", "ky", "superagent", "needle", "prisma"})
@@ -2053,11 +2059,49 @@ class _Extractor:
         hid = len(self.facts.handlers)
         self.handler_ids[node.id] = hid
         guards = ""
+        waits: tuple[int, ...] = ()
+        reports = False
         if kind == "empty":
             guards = "parse" if self._guards_a_parse(node) else "default" if self._keeps_a_default(node) \
-                else "log" if self._only_logs(node) else ""
+                else "log" if self._only_logs(node) else "fallback" if self._falls_to_return(node) \
+                else "inert" if self._cannot_throw(node) else ""
+            if not guards:
+                waits = self._awaited_calls(node)
+        elif kind == "reraise":
+            reports = any(self._reports(st) for st in stmts[:-1])
         self.facts.handlers.append(Handler(id=hid, loc=self.loc(node), types=(), catch_all=True,
-                                           body=kind, func=scope, form="clause", guards=guards))
+                                           body=kind, func=scope, form="clause", guards=guards,
+                                           waits=waits, reports=reports))
+
+    def _reports(self, st: ts.Node) -> bool:
+        """``st`` is a call statement that reports an error (``knowledge.javascript.REPORTING_CALL``:
+        ``toast.error(...)``, ``setError(msg)``, ``logger.warn(...)``)."""
+        if st.type != "expression_statement" or not st.named_children:
+            return False
+        e = self._unwrap(st.named_children[0], await_too=True)
+        fn = e.child_by_field_id(self.f.function) if e.type == "call_expression" else None
+        return fn is not None and REPORTING_CALL.search(self.text(fn, 80)) is not None
+
+    def _awaited_calls(self, catch: ts.Node) -> tuple[int, ...]:
+        """The calls the try block of ``catch`` awaits, when they are all it waits for and it
+        throws nothing itself (``Handler.waits``); ``()`` otherwise."""
+        try_node = catch.parent
+        block = try_node.child_by_field_id(self.f.body) if try_node is not None else None
+        if block is None:
+            return ()
+        out: list[int] = []
+        for n in _own_nodes(block, limit=800):
+            if n is None or n.type in ("throw_statement", "yield_expression"):
+                return ()
+            if n.type == "for_in_statement" and any(c.type == "await" for c in n.children):
+                return ()  # `for await (...)`: waits for an iterator
+            if n.type == "await_expression":
+                inner = self._unwrap(n, await_too=True)
+                cid = self.call_ids.get(inner.id) if inner.type == "call_expression" else None
+                if cid is None:
+                    return ()
+                out.append(cid)
+        return tuple(out)
 
     def _guards_a_parse(self, catch: ts.Node) -> bool:
         """The try block of ``catch`` parses or decodes a value (or touches browser storage) and
@@ -2120,21 +2164,114 @@ class _Extractor:
             calls += 1
         return calls > 0
 
+    def _falls_to_return(self, catch: ts.Node) -> bool:
+        """The try block of ``catch`` only computes values and returns (declarations, ``return``
+        statements, ``if``s of the same), and the next statement reached after the try, leaving
+        enclosing ``if`` branches and blocks, is a ``return``: ``try { const u = await find(e);
+        if (u) return await resend(u) } catch {} return fail("TAKEN")``. The empty catch falls
+        straight through to that return, the same as ``catch { return fail("TAKEN") }``: the
+        block's success path returns on its own, so the return after it is the fallback."""
+        try_node = catch.parent
+        block = try_node.child_by_field_id(self.f.body) if try_node is not None else None
+        if block is None or try_node.child_by_field_id(self.f.handler) != catch:
+            return False
+        returns = 0
+        todo = list(block.named_children)
+        while todo:
+            st = todo.pop()
+            t = st.type
+            if t in ("comment", "empty_statement", "lexical_declaration", "variable_declaration"):
+                continue
+            if t == "return_statement":
+                returns += 1
+            elif t == "if_statement":
+                todo.extend(c for c in st.named_children if c.type != "parenthesized_expression")
+            elif t in ("statement_block", "else_clause"):
+                todo.extend(st.named_children)
+            else:
+                return False
+        if not returns:
+            return False
+        nxt = self._next_statement(try_node)
+        return nxt is not None and nxt.type == "return_statement" and \
+            any(c.type != "comment" for c in nxt.named_children)  # `return;` returns no fallback
+
+    @staticmethod
+    def _next_statement(node: ts.Node) -> ts.Node | None:
+        """The statement that runs after ``node`` completes normally: its next sibling, or,
+        when it ends an ``if`` branch or a bare block, the statement after that ``if`` / block.
+        None at the end of a function, loop or other construct."""
+        cur = node
+        for _ in range(32):
+            parent = cur.parent
+            if parent is None:
+                return None
+            if parent.type == "statement_block":
+                sib = cur.next_named_sibling
+                while sib is not None and sib.type in ("comment", "empty_statement"):
+                    sib = sib.next_named_sibling
+                if sib is not None:
+                    return sib
+                up = parent.parent
+                if up is not None and up.type in ("if_statement", "statement_block"):
+                    cur = up if up.type == "if_statement" else parent
+                elif up is not None and up.type == "else_clause" and up.parent is not None:
+                    cur = up.parent
+                else:
+                    return None  # the end of a function, loop, try ...
+            elif parent.type == "if_statement":
+                cur = parent
+            elif parent.type == "else_clause" and parent.parent is not None:
+                cur = parent.parent
+            else:
+                return None
+        return None
+
+    def _cannot_throw(self, catch: ts.Node) -> bool:
+        """The try block of ``catch`` calls nothing, waits for nothing and throws nothing: only
+        comments, declarations and assignments of literals, plain reads and TypeScript casts
+        (``const p = m.prefs as Prefs``), conditions and returns; assignments only to plain names
+        (a property's setter may throw). Its empty catch drops nothing (plain reads are taken not
+        to throw, as ERR005 takes them)."""
+        try_node = catch.parent
+        block = try_node.child_by_field_id(self.f.body) if try_node is not None else None
+        if block is None:
+            return False
+        for n in _own_nodes(block, limit=400):
+            if n is None or n.type in CAN_THROW_NODES:
+                return False
+            if n.type in ("assignment_expression", "augmented_assignment_expression"):
+                left = n.child_by_field_id(self.f.left)
+                if left is None or left.type != "identifier":
+                    return False  # `g[key] = v`: a setter, a read-only or frozen property throws
+        return True
+
     def _keeps_a_default(self, catch: ts.Node) -> bool:
         """The try block of ``catch`` only computes values into variables declared before it
         that hold a default: an initial value (``let url = ""; try { url = await state() }``),
         or none but the code after the try tests the variable (``let inst; try { inst = get() }
-        catch {} if (inst) ...``). Its empty catch keeps the default: the fallback value is
-        assigned before the try instead of in the handler. Declarations local to the block
-        (intermediate values) may come between the assignments; any other statement may not."""
+        catch {} if (inst) ...``), or none but a TypeScript type that admits ``undefined`` /
+        ``null`` (``let slug: string | undefined``: the compiler makes every use handle it). Its
+        empty catch keeps the default: the fallback value is assigned before the try instead of
+        in the handler. Declarations local to the block (intermediate values) may come between
+        the assignments, and the assignments may sit under an ``if`` (``if (org?.name) { url =
+        ... }``); any other statement may not."""
         try_node = catch.parent
         block = try_node.child_by_field_id(self.f.body) if try_node is not None else None
         if block is None:
             return False
         targets: set[str] = set()
-        for st in block.named_children:
+        todo = list(block.named_children)
+        while todo:
+            st = todo.pop()
             t = st.type
             if t in ("comment", "empty_statement", "lexical_declaration", "variable_declaration"):
+                continue
+            if t == "if_statement":
+                todo.extend(c for c in st.named_children if c.type != "parenthesized_expression")
+                continue
+            if t in ("statement_block", "else_clause"):
+                todo.extend(st.named_children)
                 continue
             e = st.named_children[0] if t == "expression_statement" and st.named_children else None
             if e is None or e.type not in ("assignment_expression", "augmented_assignment_expression"):
@@ -2170,7 +2307,9 @@ class _Extractor:
                             if n is not None and n.type == "identifier" and self.text(n) == name:
                                 found = d
                 if found is not None:
+                    typ = found.child_by_field_id(self.f.type)
                     return found.child_by_field_id(self.f.value) is not None or \
+                        (typ is not None and _NULLABLE_TYPE.search(self.text(typ, 200)) is not None) or \
                         any(self._tests(n, name) for n in after)
             cur = parent
         return False
@@ -2213,8 +2352,7 @@ class _Extractor:
         if fn is None:
             return False
         resolved = self.callee_cache.get(node.id)
-        if resolved is not None and (resolved[0] in REQUEST_SCOPE_CALLS or
-                                     resolved[0].startswith(REQUEST_SCOPE_PREFIX)):
+        if resolved is not None and is_request_scope_call(resolved[0]):
             return True  # `cookies()`, `cookieStore.delete(name)`: may only run in some request contexts
         text = self.text(fn, 120).replace("?.", ".").replace(" ", "")
         for prefix in ("window.", "globalThis.", "self."):
@@ -2245,11 +2383,17 @@ class _Extractor:
         e = self.loc(call_node)
         loc = Loc(s.line, s.col, e.end_line, e.end_col)
         hid = len(self.facts.handlers)
+        guards = ""
+        waits: tuple[int, ...] = ()
         if kind == "empty" and prop.parent is not None and self.text(prop) == "catch":
             # `p.catch(() => {})` / `p.finally(reset).catch(() => {})` on a promise `p` the
             # function also awaits or returns: only the duplicate rejection is silenced.
             recv = prop.parent.child_by_field_id(self.f.object)
             recv = self._unwrap(recv) if recv is not None else None
+            if recv is not None and recv.type == "call_expression" and self._refresh_settles(recv):
+                guards = "settles"  # `queryClient.invalidateQueries(...).catch(() => {})`
+            elif recv is not None and recv.type == "call_expression" and recv.id in self.call_ids:
+                waits = (self.call_ids[recv.id],)  # `m.mutateAsync(x).catch(() => {})`: judged by the rule
             if recv is not None and recv.type == "call_expression":
                 fin = self._unwrap(recv.child_by_field_id(self.f.function) or recv)
                 fin_prop = fin.child_by_field_id(self.f.property) if fin.type == "member_expression" else None
@@ -2259,7 +2403,32 @@ class _Extractor:
             if recv is not None and recv.type == "identifier":
                 self.copy_catches.append((hid, scope, self.text(recv)))
         self.facts.handlers.append(Handler(id=hid, loc=loc, types=(), catch_all=True, body=kind, func=scope,
-                                           form="callback"))
+                                           form="callback", guards=guards, waits=waits))
+
+    def _refresh_settles(self, call: ts.Node) -> bool:
+        """``call`` is a TanStack Query / tRPC / TanStack DB refresh that resolves even when the
+        refetch fails (``knowledge.javascript.query_refresh_settles``), given no ``throwOnError``
+        other than a literal ``false``."""
+        fn = call.child_by_field_id(self.f.function)
+        if fn is None or fn.type != "member_expression":
+            return False
+        resolved = self.callee_cache.get(call.id)
+        if not query_refresh_settles(self.text(fn, 200), resolved[0] if resolved is not None else ""):
+            return False
+        args = call.child_by_field_id(self.f.arguments)
+        for a in args.named_children if args is not None else ():
+            if a.type != "object":
+                if a.type in ("identifier", "spread_element", "member_expression"):
+                    return False  # options that may say throwOnError: true
+                continue
+            for pair in a.named_children:
+                key = pair.child_by_field_id(self.f.key) if pair.type == "pair" else None
+                if pair.type == "spread_element" or (
+                        pair.type == "shorthand_property_identifier" and self.text(pair, 40) == "throwOnError") or (
+                        key is not None and self.text(key, 40).strip("\"'") == "throwOnError" and
+                        self.text(pair.child_by_field_id(self.f.value), 10) != "false"):
+                    return False
+        return True
 
     # -- can a function fail? --------------------------------------------------
     def _settling(self, calls: list[ts.Node], scopes: list[str | None], caps: dict[str, list[ts.Node]]) -> None:

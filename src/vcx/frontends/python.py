@@ -773,7 +773,55 @@ class _Extractor:
         self.facts.handlers.append(Handler(
             id=len(self.facts.handlers), loc=self.src.loc(node), types=tuple(types), catch_all=catch_all,
             body=kind, func=scope, guards="" if kind != "empty" else "default" if self._keeps_a_default(node)
-            else "log" if self._only_logs(node) else ""))
+            else "log" if self._only_logs(node) else "fallback" if self._falls_to_return(node) else ""))
+
+    def _falls_to_return(self, clause: ts.Node) -> bool:
+        """The try block of ``clause`` only assigns names and returns (``if``s of the same
+        included), and the statement after the ``try`` (leaving enclosing ``if`` branches) is a
+        ``return``: ``try: if obj.x: return f(obj.x) except Exception: pass`` then ``return ""``.
+        The handler falls straight through to that return, the same as ``except Exception:
+        return ""``: the block's success path returns on its own, so the return is the fallback."""
+        try_node = clause.parent
+        block = try_node.child_by_field_name("body") if try_node is not None else None
+        if block is None or any(c.type in ("else_clause", "finally_clause") for c in try_node.named_children):
+            return False
+        returns = 0
+        todo = list(block.named_children)
+        while todo:
+            st = todo.pop()
+            t = st.type
+            if t == "comment" or self._assigned_name(st) is not None:
+                continue
+            if t == "return_statement":
+                returns += 1
+            elif t in ("if_statement", "elif_clause", "else_clause"):
+                todo.extend(c for c in st.named_children if c.type in ("block", "elif_clause", "else_clause"))
+            elif t == "block":
+                todo.extend(st.named_children)
+            else:
+                return False
+        if not returns:
+            return False
+        cur = try_node
+        for _ in range(32):
+            parent = cur.parent
+            if parent is None:
+                return False
+            if parent.type == "block":
+                sib = cur.next_named_sibling
+                while sib is not None and sib.type == "comment":
+                    sib = sib.next_named_sibling
+                if sib is not None:  # a `return` with a value: a bare `return` gives no fallback
+                    return sib.type == "return_statement" and any(c.type != "comment" for c in sib.named_children)
+                up = parent.parent
+                if up is None or up.type not in ("if_statement", "elif_clause", "else_clause"):
+                    return False  # the end of a function, loop, with ...
+                cur = up if up.type == "if_statement" else up.parent
+                if cur is None:
+                    return False
+            else:
+                return False
+        return False
 
     def _only_logs(self, clause: ts.Node) -> bool:
         """The try block of ``clause`` only logs or reports (``logger.debug(...)``,

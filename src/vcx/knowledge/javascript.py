@@ -110,6 +110,8 @@ JS_KEEP_UNRESOLVED_METHODS = frozenset().union(
         "setErrorHandler", "useGlobalFilters", "listen", "register",
         # Waits between iterations (NPQ001 pacing).
         "sleep", "wait", "delay",
+        # TanStack Query mutations, whose error the mutation may already show (ERR004).
+        "mutateAsync",
     },
 )
 JS_KEEP_UNRESOLVED_ROOTS = frozenset({
@@ -210,6 +212,57 @@ def promise_never_rejects(callee_text: str, n_args: int, first_arg: str, first_a
     if text == "Promise.resolve" and (n_args == 0 or first_arg in _LITERAL_TYPES):
         return "value"
     return ""
+
+
+# Next.js request-scope APIs (``next/headers``): they throw outside a request, and a cookie store
+# throws on ``set``/``delete`` outside a Server Action or Route Handler (a Server Component). A
+# failure there is an expected outcome where the code runs (ERR004).
+REQUEST_SCOPE_CALLS = frozenset({"next/headers.cookies", "next/headers.headers", "next/headers.draftMode"})
+REQUEST_SCOPE_PREFIX = "next/headers.cookies()."
+
+
+def is_request_scope_call(callee: str) -> bool:
+    """``cookies()``, ``headers()``, ``(await cookies()).set(...)`` of ``next/headers``."""
+    return callee in REQUEST_SCOPE_CALLS or callee.startswith(REQUEST_SCOPE_PREFIX)
+
+
+# Calls that report an error to the user or to the operators, by the callee's source text: a
+# toast or notification, a form or state error setter (``setError``, ``form.setError``,
+# ``surfaceError``), an alert, a log line, an error report (``Sentry.captureException``). A
+# ``catch`` that makes one before it rethrows has shown the error already (ERR004).
+REPORTING_CALL = re.compile(r"(?i)error|toast|notif|alert|report|capture|warn|^console\.|^(?:this\.)?logger\.")
+# TanStack Query's mutation constructors: ``useMutation({ onError })`` (also tRPC's
+# ``trpc.a.b.useMutation``) and a client-wide handler (``new MutationCache({ onError })``).
+MUTATION_HOOKS = ("useMutation",)
+MUTATION_CACHES = ("MutationCache",)
+
+
+# TanStack Query refreshes that keep a failure in the query's state instead of rejecting (ERR004):
+# ``QueryClient.refetchQueries`` / ``invalidateQueries`` / ``resetQueries`` add ``.catch(noop)`` to
+# each fetch unless ``throwOnError: true`` (query-core ``queryClient.ts``; ``cancelQueries`` always
+# does), and so does an observer's ``refetch()`` (``useQuery(...).refetch``, ``queryObserver.ts``).
+# tRPC's ``utils.<path>.invalidate()`` / ``refetch()`` call the first two, and TanStack DB's
+# query collection ``collection.utils.refetch()`` calls observers' ``refetch({ throwOnError })``.
+# Apollo's ``client.refetchQueries`` and ``useQuery().refetch`` do reject: the receiver must name
+# a query client (``queryClient``, ``useQueryClient()``) or a ``utils`` object.
+QUERY_CLIENT_REFRESHES = frozenset({"refetchQueries", "invalidateQueries", "resetQueries", "cancelQueries"})
+UTILS_REFRESHES = frozenset({"refetch", "invalidate", "refetchQueries", "invalidateQueries", "reset", "cancel"})
+_QUERY_CLIENT_NAME = re.compile(r"(?i)(?:^|\.)(?:[\w$]*queryclient)(?:\(\))?$")
+_UTILS_NAME = re.compile(r"(?:^|\.)[\w$]*[uU]tils(?:\(\))?(?:\.|$)")
+
+
+def query_refresh_settles(callee_text: str, canonical: str) -> bool:
+    """Whether ``callee_text(...)`` (source text; ``canonical``: its resolved name) is a TanStack
+    Query / tRPC / TanStack DB refresh whose promise resolves even when the refetch fails (see
+    ``QUERY_CLIENT_REFRESHES``). The caller checks that no ``throwOnError: true`` is passed."""
+    text = callee_text.replace("?.", ".").replace(" ", "")
+    recv, _, method = text.rpartition(".")
+    if not recv:
+        return False
+    if method in QUERY_CLIENT_REFRESHES and (
+            _QUERY_CLIENT_NAME.search(recv) is not None or "QueryClient()." in canonical):
+        return True
+    return method in UTILS_REFRESHES and _UTILS_NAME.search(recv) is not None
 
 
 # `store.dispatch(api.util.getRunningQueriesThunk())`, `getStore().dispatch(...)`, `dispatch(...)`.

@@ -1410,7 +1410,8 @@ class SwallowedError(Rule):
     also `inst?.x`, `inst && ...`): `undefined` is then the fallback it handles. Block-local
     declarations (intermediate values) may sit in such a JS block; any other statement (a
     call whose result is not kept, a write, a `throw`) makes it reported, and so does a
-    variable declared without a value that nothing tests (its use fails later, far away).
+    variable declared without a value that nothing tests (its use fails later, far away),
+    unless its TypeScript type admits a missing value (below).
 
     A `try` whose block only logs or reports (`logger.error(...)`, `console.warn(...)`,
     `Sentry.captureException(e)`, Python `logger.debug(...)`), directly or under an `if`, is
@@ -1422,9 +1423,61 @@ class SwallowedError(Rule):
     copy (an unhandled copy would crash the process), while the caller still receives `p`'s
     rejection. `p.then(f).catch(() => {})` is reported: it also drops the failures of `f`.
 
-    Not recognised: an empty `.catch` on a call of a function that already logs (or shows)
-    its error before rethrowing it; the callee's handling is not summarised, so such a call
-    is reported.
+    In JS, an assignment of such a default may sit under an `if` in the try (`let next = "/";
+    try { const t = await find(id); if (t?.slug) { next = `/${t.slug}` } } catch {}`), and a
+    variable declared without a value whose TypeScript type admits `undefined` or `null`
+    (`let slug: string | undefined`) holds a default by its type, whether or not the code after
+    the try tests it: the compiler makes every use of it handle the missing value.
+
+    An empty handler that falls straight through to a `return` is the same as a handler that
+    returns that value, which is not reported: `try { const u = await find(e); if (u) return
+    await resend(u) } catch {} return fail("TAKEN")`, and in Python `try: if obj.author: return
+    label(obj.author) except Exception: pass` then `return ""`. The try block may only declare
+    (assign) values and return, directly or under `if`s, so its success path returns on its own
+    and the `return` after it is reached only on failure or when nothing applies; the next
+    statement after the try (leaving enclosing `if` branches) must be that `return`, and it must
+    return a value (a bare `return;` gives no fallback). A try block
+    that does work and then continues (`try { await notify(u) } catch {} return { ok: true }`),
+    or one inside a loop, is reported.
+
+    A JS `try` block that can throw nothing is not reported: only comments, declarations and
+    assignments of literals and plain reads, TypeScript casts (`const p = v.prefs as Prefs`),
+    conditions and returns, with no call, `new`, `await`, `throw`, loop or spread, and no
+    assignment to a property (`g[key] = v` throws on a read-only or frozen one). Plain reads
+    are taken not to throw, as ERR005 takes them.
+
+    The error is already shown when the rejection reaches the empty catch, and the catch only
+    keeps the rethrown copy from going unhandled; not reported when every call the JS try block
+    awaits (or the call an empty `.catch(() => {})` is chained on) is one of:
+    - `m.mutateAsync(x)` where `m` is bound, in the function or an enclosing one (the
+      component), to a TanStack Query or tRPC `useMutation({ ..., onError })`, directly or
+      through project hooks that return one (TanStack calls `onError` before `mutateAsync`
+      rejects); or where that scope reads `m.isError` / `m.error` (the component renders the
+      error); or any `mutateAsync` when the project installs `new MutationCache({ onError })`
+      or a `QueryClient` whose `defaultOptions.mutations` has `onError`;
+    - a call of a project function whose awaited and returned calls all sit in a `try` whose
+      `catch` reports the error and rethrows it (`catch (e) { setError(msg); throw e }`,
+      `toast.error(...)`, `logger.warn(...)`, `Sentry.capture...`: a call whose name says
+      error, toast, notification, alert, report, capture or warn, or a `console` / `logger`
+      call, before the `throw`). A `throw` of that function's own outside that `try` is not
+      looked for;
+    - Next.js's `cookies()` / `headers()` (see above), or a project function that does nothing
+      but use them (its every call is one of these or such a function, including a
+      `"use server"` wrapper), with no database, network or other effect and no `throw`.
+    The try block may otherwise hold only statements that await nothing (state setters, a
+    callback such as `onClose()`), none of them a project function that can throw, and no
+    `throw`. A function reached only as a value a hook returns (`const { signIn } =
+    useSignIn()`) or through a component prop is not followed, so such a call is still
+    reported.
+
+    `.catch(() => {})` on a TanStack Query refresh is not reported: it cannot reject.
+    `queryClient.refetchQueries` / `invalidateQueries` / `resetQueries` / `cancelQueries`
+    (the receiver named like a query client), tRPC's `utils.<path>.invalidate()` /
+    `refetch()` and TanStack DB's `collection.utils.refetch()` (a `utils` object) catch each
+    fetch's failure and keep it in the query's state unless `throwOnError: true` is passed
+    (query-core's `refetchQueries` and the observer's `refetch`), which is reported, as is
+    the same call with options the code does not spell out. Apollo's `refetchQueries` does
+    reject, hence the receiver's name is required.
     """
 
     id = "ERR004"
@@ -1447,6 +1500,8 @@ class SwallowedError(Rule):
             for h in mod.handlers:
                 if not h.catch_all or h.guards:  # an expected failure, a default kept, a copy
                     continue
+                if h.waits and self._shown_or_expected(project, path, mod, h):
+                    continue
                 if h.body == "empty" or (python and h.body == "continue"):
                     where = fn_name(mod, h.func)
                     if h.form == "callback":
@@ -1459,6 +1514,21 @@ class SwallowedError(Rule):
                     else:
                         msg = f"empty `catch` block in `{where}` drops the error silently"
                     yield self.finding(path, h.loc, msg)
+
+
+    @staticmethod
+    def _shown_or_expected(project: Project, path: str, mod: ModuleFacts, h: Handler) -> bool:
+        """Every call the try block of ``h`` awaits fails visibly or as expected
+        (``Summaries.shown_or_expected``), and the other project functions it calls cannot throw."""
+        sums = summaries(project)
+        if not all(sums.shown_or_expected(path, mod.calls[cid]) for cid in h.waits):
+            return False
+        for c in mod.calls:
+            if c.handlers and c.handlers[0] == h.id and c.id not in h.waits:
+                ref = project.target(path, c)
+                if ref is not None and not sums.never_throws(ref):
+                    return False
+        return True
 
 
 ASYNC_INSTANCE_PREFIXES = (
