@@ -17,7 +17,7 @@ from typing import NamedTuple
 from vcx.discover import display_path
 from vcx.facts import Call, Function, ModuleFacts, Value
 from vcx.manifests import dependencies, read_json_object
-from vcx.paths import folder_of, is_non_production, project_relative
+from vcx.paths import folder_of, is_non_production_file
 from vcx.tsconfig import PathAliases
 from vcx.workspaces import WorkspacePackages
 
@@ -534,7 +534,7 @@ MIXIN_CALLS = frozenset({"Object.assign", "lodash.extend", "lodash.assign", "lod
 def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -> Project:
     project = Project(modules=modules, root=root, npm_deps=_npm_deps(root))
     here = cwd or Path.cwd()
-    project.tests = frozenset(p for p in modules if is_non_production(project_relative(p, here, root)))
+    project.tests = frozenset(p for p in modules if is_non_production_file(p, here, root))
     project.py_index = py_index = _python_module_index(modules)
     root_display = display_path(root, here)
     project.path_aliases = PathAliases(root, root_display)

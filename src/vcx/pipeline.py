@@ -25,7 +25,7 @@ from vcx.limits import AnalysisTimeout, Limits, TooBroken, TooDeep, deadline, de
 from vcx.manifests import ProjectFiles, recording
 from vcx.manifests import unchanged as project_files_unchanged
 from vcx.parse import Undecodable
-from vcx.paths import is_non_production, project_relative
+from vcx.paths import is_non_production_file
 
 if TYPE_CHECKING:
     from vcx.rules import Rule
@@ -44,7 +44,7 @@ class Stats:
     seconds: dict[str, float] = field(default_factory=dict)
     cache_hits: int = 0
     result_cached: bool = False  # nothing changed since the last scan: its result was reused
-    # Tests, migrations, seeds (``paths.is_non_production``): found but not analysed.
+    # Tests, migrations, seeds (``paths.is_non_production_file``): found but not analysed.
     non_production: int = 0
 
     def to_dict(self) -> dict[str, object]:
@@ -445,7 +445,7 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
     def non_production(display: str) -> bool:
         hit = judged.get(display)
         if hit is None:
-            hit = judged[display] = is_non_production(project_relative(display, cwd, root))
+            hit = judged[display] = is_non_production_file(display, cwd, root)
         return hit
 
     found = discover(paths, cwd, config.exclude_patterns, config.max_file_bytes, config.follow_symlinks,
