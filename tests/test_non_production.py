@@ -119,3 +119,28 @@ def test_compiled_javascript_with_a_source_map_is_generated(tmp_path: Path) -> N
         "lib/mapped.mjs": "generated file",
         "public/main.js": "minified or bundled code",
     }
+
+
+def test_test_support_follows_the_tests_across_cached_scans(tmp_path: Path) -> None:
+    from vcx.config import Config
+    from vcx.pipeline import ScanOptions, scan
+
+    _files(tmp_path, {
+        "app/__init__.py": "", "app/doubles_test/__init__.py": "",
+        "app/doubles_test/clock.py": "from datetime import datetime\n\nNOW = datetime.utcnow()\n",
+        "app/service.py": "from datetime import datetime\n\nSTART = datetime.utcnow()\n",
+        "tests/test_clock.py": "from app.doubles_test.clock import NOW\n",
+    })
+    options = ScanOptions(jobs=1, cache_dir=tmp_path / ".cache")
+
+    def run() -> tuple[list[str], int, int, bool]:
+        result = scan([tmp_path], Config(select=["TZ001"]), cwd=tmp_path, options=options)
+        s = result.stats
+        return sorted(f.path for f in result.findings), s.files, s.non_production, s.result_cached
+
+    assert run() == (["app/service.py"], 3, 2, False)
+    assert run() == (["app/service.py"], 3, 2, True)
+    # The test no longer imports the double: it is production code again, cache or not.
+    (tmp_path / "tests" / "test_clock.py").write_text("NOW = None\n", encoding="utf-8")
+    assert run() == (["app/doubles_test/clock.py", "app/service.py"], 4, 1, False)
+    assert run() == (["app/doubles_test/clock.py", "app/service.py"], 4, 1, True)

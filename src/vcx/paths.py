@@ -98,6 +98,44 @@ def is_non_production_file(display: str, cwd: Path, root: Path) -> bool:
     return is_non_production(rel) or in_alembic_versions(rel, cwd / display)
 
 
+# Words that name a folder of test support when joined to another word (`dispatch_test/`,
+# `test_plugins/`, `e2e-testing/`), or alone (`testutils/`, `fakes/`, `stubs/`). A folder named
+# `test`, `tests` or `testing` alone is test code already (NON_PRODUCTION).
+_TEST_WORDS = frozenset({"test", "tests", "testing"})
+_TEST_SUPPORT_FOLDERS = frozenset({"testutils", "testutil", "testhelpers", "testlib", "testkit", "fakes", "stubs"})
+_WORD_SPLIT = re.compile(r"[-_.]")
+
+# Modules that run although nothing imports them, whatever their folder: a package's
+# `__main__`, Django's `manage.py` and management commands, the modules frameworks load by name
+# or by a dotted path in the settings (Django's admin, apps, urls, models, views, middleware,
+# signals; Celery's tasks; a plugin module named in package metadata, as dispatch's
+# `plugin.py`; WSGI/ASGI applications), the routes and pages of file-system routers (Next.js,
+# Remix, SvelteKit, Nuxt).
+_ENTRY_POINT = re.compile(
+    r"(^|/)(__main__\.py|manage\.py)$|(^|/)management/commands/"
+    r"|(^|/)(admin|apps|urls|models|views|middleware|signals|receivers|tasks|celery|plugin|plugins|wsgi|asgi"
+    r"|settings)\.py$"
+    r"|(^|/)(pages|routes|app)/.*\.[cm]?[jt]sx?$|(^|/)(page|route|layout|\+page|\+server)\.[cm]?[jt]sx?$"
+)
+
+
+def test_support_folder(rel: str) -> str | None:
+    """The folder of ``rel`` (a path within the scanned root) whose name marks it as test support
+    (`plugins/dispatch_test/`, `src/testutils/`, `lib/fakes/`), or None; None too for an entry
+    point's shape (see ``_ENTRY_POINT``). Only a candidate: the module is test support when, in
+    addition, tests import it and no production module does (``vcx.link.test_support``)."""
+    if _ENTRY_POINT.search(rel):
+        return None
+    for name in rel.split("/")[:-1]:
+        low = name.lower()
+        if low in _TEST_SUPPORT_FOLDERS:
+            return name
+        words = _WORD_SPLIT.split(low)
+        if len(words) > 1 and any(w in _TEST_WORDS for w in words):
+            return name
+    return None
+
+
 def folder_of(path: str) -> str:
     """``posixpath.dirname`` of a display path, at a fraction of its cost (link and the rules ask
     it for most imports of a scan)."""
