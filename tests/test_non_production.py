@@ -17,7 +17,8 @@ from vcx.paths import is_non_production, is_non_production_file
     "db/initial_seed.py", "prisma/large-team-seed.ts", "scripts/cleanup_stripe_seeds.py",
     "app/bgtasks/dummy_data_task.py", "app/management/commands/create_dummy_data.py", "lib/fakeData.ts",
     "tools/generate-fake-data.js",
-    "apps/web/playwright.config.ts", "vitest.config.mts", "jest.config.js", "jest.config.e2e.ts",
+    "apps/web/playwright.config.ts", "playwright.service.config.ts", "vitest.e2e.config.ts", "vitest.config.mts",
+    "jest.config.js", "jest.config.e2e.ts",
     "cypress.config.ts", "vitest.workspace.ts", "karma.conf.js", "src/setupTests.ts", "jest.setup.js",
     "jest-setup.ts", "vitest.setup.ts",
 ])

@@ -2,9 +2,11 @@
 
 Tests, database seeds, migrations and test settings do not run in production (RULES.md):
 they get no findings, and calls made from them do not count as callers of production code.
-Beyond RULES.md's list (docs/configuration.md says which): Storybook stories and
-configuration, and the documentation sources of the scanned project (its build configuration
-and plugins, the examples it shows).
+Beyond RULES.md's list (docs/configuration.md says which): test-runner configuration and setup
+files, seeds and dummy-data generators by more names, Alembic revisions by their folder layout,
+Storybook stories and configuration, and the documentation sources of the scanned project (its
+build configuration and plugins, the examples it shows). Test support in a folder of production
+code is found at link time, from the imports (``test_support_folder``, ``vcx.link.test_support``).
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ NON_PRODUCTION = re.compile(
     r"|(^|/)(test_[^/]*\.py|[^/]*_test\.py|tests?\.py|conftest\.py|test_settings\.py)$"
     r"|\.(test|spec)\.[cm]?[jt]sx?$"
     # Test runners' configuration and setup files: `playwright.config.ts`, `vitest.config.mts`,
-    # `jest.config.e2e.js`, `cypress.config.ts`, `vitest.workspace.ts`, `karma.conf.js`, and the
-    # setup files they load before the tests (`jest.setup.ts`, `vitest.setup.ts`, `setupTests.ts`).
-    r"|(^|/)(playwright|cypress|vitest|jest)\.config(\.[^/]*)?\.[cm]?[jt]s$"
+    # `jest.config.e2e.js`, `playwright.service.config.ts`, `cypress.config.ts`,
+    # `vitest.workspace.ts`, `karma.conf.js`, and the setup files they load before the tests
+    # (`jest.setup.ts`, `vitest.setup.ts`, `setupTests.ts`).
+    r"|(^|/)(playwright|cypress|vitest|jest)(\.[^/.]+)?\.config(\.[^/]*)?\.[cm]?[jt]s$"
     r"|(^|/)vitest\.workspace\.[cm]?[jt]s$|(^|/)karma\.conf(\.[^/]*)?\.[cm]?[jt]s$"
     r"|(^|/)(jest|vitest)[.-]setup(\.[^/]*)?\.[cm]?[jt]sx?$|(^|/)setupTests\.[cm]?[jt]sx?$"
     # Test doubles named after what they replace (`current-rate.service.mock.ts`,
