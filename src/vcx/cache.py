@@ -550,7 +550,8 @@ class FactsCache:
             if doc.get("key") != key or doc.get("version") != STAMP:
                 return None
             findings = [Finding(**f) for f in doc["findings"]]
-            stats = Stats(files=int(doc["files"]), lines=int(doc["lines"]))
+            stats = Stats(files=int(doc["files"]), lines=int(doc["lines"]),
+                          non_production=int(doc["non_production"]))
             skipped = [(p, r) for p, r in doc["skipped"]]
             if not all(_well_typed(f) for f in findings) or not all(
                     isinstance(p, str) and isinstance(r, str) for p, r in skipped):
@@ -578,7 +579,7 @@ class FactsCache:
         import dataclasses
 
         doc = {"key": key, "version": STAMP, "files": result.stats.files, "lines": result.stats.lines,
-               "helpers": helpers, "project_files": project_files or {},
+               "non_production": result.stats.non_production, "helpers": helpers, "project_files": project_files or {},
                "suppressed": result.suppressed, "skipped": result.skipped,
                "findings": [dataclasses.asdict(f) for f in result.findings]}
         if any(reason.startswith(TRANSIENT_SKIPS) for _, reason in result.skipped):

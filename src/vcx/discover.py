@@ -106,9 +106,27 @@ def _language_of_name(name: str) -> str | None:
 def _is_minified(name: str, head: bytes) -> bool:
     if ".min." in name or name.endswith("-min.js") or ".bundle." in name or ".chunk." in name:
         return True
+    if b"webpackBootstrap" in head and BUNDLER_BANNER.search(head):
+        return True
     lines = head.split(b"\n")
     # One enormous line, or very long average lines: a bundle, not hand-written code.
     return bool(lines) and (max(map(len, lines)) > 5000 or len(head) / max(len(lines), 1) > 300)
+
+
+# Only a bundler writes this at the top of the code it emits: webpack's runtime banner
+# (`/******/ (() => { // webpackBootstrap`).
+BUNDLER_BANNER = re.compile(rb"^/\*{6}/[^\n]*webpackBootstrap", re.MULTILINE)
+
+# The outputs of compilers and bundlers that can carry a source map; the sources (.ts, .jsx) never do.
+COMPILED_SUFFIXES = (".js", ".mjs", ".cjs")
+
+SOURCE_MAP_TRAILER = re.compile(rb"\n[ \t]*//[#@][ \t]*sourceMappingURL=[^\n]*\s*$")
+
+
+def _has_source_map(tail: bytes) -> bool:
+    """A ``//# sourceMappingURL=`` comment on the last line (``tail``: the file's last bytes): a
+    compiler or bundler wrote the file (a source map maps generated code back to its sources)."""
+    return b"sourceMappingURL" in tail and SOURCE_MAP_TRAILER.search(b"\n" + tail) is not None
 
 
 def _is_generated(head: bytes) -> bool:
@@ -366,6 +384,7 @@ def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes:
             ignores.load(folder)
         result.folders.add(os.fspath(folder))
         subfolders: list[Path] = []
+        names: set[str] | None = None  # the folder's entries, once a compiled file asks for its map
         for entry in entries:
             if entry.name in MANIFEST_NAMES:  # whatever it is (a link to a shared tsconfig, say)
                 result.manifests.append(display_path(entry.path, cwd))
@@ -380,8 +399,14 @@ def _walk(start: Path, root: Path, cwd: Path, ignores: _Ignores, max_file_bytes:
                 language = _language_of_name(entry.name)
                 if language is None or ignores.ignored(entry.path, False):
                     continue  # most of a tree: images, docs, lock files
+                if entry.name.endswith(COMPILED_SUFFIXES):
+                    if names is None:
+                        names = {e.name for e in entries}
+                    mapped = entry.name + ".map" in names
+                else:
+                    mapped = False
                 _consider(entry.path, root, cwd, entry, max_file_bytes, result, seen, explicit=False,
-                          counted_only=counted_only, language=language)
+                          counted_only=counted_only, language=language, mapped=mapped)
                 continue
             path = Path(entry.path)
             if is_link:
@@ -430,12 +455,22 @@ def _open_nonblocking(path: str | Path) -> int:
     return os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
 
 
-def _read_head(path: str | Path, size: int = 8192) -> bytes:
+TAIL_BYTES = 512  # read of a compiled file's end, for a source-map comment
+
+
+def _read_head(path: str | Path, size: int = 8192, tail: bool = False) -> tuple[bytes, bytes]:
+    """The file's first ``size`` bytes and, with ``tail``, its last ``TAIL_BYTES`` (b"" without)."""
     fd = _open_nonblocking(path)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
-        return os.read(fd, size)
+        head = os.read(fd, size)
+        if not tail:
+            return head, b""
+        if len(head) < size:  # the whole file
+            return head, head[-TAIL_BYTES:]
+        return head, os.pread(fd, TAIL_BYTES, max(st.st_size - TAIL_BYTES, 0))
     finally:
         os.close(fd)
 
@@ -452,7 +487,10 @@ def _text_head(head: bytes) -> bytes | None:
 
 def _consider(path: str | Path, root: Path, cwd: Path, entry: os.DirEntry[str] | None, max_file_bytes: int,
               result: Discovery, seen: set[tuple[int, int]], explicit: bool,
-              counted_only: Callable[[str], bool] | None = None, language: str | None = None) -> None:
+              counted_only: Callable[[str], bool] | None = None, language: str | None = None,
+              mapped: bool | None = None) -> None:
+    """Add the file ``path`` to ``result``: analysed, or skipped with the reason. ``mapped``: whether
+    a source map ``<name>.map`` lies beside it (None: not known yet; looked for here)."""
     language = language or _language_of_name(os.path.basename(path))
     if language is None:
         return
@@ -481,8 +519,9 @@ def _consider(path: str | Path, root: Path, cwd: Path, entry: os.DirEntry[str] |
     if size > max_file_bytes:
         result.skipped.append((shown, f"too large: {size} bytes (limit {max_file_bytes}; see max-file-size)"))
         return
+    compiled = os.fspath(path).endswith(COMPILED_SUFFIXES)
     try:
-        head = _read_head(path)
+        head, tail = _read_head(path, tail=compiled)
     except FileNotFoundError:
         result.skipped.append((shown, "vanished during the scan"))
         return
@@ -499,4 +538,10 @@ def _consider(path: str | Path, root: Path, cwd: Path, entry: os.DirEntry[str] |
     if _is_generated(text):
         result.skipped.append((shown, "generated file"))
         return
+    if compiled:
+        if mapped is None:
+            mapped = os.path.isfile(os.fspath(path) + ".map")
+        if mapped or _has_source_map(tail):
+            result.skipped.append((shown, "generated file"))
+            return
     result.files.append(found)

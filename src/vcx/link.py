@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from vcx.discover import display_path
 from vcx.facts import Call, Function, ModuleFacts, Value
 from vcx.manifests import dependencies, read_json_object
-from vcx.paths import folder_of, is_non_production, project_relative
+from vcx.paths import folder_of, is_non_production_file
 from vcx.tsconfig import PathAliases
 from vcx.workspaces import WorkspacePackages
 
@@ -576,6 +576,38 @@ class ImportedFiles:
 
 
 
+def test_support(imported: ImportedFiles, production: dict[str, ModuleFacts], candidates: set[str],
+                 tests: dict[str, ModuleFacts]) -> set[str]:
+    """The ``candidates`` (production modules in a folder named for test support: see
+    ``vcx.paths.test_support_folder``) that are test support: imported by one of ``tests`` (the
+    test files that may import them, analysed for that) or by another test-support module, and by
+    no other module of ``production``. dispatch's ``plugins/dispatch_test/`` package of test
+    doubles, which only ``tests/conftest.py`` imports, is one; a module nothing imports (an entry
+    point, a plugin a framework loads by name) stays production code, and so does one production
+    code imports, whatever its folder is called."""
+    if not candidates:
+        return set()
+    importers = {p: m for p, m in production.items() if p not in candidates}
+    left = candidates - imported.reached(importers, candidates)
+    support: set[str] = set()
+    frontier = tests
+    while frontier and left:
+        found = imported.reached(frontier, left)
+        support |= found
+        left -= found
+        frontier = {p: production[p] for p in found}
+    if not support:
+        return support
+    # A candidate another candidate imports counts only if all its importers among the candidates
+    # are test support: the rest run in production (an entry point's helpers).
+    while True:
+        keep = {p: production[p] for p in candidates - support}
+        dropped = support & imported.reached(keep, support) if keep else set()
+        if not dropped:
+            return support
+        support -= dropped
+
+
 def _npm_deps(root: Path) -> dict[str, str]:
     deps: dict[str, str] = {}
     for pkg in [root / "package.json", *sorted(root.glob("*/package.json"))]:
@@ -591,10 +623,13 @@ MIXIN_CALLS = frozenset({"Object.assign", "lodash.extend", "lodash.assign", "lod
                          "underscore.extend", "underscore.assign"})
 
 
-def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None) -> Project:
+def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
+         support: frozenset[str] | set[str] = frozenset()) -> Project:
+    """Link ``modules``; ``support``: production modules found to be test support (see
+    :func:`test_support`), which do not run in production either."""
     project = Project(modules=modules, root=root, npm_deps=_npm_deps(root))
     here = cwd or Path.cwd()
-    project.tests = frozenset(p for p in modules if is_non_production(project_relative(p, here, root)))
+    project.tests = frozenset(p for p in modules if p in support or is_non_production_file(p, here, root))
     project.py_index = py_index = _python_module_index(modules)
     root_display = display_path(root, here)
     project.path_aliases = PathAliases(root, root_display)

@@ -25,7 +25,7 @@ from vcx.limits import AnalysisTimeout, Limits, TooBroken, TooDeep, deadline, de
 from vcx.manifests import ProjectFiles, recording
 from vcx.manifests import unchanged as project_files_unchanged
 from vcx.parse import Undecodable
-from vcx.paths import is_non_production, project_relative
+from vcx.paths import is_non_production_file
 
 if TYPE_CHECKING:
     from vcx.rules import Rule
@@ -44,7 +44,7 @@ class Stats:
     seconds: dict[str, float] = field(default_factory=dict)
     cache_hits: int = 0
     result_cached: bool = False  # nothing changed since the last scan: its result was reused
-    # Tests, migrations, seeds (``paths.is_non_production``): found but not analysed.
+    # Tests, migrations, seeds (``paths.is_non_production_file``): found but not analysed.
     non_production: int = 0
 
     def to_dict(self) -> dict[str, object]:
@@ -313,13 +313,64 @@ def _extract_imported_helpers(modules: dict[str, ModuleFacts], every_file: list[
     return helper_keys
 
 
+def _find_test_support(modules: dict[str, ModuleFacts], every_file: list[SourceFile], production: list[SourceFile],
+                       root: Path, root_display: str, cwd: Path, options: ScanOptions, cache: FactsCache | None,
+                       keys: dict[str, str], helper_keys: dict[str, str], limits: Limits | None) -> set[str]:
+    """The production modules that are test support (``vcx.link.test_support``): in a folder named
+    for it, imported by tests and by no production module. Only when there are such candidates
+    are the tests that name their folder read and analysed (and not linked); every test then
+    joins ``helper_keys``, so that a stored result is reused only while the tests are unchanged
+    (an edit may add or remove an import of a candidate)."""
+    from vcx.link import ImportedFiles, test_support
+    from vcx.paths import project_relative, test_support_folder
+
+    analysed = {sf.display for sf in production}
+    candidates: dict[str, str] = {}  # display -> the folder name that makes it a candidate
+    for display in analysed:
+        if display in modules:
+            folder = test_support_folder(project_relative(display, cwd, root))
+            if folder is not None:
+                candidates[display] = folder
+    if not candidates:
+        return set()
+    imported = ImportedFiles({sf.display: sf.language for sf in every_file}, root, root_display)
+    prod = {d: modules[d] for d in analysed if d in modules}
+    importers = {d: m for d, m in prod.items() if d not in candidates}
+    left = set(candidates) - imported.reached(importers, set(candidates))
+    if not left:
+        return set()
+    # The tests (unanalysed, or helpers production code imports) that may import a candidate: an
+    # import names its folder (`dispatch.plugins.dispatch_test.conference`, `../fakes/stripe`).
+    names = {candidates[d].encode("utf-8", "surrogateescape") for d in left}
+    tests = [sf for sf in every_file if sf.display not in analysed and sf.display not in modules]
+    max_bytes = limits.max_file_bytes if limits else 0
+    results: dict[str, ModuleFacts | str] = {}
+    test_keys: dict[str, str] = {}
+    chosen: list[SourceFile] = []
+    datas: dict[str, bytes] = {}
+    for sf in tests:
+        data = read_source(sf, max_bytes)
+        if isinstance(data, str):
+            continue
+        test_keys[sf.display] = entry_key(data, sf.display, sf.language)
+        if any(n in data for n in names):
+            chosen.append(sf)
+            datas[sf.display] = data
+    helper_keys.update(test_keys)
+    keys.update(test_keys)
+    importing = {d: m for d, m in modules.items() if d not in analysed}  # helpers: tests too
+    if chosen:
+        importing.update(_extract_all(chosen, options, Stats(), [], cache, keys, datas, results, limits))
+    return test_support(imported, prod, left, importing)
+
+
 def _stored_result(cache: FactsCache, results_key: str, every_file: list[SourceFile], files: list[SourceFile],
                    keys: dict[str, str], read_some: bool, limits: Limits, stats: Stats) -> ScanResult | None:
     """The stored result of an earlier scan with the same inputs, with this scan's stats."""
     stored = cache.get_results(results_key)
     if stored is None or not _unchanged(stored[1], every_file, limits) or not project_files_unchanged(stored[2]):
         return None
-    hit, helper_keys, _ = stored
+    hit = stored[0]
     if read_some:  # some files were read (changed, or too recent to trust): remember their keys
         cache.put_stat_keys({sf.display: (sf.size, sf.mtime_ns, sf.inode, keys[sf.display])
                              for sf in files if sf.display in keys and sf.mtime_ns})
@@ -328,7 +379,7 @@ def _stored_result(cache: FactsCache, results_key: str, every_file: list[SourceF
         stats.seconds[stage] = 0.0  # not run: the stored result is reused
     stats.result_cached = True
     stats.files, stats.lines, stats.cache_hits = hit.stats.files, hit.stats.lines, len(keys)
-    stats.non_production = len(every_file) - len(files) - len(helper_keys)
+    stats.non_production = hit.stats.non_production
     stats.skipped = len(hit.skipped)
     hit.stats = stats
     return hit
@@ -388,7 +439,7 @@ def _reuse_last_result(cache: FactsCache, frame: str, keys: dict[str, str], file
     stats.result_cached = True
     stats.files, stats.lines = result.stats.files, lines
     stats.cache_hits = len(keys) + len(helper_keys) - len(changed)
-    stats.non_production = len(every_file) - len(files) - len(helper_keys)
+    stats.non_production = result.stats.non_production
     stats.skipped = len(result.skipped)
     result.stats = stats
     return result, helper_keys, project_files
@@ -445,7 +496,7 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
     def non_production(display: str) -> bool:
         hit = judged.get(display)
         if hit is None:
-            hit = judged[display] = is_non_production(project_relative(display, cwd, root))
+            hit = judged[display] = is_non_production_file(display, cwd, root)
         return hit
 
     found = discover(paths, cwd, config.exclude_patterns, config.max_file_bytes, config.follow_symlinks,
@@ -495,18 +546,24 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
     # Which module an import reaches depends on tsconfig and package.json files: a stored result
     # holds only while those link read (or looked for) are as they were.
     with recording(found.folders, found.manifest_paths) as project_files:
-        helpers = _extract_imported_helpers(modules, found.files, files, root, display_path(root, cwd or Path.cwd()),
+        root_display = display_path(root, cwd or Path.cwd())
+        helpers = _extract_imported_helpers(modules, found.files, files, root, root_display,
                                             options, stats, skipped, cache, keys, early, limits)
         datas.clear()
+        # Test support in a production folder: analysed, but counted and treated as test code.
+        support = _find_test_support(modules, found.files, files, root, root_display, cwd, options, cache, keys,
+                                     helpers, limits)
         stats.seconds["extract"] = time.perf_counter() - t0
-        stats.files = len(modules)
+        stats.files = len(modules) - len(support)
+        stats.lines -= sum(modules[d].lines for d in support)
+        stats.non_production += len(support)
 
         from vcx.filter import apply_filters
         from vcx.link import link
 
         rules = selected_rules(config)
         t0 = time.perf_counter()
-        project = link(modules, root, cwd)
+        project = link(modules, root, cwd, support)
         stats.seconds["link"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
