@@ -212,6 +212,38 @@ def promise_never_rejects(callee_text: str, n_args: int, first_arg: str, first_a
     return ""
 
 
+# Library calls that return no promise, whose value an async function may return or await
+# without anything to reject (ERR005): toast libraries show a notification and return its id
+# (``return toast.error("Name required")``), except ``toast.promise``, which follows a promise.
+JS_SYNC_LIBRARY_PREFIXES = ("sonner.toast", "react-hot-toast", "react-toastify.toast")
+JS_SYNC_LIBRARY_EXCEPT = frozenset({"promise"})
+# Methods of the objects a library call makes that are synchronous, by the callee that made the
+# object: pdf-lib's ``PDFDocument`` reads and edits its pages in memory (``save``, ``copyPages``
+# and the ``embed*`` methods return promises).
+JS_SYNC_METHODS_OF_RESULT = {
+    "pdf-lib.PDFDocument.load": frozenset({
+        "getPageCount", "getPages", "getPage", "getPageIndices", "getForm", "getTitle", "getAuthor", "getSubject",
+        "getKeywords", "getCreator", "getProducer", "getCreationDate", "getModificationDate", "addPage",
+        "insertPage", "removePage", "setTitle", "setAuthor", "setSubject", "setKeywords", "setCreator",
+        "setProducer", "setCreationDate", "setModificationDate", "setLanguage"}),
+}
+JS_SYNC_METHODS_OF_RESULT["pdf-lib.PDFDocument.create"] = JS_SYNC_METHODS_OF_RESULT["pdf-lib.PDFDocument.load"]
+
+
+def returns_no_promise(callee: str, origin: str = "") -> bool:
+    """The library call ``callee`` returns no promise (see ``JS_SYNC_LIBRARY_PREFIXES``); ``origin``:
+    the callee of the call that made its receiver, when it is a local name
+    (``JS_SYNC_METHODS_OF_RESULT``)."""
+    if callee.startswith(JS_SYNC_LIBRARY_PREFIXES):
+        head = next(p for p in JS_SYNC_LIBRARY_PREFIXES if callee.startswith(p))
+        rest = callee[len(head):]
+        return rest == "" or (rest[:1] == "." and rest.rsplit(".", 1)[-1] not in JS_SYNC_LIBRARY_EXCEPT)
+    if origin:
+        methods = JS_SYNC_METHODS_OF_RESULT.get(origin)
+        return methods is not None and callee.rsplit(".", 1)[-1] in methods
+    return False
+
+
 # `store.dispatch(api.util.getRunningQueriesThunk())`, `getStore().dispatch(...)`, `dispatch(...)`.
 _RTK_RUNNING = re.compile(r"\s*(?:[\w$.]+\(\)\.|[\w$.]+\.)?dispatch\(\s*[\w$.]+\.util\."
                           r"getRunning(?:Queries|Mutations)Thunk\(\s*\)\s*\)\s*")
