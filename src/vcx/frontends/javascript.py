@@ -1357,21 +1357,31 @@ class _Extractor:
         project function: each name is bound to what the hook returns under that key
         (``import:./hooks:useSave().save``, ``...().0``), which link follows to the function the hook
         returns (``Function.hook_returns``)."""
-        for _node, name, val, scope in decls:
-            if name is None or val is None or name.type not in ("object_pattern", "array_pattern"):
+        held: dict[tuple[str | None, str], str | None] = {}  # `const form = useX()`: the hook's ref
+        for node, name, val, scope in decls:
+            if name is None or val is None or name.type not in ("object_pattern", "array_pattern", "identifier"):
                 continue
             val = self._unwrap(val)
-            if val.type != "call_expression":
+            ref = None
+            if val.type == "call_expression":
+                fn = val.child_by_field_id(self.f.function)
+                hook = self.text(fn) if fn is not None and fn.type == "identifier" else ""
+                if _HOOK_NAME.fullmatch(hook) is not None:
+                    ref = self._resolve_name_uncached(hook, scope)[0]
+            elif val.type == "identifier" and name.type != "identifier":
+                # `const form = useX(); const { save } = form;` in the same function
+                ref = held.get((scope, self.text(val)))
+            if ref is None or not ref.startswith(("import:", "local:")):
+                if name.type == "identifier":
+                    held[(scope, self.text(name))] = None  # a name declared twice is not followed
+                continue  # not a project hook (useQuery, useForm: a library's)
+            if name.type == "identifier":
+                key = (scope, self.text(name))
+                parent = node.parent
+                const = parent is not None and parent.type == "lexical_declaration" and \
+                    parent.child(0) is not None and parent.child(0).type == "const"
+                held[key] = ref if const and key not in held else None
                 continue
-            fn = val.child_by_field_id(self.f.function)
-            if fn is None or fn.type != "identifier":
-                continue
-            hook = self.text(fn)
-            if _HOOK_NAME.fullmatch(hook) is None:
-                continue
-            ref = self._resolve_name_uncached(hook, scope)[0]
-            if not ref.startswith(("import:", "local:")):
-                continue  # a library's hook (useQuery, useForm)
             if name.type == "object_pattern":
                 for _c, key, local in self._object_pattern_keys(name):
                     if not key.startswith("["):

@@ -213,14 +213,20 @@ def promise_never_rejects(callee_text: str, n_args: int, first_arg: str, first_a
 
 
 # Library calls that return no promise, whose value an async function may return or await
-# without anything to reject (ERR005): toast libraries show a notification and return its id
-# (``return toast.error("Name required")``), except ``toast.promise``, which follows a promise.
+# without anything to reject (ERR005): toasts show a notification and return its id (``return
+# toast.error("Name required")``). Known packages, and any ``toast`` / ``toast.<method>`` however
+# it is imported (a design system that re-exports sonner's: ``import { toast } from "@acme/ui"``),
+# except ``toast.promise``: react-hot-toast's and react-toastify's return the promise they follow
+# (which still rejects); sonner's returns the toast's id (with ``unwrap()``), having caught it.
 JS_SYNC_LIBRARY_PREFIXES = ("sonner.toast", "react-hot-toast", "react-toastify.toast")
 JS_SYNC_LIBRARY_EXCEPT = frozenset({"promise"})
+JS_SYNC_EVEN_PROMISE = "sonner.toast"
+_TOAST_CALL = re.compile(r"(?:^|\.)toast(?:\.([\w$]+))?")
 # Methods of the objects a library call makes that are synchronous, by the callee that made the
 # object: pdf-lib's ``PDFDocument`` reads and edits its pages in memory (``save``, ``copyPages``
-# and the ``embed*`` methods return promises).
+# and the ``embed*`` methods return promises); so does LibPDF's (``@libpdf/core``) page count.
 JS_SYNC_METHODS_OF_RESULT = {
+    "@libpdf/core.PDF.load": frozenset({"getPageCount"}),
     "pdf-lib.PDFDocument.load": frozenset({
         "getPageCount", "getPages", "getPage", "getPageIndices", "getForm", "getTitle", "getAuthor", "getSubject",
         "getKeywords", "getCreator", "getProducer", "getCreationDate", "getModificationDate", "addPage",
@@ -237,7 +243,11 @@ def returns_no_promise(callee: str, origin: str = "") -> bool:
     if callee.startswith(JS_SYNC_LIBRARY_PREFIXES):
         head = next(p for p in JS_SYNC_LIBRARY_PREFIXES if callee.startswith(p))
         rest = callee[len(head):]
-        return rest == "" or (rest[:1] == "." and rest.rsplit(".", 1)[-1] not in JS_SYNC_LIBRARY_EXCEPT)
+        return rest == "" or (rest[:1] == "." and (head == JS_SYNC_EVEN_PROMISE or
+                                                   rest.rsplit(".", 1)[-1] not in JS_SYNC_LIBRARY_EXCEPT))
+    toast = _TOAST_CALL.search(callee)
+    if toast is not None and toast.end() == len(callee):
+        return toast.group(1) not in JS_SYNC_LIBRARY_EXCEPT
     if origin:
         methods = JS_SYNC_METHODS_OF_RESULT.get(origin)
         return methods is not None and callee.rsplit(".", 1)[-1] in methods

@@ -1300,27 +1300,32 @@ class FloatingPromise(Rule):
     malformed (`JSON.parse`, `new URL`), or calls a synchronous project function that can throw;
     when a `catch` or `finally` block rethrows, throws, or awaits what may reject; and when it
     returns a promise from inside a `try` (`try { return save(); }`: the `catch` never sees that
-    rejection). A library call known to return no promise gives a plain value even when returned
-    or awaited: a toast (`return toast.error("Name required")` with sonner, react-hot-toast,
-    react-toastify; not `toast.promise`), and the in-memory methods of a pdf-lib document
-    (`return doc.getPageCount()` after `const doc = await PDFDocument.load(b)`; `doc.save()` is a
-    promise): `knowledge.javascript.returns_no_promise`. Any other library call an async function
-    returns may be a promise (`return res.json()` in a `try` is reported: its rejection escapes
-    the catch). Only clear cases count: other synchronous library calls (logging, toasts, state
-    setters) and plain reads are taken not to throw, with one exception — the value a promise
-    that cannot reject resolves to may carry the failure (`{error}`, or undefined when a catch
-    returned nothing), so reading a field of a field of it without `?.` (`res.data.items`), or
-    any field of it unless it is a result object, counts as a possible TypeError, in the
+    rejection). A library call known to return no promise gives a plain value even when returned or
+    awaited: a toast (`return toast.error("Name required")`, from sonner, react-hot-toast,
+    react-toastify, or a `toast` re-exported by the project's design system; `toast.promise` only
+    from sonner, which catches the promise and returns the toast's id — react-hot-toast's returns
+    the promise itself), and the in-memory methods of a PDF document (`return doc.getPageCount()`
+    after `const doc = await PDFDocument.load(b)` with pdf-lib, or `PDF.load` with `@libpdf/core`;
+    `doc.save()` is a promise): `knowledge.javascript.returns_no_promise`. Any other library call
+    an async function returns may be a promise (`return res.json()` in a `try` is reported: its
+    rejection escapes the catch). Only clear cases count: other synchronous library calls (logging,
+    toasts, state setters) and plain reads are taken not to throw, with one exception — the value a
+    promise that cannot reject resolves to may carry the failure (`{error}`, or undefined when a
+    catch returned nothing), so reading a field of a field of it without `?.` (`res.data.items`),
+    or any field of it unless it is a result object, counts as a possible TypeError, in the
     `.then(res => ...)` callbacks of the floating chain and after `const res = await ...`. Not
-    followed: a function a library's hook returns (`const { mutateAsync } = useMutation()`:
-    waiting for it proves nothing), getters and the functions a value is passed on to (reading
-    `this.target` or calling `format(res.data)` is taken not to throw). What a callback
-    registered for later (`setTimeout`, an event listener) does is that callback's own affair.
-    Methods a library documents as synchronous make no promise at all: ioredis `disconnect()`,
-    node-redis v5 `destroy()` (`knowledge.javascript.SYNC_CLIENT_METHODS_OF`).
+    followed: a function a library's hook returns (`const { mutateAsync } = useMutation()`: waiting
+    for it proves nothing), getters and the functions a value is passed on to (reading
+    `this.target` or calling `format(res.data)` is taken not to throw). A promise kept in a
+    variable that is then stored in a field (`const p = load(); ref.current = p`) is kept for
+    later, as if assigned to the field at once. What a callback registered for later (`setTimeout`,
+    an event listener) does is that callback's own affair. Methods a library documents as
+    synchronous make no promise at all: ioredis `disconnect()`, node-redis v5 `destroy()`
+    (`knowledge.javascript.SYNC_CLIENT_METHODS_OF`).
 
     **Functions a project hook returns.** `const { restore } = useDraft()` / `const [send] =
-    useSender()`, where the hook is a project function (`use` + a capital letter) that returns an
+    useSender()` (or `const draft = useDraft(); const { restore } = draft;` with `const` in the
+    same function), where the hook is a project function (`use` + a capital letter) that returns an
     object or array naming a function of its own (declared in it, or `useCallback(fn, deps)` of
     one): `restore()` calls that function, for this rule as in the call graph every rule reads
     (`Function.hook_returns`), so a floating `restore()` is judged by what it does, and so is a
@@ -1468,6 +1473,9 @@ class FloatingPromise(Rule):
             return True  # destructured or assigned to an attribute: cannot tell
         if any(f == call.func and n == var for f, n, _ in mod.name_uses):
             return True
+        if any(a.func == call.func and a.value.kind == "name" and a.value.text == var and "." in a.target
+               for a in mod.assigns):
+            return True  # `ref.current = p`: kept in a field for later, as if assigned there at once
         if closures and call.func is not None:
             inner = call.func + ".<locals>."
             for f, n, _ in mod.name_uses:
