@@ -29,7 +29,7 @@ from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 from vcx.manifests import RACY_NS
 
-FORMAT = 17
+FORMAT = 18
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -83,11 +83,12 @@ STAMP = f"{__version__}+{CODE}+{PARSERS}"  # written into every entry, checked o
 # Decoding runs on entries read from the scanned tree: it evaluates nothing, and whatever it
 # raises on a malformed entry is caught by the caller (the entry is then rebuilt).
 
-PLAIN, LOC, TUPLE, PAIRS, OPT_PAIR, VALUE, OPT_VALUE, VALUES, VALUE_DICT, OPT_PAIRS = range(10)
+PLAIN, LOC, TUPLE, PAIRS, OPT_PAIR, VALUE, OPT_VALUE, VALUES, VALUE_DICT, OPT_PAIRS, OPT_NESTED = range(11)
 
 # How each field is written, by class (fields not listed: PLAIN, as they are).
 _KINDS: dict[type, dict[str, int]] = {
-    Function: {"loc": LOC, "decorators": VALUES, "settles": OPT_PAIRS},
+    Function: {"loc": LOC, "decorators": VALUES, "settles": OPT_PAIRS, "early_exit": OPT_NESTED,
+               "hook_returns": PAIRS},
     Call: {"loc": LOC, "args": VALUES, "kwargs": VALUE_DICT, "chain": TUPLE, "reuses": TUPLE, "handlers": TUPLE,
            "instance": OPT_VALUE, "receiver": OPT_VALUE, "loops": TUPLE, "withs": TUPLE, "branches": PAIRS,
            "exits_at": OPT_PAIR, "exits_until": OPT_PAIR},
@@ -255,7 +256,7 @@ def _table(objs: Iterable[Any], cls: type, out: _ValueWriter) -> list[Any]:
             cols.append([0 if v is None else 1 for v in col])
         elif _all_default(col, default):
             cols.append(None)
-        else:  # PLAIN, TUPLE, PAIRS, OPT_PAIR, OPT_PAIRS: tuples are written as lists
+        else:  # PLAIN, TUPLE, PAIRS, OPT_PAIR, OPT_PAIRS, OPT_NESTED: tuples are written as lists
             cols.append(col)
     return cols
 
@@ -296,6 +297,9 @@ def _untable(cols: list[Any], cls: type, values: _ValueReader) -> list[Any]:
             args.append([None if x is None else tuple(x) for x in _sized(col, n)])
         elif kind == OPT_PAIRS:
             args.append([None if x is None else tuple(map(tuple, x)) for x in _sized(col, n)])
+        elif kind == OPT_NESTED:  # a tuple whose items may be tuples (of scalars)
+            args.append([None if x is None else tuple(tuple(e) if isinstance(e, list) else e for e in x)
+                         for x in _sized(col, n)])
         else:
             args.append(_sized(col, n))
     return list(map(cls, *args))

@@ -269,6 +269,22 @@ class Function:
     # (RTK Query's ``dispatch(api.endpoints.x.initiate(args))``: ``{data}`` or ``{error}``), the
     # array ``Promise.allSettled`` gives (``knowledge.javascript.promise_never_rejects``).
     resolves_result: bool = False
+    # JS/TS: the function returns (nothing, or a literal) at its start, before anything that can
+    # fail, when one parameter has a given value: ``if (!shouldSync) return;`` after statements
+    # that neither await, yield nor throw, directly in its body or in the body of a ``try`` at
+    # its start. As (position of the parameter, test, default, calls): the test is "falsy"
+    # (``!p``), "truthy" (``p``), "false" / "true" (``p === false`` / ``p === true``); the default
+    # is "undefined" (none), "true", "false", "null", "truthy", "falsy" (another literal) or "?"
+    # (not a literal); calls: the kept calls made before it, which must not throw. A call that
+    # passes a literal making the test true settles whatever the rest of the function does
+    # (``Summaries.settles_call``).
+    early_exit: tuple[int, str, str, tuple[int, ...]] | None = None
+    # JS/TS, a React hook of the project (``useX``): the functions of its own it returns, as (key,
+    # function id), the key a property name (``return { ...form, save }``) or a position (``return
+    # [save, state]`` -> "0"); a function it declares or wraps in ``useCallback`` (``const save =
+    # useCallback(async () => {...}, deps)``). A caller's ``const { save } = useX()`` /
+    # ``const [save] = useX()`` then calls that function (``vcx.link``).
+    hook_returns: tuple[tuple[str, str], ...] = ()
 
 
 def argument_for(fn: Function, call: Call, param: str) -> Value | None:
@@ -379,8 +395,9 @@ class ModuleFacts:
     exports: dict[str, Value] = field(default_factory=dict)
     # Names referenced as values, not called (``default=datetime.utcnow``).
     refs: list[tuple[str, Loc, str | None]] = field(default_factory=list)
-    # Local names whose value is settled: awaited, returned or yielded, as (function id,
-    # name, "await" | "return" | "yield"), or a method called on it or the name passed to a
+    # Local names whose value is settled: awaited, returned, yielded or iterated with ``async
+    # for`` (Python), as (function id, name, "await" | "return" | "yield" | "iterate"), or a
+    # method called on it or the name passed to a
     # call the front end did not keep as a fact ("call"). Tells a promise kept in a variable
     # from a lost one.
     name_uses: list[tuple[str | None, str, str]] = field(default_factory=list)

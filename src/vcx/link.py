@@ -668,7 +668,8 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
                 if mixed in mod.functions:
                     return path, FuncRef(path, mixed), ""
         if tail and name.rsplit(".", 1)[0] in mod.functions:  # Class.method.something: not ours
-            return None
+            member = _hook_member(path, mod, name)  # ... but useSave().save: what the hook returns
+            return (path, member, "") if member is not None else None
         if exported is not None:
             ref = exported.ref or ""
             if ref.startswith("local:"):
@@ -810,6 +811,8 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
                 name = callee[6:].replace("().", ".")
                 if name in mod.functions:
                     ref = FuncRef(path, name)
+                elif "()." in callee:
+                    ref = _hook_member(path, mod, name)
             else:
                 hit = resolve(path, mod, callee, specs)
                 if hit is not None:
@@ -859,6 +862,17 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
                     if hit is not None and isinstance(hit[1], FuncRef) and not hit[2]:
                         project.decorator_targets[(path, fn.id, index)] = hit[1]
     return project
+
+
+def _hook_member(path: str, mod: ModuleFacts, name: str) -> FuncRef | None:
+    """``useSave.save`` (written ``useSave().save``): the function the project hook ``useSave``
+    returns under the key ``save`` (``Function.hook_returns``), or None."""
+    hook, _, key = name.rpartition(".")
+    fn = mod.functions.get(hook)
+    if fn is None or not fn.hook_returns:
+        return None
+    fid = dict(fn.hook_returns).get(key)
+    return FuncRef(path, fid) if fid is not None and fid in mod.functions else None
 
 
 def _default_member(mod: ModuleFacts, spec: str, rest: str) -> bool:

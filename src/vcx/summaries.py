@@ -449,6 +449,36 @@ class Summaries:
         throws nor gives a promise that rejects (JS/TS; see ``Function.settles``)."""
         return self._proven((ref, True))
 
+    def settles_call(self, path: str, call: Call) -> bool:
+        """This call of a project function cannot fail (JS/TS): the function settles whatever
+        it is given (``settles``), or the call passes a literal that makes the function return at
+        its start, before anything that can fail (``Function.early_exit``: ``update(x, false)``
+        of ``async update(x, sync = true) { ...; if (!sync) return; await save(x); }``), and the
+        project functions it calls before that cannot throw."""
+        ref = self.project.target(path, call)
+        if ref is None:
+            return False
+        if self.settles(ref):
+            return True
+        fn = self.project.function(ref)
+        exit_ = fn.early_exit if fn is not None else None
+        if exit_ is None:
+            return False
+        position, test, default, before = exit_
+        if any(a.kind == "spread" for a in call.args[:position + 1]):
+            return False
+        given = _literal_arg(call.args[position]) if position < len(call.args) else "undefined"
+        if given == "undefined":
+            given = default  # an omitted or undefined argument takes the default
+        if not _fires(test, given):
+            return False
+        mod = self.project.modules[ref.path]
+        for cid in before:
+            target = self.project.target(ref.path, mod.calls[cid])
+            if target is not None and not self.never_throws(target):
+                return False
+        return True
+
     def never_throws(self, ref: FuncRef) -> bool:
         """A call of the function cannot throw synchronously (JS/TS): it is async (its failures
         are its promise's), or neither its own code nor a function it calls outside a ``try``
@@ -709,6 +739,29 @@ class Summaries:
             out.append((path, cur.func, call.loc.line, call))
             cur = self.project.target(path, call)
         return out
+
+
+def _literal_arg(v: Value) -> str:
+    """An argument as ``Function.early_exit`` reads it: "true", "false", "null", "undefined",
+    "truthy" / "falsy" (another literal), "?" (not a literal)."""
+    if v.kind == "bool":
+        return "true" if v.value else "false"
+    if v.kind == "none":
+        return "null" if v.text == "null" else "undefined"
+    if v.kind == "num" and isinstance(v.value, float):
+        return "truthy" if v.value != 0 else "falsy"
+    if v.kind == "str" and isinstance(v.value, str):
+        return "truthy" if v.value else "falsy"
+    return "?"
+
+
+def _fires(test: str, given: str) -> bool:
+    """The test of ``Function.early_exit`` holds for the value ``given`` (see _literal_arg)."""
+    if test == "falsy":
+        return given in ("false", "null", "undefined", "falsy")
+    if test == "truthy":
+        return given in ("true", "truthy")
+    return given == test  # "true" / "false": `p === true` / `p === false`
 
 
 _CACHE: dict[int, Summaries] = {}

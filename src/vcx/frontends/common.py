@@ -161,6 +161,9 @@ def renumber_calls(facts: ModuleFacts, kept: list[Call], call_values: Iterable[V
             fn.invoked_by = remap.get(fn.invoked_by)
         if fn.settles:
             fn.settles = _renumber_settles(fn.settles, remap)
+        if fn.early_exit is not None and fn.early_exit[3]:
+            calls = tuple(remap.get(c, -1) for c in fn.early_exit[3])
+            fn.early_exit = None if -1 in calls else (*fn.early_exit[:3], calls)
     for h in facts.handlers:
         if h.waits:
             h.waits = tuple(remap[w] for w in h.waits) if all(w in remap for w in h.waits) else ()

@@ -64,6 +64,7 @@ from vcx.knowledge.javascript import (
     js_keep_unresolved,
     promise_never_rejects,
     query_refresh_settles,
+    returns_no_promise,
 )
 from vcx.knowledge.network import CLIENT_CONSTRUCTORS
 from vcx.parse import language
@@ -613,6 +614,8 @@ class _Extractor:
             self._require_decl(*decl)
         if self.bindings:
             self._destructured_members(decls)
+        if b"use" in data:
+            self._hook_members(decls)
         # Instances before calls, so that calls on them resolve.
         self.bound_names = {name for _scope, name in self.bindings}  # complete now: see _ctor_of
         for scope, cls, name, type_node in self.typed:
@@ -1354,6 +1357,113 @@ class _Extractor:
             for _c, key, local in self._object_pattern_keys(name):
                 if not key.startswith("["):  # `import * as db`: `{ x } = db` is the module's own `x`
                     self._bind(scope, local, ref + key if ref.endswith(":") else f"{ref}.{key}")
+
+    def _hook_members(self, decls: list[tuple[ts.Node, ts.Node | None, ts.Node | None, str | None]]) -> None:
+        """``const { save } = useSave(x)`` / ``const [save] = useSave(x)`` where ``useSave`` is a
+        project function: each name is bound to what the hook returns under that key
+        (``import:./hooks:useSave().save``, ``...().0``), which link follows to the function the hook
+        returns (``Function.hook_returns``)."""
+        held: dict[tuple[str | None, str], str | None] = {}  # `const form = useX()`: the hook's ref
+        for node, name, val, scope in decls:
+            if name is None or val is None or name.type not in ("object_pattern", "array_pattern", "identifier"):
+                continue
+            val = self._unwrap(val)
+            ref = None
+            if val.type == "call_expression":
+                fn = val.child_by_field_id(self.f.function)
+                hook = self.text(fn) if fn is not None and fn.type == "identifier" else ""
+                if _HOOK_NAME.fullmatch(hook) is not None:
+                    ref = self._resolve_name_uncached(hook, scope)[0]
+            elif val.type == "identifier" and name.type != "identifier":
+                # `const form = useX(); const { save } = form;` in the same function
+                ref = held.get((scope, self.text(val)))
+            if ref is None or not ref.startswith(("import:", "local:")):
+                if name.type == "identifier":
+                    held[(scope, self.text(name))] = None  # a name declared twice is not followed
+                continue  # not a project hook (useQuery, useForm: a library's)
+            if name.type == "identifier":
+                key = (scope, self.text(name))
+                parent = node.parent
+                const = parent is not None and parent.type == "lexical_declaration" and \
+                    parent.child(0) is not None and parent.child(0).type == "const"
+                held[key] = ref if const and key not in held else None
+                continue
+            if name.type == "object_pattern":
+                for _c, key, local in self._object_pattern_keys(name):
+                    if not key.startswith("["):
+                        self._bind(scope, local, f"{ref}().{key}")
+                continue
+            position = 0
+            for c in name.children:
+                if c.type == ",":
+                    position += 1
+                elif c.type == "identifier":
+                    self._bind(scope, self.text(c), f"{ref}().{position}")
+
+    def _hook_returns(self, exits: list[ts.Node]) -> None:
+        """``Function.hook_returns`` of the file's hooks, from their ``return`` statements."""
+        funcs = self.facts.functions
+        found: dict[str, dict[str, str | None]] = {}
+        for n in exits:
+            if n.type != "return_statement":
+                continue
+            scope = self._scope(n)
+            fn = funcs.get(scope) if scope is not None else None
+            if fn is None or _HOOK_NAME.fullmatch(fn.name) is None:
+                continue
+            value = next((c for c in n.named_children if c.type != "comment"), None)
+            value = self._unwrap(value) if value is not None else None
+            if value is None or value.type not in ("object", "array"):
+                continue
+            keys = found.setdefault(fn.id, {})
+            position = 0
+            for c in value.children:
+                key = item = None
+                if value.type == "array":
+                    if c.type == ",":
+                        position += 1
+                        continue
+                    if not c.is_named or c.type == "comment":
+                        continue
+                    key, item = str(position), c
+                elif c.type == "shorthand_property_identifier":
+                    key, item = self.text(c), c
+                elif c.type == "pair":
+                    k = c.child_by_field_id(self.f.key)
+                    if k is not None and k.type in ("property_identifier", "string"):
+                        key, item = self._key_text(k), c.child_by_field_id(self.f.value)
+                if key is None or item is None:
+                    continue
+                fid = self._own_function(item, fn.id)
+                if key in keys and keys[key] != fid:
+                    fid = None  # two returns disagree
+                keys[key] = fid
+        for hook, keys in found.items():
+            funcs[hook].hook_returns = tuple((k, f) for k, f in keys.items() if f is not None)
+
+    def _own_function(self, node: ts.Node, scope: str) -> str | None:
+        """The function of ``scope`` that ``node`` names or is: a function expression, a name
+        declared with one (or with ``useCallback(fn, deps)`` of one), a nested declaration."""
+        node = self._unwrap(node)
+        if node.type in FUNC_EXPR_TYPES:
+            return self.func_ids.get(node.id)
+        if node.type not in ("identifier", "shorthand_property_identifier"):
+            return None
+        name = self.text(node)
+        fid = self.local_funcs.get((scope, name))
+        if fid is not None:
+            return fid
+        values = self._declared_values(scope, name)
+        if len(values) != 1 or values[0] is None:
+            return None
+        v = self._unwrap(values[0])
+        if v.type == "call_expression":
+            callee = v.child_by_field_id(self.f.function)
+            if callee is None or self.text(callee, 40).rsplit(".", 1)[-1] != "useCallback":
+                return None
+            args = self._arg_nodes(v)
+            v = self._unwrap(args[0]) if args else v
+        return self.func_ids.get(v.id) if v.type in FUNC_EXPR_TYPES else None
 
     # -- resolution ----------------------------------------------------------
     def _unwrap(self, node: ts.Node, await_too: bool = False) -> ts.Node:
@@ -2473,7 +2583,9 @@ class _Extractor:
                     callee in JS_THROWING_CONSTRUCTORS if n.type == "new_expression" else callee in JS_THROWING_CALLS):
                 st = state.get(scope) or state.setdefault(scope, _Settle())
                 st.throws = True
-        # Throws and returns.
+        # Throws and returns. The executor of `new Promise(executor)` returns nothing anyone reads
+        # (the constructor drops it): `(r) => { const t = setTimeout(r, ms); return t; }` is a sleep.
+        executors = self._promise_executors(calls)
         exits = _source_order(caps.get("exit", []))
         ends: set[str] = set()  # functions whose last statement is a return
         for n, scope in zip(exits, self._scopes(exits), strict=True):
@@ -2483,6 +2595,9 @@ class _Extractor:
             if n.type == "throw_statement":
                 if not self._guarded(n, scope):
                     st.throws = True
+                continue
+            if scope in executors:
+                st.results = False
                 continue
             value = next((c for c in n.named_children if c.type != "comment"), None)
             if value is None:
@@ -2504,7 +2619,7 @@ class _Extractor:
                 if body is None or body.type == "statement_block":
                     continue
                 fid = self.func_ids.get(n.id)
-                if fid is not None:  # `async (x) => save(x)`: returns its body
+                if fid is not None and fid not in executors:  # `async (x) => save(x)`: returns its body
                     self._returned(body, fid, state.get(fid) or state.setdefault(fid, _Settle()))
                     ends.add(fid)
             elif t in ("generator_function_declaration", "generator_function") or \
@@ -2544,6 +2659,166 @@ class _Extractor:
             fn.settles = tuple(dict.fromkeys(st.deps))
             if st.results and st.result_returns and fid in ends:
                 fn.resolves_result = True
+        if b"use" in data:
+            self._hook_returns(exits)
+        if b"return" in data:
+            for n in caps.get("func", []):
+                fid = self.func_ids.get(n.id)
+                if fid is not None:
+                    found = self._early_exit(n)
+                    if found is not None:
+                        funcs[fid].early_exit = found
+
+    def _early_exit(self, fn: ts.Node) -> tuple[int, str, str, tuple[int, ...]] | None:
+        """``Function.early_exit``: ``if (!p) return;`` at the start of the function, before
+        anything that can fail. Only the statements before it are looked at closely: the walk
+        stops at the first statement that is neither an expression, a declaration, nor the
+        ``try`` (without ``finally``) it then enters."""
+        t = fn.type
+        if t in ("generator_function_declaration", "generator_function") or \
+                (t == "method_definition" and any(c.type == "*" for c in fn.children)):
+            return None
+        body = fn.child_by_field_id(self.f.body)
+        if body is None or body.type != "statement_block":
+            return None
+        before: list[ts.Node] = []
+        guard: ts.Node | None = None
+        block = body
+        for _ in range(2):  # the body, then the body of a `try` at its start
+            nxt = None
+            for stmt in block.named_children:
+                st = stmt.type
+                if st in ("expression_statement", "lexical_declaration", "variable_declaration"):
+                    before.append(stmt)
+                    if len(before) > 30:
+                        return None
+                    continue
+                if st == "comment" or st == "empty_statement":
+                    continue
+                if st == "if_statement":
+                    guard = stmt
+                elif st == "try_statement" and stmt.child_by_field_name("finalizer") is None:
+                    nxt = stmt.child_by_field_id(self.f.body)
+                break
+            if guard is not None or nxt is None:
+                break
+            block = nxt
+        if guard is None:
+            return None
+        test = self._guard_test(guard)
+        if test is None:
+            return None
+        name, when = test
+        param = self._param_default(fn, name)
+        if param is None:
+            return None
+        position, default = param
+        kept: list[int] = []
+        for stmt in before:
+            for n in _own_nodes(stmt, 400):
+                if n is None:
+                    return None
+                nt = n.type
+                if nt in ("await_expression", "yield_expression", "throw_statement"):
+                    return None
+                if nt in ("assignment_expression", "augmented_assignment_expression", "update_expression"):
+                    left = n.child_by_field_id(self.f.left) or n.child_by_field_id(self.f.argument)
+                    if left is not None and left.type == "identifier" and self.text(left) == name:
+                        return None  # the parameter changes before the test
+                elif nt in CALL_TYPES:
+                    hit = self.callee_cache.get(n.id)
+                    callee = hit[0] if hit is not None else ""
+                    if callee in _THROWING and (callee in JS_THROWING_CONSTRUCTORS if nt == "new_expression"
+                                                else callee in JS_THROWING_CALLS):
+                        return None
+                    cid = self.call_ids.get(n.id)
+                    if cid is not None and cid in self.kept_ids:
+                        kept.append(cid)
+        return position, when, default, tuple(kept)
+
+    def _guard_test(self, guard: ts.Node) -> tuple[str, str] | None:
+        """(parameter name, test) of ``if (!p) return;`` / ``if (p) return;`` / ``if (p === false)
+        return;`` / ``if (p === true) return;``, whose branch returns nothing or a literal."""
+        cons = guard.child_by_field_name("consequence")
+        if cons is not None and cons.type == "statement_block":
+            inner = [c for c in cons.named_children if c.type != "comment"]
+            cons = inner[0] if len(inner) == 1 else None
+        if cons is None or cons.type != "return_statement":
+            return None
+        value = next((c for c in cons.named_children if c.type != "comment"), None)
+        if value is not None and value.type not in _LITERAL_RETURNS:
+            return None
+        cond = guard.child_by_field_id(self.f.condition)
+        cond = self._unwrap(cond) if cond is not None else None
+        if cond is None:
+            return None
+        if cond.type == "identifier":
+            return self.text(cond), "truthy"
+        if cond.type == "unary_expression":
+            op = cond.child_by_field_id(self.f.operator)
+            arg = cond.child_by_field_id(self.f.argument)
+            arg = self._unwrap(arg) if arg is not None else None
+            if op is not None and op.type == "!" and arg is not None and arg.type == "identifier":
+                return self.text(arg), "falsy"
+            return None
+        if cond.type == "binary_expression":
+            op = cond.child_by_field_id(self.f.operator)
+            left, right = cond.child_by_field_id(self.f.left), cond.child_by_field_id(self.f.right)
+            if op is None or op.type != "===" or left is None or right is None:
+                return None
+            if left.type in ("true", "false"):
+                left, right = right, left
+            if left.type == "identifier" and right.type in ("true", "false"):
+                return self.text(left), right.type
+        return None
+
+    def _param_default(self, fn: ts.Node, name: str) -> tuple[int, str] | None:
+        """(position, default) of the plain parameter ``name`` of a function (see
+        ``Function.early_exit``), or None when it is none of them."""
+        if fn.type == "arrow_function":
+            single = fn.child_by_field_id(self.f.parameter)
+            if single is not None:
+                return (0, "undefined") if single.type == "identifier" and self.text(single) == name else None
+        params = fn.child_by_field_id(self.f.parameters)
+        if params is None:
+            return None
+        position = 0
+        for p in params.named_children:
+            pt = p.type
+            if pt == "comment":
+                continue
+            if pt == "rest_pattern":
+                return None
+            target, default = p, None
+            if pt in ("required_parameter", "optional_parameter"):
+                target = p.child_by_field_id(self.f.pattern)
+                default = p.child_by_field_id(self.f.value)
+            elif pt == "assignment_pattern":
+                target, default = p.child_by_field_id(self.f.left), p.child_by_field_id(self.f.right)
+            if target is not None and target.type == "this":
+                continue  # TypeScript's `this` parameter takes no argument
+            if target is not None and target.type == "identifier" and self.text(target) == name:
+                return position, _literal_truth(self.text(default, 80) if default is not None else None,
+                                                default.type if default is not None else "")
+            position += 1
+        return None
+
+    def _promise_executors(self, calls: list[ts.Node]) -> set[str]:
+        """The functions written as the executor of a ``new Promise(...)``: what they return is
+        dropped by the constructor."""
+        out: set[str] = set()
+        for n in calls:
+            if n.type != "new_expression":
+                continue
+            ctor = n.child_by_field_id(self.f.constructor)
+            if ctor is None or self.text(ctor, 40) != "Promise":
+                continue
+            args = self._arg_nodes(n)
+            executor = self._unwrap(args[0]) if args else None
+            fid = self.func_ids.get(executor.id) if executor is not None else None
+            if fid is not None:
+                out.add(fid)
+        return out
 
     def _guarded(self, node: ts.Node, scope: str) -> bool:
         """``node`` sits in the body of a ``try`` (with a ``catch``) of its own function."""
@@ -2629,6 +2904,8 @@ class _Extractor:
             cid = self.call_ids.get(node.id)
             waits = awaited or self.facts.functions[scope].is_async
             if cid is not None and cid in self.kept_ids:
+                if returns_no_promise(callee, self._origin(node, scope)):
+                    return ""  # `return toast.error(...)`, `return pdf.getPageCount()`: a plain value
                 # A function that is not async returns what the call returns: a promise only if
                 # the call makes one (see Summaries.settles).
                 st.deps.append((cid, "wait" if waits else "value"))
@@ -2668,6 +2945,25 @@ class _Extractor:
         elif t not in PLAIN_VALUE_TYPES:
             st.fail = True  # anything else: unknown
         return ""
+
+    def _origin(self, call: ts.Node, scope: str) -> str:
+        """The callee of the call whose result the receiver of ``call`` (a plain local name) was
+        declared from in ``scope``, awaited or not: ``pdf-lib.PDFDocument.load`` for
+        ``pdf.getPageCount()`` after ``const pdf = await PDFDocument.load(bytes)``; "" when it is
+        not one such name."""
+        fn = self.callee_nodes.get(call.id)
+        fn = self._unwrap(fn) if fn is not None else None
+        if fn is None or fn.type != "member_expression":
+            return ""
+        recv = fn.child_by_field_id(self.f.object)
+        if recv is None or recv.type != "identifier":
+            return ""
+        values = self._declared_values(scope, self.text(recv))
+        if len(values) != 1 or values[0] is None:
+            return ""
+        v = self._unwrap(values[0], await_too=True)
+        hit = self.callee_cache.get(v.id) if v.type in CALL_TYPES else None
+        return hit[0] if hit is not None else ""
 
     def _holds_value(self, node: ts.Node, scope: str, depth: int = 0) -> bool:
         """A returned name or field is no promise: the value a ``.then`` callback is given, what
@@ -3559,6 +3855,29 @@ class _Extractor:
 
 _THROWING = JS_THROWING_CALLS | JS_THROWING_CONSTRUCTORS
 _CHAIN_METHODS = ("then", "catch", "finally")  # what a promise is chained with
+
+
+# React's naming rule for hooks: ``use`` and a capital letter (or digit).
+_HOOK_NAME = re.compile(r"use[A-Z0-9][\w$]*")
+
+# What ``if (!p) return <value>;`` may return for Function.early_exit: nothing that can fail.
+_LITERAL_RETURNS = frozenset({"string", "number", "true", "false", "null", "undefined"})
+
+
+def _literal_truth(text: str | None, kind: str) -> str:
+    """A parameter's default as ``Function.early_exit`` records it."""
+    if text is None:
+        return "undefined"
+    if kind in ("true", "false", "null", "undefined"):
+        return kind
+    if kind == "number":
+        try:
+            return "truthy" if float(text.replace("_", "")) != 0 else "falsy"
+        except ValueError:
+            return "?"
+    if kind == "string":
+        return "truthy" if len(text) > 2 else "falsy"
+    return "?"
 
 
 class _Settle:

@@ -62,6 +62,8 @@ QUERY = """
 (return_statement (call function: (attribute object: (call function: (identifier) @_super (#eq? @_super "super"))))
  @returned_value)
 (yield (identifier) @yielded_name)
+(for_statement "async" right: (identifier) @iterated_name)
+(for_in_clause "async" right: (identifier) @iterated_name)
 (block [(return_statement) (raise_statement)] @exit)
 ((attribute object: (identifier) attribute: (identifier) @attr) @access (#any-of? @attr ATTRS))
 [(for_statement) (while_statement) (list_comprehension) (set_comprehension) (dictionary_comprehension)
@@ -255,7 +257,8 @@ class _Extractor:
                 name = data[obj.start_byte:obj.end_byte]
                 if name in loop_names or (name in row_names and self._scope_of(n) in row_names[name]):
                     self._member_read(n)
-        for cap, how in (("awaited_name", "await"), ("returned_name", "return"), ("yielded_name", "yield")):
+        for cap, how in (("awaited_name", "await"), ("returned_name", "return"), ("yielded_name", "yield"),
+                         ("iterated_name", "iterate")):
             for n in nodes(cap):
                 self.facts.name_uses.append((self._scope_of(n), self.src.text(n), how))
         for n in nodes("returned_value"):

@@ -263,6 +263,46 @@ def query_refresh_settles(callee_text: str, canonical: str) -> bool:
             _QUERY_CLIENT_NAME.search(recv) is not None or "QueryClient()." in canonical):
         return True
     return method in UTILS_REFRESHES and _UTILS_NAME.search(recv) is not None
+# Library calls that return no promise, whose value an async function may return or await
+# without anything to reject (ERR005): toasts show a notification and return its id (``return
+# toast.error("Name required")``). Known packages, and any ``toast`` / ``toast.<method>`` however
+# it is imported (a design system that re-exports sonner's: ``import { toast } from "@acme/ui"``),
+# except ``toast.promise``: react-hot-toast's and react-toastify's return the promise they follow
+# (which still rejects); sonner's returns the toast's id (with ``unwrap()``), having caught it.
+JS_SYNC_LIBRARY_PREFIXES = ("sonner.toast", "react-hot-toast", "react-toastify.toast")
+JS_SYNC_LIBRARY_EXCEPT = frozenset({"promise"})
+JS_SYNC_EVEN_PROMISE = "sonner.toast"
+_TOAST_CALL = re.compile(r"(?:^|\.)toast(?:\.([\w$]+))?")
+# Methods of the objects a library call makes that are synchronous, by the callee that made the
+# object: pdf-lib's ``PDFDocument`` reads and edits its pages in memory (``save``, ``copyPages``
+# and the ``embed*`` methods return promises); so does LibPDF's (``@libpdf/core``) page count.
+JS_SYNC_METHODS_OF_RESULT = {
+    "@libpdf/core.PDF.load": frozenset({"getPageCount"}),
+    "pdf-lib.PDFDocument.load": frozenset({
+        "getPageCount", "getPages", "getPage", "getPageIndices", "getForm", "getTitle", "getAuthor", "getSubject",
+        "getKeywords", "getCreator", "getProducer", "getCreationDate", "getModificationDate", "addPage",
+        "insertPage", "removePage", "setTitle", "setAuthor", "setSubject", "setKeywords", "setCreator",
+        "setProducer", "setCreationDate", "setModificationDate", "setLanguage"}),
+}
+JS_SYNC_METHODS_OF_RESULT["pdf-lib.PDFDocument.create"] = JS_SYNC_METHODS_OF_RESULT["pdf-lib.PDFDocument.load"]
+
+
+def returns_no_promise(callee: str, origin: str = "") -> bool:
+    """The library call ``callee`` returns no promise (see ``JS_SYNC_LIBRARY_PREFIXES``); ``origin``:
+    the callee of the call that made its receiver, when it is a local name
+    (``JS_SYNC_METHODS_OF_RESULT``)."""
+    if callee.startswith(JS_SYNC_LIBRARY_PREFIXES):
+        head = next(p for p in JS_SYNC_LIBRARY_PREFIXES if callee.startswith(p))
+        rest = callee[len(head):]
+        return rest == "" or (rest[:1] == "." and (head == JS_SYNC_EVEN_PROMISE or
+                                                   rest.rsplit(".", 1)[-1] not in JS_SYNC_LIBRARY_EXCEPT))
+    toast = _TOAST_CALL.search(callee)
+    if toast is not None and toast.end() == len(callee):
+        return toast.group(1) not in JS_SYNC_LIBRARY_EXCEPT
+    if origin:
+        methods = JS_SYNC_METHODS_OF_RESULT.get(origin)
+        return methods is not None and callee.rsplit(".", 1)[-1] in methods
+    return False
 
 
 # `store.dispatch(api.util.getRunningQueriesThunk())`, `getStore().dispatch(...)`, `dispatch(...)`.

@@ -1579,31 +1579,72 @@ class FloatingPromise(Rule):
     showError(e)).finally(...)`), or a promise that settles by design: RTK Query's
     `dispatch(api.endpoints.x.initiate(args))` resolves to `{data}` or `{error}` (unless
     `.unwrap()` is called), `Promise.allSettled(...)`, `Promise.resolve(<literal>)`, a
-    `new Promise(resolve => setTimeout(resolve, ms))`. It holds through the project's calls
-    (`Summaries.settles`): a function that only awaits functions that cannot reject cannot
-    reject. A function can still fail, and the call is reported as before, when outside a
-    `try` with a `catch` it throws, awaits or returns a promise that may reject (a library's,
-    a parameter's, one kept in a field: `return this.pending`), parses what may be malformed
-    (`JSON.parse`, `new URL`), or calls a synchronous project function that can throw; when a
-    `catch` or `finally` block rethrows, throws, or awaits what may reject; and when it returns
-    a promise from inside a `try` (`try { return save(); }`: the `catch` never sees that
-    rejection). Only clear cases count: other synchronous library calls (logging, toasts, state
-    setters) and plain reads are taken not to throw, with one exception — the value a promise
-    that cannot reject resolves to may carry the failure (`{error}`, or undefined when a catch
-    returned nothing), so reading a field of a field of it without `?.` (`res.data.items`), or
-    any field of it unless it is a result object, counts as a possible TypeError, in the
+    `new Promise(resolve => setTimeout(resolve, ms))`, also written with a block body
+    (`new Promise((resolve) => { const t = setTimeout(resolve, ms); timers.push(t); return t; })`:
+    the constructor drops what the executor returns, so only a throw in it could reject). It holds
+    through the project's calls (`Summaries.settles`): a function that only awaits functions that
+    cannot reject cannot reject. A function can still fail, and the call is reported as before,
+    when outside a `try` with a `catch` it throws, awaits or returns a promise that may reject (a
+    library's, a parameter's, one kept in a field: `return this.pending`), parses what may be
+    malformed (`JSON.parse`, `new URL`), or calls a synchronous project function that can throw;
+    when a `catch` or `finally` block rethrows, throws, or awaits what may reject; and when it
+    returns a promise from inside a `try` (`try { return save(); }`: the `catch` never sees that
+    rejection). A library call known to return no promise gives a plain value even when returned or
+    awaited: a toast (`return toast.error("Name required")`, from sonner, react-hot-toast,
+    react-toastify, or a `toast` re-exported by the project's design system; `toast.promise` only
+    from sonner, which catches the promise and returns the toast's id — react-hot-toast's returns
+    the promise itself), and the in-memory methods of a PDF document (`return doc.getPageCount()`
+    after `const doc = await PDFDocument.load(b)` with pdf-lib, or `PDF.load` with `@libpdf/core`;
+    `doc.save()` is a promise): `knowledge.javascript.returns_no_promise`. Any other library call
+    an async function returns may be a promise (`return res.json()` in a `try` is reported: its
+    rejection escapes the catch). Only clear cases count: other synchronous library calls (logging,
+    toasts, state setters) and plain reads are taken not to throw, with one exception — the value a
+    promise that cannot reject resolves to may carry the failure (`{error}`, or undefined when a
+    catch returned nothing), so reading a field of a field of it without `?.` (`res.data.items`),
+    or any field of it unless it is a result object, counts as a possible TypeError, in the
     `.then(res => ...)` callbacks of the floating chain and after `const res = await ...`. Not
-    followed: a function a hook returns (`const [save] = useSave()`: waiting for it proves
-    nothing), getters and the functions a value is passed on to (reading `this.target` or
-    calling `format(res.data)` is taken not to throw). What a callback registered for later
-    (`setTimeout`, an event listener) does is that callback's own affair. Methods a library
-    documents as synchronous make no promise at all: ioredis `disconnect()`, node-redis v5
-    `destroy()` (`knowledge.javascript.SYNC_CLIENT_METHODS_OF`).
+    followed: a function a library's hook returns (`const { mutateAsync } = useMutation()`: waiting
+    for it proves nothing), getters and the functions a value is passed on to (reading
+    `this.target` or calling `format(res.data)` is taken not to throw). A promise kept in a
+    variable that is then stored in a field (`const p = load(); ref.current = p`) is kept for
+    later, as if assigned to the field at once. What a callback registered for later (`setTimeout`,
+    an event listener) does is that callback's own affair. Methods a library documents as
+    synchronous make no promise at all: ioredis `disconnect()`, node-redis v5 `destroy()`
+    (`knowledge.javascript.SYNC_CLIENT_METHODS_OF`).
+
+    **Functions a project hook returns.** `const { restore } = useDraft()` / `const [send] =
+    useSender()` (or `const draft = useDraft(); const { restore } = draft;` with `const` in the
+    same function), where the hook is a project function (`use` + a capital letter) that returns an
+    object or array naming a function of its own (declared in it, or `useCallback(fn, deps)` of
+    one): `restore()` calls that function, for this rule as in the call graph every rule reads
+    (`Function.hook_returns`), so a floating `restore()` is judged by what it does, and so is a
+    function that awaits it. What a library's hook returns, or a function the project hook got
+    from elsewhere (`return { ...form }`, `return useMutation(...)`), is not followed.
+
+    **Per call: an early return on an argument.** A function that returns at its start, before
+    anything that can fail, when a parameter has some value — `if (!sync) return;` (or `if (p)`,
+    `if (p === false)`, `if (p === true)`, returning nothing or a literal), directly in its body or
+    in a `try` (without `finally`) at its start, after statements that neither await, yield,
+    throw, parse (`JSON.parse`, `new URL`), nor assign the parameter — cannot fail when a call
+    passes a literal that makes the test true: `update(id, data, false)` of `async update(id,
+    data, sync = true) { ...; if (!sync) return; await api.patch(...) }` is not reported;
+    `update(id, data)` (the default `true`) and `update(id, data, flag)` (not a literal) still
+    are. An omitted or `undefined` argument takes the parameter's default (none: undefined). The
+    project functions called before the test must not throw (`Summaries.settles_call`). Only this
+    one guard is read: a test on a field (`opts.sync`), a guard after an `if` or a loop, or a
+    second guard is not followed. Other rules still follow the call into the function (its
+    request, its callers' chain): the guard is read for this rule only.
 
     Python is different: a coroutine called without `await` never runs, whether it could raise
     or not (the work silently does not happen), so an unawaited coroutine is reported whatever
     its body; and a task from `asyncio.create_task` whose reference is not kept can be
     garbage-collected before it finishes however it handles its errors, so it is reported too.
+    A coroutine or async generator kept in a variable is used when the variable is awaited,
+    returned, yielded, iterated with `async for`, or handed on — in the function that made it or
+    in a function nested in it that closes over the variable (`lines = as_lines(src)` consumed by
+    `async for line in lines` in an inner generator passed to `StreamingResponse`). A nested
+    function with a parameter or an assignment of that name has its own variable, and does not
+    count.
     """
 
     id = "ERR005"
@@ -1637,7 +1678,7 @@ class FloatingPromise(Rule):
                     if not (self._is_async_target(project, path, call) or (
                             call.callee.startswith(ASYNC_INSTANCE_PREFIXES) and call.context == "stmt")):
                         continue
-                    if call.context == "assign" and self._settled_later(mod, call):
+                    if call.context == "assign" and self._settled_later(mod, call, closures=True):
                         continue
                     yield self.finding(path, call.loc, f"coroutine `{call.snippet}` is called without "
                                        f"await in `{fn_name(mod, call.func)}`; it never runs")
@@ -1691,7 +1732,7 @@ class FloatingPromise(Rule):
         if ref is None:
             return False
         sums = summaries(project)
-        if not sums.settles(ref):
+        if not sums.settles_call(path, call):
             return False
         if call.context != "chain":
             return True
@@ -1712,13 +1753,24 @@ class FloatingPromise(Rule):
         return True
 
     @staticmethod
-    def _settled_later(mod: ModuleFacts, call: Call) -> bool:
-        """The variable the promise went into is awaited, returned, or handed on."""
+    def _settled_later(mod: ModuleFacts, call: Call, closures: bool = False) -> bool:
+        """The variable the promise went into is awaited, returned, or handed on; with
+        ``closures`` (Python) also in a function nested in the call's function that reads the
+        variable it closes over (not one that takes a parameter of that name)."""
         var = call.assigned_to
         if not var:
             return True  # destructured or assigned to an attribute: cannot tell
         if any(f == call.func and n == var for f, n, _ in mod.name_uses):
             return True
+        if any(a.func == call.func and a.value.kind == "name" and a.value.text == var and "." in a.target
+               for a in mod.assigns):
+            return True  # `ref.current = p`: kept in a field for later, as if assigned there at once
+        if closures and call.func is not None:
+            inner = call.func + ".<locals>."
+            for f, n, _ in mod.name_uses:
+                if n == var and f is not None and f.startswith(inner) and \
+                        not FloatingPromise._shadowed(mod, f, var, call.func):
+                    return True
         for c in mod.calls:
             if c.func != call.func or c.id == call.id:
                 continue
@@ -1729,6 +1781,22 @@ class FloatingPromise(Rule):
                     return True
             if c.text.startswith(var + "."):
                 return True  # p.then(...), task.add_done_callback(...)
+        return False
+
+    @staticmethod
+    def _shadowed(mod: ModuleFacts, func: str, var: str, outer: str) -> bool:
+        """A function between ``outer`` (excluded) and ``func`` (included) binds ``var`` itself:
+        as a parameter, or by assigning it (without ``nonlocal``, a name assigned in a function is
+        its own local)."""
+        cur: str | None = func
+        while cur is not None and cur != outer:
+            fn = mod.functions.get(cur)
+            if fn is None:
+                return True
+            if var in fn.params or any(a.func == cur and a.target == var for a in mod.assigns) or \
+                    any(c.func == cur and c.assigned_to == var for c in mod.calls):
+                return True
+            cur = fn.parent
         return False
 
     @staticmethod
