@@ -29,7 +29,7 @@ from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 from vcx.manifests import RACY_NS
 
-FORMAT = 17
+FORMAT = 18
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -92,7 +92,7 @@ _KINDS: dict[type, dict[str, int]] = {
            "instance": OPT_VALUE, "receiver": OPT_VALUE, "loops": TUPLE, "withs": TUPLE, "branches": PAIRS,
            "exits_at": OPT_PAIR, "exits_until": OPT_PAIR},
     Handler: {"loc": LOC, "types": TUPLE, "waits": TUPLE},
-    Access: {"loc": LOC},
+    Access: {"loc": LOC, "arms": TUPLE},
     Assign: {"value": VALUE, "loc": LOC},
     Import: {"loc": LOC},
     Loop: {"loc": LOC, "targets": TUPLE, "iter": OPT_VALUE, "derived": TUPLE},
