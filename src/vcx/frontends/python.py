@@ -122,6 +122,9 @@ _OTHER = Value("other", "")
 # Attribute names whose assignment matters wherever it happens (x.timezone = "UTC").
 ASSIGN_VOCABULARY = frozenset({"timezone", "timeout", "CELERY_TIMEZONE", "defaultZone", "handler500"})
 _HEAD = re.compile(rb"[^.(\[\s]*")  # the root name of a callee expression
+# A SQLAlchemy legacy query on a session the file cannot resolve (an unannotated ``db_session``
+# parameter): ``db_session.query(Model)...`` -- the session name, then a model class.
+_SESSION_QUERY = re.compile(rb"(?:session|db_session|dbsession|sess|db)\.query\(\s*[A-Z]\w*[.,)]")
 _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _WORD = re.compile(r"[A-Za-z_]\w*")
 _BUILTINS = frozenset(dir(builtins))
@@ -258,6 +261,7 @@ class _Extractor:
                 head = _HEAD.match(data, fn.start_byte, fn.end_byte).group(0).decode("utf-8", "replace")
                 if head not in bound and n.id not in self._lambda_calls and \
                         not through_django_manager_bytes(data[fn.start_byte:fn.end_byte]) and \
+                        not _SESSION_QUERY.match(data, fn.start_byte, fn.end_byte) and \
                         not self._star_bound(fn, head) and not self._param_call(n, fn, head):
                     last = fn.child_by_field_name("attribute") if fn.type == "attribute" else None
                     method = data[last.start_byte:last.end_byte].decode("utf-8", "replace") if last is not None else ""

@@ -349,7 +349,12 @@ class QueryInLoop(Rule):
     hammered by one request per row.
 
     Django managers count whatever the model is: ``model.objects.filter(...)`` on a loop
-    variable, a parameter, ``apps.get_model(...)`` or ``ct.model_class()`` is a query.
+    variable, a parameter, ``apps.get_model(...)`` or ``ct.model_class()`` is a query. So does a
+    SQLAlchemy legacy query on a session vcx cannot resolve (an unannotated parameter) when the
+    name says what it is and a model class is queried: ``db_session.query(Incident)...``
+    (``session``, ``db_session``, ``dbsession``, ``sess``, ``db``); the same code with
+    ``db_session: Session`` was reported already, and an annotation changes nothing at run time.
+    Another receiver (``graph.query(Node)``, ``client.query(...)``) is not taken for a session.
 
     Lazy querysets (Python; the spec says "a query executed"): building a Django QuerySet
     (``.filter()`` / ``.exclude()`` / ``.all()`` / ``.order_by()`` / ``.values_list()`` ...) or a
@@ -584,6 +589,8 @@ def _relations(project: Project) -> dict[str, bool]:
 # the instance's state) unless mapped ``lazy="dynamic"`` / ``"write_only"`` (a query object on each
 # read). Not Django's many-to-many fields and reverse accessors: related managers, whose
 # ``.all()`` / ``.count()`` runs a query on every call.
+# Reverse accessors that are a row, not a manager: of a one-to-one field, of a SQLAlchemy backref.
+ROW_REVERSE_KINDS = ("OneToOneField", "relationship", "Relationship")
 CACHED_RELATION_KINDS = ("ForeignKey", "OneToOneField", "ForeignKeyField", "GenericForeignKey", "relationship",
                          "Relationship")
 UNCACHED_LAZY = frozenset({"dynamic", "write_only"})
@@ -597,17 +604,28 @@ def cached_relations(project: Project) -> frozenset[str]:
     if found is not None:
         return found  # type: ignore[return-value]
     kinds: dict[str, bool] = {}
-    for _, _, name, kind, call in _relation_fields(project, RELATION_FIELDS + GENERIC_RELATIONS):
+
+    def kept(*lazy: Value | None) -> bool:
+        return not any(v is not None and (v.value in UNCACHED_LAZY or v.kind not in ("str", "bool")) for v in lazy)
+
+    for path, _, name, kind, call in _relation_fields(project, RELATION_FIELDS + GENERIC_RELATIONS):
         ok = kind.endswith(CACHED_RELATION_KINDS)
         if ok and call is not None and kind.endswith(("relationship", "Relationship")):
-            lz = call.kwargs.get("lazy")
             kw = call.kwargs.get("sa_relationship_kwargs")
-            lz2 = kw.keys.get("lazy") if kw is not None and kw.keys else None
-            ok = not any(v is not None and (v.value in UNCACHED_LAZY or v.kind not in ("str", "bool"))
-                         for v in (lz, lz2))
+            ok = kept(call.kwargs.get("lazy"), kw.keys.get("lazy") if kw is not None and kw.keys else None)
+            # backref="incident" / backref=backref("incident", lazy=...): a relationship on the other model
+            br = call.kwargs.get("backref")
+            mod = project.modules[path]
+            inner = mod.calls[br.call_id] if br is not None and br.kind == "call" and br.call_id is not None \
+                and br.call_id < len(mod.calls) else None
+            if br is not None and br.kind == "str" and isinstance(br.value, str):
+                kinds[br.value] = kinds.get(br.value, True)
+            elif inner is not None and inner.args and isinstance(inner.args[0].value, str):
+                back = inner.args[0].value
+                kinds[back] = kinds.get(back, True) and kept(inner.kwargs.get("lazy"))
         kinds[name] = kinds.get(name, True) and ok
-    reverse = ModelRelations.of(project).reverse_names
-    out = frozenset(n for n, ok in kinds.items() if ok and n not in reverse and not n.endswith("_set"))
+    managers = ModelRelations.of(project).managers
+    out = frozenset(n for n, ok in kinds.items() if ok and n not in managers and not n.endswith("_set"))
     project.derived["cached_relations"] = out
     return out
 
@@ -657,6 +675,10 @@ class ModelRelations:
         own: dict[ClassRef, set[str]] = {}
         reverse: dict[ClassRef, set[str]] = {}
         self.unplaced: set[str] = set()  # reverse accessors of keys to a model vcx cannot resolve
+        # Reverse accessors that are related managers (a query at each call): those of Django
+        # foreign keys and many-to-many fields, Peewee backrefs; not a one-to-one's (a row) nor a
+        # SQLAlchemy backref (a relationship).
+        self.managers: set[str] = set()
         self.uncertain = False  # a related_name computed at run time: any name may be an accessor
         for path, cls, name, kind, call in _relation_fields(project, RELATION_FIELDS + GENERIC_RELATIONS):
             if project.modules[path].language != "python":
@@ -678,9 +700,10 @@ class ModelRelations:
                 accessor = template.replace("%(class)s", holder.name.lower()).replace(
                     "%(app_label)s", _app_label(holder.path))
                 (reverse.setdefault(target, set()) if target is not None else self.unplaced).add(accessor)
+                if not kind.endswith(ROW_REVERSE_KINDS):
+                    self.managers.add(accessor)
         # Every relation name (own, reverse, generic), for the first look at an attribute.
         self.relation_names = set(self.unplaced).union(*reverse.values(), *own.values())
-        self.reverse_names = set(self.unplaced).union(*reverse.values())  # accessors other models' keys give
         self.own = own
         self.columns = _column_fields(project)
         self.of: dict[ClassRef, set[str]] = {}
@@ -809,6 +832,10 @@ class LazyLoadInLoop(Rule):
     of the view's queryset); a ``list()`` that serializes one row (``Serializer(obj)``) or plain
     dicts (``.values()``) is no list of rows. A ``list()`` that calls ``super().list()`` (returned
     or kept) runs the default one.
+
+    The rows of a SQLAlchemy legacy query on an unannotated session parameter count like those
+    of an annotated one when the session is named so and a model class is queried
+    (``db_session.query(Ticket).all()``; see NPQ001).
 
     Why it breaks production: each access runs one more query, so a page of 500 rows runs
     501 queries.
