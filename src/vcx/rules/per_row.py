@@ -455,8 +455,10 @@ def _eager(lookups: set[str], path: str) -> bool:
 
 
 def _rows(project: Project, s: Summaries, path: str, mod: ModuleFacts, func: str | None, v: Value | None,
-          before: int, depth: int = 0) -> bool:
-    """Whether a value holds the rows of a query (or a page of them)."""
+          before: int, depth: int = 0, user: Call | None = None) -> bool:
+    """Whether a value holds the rows of a query (or a page of them). ``user``: the call ``v`` is
+    given to, which says nothing of it even when its result is assigned to the same name
+    (``projects = Out(projects, many=True).data``)."""
     if v is None or depth > 3:
         return False
     if v.kind == "call":
@@ -469,7 +471,7 @@ def _rows(project: Project, s: Summaries, path: str, mod: ModuleFacts, func: str
         root = m.group(0) if m else ""
         cand = None
         for c in mod.calls:
-            if c.func == func and c.assigned_to == root and c.loc.line <= before:
+            if c.func == func and c.assigned_to == root and c.loc.line <= before and c is not user:
                 cand = c
         return cand is not None and _call_rows(project, s, path, mod, cand, depth)
     return False
@@ -724,7 +726,7 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool], cached: froz
             if not c.text.endswith("self.get_serializer") or many is None or many.value is not True:
                 continue
             data = c.args[0] if c.args else c.kwargs.get("instance")
-            if _rows(project, s, lref.path, lmod, lref.func, data, c.loc.line):
+            if _rows(project, s, lref.path, lmod, lref.func, data, c.loc.line, user=c):
                 for chosen in _list_serializers(w, getters, ser):
                     w.walk(chosen, "", _lookups(lmod, scope) | lookups, lref.func)
     for path, mod in project.modules.items():
@@ -745,7 +747,7 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool], cached: froz
             if ref is None:
                 continue
             data = call.args[0] if call.args else call.kwargs.get("instance") or call.kwargs.get("obj")
-            if not _rows(project, s, path, mod, call.func, data, call.loc.line):
+            if not _rows(project, s, path, mod, call.func, data, call.loc.line, user=call):
                 continue
             scope = [c for c in mod.calls if c.func == call.func]
             fn = mod.functions.get(call.func or "")
