@@ -93,7 +93,7 @@ _KINDS: dict[type, dict[str, int]] = {
            "instance": OPT_VALUE, "receiver": OPT_VALUE, "loops": TUPLE, "withs": TUPLE, "branches": PAIRS,
            "exits_at": OPT_PAIR, "exits_until": OPT_PAIR},
     Handler: {"loc": LOC, "types": TUPLE, "waits": TUPLE},
-    Access: {"loc": LOC},
+    Access: {"loc": LOC, "arms": TUPLE},
     Assign: {"value": VALUE, "loc": LOC},
     Import: {"loc": LOC},
     Loop: {"loc": LOC, "targets": TUPLE, "iter": OPT_VALUE, "derived": TUPLE},

@@ -311,6 +311,20 @@ class Access:
     is_call: bool
     # Used in a condition (if / ternary / logical / assert / comparison).
     in_condition: bool = False
+    # (Python member reads) The parts of its function that may not run each time the function's
+    # code around them does, outermost first: an if / elif / else body
+    # (not the condition), a loop body or else clause (not a for loop's iterable), a try body or
+    # handler, a match case, a ternary arm, the right operand of ``and`` / ``or``, a
+    # comprehension (but not the iterable of its first ``for``), each numbered in its file. A
+    # read written before another whose ``arms`` start with its own has run whenever that other
+    # one runs (see :func:`runs_before`).
+    arms: tuple[int, ...] = ()
+
+
+def runs_before(a: Access, b: Access) -> bool:
+    """``a`` has run, in the same pass through their function, whenever ``b`` runs: ``a`` is
+    written first and sits in no part of the code that ``b`` may run without."""
+    return a.func == b.func and a.loc < b.loc and b.arms[:len(a.arms)] == a.arms
 
 
 @dataclass(slots=True)

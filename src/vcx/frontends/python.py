@@ -28,7 +28,7 @@ from vcx.facts import (
     merge_exits,
 )
 from vcx.frontends.common import Source, error_ranges, param_of_enclosing, renumber_calls, suppression
-from vcx.knowledge import PY_KEEP_UNRESOLVED, PY_UNDISPATCHED_METHODS
+from vcx.knowledge import PY_KEEP_SUPER_METHODS, PY_KEEP_UNRESOLVED, PY_UNDISPATCHED_METHODS
 from vcx.knowledge.databases import (
     LAZY_QUERYSET_METHODS,
     LAZY_SA_QUERY_METHODS,
@@ -72,6 +72,41 @@ QUERY = """
 """
 
 FUNC_TYPES = frozenset({"function_definition", "lambda"})
+COMPREHENSION_TYPES = frozenset({"list_comprehension", "set_comprehension", "dictionary_comprehension",
+                                 "generator_expression"})
+
+
+def _arms(node: ts.Node, ids: dict[int, int]) -> tuple[int, ...]:
+    """The parts of its function around ``node`` that may not run each time the code around them
+    does (``Access.arms``), outermost first, numbered in ``ids`` (by node) in the order first met:
+    no byte offset, so an edit that changes no code changes no fact."""
+    out: list[int] = []
+    grand, child, cur = None, node, node.parent
+    while cur is not None and cur.type not in FUNC_TYPES and cur.type not in ("class_definition", "module"):
+        t = cur.type
+        arm = False
+        if t in ("if_statement", "elif_clause", "while_statement"):
+            arm = cur.child_by_field_name("condition") != child
+        elif t == "for_statement":
+            arm = child in (cur.child_by_field_name("body"), cur.child_by_field_name("alternative"))
+        elif t in ("try_statement", "case_clause"):
+            arm = True
+        elif t in COMPREHENSION_TYPES:
+            # The iterable of the first ``for`` clause is evaluated at once, where the comprehension is.
+            arm = not (child.type == "for_in_clause" and grand is not None
+                       and child.child_by_field_name("right") == grand
+                       and next((c for c in cur.named_children if c.type == "for_in_clause"), None) == child)
+        elif t == "conditional_expression":
+            named = cur.named_children
+            arm = len(named) < 2 or named[1] != child  # ``a if cond else b``: the arms, not the test
+        elif t == "boolean_operator":
+            arm = cur.child_by_field_name("right") == child
+        if arm:
+            out.append(ids.setdefault(child.id, len(ids)))
+        grand, child, cur = child, cur, cur.parent
+    return tuple(reversed(out))
+
+
 LOOP_TYPES = frozenset({"for_statement", "while_statement", "list_comprehension", "set_comprehension",
                         "dictionary_comprehension", "generator_expression"})
 CONDITION_PARENTS = frozenset({"if_statement", "elif_clause", "while_statement", "conditional_expression",
@@ -89,6 +124,9 @@ _OTHER = Value("other", "")
 # Attribute names whose assignment matters wherever it happens (x.timezone = "UTC").
 ASSIGN_VOCABULARY = frozenset({"timezone", "timeout", "CELERY_TIMEZONE", "defaultZone", "handler500"})
 _HEAD = re.compile(rb"[^.(\[\s]*")  # the root name of a callee expression
+# A SQLAlchemy legacy query on a session the file cannot resolve (an unannotated ``db_session``
+# parameter): ``db_session.query(Model)...`` -- the session name, then a model class.
+_SESSION_QUERY = re.compile(rb"(?:session|db_session|dbsession|sess|db)\.query\(\s*[A-Z]\w*[.,)]")
 _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _WORD = re.compile(r"[A-Za-z_]\w*")
 _BUILTINS = frozenset(dir(builtins))
@@ -225,10 +263,11 @@ class _Extractor:
                 head = _HEAD.match(data, fn.start_byte, fn.end_byte).group(0).decode("utf-8", "replace")
                 if head not in bound and n.id not in self._lambda_calls and \
                         not through_django_manager_bytes(data[fn.start_byte:fn.end_byte]) and \
+                        not _SESSION_QUERY.match(data, fn.start_byte, fn.end_byte) and \
                         not self._star_bound(fn, head) and not self._param_call(n, fn, head):
                     last = fn.child_by_field_name("attribute") if fn.type == "attribute" else None
-                    if last is None or data[last.start_byte:last.end_byte].decode("utf-8", "replace") \
-                            not in PY_KEEP_UNRESOLVED:
+                    method = data[last.start_byte:last.end_byte].decode("utf-8", "replace") if last is not None else ""
+                    if method not in PY_KEEP_UNRESOLVED and not (head == "super" and method in PY_KEEP_SUPER_METHODS):
                         self._note_names_used(n, fn, head)
                         if last is not None and self._try_starts:  # a method of an unbound name, in a try?
                             self._dispatch(n, fn, None)
@@ -249,6 +288,7 @@ class _Extractor:
         for n in nodes("access"):
             self._access(n)
         row_names = self._row_params()
+        self._arm_ids: dict[int, int] = {}
         if loop_names or row_names:
             for n in nodes("lvread"):  # in source order (capture order varies)
                 obj = n.child_by_field_name("object")
@@ -941,7 +981,9 @@ class _Extractor:
             or self._param_call(node, fn, text)
         if not known and fn.type == "attribute":
             self._dispatch(node, fn, scope)
-        if not known and text.rsplit(".", 1)[-1] not in PY_KEEP_UNRESOLVED and node.id not in self._lambda_calls:
+        method = text.rsplit(".", 1)[-1]
+        if not known and method not in PY_KEEP_UNRESOLVED and node.id not in self._lambda_calls and \
+                not (text == f"super().{method}" and method in PY_KEEP_SUPER_METHODS):
             self.facts.calls[cid] = None  # type: ignore[call-overload]  # removed in finish()
             return
         call = Call(id=cid, callee=callee, text=text,
@@ -1415,7 +1457,7 @@ class _Extractor:
             return  # row.author = a: stores a value, loads nothing (``row.author += x`` would be no relation)
         is_call = parent is not None and parent.type == "call" and parent.child_by_field_name("function") == node
         self.facts.member_reads.append(Access(self.src.text(obj), self.src.text(attr), self.src.loc(node),
-                                              self._scope_of(node), is_call))
+                                              self._scope_of(node), is_call, arms=_arms(node, self._arm_ids)))
 
     # -- assignments, accesses -----------------------------------------------
     def _assign(self, node: ts.Node) -> None:

@@ -20,9 +20,15 @@ PY_KEEP_UNRESOLVED = frozenset({
     "get_or_create", "update_or_create", "delete_instance", "fetch_related", "scalars", "scalar",
     "select_related", "prefetch_related", "options",
     "paginate_queryset", "get_queryset", "filter_queryset",  # DRF list views: what a serializer is given
+    "get_serializer",
     "map",  # map(Out.from_orm, rows): a pydantic model applied to each row
     "add_child", "add_sibling", "add_root",  # django-treebeard inserts (databases.TREE_INSERT_METHODS)
 })
+
+# Methods of ``super()`` worth keeping as facts (its other calls are dropped like those of an
+# unresolved receiver): a DRF view's own ``list()`` that calls ``super().list()`` still runs the
+# default list action (n-plus-one: the view's ``serializer_class`` over ``get_queryset()``).
+PY_KEEP_SUPER_METHODS = frozenset({"list"})
 
 # Methods that never make a call on an unresolved receiver a dynamic dispatch to the project's
 # own classes (``ModuleFacts.dispatches``, ERR001): those of the built-in containers and

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from vcx.facts import Call, ClassInfo, Loop, ModuleFacts, Value, argument_for
+from vcx.facts import Access, Call, ClassInfo, Loop, ModuleFacts, Value, argument_for, runs_before
 from vcx.findings import Finding
 from vcx.knowledge import databases as kdb
 from vcx.link import ClassRef, FuncRef
@@ -340,14 +340,21 @@ class QueryInLoop(Rule):
     schema applied to many rows (a list view's ``serializer_class`` or what its
     ``get_serializer_class()`` returns for ``list``, ``many=True``) is reported at that line
     (of a serializer nested with ``nested=True``, NetBox's brief form, only the fields of its
-    ``Meta.brief_fields`` run).
+    ``Meta.brief_fields`` run). A view that defines its own ``list()`` (without calling
+    ``super().list()``) does not run DRF's list action: what its ``list()`` serializes with
+    ``many=True`` counts, not its ``serializer_class`` (see NPQ002).
 
     Why it breaks production: the number of round trips grows with the data: fine with ten rows
     in tests, seconds with ten thousand in production, and the database or the remote API is
     hammered by one request per row.
 
     Django managers count whatever the model is: ``model.objects.filter(...)`` on a loop
-    variable, a parameter, ``apps.get_model(...)`` or ``ct.model_class()`` is a query.
+    variable, a parameter, ``apps.get_model(...)`` or ``ct.model_class()`` is a query. So does a
+    SQLAlchemy legacy query on a session vcx cannot resolve (an unannotated parameter) when the
+    name says what it is and a model class is queried: ``db_session.query(Incident)...``
+    (``session``, ``db_session``, ``dbsession``, ``sess``, ``db``); the same code with
+    ``db_session: Session`` was reported already, and an annotation changes nothing at run time.
+    Another receiver (``graph.query(Node)``, ``client.query(...)``) is not taken for a session.
 
     Lazy querysets (Python; the spec says "a query executed"): building a Django QuerySet
     (``.filter()`` / ``.exclude()`` / ``.all()`` / ``.order_by()`` / ``.values_list()`` ...) or a
@@ -469,7 +476,7 @@ class QueryInLoop(Rule):
                 msg += f"; via {how})" if how else ")"
                 done.add((path, call.loc.line))
                 yield self.finding(path, call.loc, msg)
-        for site in per_row_sites(project, s, _relations(project)):
+        for site in per_row_sites(project, s, _relations(project), cached_relations(project)):
             if site.rule == self.id and (site.path, site.loc.line) not in done:
                 yield self.finding(site.path, site.loc, site.message, fix=PER_ROW_FIX)
 
@@ -576,6 +583,53 @@ def _relations(project: Project) -> dict[str, bool]:
     return out
 
 
+# Relation fields whose object the ORM keeps on the row after the first read: Django's forward
+# foreign keys and one-to-one fields (``_state.fields_cache``), a GenericForeignKey, Peewee's
+# ForeignKeyField, SQLAlchemy / SQLModel relationships (the loaded value, a row or a list, stays in
+# the instance's state) unless mapped ``lazy="dynamic"`` / ``"write_only"`` (a query object on each
+# read). Not Django's many-to-many fields and reverse accessors: related managers, whose
+# ``.all()`` / ``.count()`` runs a query on every call.
+# Reverse accessors that are a row, not a manager: of a one-to-one field, of a SQLAlchemy backref.
+ROW_REVERSE_KINDS = ("OneToOneField", "relationship", "Relationship")
+CACHED_RELATION_KINDS = ("ForeignKey", "OneToOneField", "ForeignKeyField", "GenericForeignKey", "relationship",
+                         "Relationship")
+UNCACHED_LAZY = frozenset({"dynamic", "write_only"})
+
+
+def cached_relations(project: Project) -> frozenset[str]:
+    """Relation names whose every declaration in the project is of a kind the row caches
+    (``CACHED_RELATION_KINDS``) and that no model's key gives as a reverse accessor: reading
+    one a second time on the same row loads nothing."""
+    found = project.derived.get("cached_relations")
+    if found is not None:
+        return found  # type: ignore[return-value]
+    kinds: dict[str, bool] = {}
+
+    def kept(*lazy: Value | None) -> bool:
+        return not any(v is not None and (v.value in UNCACHED_LAZY or v.kind not in ("str", "bool")) for v in lazy)
+
+    for path, _, name, kind, call in _relation_fields(project, RELATION_FIELDS + GENERIC_RELATIONS):
+        ok = kind.endswith(CACHED_RELATION_KINDS)
+        if ok and call is not None and kind.endswith(("relationship", "Relationship")):
+            kw = call.kwargs.get("sa_relationship_kwargs")
+            ok = kept(call.kwargs.get("lazy"), kw.keys.get("lazy") if kw is not None and kw.keys else None)
+            # backref="incident" / backref=backref("incident", lazy=...): a relationship on the other model
+            br = call.kwargs.get("backref")
+            mod = project.modules[path]
+            inner = mod.calls[br.call_id] if br is not None and br.kind == "call" and br.call_id is not None \
+                and br.call_id < len(mod.calls) else None
+            if br is not None and br.kind == "str" and isinstance(br.value, str):
+                kinds[br.value] = kinds.get(br.value, True)
+            elif inner is not None and inner.args and isinstance(inner.args[0].value, str):
+                back = inner.args[0].value
+                kinds[back] = kinds.get(back, True) and kept(inner.kwargs.get("lazy"))
+        kinds[name] = kinds.get(name, True) and ok
+    managers = ModelRelations.of(project).managers
+    out = frozenset(n for n, ok in kinds.items() if ok and n not in managers and not n.endswith("_set"))
+    project.derived["cached_relations"] = out
+    return out
+
+
 # Django's generic relations: reading one per row is a query too (content type, then the object).
 GENERIC_RELATIONS = ("GenericForeignKey", "GenericRelation")
 # Bases a Django / SQLAlchemy / Peewee model may have without adding relations vcx cannot see.
@@ -596,6 +650,14 @@ class ModelRelations:
     class (``AbstractUser``, ``MPTTModel``) may have relations vcx cannot see: it has no
     entry, and any relation name of the project counts for it."""
 
+    @classmethod
+    def of(cls, project: Project) -> ModelRelations:
+        """The project's ModelRelations, made once per scan (what it holds follows from the project)."""
+        found = project.derived.get("model_relations")
+        if found is None:
+            found = project.derived["model_relations"] = cls(project)
+        return found  # type: ignore[return-value]
+
     def __init__(self, project: Project) -> None:
         self.names = names = ClassNames.of(project)
         by_name: dict[str, list[ClassRef]] = {}
@@ -613,6 +675,10 @@ class ModelRelations:
         own: dict[ClassRef, set[str]] = {}
         reverse: dict[ClassRef, set[str]] = {}
         self.unplaced: set[str] = set()  # reverse accessors of keys to a model vcx cannot resolve
+        # Reverse accessors that are related managers (a query at each call): those of Django
+        # foreign keys and many-to-many fields, Peewee backrefs; not a one-to-one's (a row) nor a
+        # SQLAlchemy backref (a relationship).
+        self.managers: set[str] = set()
         self.uncertain = False  # a related_name computed at run time: any name may be an accessor
         for path, cls, name, kind, call in _relation_fields(project, RELATION_FIELDS + GENERIC_RELATIONS):
             if project.modules[path].language != "python":
@@ -634,6 +700,8 @@ class ModelRelations:
                 accessor = template.replace("%(class)s", holder.name.lower()).replace(
                     "%(app_label)s", _app_label(holder.path))
                 (reverse.setdefault(target, set()) if target is not None else self.unplaced).add(accessor)
+                if not kind.endswith(ROW_REVERSE_KINDS):
+                    self.managers.add(accessor)
         # Every relation name (own, reverse, generic), for the first look at an attribute.
         self.relation_names = set(self.unplaced).union(*reverse.values(), *own.values())
         self.own = own
@@ -734,6 +802,41 @@ class LazyLoadInLoop(Rule):
     ``nested=True`` (NetBox's ``BaseModelSerializer``) renders only its ``Meta.brief_fields``
     (or the ``fields=[...]`` given), so only those fields are followed into it.
 
+    One finding per relation load: the ORM keeps a loaded foreign-key / one-to-one object on the
+    row (Django's ``_state.fields_cache``, a GenericForeignKey, Peewee's foreign keys) and a loaded
+    SQLAlchemy / SQLModel relationship (a row or a list) in the instance's state, so only the first
+    read of ``row.author`` in one pass runs a query. It is reported once per (loop, row, relation),
+    at the first read in source order (RULES.md: the line "that performs it"); a later read is
+    quiet when the first one has run whenever it runs: written before it, and not in a branch it
+    may run without (an ``if`` / ``elif`` / ``else`` body, a loop body, a ``try`` body or handler,
+    a ``match`` case, a ternary arm, the right operand of ``and`` / ``or``, a comprehension other
+    than its first iterable; the condition of an ``if`` runs before its body, so ``if row.logo:
+    return row.logo.url`` is one load). Reads in branches that exclude each other stay separate,
+    as do different rows (``a.team`` and ``b.team`` of two nested loops) and different relations.
+    Related managers are queries at every call and stay reported at each read: Django reverse
+    accessors and many-to-many fields (``team.players.count()`` then ``team.players.all()``),
+    SQLAlchemy relationships mapped ``lazy="dynamic"`` / ``"write_only"``; so does a relation name
+    that any model of the project declares so or uses as a reverse accessor (vcx knows names, not
+    the row's model). In a serializer applied to many rows the unit is the row the list gives it:
+    its fields run in the order of ``Meta.fields`` (DRF renders them so; the fields it does not
+    name after, in declaration order), a ``source="org.logo.url"`` path loads ``org`` and
+    ``org.logo`` for every later field, method or model property of the row (``source="org.name"``
+    then ``obj.org`` in a ``SerializerMethodField`` is one finding, at the field); a read in a
+    method or property counts for the later reads of that method only (it may return before it).
+
+    A DRF list view whose class (or a project base class) defines its own ``list()`` does not run
+    DRF's ``ListModelMixin.list``: its ``serializer_class`` over ``get_queryset()`` is then not
+    charged to the view. What that ``list()`` serializes is: a serializer class it calls with
+    ``many=True`` (with the eager loading of its own query), ``self.get_serializer(rows,
+    many=True)`` (the view's list serializers, with the eager loading of the ``list()`` body and
+    of the view's queryset); a ``list()`` that serializes one row (``Serializer(obj)``) or plain
+    dicts (``.values()``) is no list of rows. A ``list()`` that calls ``super().list()`` (returned
+    or kept) runs the default one.
+
+    The rows of a SQLAlchemy legacy query on an unannotated session parameter count like those
+    of an annotated one when the session is named so and a model class is queried
+    (``db_session.query(Ticket).all()``; see NPQ001).
+
     Why it breaks production: each access runs one more query, so a page of 500 rows runs
     501 queries.
 
@@ -772,29 +875,32 @@ class LazyLoadInLoop(Rule):
     def check(self, project: Project) -> Iterator[Finding]:
         s = summaries(project)
         rels = _relations(project)
-        models = ModelRelations(project) if rels else None
+        models = ModelRelations.of(project) if rels else None
+        cached = cached_relations(project) if rels else frozenset()
         js = _JsRelations(project)
         done: set[tuple[str, int]] = set()
         for path, mod in project.modules.items():
             if project.is_test(path):
                 continue
-            found = self._python(project, s, path, mod, rels, models) if mod.language == "python" else \
+            found = self._python(project, s, path, mod, rels, models, cached) if mod.language == "python" else \
                 self._js(project, s, path, mod, js)
             for f in found:
                 done.add((f.path, f.line))
                 yield f
-        for site in per_row_sites(project, s, rels):
+        for site in per_row_sites(project, s, rels, cached):
             if site.rule == self.id and (site.path, site.loc.line) not in done:
                 yield self.finding(site.path, site.loc, site.message)
 
     def _python(self, project: Project, s: Summaries, path: str, mod: ModuleFacts,
-                rels: dict[str, bool], models: ModelRelations | None) -> Iterator[Finding]:
+                rels: dict[str, bool], models: ModelRelations | None,
+                cached: frozenset[str]) -> Iterator[Finding]:
         if not rels or not mod.member_reads:
             return
         loops = mod.loops
         done: set[int] = set()
+        loads: dict[tuple[int, str, str], list[Access]] = {}  # (loop, row, relation) -> its reads so far
         for r in mod.member_reads:
-            if r.attr.endswith("_id") or r.loc.line in done:
+            if r.attr.endswith("_id"):
                 continue
             lazy = rels.get(r.attr)  # a relation field of that name: False when mapped eager
             if lazy is None:  # else a reverse accessor (``book_set``, ``related_name``) or a generic relation
@@ -813,6 +919,12 @@ class LazyLoadInLoop(Rule):
                     models.is_relation(path, query, r.attr) is False:
                 continue  # a column of this model, named like a relation of another
             if self._eager(mod, r.func, r.attr, query):
+                continue
+            earlier = loads.setdefault((lp.id, r.name, r.attr), [])
+            if r.attr in cached and any(runs_before(a, r) for a in earlier):
+                continue  # the row holds the object the first read loaded: no query here
+            earlier.append(r)
+            if r.loc.line in done:
                 continue
             done.add(r.loc.line)
             yield self.finding(path, r.loc, f"`{r.name}.{r.attr}` loads a relation once per row of "

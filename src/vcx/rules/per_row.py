@@ -19,6 +19,14 @@ methods the serializer names. A relation read there that the feeding query does 
 relationship mapped ``lazy="selectin"``) is an NPQ002 site; a query run there (directly or through
 a project helper) is an NPQ001 site. Each site is reported once, for the first list that reaches it.
 
+A relation the row keeps once loaded (``n_plus_one.cached_relations``: foreign keys, one-to-one,
+SQLAlchemy relationships) is loaded once per row: fields run in ``Meta.fields`` order, a
+``source=`` path marks every relation along it as loaded for the later fields, methods and
+properties of the row, and within one method or property a read that an earlier read of the
+same relation always precedes (:func:`vcx.facts.runs_before`) is no load. A view whose own
+``list()`` replaces DRF's (no ``super().list()``) is judged by what that ``list()`` serializes
+(:func:`_own_list`), not by ``serializer_class`` over ``get_queryset()``.
+
 Classes are told apart by module and name (:class:`vcx.link.ClassRef`): every name of a class used
 here (a base, a nested field's class, ``Meta.model``, ``serializer_class``, the class given many
 rows, a pydantic annotation) is resolved through the module's imports by
@@ -37,7 +45,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from vcx.facts import Call, Function, Loc, ModuleFacts, Value
+from vcx.facts import Access, Call, Function, Loc, ModuleFacts, Value, runs_before
 from vcx.knowledge import databases as kdb
 from vcx.link import ClassRef, FuncRef
 
@@ -447,8 +455,10 @@ def _eager(lookups: set[str], path: str) -> bool:
 
 
 def _rows(project: Project, s: Summaries, path: str, mod: ModuleFacts, func: str | None, v: Value | None,
-          before: int, depth: int = 0) -> bool:
-    """Whether a value holds the rows of a query (or a page of them)."""
+          before: int, depth: int = 0, user: Call | None = None) -> bool:
+    """Whether a value holds the rows of a query (or a page of them). ``user``: the call ``v`` is
+    given to, which says nothing of it even when its result is assigned to the same name
+    (``projects = Out(projects, many=True).data``)."""
     if v is None or depth > 3:
         return False
     if v.kind == "call":
@@ -461,7 +471,7 @@ def _rows(project: Project, s: Summaries, path: str, mod: ModuleFacts, func: str
         root = m.group(0) if m else ""
         cand = None
         for c in mod.calls:
-            if c.func == func and c.assigned_to == root and c.loc.line <= before:
+            if c.func == func and c.assigned_to == root and c.loc.line <= before and c is not user:
                 cand = c
         return cand is not None and _call_rows(project, s, path, mod, cand, depth)
     return False
@@ -478,8 +488,8 @@ def _call_rows(project: Project, s: Summaries, path: str, mod: ModuleFacts, c: C
 
 
 class _Walker:
-    def __init__(self, project: Project, s: Summaries, rels: dict[str, bool]) -> None:
-        self.project, self.s, self.rels = project, s, rels
+    def __init__(self, project: Project, s: Summaries, rels: dict[str, bool], cached: frozenset[str]) -> None:
+        self.project, self.s, self.rels, self.cached = project, s, rels, cached
         self.sites: dict[tuple[str, int, str], Site] = {}
         self.names = names = ClassNames.of(project)
         found = _classes_with(names, SERIALIZER_BASES, "")
@@ -536,39 +546,63 @@ class _Walker:
         self.sites.setdefault((path, loc.line, rule), Site(rule, path, loc, message))
 
     def walk(self, ref: ClassRef, prefix: str, lookups: set[str], view: str,
-             seen: frozenset[ClassRef] = frozenset(), only: tuple[str, ...] | None = None) -> None:
-        """Walk the fields of ``ref`` serializing one row; ``only``: the fields rendered, when not all."""
+             seen: frozenset[ClassRef] = frozenset(), only: tuple[str, ...] | None = None,
+             loaded: set[str] | None = None) -> None:
+        """Walk the fields of ``ref`` serializing one row; ``only``: the fields rendered, when not all.
+        ``loaded``: the relation paths of the row that the fields rendered so far have loaded (and
+        the row keeps): a later field reading one again runs no query. Fields run in the order of
+        ``Meta.fields`` (DRF renders them so), the others after, in declaration order."""
         ser = self.sers.get(ref)
         if ser is None or ref in seen or len(seen) > 6:
             return
+        if loaded is None:
+            loaded = set()
         seen = seen | {ref}
         name = ref.name
-        declared = {f.name for f in ser.fields}
-        for f in ser.fields:
-            if only is not None and f.name not in only:
+        for f, prop in self._render_order(ser):
+            if only is not None and (f.name if f is not None else prop) not in only:
+                continue
+            if f is None:  # a model property named in Meta.fields
+                self.function(self.props[(ser.model, prop)], 0, prefix, lookups, view, name, loaded)  # type: ignore[index]
                 continue
             if f.method:
-                self.function(FuncRef(ser.path, f"{name}.{f.method}"), 1, prefix, lookups, view, name)
+                self.function(FuncRef(ser.path, f"{name}.{f.method}"), 1, prefix, lookups, view, name, loaded)
                 continue
             segs = [x for x in f.source.split(".") if x]
             cur = prefix
+            reported = False
             for i, seg in enumerate(segs):
                 cur = f"{cur}.{seg}" if cur else seg
                 if self.relation(seg):
+                    kept = seg in self.cached  # the row keeps the object once loaded
+                    if kept and cur in loaded:
+                        continue  # an earlier field of this row loaded it
                     if not _eager(lookups, cur):
-                        self.add("NPQ002", ser.path, f.loc,
-                                 f"`{name}.{f.name}` reads the relation `{cur}` once per row serialized by list "
-                                 f"view `{view}`: its query does not load `{cur}` eagerly")
-                        break
+                        if not reported:
+                            self.add("NPQ002", ser.path, f.loc,
+                                     f"`{name}.{f.name}` reads the relation `{cur}` once per row serialized by list "
+                                     f"view `{view}`: its query does not load `{cur}` eagerly")
+                            reported = True
+                        if not kept:
+                            break
+                    if kept:
+                        loaded.add(cur)
                 elif i == 0 and ser.model is not None and (ser.model, seg) in self.props:
-                    self.function(self.props[(ser.model, seg)], 0, prefix, lookups, view, name)
+                    self.function(self.props[(ser.model, seg)], 0, prefix, lookups, view, name, loaded)
             if f.nested is not None and segs:
-                self.walk(f.nested, cur, lookups, view, seen, self.rendered(f))
+                self.walk(f.nested, cur, lookups, view, seen, self.rendered(f), loaded)
+
+    def _render_order(self, ser: SerClass) -> list[tuple[Field | None, str]]:
+        """The declared fields and the model properties ``Meta.fields`` names, in the order they
+        run: that of ``Meta.fields``, then the declared fields it does not name."""
+        declared = {f.name: f for f in ser.fields}
+        out: list[tuple[Field | None, str]] = []
         for fname in ser.meta_fields:
-            if only is not None and fname not in only:
-                continue
-            if fname not in declared and ser.model is not None and (ser.model, fname) in self.props:
-                self.function(self.props[(ser.model, fname)], 0, prefix, lookups, view, name)
+            if fname in declared:
+                out.append((declared.pop(fname), fname))
+            elif ser.model is not None and (ser.model, fname) in self.props:
+                out.append((None, fname))
+        return out + [(f, f.name) for f in ser.fields if f.name in declared]
 
     def rendered(self, f: Field) -> tuple[str, ...] | None:
         """The fields of its nested serializer a field renders; None for all of them."""
@@ -587,17 +621,26 @@ class _Walker:
             out += names
         return tuple(out)
 
-    def function(self, ref: FuncRef, param: int, prefix: str, lookups: set[str], view: str, ser: str) -> None:
-        """A method run once per row: relation reads on its row parameter, queries it runs."""
+    def function(self, ref: FuncRef, param: int, prefix: str, lookups: set[str], view: str, ser: str,
+                 loaded: set[str] | None = None) -> None:
+        """A method run once per row: relation reads on its row parameter, queries it runs. A read
+        of a relation the row caches is no load when an earlier field of the row loaded it
+        (``loaded``) or an earlier read of the method has run whenever this one runs."""
         mod = self.project.modules.get(ref.path)
         fn = mod.functions.get(ref.func) if mod is not None else None
         if mod is None or fn is None or len(fn.params) <= param:
             return
         row = fn.params[param]
+        reads: dict[str, list[Access]] = {}
         for r in mod.member_reads:
             if r.func != ref.func or r.name != row or not self.relation(r.attr):
                 continue
             cur = f"{prefix}.{r.attr}" if prefix else r.attr
+            if r.attr in self.cached:
+                earlier = reads.setdefault(cur, [])
+                if (loaded is not None and cur in loaded) or any(runs_before(a, r) for a in earlier):
+                    continue  # the row holds the object already: no query here
+                earlier.append(r)
             if not _eager(lookups, cur):
                 self.add("NPQ002", ref.path, r.loc,
                          f"`{r.name}.{r.attr}` in `{ref.func}` reads a relation once per row serialized by `{ser}` "
@@ -622,12 +665,13 @@ class _Walker:
                      f"for list view `{view}`")
 
 
-def per_row_sites(project: Project, s: Summaries, rels: dict[str, bool]) -> list[Site]:
+def per_row_sites(project: Project, s: Summaries, rels: dict[str, bool], cached: frozenset[str]) -> list[Site]:
+    """``rels``: relation names -> lazily loaded; ``cached``: those the row keeps once loaded."""
     key = id(project)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is project:
         return hit[1]
-    sites = _compute(project, s, rels)
+    sites = _compute(project, s, rels, cached)
     _CACHE.clear()
     _CACHE[key] = (project, sites)
     return sites
@@ -636,10 +680,10 @@ def per_row_sites(project: Project, s: Summaries, rels: dict[str, bool]) -> list
 _CACHE: dict[int, tuple[Project, list[Site]]] = {}
 
 
-def _compute(project: Project, s: Summaries, rels: dict[str, bool]) -> list[Site]:
+def _compute(project: Project, s: Summaries, rels: dict[str, bool], cached: frozenset[str]) -> list[Site]:
     if not any(mod.language == "python" and mod.classes for mod in project.modules.values()):
         return []
-    w = _Walker(project, s, rels)
+    w = _Walker(project, s, rels, cached)
     if not w.sers:
         return []
     views = _classes_with(w.names, LIST_VIEW_BASES, "rest_framework")
@@ -668,8 +712,23 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool]) -> list[Site
         view_lookups[vref] = lookups
         getters = [c for c in related_classes(vref, bases, limit=20)
                    if f"{c.name}.get_serializer_class" in project.modules[c.path].functions]
-        for chosen in _list_serializers(w, getters, ser):
-            w.walk(chosen, "", lookups, vname)
+        own_list = _own_list(project, vref, bases)
+        if own_list is None:  # DRF's list action: serializer_class over get_queryset()
+            for chosen in _list_serializers(w, getters, ser):
+                w.walk(chosen, "", lookups, vname)
+            continue
+        # The view's own list(): what it gives self.get_serializer(rows, many=True) (a serializer
+        # class it calls with many=True is walked below, like any other).
+        lref, lmod = own_list
+        scope = [c for c in lmod.calls if c.func == lref.func]
+        for c in scope:
+            many = c.kwargs.get("many")
+            if not c.text.endswith("self.get_serializer") or many is None or many.value is not True:
+                continue
+            data = c.args[0] if c.args else c.kwargs.get("instance")
+            if _rows(project, s, lref.path, lmod, lref.func, data, c.loc.line, user=c):
+                for chosen in _list_serializers(w, getters, ser):
+                    w.walk(chosen, "", _lookups(lmod, scope) | lookups, lref.func)
     for path, mod in project.modules.items():
         if mod.language != "python" or project.is_test(path):
             continue
@@ -688,7 +747,7 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool]) -> list[Site
             if ref is None:
                 continue
             data = call.args[0] if call.args else call.kwargs.get("instance") or call.kwargs.get("obj")
-            if not _rows(project, s, path, mod, call.func, data, call.loc.line):
+            if not _rows(project, s, path, mod, call.func, data, call.loc.line, user=call):
                 continue
             scope = [c for c in mod.calls if c.func == call.func]
             fn = mod.functions.get(call.func or "")
@@ -698,6 +757,23 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool]) -> list[Site
             w.walk(ref, "", lookups, call.func or "<module>")
     _pydantic_lists(project, s, w)
     return sorted(w.sites.values(), key=lambda x: (x.path, x.loc.line))
+
+
+def _own_list(project: Project, vref: ClassRef, bases: dict[ClassRef, list[ClassRef]]
+              ) -> tuple[FuncRef, ModuleFacts] | None:
+    """The ``list()`` of the project that runs for a list view's list action instead of DRF's
+    (nearest definition first; one that calls ``super().list()`` hands over to the next), or
+    None when DRF's own ``ListModelMixin.list`` runs."""
+    for cref in related_classes(vref, bases, limit=20):
+        mod = project.modules[cref.path]
+        func = f"{cref.name}.list"
+        if func not in mod.functions:
+            continue
+        if any(c.func == func and c.text == "super().list" for c in mod.calls) or any(
+                r.func == func and r.value.text.startswith("super().list(") for r in mod.returns):
+            continue
+        return FuncRef(cref.path, func), mod
+    return None
 
 
 # What a list view's request is: the ``list`` action of a viewset, a GET.
