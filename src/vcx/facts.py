@@ -313,7 +313,9 @@ class Loop:
     # and never changes (no reassignment, no ``append`` / ``push`` / ``splice`` ..., no subscript
     # assignment) is summarised as that literal, its text the name (``keys = ["a", "b"]; for k in
     # keys``); any other name a function around binds has no reference: it is a local, not the
-    # module-level name it may shadow.
+    # module-level name it may shadow. JS/TS: a TS ``enum`` of the file is summarised as the array
+    # of its member names, and ``Object.values(X)`` / ``Object.keys(X)`` / ``Object.entries(X)`` as
+    # what ``X`` is (the array, or the name with its reference), the text the whole call.
     iter: Value | None = None
     # Names bound from the element besides the targets, in source order: those of a nested target
     # pattern (``model``, ``path`` in ``for key, (model, path) in registry.items()``), then those the body

@@ -451,6 +451,7 @@ class _Extractor:
         # (function id, name) -> the values of the function's own declarations of the name
         # (``const keys = [...]``; None for ``let x;``), see _local_literal
         self.local_decls: dict[tuple[str, str], list[ts.Node | None]] = {}
+        self.enums: dict[str, Value] = {}  # module-level TS enum -> the array of its member names
 
     # -- text ----------------------------------------------------------------
     def _plain(self, s: int, e: int) -> bool:
@@ -640,6 +641,7 @@ class _Extractor:
                                                     for d in decs if d.named_children]
         for n in nodes("catch"):
             self._handler(n)
+        self._enums(root)
         intervals = self._intervals(caps.get("try", []), nodes("loop"), nodes("if"), nodes("switch"))
         self.exit_regions = self._exit_regions(caps.get("exit", []), set(scopes))
         stack: list[tuple[int, int, bool, int]] = []
@@ -3076,14 +3078,43 @@ class _Extractor:
         out.sort(key=lambda iv: (iv[0], -iv[1]))
         return out
 
+    def _enums(self, root: ts.Node) -> None:
+        """The module-level TS enums of the file (``enum Plan { Free, Pro }``, also exported), as
+        the array of their member names: what ``Object.values(Plan)`` / ``for (k in Plan)`` go over."""
+        for st in root.named_children:
+            decl = st.child_by_field_id(self.f.declaration) if st.type == "export_statement" else st
+            if decl is None or decl.type != "enum_declaration":
+                continue
+            name, body = decl.child_by_field_id(self.f.name), decl.child_by_field_id(self.f.body)
+            if name is None or body is None:
+                continue
+            members = [c.child_by_field_id(self.f.name) or c if c.type == "enum_assignment" else c
+                       for c in body.named_children if c.type in ("property_identifier", "enum_assignment", "string")]
+            self.enums[self.text(name)] = Value("array", self.text(name),
+                                                items=[Value("str", "", self.text(m, 80)) for m in members])
+
     def _iterable(self, node: ts.Node, scope: str | None) -> Value:
         """The value a loop or an iteration method (``xs.forEach(cb)``) goes over, with the
         source text for messages. A name keeps its reference only when it surely names a
         module-level ``const`` of the file or an import (no parameter or local declaration of
         an enclosing function shadows it): ``Project.module_constant`` follows such a name to
         the literal it is bound to. Any other name (a local variable) has no reference."""
+        node = self._unwrap(node)
+        if node.type == "call_expression":  # Object.values(Plan), Object.keys(KINDS): as many as Plan has
+            fn, args = node.child_by_field_id(self.f.function), node.child_by_field_id(self.f.arguments)
+            arg = [c for c in args.named_children if c.type != "comment"] if args is not None else []
+            if fn is not None and self.text(fn, 40) in ("Object.values", "Object.keys", "Object.entries") and \
+                    len(arg) == 1 and arg[0].type == "identifier":
+                inner = self._iterable(arg[0], scope)
+                if inner.kind == "array" or (inner.kind == "name" and inner.ref):
+                    inner.text = self.text(node, 80)
+                    return inner
         v = self.value(node, scope)
         v.text = self.text(node, 80)
+        if v.kind == "name" and node.type == "identifier" and self.text(node) in self.enums and \
+                not self._shadowed(self.text(node), scope):
+            enum = self.enums[self.text(node)]
+            return Value("array", v.text, items=list(enum.items or ()))
         if v.kind == "name" and node.type == "identifier":
             bound, literal = self._local_literal(self.text(node), scope)
             if literal is not None:  # const keys = ["a", "b"]; for (const k of keys)
@@ -3173,15 +3204,19 @@ class _Extractor:
                 if len(values) != 1 or values[0] is None or node is None:
                     return True, None
                 value = self._unwrap(values[0], await_too=False)
-                if value.type != "array":
-                    return True, None
+                if value.type != "array" or not any(c.type != "comment" for c in value.named_children):
+                    return True, None  # an empty `[]` is filled somewhere, perhaps by a call it is given to
                 word = re.escape(name.encode())
-                body = self.data[node.start_byte:node.end_byte]
-                assigned = re.findall(rb"(?<![\w$.])" + word +
-                                      rb"\s*(?:[-+*/%&|^]|\*\*|<<|>>>?|\?\?|&&|\|\|)?=(?![=>])", body)
+                start = node.start_byte
+                body = self.data[start:node.end_byte]
+                decl = values[0].parent  # the declarator: its own `name = [...]` is no reassignment
+                lo, hi = (decl.start_byte - start, decl.end_byte - start) if decl is not None else (0, 0)
+                assigned = [m for m in re.finditer(rb"(?<![\w$.])" + word +
+                                                   rb"\s*(?:[-+*/%&|^]|\*\*|<<|>>>?|\?\?|&&|\|\|)?=(?![=>])", body)
+                            if not lo <= m.start() < hi]
                 changed = re.search(rb"(?<![\w$.])" + word + rb"\s*(?:\??\.\s*(?:push|unshift|splice|pop|shift|fill|"
                                     rb"copyWithin|length\s*=(?!=))\b|\[[^\]\n]*\]\s*=(?![=>]))", body)
-                return True, value if len(assigned) == 1 and changed is None else None
+                return True, value if not assigned and changed is None else None
             cur = fn.parent
         return True, None
 
@@ -3364,7 +3399,10 @@ class _Extractor:
                 # (browser_code tells them from exported types, which leave nothing behind).
                 name_n = decl.child_by_field_id(self.f.name)
                 if name_n is not None:
-                    exports[self.text(name_n)] = Value("other", self.text(name_n))
+                    # an enum as the array of its members (n-plus-one: `Object.values(Plan)` goes over them)
+                    members = self.enums.get(self.text(name_n)) if t == "enum_declaration" else None
+                    exports[self.text(name_n)] = Value("array", self.text(name_n), items=list(members.items or ())) \
+                        if members is not None else Value("other", self.text(name_n))
             elif t in ("lexical_declaration", "variable_declaration"):
                 for d in decl.named_children:
                     if d.type != "variable_declarator":

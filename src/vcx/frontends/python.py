@@ -1390,7 +1390,9 @@ class _Extractor:
                         binds[0].child_by_field_name("left").type != "identifier":  # type: ignore[union-attr]
                     return val
                 right = binds[0].child_by_field_name("right")
-                if right is None or right.type not in ("list", "tuple", "set") or re.search(
+                # (an empty display is filled somewhere, perhaps by a call it is given to)
+                if right is None or right.type not in ("list", "tuple", "set") or \
+                        not any(c.type != "comment" for c in right.named_children) or re.search(
                         rb"(?<![\w.])" + word + rb"\s*(?:\.\s*(?:append|extend|insert|add|update|remove|pop|clear|"
                         rb"discard|setdefault|__setitem__|__iadd__)\s*\(|\[[^\]\n]*\]\s*(?:[-+*/%&|^@]|//)?=(?!=))"
                         rb"|\bdel\s+" + word + rb"\b", body):
@@ -1625,7 +1627,7 @@ def extract(source: bytes, tree: ts.Tree, path: str) -> ModuleFacts:
     return ex.finish()
 
 
-_CONSTANT_NAME = re.compile(r"(?:[A-Z][A-Za-z0-9_]*\.)+[A-Za-z_]\w*|[A-Z][A-Z0-9_]+")
+_CONSTANT_NAME = re.compile(r"(?:[a-z_]\w*\.)*(?:[A-Z]\w*\.)+[A-Za-z_]\w*|(?:[a-z_]\w*\.)*[A-Z][A-Z0-9_]+")
 
 
 def _literal_operand(node: ts.Node, src) -> bool:  # type: ignore[no-untyped-def]

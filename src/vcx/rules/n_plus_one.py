@@ -408,7 +408,9 @@ class QueryInLoop(Rule):
     members of a project enum class of at most 10 members (``for kind in Kind:`` with ``class
     Kind(str, Enum)``, also through a project base such as ``class BaseEnum(str, Enum)``, Django
     ``TextChoices`` / ``IntegerChoices``) or a module constant of the file built by a
-    comprehension over one (``QUEUE_NAMES = {q.value for q in Queue}``): the code fixes those
+    comprehension over one (``QUEUE_NAMES = {q.value for q in Queue}``), and (TS) the members of an
+    ``enum`` of at most 10 members, of the file or imported (``Object.values(Plan)``,
+    ``Object.keys``, ``Object.entries``, ``for (const k in Plan)``): the code fixes those
     rounds as it fixes a literal's -- such a loop is a fixed multiplier, so a loop
     around it that runs per element is still reported (and named); a query in a branch taken
     only when the loop's element equals a literal (``for t in types: if t == "issue": ...
