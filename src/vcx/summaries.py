@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from vcx.facts import Call, Function, ModuleFacts, Value
 from vcx.knowledge import databases as kdb
-from vcx.knowledge.network import VERB_METHODS, network_client
+from vcx.knowledge.network import HTTP_WRITE_METHODS, VERB_METHODS, network_client
 from vcx.link import FuncRef, Project
 
 
@@ -470,7 +470,11 @@ class Summaries:
     @staticmethod
     def _effects(op: Op) -> tuple[str, ...]:
         if op.kind == "network":
-            return ("network", "network_addressed") if op.addressed else ("network",)
+            if not op.addressed:
+                return ("network",)
+            # a request whose URL is built from a value: a read (or a method vcx cannot tell), or a
+            # POST / PUT / PATCH / DELETE (n-plus-one tells them apart: see QueryInLoop)
+            return ("network", "network_write_addressed" if op.method in HTTP_WRITE_METHODS else "network_addressed")
         if op.kind in ("write", "commit"):
             return ("write",) if op.batch else ("write", "query")
         if op.kind == "read":

@@ -513,13 +513,12 @@ class QueryInLoop(Rule):
                     summ = s.of(ref)
                     if summ is None:
                         continue
+                    # (a helper's write request, per element of what the user chose in a browser, is none)
                     eff = "query" if "query" in summ.via else "network_addressed" if \
-                        "network_addressed" in summ.via else ""
+                        "network_addressed" in summ.via else "network_write_addressed" if \
+                        "network_write_addressed" in summ.via and not project.runs_in_browser(path) else ""
                     if not eff:
                         continue
-                    if eff == "network_addressed" and summ.via[eff][2].method in HTTP_WRITE_METHODS and \
-                            project.runs_in_browser(path):
-                        continue  # a helper's write request, per element of what the user chose in a browser
                 else:
                     continue
                 loop = iteration_loop(project, path, mod, call, loops)
