@@ -54,7 +54,9 @@ class Value:
     ``items`` holds its two arguments), ``func``
     (lambda / arrow / function expression; ``func_id`` its Function), ``object`` (JS
     object literal / Python dict display with string keys; ``keys`` holds the entries),
-    ``array``, ``spread`` (``**kw`` / ``...opts``), ``other``.
+    ``array``, ``spread`` (``**kw`` / ``...opts``), ``other`` (for a Python comprehension with
+    one ``for`` clause, ``items`` holds what that clause iterates: ``Queue`` in ``{q.value for q
+    in Queue}``).
     """
 
     kind: str
@@ -185,7 +187,9 @@ class Call:
     # function, innermost first (``with transaction.atomic():``, ``async with conn.transaction():``).
     withs: tuple[int, ...] = ()
     # The branches of if statements the call sits in, innermost first, as (if id, branch
-    # number): two calls in different branches of the same if never both run.
+    # number): two calls in different branches of the same if never both run. The arms of a
+    # Python ``match`` and of a JS ``switch`` count as branches too (one per case; JS: the run of
+    # cases that fall through into each other).
     branches: tuple[tuple[int, int], ...] = ()
     # Where control leaves the function after this call, when it always does before anything
     # further down runs: the (end line, end column) of the ``return`` / ``throw`` / ``raise``
@@ -350,7 +354,14 @@ class Loop:
     loc: Loc
     func: str | None
     targets: tuple[str, ...] = ()  # names bound per iteration (``for a, b in xs`` -> ("a", "b"))
-    # What is iterated (``for``/comprehension) or the condition (``while``).
+    # What is iterated (``for``/comprehension) or the condition (``while``). A local name that a
+    # function around the loop binds once, to a list / tuple / set display (JS: an array literal),
+    # and never changes (no reassignment, no ``append`` / ``push`` / ``splice`` ..., no subscript
+    # assignment) is summarised as that literal, its text the name (``keys = ["a", "b"]; for k in
+    # keys``); any other name a function around binds has no reference: it is a local, not the
+    # module-level name it may shadow. JS/TS: a TS ``enum`` of the file is summarised as the array
+    # of its member names, and ``Object.values(X)`` / ``Object.keys(X)`` / ``Object.entries(X)`` as
+    # what ``X`` is (the array, or the name with its reference), the text the whole call.
     iter: Value | None = None
     # Names bound from the element besides the targets, in source order: those of a nested target
     # pattern (``model``, ``path`` in ``for key, (model, path) in registry.items()``), then those the body
@@ -439,6 +450,13 @@ class ModuleFacts:
     # methods of the built-in containers, strings and loggers are never kept
     # (``knowledge.PY_UNDISPATCHED_METHODS``). Python only for now.
     dispatches: list[Call] = field(default_factory=list)
+    # Branches (keys as in :attr:`Call.branches`) taken only when some names equal a literal,
+    # and those names: the arm of ``if kind == "issue":`` / ``elif kind in ("a", "b"):`` / ``case
+    # "issue":`` (Python), ``if (kind === "issue")`` / ``case "issue":`` (JS) -> ("kind",). A
+    # literal is a string, a number, a boolean, None/null, an UPPER_CASE constant or an enum member
+    # (``Kind.ISSUE``). Conditions joined with ``and`` / ``&&`` constrain what either side does,
+    # with ``or`` / ``||`` what both do. An ``else`` / ``default`` arm has no entry.
+    literal_arms: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
 
     def call(self, call_id: int) -> Call:
         return self.calls[call_id]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from vcx.discover import display_path
 from vcx.facts import Call, Function, ModuleFacts, Value
+from vcx.knowledge import PY_ENUM_BASES
 from vcx.manifests import dependencies, read_json_object
 from vcx.paths import folder_of, is_non_production_file
 from vcx.tsconfig import PathAliases
@@ -263,6 +264,40 @@ class Project:
             if found is not None:
                 return found
         return None
+
+    def enum_members(self, path: str, ref: str) -> int | None:
+        """(Python) How many members the project enum class that ``ref`` names in module ``path``
+        has (``class Outcome(str, Enum)`` with four members -> 4), or None when it names no enum
+        class of the project. An enum derives from one of ``knowledge.PY_ENUM_BASES`` (``enum.Enum``,
+        ``StrEnum``, ``IntEnum``, ``Flag``, Django ``TextChoices`` / ``IntegerChoices``...), directly or
+        through project classes (``class DispatchEnum(str, Enum)``). Its members are the names its
+        body assigns (``A = "a"``, ``B = auto()``), not ``_sunder_`` / dunder names."""
+        cls = self.resolve_class(path, ref)
+        if cls is None or not self._is_enum(cls, 0):
+            return None
+        mod = self.modules[cls.path]
+        info = mod.classes.get(cls.name)
+        if info is None:
+            return None
+        nested = [c.loc for n, c in mod.classes.items() if n.startswith(cls.name + ".")]
+        lo, hi = info.loc.line, info.loc.end_line
+        names = {a.text for a in mod.assigns
+                 if a.func is None and lo < a.loc.line <= hi and a.text.isidentifier() and not a.text.startswith("_")
+                 and not (a.annotation and a.value.kind == "other" and not a.value.text)
+                 and not any(n.line <= a.loc.line <= n.end_line for n in nested)}
+        return len(names)
+
+    def _is_enum(self, cls: ClassRef, depth: int) -> bool:
+        info = self.modules[cls.path].classes.get(cls.name) if cls.path in self.modules else None
+        if info is None or depth > 8:
+            return False
+        for b in info.bases:
+            if b in PY_ENUM_BASES:
+                return True
+            base = self.resolve_class(cls.path, b)
+            if base is not None and base != cls and self._is_enum(base, depth + 1):
+                return True
+        return False
 
     def star_imported(self, path: str) -> tuple[str, ...]:
         """The project modules a Python module imports with ``from x import *`` (found once per

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from vcx.facts import Call, Function, ModuleFacts, Value
 from vcx.knowledge import databases as kdb
 from vcx.knowledge.javascript import MUTATION_CACHES, MUTATION_HOOKS, is_request_scope_call
-from vcx.knowledge.network import network_call
+from vcx.knowledge.network import HTTP_WRITE_METHODS, VERB_METHODS, network_call
 from vcx.link import FuncRef, Project
 
 
@@ -32,6 +32,9 @@ class Op:
     # Root names of what fills the URL template's holes (``f"{API}/users/{u.id}"`` -> API, u);
     # None when unknown. A URL addressed by the loop element names the element here.
     url_holes: tuple[str, ...] | None = None
+    # network: the HTTP method sent, upper case ("GET", "POST", ...); "" when unknown (a method
+    # given by a variable, an options object vcx cannot see).
+    method: str = ""
 
 
 @dataclass
@@ -66,6 +69,35 @@ def _is_get(call: Call) -> bool:
         if m is not None and not (m.kind == "str" and isinstance(m.value, str) and m.value.upper() == "GET"):
             return False
     return "method" not in call.kwargs
+
+
+def http_method(call: Call) -> str:
+    """The HTTP method a client call sends, upper case, or "" when the code does not say it with
+    a literal: the verb of the method called (``axios.post``, ``requests.delete``,
+    ``httpx.AsyncClient().put``); the ``method`` of an options object (``fetch(url, { method:
+    "POST" })``, ``axios({ method: "post", url })``, ``got(url, { method })``) or keyword
+    (``aiohttp.request(method=...)``); the first argument of a ``request(method, url)`` (requests,
+    httpx, aiohttp, urllib3). A bare client call with no method given sends GET (``fetch(url)``,
+    ``axios(url)``)."""
+    last = call.callee.rsplit(".", 1)[-1]
+    verb = VERB_METHODS.get(last.lower()) if "." in call.callee else None
+    if verb is not None:
+        return verb
+    given: Value | None = call.kwargs.get("method")
+    if given is None:
+        for v in call.args:
+            if v.kind == "object" and v.keys is not None and "method" in v.keys:
+                given = v.keys["method"]
+                break
+    if given is None and last in ("request", "stream") and call.args and call.args[0].kind == "str" and \
+            len(call.args) >= 2:
+        given = call.args[0]  # requests.request("POST", url), httpx.stream("GET", url)
+    if given is not None:
+        return given.value.upper() if given.kind == "str" and isinstance(given.value, str) else ""
+    if last in ("request", "stream", "send", "urlopen", "open", "ws_connect") or \
+            any(v.kind in ("name", "attr", "call", "spread", "other") for v in call.args[1:]):
+        return ""  # request(config), send(req), urlopen(url, data), fetch(url, init) with an unknown init
+    return "GET"
 
 
 def _sql(call: Call) -> str:
@@ -175,6 +207,10 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
     path = mod.path
     if client is not None:
         url = call.args[0] if call.args else call.kwargs.get("url")
+        if url is not None and url.kind == "str" and len(call.args) >= 2 and \
+                callee.rsplit(".", 1)[-1] in ("request", "stream") and \
+                isinstance(url.value, str) and url.value.lower() in (*VERB_METHODS, "get"):
+            url = call.args[1]  # requests.request("GET", url)
         root = ""
         if url is not None and url.kind == "attr" and _is_get(call):
             root = url.text.split(".", 1)[0]  # fetch(attachment.url): a download addressed by the element
@@ -182,7 +218,7 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
         if url is not None and url.kind == "template" and url.items is not None:
             holes = tuple((h.text or "").split(".", 1)[0].split("[", 1)[0] for h in url.items)
         return Op("network", path, call, addressed=url is not None and url.kind == "template", url_root=root,
-                  url_holes=holes)
+                  url_holes=holes, method=http_method(call))
     meth = call.text.rpartition(".")[2]  # as _method() reads it, which most calls need not pay for
     if not meth or (view.in_browser and not callee.startswith(kdb.DB_LIBS)):
         return None
@@ -207,6 +243,8 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
     canon = callee.split(":")[-1] if callee.startswith(("import:", "local:")) else callee
     if callee.startswith(kdb.OTHER_STORES) or (
             (base in kdb.CACHE_NAMES or head in kdb.CACHE_NAMES) and meth.lower() in kdb.CACHE_COMMANDS):
+        if meth.lower() in kdb.MESSAGE_COMMANDS:
+            return None  # redis.publish(channel, msg): a message to subscribers, no read or write of a store
         return Op("cache", path, call)  # a cache named `cache` is a store only when spoken to like one
     project_prefixes = view.project_prefixes
     aliased = next((p for p in project_prefixes if callee.startswith(p)), None) \
@@ -435,7 +473,11 @@ class Summaries:
     @staticmethod
     def _effects(op: Op) -> tuple[str, ...]:
         if op.kind == "network":
-            return ("network", "network_addressed") if op.addressed else ("network",)
+            if not op.addressed:
+                return ("network",)
+            # a request whose URL is built from a value: a read (or a method vcx cannot tell), or a
+            # POST / PUT / PATCH / DELETE (n-plus-one tells them apart: see QueryInLoop)
+            return ("network", "network_write_addressed" if op.method in HTTP_WRITE_METHODS else "network_addressed")
         if op.kind in ("write", "commit"):
             return ("write",) if op.batch else ("write", "query")
         if op.kind == "read":

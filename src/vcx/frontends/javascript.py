@@ -455,6 +455,10 @@ class _Extractor:
         self.then_callbacks: set[str] = set()
         self.kept_ids: set[int] = set()
         self.settle_caps: dict[str, list[ts.Node]] = {}
+        # (function id, name) -> the values of the function's own declarations of the name
+        # (``const keys = [...]``; None for ``let x;``), see _local_literal
+        self.local_decls: dict[tuple[str, str], list[ts.Node | None]] = {}
+        self.enums: dict[str, Value] = {}  # module-level TS enum -> the array of its member names
 
     # -- text ----------------------------------------------------------------
     def _plain(self, s: int, e: int) -> bool:
@@ -622,6 +626,8 @@ class _Extractor:
             self._typed_instance(scope, cls, name, type_node)
         for decl in decls:
             self._decl_instance(*decl)
+            if decl[3] is not None and decl[1] is not None and decl[1].type == "identifier":
+                self.local_decls.setdefault((decl[3], self.text(decl[1])), []).append(decl[2])
         for n in assigns:
             self._assign_instance(n)
         for n in nodes("field"):
@@ -644,6 +650,7 @@ class _Extractor:
                                                     for d in decs if d.named_children]
         for n in nodes("catch"):
             self._handler(n)
+        self._enums(root)
         intervals = self._intervals(caps.get("try", []), nodes("loop"), nodes("if"), nodes("switch"))
         self.exit_regions = self._exit_regions(caps.get("exit", []), set(scopes))
         stack: list[tuple[int, int, bool, int]] = []
@@ -3478,20 +3485,33 @@ class _Extractor:
             out.append((start, end, None, len(branch_of)))
             branch_of.append((number, n))
 
+        arms = self.facts.literal_arms
         for number, n in enumerate(ifs):
             for n_branch, field in ((0, "consequence"), (1, "alternative")):
                 part = n.child_by_field_name(field)
                 if part is not None:
                     branch(part.start_byte, part.end_byte, number, n_branch)
+                    cond = n.child_by_field_id(self.f.condition) if n_branch == 0 else None
+                    names = self._literal_names(cond) if cond is not None else set()
+                    if names:
+                        arms[(number, n_branch)] = tuple(sorted(names))
         for number, sw in enumerate(switches, start=len(ifs)):
             body = sw.child_by_field_id(self.f.body)
             cases = [c for c in body.named_children if c.type in ("switch_case", "switch_default")] \
                 if body is not None else []
             group = 0  # cases that fall through into the next run with it: one branch
+            subject = sw.child_by_field_id(self.f.value)
+            subject = self._unwrap(subject) if subject is not None else None
+            literal = subject is not None and subject.type == "identifier"
             for case in cases:
                 branch(case.start_byte, case.end_byte, number, group)
+                value = case.child_by_field_id(self.f.value) if case.type == "switch_case" else None
+                literal = literal and value is not None and self._literal_operand(value)
                 if _ends_in_jump(case):
+                    if literal:  # every case of the run compares the subject with a literal
+                        arms[(number, group)] = (self.text(subject),)  # type: ignore[arg-type]
                     group += 1
+                    literal = subject is not None and subject.type == "identifier"
         for t in tries:
             body, h = t.child_by_field_id(self.f.body), t.child_by_field_id(self.f.handler)
             if body is not None and h is not None and h.id in self.handler_ids:
@@ -3525,14 +3545,52 @@ class _Extractor:
         out.sort(key=lambda iv: (iv[0], -iv[1]))
         return out
 
+    def _enums(self, root: ts.Node) -> None:
+        """The module-level TS enums of the file (``enum Plan { Free, Pro }``, also exported), as
+        the array of their member names: what ``Object.values(Plan)`` / ``for (k in Plan)`` go over."""
+        for st in root.named_children:
+            decl = st.child_by_field_id(self.f.declaration) if st.type == "export_statement" else st
+            if decl is None or decl.type != "enum_declaration":
+                continue
+            name, body = decl.child_by_field_id(self.f.name), decl.child_by_field_id(self.f.body)
+            if name is None or body is None:
+                continue
+            members = [c.child_by_field_id(self.f.name) or c if c.type == "enum_assignment" else c
+                       for c in body.named_children if c.type in ("property_identifier", "enum_assignment", "string")]
+            self.enums[self.text(name)] = Value("array", self.text(name),
+                                                items=[Value("str", "", self.text(m, 80)) for m in members])
+
     def _iterable(self, node: ts.Node, scope: str | None) -> Value:
         """The value a loop or an iteration method (``xs.forEach(cb)``) goes over, with the
         source text for messages. A name keeps its reference only when it surely names a
         module-level ``const`` of the file or an import (no parameter or local declaration of
         an enclosing function shadows it): ``Project.module_constant`` follows such a name to
         the literal it is bound to. Any other name (a local variable) has no reference."""
+        node = self._unwrap(node)
+        if node.type == "call_expression":  # Object.values(Plan), Object.keys(KINDS): as many as Plan has
+            fn, args = node.child_by_field_id(self.f.function), node.child_by_field_id(self.f.arguments)
+            arg = [c for c in args.named_children if c.type != "comment"] if args is not None else []
+            if fn is not None and self.text(fn, 40) in ("Object.values", "Object.keys", "Object.entries") and \
+                    len(arg) == 1 and arg[0].type == "identifier":
+                inner = self._iterable(arg[0], scope)
+                if inner.kind == "array" or (inner.kind == "name" and inner.ref):
+                    inner.text = self.text(node, 80)
+                    return inner
         v = self.value(node, scope)
         v.text = self.text(node, 80)
+        if v.kind == "name" and node.type == "identifier" and self.text(node) in self.enums and \
+                not self._shadowed(self.text(node), scope):
+            enum = self.enums[self.text(node)]
+            return Value("array", v.text, items=list(enum.items or ()))
+        if v.kind == "name" and node.type == "identifier":
+            bound, literal = self._local_literal(self.text(node), scope)
+            if literal is not None:  # const keys = ["a", "b"]; for (const k of keys)
+                v = self.value(literal, scope)
+                v.text = self.text(node, 80)
+                return v
+            if bound:
+                v.ref = None
+                return v
         if v.kind == "name":
             name, ref = self.text(node), v.ref or ""
             if ref == name:
@@ -3542,6 +3600,92 @@ class _Extractor:
             if not ok:
                 v.ref = None
         return v
+
+    def _literal_names(self, node: ts.Node, depth: int = 0) -> set[str]:
+        """The names a condition holds only when each equals a literal (see
+        :attr:`ModuleFacts.literal_arms`): ``kind === "issue"``, ``"issue" == kind``, ``["a",
+        "b"].includes(kind)``; through ``&&`` (either side), ``||`` (both sides) and parentheses."""
+        if depth > 8:
+            return set()
+        node = self._unwrap(node)
+        t = node.type
+        if t == "binary_expression":
+            left, right = node.child_by_field_id(self.f.left), node.child_by_field_id(self.f.right)
+            op = node.child_by_field_name("operator")
+            if left is None or right is None or op is None:
+                return set()
+            if op.type in ("&&", "||"):
+                a, b = self._literal_names(left, depth + 1), self._literal_names(right, depth + 1)
+                return a | b if op.type == "&&" else a & b
+            if op.type in ("===", "=="):
+                left, right = self._unwrap(left), self._unwrap(right)
+                if left.type == "identifier" and self._literal_operand(right):
+                    return {self.text(left)}
+                if right.type == "identifier" and self._literal_operand(left):
+                    return {self.text(right)}
+            return set()
+        if t == "call_expression":  # ["a", "b"].includes(kind)
+            fn, args = node.child_by_field_id(self.f.function), node.child_by_field_id(self.f.arguments)
+            obj = fn.child_by_field_id(self.f.object) if fn is not None and fn.type == "member_expression" else None
+            prop = fn.child_by_field_id(self.f.property) if fn is not None and fn.type == "member_expression" else None
+            arg = args.named_children if args is not None else []
+            if obj is not None and prop is not None and self.text(prop) == "includes" and len(arg) == 1 and \
+                    arg[0].type == "identifier" and obj.type == "array" and obj.named_children and \
+                    all(self._literal_operand(c) for c in obj.named_children):
+                return {self.text(arg[0])}
+        return set()
+
+    def _literal_operand(self, node: ts.Node) -> bool:
+        """A literal a value is compared with: a string or template without holes, a number,
+        ``true`` / ``false`` / ``null`` / ``undefined``, an enum member or class constant
+        (``Kind.Issue``, ``Plan.PRO``) or an UPPER_CASE constant."""
+        node = self._unwrap(node)
+        t = node.type
+        if t in ("string", "number", "true", "false", "null", "undefined"):
+            return True
+        if t == "template_string":
+            return not any(c.type == "template_substitution" for c in node.named_children)
+        if t == "unary_expression" and node.named_children and node.named_children[-1].type == "number":
+            return True
+        if t in ("member_expression", "identifier"):
+            return _CONSTANT_NAME.fullmatch(self.text(node, 120)) is not None
+        return False
+
+    def _local_literal(self, name: str, scope: str | None) -> tuple[bool, ts.Node | None]:
+        """(whether a function around ``scope`` binds ``name`` (a parameter or a declaration), the
+        array literal it is bound to when that function declares it once, to an array literal, and
+        never changes it: its text has no other assignment of the name, no ``push`` / ``unshift`` /
+        ``splice`` / ``pop`` / ``shift`` / ``fill`` / ``copyWithin`` on it, no ``length =`` and no
+        element assignment ``name[i] = ...``). The text is searched as a whole: a nested function's
+        change of a name of its own counts too (the name is then taken as changed)."""
+        cur = scope
+        for _ in range(1000):
+            fn = self.facts.functions.get(cur) if cur is not None else None
+            if fn is None:
+                return False, None
+            if name in fn.params:
+                return True, None
+            if (cur, name) in self.declared:
+                values = self.local_decls.get((cur, name), [])  # type: ignore[arg-type]
+                node = self.func_nodes.get(cur)  # type: ignore[arg-type]
+                if len(values) != 1 or values[0] is None or node is None:
+                    return True, None
+                value = self._unwrap(values[0], await_too=False)
+                if value.type != "array" or not any(c.type != "comment" for c in value.named_children):
+                    return True, None  # an empty `[]` is filled somewhere, perhaps by a call it is given to
+                word = re.escape(name.encode())
+                start = node.start_byte
+                body = self.data[start:node.end_byte]
+                decl = values[0].parent  # the declarator: its own `name = [...]` is no reassignment
+                lo, hi = (decl.start_byte - start, decl.end_byte - start) if decl is not None else (0, 0)
+                assigned = [m for m in re.finditer(rb"(?<![\w$.])" + word +
+                                                   rb"\s*(?:[-+*/%&|^]|\*\*|<<|>>>?|\?\?|&&|\|\|)?=(?![=>])", body)
+                            if not lo <= m.start() < hi]
+                changed = re.search(rb"(?<![\w$.])" + word + rb"\s*(?:\??\.\s*(?:push|unshift|splice|pop|shift|fill|"
+                                    rb"copyWithin|length\s*=(?!=))\b|\[[^\]\n]*\]\s*=(?![=>]))", body)
+                return True, value if not assigned and changed is None else None
+            cur = fn.parent
+        return True, None
 
     def _module_const(self, name: str) -> bool:
         """A module-level ``const`` declaration of the file binds ``name``."""
@@ -3722,7 +3866,10 @@ class _Extractor:
                 # (browser_code tells them from exported types, which leave nothing behind).
                 name_n = decl.child_by_field_id(self.f.name)
                 if name_n is not None:
-                    exports[self.text(name_n)] = Value("other", self.text(name_n))
+                    # an enum as the array of its members (n-plus-one: `Object.values(Plan)` goes over them)
+                    members = self.enums.get(self.text(name_n)) if t == "enum_declaration" else None
+                    exports[self.text(name_n)] = Value("array", self.text(name_n), items=list(members.items or ())) \
+                        if members is not None else Value("other", self.text(name_n))
             elif t in ("lexical_declaration", "variable_declaration"):
                 for d in decl.named_children:
                     if d.type != "variable_declarator":
@@ -3942,3 +4089,6 @@ def extract(source: bytes, tree: ts.Tree, path: str, language: str = "javascript
     ex = _Extractor(source, path, language)
     ex.keep_all_calls = keep_all_calls
     return ex.run(tree)
+
+
+_CONSTANT_NAME = re.compile(r"(?:[A-Z][\w$]*\.)+[A-Za-z_$][\w$]*|[A-Z][A-Z0-9_]+")

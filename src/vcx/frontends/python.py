@@ -185,6 +185,10 @@ class _Extractor:
         self._saved: set[tuple[str | None, str]] = set()
         self._statement: ts.Node | None = None  # the assignment _context() found the call's value in
         self._root: ts.Node | None = None
+        self._arms_seen: set[tuple[int, int]] = set()
+        self._binders: list[ts.Node] = []  # assignments and ``:=`` of the file, in source order
+        self._binder_starts: list[int] = []
+        self._spans: dict[str, tuple[int, int]] | None = None  # function id -> byte range
 
     # -- entry ---------------------------------------------------------------
     def run(self, tree: ts.Tree) -> ModuleFacts:
@@ -236,8 +240,10 @@ class _Extractor:
         self._index_tries(nodes("except"))
         for n in self._class_nodes:
             self._class_info(n)
+        self._binders = sorted(nodes("assign") + nodes("walrus"), key=lambda n: n.start_byte)
+        self._binder_starts = [n.start_byte for n in self._binders]
         loop_names = self._loops(nodes("loop"))
-        self._loop_derived(sorted(nodes("assign") + nodes("walrus"), key=lambda n: n.start_byte))
+        self._loop_derived(self._binders)
         # The first ``return`` / ``raise`` of each block: the code before it in its block always
         # leaves the function there (TXN001: a write there never runs before a later one).
         for n in sorted(caps.get("exit", []), key=lambda n: -n.start_byte):
@@ -691,6 +697,11 @@ class _Extractor:
             return Value("array", text, items=[self.value(c, scope, depth + 1) for c in node.named_children[:50]])
         if t in ("list_splat", "dictionary_splat"):
             return Value("spread", text)
+        if t in ("list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"):
+            clauses = [c for c in node.named_children if c.type == "for_in_clause"]
+            right = clauses[0].child_by_field_name("right") if len(clauses) == 1 else None
+            if right is not None:  # {q.value for q in Queue}: as many elements as Queue at most
+                return Value("other", text, items=[self.value(right, scope, depth + 1)])
         if t == "boolean_operator":
             # `os.getenv("X") or 30`: the literal is a fallback of a configuration read.
             left = node.child_by_field_name("left")
@@ -1264,7 +1275,15 @@ class _Extractor:
                 # branch 0 is the if body; elif/else clauses are numbered in order
                 n = 0 if child.type == "block" else 1 + [c.id for c in cur.named_children
                                                          if c.type in ("elif_clause", "else_clause")].index(child.id)
-                branches.append((self.if_ids.setdefault(cur.id, len(self.if_ids)), n))
+                branches.append(self._arm(cur, n, None if child.type == "else_clause" else
+                                          cur if child.type == "block" else child))
+            elif t == "case_clause" and cur.child_by_field_name("consequence") == child and \
+                    cur.parent is not None and cur.parent.parent is not None and \
+                    cur.parent.parent.type == "match_statement":
+                # ``match kind: case "a": ...``: one branch per case, as the arms of an if
+                match = cur.parent.parent
+                n = [c.id for c in cur.parent.named_children if c.type == "case_clause"].index(cur.id)
+                branches.append(self._arm(match, n, cur))
             elif t == "try_statement" and child.type == "except_clause":
                 # A handler runs instead of the rest of the try body (and of its else clause):
                 # the body and else are branch 0, the handlers 1, 2, ... (only for TXN001's
@@ -1373,9 +1392,130 @@ class _Extractor:
             val = self.value(it, scope) if it is not None else None
             if val is not None and kind == "while":
                 val = Value("other", self.src.text(it, 80))
+            elif val is not None and it is not None and it.type == "identifier" and scope is not None:
+                val = self._local_iterable(it, val, scope)
             self.facts.loops.append(Loop(lid, kind, self.src.loc(n), scope, tuple(targets), val,
                                          derived=tuple(nested), once_from=self._once_from(n)))
         return names
+
+    def _arm(self, stmt: ts.Node, n: int, test: ts.Node | None) -> tuple[int, int]:
+        """The branch ``n`` of an if / match statement, as :attr:`Call.branches` names it; records
+        in :attr:`ModuleFacts.literal_arms` the names its test (an ``if`` / ``elif`` condition, a
+        ``case``) requires to equal a literal."""
+        key = (self.if_ids.setdefault(stmt.id, len(self.if_ids)), n)
+        if key not in self._arms_seen and test is not None:
+            self._arms_seen.add(key)
+            if test.type == "case_clause":
+                subject = stmt.child_by_field_name("subject")
+                pats = [c for c in test.named_children if c.type == "case_pattern"]
+                names = (self.src.text(subject),) if subject is not None and subject.type == "identifier" and \
+                    len(pats) == 1 and _literal_pattern(pats[0]) else ()
+            else:
+                cond = test.child_by_field_name("condition")
+                names = tuple(sorted(self._literal_names(cond))) if cond is not None else ()
+            if names:
+                self.facts.literal_arms[key] = names
+        return key
+
+    def _literal_names(self, node: ts.Node, depth: int = 0) -> set[str]:
+        """The names a condition holds only when each equals a literal: ``kind == "issue"``,
+        ``"issue" == kind``, ``kind is Kind.ISSUE``, ``kind in ("a", "b")``; through ``and`` (either
+        side) and ``or`` (both sides) and parentheses."""
+        t = node.type
+        if depth > 8:
+            return set()
+        if t == "parenthesized_expression" and node.named_children:
+            return self._literal_names(node.named_children[0], depth + 1)
+        if t == "boolean_operator":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            op = node.child_by_field_name("operator")
+            if left is None or right is None or op is None:
+                return set()
+            a, b = self._literal_names(left, depth + 1), self._literal_names(right, depth + 1)
+            return a | b if op.type == "and" else a & b
+        if t != "comparison_operator" or len(node.named_children) != 2:
+            return set()
+        ops = [c.type for c in node.children if not c.is_named]
+        left, right = node.named_children
+        if ops in (["=="], ["is"]):
+            if left.type == "identifier" and _literal_operand(right, self.src):
+                return {self.src.text(left)}
+            if right.type == "identifier" and _literal_operand(left, self.src):
+                return {self.src.text(right)}
+        if ops == ["in"] and left.type == "identifier" and right.type in ("tuple", "list", "set") and \
+                right.named_children and all(_literal_operand(c, self.src) for c in right.named_children):
+            return {self.src.text(left)}
+        return set()
+
+    def _local_iterable(self, node: ts.Node, val: Value, scope: str) -> Value:
+        """What a loop over a bare name goes over, when a function around the loop binds that
+        name (see :attr:`Loop.iter`): the literal it is bound to, when the function binds it once,
+        to a list / tuple / set display, and never changes it (no ``append`` / ``extend`` /
+        ``insert`` / ``add`` / ``update`` / ``remove`` / ``pop`` / ``clear``, subscript assignment,
+        augmented assignment or ``del``): ``keys = ["A", "B"]; for key in keys``; else the name
+        without a reference: a local, not the module-level name it may shadow
+        (``TABLES = rows`` in a function is not the module's ``TABLES``)."""
+        name = self.src.text(node)
+        cur: str | None = scope
+        for _ in range(64):
+            fn = self.facts.functions.get(cur) if cur is not None else None
+            if fn is None:
+                return val
+            span = self._func_span(cur)  # type: ignore[arg-type]
+            if span is None:
+                return val
+            start, end = span
+            body = self.src.data[start:end]
+            word = re.escape(name.encode())
+            if re.search(rb"\b(?:global|nonlocal)\s+(?:[\w\s,]*,\s*)?" + word + rb"\b", body):
+                return val  # the module's (or an outer function's) name
+            lo = bisect.bisect_left(self._binder_starts, start)
+            hi = bisect.bisect_left(self._binder_starts, end, lo)
+            binds = [n for n in self._binders[lo:hi] if self._binds(n, name, cur)]  # type: ignore[arg-type]
+            # Other bindings, by their text (one in a nested function too: the name stays a local then)
+            other = name in fn.params or re.search(
+                rb"\bfor[ \t]+(?:(?!\bin\b)[\w \t,()*])*?(?<![\w.])" + word + rb"\b|\b(?:as|import)[ \t]+"
+                rb"(?:[\w \t,()*.]*,[ \t]*)?" + word + rb"\b|(?<![\w.])" + word +
+                rb"[ \t]*(?:[-+*/%&|^@]|//|\*\*|<<|>>)=", body) is not None
+            if binds or other:
+                val.ref = None
+                if other or len(binds) != 1 or binds[0].type != "assignment" or \
+                        binds[0].child_by_field_name("left").type != "identifier":  # type: ignore[union-attr]
+                    return val
+                right = binds[0].child_by_field_name("right")
+                # (an empty display is filled somewhere, perhaps by a call it is given to)
+                if right is None or right.type not in ("list", "tuple", "set") or \
+                        not any(c.type != "comment" for c in right.named_children) or re.search(
+                        rb"(?<![\w.])" + word + rb"\s*(?:\.\s*(?:append|extend|insert|add|update|remove|pop|clear|"
+                        rb"discard|setdefault|__setitem__|__iadd__)\s*\(|\[[^\]\n]*\]\s*(?:[-+*/%&|^@]|//)?=(?!=))"
+                        rb"|\bdel\s+" + word + rb"\b", body):
+                    return val
+                lit = self.value(right, cur)
+                lit.text = val.text
+                return lit
+            cur = fn.parent
+        return val
+
+    def _func_span(self, fid: str) -> tuple[int, int] | None:
+        """The byte range of function ``fid``."""
+        if self._spans is None:
+            self._spans = {f: (s, e) for f, s, e in zip(self._ids, self._starts, self._ends, strict=True)
+                           if f is not None}
+        return self._spans.get(fid)
+
+    def _binds(self, node: ts.Node, name: str, fid: str) -> bool:
+        """The assignment (or ``:=``) binds ``name`` in its own function (``name = ...``, ``a,
+        name = ...``), not in a nested one."""
+        left = node.child_by_field_name("left" if node.type == "assignment" else "name")
+        if left is None:
+            return False
+        if left.type == "identifier":
+            hit = self.src.text(left) == name
+        elif left.type in ("pattern_list", "tuple_pattern", "list_pattern"):
+            hit = name in self._pattern_names(left)
+        else:
+            return False
+        return hit and self._scope_of(node) == fid
 
     def _pattern_names(self, node: ts.Node, top: bool = False, depth: int = 0) -> list[str]:
         """The names a target pattern binds in its nested patterns (``model``, ``path`` in ``key,
@@ -1578,3 +1718,41 @@ def extract(source: bytes, tree: ts.Tree, path: str) -> ModuleFacts:
     ex = _Extractor(source, path)
     ex.run(tree)
     return ex.finish()
+
+
+_CONSTANT_NAME = re.compile(r"(?:[a-z_]\w*\.)*(?:[A-Z]\w*\.)+[A-Za-z_]\w*|(?:[a-z_]\w*\.)*[A-Z][A-Z0-9_]+")
+
+
+def _literal_operand(node: ts.Node, src) -> bool:  # type: ignore[no-untyped-def]
+    """A literal a value is compared with: a string, number, ``True`` / ``False`` / ``None``, an
+    enum member or class constant (``Kind.ISSUE``, ``models.Kind.ISSUE``) or an UPPER_CASE constant."""
+    t = node.type
+    if t in ("string", "integer", "float", "true", "false", "none", "concatenated_string"):
+        return not any(c.type == "interpolation" for c in node.named_children)
+    if t == "unary_operator" and node.named_children and node.named_children[-1].type in ("integer", "float"):
+        return True
+    if t in ("attribute", "identifier"):
+        return _CONSTANT_NAME.fullmatch(src.text(node)) is not None
+    return False
+
+
+def _literal_pattern(pat: ts.Node) -> bool:
+    """A ``case`` pattern that matches only literals: ``"a"``, ``1``, ``Kind.ISSUE``, ``"a" | "b"``
+    (not ``_``, a capture name or a class / sequence / mapping pattern)."""
+    kids = [c for c in pat.named_children if c.type != "comment"]
+    if len(kids) == 1 and kids[0].type == "union_pattern":
+        kids = [c for c in kids[0].named_children if c.type != "comment"]
+    if not kids:
+        return False
+    for k in kids:
+        t = k.type
+        if t == "case_pattern" and k.named_children:
+            if not _literal_pattern(k):
+                return False
+            continue
+        if t in ("string", "integer", "float", "true", "false", "none", "concatenated_string"):
+            continue
+        if t == "dotted_name" and len(k.named_children) > 1:  # Kind.ISSUE: a value pattern
+            continue
+        return False
+    return True

@@ -7,6 +7,15 @@ reads them, so front ends drop the others).
 
 from __future__ import annotations
 
+# Base classes that make a Python class an enum (``Project.enum_members``): iterating the class
+# goes over its members, a number fixed in code.
+PY_ENUM_BASES = frozenset({
+    "enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag", "enum.ReprEnum",
+    "strenum.StrEnum", "django.db.models.TextChoices", "django.db.models.IntegerChoices",
+    "django.db.models.Choices", "django.db.models.enums.TextChoices", "django.db.models.enums.IntegerChoices",
+    "django.db.models.enums.Choices",
+})
+
 # Display sinks (TZ001 ignores time that only goes to print()).
 # Database methods (n-plus-one, transaction): ``cur.execute(sql)`` on a cursor from
 # ``conn.cursor()``, ``async with conn.transaction():`` on an acquired connection.

@@ -105,12 +105,15 @@ PY_SDK_CLIENT_NAMES = ("client", "openai", "anthropic", "twilio", "llm")
 # their fields (`collection.breadcrumbs.get(id)`).
 DB_NAMES_AS_RECEIVER_ONLY = frozenset({"collection", "coll"})
 CACHE_NAMES = frozenset({"redis", "cache", "r", "rds", "redis_client", "redisclient", "cache_client"})
+# Pub/sub commands of a cache server (redis ``PUBLISH`` / ``SPUBLISH``), lower-cased: they send a
+# message to a channel's subscribers, they neither read nor store anything (no cache command).
+MESSAGE_COMMANDS = frozenset({"publish", "spublish"})
 # Commands of a cache/key-value store (redis, Django's cache, memcached), lower-cased.
 CACHE_COMMANDS = frozenset({
     "get", "set", "setex", "psetex", "setnx", "mget", "mset", "getset", "delete", "del", "unlink", "exists",
     "expire", "pexpire", "ttl", "incr", "incrby", "decr", "decrby", "hget", "hset", "hgetall", "hmget", "hmset",
     "hdel", "hincrby", "lpush", "rpush", "lpop", "rpop", "lrange", "sadd", "srem", "smembers", "sismember",
-    "zadd", "zrange", "zrem", "zscore", "publish", "get_many", "set_many", "delete_many", "get_or_set", "touch",
+    "zadd", "zrange", "zrem", "zscore", "get_many", "set_many", "delete_many", "get_or_set", "touch",
     "keys", "scan", "pipeline", "eval", "evalsha",
 })
 

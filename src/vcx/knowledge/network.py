@@ -11,6 +11,13 @@ from dataclasses import dataclass
 from vcx.facts import Call, Value
 
 PY_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+# HTTP methods that send or change a resource rather than read one (n-plus-one: a request per
+# element with one of these is no read of a remote resource).
+HTTP_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Client methods named after the HTTP method they send (``axios.post``, ``requests.delete``,
+# superagent's ``del``).
+VERB_METHODS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE",
+                "del": "DELETE", "head": "HEAD", "options": "OPTIONS"}
 JS_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 
 

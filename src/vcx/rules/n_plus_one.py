@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from vcx.facts import Access, Call, ClassInfo, Loop, ModuleFacts, Value, argument_for, runs_before
 from vcx.findings import Finding
 from vcx.knowledge import databases as kdb
+from vcx.knowledge.network import HTTP_WRITE_METHODS
 from vcx.link import ClassRef, FuncRef
 from vcx.rules import Rule
 from vcx.rules.per_row import ClassNames, per_row_sites, related_classes
@@ -41,8 +42,11 @@ def iteration_loop(project: Project, path: str, mod: ModuleFacts, call: Call,
         if lp is None:
             return call.loc.line, "the loop", None
         if _short_literal(project, path, mod, lp) or 0 < lp.once_from <= call.loc.line or \
-                (returned and lp.kind != "comprehension" and lp.func == call.func):
-            continue  # a fixed number of rounds, or one (``return q(x)`` ends them all): the loop around it decides
+                (returned and lp.kind != "comprehension" and lp.func == call.func) or \
+                (lp.kind != "while" and _one_per_value(mod, call, lp.targets)):
+            # a fixed number of rounds, or one (``return q(x)`` ends them all), or one per distinct
+            # value of the element (``if kind == "issue": ...``): the loop around it decides
+            continue
         if _retry_or_drain(mod, lp, call):
             continue  # repeats one call until it succeeds or runs dry: the loop around it, if any, decides
         if not _repeats_per_element(mod, lp):
@@ -62,8 +66,10 @@ def iteration_loop(project: Project, path: str, mod: ModuleFacts, call: Call,
             if meth in kdb.ITERATION_METHODS and recv:
                 if BATCHY.search(recv):
                     return None
-                if it.receiver is not None and _short_list(project, path, mod, it.receiver):
-                    # `["a", "b"].forEach(cb)`: a fixed number of rounds; what repeats the
+                if (it.receiver is not None and _short_list(project, path, mod, it.receiver)) or \
+                        (fn.id == call.func and fn.params and _one_per_value(mod, call, fn.params[:1])):
+                    # `["a", "b"].forEach(cb)`: a fixed number of rounds (or one per distinct value of
+                    # the element: `kinds.map((k) => k === "a" ? qa() : ...)`); what repeats the
                     # iteration itself (a loop or callback around it) decides.
                     return iteration_loop(project, path, mod, it, loops, depth + 1) if depth < 8 else None
                 return it.loc.line, recv, None
@@ -88,13 +94,23 @@ def _short_literal(project: Project, path: str, mod: ModuleFacts, lp: Loop) -> b
     return _short_list(project, path, mod, lp.iter)
 
 
-def _short_list(project: Project, path: str, mod: ModuleFacts, it: Value) -> bool:
+def _short_list(project: Project, path: str, mod: ModuleFacts, it: Value, depth: int = 0) -> bool:
     """What a loop or an iteration method (``["a", "b"].forEach``) goes over is at most ten
-    fixed elements (see :func:`_short_literal`)."""
+    fixed elements (see :func:`_short_literal`): also a local name bound once to such a literal
+    (the front end gives the literal), (Python) a project enum class with at most ten members,
+    or a module constant of the file built by a comprehension over one of these
+    (``QUEUE_NAMES = {q.value for q in Queue}``)."""
     if it.kind == "name" and it.ref:
         const = project.module_constant(path, it.ref)
         if const is not None and const.kind == "array":
             it = const
+        elif const is not None and const.kind == "other" and const.items is not None and \
+                len(const.items) == 1 and it.ref in mod.exports and depth < 4:
+            return _short_list(project, path, mod, const.items[0], depth + 1)
+        elif mod.language == "python":
+            members = project.enum_members(path, it.ref)
+            if members is not None and members <= MAX_LITERAL_ROUNDS:
+                return True
     if it.kind == "array" and it.items is not None and len(it.items) <= MAX_LITERAL_ROUNDS \
             and not any(i.kind == "spread" for i in it.items):
         return True
@@ -105,6 +121,15 @@ def _short_list(project: Project, path: str, mod: ModuleFacts, it: Value) -> boo
                 and args[-1].value <= MAX_LITERAL_ROUNDS:
             return True
     return False
+
+
+def _one_per_value(mod: ModuleFacts, call: Call, names: tuple[str, ...] | list[str]) -> bool:
+    """The call sits in a branch taken only when one of ``names`` (the loop's element) equals a
+    literal (``for t in types: if t == "issue": ...``, ``case "issue":``, ``switch (t) { case
+    "issue": ... }``): it runs once per distinct value of the element, a number the code fixes,
+    not once per element of data (see :attr:`ModuleFacts.literal_arms`)."""
+    arms = mod.literal_arms
+    return bool(arms) and any(n in names for b in call.branches for n in arms.get(b, ()))
 
 
 # ``while x is None:``, ``while x is not None:``, ``while x:``, ``while not x:`` on a name the call assigns.
@@ -381,8 +406,29 @@ class QueryInLoop(Rule):
     runs the same fixed number of rounds), in both languages: JS/TS ``for (const t of ["a", "b",
     "c"])``, ``["a", "b"].forEach(cb)`` / ``.map(cb)``, and a module-level ``const TABLES = [...]``
     of the file or an imported ``export const`` (a ``let`` of the file, or a name a parameter or
-    local declaration shadows, is not a constant) -- such a loop is a fixed multiplier, so a loop
-    around it that runs per element is still reported; a body that runs at most once (it ends in
+    local declaration shadows, is not a constant); also a local name the function binds once to such
+    a literal and never changes (``keys = ["A", "B", "C"]; for key in keys``, ``const keys = [...]``
+    or a ``let`` never reassigned; not when the function appends to it, ``push``es, ``splice``s,
+    assigns an element or ``+=``, or binds the name anywhere else: the spec names literals, and a
+    literal bound to a name runs the same fixed rounds), while a local of the same name as a module
+    constant (``TABLES = rows`` in a function) is the local, never the constant; and (Python) the
+    members of a project enum class of at most 10 members (``for kind in Kind:`` with ``class
+    Kind(str, Enum)``, also through a project base such as ``class BaseEnum(str, Enum)``, Django
+    ``TextChoices`` / ``IntegerChoices``) or a module constant of the file built by a
+    comprehension over one (``QUEUE_NAMES = {q.value for q in Queue}``), and (TS) the members of an
+    ``enum`` of at most 10 members, of the file or imported (``Object.values(Plan)``,
+    ``Object.keys``, ``Object.entries``, ``for (const k in Plan)``): the code fixes those
+    rounds as it fixes a literal's -- such a loop is a fixed multiplier, so a loop
+    around it that runs per element is still reported (and named); a query in a branch taken
+    only when the loop's element equals a literal (``for t in types: if t == "issue": ...
+    elif t in ("cycle", "module"): ...``, ``match t: case "issue":``, ``switch (t) { case "issue":
+    ... }``, ``["a", "b"].includes(t)``; the literal a string, number, enum member ``Kind.ISSUE`` or
+    UPPER_CASE constant; also in a ``.map``/``.forEach`` callback on its element): each arm runs
+    once per distinct value the loop meets, a fan-out to different queries by kind, not one query
+    per row (the spec's "fan-out of different requests to different targets"; a caller can repeat a
+    kind, which a reviewer would not count as an N+1) -- the ``else``/``default`` arm, a
+    comparison of a field of the element (``row.status == "active"`` holds for many rows) and a
+    loop around are still judged as usual; a body that runs at most once (it ends in
     ``return``/``break``); a query whose model is the loop's element (``for model in
     apps.get_models(): model.objects.count()``, ``model = ct.model_class()`` or ``related_model =
     relation.related_model`` in the body, ``for key, (model, path) in registry.items()``, or the
@@ -412,7 +458,21 @@ class QueryInLoop(Rule):
     ``onClick={() => fetch(...)}`` handler rendered for each row runs once per click, not once
     per row; the spec is silent); batched calls (``id__in=``, ``IN (...)``, ``ANY($1)``, ``{ in: ids }``,
     ``bulk_create``, ``createMany``, ``insertMany``, ``executemany``); e-mail/SMS sends and
-    webhook deliveries to each element's own URL (not a read addressed by the element); calls of
+    webhook deliveries to each element's own URL (not a read addressed by the element); an HTTP
+    write request per element (POST / PUT / PATCH / DELETE, read from the call: ``axios.post``,
+    ``requests.put``, ``fetch(url, { method: "DELETE" })``, ``axios({ method: "patch" })``,
+    ``requests.request("POST", url)``; a method that is no literal counts as a read) made by
+    browser code (``"use client"``, components: see ``vcx.browser_code``), directly or through a
+    helper: it acts on what the user selected (delete the checked rows, upload the dropped files)
+    through the app's own per-item endpoint, and no bulk form exists on the client's side (reads
+    per element there are still reported: they run for every row a page shows); and, anywhere,
+    a write request whose URL stays the same for every element (``POST ${APP_URL}/api/jobs/notify``
+    once per viewer, also in a ``for (let i = 0; ...)`` loop): a message or job per element, not a
+    change of the element's remote resource. A write request to the element's own URL from
+    server code (``PATCH /contacts/${id}`` per contact in a sync job) is still reported, as the
+    spec counts writes per element where a bulk form exists (a remote API's batch endpoint);
+    pub/sub messages (redis ``publish`` / ``spublish`` per channel: a message to subscribers, not a
+    query, as the spec says of messages per element); calls of
     a helper whose read goes through a memoized function (``@cache.memoize()``, ``@lru_cache``,
     ``@functools.cache``, cachetools ``@cached``; not ``@cached_property``, which caches per row):
     after the first call the cache answers, so ``get_config("user_mode")`` per row is no query
@@ -448,6 +508,9 @@ class QueryInLoop(Rule):
                 if op is not None:
                     if op.batch or op.kind in ("txn", "commit", "staged") or _schema_statement(call):
                         continue
+                    if op.kind == "network" and op.method in HTTP_WRITE_METHODS and (
+                            project.runs_in_browser(path) or not self._write_to_element(mod, call, op, loops)):
+                        continue  # a write request from the user's browser, or not to the element's own URL
                     if op.kind == "read" and composed(mod, call):
                         continue  # a lazy QuerySet combined into one query (or a subquery): runs nothing here
                     if op.kind == "network" and not self._addressed_by_element(project, path, mod, call, op, loops):
@@ -457,8 +520,10 @@ class QueryInLoop(Rule):
                     summ = s.of(ref)
                     if summ is None:
                         continue
+                    # (a helper's write request, per element of what the user chose in a browser, is none)
                     eff = "query" if "query" in summ.via else "network_addressed" if \
-                        "network_addressed" in summ.via else ""
+                        "network_addressed" in summ.via else "network_write_addressed" if \
+                        "network_write_addressed" in summ.via and not project.runs_in_browser(path) else ""
                     if not eff:
                         continue
                 else:
@@ -493,6 +558,22 @@ class QueryInLoop(Rule):
             return True  # no detail recorded: any templated URL counts
         names = set(_loop_names(mod, call, loops))
         return not names or any(h in names for h in op.url_holes)
+
+    @staticmethod
+    def _write_to_element(mod: ModuleFacts, call: Call, op, loops: dict[int, Loop]) -> bool:  # type: ignore[no-untyped-def]
+        """A write request (POST / PUT / PATCH / DELETE) whose URL names the loop's element: a hole
+        filled by a loop variable, a callback's element, or (a ``for (;;)`` / ``while`` loop) a name
+        of its condition (``${ids[i]}`` in ``for (let i = 0; i < ids.length; i++)``). A URL that
+        stays the same for every element (``${APP_URL}/api/jobs/notify``) posts a message or a job
+        per element, no change of the element's remote resource."""
+        if not op.addressed or not op.url_holes:
+            return False
+        names = set(_loop_names(mod, call, loops))
+        for lid in call.loops:
+            lp = loops.get(lid)
+            if lp is not None and lp.kind == "while" and lp.iter is not None:
+                names.update(_ROOT.findall(lp.iter.text or ""))
+        return any(h in names for h in op.url_holes)
 
     @staticmethod
     def _element_url(project: Project, path: str, mod: ModuleFacts, call: Call, root: str,
