@@ -253,6 +253,10 @@ class Function:
     # (RTK Query's ``dispatch(api.endpoints.x.initiate(args))``: ``{data}`` or ``{error}``), the
     # array ``Promise.allSettled`` gives (``knowledge.javascript.promise_never_rejects``).
     resolves_result: bool = False
+    # Python: a method annotated to return an instance of its class (``-> Self``, ``-> "Repo"``
+    # in ``class Repo``). With a classmethod's ``return cls(...)``, link types what such a
+    # factory returns (``repo = OrderRepository.from_session(s)``) as the class it is called on.
+    returns_self: bool = False
 
 
 def argument_for(fn: Function, call: Call, param: str) -> Value | None:
@@ -336,6 +340,9 @@ class ClassInfo:
     name: str
     loc: Loc
     bases: tuple[str, ...] = ()  # canonical names of the base classes (JS/TS: the base as written)
+    # Python: canonical names of the bases written with type arguments (``RepositoryBase[Order]``,
+    # ``Generic[T]``), which ``bases`` leaves out; :meth:`vcx.link.Project.method_of` follows them.
+    generic_bases: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

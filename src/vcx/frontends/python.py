@@ -553,6 +553,13 @@ class _Extractor:
         fn = Function(id=qual, name=name, loc=self.src.loc(node), is_async=is_async, params=params,
                       decorators=decorators, exported=parent is None and not name.startswith("_"),
                       class_name=cls if parent is None else None, parent=parent)
+        rtype = node.child_by_field_name("return_type") if cls is not None and parent is None else None
+        if rtype is not None:  # -> Self, -> "Repo" in class Repo: an instance of the class it is called on
+            ann = self.src.text(rtype, 80).strip().strip("\"'")
+            fn.returns_self = ann in ("Self", "typing.Self", "typing_extensions.Self", cls)
+        if cls is not None and parent is None and not fn.returns_self and \
+                any(d.text == "classmethod" for d in decorators):
+            fn.returns_self = _returns_cls_call(node, self.src)  # return cls(...)
         if is_lambda and node.parent is not None and node.parent.type in ("argument_list", "keyword_argument"):
             fn.is_callback = True
         self.facts.functions[qual] = fn
@@ -1244,13 +1251,18 @@ class _Extractor:
         name = node.child_by_field_name("name")
         sup = node.child_by_field_name("superclasses")
         bases: list[str] = []
+        generic: list[str] = []
         if sup is not None:
             for b in sup.named_children:
                 if b.type in ("identifier", "attribute"):
                     bases.append(self.resolve(self.src.text(b), None, b))
+                elif b.type == "subscript":
+                    v = b.child_by_field_name("value")
+                    if v is not None and v.type in ("identifier", "attribute"):
+                        generic.append(self.resolve(self.src.text(v), None, v))
         if name is not None:
             qual = self._qualname(node)  # nested classes by their path: every serializer has a Meta
-            self.facts.classes[qual] = ClassInfo(qual, self.src.loc(node), tuple(bases))
+            self.facts.classes[qual] = ClassInfo(qual, self.src.loc(node), tuple(bases), tuple(generic))
 
     def _loops(self, loops: list[ts.Node]) -> set[bytes]:
         """Loop facts; returns the loop variable names (as bytes) for the member-read filter."""
@@ -1446,6 +1458,24 @@ def _annotated_class(annotation: str) -> str | None:
     if not re.fullmatch(r"[A-Za-z_][\w.]*", text):
         return None  # generic containers, unions, literals
     return text
+
+
+def _returns_cls_call(node: ts.Node, src: Source) -> bool:
+    """A classmethod's body has ``return cls(...)`` (not in a nested function)."""
+    body = node.child_by_field_name("body")
+    todo = list(body.named_children) if body is not None else []
+    while todo:
+        n = todo.pop()
+        if n.type in FUNC_TYPES or n.type == "class_definition":
+            continue
+        if n.type == "return_statement":
+            v = n.named_children[0] if n.named_children else None
+            f = v.child_by_field_name("function") if v is not None and v.type == "call" else None
+            if f is not None and f.type == "identifier" and src.text(f) == "cls":
+                return True
+            continue
+        todo.extend(n.named_children)
+    return False
 
 
 def _looks_like_class(callee: str) -> bool:
