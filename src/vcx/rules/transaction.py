@@ -791,7 +791,7 @@ class LostUpdate(Rule):
                 ref = project.target(path, call)
                 summ = s.of(ref)
                 is_write = (op is not None and op.kind in ("write", "commit", "staged")) or \
-                    (op is None and summ is not None and "write" in summ.via)
+                    (op is None and summ is not None and any(e in summ.via for e in ("write", "staged", "commit")))
                 if not is_write:
                     continue
                 texts = _texts(call, mod)
