@@ -34,6 +34,9 @@ class Op:
     # A write on a SQLAlchemy / SQLModel ORM Session (``session.execute(update(...))``): it runs in
     # the session's open transaction and stays uncommitted until a ``commit()``, like a staged one.
     session: bool = False
+    # A commit in a unit-of-work context manager (``@contextmanager`` committing after its
+    # ``yield``, ``__exit__`` / ``__aexit__``): it commits what the ``with`` block staged.
+    unit: bool = False
 
 
 @dataclass
@@ -319,6 +322,17 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
 _PLAIN_NAME = re.compile(r"[A-Za-z_$][\w$]*")
 
 
+def _context_manager(mod: ModuleFacts, fid: str | None) -> bool:
+    """(Python) The function is a context manager's: decorated ``@contextmanager`` /
+    ``@asynccontextmanager``, or a class's ``__exit__`` / ``__aexit__``."""
+    fn = mod.functions.get(fid) if fid is not None and mod.language == "python" else None
+    if fn is None:
+        return False
+    return fn.name in ("__exit__", "__aexit__") or any(
+        (d.ref or d.text or "").split("(")[0].endswith(("contextmanager", "asynccontextmanager"))
+        for d in fn.decorators)
+
+
 def on_session(mod: ModuleFacts, call: Call) -> bool:
     """(Python) A call on a SQLAlchemy / SQLModel ORM ``Session`` (``session``, ``self.session``,
     ``db.session``, ``db_session``, a parameter annotated ``AsyncSession``): a 2.0-style Session
@@ -418,6 +432,7 @@ class Summaries:
                     continue
                 if op.kind == "commit":
                     has_commit[call.func] = True
+                    op.unit = _context_manager(mod, call.func)
                 elif op.kind == "write" and on_session(mod, call):
                     op.session = True
                 self.ops[(path, call.id)] = op
@@ -602,7 +617,10 @@ class Summaries:
         if op.kind == "network":
             return ("network", "network_addressed") if op.addressed else ("network",)
         if op.kind == "commit":
-            return ("commit",)  # a write only when it ends staged writes (Summaries phase 3)
+            # A commit may flush rows changed by attribute assignment (not tracked): a write,
+            # except a unit-of-work context manager's (``Summaries`` marks it ``unit``), whose
+            # block's writes are what it commits (Summaries phase 3).
+            return ("commit",) if op.unit else ("write", "query", "commit")
         if op.kind == "write" and op.session:
             return ("staged",) if op.batch else ("staged", "query")
         if op.kind == "write":

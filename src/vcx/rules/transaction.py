@@ -224,12 +224,13 @@ class MissingTransaction(Rule):
     ends staged writes is one write (reported at the first write it commits, "committed at line
     N"), so ``add; commit; add; commit`` and two services that each commit their own writes
     (``add_cart(s); add_event(s)``, each ``add(...); commit()``) stay reported. A ``commit()`` with
-    nothing staged before it in the function (a read-only unit of work, a helper that only
-    commits what its caller staged) writes nothing and is no write (nor, for NPQ001, a query).
+    nothing staged before it in the function is still a write: it flushes rows changed by
+    attribute assignment (``challenge.value = v; session.commit()``), which vcx does not track.
     A project context manager that commits a session (``@contextmanager`` /
     ``@asynccontextmanager`` committing after its ``yield``, or a class committing in ``__exit__``
     / ``__aexit__``) is a transaction scope: its ``with`` line is no write, the writes staged in
-    its block are one write committed when the block exits, and two such blocks in a row that
+    its block are one write committed when the block exits (a block that only reads writes
+    nothing: ``with get_session() as s: return s.query(Org).one()``), and two such blocks in a row that
     each write are two transactions, reported at the first write of the second block. Django,
     Prisma and the other ORMs are unchanged: their writes commit on their own.
 
@@ -332,16 +333,14 @@ class MissingTransaction(Rule):
                 if op is not None:
                     if s.stages(op):
                         staged.setdefault(scope, []).append(call)
-                    elif op.kind == "commit":
-                        # A unit-of-work commit: the write is what it flushes; report there. A
-                        # commit with nothing staged writes nothing.
-                        if staged.get(scope):
-                            first_staged = staged.pop(scope)[0]
-                            sites.setdefault(call.func, []).append(
-                                (first_staged, f"`{_short(first_staged.snippet, 50)}` (committed at line "
-                                               f"{call.loc.line})"))
+                    elif op.kind == "commit" and staged.get(scope):
+                        # A unit-of-work commit: the write is what it flushes; report there.
+                        first_staged = staged.pop(scope)[0]
+                        sites.setdefault(call.func, []).append(
+                            (first_staged, f"`{_short(first_staged.snippet, 50)}` (committed at line "
+                                           f"{call.loc.line})"))
                         continue
-                    elif op.kind == "write":
+                    elif op.kind == "write" or (op.kind == "commit" and not op.unit):
                         label = f"`{_short(call.text)}`"
                 else:
                     ref = project.target(path, call)
