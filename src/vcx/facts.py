@@ -181,6 +181,10 @@ class Call:
     # call although it returns or throws (the ``catch`` / ``except`` that an exception thrown
     # before the exit reaches, the ``finally`` that runs after it). None: nothing further down.
     exits_until: tuple[int, int] | None = None
+    # (Python) A call the front end kept only because its receiver is a local assigned from a
+    # method of a class-like name (``repo.get_by_email(e)`` after ``repo =
+    # Repo.from_session(s)``): link may follow it into the project; nothing else judges it.
+    factory: bool = False
 
 
 def merge_exits(around: list[tuple[tuple[int, int], tuple[int, int] | None]]

@@ -800,7 +800,8 @@ def _through_class(project: Project, path: str, mod: ModuleFacts, call: Call,
                    assigned: dict[tuple[str | None, str], list[Call]]) -> FuncRef | None:
     """(Python) The method a call reaches through a project class when its name alone reaches
     nothing: a method the class inherits from a project base (``OrderRepository.from_session(s)``,
-    ``repo.create(x)`` on ``repo = OrderRepository(s)``), or a method of what a factory of the
+    ``repo.create(x)`` on ``repo = OrderRepository(s)``, ``self.get_one_or_none(q)`` in a
+    method of a subclass), or a method of what a factory of the
     class returned (``repo = OrderRepository.from_session(s)``, where ``from_session`` is a
     classmethod that returns ``cls(...)`` or is annotated ``-> Self``: ``repo.create(x)``)."""
     head, dot, name = call.callee.rpartition(".")
@@ -813,8 +814,14 @@ def _through_class(project: Project, path: str, mod: ModuleFacts, call: Call,
         if cls is not None:
             return project.method_of(cls, name)
     root, dot, rest = call.text.partition(".")
-    if call.callee != call.text or not dot or "." in rest or root in ("self", "cls"):
+    if call.callee != call.text or not dot or "." in rest:
         return None
+    if root in ("self", "cls"):  # self.get_one_or_none(): a method the class inherits from a project base
+        fn = mod.functions.get(call.func) if call.func is not None else None
+        while fn is not None and fn.class_name is None and fn.parent is not None:
+            fn = mod.functions.get(fn.parent)
+        own = project.resolve_class(path, f"local:{fn.class_name}") if fn is not None and fn.class_name else None
+        return project.method_of(own, rest) if own is not None else None
     origin = None
     for c in assigned.get((call.func, root), ()):
         if c.loc < call.loc:

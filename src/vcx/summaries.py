@@ -14,6 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from vcx.facts import Call, Function, ModuleFacts, Value
+from vcx.knowledge import PY_KEEP_UNRESOLVED
 from vcx.knowledge import databases as kdb
 from vcx.knowledge.network import network_client
 from vcx.link import FuncRef, Project
@@ -200,6 +201,9 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
     if meth not in _OP_METHODS and meth.lower() not in kdb.CACHE_COMMANDS and not callee.startswith(kdb.OTHER_STORES):
         return None  # useState(), items.push(): no method any database, cache or transaction has
     recv, meth = _method(call)
+    if mod.language == "python" and (call.factory or (recv in ("self", "cls") and callee == call.text and
+                                                      meth not in PY_KEEP_UNRESOLVED)):
+        return None  # self.m() / repo.m() on a factory's result that link found no method for
     if mod.language == "python" and (kdb.sqlalchemy_not_a_query(callee) or recv in kdb.DJANGO_SESSION_RECEIVERS
                                      or recv.endswith(".request.session")):
         return None  # URL.create(...), create_engine(...), event.remove(...); request.session.save()
@@ -337,7 +341,7 @@ def on_session(mod: ModuleFacts, call: Call) -> bool:
     """(Python) A call on a SQLAlchemy / SQLModel ORM ``Session`` (``session``, ``self.session``,
     ``db.session``, ``db_session``, a parameter annotated ``AsyncSession``): a 2.0-style Session
     never autocommits, so what it runs belongs to the transaction a later ``commit()`` ends. Not
-    Django's ``request.session`` (the session store), nor a session of another library the front
+    Django's ``request.session`` (the session store), nor a session of another driver the front
     end resolved (a Cassandra or Neo4j session runs each statement on its own)."""
     if mod.language != "python":
         return False
@@ -347,8 +351,10 @@ def on_session(mod: ModuleFacts, call: Call) -> bool:
     callee = call.callee
     if callee.startswith(("sqlalchemy.", "sqlmodel.", "flask_sqlalchemy.")):
         return "Session" in callee or ".session." in callee
-    if not (callee == call.text or callee.startswith(("local:", "import:", "self.", "?"))):
-        return False
+    if "Session()." in callee:
+        return True  # a parameter annotated with a Session class (the project may re-export it)
+    if callee.startswith((*kdb.DB_LIBS, *kdb.OTHER_STORES, "cassandra", "neo4j", "boto3", "botocore")):
+        return False  # another driver's session (a MongoDB client session, a Cassandra session)
     last = recv.rsplit(".", 1)[-1].lower()
     return last.endswith("session") or last == "sess"
 

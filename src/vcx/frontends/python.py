@@ -128,6 +128,9 @@ class _Extractor:
         # Instances: (scope, name) -> (ctor canonical, ctor Value).
         self.instances: dict[tuple[str | None, str], tuple[str, Value]] = {}
         self.class_instances: dict[tuple[str, str], tuple[str, Value]] = {}
+        # (scope, local) assigned from a method of a class-like name (``repo = Repo.from_session(s)``):
+        # calls on it are kept (``Call.factory``) for link to follow a factory that returns the class.
+        self.factory_locals: set[tuple[str | None, str]] = set()
         self.func_ids: dict[int, str] = {}  # node.id -> Function id
         self.local_funcs: dict[str, str] = {}  # module-level def name -> id
         self.classes: dict[str, str] = {}  # class name -> qualname (a module-level class before a nested one)
@@ -210,6 +213,7 @@ class _Extractor:
         self._param_names = {p for f in self.facts.functions.values() for p in f.params} - {"self", "cls"}
         bound = set(self.aliases) | set(self.local_funcs) | set(self.classes) | PY_KEEP_UNRESOLVED
         bound.update(name for _, name in self.instances)
+        bound.update(name for _, name in self.factory_locals)
         bound.update(("self", "cls"))
         data = self.src.data
         for n in calls:
@@ -473,6 +477,15 @@ class _Extractor:
             return f"local:{cls}" + (f".{rest}" if rest else "")
         return text
 
+    def _factory_local(self, name: str, scope: str | None) -> bool:
+        cur = scope
+        while True:
+            if (cur, name) in self.factory_locals:
+                return True
+            if cur is None:
+                return False
+            cur = self.facts.functions[cur].parent if cur in self.facts.functions else None
+
     def _instance(self, name: str, scope: str | None) -> tuple[str, Value] | None:
         cur = scope
         while True:
@@ -730,6 +743,11 @@ class _Extractor:
         scope = self._scope_of(node)
         ctor = self._ctor_of(right, scope)
         if ctor is None:
+            if left.type == "identifier" and not self._in_class_body(node):
+                call = right.named_children[0] if right.type == "await" and right.named_children else right
+                fn = call.child_by_field_name("function") if call.type == "call" else None
+                if fn is not None and fn.type == "attribute" and _FACTORY_CALL.fullmatch(self.src.text(fn, 200)):
+                    self.factory_locals.add((scope, self.src.text(left)))
             return
         if left.type == "identifier":
             if not self._in_class_body(node):  # a class attribute is no name a method can use bare
@@ -897,11 +915,15 @@ class _Extractor:
             or self._param_call(node, fn, text)
         if not known and fn.type == "attribute":
             self._dispatch(node, fn, scope)
-        if not known and text.rsplit(".", 1)[-1] not in PY_KEEP_UNRESOLVED and node.id not in self._lambda_calls:
+        factory = not known and _SELF_METHOD.fullmatch(text) is None and _LOCAL_METHOD.fullmatch(text) is not None \
+            and self._factory_local(text.split(".", 1)[0], scope)
+        if not known and text.rsplit(".", 1)[-1] not in PY_KEEP_UNRESOLVED and node.id not in self._lambda_calls \
+                and not _SELF_METHOD.fullmatch(text) and not factory:  # link may find m in a project class
             self.facts.calls[cid] = None  # type: ignore[call-overload]  # removed in finish()
             return
         call = Call(id=cid, callee=callee, text=text,
                     snippet=self.src.snippet(node), loc=self.src.loc(node), func=scope)
+        call.factory = factory and text.rsplit(".", 1)[-1] not in PY_KEEP_UNRESOLVED
         # Database methods on unknown receivers (``conn.execute(sql, ...)``) keep their argument
         # values (SQL text, written expressions); other unknown calls (print) get the cheap summary.
         value = self.value if known or (text[-6:] != ".print" and text != "print") else self._light_value
@@ -1458,6 +1480,14 @@ def _annotated_class(annotation: str) -> str | None:
     if not re.fullmatch(r"[A-Za-z_][\w.]*", text):
         return None  # generic containers, unions, literals
     return text
+
+
+# ``self.m`` / ``cls.m``: a method of the class or one it inherits.
+_SELF_METHOD = re.compile(r"(?:self|cls)\.[A-Za-z_]\w*")
+# ``name.m``: a method called on a local.
+_LOCAL_METHOD = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*")
+# ``Repo.from_session`` / ``repos.OrderRepository.for_org``: a method of a class-like name.
+_FACTORY_CALL = re.compile(r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*[a-z]\w*\.[a-z_]\w*")
 
 
 def _returns_cls_call(node: ts.Node, src: Source) -> bool:
