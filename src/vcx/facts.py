@@ -261,6 +261,9 @@ class Function:
     # in ``class Repo``). With a classmethod's ``return cls(...)``, link types what such a
     # factory returns (``repo = OrderRepository.from_session(s)``) as the class it is called on.
     returns_self: bool = False
+    # Python: the body yields (not in a nested function): a call gives a generator (an async
+    # generator for an ``async def``), which runs as it is iterated, not a coroutine to await.
+    generator: bool = False
 
 
 def argument_for(fn: Function, call: Call, param: str) -> Value | None:

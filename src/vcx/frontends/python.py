@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import builtins
 import re
+import sys
 
 import tree_sitter as ts
 
@@ -570,6 +571,8 @@ class _Extractor:
         if rtype is not None:  # -> Self, -> "Repo" in class Repo: an instance of the class it is called on
             ann = self.src.text(rtype, 80).strip().strip("\"'")
             fn.returns_self = ann in ("Self", "typing.Self", "typing_extensions.Self", cls)
+        if is_async:
+            fn.generator = _yields(node)
         if cls is not None and parent is None and not fn.returns_self and \
                 any(d.text == "classmethod" for d in decorators):
             fn.returns_self = _returns_cls_call(node, self.src)  # return cls(...)
@@ -746,8 +749,10 @@ class _Extractor:
             if left.type == "identifier" and not self._in_class_body(node):
                 call = right.named_children[0] if right.type == "await" and right.named_children else right
                 fn = call.child_by_field_name("function") if call.type == "call" else None
-                if fn is not None and fn.type == "attribute" and _FACTORY_CALL.fullmatch(self.src.text(fn, 200)):
-                    self.factory_locals.add((scope, self.src.text(left)))
+                text = self.src.text(fn, 200) if fn is not None and fn.type == "attribute" else ""
+                if text and _FACTORY_CALL.fullmatch(text) and \
+                        self.resolve(text, scope, fn).split(".", 1)[0] not in _NOT_PROJECT_ROOTS:
+                    self.factory_locals.add((scope, self.src.text(left)))  # not datetime.now(), Decimal.from_float()
             return
         if left.type == "identifier":
             if not self._in_class_body(node):  # a class attribute is no name a method can use bare
@@ -1484,10 +1489,28 @@ def _annotated_class(annotation: str) -> str | None:
 
 # ``self.m`` / ``cls.m``: a method of the class or one it inherits.
 _SELF_METHOD = re.compile(r"(?:self|cls)\.[A-Za-z_]\w*")
+# Roots of canonical names that are no project class's: the standard library's and common
+# value libraries' (``DateTime.utcfromtimestamp(t)`` makes a datetime, not a repository).
+_NOT_PROJECT_ROOTS = frozenset(sys.stdlib_module_names) | {
+    "arrow", "pendulum", "dateutil", "pytz", "numpy", "pandas", "pydantic", "attrs", "yaml", "requests", "httpx"}
 # ``name.m``: a method called on a local.
 _LOCAL_METHOD = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*")
 # ``Repo.from_session`` / ``repos.OrderRepository.for_org``: a method of a class-like name.
 _FACTORY_CALL = re.compile(r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*[a-z]\w*\.[a-z_]\w*")
+
+
+def _yields(node: ts.Node) -> bool:
+    """A function's body has a ``yield`` of its own (not in a nested function or class)."""
+    body = node.child_by_field_name("body")
+    todo = list(body.named_children) if body is not None else []
+    while todo:
+        n = todo.pop()
+        if n.type == "yield":
+            return True
+        if n.type in FUNC_TYPES or n.type == "class_definition":
+            continue
+        todo.extend(n.named_children)
+    return False
 
 
 def _returns_cls_call(node: ts.Node, src: Source) -> bool:

@@ -245,9 +245,11 @@ class MissingTransaction(Rule):
 
     Repositories: ``repo = OrderRepository.from_session(session)``, where ``from_session`` is a
     classmethod that returns ``cls(...)`` or is annotated ``-> Self``, makes ``repo`` an
-    ``OrderRepository``, and ``repo.create(...)`` is followed into the project method (also one
-    inherited from a project base class, ``RepositoryBase[Order].create``) instead of being judged
-    by its name.
+    ``OrderRepository``, and ``repo.create(...)`` / ``repo.get_by_email(...)`` is followed into the
+    project method (also one inherited from a project base class, ``RepositoryBase[Order].create``,
+    as is ``self.get_one_or_none(...)`` in a subclass) instead of being judged by its name. Not
+    yet: a method a directly constructed instance inherits (``repo = OrderRepository(s);
+    repo.create(x)`` is still judged by its name).
 
     Why it breaks production: when the second write fails (constraint, timeout, deploy), the
     first one stays: money debited and never credited, a user without a profile.
@@ -258,7 +260,10 @@ class MissingTransaction(Rule):
     M.objects.get_or_create(...)`` then ``obj.save()``; Prisma ``upsert`` then ``update`` with the
     same ``where``, also when a project helper does the upsert keyed by the argument the caller
     passes, ``await ensureBilling(orgId)`` then ``prisma.billing.update({ where: { organizationId:
-    orgId } })``); a second call of an idempotent project helper (every write an upsert, or a save
+    orgId } })``); a Django ``get_or_create`` of the row an earlier ``get_or_create`` with the same
+    lookup keywords wrote, also through a project helper keyed by the argument the caller passes
+    (``Profile.objects.get_or_create(user=user)`` then ``get_redirection_path(user=user)``); a
+    second call of an idempotent project helper (every write an upsert, or a save
     of the row it upserted) with the same arguments, directly or through another helper
     (``embed_to_editor_html(url)`` then ``get_embed(url)``): the repeat writes nothing new (the spec
     is silent; decided as for a repeated save); Django ``form.save(commit=False)``, which builds
@@ -485,6 +490,14 @@ class _SameRow:
         the function ``call`` sits in (None: the function being checked, whose names stand for
         themselves)."""
         recv, _, meth = call.text.replace("?.", ".").rpartition(".")
+        if meth in ("get_or_create", "aget_or_create") and not call.args and call.kwargs and \
+                "**" not in call.kwargs:
+            # Django: the row its lookup keywords name (``defaults`` only fill a new row).
+            lookup = Value("object", "", keys={k: v for k, v in call.kwargs.items() if k != "defaults"})
+            where = _sig_mapped(lookup, subst)
+            if where is None or (subst is not None and recv.split(".", 1)[0] in subst):
+                return None
+            return frozenset({("upsert", recv, where)})
         if meth in ("upsert", "update", "updateOne"):
             first = call.args[0] if call.args else None
             w = first.key("where") if first is not None and first.kind == "object" else None
@@ -790,7 +803,9 @@ class LostUpdate(Rule):
                 ref = project.target(path, call)
                 summ = s.of(ref)
                 is_write = (op is not None and op.kind in ("write", "commit", "staged")) or \
-                    (op is None and summ is not None and any(e in summ.via for e in ("write", "staged", "commit")))
+                    (op is None and summ is not None and (
+                        "write" in summ.via or "commit" in summ.via or
+                        ("staged" in summ.via and summ.via["staged"][2].session)))  # an UPDATE run on a Session
                 if not is_write:
                     continue
                 texts = _texts(call, mod)
