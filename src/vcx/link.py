@@ -800,12 +800,15 @@ def _through_class(project: Project, path: str, mod: ModuleFacts, call: Call,
                    assigned: dict[tuple[str | None, str], list[Call]]) -> FuncRef | None:
     """(Python) The method a call reaches through a project class when its name alone reaches
     nothing: a method the class inherits from a project base (``OrderRepository.from_session(s)``,
-    ``self.get_one_or_none(q)`` in a method of a subclass), or a method of what a factory of the
+    ``repo.create(x)`` on ``repo = OrderRepository(s)``, ``self.get_one_or_none(q)`` in a
+    method of a subclass), or a method of what a factory of the
     class returned (``repo = OrderRepository.from_session(s)``, where ``from_session`` is a
     classmethod that returns ``cls(...)`` or is annotated ``-> Self``: ``repo.create(x)``)."""
     head, dot, name = call.callee.rpartition(".")
     if not dot or not head or not name.isidentifier():
         return None
+    if head.endswith("()") and "(" not in head[:-2]:
+        head = head[:-2]  # an instance the front end typed: OrderRepository().create
     if "(" not in head and (head.startswith(("local:", "import:")) or head.split(".", 1)[0] in project.py_roots):
         cls = project.resolve_class(path, head)
         if cls is not None:

@@ -247,9 +247,8 @@ class MissingTransaction(Rule):
     classmethod that returns ``cls(...)`` or is annotated ``-> Self``, makes ``repo`` an
     ``OrderRepository``, and ``repo.create(...)`` / ``repo.get_by_email(...)`` is followed into the
     project method (also one inherited from a project base class, ``RepositoryBase[Order].create``,
-    as is ``self.get_one_or_none(...)`` in a subclass) instead of being judged by its name. Not
-    yet: a method a directly constructed instance inherits (``repo = OrderRepository(s);
-    repo.create(x)`` is still judged by its name).
+    as are ``repo.create(...)`` on ``repo = OrderRepository(session)`` and
+    ``self.get_one_or_none(...)`` in a subclass) instead of being judged by its name.
 
     Why it breaks production: when the second write fails (constraint, timeout, deploy), the
     first one stays: money debited and never credited, a user without a profile.
