@@ -201,6 +201,10 @@ class Call:
     # call although it returns or throws (the ``catch`` / ``except`` that an exception thrown
     # before the exit reaches, the ``finally`` that runs after it). None: nothing further down.
     exits_until: tuple[int, int] | None = None
+    # (Python) A call the front end kept only because its receiver is a local assigned from a
+    # method of a class-like name (``repo.get_by_email(e)`` after ``repo =
+    # Repo.from_session(s)``): link may follow it into the project; nothing else judges it.
+    factory: bool = False
 
 
 def merge_exits(around: list[tuple[tuple[int, int], tuple[int, int] | None]]
@@ -289,6 +293,13 @@ class Function:
     # useCallback(async () => {...}, deps)``). A caller's ``const { save } = useX()`` /
     # ``const [save] = useX()`` then calls that function (``vcx.link``).
     hook_returns: tuple[tuple[str, str], ...] = ()
+    # Python: a method annotated to return an instance of its class (``-> Self``, ``-> "Repo"``
+    # in ``class Repo``). With a classmethod's ``return cls(...)``, link types what such a
+    # factory returns (``repo = OrderRepository.from_session(s)``) as the class it is called on.
+    returns_self: bool = False
+    # Python: the body yields (not in a nested function): a call gives a generator (an async
+    # generator for an ``async def``), which runs as it is iterated, not a coroutine to await.
+    generator: bool = False
 
 
 def argument_for(fn: Function, call: Call, param: str) -> Value | None:
@@ -393,6 +404,9 @@ class ClassInfo:
     name: str
     loc: Loc
     bases: tuple[str, ...] = ()  # canonical names of the base classes (JS/TS: the base as written)
+    # Python: canonical names of the bases written with type arguments (``RepositoryBase[Order]``,
+    # ``Generic[T]``), which ``bases`` leaves out; :meth:`vcx.link.Project.method_of` follows them.
+    generic_bases: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

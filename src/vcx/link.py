@@ -329,6 +329,29 @@ class Project:
             self._class_refs[key] = self._resolve_class(path, ref, 0)
         return self._class_refs[key]
 
+    def method_of(self, cls: ClassRef, name: str) -> FuncRef | None:
+        """The method ``name`` an instance of the project class ``cls`` runs: the class's own or
+        the first one its project bases define, in method resolution order (breadth first over
+        the bases, which is what simple hierarchies resolve to)."""
+        seen: set[ClassRef] = set()
+        todo = [cls]
+        while todo and len(seen) < 24:
+            cur = todo.pop(0)
+            if cur in seen:
+                continue
+            seen.add(cur)
+            mod = self.modules.get(cur.path)
+            if mod is None:
+                continue
+            if f"{cur.name}.{name}" in mod.functions:
+                return FuncRef(cur.path, f"{cur.name}.{name}")
+            info = mod.classes.get(cur.name)
+            for b in (*info.bases, *info.generic_bases) if info is not None else ():
+                found = self.resolve_class(cur.path, b)
+                if found is not None:
+                    todo.append(found)
+        return None
+
     def resolve_class_text(self, path: str, text: str) -> ClassRef | None:
         """Like :meth:`resolve_class`, for the source text of a name used in module ``path``
         (``UserSerializer``, ``serializers.UserSerializer`` after ``from app import serializers``
@@ -839,6 +862,11 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
     for path, mod in modules.items():
         test_code = path in project.tests
         specs = project.package_specs(path)
+        assigned: dict[tuple[str | None, str], list[Call]] = {}  # (function, local) -> calls assigned to it
+        if mod.language == "python":
+            for call in mod.calls:
+                if call.assigned_to:
+                    assigned.setdefault((call.func, call.assigned_to), []).append(call)
         for call in mod.calls:
             ref: FuncRef | None = None
             callee = call.callee
@@ -864,6 +892,8 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
                                 ref = FuncRef(owner, method)
                         else:
                             _bind_instance(call, modules[owner], thing, rest)
+            if ref is None and mod.language == "python":
+                ref = _through_class(project, path, mod, call, assigned)
             if ref is not None:
                 project.targets[(path, call.id)] = ref
                 if not test_code:  # a test calling a function is not a caller in production
@@ -908,6 +938,45 @@ def _hook_member(path: str, mod: ModuleFacts, name: str) -> FuncRef | None:
         return None
     fid = dict(fn.hook_returns).get(key)
     return FuncRef(path, fid) if fid is not None and fid in mod.functions else None
+
+
+def _through_class(project: Project, path: str, mod: ModuleFacts, call: Call,
+                   assigned: dict[tuple[str | None, str], list[Call]]) -> FuncRef | None:
+    """(Python) The method a call reaches through a project class when its name alone reaches
+    nothing: a method the class inherits from a project base (``OrderRepository.from_session(s)``,
+    ``repo.create(x)`` on ``repo = OrderRepository(s)``, ``self.get_one_or_none(q)`` in a
+    method of a subclass), or a method of what a factory of the
+    class returned (``repo = OrderRepository.from_session(s)``, where ``from_session`` is a
+    classmethod that returns ``cls(...)`` or is annotated ``-> Self``: ``repo.create(x)``)."""
+    head, dot, name = call.callee.rpartition(".")
+    if not dot or not head or not name.isidentifier():
+        return None
+    if head.endswith("()") and "(" not in head[:-2]:
+        head = head[:-2]  # an instance the front end typed: OrderRepository().create
+    if "(" not in head and (head.startswith(("local:", "import:")) or head.split(".", 1)[0] in project.py_roots):
+        cls = project.resolve_class(path, head)
+        if cls is not None:
+            return project.method_of(cls, name)
+    root, dot, rest = call.text.partition(".")
+    if call.callee != call.text or not dot or "." in rest:
+        return None
+    if root in ("self", "cls"):  # self.get_one_or_none(): a method the class inherits from a project base
+        fn = mod.functions.get(call.func) if call.func is not None else None
+        while fn is not None and fn.class_name is None and fn.parent is not None:
+            fn = mod.functions.get(fn.parent)
+        own = project.resolve_class(path, f"local:{fn.class_name}") if fn is not None and fn.class_name else None
+        return project.method_of(own, rest) if own is not None else None
+    origin = None
+    for c in assigned.get((call.func, root), ()):
+        if c.loc < call.loc:
+            origin = c
+    factory = project.targets.get((path, origin.id)) if origin is not None else None
+    fn = project.function(factory) if factory is not None else None
+    if fn is None or not fn.returns_self:
+        return None
+    owner = origin.callee.rpartition(".")[0]  # type: ignore[union-attr]
+    cls = project.resolve_class(path, owner) if owner and "(" not in owner else None
+    return project.method_of(cls, rest) if cls is not None else None
 
 
 def _default_member(mod: ModuleFacts, spec: str, rest: str) -> bool:

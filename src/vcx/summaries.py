@@ -14,6 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from vcx.facts import Call, Function, ModuleFacts, Value
+from vcx.knowledge import PY_KEEP_UNRESOLVED
 from vcx.knowledge import databases as kdb
 from vcx.knowledge.javascript import MUTATION_CACHES, MUTATION_HOOKS, is_request_scope_call
 from vcx.knowledge.network import HTTP_WRITE_METHODS, VERB_METHODS, network_call
@@ -35,6 +36,12 @@ class Op:
     # network: the HTTP method sent, upper case ("GET", "POST", ...); "" when unknown (a method
     # given by a variable, an options object vcx cannot see).
     method: str = ""
+    # A write on a SQLAlchemy / SQLModel ORM Session (``session.execute(update(...))``): it runs in
+    # the session's open transaction and stays uncommitted until a ``commit()``, like a staged one.
+    session: bool = False
+    # A commit in a unit-of-work context manager (``@contextmanager`` committing after its
+    # ``yield``, ``__exit__`` / ``__aexit__``): it commits what the ``with`` block staged.
+    unit: bool = False
 
 
 @dataclass
@@ -136,6 +143,10 @@ SA_BUILDERS = ("sqlalchemy.update", "sqlalchemy.insert", "sqlalchemy.delete", "s
                "sqlalchemy.dialects.postgresql.insert", "sqlalchemy.text")
 
 
+# SQLAlchemy's textual SQL construct: ``text("INSERT ...")``, run by ``execute()``.
+SA_TEXT = ("sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "sqlmodel.text")
+
+
 # A model class's scope chain before the query: Collection.unscoped().findOne, User.scope("x").findAll.
 _MODEL_RECEIVER = re.compile(r"(?:[\w$]+\.)*[A-Z][\w$]*(?:\.(?:scope|unscoped|schema)\([^)]*\))*")
 
@@ -227,6 +238,12 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
     if meth not in _OP_METHODS and meth.lower() not in kdb.CACHE_COMMANDS and not callee.startswith(kdb.OTHER_STORES):
         return None  # useState(), items.push(): no method any database, cache or transaction has
     recv, meth = _method(call)
+    if mod.language == "python" and (call.factory or (recv in ("self", "cls") and callee == call.text and
+                                                      meth not in PY_KEEP_UNRESOLVED)):
+        return None  # self.m() / repo.m() on a factory's result that link found no method for
+    if mod.language == "python" and (kdb.sqlalchemy_not_a_query(callee) or recv in kdb.DJANGO_SESSION_RECEIVERS
+                                     or recv.endswith(".request.session")):
+        return None  # URL.create(...), create_engine(...), event.remove(...); request.session.save()
     if meth == "save" and mod.language == "python" and _false(call.kwargs.get("commit")):
         # Django ModelForm / formset ``form.save(commit=False)``: builds the unsaved instance
         # (and defers deletions and many-to-many rows), writes nothing; its later ``obj.save()`` does.
@@ -304,6 +321,13 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
             return Op("write", path, call)
         if built in ("sqlalchemy.select", "sqlmodel.select"):
             return Op("read", path, call)
+        if built in SA_TEXT and call.args[0].call_id is not None and call.args[0].call_id < len(mod.calls):
+            # conn.execute(text("INSERT ...")): the SQL inside text() says it writes. Only writes
+            # (a SELECT stays the read it was classified as by name).
+            sql = _sql(mod.calls[call.args[0].call_id])
+            if kdb.sql_kind(sql) == "write" and _looks_like_sql(sql):
+                batch = kdb.is_sql_batch(sql) or (len(call.args) > 1 and call.args[1].kind == "array")
+                return Op("write", path, call, batch=batch, sql=sql)
     if meth in kdb.TXN_METHODS:
         return Op("txn", path, call)
     sql = _sql(call)
@@ -339,6 +363,39 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
 
 
 _PLAIN_NAME = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+def _context_manager(mod: ModuleFacts, fid: str | None) -> bool:
+    """(Python) The function is a context manager's: decorated ``@contextmanager`` /
+    ``@asynccontextmanager``, or a class's ``__exit__`` / ``__aexit__``."""
+    fn = mod.functions.get(fid) if fid is not None and mod.language == "python" else None
+    if fn is None:
+        return False
+    return fn.name in ("__exit__", "__aexit__") or any(
+        (d.ref or d.text or "").split("(")[0].endswith(("contextmanager", "asynccontextmanager"))
+        for d in fn.decorators)
+
+
+def on_session(mod: ModuleFacts, call: Call) -> bool:
+    """(Python) A call on a SQLAlchemy / SQLModel ORM ``Session`` (``session``, ``self.session``,
+    ``db.session``, ``db_session``, a parameter annotated ``AsyncSession``): a 2.0-style Session
+    never autocommits, so what it runs belongs to the transaction a later ``commit()`` ends. Not
+    Django's ``request.session`` (the session store), nor a session of another driver the front
+    end resolved (a Cassandra or Neo4j session runs each statement on its own)."""
+    if mod.language != "python":
+        return False
+    recv, _ = _method(call)
+    if not recv or recv in kdb.DJANGO_SESSION_RECEIVERS or recv.endswith(".request.session"):
+        return False
+    callee = call.callee
+    if callee.startswith(("sqlalchemy.", "sqlmodel.", "flask_sqlalchemy.")):
+        return "Session" in callee or ".session." in callee
+    if "Session()." in callee:
+        return True  # a parameter annotated with a Session class (the project may re-export it)
+    if callee.startswith((*kdb.DB_LIBS, *kdb.OTHER_STORES, "cassandra", "neo4j", "boto3", "botocore")):
+        return False  # another driver's session (a MongoDB client session, a Cassandra session)
+    last = recv.rsplit(".", 1)[-1].lower()
+    return last.endswith("session") or last == "sess"
 
 
 def _false(v: Value | None) -> bool:
@@ -422,6 +479,9 @@ class Summaries:
                     continue
                 if op.kind == "commit":
                     has_commit[call.func] = True
+                    op.unit = _context_manager(mod, call.func)
+                elif op.kind == "write" and on_session(mod, call):
+                    op.session = True
                 self.ops[(path, call.id)] = op
                 found.append((call, op))
             if has_commit and mod.language == "python":
@@ -434,25 +494,154 @@ class Summaries:
                     continue
                 ref = FuncRef(path, call.func)
                 for eff in self._effects(op):
-                    if eff in READ_EFFECTS and ref in self.memoized:
-                        continue
-                    s = self.funcs.setdefault(ref, Summary())
-                    if eff not in s.via:
-                        s.via[eff] = (path, call, op)
-                        work.append((ref, eff))
+                    if eff != "staged":  # phase 2
+                        self._add(ref, eff, path, call, op, work)
+        self._spread(work)
+        # Phase 2, "staged": the function leaves writes on a session uncommitted for its caller to
+        # commit: a staged write (its own or a helper's) not followed by a commit in the function
+        # (its own, a helper's, or the exit of a committing ``with`` block around it). Needs the
+        # "commit" effects, final after phase 1.
+        self._commit_points: dict[str, dict[str | None, list[tuple[int, int]]]] = {}
+        self._committing: dict[tuple[str, int], bool] = {}
+        for path, mod in project.modules.items():
+            for call in mod.calls:
+                op = self.ops.get((path, call.id))
+                if call.func is not None and op is not None and self.stages(op) and \
+                        not self.committed_after(path, call):
+                    self._add(FuncRef(path, call.func), "staged", path, call, op, work)
+        self._spread(work, staged=True)
+        # Phase 3: a commit that ends writes staged before it in the function writes them.
+        for path, mod in project.modules.items():
+            for fid, (call, op) in self._commits_of_staged(path, mod).items():
+                ref = FuncRef(path, fid)
+                for eff in (("write",) if op.batch else ("write", "query")):
+                    self._add(ref, eff, path, call, op, work)
+        self._spread(work)
+
+    def _add(self, ref: FuncRef, eff: str, path: str, call: Call, op: Op,
+             work: deque[tuple[FuncRef, str]]) -> None:
+        if eff in READ_EFFECTS and ref in self.memoized:
+            return
+        s = self.funcs.setdefault(ref, Summary())
+        if eff not in s.via:
+            s.via[eff] = (path, call, op)
+            work.append((ref, eff))
+
+    def _spread(self, work: deque[tuple[FuncRef, str]], staged: bool = False) -> None:
+        """Propagate effects from functions to their callers; "staged" (``staged``) only to a
+        caller that does not commit after the call."""
+        project = self.project
         while work:
             ref, eff = work.popleft()
             op = self.funcs[ref].via[eff][2]
             for cpath, call in (*project.callers_of(ref), *project.test_callers.get(ref, ())):
                 if call.func is None:
                     continue
-                cref = FuncRef(cpath, call.func)
-                if eff in READ_EFFECTS and cref in self.memoized:
+                if staged and self.committed_after(cpath, call):
                     continue
-                s = self.funcs.setdefault(cref, Summary())
-                if eff not in s.via:
-                    s.via[eff] = (cpath, call, op)
-                    work.append((cref, eff))
+                self._add(FuncRef(cpath, call.func), eff, cpath, call, op, work)
+
+    @staticmethod
+    def stages(op: Op) -> bool:
+        """A staged write, or a write on a Session (uncommitted until a ``commit()``)."""
+        return op.kind == "staged" or (op.kind == "write" and op.session)
+
+    def has(self, ref: FuncRef | None, eff: str) -> bool:
+        s = self.funcs.get(ref) if ref is not None else None
+        return s is not None and eff in s.via
+
+    def committing_with(self, path: str, call: Call) -> bool:
+        """``with scope() as session:`` / ``async with SessionScope() as s:`` on a project context
+        manager that commits (after its ``yield``, or in ``__exit__`` / ``__aexit__``): the
+        block is one unit of work, committed when it exits."""
+        key = (path, call.id)
+        hit = self._committing.get(key)
+        if hit is None:
+            hit = self._committing[key] = call.context == "with" and self._commits_on_exit(path, call)
+        return hit
+
+    def _commits_on_exit(self, path: str, call: Call) -> bool:
+        project = self.project
+        ref = project.target(path, call)
+        fn = project.function(ref) if ref is not None else None
+        if fn is not None:
+            return self.has(ref, "commit") and any(
+                (d.ref or d.text or "").split("(")[0].endswith(("contextmanager", "asynccontextmanager"))
+                for d in fn.decorators)
+        cls = project.resolve_class(path, call.callee) if call.callee.startswith(("local:", "import:")) else None
+        for _ in range(4):
+            if cls is None:
+                return False
+            mod = project.modules[cls.path]
+            for name in ("__exit__", "__aexit__"):
+                if f"{cls.name}.{name}" in mod.functions:
+                    return self.has(FuncRef(cls.path, f"{cls.name}.{name}"), "commit")
+            info = mod.classes.get(cls.name)
+            bases = info.bases if info is not None else ()
+            cls = project.resolve_class(cls.path, bases[0]) if bases else None
+        return False
+
+    def _commit_event(self, path: str, call: Call) -> bool:
+        """A commit outside a ``with`` item: ``session.commit()``, or a call of a project
+        function that commits."""
+        op = self.ops.get((path, call.id))
+        if op is not None:
+            return op.kind == "commit"
+        return call.context != "with" and self.has(self.project.target(path, call), "commit")
+
+    def committed_after(self, path: str, call: Call) -> bool:
+        """A commit follows the call in its function: a commit further down, or the exit of a
+        committing ``with`` block around it."""
+        mod = self.project.modules[path]
+        if any(w < len(mod.calls) and self.committing_with(path, mod.calls[w]) for w in call.withs):
+            return True
+        points = self._commit_points.get(path)
+        if points is None:
+            points = self._commit_points[path] = {}
+            for c in mod.calls:
+                if c.func is not None and self._commit_event(path, c):
+                    points.setdefault(c.func, []).append((c.loc.line, c.loc.col))
+        here = (call.loc.line, call.loc.col)
+        return any(p > here for p in points.get(call.func, ()))
+
+    def staged_event(self, path: str, call: Call) -> bool:
+        """The call stages a write for a later commit: its own, or one a project function it
+        calls leaves uncommitted."""
+        op = self.ops.get((path, call.id))
+        if op is not None:
+            return self.stages(op)
+        return self.has(self.project.target(path, call), "staged")
+
+    def _commits_of_staged(self, path: str, mod: ModuleFacts) -> dict[str, tuple[Call, Op]]:
+        """Per function, the first commit that ends writes the function staged before it (or the
+        first staged write of a committing ``with`` block): the function writes through it."""
+        out: dict[str, tuple[Call, Op]] = {}
+        first_staged: dict[str, Call] = {}
+        for call in mod.calls:
+            fid = call.func
+            if fid is None or fid in out:
+                continue
+            if self.staged_event(path, call):
+                if any(w < len(mod.calls) and self.committing_with(path, mod.calls[w]) for w in call.withs):
+                    out[fid] = (call, self._op_of(path, call))
+                    continue
+                if fid not in first_staged or (call.loc.line, call.loc.col) < \
+                        (first_staged[fid].loc.line, first_staged[fid].loc.col):
+                    first_staged[fid] = call
+            elif self._commit_event(path, call) and fid in first_staged and \
+                    (first_staged[fid].loc.line, first_staged[fid].loc.col) < (call.loc.line, call.loc.col):
+                out[fid] = (call, self._op_of(path, call))
+        return out
+
+    def _op_of(self, path: str, call: Call) -> Op:
+        op = self.ops.get((path, call.id))
+        if op is not None:
+            return op
+        via = self.funcs.get(self.project.target(path, call))  # type: ignore[arg-type]
+        for eff in ("commit", "staged"):
+            if via is not None and eff in via.via:
+                return via.via[eff][2]
+        return Op("commit", path, call)
 
     def _project_code(self, path: str, call: Call) -> bool:
         """The call reaches a project function that is not an ORM model's own method: what it
@@ -478,7 +667,14 @@ class Summaries:
             # a request whose URL is built from a value: a read (or a method vcx cannot tell), or a
             # POST / PUT / PATCH / DELETE (n-plus-one tells them apart: see QueryInLoop)
             return ("network", "network_write_addressed" if op.method in HTTP_WRITE_METHODS else "network_addressed")
-        if op.kind in ("write", "commit"):
+        if op.kind == "commit":
+            # A commit may flush rows changed by attribute assignment (not tracked): a write,
+            # except a unit-of-work context manager's (``Summaries`` marks it ``unit``), whose
+            # block's writes are what it commits (Summaries phase 3).
+            return ("commit",) if op.unit else ("write", "query", "commit")
+        if op.kind == "write" and op.session:
+            return ("staged",) if op.batch else ("staged", "query")
+        if op.kind == "write":
             return ("write",) if op.batch else ("write", "query")
         if op.kind == "read":
             return ("read",) if op.batch else ("read", "query")
@@ -775,6 +971,8 @@ class Summaries:
         while cur is not None and cur not in seen and len(out) < limit:
             seen.add(cur)
             s = self.funcs.get(cur)
+            if s is not None and eff == "write" and eff not in s.via and "staged" in s.via:
+                eff = "staged"  # committed by the caller: the chain goes on to what was staged
             if s is None or eff not in s.via:
                 break
             path, call, _ = s.via[eff]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import builtins
 import re
+import sys
 
 import tree_sitter as ts
 
@@ -168,6 +169,9 @@ class _Extractor:
         # Instances: (scope, name) -> (ctor canonical, ctor Value).
         self.instances: dict[tuple[str | None, str], tuple[str, Value]] = {}
         self.class_instances: dict[tuple[str, str], tuple[str, Value]] = {}
+        # (scope, local) assigned from a method of a class-like name (``repo = Repo.from_session(s)``):
+        # calls on it are kept (``Call.factory``) for link to follow a factory that returns the class.
+        self.factory_locals: set[tuple[str | None, str]] = set()
         self.func_ids: dict[int, str] = {}  # node.id -> Function id
         self.local_funcs: dict[str, str] = {}  # module-level def name -> id
         self.classes: dict[str, str] = {}  # class name -> qualname (a module-level class before a nested one)
@@ -256,6 +260,7 @@ class _Extractor:
         self._param_names = {p for f in self.facts.functions.values() for p in f.params} - {"self", "cls"}
         bound = set(self.aliases) | set(self.local_funcs) | set(self.classes) | PY_KEEP_UNRESOLVED
         bound.update(name for _, name in self.instances)
+        bound.update(name for _, name in self.factory_locals)
         bound.update(("self", "cls"))
         data = self.src.data
         for n in calls:
@@ -522,6 +527,15 @@ class _Extractor:
             return f"local:{cls}" + (f".{rest}" if rest else "")
         return text
 
+    def _factory_local(self, name: str, scope: str | None) -> bool:
+        cur = scope
+        while True:
+            if (cur, name) in self.factory_locals:
+                return True
+            if cur is None:
+                return False
+            cur = self.facts.functions[cur].parent if cur in self.facts.functions else None
+
     def _instance(self, name: str, scope: str | None) -> tuple[str, Value] | None:
         cur = scope
         while True:
@@ -602,6 +616,15 @@ class _Extractor:
         fn = Function(id=qual, name=name, loc=self.src.loc(node), is_async=is_async, params=params,
                       decorators=decorators, exported=parent is None and not name.startswith("_"),
                       class_name=cls if parent is None else None, parent=parent)
+        rtype = node.child_by_field_name("return_type") if cls is not None and parent is None else None
+        if rtype is not None:  # -> Self, -> "Repo" in class Repo: an instance of the class it is called on
+            ann = self.src.text(rtype, 80).strip().strip("\"'")
+            fn.returns_self = ann in ("Self", "typing.Self", "typing_extensions.Self", cls)
+        if is_async:
+            fn.generator = _yields(node)
+        if cls is not None and parent is None and not fn.returns_self and \
+                any(d.text == "classmethod" for d in decorators):
+            fn.returns_self = _returns_cls_call(node, self.src)  # return cls(...)
         if is_lambda and node.parent is not None and node.parent.type in ("argument_list", "keyword_argument"):
             fn.is_callback = True
         self.facts.functions[qual] = fn
@@ -777,6 +800,13 @@ class _Extractor:
         scope = self._scope_of(node)
         ctor = self._ctor_of(right, scope)
         if ctor is None:
+            if left.type == "identifier" and not self._in_class_body(node):
+                call = right.named_children[0] if right.type == "await" and right.named_children else right
+                fn = call.child_by_field_name("function") if call.type == "call" else None
+                text = self.src.text(fn, 200) if fn is not None and fn.type == "attribute" else ""
+                if text and _FACTORY_CALL.fullmatch(text) and \
+                        self.resolve(text, scope, fn).split(".", 1)[0] not in _NOT_PROJECT_ROOTS:
+                    self.factory_locals.add((scope, self.src.text(left)))  # not datetime.now(), Decimal.from_float()
             return
         if left.type == "identifier":
             if not self._in_class_body(node):  # a class attribute is no name a method can use bare
@@ -993,12 +1023,16 @@ class _Extractor:
         if not known and fn.type == "attribute":
             self._dispatch(node, fn, scope)
         method = text.rsplit(".", 1)[-1]
+        factory = not known and _SELF_METHOD.fullmatch(text) is None and _LOCAL_METHOD.fullmatch(text) is not None \
+            and self._factory_local(text.split(".", 1)[0], scope)
         if not known and method not in PY_KEEP_UNRESOLVED and node.id not in self._lambda_calls and \
-                not (text == f"super().{method}" and method in PY_KEEP_SUPER_METHODS):
+                not (text == f"super().{method}" and method in PY_KEEP_SUPER_METHODS) and \
+                not _SELF_METHOD.fullmatch(text) and not factory:  # link may find m in a project class
             self.facts.calls[cid] = None  # type: ignore[call-overload]  # removed in finish()
             return
         call = Call(id=cid, callee=callee, text=text,
                     snippet=self.src.snippet(node), loc=self.src.loc(node), func=scope)
+        call.factory = factory and text.rsplit(".", 1)[-1] not in PY_KEEP_UNRESOLVED
         # Database methods on unknown receivers (``conn.execute(sql, ...)``) keep their argument
         # values (SQL text, written expressions); other unknown calls (print) get the cheap summary.
         value = self.value if known or (text[-6:] != ".print" and text != "print") else self._light_value
@@ -1356,13 +1390,18 @@ class _Extractor:
         name = node.child_by_field_name("name")
         sup = node.child_by_field_name("superclasses")
         bases: list[str] = []
+        generic: list[str] = []
         if sup is not None:
             for b in sup.named_children:
                 if b.type in ("identifier", "attribute"):
                     bases.append(self.resolve(self.src.text(b), None, b))
+                elif b.type == "subscript":
+                    v = b.child_by_field_name("value")
+                    if v is not None and v.type in ("identifier", "attribute"):
+                        generic.append(self.resolve(self.src.text(v), None, v))
         if name is not None:
             qual = self._qualname(node)  # nested classes by their path: every serializer has a Meta
-            self.facts.classes[qual] = ClassInfo(qual, self.src.loc(node), tuple(bases))
+            self.facts.classes[qual] = ClassInfo(qual, self.src.loc(node), tuple(bases), tuple(generic))
 
     def _loops(self, loops: list[ts.Node]) -> set[bytes]:
         """Loop facts; returns the loop variable names (as bytes) for the member-read filter."""
@@ -1679,6 +1718,50 @@ def _annotated_class(annotation: str) -> str | None:
     if not re.fullmatch(r"[A-Za-z_][\w.]*", text):
         return None  # generic containers, unions, literals
     return text
+
+
+# ``self.m`` / ``cls.m``: a method of the class or one it inherits.
+_SELF_METHOD = re.compile(r"(?:self|cls)\.[A-Za-z_]\w*")
+# Roots of canonical names that are no project class's: the standard library's and common
+# value libraries' (``DateTime.utcfromtimestamp(t)`` makes a datetime, not a repository).
+_NOT_PROJECT_ROOTS = frozenset(sys.stdlib_module_names) | {
+    "arrow", "pendulum", "dateutil", "pytz", "numpy", "pandas", "pydantic", "attrs", "yaml", "requests", "httpx"}
+# ``name.m``: a method called on a local.
+_LOCAL_METHOD = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*")
+# ``Repo.from_session`` / ``repos.OrderRepository.for_org``: a method of a class-like name.
+_FACTORY_CALL = re.compile(r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*[a-z]\w*\.[a-z_]\w*")
+
+
+def _yields(node: ts.Node) -> bool:
+    """A function's body has a ``yield`` of its own (not in a nested function or class)."""
+    body = node.child_by_field_name("body")
+    todo = list(body.named_children) if body is not None else []
+    while todo:
+        n = todo.pop()
+        if n.type == "yield":
+            return True
+        if n.type in FUNC_TYPES or n.type == "class_definition":
+            continue
+        todo.extend(n.named_children)
+    return False
+
+
+def _returns_cls_call(node: ts.Node, src: Source) -> bool:
+    """A classmethod's body has ``return cls(...)`` (not in a nested function)."""
+    body = node.child_by_field_name("body")
+    todo = list(body.named_children) if body is not None else []
+    while todo:
+        n = todo.pop()
+        if n.type in FUNC_TYPES or n.type == "class_definition":
+            continue
+        if n.type == "return_statement":
+            v = n.named_children[0] if n.named_children else None
+            f = v.child_by_field_name("function") if v is not None and v.type == "call" else None
+            if f is not None and f.type == "identifier" and src.text(f) == "cls":
+                return True
+            continue
+        todo.extend(n.named_children)
+    return False
 
 
 def _looks_like_class(callee: str) -> bool:

@@ -77,6 +77,35 @@ JS_ACTIVE_RECORD = ("mongoose", "sequelize", "typeorm", "@mikro-orm", "objection
                     "@nestjs/mongoose", "@nestjs/sequelize", "@nestjs/typeorm")
 OTHER_STORES = ("redis", "ioredis", "@redis/client", "@upstash/redis", "aioredis", "django.core.cache",
                 "flask_caching", "memcache", "pymemcache")
+# SQLAlchemy calls that configure or connect and run no statement: building a database URL
+# (``URL.create(...)``, ``make_url(...)``, and the URL's own ``set`` / ``update_query_*``),
+# making an engine or a session factory, and registering or removing event hooks
+# (``event.listen`` / ``event.remove``). Matched on the whole callee (a factory) or as a prefix
+# ending in "." (every call under it); an engine's or a factory's own methods (``engine.begin()``,
+# ``Session.begin()``) are not these.
+SA_NOT_QUERIES = frozenset({
+    "sqlalchemy.make_url", "sqlalchemy.engine.make_url", "sqlalchemy.engine.url.make_url",
+    "sqlalchemy.create_engine", "sqlalchemy.engine.create_engine", "sqlalchemy.ext.asyncio.create_async_engine",
+    "sqlalchemy.engine_from_config", "sqlalchemy.ext.asyncio.async_engine_from_config",
+    "sqlalchemy.orm.sessionmaker", "sqlalchemy.ext.asyncio.async_sessionmaker", "sqlalchemy.orm.scoped_session",
+    "sqlalchemy.ext.asyncio.async_scoped_session", "sqlalchemy.pool.NullPool", "sqlalchemy.pool.QueuePool",
+})
+SA_NOT_QUERY_PREFIXES = ("sqlalchemy.URL.", "sqlalchemy.engine.URL.", "sqlalchemy.engine.url.", "sqlalchemy.event.",
+                         "sqlalchemy.URL().", "sqlalchemy.engine.URL().")
+
+
+def sqlalchemy_not_a_query(callee: str) -> bool:
+    """A SQLAlchemy call that runs no statement (see ``SA_NOT_QUERIES``)."""
+    return callee.startswith("sqlalchemy.") and (callee in SA_NOT_QUERIES or callee.startswith(SA_NOT_QUERY_PREFIXES))
+
+
+# Django's per-visitor session (``request.session``, a ``SessionBase``): its ``save()`` /
+# ``flush()`` / ``cycle_key()`` / ``delete()`` write the session store, which RULES.md counts as
+# another store even when the database backs it. Receivers as ``_method`` reads them (a leading
+# ``self.`` dropped).
+DJANGO_SESSION_RECEIVERS = ("request.session", "req.session")
+
+
 def is_database_driver(package: str) -> bool:
     """An npm package that connects to a database or a cache server (``pg``, ``mysql2``,
     ``@prisma/client``, ``mongoose``, ``ioredis``, ...): code that uses it runs on a server."""

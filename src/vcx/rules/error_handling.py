@@ -1721,7 +1721,7 @@ class FloatingPromise(Rule):
         if ref is None:
             return False
         fn = project.function(ref)
-        return fn is not None and fn.is_async
+        return fn is not None and fn.is_async and not fn.generator  # an async generator runs as it is iterated
 
     @staticmethod
     def _cannot_reject(project: Project, path: str, mod: ModuleFacts, call: Call) -> bool:

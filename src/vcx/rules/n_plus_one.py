@@ -477,7 +477,12 @@ class QueryInLoop(Rule):
     ``@functools.cache``, cachetools ``@cached``; not ``@cached_property``, which caches per row):
     after the first call the cache answers, so ``get_config("user_mode")`` per row is no query
     per row (the spec is silent; a reviewer would not ask to batch a cached lookup); (JS/TS)
-    ``find``/``filter`` on an UPPER_CASE constant (``PLANS.find(...)``), an array, not a model.
+    ``find``/``filter`` on an UPPER_CASE constant (``PLANS.find(...)``), an array, not a model;
+    (Python) a SQLAlchemy ``session.add()`` per element, also through a repository method that
+    only stages it (``repo.create(obj)`` on ``repo = Repo.from_session(session)``): the flush
+    sends the staged rows together; entering a unit-of-work context manager per element (``with
+    get_session() as s:``, committing on exit) is no query of its own unless its block stages a
+    write (then it commits one per element); the queries in its block are judged as any.
 
     Example:
         for line in order.lines:
@@ -524,6 +529,10 @@ class QueryInLoop(Rule):
                     eff = "query" if "query" in summ.via else "network_addressed" if \
                         "network_addressed" in summ.via else "network_write_addressed" if \
                         "network_write_addressed" in summ.via and not project.runs_in_browser(path) else ""
+                    if not eff and "commit" in summ.via and call.loops and any(
+                            c.func == call.func and c.loops[:1] == call.loops[:1] and c.id != call.id and
+                            s.staged_event(path, c) for c in mod.calls):
+                        eff = "commit"  # commits what the round staged: an INSERT and a COMMIT per element
                     if not eff:
                         continue
                 else:

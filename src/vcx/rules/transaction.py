@@ -212,6 +212,44 @@ class MissingTransaction(Rule):
     transaction opened by every caller. SQLAlchemy / DB-API writes staged and committed by
     one ``commit()`` are one transaction; each further ``commit()`` is another write.
 
+    SQLAlchemy sessions (decided where the spec is silent): a 2.0-style ``Session`` never
+    autocommits, so every write on one (``add``, ``delete``, ``merge``, ``flush``,
+    ``execute(insert/update/delete(...))``, ``execute(text("INSERT ..."))``, on ``session``,
+    ``self.session``, ``db.session``, ``db_session`` or a parameter annotated ``Session`` /
+    ``AsyncSession``) is staged until a ``commit()``, wherever that commit is: in the same
+    function, in a project helper the function calls (``finish(session)``), in the caller, in a
+    FastAPI dependency that commits after the endpoint, or in a unit-of-work context manager.
+    A function whose writes are all staged on a session and that does not commit between them
+    is therefore not reported: its caller's commit makes them one transaction. Each commit that
+    ends staged writes is one write (reported at the first write it commits, "committed at line
+    N"), so ``add; commit; add; commit`` and two services that each commit their own writes
+    (``add_cart(s); add_event(s)``, each ``add(...); commit()``) stay reported. A ``commit()`` with
+    nothing staged before it in the function is still a write: it flushes rows changed by
+    attribute assignment (``challenge.value = v; session.commit()``), which vcx does not track.
+    A project context manager that commits a session (``@contextmanager`` /
+    ``@asynccontextmanager`` committing after its ``yield``, or a class committing in ``__exit__``
+    / ``__aexit__``) is a transaction scope: its ``with`` line is no write, the writes staged in
+    its block are one write committed when the block exits (a block that only reads writes
+    nothing: ``with get_session() as s: return s.query(Org).one()``), and two such blocks in a row that
+    each write are two transactions, reported at the first write of the second block. Django,
+    Prisma and the other ORMs are unchanged: their writes commit on their own.
+
+    Not database writes: building a SQLAlchemy URL, engine or session factory
+    (``URL.create``, ``make_url``, ``create_engine``, ``create_async_engine``, ``sessionmaker``,
+    ``async_sessionmaker``, ``scoped_session``) and (un)registering event hooks (``event.listen``
+    / ``event.remove``); Django's ``request.session`` (``save()``, ``flush()``, ``cycle_key()``,
+    item assignment) and ``django.contrib.auth.login()`` / ``logout()`` /
+    ``update_session_auth_hash()``, which write the session store: another store, even when the
+    database backs it (``login()``'s update of ``last_login`` is a signal handler's write, not
+    followed).
+
+    Repositories: ``repo = OrderRepository.from_session(session)``, where ``from_session`` is a
+    classmethod that returns ``cls(...)`` or is annotated ``-> Self``, makes ``repo`` an
+    ``OrderRepository``, and ``repo.create(...)`` / ``repo.get_by_email(...)`` is followed into the
+    project method (also one inherited from a project base class, ``RepositoryBase[Order].create``,
+    as are ``repo.create(...)`` on ``repo = OrderRepository(session)`` and
+    ``self.get_one_or_none(...)`` in a subclass) instead of being judged by its name.
+
     Why it breaks production: when the second write fails (constraint, timeout, deploy), the
     first one stays: money debited and never credited, a user without a profile.
 
@@ -221,7 +259,10 @@ class MissingTransaction(Rule):
     M.objects.get_or_create(...)`` then ``obj.save()``; Prisma ``upsert`` then ``update`` with the
     same ``where``, also when a project helper does the upsert keyed by the argument the caller
     passes, ``await ensureBilling(orgId)`` then ``prisma.billing.update({ where: { organizationId:
-    orgId } })``); a second call of an idempotent project helper (every write an upsert, or a save
+    orgId } })``); a Django ``get_or_create`` of the row an earlier ``get_or_create`` with the same
+    lookup keywords wrote, also through a project helper keyed by the argument the caller passes
+    (``Profile.objects.get_or_create(user=user)`` then ``get_redirection_path(user=user)``); a
+    second call of an idempotent project helper (every write an upsert, or a save
     of the row it upserted) with the same arguments, directly or through another helper
     (``embed_to_editor_html(url)`` then ``get_embed(url)``): the repeat writes nothing new (the spec
     is silent; decided as for a repeated save); Django ``form.save(commit=False)``, which builds
@@ -279,22 +320,31 @@ class MissingTransaction(Rule):
             if project.is_test(path):
                 continue
             sites: dict[str | None, list[tuple[Call, str]]] = {}
-            staged: dict[str | None, list[Call]] = {}  # writes staged since the function's last commit
+            # Writes staged since the last commit, per (function, innermost committing `with` block
+            # or None): a commit in that scope, or the block's exit, writes them as one.
+            staged: dict[tuple[str | None, int | None], list[Call]] = {}
+            blocks: dict[int, Call] = {}
             for call in mod.calls:
                 if call.func is None or call.loops:
                     continue
+                block = next((w for w in call.withs if w < len(mod.calls) and
+                              s.committing_with(path, mod.calls[w])), None)
+                if block is not None:
+                    blocks[block] = mod.calls[block]
+                scope = (call.func, block)
                 op = s.ops.get((path, call.id))
                 label = ""
                 if op is not None:
-                    if op.kind == "staged":
-                        staged.setdefault(call.func, []).append(call)
-                    elif op.kind == "commit" and staged.get(call.func):
+                    if s.stages(op):
+                        staged.setdefault(scope, []).append(call)
+                    elif op.kind == "commit" and staged.get(scope):
                         # A unit-of-work commit: the write is what it flushes; report there.
-                        first_staged = staged.pop(call.func)[0]
+                        first_staged = staged.pop(scope)[0]
                         sites.setdefault(call.func, []).append(
-                            (first_staged, f"`{_short(first_staged.snippet, 50)}` (committed at line {call.loc.line})"))
+                            (first_staged, f"`{_short(first_staged.snippet, 50)}` (committed at line "
+                                           f"{call.loc.line})"))
                         continue
-                    elif op.kind in ("write", "commit"):
+                    elif op.kind == "write" or (op.kind == "commit" and not op.unit):
                         label = f"`{_short(call.text)}`"
                 else:
                     ref = project.target(path, call)
@@ -303,8 +353,25 @@ class MissingTransaction(Rule):
                         last = s.chain(ref, "write")
                         label = f"`{_short(call.text)}` (writes via `{_short(last[-1][3].text)}`)" if last \
                             else f"`{_short(call.text)}`"
+                        if "commit" in summ.via and call.context != "with":
+                            staged.pop(scope, None)  # its commit ends what was staged before it
+                    elif summ is not None and "commit" in summ.via and call.context != "with":
+                        if staged.get(scope):  # a helper that commits what the caller staged
+                            first_staged = staged.pop(scope)[0]
+                            sites.setdefault(call.func, []).append(
+                                (first_staged, f"`{_short(first_staged.snippet, 50)}` (committed by "
+                                               f"`{_short(call.text)}` at line {call.loc.line})"))
+                        continue
+                    if summ is not None and "staged" in summ.via:
+                        staged.setdefault(scope, []).append(call)
                 if label:
                     sites.setdefault(call.func, []).append((call, label))
+            for (fid, block), calls in staged.items():
+                if block is not None and calls:  # committed when the block exits
+                    opener = blocks[block]
+                    sites.setdefault(fid, []).append(
+                        (calls[0], f"`{_short(calls[0].snippet, 50)}` (committed when the "
+                                   f"`{_short(opener.snippet, 40)}` block at line {opener.loc.line} exits)"))
             same: _SameRow | None = None
             for fid, group in sites.items():
                 same = same or _SameRow(project, s, path)
@@ -422,6 +489,14 @@ class _SameRow:
         the function ``call`` sits in (None: the function being checked, whose names stand for
         themselves)."""
         recv, _, meth = call.text.replace("?.", ".").rpartition(".")
+        if meth in ("get_or_create", "aget_or_create") and not call.args and call.kwargs and \
+                "**" not in call.kwargs:
+            # Django: the row its lookup keywords name (``defaults`` only fill a new row).
+            lookup = Value("object", "", keys={k: v for k, v in call.kwargs.items() if k != "defaults"})
+            where = _sig_mapped(lookup, subst)
+            if where is None or (subst is not None and recv.split(".", 1)[0] in subst):
+                return None
+            return frozenset({("upsert", recv, where)})
         if meth in ("upsert", "update", "updateOne"):
             first = call.args[0] if call.args else None
             w = first.key("where") if first is not None and first.kind == "object" else None
@@ -727,7 +802,9 @@ class LostUpdate(Rule):
                 ref = project.target(path, call)
                 summ = s.of(ref)
                 is_write = (op is not None and op.kind in ("write", "commit", "staged")) or \
-                    (op is None and summ is not None and "write" in summ.via)
+                    (op is None and summ is not None and (
+                        "write" in summ.via or "commit" in summ.via or
+                        ("staged" in summ.via and summ.via["staged"][2].session)))  # an UPDATE run on a Session
                 if not is_write:
                     continue
                 texts = _texts(call, mod)
