@@ -97,7 +97,7 @@ _KINDS: dict[type, dict[str, int]] = {
     Assign: {"value": VALUE, "loc": LOC},
     Import: {"loc": LOC},
     Loop: {"loc": LOC, "targets": TUPLE, "iter": OPT_VALUE, "derived": TUPLE},
-    ClassInfo: {"loc": LOC, "bases": TUPLE},
+    ClassInfo: {"loc": LOC, "bases": TUPLE, "generic_bases": TUPLE},
     Return: {"value": VALUE, "loc": LOC, "conditions": PAIRS},
 }
 _NO_DEFAULT = object()
