@@ -337,17 +337,19 @@ def browser_only_functions(project: Project) -> frozenset[FuncRef]:
     needs: dict[FuncRef, list[FuncRef]] = {}  # function -> the functions its browser-ness rests on
     dependents: dict[FuncRef, list[FuncRef]] = defaultdict(list)
     dropped: list[FuncRef] = []
+    grounded: list[FuncRef] = []  # called from a browser-only module itself
     for ref, where in sites.items():
         deps: list[FuncRef] = []
         server = not where
+        direct = False
         for path, func in where:
             o = owner(path, func)
-            if o is False or o == ref:
-                if o is False:
-                    server = True
-                    break
-                continue  # recursion: rests on the other callers
-            if o is not True:
+            if o is False:
+                server = True
+                break
+            if o is True:
+                direct = True
+            elif o != ref:  # (a recursive call rests on the other callers)
                 deps.append(o)  # type: ignore[arg-type]
         if server:
             dropped.append(ref)
@@ -355,7 +357,18 @@ def browser_only_functions(project: Project) -> frozenset[FuncRef]:
         needs[ref] = deps
         for d in deps:
             dependents[d].append(ref)
-    browser = set(needs)
+        if direct:
+            grounded.append(ref)
+    # Only what browser code reaches: functions that call each other and nothing else calls
+    # (a job registry and its handlers) are not browser code for want of a server caller.
+    browser = set(grounded)
+    todo = list(grounded)
+    while todo:
+        for d in dependents.get(todo.pop(), ()):
+            if d in needs and d not in browser:
+                browser.add(d)
+                todo.append(d)
+    dropped.extend(r for r in needs if r not in browser)
     # Imported by a module outside browser code that calls it nowhere: used some other way.
     if browser:
         names = {r.func for r in browser}
