@@ -33,6 +33,12 @@ Python
 modules never are, nor a module marked `"use server"` (Next.js server actions): client components
 import it, but what they get is a stub that calls the server, where its code runs. Imports
 made only by tests do not count either way.
+
+Per function (:func:`browser_only_functions`, asked through ``Project.runs_in_browser(path,
+func)``): a function of a module that is not browser-only runs only in a browser when every
+production call of it (or call it is passed to) is in browser code, and every module outside
+browser code that imports it calls it. TZ002, ERR003 and the ERR005 message ask per function;
+``summaries`` (which library calls are database operations) asks per module.
 """
 
 from __future__ import annotations
@@ -45,7 +51,7 @@ from operator import attrgetter
 
 from vcx.facts import ModuleFacts
 from vcx.knowledge.javascript import BROWSER_HOOKS, BROWSER_MOUNTS
-from vcx.link import Project
+from vcx.link import FuncRef, Project
 from vcx.paths import folder_of
 
 _BRACES = re.compile(r"\{([^{}]*)\}")
@@ -270,4 +276,122 @@ def browser_only_modules(project: Project) -> frozenset[str]:
         if path in browser and path not in seeds and any(i not in browser for i in importers[path]):
             browser.discard(path)
             todo.extend(t for t in imports.get(path, ()) if t in browser and t not in seeds)
+    return frozenset(browser)
+
+
+def _sites(project: Project) -> dict[FuncRef, list[tuple[str, str | None]]]:
+    """The places (module, enclosing function) that call each JS/TS function of the project
+    outside browser-only modules, or pass it to a call (``xs.map(timeAgo)``, ``useQuery({ queryFn:
+    load })``), in production code. Not those of a ``"use server"`` module: what a client
+    component calls there is a stub that asks the server to run it."""
+    out: dict[FuncRef, list[tuple[str, str | None]]] = defaultdict(list)
+    modules, tests = project.modules, project.tests
+    for table in (project.callers, project.passed, project.passed_in_options):
+        for ref, entries in table.items():
+            mod = modules.get(ref.path)
+            if mod is None or mod.language == "python" or ref.path in tests or project.runs_in_browser(ref.path) \
+                    or "use server" in mod.directives:
+                continue  # a server action runs on the server whoever calls it
+            sites = out[ref]
+            for entry in entries:
+                if entry[0] not in tests:
+                    sites.append((entry[0], entry[1].func))
+    return out
+
+
+def browser_only_functions(project: Project) -> frozenset[FuncRef]:
+    """The functions of modules that are not browser-only (a shared ``lib/utils.ts``) that run
+    only in a browser: every place in production code that calls one, or passes it to a call, is
+    browser code (a browser-only module, or a function of this set), and every module outside
+    browser code that imports it by name calls it (a module that imports it and calls it nowhere
+    may use it otherwise: render it as a component, keep it in an object). A function nothing
+    calls is not in the set: its module decides. A function nested in another without callers of
+    its own is as the function around it is (see ``Project.runs_in_browser``).
+
+    A greatest fixed point, as for modules: a call cycle reached only from browser code stays
+    browser code."""
+    sites = _sites(project)
+    if not sites:
+        return frozenset()
+    modules = project.modules
+
+    def owner(path: str, func: str | None) -> FuncRef | bool:
+        """What decides whether code of ``func`` runs in a browser: True (a browser-only module),
+        False (module-level code, or a function nothing calls, of another module) or the function
+        with callers it is (or is nested in)."""
+        if project.runs_in_browser(path):
+            return True
+        if "use server" in modules[path].directives:
+            return False
+        fns = modules[path].functions
+        for _ in range(64):
+            if func is None:
+                return False
+            ref = FuncRef(path, func)
+            if ref in sites:
+                return ref
+            fn = fns.get(func)
+            func = fn.parent if fn is not None else None
+        return False
+
+    needs: dict[FuncRef, list[FuncRef]] = {}  # function -> the functions its browser-ness rests on
+    dependents: dict[FuncRef, list[FuncRef]] = defaultdict(list)
+    dropped: list[FuncRef] = []
+    grounded: list[FuncRef] = []  # called from a browser-only module itself
+    for ref, where in sites.items():
+        deps: list[FuncRef] = []
+        server = not where
+        direct = False
+        for path, func in where:
+            o = owner(path, func)
+            if o is False:
+                server = True
+                break
+            if o is True:
+                direct = True
+            elif o != ref:  # (a recursive call rests on the other callers)
+                deps.append(o)  # type: ignore[arg-type]
+        if server:
+            dropped.append(ref)
+            continue
+        needs[ref] = deps
+        for d in deps:
+            dependents[d].append(ref)
+        if direct:
+            grounded.append(ref)
+    # Only what browser code reaches: functions that call each other and nothing else calls
+    # (a job registry and its handlers) are not browser code for want of a server caller.
+    browser = set(grounded)
+    todo = list(grounded)
+    while todo:
+        for d in dependents.get(todo.pop(), ()):
+            if d in needs and d not in browser:
+                browser.add(d)
+                todo.append(d)
+    dropped.extend(r for r in needs if r not in browser)
+    # Imported by a module outside browser code that calls it nowhere: used some other way.
+    if browser:
+        names = {r.func for r in browser}
+        calling = {(r, path) for r in browser for path, _ in sites[r]}
+        barrels = _Barrels(project)
+        for path, mod in modules.items():
+            if mod.language == "python" or project.is_test(path) or project.runs_in_browser(path):
+                continue
+            for imp in mod.imports:
+                if imp.name not in names or imp.type_only:
+                    continue
+                target = project.module_path(path, imp.module)
+                if target is not None and barrels.is_barrel(target):
+                    target = barrels.provider(target, imp.name)
+                if target is None:
+                    continue
+                ref = FuncRef(target, imp.name)
+                if ref in browser and (ref, path) not in calling:
+                    browser.discard(ref)
+                    dropped.append(ref)
+    while dropped:
+        for d in dependents.get(dropped.pop(), ()):
+            if d in browser:
+                browser.discard(d)
+                dropped.append(d)
     return frozenset(browser)

@@ -29,7 +29,7 @@ from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 from vcx.manifests import RACY_NS
 
-FORMAT = 21
+FORMAT = 22
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -89,9 +89,9 @@ PLAIN, LOC, TUPLE, PAIRS, OPT_PAIR, VALUE, OPT_VALUE, VALUES, VALUE_DICT, OPT_PA
 _KINDS: dict[type, dict[str, int]] = {
     Function: {"loc": LOC, "decorators": VALUES, "settles": OPT_PAIRS, "early_exit": OPT_NESTED,
                "hook_returns": PAIRS},
-    Call: {"loc": LOC, "args": VALUES, "kwargs": VALUE_DICT, "chain": TUPLE, "reuses": TUPLE, "handlers": TUPLE,
-           "instance": OPT_VALUE, "receiver": OPT_VALUE, "loops": TUPLE, "withs": TUPLE, "branches": PAIRS,
-           "exits_at": OPT_PAIR, "exits_until": OPT_PAIR},
+    Call: {"loc": LOC, "args": VALUES, "kwargs": VALUE_DICT, "chain": TUPLE, "reuses": TUPLE, "uses": TUPLE,
+           "handlers": TUPLE, "instance": OPT_VALUE, "receiver": OPT_VALUE, "loops": TUPLE, "withs": TUPLE,
+           "branches": PAIRS, "exits_at": OPT_PAIR, "exits_until": OPT_PAIR},
     Handler: {"loc": LOC, "types": TUPLE, "waits": TUPLE},
     Access: {"loc": LOC, "arms": TUPLE},
     Assign: {"value": VALUE, "loc": LOC},

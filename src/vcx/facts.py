@@ -161,6 +161,24 @@ class Call:
     # returned ...).
     # Assignments to the name read nothing and are not listed. Empty: never used in the loop.
     reuses: tuple[str, ...] = ()
+    # For the calls whose value the timezone rules follow (``knowledge.time.JS_FOLLOWED_METHODS``,
+    # ``PY_FOLLOWED_CALLS``: a day name, a parsed or a local "now" datetime): how the function uses
+    # that value, each distinct use once, sorted. Where the value itself stands, and, when it is
+    # kept in a local name (``const d = x.toDateString()``, ``d = datetime.strptime(...)``), where
+    # that name is read after the statement, anywhere in the function (a second name it is kept
+    # in is followed too). Template literals, f-strings and string ``+`` are seen through (their
+    # value is the one followed). Vocabulary: "compare" (an operand of ``==`` ``===`` ``!=``
+    # ``<`` ``<=`` ``>`` ``>=``, Python ``in`` / ``is``; a ``switch`` value or ``case``);
+    # "key" (a subscript index ``m[v]``, a computed key ``{[v]: ...}``, a Python dict key);
+    # "arg:<callee's last name>:<position>"; "kw:<keyword>" (Python); "call:<method>" (a
+    # method called on it; Python adds the keywords it is given: "call:replace:tzinfo");
+    # "attr:<name>"; "sub:<name>" / "sub" (Python: an operand of ``-``, with the other operand
+    # when it is a plain name); "arith" (another arithmetic operator); "var:<name>" (kept in
+    # that name); "prop:<key>" (an object literal's / dict display's value); "store" (assigned
+    # to an attribute or subscript); "item" (an array / list / tuple element); "return";
+    # "display" (JSX text; Python: ``print``); "text" (put into a string on the way);
+    # "cond" (tested for truth); "stmt" (dropped); "other". Empty for other calls.
+    uses: tuple[str, ...] = ()
     # Methods called on the result, in order: ``fetch(u).then(r => r.json())`` -> ("then",).
     chain: tuple[str, ...] = ()
     # For a chained call (context "chain"): how the value of the whole chain is used, in the

@@ -84,6 +84,7 @@ class Project:
     _class_refs: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _names: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _browser_only: frozenset[str] | None = field(default=None, repr=False)
+    _browser_funcs: frozenset[FuncRef] | None = field(default=None, repr=False)
     _dispatch: object | None = field(default=None, repr=False)  # vcx.dispatch.Dispatch, made on demand
     _package_specs: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _star_imported: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
@@ -115,13 +116,38 @@ class Project:
             hit = self._package_specs[path] = tuple(sorted(found, key=len, reverse=True))
         return hit
 
-    def runs_in_browser(self, path: str) -> bool:
-        """The module runs only in a browser (see ``vcx.browser_code``)."""
+    def runs_in_browser(self, path: str, func: str | None = None) -> bool:
+        """The module runs only in a browser (see ``vcx.browser_code``); with ``func`` (the id of a
+        function of the module, as ``Call.func``), the code of that function does: its module
+        does, or every caller of the function (of the function it is nested in, when it has no
+        callers of its own) is browser code (``browser_code.browser_only_functions``)."""
         if self._browser_only is None:
             from vcx.browser_code import browser_only_modules
 
             self._browser_only = browser_only_modules(self)
-        return path in self._browser_only
+        if path in self._browser_only:
+            return True
+        if func is None:
+            return False
+        if self._browser_funcs is None:
+            from vcx.browser_code import browser_only_functions
+
+            self._browser_funcs = browser_only_functions(self)
+        if not self._browser_funcs:
+            return False
+        fns = self.modules[path].functions
+        callers, passed, options = self.callers, self.passed, self.passed_in_options
+        for _ in range(64):
+            ref = FuncRef(path, func)
+            if ref in self._browser_funcs:
+                return True
+            if ref in callers or ref in passed or ref in options:
+                return False
+            fn = fns.get(func)
+            if fn is None or fn.parent is None:
+                return False
+            func = fn.parent
+        return False
 
     def dispatchers_of(self, ref: FuncRef) -> list[tuple[str, Call]]:
         """The calls that may reach the method ``ref`` by dynamic dispatch rather than by name

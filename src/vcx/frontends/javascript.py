@@ -67,6 +67,7 @@ from vcx.knowledge.javascript import (
     returns_no_promise,
 )
 from vcx.knowledge.network import CLIENT_CONSTRUCTORS
+from vcx.knowledge.time import JS_FOLLOWED_METHODS
 from vcx.parse import language
 
 # (node type, capture); patterns whose node type a grammar lacks are left out.
@@ -122,6 +123,7 @@ CONDITION_OPS = frozenset({"&&", "||", "??", "==", "===", "!=", "!==", "<", ">",
                            "instanceof", "in"})
 ARITH_OPS = frozenset({"+", "-", "*", "/", "%", "**"})
 STATEMENT_CONDITIONS = frozenset({"if_statement", "while_statement", "do_statement", "switch_statement"})
+COMPARE_OPS = frozenset({"==", "===", "!=", "!==", "<", ">", "<=", ">="})
 ACCESS_STOPS = frozenset({"statement_block", "expression_statement", "lexical_declaration",
                           "variable_declaration", "return_statement", "arrow_function", "program",
                           "class_body", "object", "jsx_element", "jsx_expression"})
@@ -450,6 +452,7 @@ class _Extractor:
         # read (worked out when first needed), `.then` callbacks, calls kept, the query's captures.
         self.guarded: dict[str | None, list[tuple[int, int]]] = {}
         self.func_nodes: dict[str, ts.Node] = {}
+        self.root: ts.Node | None = None  # the tree's, set by run
         self.declared_values: dict[str, list[tuple[ts.Node, ts.Node | None]]] | None = None
         self.reads_index: dict[str, list[ts.Node]] | None = None
         self.then_callbacks: set[str] = set()
@@ -532,7 +535,7 @@ class _Extractor:
 
     # -- entry ---------------------------------------------------------------
     def run(self, tree: ts.Tree) -> ModuleFacts:
-        root = tree.root_node
+        root = self.root = tree.root_node
         caps = ts.QueryCursor(_query(self.lang)).captures(root)
         self.facts.has_errors = root.has_error
         self.facts.error_ranges = error_ranges(root)
@@ -3310,7 +3313,117 @@ class _Extractor:
             elif pname == b"then" and len(arg_nodes) >= 2:
                 self._callback_handler(node, prop, arg_nodes[1], scope)
         self._context(node, call, key)
+        if not is_new and callee.rpartition(".")[2] in JS_FOLLOWED_METHODS:
+            uses: set[str] = set()
+            self._value_uses(node, scope, uses, 0)
+            call.uses = tuple(sorted(uses))
         self.facts.calls.append(call)
+
+    def _value_uses(self, node: ts.Node, scope: str | None, out: set[str], depth: int) -> None:
+        """Add to ``out`` how the value of the expression ``node`` is used (:attr:`Call.uses`);
+        kept in a local name, how that name is read further down the function."""
+        f = self.f
+        cur, parent = node, node.parent
+        for _ in range(64):
+            if parent is None:
+                break
+            pt = parent.type
+            if pt in WRAPPERS_AND_AWAIT or (
+                    pt == "ternary_expression" and parent.child_by_field_id(f.condition) != cur):
+                cur, parent = parent, parent.parent
+                continue
+            if pt == "template_substitution" and parent.parent is not None:
+                out.add("text")  # `${v}`: the template's value is followed
+                cur, parent = parent.parent, parent.parent.parent
+                continue
+            if pt == "binary_expression":
+                op = parent.child_by_field_id(f.operator)
+                o = op.type if op is not None else ""
+                if o == "+" or (o in ("||", "??", "&&") and parent.child_by_field_id(f.right) == cur):
+                    if o == "+":
+                        out.add("text")
+                    cur, parent = parent, parent.parent
+                    continue
+            break
+        if parent is None:
+            out.add("other")
+            return
+        pt = parent.type
+        if pt == "binary_expression":
+            op = parent.child_by_field_id(f.operator)
+            o = op.type if op is not None else ""
+            out.add("compare" if o in COMPARE_OPS else "cond" if o in ("&&", "||", "??", "!") else "other")
+        elif pt == "switch_statement" or (pt == "switch_case" and parent.child_by_field_id(f.value) == cur):
+            out.add("compare")
+        elif pt == "subscript_expression":
+            out.add("key" if parent.child_by_field_id(f.index) == cur else "other")
+        elif pt == "computed_property_name":
+            out.add("key")
+        elif pt == "member_expression" and parent.child_by_field_id(f.object) == cur:
+            prop = parent.child_by_field_id(f.property)
+            name = self.text(prop) if prop is not None else "?"
+            gp = parent.parent
+            called = gp is not None and gp.type == "call_expression" and gp.child_by_field_id(f.function) == parent
+            out.add(f"call:{name}" if called else f"attr:{name}")
+        elif pt == "arguments":
+            owner = parent.parent
+            fn = owner.child_by_field_id(f.constructor if owner.type == "new_expression" else f.function) \
+                if owner is not None else None
+            if fn is not None and fn.type == "member_expression":
+                fn = fn.child_by_field_id(f.property)
+            last = self.text(fn) if fn is not None and fn.type in ("identifier", "property_identifier") else "?"
+            index = [c.id for c in parent.named_children if c.type != "comment"].index(cur.id)
+            out.add(f"arg:{last}:{index}")
+        elif (pt == "variable_declarator" and parent.child_by_field_id(f.value) == cur) or (
+                pt == "assignment_expression" and parent.child_by_field_id(f.right) == cur):
+            target = parent.child_by_field_id(f.name if pt == "variable_declarator" else f.left)
+            if target is not None and target.type == "identifier":
+                name = self.text(target)
+                out.add(f"var:{name}")
+                if depth < 2:
+                    self._name_value_uses(name, parent.end_byte, scope, out, depth + 1)
+            else:
+                out.add("store" if pt == "assignment_expression" else "other")
+        elif pt == "return_statement" or (pt == "arrow_function" and parent.child_by_field_id(f.body) == cur):
+            out.add("return")
+        elif pt == "jsx_expression":
+            out.add("display")
+        elif pt == "pair" and parent.child_by_field_id(f.value) == cur:
+            key = parent.child_by_field_id(f.key)
+            out.add(f"prop:{self._key_text(key)}" if key is not None else "other")
+        elif pt == "array":
+            out.add("item")
+        elif pt == "expression_statement":
+            out.add("stmt")
+        elif pt in STATEMENT_CONDITIONS or (pt == "unary_expression" and self.text(parent).startswith("!")):
+            out.add("cond")
+        else:
+            out.add("other")
+
+    def _name_value_uses(self, name: str, start: int, scope: str | None, out: set[str], depth: int) -> None:
+        """:meth:`_value_uses` of each read of the local ``name`` from byte ``start`` to the end of
+        the function ``scope`` (the first 32)."""
+        body = self.func_nodes.get(scope) if scope is not None else self.root
+        if body is None or self.root is None:
+            return
+        pattern = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])")
+        for n, m in enumerate(pattern.finditer(self.data, start, body.end_byte)):
+            if n >= 32:
+                out.add("other")
+                return
+            pos = m.start()
+            ident = self.root.descendant_for_byte_range(pos, m.end())
+            if ident is None or ident.start_byte != pos:
+                continue  # in a string or a comment, or part of a longer name
+            if ident.type == "shorthand_property_identifier":
+                out.add(f"prop:{name}")
+            elif ident.type == "identifier":
+                p = ident.parent
+                if p is not None and ((p.type == "variable_declarator" and p.child_by_field_id(self.f.name) == ident)
+                                      or (p.type == "assignment_expression" and
+                                          p.child_by_field_id(self.f.left) == ident)):
+                    continue  # assigned anew
+                self._value_uses(ident, scope, out, depth)
 
     def _iteration_receiver(self, fn: ts.Node) -> ts.Node | None:
         """The object an iteration method is called on: ``["a", "b"]`` in ``["a", "b"].forEach``."""

@@ -37,6 +37,7 @@ from vcx.knowledge.databases import (
     through_django_manager_bytes,
 )
 from vcx.knowledge.network import ACCESS_ATTRS, CLIENT_CONSTRUCTORS
+from vcx.knowledge.time import PY_FOLLOWED_CALLS
 from vcx.parse import language
 
 # Receivers of logging calls (``logger.warning(...)``, ``self.log.info(...)``): a try that only logs
@@ -1076,7 +1077,117 @@ class _Extractor:
         if call.loops and call.assigned_to and self._statement is not None and \
                 text.rpartition(".")[2] in LAZY_METHODS:
             call.reuses = self._reuses(node, call, self._statement)
+        if callee in PY_FOLLOWED_CALLS:
+            uses: set[str] = set()
+            self._value_uses(node, uses, 0)
+            call.uses = tuple(sorted(uses))
         self.facts.calls[cid] = call
+
+    def _value_uses(self, node: ts.Node, out: set[str], depth: int) -> None:
+        """Add to ``out`` how the value of the expression ``node`` is used (:attr:`Call.uses`);
+        kept in a local name, how that name is read further down the function."""
+        cur, parent = node, node.parent
+        while parent is not None:
+            pt = parent.type
+            kids = parent.named_children if pt in ("conditional_expression", "boolean_operator") else ()
+            if pt in ("parenthesized_expression", "await") or (kids and (
+                    kids[-1] == cur or (pt == "conditional_expression" and kids[0] == cur))):
+                # a branch of `a if c else b`, the right side of `a or b`: the value of the whole
+                cur, parent = parent, parent.parent
+                continue
+            if pt == "interpolation" and parent.parent is not None:
+                out.add("text")  # f"...{v}...": the string's value is followed
+                cur, parent = parent.parent, parent.parent.parent
+                continue
+            break
+        if parent is None:
+            out.add("other")
+            return
+        pt = parent.type
+        if pt == "attribute" and parent.child_by_field_name("object") == cur:
+            attr = parent.child_by_field_name("attribute")
+            name = self.src.text(attr) if attr is not None else "?"
+            gp = parent.parent
+            if gp is not None and gp.type == "call" and gp.child_by_field_name("function") == parent:
+                args = gp.child_by_field_name("arguments")
+                kws = sorted(self.src.text(k) for a in (args.named_children if args is not None else ())
+                             if a.type == "keyword_argument" and (k := a.child_by_field_name("name")) is not None)
+                out.add(f"call:{name}" + (":" + ",".join(kws) if kws else ""))
+            else:
+                out.add(f"attr:{name}")
+        elif pt == "comparison_operator":
+            out.add("compare")
+        elif pt == "binary_operator":
+            op = parent.child_by_field_name("operator")
+            if op is not None and self.src.text(op) == "-":
+                left, right = parent.child_by_field_name("left"), parent.child_by_field_name("right")
+                other = right if left == cur else left
+                out.add(f"sub:{self.src.text(other)}" if other is not None and other.type == "identifier" else "sub")
+            else:
+                out.add("arith")
+        elif pt == "subscript":
+            out.add("key" if parent.child_by_field_name("value") != cur else "other")
+        elif pt == "pair":
+            if parent.child_by_field_name("key") == cur:
+                out.add("key")
+            else:
+                key = parent.child_by_field_name("key")
+                text = self.src.text(key) if key is not None else "?"
+                out.add(f"prop:{text.strip(chr(34) + chr(39))}")
+        elif pt == "argument_list":
+            owner = parent.parent
+            fn = owner.child_by_field_name("function") if owner is not None else None
+            if fn is not None and fn.type == "attribute":
+                fn = fn.child_by_field_name("attribute")
+            last = self.src.text(fn) if fn is not None and fn.type == "identifier" else "?"
+            index = [c.id for c in parent.named_children if c.type != "comment"].index(cur.id)
+            out.add(f"arg:{last}:{index}")
+        elif pt == "keyword_argument":
+            key = parent.child_by_field_name("name")
+            out.add(f"kw:{self.src.text(key)}" if key is not None else "other")
+        elif pt == "assignment" and parent.child_by_field_name("right") == cur:
+            left = parent.child_by_field_name("left")
+            if left is not None and left.type == "identifier":
+                name = self.src.text(left)
+                out.add(f"var:{name}")
+                if depth < 2:
+                    self._name_value_uses(name, parent, out, depth + 1)
+            else:
+                out.add("store" if left is not None and left.type in ("attribute", "subscript") else "other")
+        elif pt == "return_statement":
+            out.add("return")
+        elif pt in ("list", "tuple", "set", "expression_list"):
+            out.add("item")
+        elif pt == "expression_statement":
+            out.add("stmt")
+        elif pt in CONDITION_PARENTS or pt in ("not_operator", "boolean_operator"):
+            out.add("cond")
+        else:
+            out.add("other")
+
+    def _name_value_uses(self, name: str, stmt: ts.Node, out: set[str], depth: int) -> None:
+        """:meth:`_value_uses` of each read of the local ``name`` after the statement ``stmt`` that
+        assigns it, to the end of its function (the first 32)."""
+        scope = stmt.parent
+        while scope is not None and scope.type not in FUNC_TYPES:
+            scope = scope.parent
+        end = scope.end_byte if scope is not None else len(self.src.data)
+        pattern = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+        for n, m in enumerate(pattern.finditer(self.src.data, stmt.end_byte, end)):
+            if n >= 32:
+                out.add("other")
+                return
+            pos = m.start()
+            ident = self._root.descendant_for_byte_range(pos, m.end()) if self._root is not None else None
+            if ident is None or ident.type != "identifier" or ident.start_byte != pos:
+                continue  # in a string or a comment, or a longer name
+            p = ident.parent
+            if p is not None and ((p.type == "attribute" and p.child_by_field_name("attribute") == ident) or
+                                  (p.type == "keyword_argument" and p.child_by_field_name("name") == ident) or
+                                  (p.type in ("assignment", "augmented_assignment") and
+                                   p.child_by_field_name("left") == ident)):
+                continue  # another object's attribute, a keyword, assigned anew
+            self._value_uses(ident, out, depth)
 
     def _dict_splat(self, node: ts.Node, scope: str | None, value) -> Value:  # type: ignore[no-untyped-def]
         """``**kw``; for a dict display (``**{f.name: obj.pk}``) its values are the items: the keys

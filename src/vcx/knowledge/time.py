@@ -38,6 +38,13 @@ JS_LOCAL_DATE_METHODS = frozenset({
     "setFullYear", "setMonth", "setDate", "setHours",
 })
 JS_LOCAL_FORMAT_METHODS = frozenset({"toDateString", "toLocaleDateString"})
+# The calls whose value the front ends follow (``Call.uses``): TZ002 reports a day name only
+# when it is compared or used as a key; TZ001 / TZ003 let a value made aware later, a
+# duration or a re-format pass.
+JS_FOLLOWED_METHODS = JS_LOCAL_FORMAT_METHODS
+PY_FOLLOWED_CALLS = PY_STRPTIME | PY_FROMISO | PY_DATEUTIL_PARSE | frozenset({
+    "datetime.datetime.now", "datetime.datetime.today", "datetime.datetime.utcnow",
+})
 
 # date-fns helpers that compute calendar boundaries in the server's zone.
 DATE_FNS_LOCAL = frozenset({

@@ -1216,7 +1216,8 @@ class MissingTimeout(Rule):
         const res = await fetch(url, { signal: AbortSignal.timeout(config.httpTimeoutMs) });
 
     **Not reported: browser code.** A call in a module that runs only in a browser (a
-    `"use client"` component and what only such modules import; see `vcx.browser_code`)
+    `"use client"` component and what only such modules import; see `vcx.browser_code`),
+    or in a function of a shared module that only browser code calls (as TZ002 decides it),
     holds no server worker, thread or connection: a request that never answers leaves one
     user's spinner turning until they navigate away, while the server side of the request
     has its own time limit. That is a user-interface concern, not the pool exhaustion this
@@ -1235,7 +1236,7 @@ class MissingTimeout(Rule):
         defaults = _js_timeout_defaults(project)
         mounted = _sessions_with_timeout_adapter(project)
         for path, _mod, call, client in network_calls(project):
-            if project.runs_in_browser(path):
+            if project.runs_in_browser(path, call.func):
                 continue  # no server resource waits on it (see the docstring)
             if call.instance_ctor in ("requests.Session", "requests.session") and \
                     call.text.split(".")[0] in mounted:
@@ -1550,7 +1551,7 @@ class FloatingPromise(Rule):
     `asyncio.create_task` / `gather`), and `asyncio.create_task(...)` whose task is not kept.
 
     **Why it breaks production.** In Node 15+ an unhandled rejection crashes the process;
-    in browser code (see TZ002 for how vcx tells) it is only logged to the console; in
+    in browser code (see TZ002 for how vcx tells, per function) it is only logged to the console; in
     Python the coroutine never runs at all, or the task is garbage-collected half way.
     Either way the work silently does not happen, and the error vanishes with it.
 
@@ -1659,9 +1660,9 @@ class FloatingPromise(Rule):
             python = is_python(mod)
             # A browser has no process to crash: the rejection goes to the console, and the
             # user sees nothing fail.
-            consequence = "" if python else \
-                "a rejection goes unnoticed: the browser only logs it to the console" \
-                if project.runs_in_browser(path) else "a rejection crashes the process"
+            def consequence(call: Call, path: str = path) -> str:
+                return "a rejection goes unnoticed: the browser only logs it to the console" \
+                    if project.runs_in_browser(path, call.func) else "a rejection crashes the process"
             for call in mod.calls:
                 context = call.outer_context if call.context == "chain" else call.context
                 if python:
@@ -1699,7 +1700,7 @@ class FloatingPromise(Rule):
                         continue
                     yield self.finding(path, call.loc, f"the promise of `{call.snippet}` is kept in "
                                        f"`{call.assigned_to}` but never awaited in `{fn_name(mod, call.func)}`; "
-                                       f"{consequence}")
+                                       f"{consequence(call)}")
                     continue
                 if call.context == "chain":
                     if "catch" in call.chain or call.catch_chained or context != "stmt":
@@ -1713,7 +1714,7 @@ class FloatingPromise(Rule):
                 if self._is_async_target(project, path, call) or self._is_promise_api(call):
                     yield self.finding(path, call.loc, f"the promise of `{call.snippet}` in "
                                        f"`{fn_name(mod, call.func)}` is not awaited, returned or caught; "
-                                       f"{consequence}")
+                                       f"{consequence(call)}")
 
     @staticmethod
     def _is_async_target(project: Project, path: str, call: Call) -> bool:

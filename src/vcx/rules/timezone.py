@@ -38,6 +38,32 @@ def _made_aware_on_line(mod: ModuleFacts, call: Call) -> bool:
     return False
 
 
+# How a naive value kept in a name is made aware later (:attr:`Call.uses`): ``.astimezone(...)``
+# and ``.timestamp()`` read a naive value as server-local time, which a local "now" is (and a
+# UTC "now" or a parsed string is not); ``.replace(tzinfo=...)``, ``localize(...)`` and
+# ``make_aware(...)`` name the zone the digits are meant in.
+_NAMES_ZONE = frozenset({"arg:localize:0", "arg:make_aware:0"})
+_READS_AS_LOCAL = frozenset({"call:astimezone", "call:timestamp"})
+
+
+def _names_zone(use: str) -> bool:
+    if use in _NAMES_ZONE:
+        return True
+    kind, _, rest = use.partition(":")
+    method, _, keywords = rest.partition(":")
+    return kind == "call" and method == "replace" and "tzinfo" in keywords.split(",")
+
+
+def _made_aware_later(call: Call) -> bool:
+    """The value is kept in a name, and every read of the name makes it aware (TZ001): a local
+    "now" by ``.astimezone(...)`` / ``.timestamp()`` / naming its zone, a UTC one by naming UTC."""
+    uses = [u for u in call.uses if not u.startswith("var:")]
+    if not uses or len(uses) == len(call.uses):
+        return False
+    local = call.callee != "datetime.datetime.utcnow"
+    return all(_names_zone(u) or (local and u in _READS_AS_LOCAL) for u in uses)
+
+
 # Local "now" calls whose naive value converts back to the right instant: ``.timestamp()`` and
 # ``time.mktime(....timetuple())`` read a naive value as server-local time, which it is.
 _LOCAL_NOW = frozenset({"datetime.datetime.now", "datetime.datetime.today"})
@@ -108,6 +134,49 @@ def _uses_aware_time(mod: ModuleFacts) -> bool:
     return False
 
 
+# Methods that look up or compare what they are given first: a Map or Set key, a search.
+_KEY_ARGUMENTS = frozenset({"get", "set", "has", "add", "delete"})
+_SEARCH_ARGUMENTS = frozenset({"includes", "indexOf", "lastIndexOf", "localeCompare"})
+# Calls whose callback returns the key of a group or the order (lodash, Object.groupBy, d3).
+_KEY_CALLBACKS = frozenset({"groupBy", "countBy", "keyBy", "uniqBy", "sortBy", "orderBy", "group", "rollup",
+                            "index"})
+_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def _names_a_key(name: str) -> bool:
+    """``key``, ``dayKey``, ``cache_key``, ``KEYS``: a name that says its value is a key."""
+    return any(w.lower() in ("key", "keys") for w in _WORDS.findall(name))
+
+
+def _day_name_use(mod: ModuleFacts, call: Call) -> str | None:
+    """How a day name (``toDateString()`` / ``toLocaleDateString()``) is used as a key or compared,
+    from :attr:`Call.uses`, for the message; None when it is not (shown, sent, stored as text)."""
+    uses = call.uses
+    for u in uses:
+        if u == "compare" or u == "call:localeCompare":
+            return "compares it"
+        if u == "key":
+            return "uses it as a key"
+        kind, _, rest = u.partition(":")
+        if kind == "arg":
+            name, _, pos = rest.rpartition(":")
+            if pos == "0" and name in _KEY_ARGUMENTS:
+                return f"uses it as a key (`{name}`)"
+            if name in _SEARCH_ARGUMENTS:
+                return f"compares it (`{name}`)"
+        elif kind in ("var", "prop") and _names_a_key(rest):
+            return f"uses it as a key (`{rest}`)"
+    if "return" in uses and call.func is not None:
+        fn = mod.functions.get(call.func)
+        if fn is not None and fn.callback_of is not None and fn.callback_of < len(mod.calls):
+            outer = mod.calls[fn.callback_of].callee.rsplit(".", 1)[-1]
+            if outer in _KEY_CALLBACKS:
+                return f"returns it as the key of `{outer}`"
+        if fn is not None and _names_a_key(fn.name):
+            return f"returns it as a key (`{fn.name}`)"
+    return None
+
+
 class NaiveDatetime(Rule):
     """Finds naive or server-local "now" and timestamp conversions in Python.
 
@@ -131,7 +200,12 @@ class NaiveDatetime(Rule):
 
     **Not reported:** values made aware where they are made (`.replace(tzinfo=...)`,
     `.astimezone(...)` on the line, or the argument of `make_aware(...)` / `localize(...)` over
-    several lines); local "now" only turned into an epoch (`datetime.now().timestamp()`,
+    several lines); a "now" kept in a name whose every read further down the function makes it
+    aware (`now = datetime.now()`, then only `now.astimezone(tz)`): for a local `now()` /
+    `today()` that is `.astimezone(...)`, `.timestamp()`, `.replace(tzinfo=...)`,
+    `localize(...)` or `make_aware(...)`; for `utcnow()` only `.replace(tzinfo=...)` (its
+    `.astimezone()` reads UTC digits as local time, a bug). A name also stored, compared or
+    returned as it is stays reported. Local "now" only turned into an epoch (`datetime.now().timestamp()`,
     `time.mktime(datetime.now().timetuple())`, `time.mktime(time.localtime())`): the epoch is
     the same in every zone (the spec is silent; `time.time()` is simpler, but nothing breaks);
     values only printed for a person.
@@ -157,7 +231,8 @@ class NaiveDatetime(Rule):
                         idx = int(rule.split(":")[1])
                         if "tz" in call.kwargs or "tzinfo" in call.kwargs or len(call.args) > idx:
                             continue
-                    if _made_aware_on_line(mod, call) or _printed(mod, call) or _epoch_roundtrip(mod, call):
+                    if _made_aware_on_line(mod, call) or _printed(mod, call) or _epoch_roundtrip(mod, call) or \
+                            _made_aware_later(call):
                         continue
                     name = call.callee.replace("datetime.datetime.", "datetime.").replace(
                         "datetime.date.", "date.")
@@ -193,7 +268,8 @@ class LocalTimeArithmetic(Rule):
     (`d.setDate(d.getDate() + 7)`, `d.setHours(0, 0, 0, 0)`, `getHours()`), the local
     constructor `new Date(y, m, d)`, `moment()` / `dayjs()` without `.utc()`, date-fns
     `startOfDay` / `addDays` without date-fns-tz, Luxon `DateTime.now()` / `local()` without
-    `setZone`.
+    `setZone`; `toDateString()` / `toLocaleDateString()` without `timeZone` whose day is
+    compared or used as a key.
 
     **Why it breaks production.** The server's zone decides where "today" starts: UTC in
     the container, Europe/Paris on the developer's laptop. Quotas reset at the wrong hour,
@@ -208,6 +284,20 @@ class LocalTimeArithmetic(Rule):
     zone (`date-fns-tz`, `dayjs.tz`, Luxon `setZone`). Millisecond arithmetic on
     `Date.now()` and hour-or-smaller offsets that end in an instant are fine.
 
+    **Day names: only compared or used as a key** (RULES.md). `toDateString()` /
+    `toLocaleDateString()` without `timeZone` is reported when the front end sees its value
+    (directly, through a template literal or string `+`, or through the local name it is kept
+    in: `Call.uses`) compared (`===`, `<`, ..., a `switch` value or `case`, `localeCompare`,
+    `includes` / `indexOf`), used as a key (a subscript `m[day]`, a computed key `{[day]: x}`,
+    the first argument of `get` / `set` / `has` / `add` / `delete` of a Map or Set, the value a
+    `groupBy` / `countBy` / `keyBy` / `uniqBy` / `sortBy` callback returns), or kept in a name
+    that says it is a key (`cacheKey`, `day_key`, an object's `key:`) or returned by a function
+    so named (`dailyQuotaKey()`). Not reported when it only reaches text: a template for a mail
+    or an alert, an object property or array cell of an export, JSX, a log line, or the return
+    value of a formatter (`formatLabel(d)`). Decision where RULES.md is silent: a day name
+    returned by a function is not followed into its callers (a formatter is the usual
+    case), nor into a project function it is passed to.
+
     **Not reported: browser code**, where the local zone is the user's and "today" is meant
     in it. A module is browser code when it is marked `"use client"`, is a `.tsx`/`.jsx` file
     under `components/`, mounts the UI (`createRoot(...)`, `render(<App />, ...)`,
@@ -216,6 +306,17 @@ class LocalTimeArithmetic(Rule):
     the server also imports (a `shared/` folder) is checked. Storybook stories
     (`*.stories.ts`) are browser code too: a component library only they and the front end
     import is not server code.
+
+    Browser code is also decided per function: a function of such a shared module is
+    browser code when every place in production code that calls it (or passes it to a call,
+    `xs.map(timeAgo)`) is browser code — a browser-only module, or another function so
+    decided, transitively — and every module outside browser code that imports it calls it
+    (one that imports it without a call, say to render it as a component, may use it on the
+    server). A function nothing calls is judged as its module is, and so is a function of a
+    `"use server"` module (a server action runs on the server whoever calls it). A function
+    nested in another, without callers of its own, is as the one around it is. ERR003 and
+    the ERR005 message use the same per-function view; the database classification of calls
+    (`summaries`: `doc.save()` in browser code is not a write) stays per module.
 
     Decisions where RULES.md is silent:
 
@@ -245,7 +346,7 @@ class LocalTimeArithmetic(Rule):
             reported: set[int] = set()
             for call in mod.calls:
                 msg = self._problem(mod, call, has_dfns_tz, luxon_default_zone)
-                if msg and call.loc.line not in reported:
+                if msg and call.loc.line not in reported and not project.runs_in_browser(path, call.func):
                     reported.add(call.loc.line)
                     yield self.finding(path, call.loc, msg)
 
@@ -262,8 +363,11 @@ class LocalTimeArithmetic(Rule):
             return f"`{call.snippet}` in `{fn_name(mod, call.func)}` uses the server's local zone (use {utc})"
         if last in tk.JS_LOCAL_FORMAT_METHODS and self._date_receiver(callee) and not _logged(mod, call):
             if not any(v.kind == "object" and v.keys and "timeZone" in v.keys for v in call.args):
+                how = _day_name_use(mod, call)
+                if how is None:
+                    return None  # shown, sent or stored as text: RULES.md reports a key or a comparison
                 return (f"`{call.snippet}` in `{fn_name(mod, call.func)}` names the day in the server's local "
-                        "zone; used as a key or compared, it changes with the host's zone")
+                        f"zone and {how}: on a host in another zone the same instant gives another day")
         if callee in ("moment", "dayjs") and not call.is_new:
             if self._instant_or_utc(mod, call):
                 return None
@@ -330,6 +434,32 @@ def _ambiguous_js_string(v: Value) -> bool:
 
 
 _PY_TIME_DIRECTIVE = re.compile(r"%[HIMSfpXcTRr]")  # strptime directives that read a time of day
+_LITERAL_Z = re.compile(r"(?<!%)Z")  # "%Y-%m-%dT%H:%M:%SZ": the string is declared UTC
+# Reads of a parsed value that involve no zone: re-formatting the same wall-clock digits as a
+# label, reading its calendar fields. Not ``.isoformat()``: an ISO string without an offset is the
+# form another system reads back as an instant, so it sends the ambiguity out.
+_ZONE_FREE_READS = frozenset({"call:strftime", "call:date", "call:time", "call:weekday",
+                              "call:isoweekday", "attr:year", "attr:month", "attr:day", "attr:hour",
+                              "attr:minute", "attr:second", "attr:microsecond"})
+PY_PARSES = tk.PY_STRPTIME | tk.PY_FROMISO | tk.PY_DATEUTIL_PARSE
+
+
+def _parse_use_zone_free(mod: ModuleFacts, call: Call) -> bool:
+    """Every use of a parsed value (:attr:`Call.uses`) leaves the server's zone out of it: it is
+    re-formatted or its fields are read, it is made aware by naming its zone (``localize``,
+    ``make_aware``, ``.replace(tzinfo=...)``), or it is only subtracted from or by another value
+    parsed in the same function (a duration between two times of one source)."""
+    uses = [u for u in call.uses if not u.startswith("var:")]
+    if not uses:
+        return False
+    for u in uses:
+        if u in _ZONE_FREE_READS or _names_zone(u):
+            continue
+        if u.startswith("sub:") and any(c.func == call.func and c.id != call.id and c.callee in PY_PARSES and
+                                        f"var:{u[4:]}" in c.uses for c in mod.calls):
+            continue
+        return False
+    return True
 
 
 class AmbiguousParse(Rule):
@@ -353,6 +483,22 @@ class AmbiguousParse(Rule):
 
     **Use instead.** Parse with an offset (`%z`, a trailing `Z`) or attach the zone on the
     same line: `datetime.strptime(s, fmt).replace(tzinfo=timezone.utc)`.
+
+    **When the result is stored, compared or sent out** (RULES.md), Python: the front end
+    records how the parsed value is used (`Call.uses`: in place, and through the local name it
+    is kept in). A parse is not reported when every use leaves the server's zone out of it:
+    re-formatted as a label (`strptime(s, f).strftime("%H:%M")`) or only its calendar fields
+    read (`.date()`, `.weekday()`, `.hour`); made aware by naming its zone on a later line
+    (`tz.localize(naive)`, `make_aware(naive)`, `naive.replace(tzinfo=...)`); or only
+    subtracted from (or by) another value parsed in the same function, a duration between two
+    times of one source. Any other use (stored in an attribute or a row, passed to a call,
+    returned, compared, subtracted from a `now()`) keeps it reported, and so does a value also
+    used so besides. Decisions where RULES.md is silent: `.isoformat()` of the naive value is
+    sending it out (an ISO string without an offset is the form another system reads back as
+    an instant); `.astimezone(...)` on a later line does not make it aware (it reads the digits
+    as the server's local time, which is the ambiguity itself); a format with a literal `Z`
+    (`"%Y-%m-%dT%H:%M:%SZ"`) declares the string UTC and is not reported (a naive UTC value is
+    TZ001's topic). JS parses are reported as before, whatever their use.
     """
 
     id = "TZ003"
@@ -381,9 +527,11 @@ class AmbiguousParse(Rule):
                 return None
             if not _PY_TIME_DIRECTIVE.search(fmt.value):
                 return None  # "%Y%m%d": a date, not a date-time; midnight means no instant here
+            if _LITERAL_Z.search(fmt.value.replace("%%", "")):
+                return None  # a literal Z: the string says it is UTC (naive UTC is TZ001's concern)
             if call.chain and call.chain[0] in ("date", "time"):
                 return None
-            if _made_aware_on_line(mod, call) or _printed(mod, call):
+            if _made_aware_on_line(mod, call) or _printed(mod, call) or _parse_use_zone_free(mod, call):
                 return None
             return (f"`{call.snippet}` in `{fn_name(mod, call.func)}` parses a time without an offset "
                     f"(\"{fmt.value}\" has no %z); the result is naive")
@@ -391,12 +539,13 @@ class AmbiguousParse(Rule):
             if not call.args or call.args[0].kind != "str":
                 return None
             s = str(call.args[0].value)
-            if HAS_OFFSET.search(s.strip()) or _made_aware_on_line(mod, call):
+            if HAS_OFFSET.search(s.strip()) or _made_aware_on_line(mod, call) or _parse_use_zone_free(mod, call):
                 return None
             return (f"`{call.snippet}` in `{fn_name(mod, call.func)}` parses a literal without an offset; "
                     "the result is naive")
         if call.callee in tk.PY_DATEUTIL_PARSE:
-            if "tzinfos" in call.kwargs or "default" in call.kwargs or _made_aware_on_line(mod, call):
+            if "tzinfos" in call.kwargs or "default" in call.kwargs or _made_aware_on_line(mod, call) or \
+                    _parse_use_zone_free(mod, call):
                 return None
             if call.args and call.args[0].kind == "str" and HAS_OFFSET.search(str(call.args[0].value)):
                 return None
