@@ -155,6 +155,25 @@ def _retry_or_drain(mod: ModuleFacts, lp: Loop, call: Call) -> bool:
     return not any(prev.search(v.text or "") for v in (*call.args, *call.kwargs.values()))
 
 
+def _range_step(text: str) -> str | None:
+    """The step of a ``range(start, stop, step)`` call's text (perhaps cut short: ``Value.text``
+    keeps 40 characters), or None when it has fewer than three arguments."""
+    depth, commas, step = 0, 0, []
+    for ch in text[text.find("(") + 1:]:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            if depth == 0:
+                break
+            depth -= 1
+        elif ch == "," and depth == 0:
+            commas += 1
+            continue
+        if commas == 2:
+            step.append(ch)
+    return "".join(step).strip() if commas == 2 else None
+
+
 def _repeats_per_element(mod: ModuleFacts, lp: Loop) -> bool:
     it = lp.iter
     if lp.kind == "while":
@@ -169,6 +188,8 @@ def _repeats_per_element(mod: ModuleFacts, lp: Loop) -> bool:
         return True
     if it.kind in ("str", "object"):
         return False
+    if it.kind == "call" and it.ref == "range" and _range_step(it.text or "") not in (None, "1", "-1"):
+        return False  # range(0, len(rows), size): one round per chunk of rows
     return not BATCHY.search(it.text or "") and not BATCHY.search(" ".join(lp.targets))
 
 
@@ -445,7 +466,8 @@ class QueryInLoop(Rule):
     (``con.execute(f"INSTALL {ext}")``, ``CREATE EXTENSION``, ``DROP``/``ALTER``/``GRANT``: no
     batched form exists and the rounds grow with the configuration, not the data; the spec is
     silent; maintenance such as ``VACUUM ANALYZE`` per table is still reported); loops over chunks, batches or
-    pages (one query per batch), also ``while`` loops that count batches (``while
+    pages (one query per batch), also ``for start in range(0, len(rows), size)`` (a ``range`` with a
+    step other than 1 goes over chunks) and ``while`` loops that count batches (``while
     (processedBatches < MAX_BATCHES)``); pagination and retry ``while`` loops (also a retry
     counter: ``while try_count < 5``) and polling loops
     that sleep (also through ``await new Promise((r) => setTimeout(r, ms))``); (Python) a
