@@ -885,6 +885,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
         hit = resolve(path, mod, arg.ref, specs)
         return hit[1] if hit is not None and isinstance(hit[1], FuncRef) and not hit[2] else None
 
+    class_memo: dict[tuple[str, str, str], object] = {}
     for path, mod in modules.items():
         test_code = path in project.tests
         specs = project.package_specs(path)
@@ -919,7 +920,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
                         else:
                             _bind_instance(call, modules[owner], thing, rest)
             if ref is None and mod.language == "python":
-                ref = _through_class(project, path, mod, call, assigned)
+                ref = _through_class(project, path, mod, call, assigned, class_memo)
             if ref is not None:
                 project.targets[(path, call.id)] = ref
                 if not test_code:  # a test calling a function is not a caller in production
@@ -966,8 +967,12 @@ def _hook_member(path: str, mod: ModuleFacts, name: str) -> FuncRef | None:
     return FuncRef(path, fid) if fid is not None and fid in mod.functions else None
 
 
+_NO_CLASS = object()  # _through_class's memo: the name reaches no project class
+
+
 def _through_class(project: Project, path: str, mod: ModuleFacts, call: Call,
-                   assigned: dict[tuple[str | None, str], list[Call]]) -> FuncRef | None:
+                   assigned: dict[tuple[str | None, str], list[Call]],
+                   memo: dict[tuple[str, str, str], object]) -> FuncRef | None:
     """(Python) The method a call reaches through a project class when its name alone reaches
     nothing: a method the class inherits from a project base (``OrderRepository.from_session(s)``,
     ``repo.create(x)`` on ``repo = OrderRepository(s)``, ``self.get_one_or_none(q)`` in a
@@ -980,9 +985,14 @@ def _through_class(project: Project, path: str, mod: ModuleFacts, call: Call,
     if head.endswith("()") and "(" not in head[:-2]:
         head = head[:-2]  # an instance the front end typed: OrderRepository().create
     if "(" not in head and (head.startswith(("local:", "import:")) or head.split(".", 1)[0] in project.py_roots):
-        cls = project.resolve_class(path, head)
-        if cls is not None:
-            return project.method_of(cls, name)
+        key = (path, head, name)  # the same class method is called from many places of a module
+        if key in memo:
+            hit = memo[key]
+        else:
+            cls = project.resolve_class(path, head)
+            hit = memo[key] = project.method_of(cls, name) if cls is not None else _NO_CLASS
+        if hit is not _NO_CLASS:
+            return hit  # type: ignore[return-value]
     root, dot, rest = call.text.partition(".")
     if call.callee != call.text or not dot or "." in rest:
         return None
@@ -990,8 +1000,14 @@ def _through_class(project: Project, path: str, mod: ModuleFacts, call: Call,
         fn = mod.functions.get(call.func) if call.func is not None else None
         while fn is not None and fn.class_name is None and fn.parent is not None:
             fn = mod.functions.get(fn.parent)
-        own = project.resolve_class(path, f"local:{fn.class_name}") if fn is not None and fn.class_name else None
-        return project.method_of(own, rest) if own is not None else None
+        if fn is None or not fn.class_name:
+            return None
+        key = (path, f"local:{fn.class_name}", rest)
+        if key not in memo:
+            own = project.resolve_class(path, key[1])
+            memo[key] = project.method_of(own, rest) if own is not None else _NO_CLASS
+        hit = memo[key]
+        return None if hit is _NO_CLASS else hit  # type: ignore[return-value]
     origin = None
     for c in assigned.get((call.func, root), ()):
         if c.loc < call.loc:

@@ -11,6 +11,7 @@ import bisect
 import builtins
 import re
 import sys
+from functools import lru_cache
 
 import tree_sitter as ts
 
@@ -194,6 +195,7 @@ class _Extractor:
         self._binders: list[ts.Node] = []  # assignments and ``:=`` of the file, in source order
         self._binder_starts: list[int] = []
         self._spans: dict[str, tuple[int, int]] | None = None  # function id -> byte range
+        self._names_of_bodies: dict[tuple[str, str], frozenset[bytes]] = {}  # see _body_names
 
     # -- entry ---------------------------------------------------------------
     def run(self, tree: ts.Tree) -> ModuleFacts:
@@ -621,10 +623,12 @@ class _Extractor:
         if rtype is not None:  # -> Self, -> "Repo" in class Repo: an instance of the class it is called on
             ann = self.src.text(rtype, 80).strip().strip("\"'")
             fn.returns_self = ann in ("Self", "typing.Self", "typing_extensions.Self", cls)
-        if is_async:
+        # (the walks below run only where the function's text has what they look for)
+        if is_async and self.src.data.find(b"yield", node.start_byte, node.end_byte) >= 0:
             fn.generator = _yields(node)
         if cls is not None and parent is None and not fn.returns_self and \
-                any(d.text == "classmethod" for d in decorators):
+                any(d.text == "classmethod" for d in decorators) and \
+                _RETURN_CLS.search(self.src.data, node.start_byte, node.end_byte) is not None:
             fn.returns_self = _returns_cls_call(node, self.src)  # return cls(...)
         if is_lambda and node.parent is not None and node.parent.type in ("argument_list", "keyword_argument"):
             fn.is_callback = True
@@ -801,11 +805,11 @@ class _Extractor:
         scope = self._scope_of(node)
         ctor = self._ctor_of(right, scope)
         if ctor is None:
-            if left.type == "identifier" and not self._in_class_body(node):
+            if left.type == "identifier":
                 call = right.named_children[0] if right.type == "await" and right.named_children else right
                 fn = call.child_by_field_name("function") if call.type == "call" else None
                 text = self.src.text(fn, 200) if fn is not None and fn.type == "attribute" else ""
-                if text and _FACTORY_CALL.fullmatch(text) and \
+                if text and _FACTORY_CALL.fullmatch(text) and not self._in_class_body(node) and \
                         self.resolve(text, scope, fn).split(".", 1)[0] not in _NOT_PROJECT_ROOTS:
                     self.factory_locals.add((scope, self.src.text(left)))  # not datetime.now(), Decimal.from_float()
             return
@@ -1172,8 +1176,7 @@ class _Extractor:
         while scope is not None and scope.type not in FUNC_TYPES:
             scope = scope.parent
         end = scope.end_byte if scope is not None else len(self.src.data)
-        pattern = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
-        for n, m in enumerate(pattern.finditer(self.src.data, stmt.end_byte, end)):
+        for n, m in enumerate(_word(name).finditer(self.src.data, stmt.end_byte, end)):
             if n >= 32:
                 out.add("other")
                 return
@@ -1224,7 +1227,7 @@ class _Extractor:
         name = call.assigned_to or ""
         out: set[str] = set()
         data = self.src.data
-        for m in re.finditer(rb"\b" + re.escape(name.encode()) + rb"\b", data[start:loop.end_byte]):
+        for m in _word(name).finditer(data[start:loop.end_byte]):
             pos = start + m.start()
             if stmt.start_byte <= pos < stmt.end_byte:
                 continue
@@ -1616,35 +1619,46 @@ class _Extractor:
                 return val
             start, end = span
             body = self.src.data[start:end]
-            word = re.escape(name.encode())
-            if re.search(rb"\b(?:global|nonlocal)\s+(?:[\w\s,]*,\s*)?" + word + rb"\b", body):
+            word = name.encode()
+            if word in self._body_names(cur, "declared", body):  # type: ignore[arg-type]
                 return val  # the module's (or an outer function's) name
             lo = bisect.bisect_left(self._binder_starts, start)
             hi = bisect.bisect_left(self._binder_starts, end, lo)
             binds = [n for n in self._binders[lo:hi] if self._binds(n, name, cur)]  # type: ignore[arg-type]
-            # Other bindings, by their text (one in a nested function too: the name stays a local then)
-            other = name in fn.params or re.search(
-                rb"\bfor[ \t]+(?:(?!\bin\b)[\w \t,()*])*?(?<![\w.])" + word + rb"\b|\b(?:as|import)[ \t]+"
-                rb"(?:[\w \t,()*.]*,[ \t]*)?" + word + rb"\b|(?<![\w.])" + word +
-                rb"[ \t]*(?:[-+*/%&|^@]|//|\*\*|<<|>>)=", body) is not None
-            if binds or other:
+            if name in fn.params:
                 val.ref = None
-                if other or len(binds) != 1 or binds[0].type != "assignment" or \
-                        binds[0].child_by_field_name("left").type != "identifier":  # type: ignore[union-attr]
+                return val
+            # Other bindings, by their text (one in a nested function too: the name stays a local then).
+            if not binds:
+                if word in self._body_names(cur, "bound", body):  # type: ignore[arg-type]
+                    val.ref = None
                     return val
-                right = binds[0].child_by_field_name("right")
-                # (an empty display is filled somewhere, perhaps by a call it is given to)
-                if right is None or right.type not in ("list", "tuple", "set") or \
-                        not any(c.type != "comment" for c in right.named_children) or re.search(
-                        rb"(?<![\w.])" + word + rb"\s*(?:\.\s*(?:append|extend|insert|add|update|remove|pop|clear|"
-                        rb"discard|setdefault|__setitem__|__iadd__)\s*\(|\[[^\]\n]*\]\s*(?:[-+*/%&|^@]|//)?=(?!=))"
-                        rb"|\bdel\s+" + word + rb"\b", body):
-                    return val
-                lit = self.value(right, cur)
-                lit.text = val.text
-                return lit
-            cur = fn.parent
+                cur = fn.parent
+                continue
+            val.ref = None
+            left = binds[0].child_by_field_name("left")
+            right = binds[0].child_by_field_name("right")
+            # (an empty display is filled somewhere, perhaps by a call it is given to)
+            if len(binds) != 1 or binds[0].type != "assignment" or left is None or left.type != "identifier" or \
+                    right is None or right.type not in ("list", "tuple", "set") or \
+                    not any(c.type != "comment" for c in right.named_children) or \
+                    word in self._body_names(cur, "bound", body) or \
+                    word in self._body_names(cur, "changed", body):  # type: ignore[arg-type]
+                return val
+            lit = self.value(right, cur)
+            lit.text = val.text
+            return lit
         return val
+
+    def _body_names(self, fid: str, kind: str, body: bytes) -> frozenset[bytes]:
+        """``_declared_names`` / ``_bound_names`` / ``_changed_names`` of function ``fid``'s body,
+        each worked out once, when first needed."""
+        key = (fid, kind)
+        names = self._names_of_bodies.get(key)
+        if names is None:
+            read = _declared_names if kind == "declared" else _bound_names if kind == "bound" else _changed_names
+            names = self._names_of_bodies[key] = read(body)
+        return names
 
     def _func_span(self, fid: str) -> tuple[int, int] | None:
         """The byte range of function ``fid``."""
@@ -1837,6 +1851,7 @@ _SELF_METHOD = re.compile(r"(?:self|cls)\.[A-Za-z_]\w*")
 # value libraries' (``DateTime.utcfromtimestamp(t)`` makes a datetime, not a repository).
 _NOT_PROJECT_ROOTS = frozenset(sys.stdlib_module_names) | {
     "arrow", "pendulum", "dateutil", "pytz", "numpy", "pandas", "pydantic", "attrs", "yaml", "requests", "httpx"}
+_RETURN_CLS = re.compile(rb"\breturn[ \t(]+cls\s*\(")  # the text return cls(...) needs
 # ``name.m``: a method called on a local.
 _LOCAL_METHOD = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*")
 # ``Repo.from_session`` / ``repos.OrderRepository.for_org``: a method of a class-like name.
@@ -1855,6 +1870,52 @@ def _yields(node: ts.Node) -> bool:
             continue
         todo.extend(n.named_children)
     return False
+
+
+# What the text of a function body binds or changes, whatever the name (for
+# :meth:`_Extractor._local_iterable`, read once per function): names declared ``global`` /
+# ``nonlocal``; other bindings (``for`` targets, ``as`` / ``import``, augmented assignments);
+# changes to a value (a mutating method, a subscript assignment, ``del``).
+_DECLARED = re.compile(rb"\b(?:global|nonlocal)[ \t]+([\w \t,]+)")
+_BOUND = re.compile(rb"\bfor[ \t]+((?:(?!\bin\b)[\w \t,()*])*?)[ \t]in\b|\b(?:as|import)[ \t]+([\w \t,()*.]*)"
+                    rb"|(?<![\w.])([A-Za-z_]\w*)[ \t]*(?:[-+*/%&|^@]|//|\*\*|<<|>>)=")
+_CHANGED = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)\s*(?:\.\s*(?:append|extend|insert|add|update|remove|pop|clear|"
+                      rb"discard|setdefault|__setitem__|__iadd__)\s*\(|\[[^\]\n]*\]\s*(?:[-+*/%&|^@]|//)?=(?!=))"
+                      rb"|\bdel\s+([A-Za-z_]\w*)")
+_IDENT = re.compile(rb"[A-Za-z_]\w*")
+
+
+def _declared_names(body: bytes) -> frozenset[bytes]:
+    """The names a function body's text declares ``global`` / ``nonlocal``."""
+    if b"global" not in body and b"nonlocal" not in body:
+        return frozenset()
+    return frozenset(n for m in _DECLARED.finditer(body) for n in _IDENT.findall(m.group(1)))
+
+
+def _bound_names(body: bytes) -> frozenset[bytes]:
+    """The names a function body's text binds otherwise than by a plain assignment: ``for``
+    targets, ``as`` / ``import``, augmented assignments (see ``_BOUND``)."""
+    bound: set[bytes] = set()
+    for m in _BOUND.finditer(body):
+        if m.group(1) is not None:
+            bound.update(_IDENT.findall(m.group(1)))
+        elif m.group(2) is not None:  # the first name of each item: import a.b, c as d
+            bound.update(h.group(0) for part in m.group(2).split(b",")
+                         if (h := _IDENT.match(part.strip(b" \t()*"))) is not None)
+        else:
+            bound.add(m.group(3))
+    return frozenset(bound)
+
+
+def _changed_names(body: bytes) -> frozenset[bytes]:
+    """The names whose value a function body's text changes (see ``_CHANGED``)."""
+    return frozenset(m.group(1) or m.group(2) for m in _CHANGED.finditer(body))
+
+
+@lru_cache(maxsize=4096)
+def _word(name: str) -> re.Pattern[bytes]:
+    """``name`` as a whole word."""
+    return re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
 
 
 def _returns_cls_call(node: ts.Node, src: Source) -> bool:
