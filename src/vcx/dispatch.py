@@ -100,9 +100,7 @@ class Dispatch:
                     cls = _class_of(mod, call.func, path)
                     if cls is None:
                         continue
-                    inherited = next((a for a in self.mro(cls)[1:] if name in self.methods.get(a, ())), None)
-                    if inherited is not None:
-                        self.on_self[FuncRef(inherited[0], f"{inherited[1]}.{name}")].append((path, call))
+                    self._to_inherited(cls, name, path, call)
                     self._to_overrides(cls, name, path, call)
                 elif name in self.overridden:
                     self.by_name[name].append((path, call))
@@ -116,9 +114,7 @@ class Dispatch:
                 cls = _class_of(mod, call.func, path)
                 if cls is None:
                     continue
-                inherited = next((a for a in self.mro(cls)[1:] if name in self.methods.get(a, ())), None)
-                if inherited is not None:
-                    self.on_self[FuncRef(inherited[0], f"{inherited[1]}.{name}")].append((path, call))
+                inherited = self._to_inherited(cls, name, path, call)
                 if recv != "this":
                     continue
                 if inherited is None and name not in self.methods.get(cls, ()):
@@ -138,6 +134,16 @@ class Dispatch:
             call = mod.calls[call_id]
             if call.text in (f"self.{name}", f"cls.{name}", f"this.{name}"):
                 self._to_overrides((ref.path, owner), name, path, call)
+
+    def _to_inherited(self, cls: ClassKey, name: str, path: str, call: Call) -> ClassKey | None:
+        """Records ``call`` (``self.name()`` / ``this.name()`` in ``cls``) as a caller of the
+        ``name`` the nearest base class defines; returns that class, or None."""
+        from vcx.link import FuncRef  # (link imports this module)
+
+        inherited = next((a for a in self.mro(cls)[1:] if name in self.methods.get(a, ())), None)
+        if inherited is not None:
+            self.on_self[FuncRef(inherited[0], f"{inherited[1]}.{name}")].append((path, call))
+        return inherited
 
     def _to_overrides(self, cls: ClassKey, name: str, path: str, call: Call) -> None:
         """``self.name()`` in class ``cls``: on an instance of a subclass it runs that subclass's

@@ -220,6 +220,23 @@ def _own_nodes(node: ts.Node, limit: int = 2000) -> Iterator[ts.Node | None]:
         todo.extend(n.named_children)
 
 
+def _branch_statements(block: ts.Node) -> Iterator[ts.Node]:
+    """The statements of a block with its ``if`` branches and nested blocks opened, without
+    comments, empty statements and declarations: what the ERR004 fallback guards judge."""
+    todo = list(block.named_children)
+    while todo:
+        st = todo.pop()
+        t = st.type
+        if t in ("comment", "empty_statement", "lexical_declaration", "variable_declaration"):
+            continue
+        if t == "if_statement":
+            todo.extend(c for c in st.named_children if c.type != "parenthesized_expression")
+        elif t in ("statement_block", "else_clause"):
+            todo.extend(st.named_children)
+        else:
+            yield st
+
+
 class _FieldIds:
     """Ids of ``FIELD_NAMES`` in one grammar (0, which no child has, for a field it lacks).
     ``node.child_by_field_id(self.f.object)`` costs a half to a third of
@@ -2296,20 +2313,10 @@ class _Extractor:
         if block is None or try_node.child_by_field_id(self.f.handler) != catch:
             return False
         returns = 0
-        todo = list(block.named_children)
-        while todo:
-            st = todo.pop()
-            t = st.type
-            if t in ("comment", "empty_statement", "lexical_declaration", "variable_declaration"):
-                continue
-            if t == "return_statement":
-                returns += 1
-            elif t == "if_statement":
-                todo.extend(c for c in st.named_children if c.type != "parenthesized_expression")
-            elif t in ("statement_block", "else_clause"):
-                todo.extend(st.named_children)
-            else:
+        for st in _branch_statements(block):
+            if st.type != "return_statement":
                 return False
+            returns += 1
         if not returns:
             return False
         nxt = self._next_statement(try_node)
@@ -2381,19 +2388,8 @@ class _Extractor:
         if block is None:
             return False
         targets: set[str] = set()
-        todo = list(block.named_children)
-        while todo:
-            st = todo.pop()
-            t = st.type
-            if t in ("comment", "empty_statement", "lexical_declaration", "variable_declaration"):
-                continue
-            if t == "if_statement":
-                todo.extend(c for c in st.named_children if c.type != "parenthesized_expression")
-                continue
-            if t in ("statement_block", "else_clause"):
-                todo.extend(st.named_children)
-                continue
-            e = st.named_children[0] if t == "expression_statement" and st.named_children else None
+        for st in _branch_statements(block):
+            e = st.named_children[0] if st.type == "expression_statement" and st.named_children else None
             if e is None or e.type not in ("assignment_expression", "augmented_assignment_expression"):
                 return False
             op = e.child_by_field_id(self.f.operator)
