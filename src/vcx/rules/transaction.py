@@ -1012,7 +1012,10 @@ def _model(text: str) -> str | None:
 def _changes_from_old(a: Assign, var: str) -> bool:
     """``x.n -= 1`` / ``x.n = x.n + 1`` / ``x = x * 2``: the new value is computed from the old one."""
     val = a.value.text or ""
-    return val[:2] in ("-=", "+=", "*=") or bool(re.search(rf"\b{re.escape(var)}\b", val) and ARITH.search(val))
+    if val[:2] in ("-=", "+=", "*="):
+        return not re.match(r"\+=\s*[fFbBrRuU]?[\"'`]", val)  # x.name += " (copy)": text, not arithmetic
+    val = re.sub(r"\+\s*[fFbBrRuU]?[\"'`]", " ", val)  # x.name + " (copy)"
+    return bool(re.search(rf"\b{re.escape(var)}\b", val) and ARITH.search(val))
 
 
 def _texts(call: Call, mod: ModuleFacts | None = None) -> str:
