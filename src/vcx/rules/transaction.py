@@ -113,6 +113,13 @@ class _Txn:
         argument on to one (``transaction([client.team.create(...), ...])`` with ``function
         transaction(ops) { return client.$transaction(ops); }``): the transaction runs it."""
         cur = call
+        fn = mod.functions.get(call.func) if call.func is not None else None
+        if not call.awaited and call.context == "return" and fn is not None and fn.callback_of is not None and \
+                fn.callback_of < len(mod.calls) and \
+                mod.calls[fn.callback_of].text.rsplit(".", 1)[-1] in ("map", "flatMap"):
+            cur = mod.calls[fn.callback_of]  # items.map((i) => prisma.item.create(...)): the array carries it
+        if self._collected(path, mod, cur):
+            return True
         for _ in range(4):
             if cur.awaited or cur.context != "arg" or cur.arg_of is None or cur.arg_of >= len(mod.calls):
                 return False
@@ -121,6 +128,37 @@ class _Txn:
                 return True
             cur = outer
         return False
+
+    def _collected(self, path: str, mod: ModuleFacts, call: Call) -> bool:
+        """A lazy query kept, unawaited, in a local array that a later Prisma ``$transaction(ops)`` /
+        ``$transaction([...ops])`` of the same function runs: an element of an array literal
+        (``const ops = [prisma.a.create(...)]``), an argument of a call the facts do not keep
+        (``ops.push(prisma.b.update(...))``), or the result of a ``map`` kept in the name passed
+        (``const ops = items.map((i) => prisma.c.create(...))``). A Prisma query runs only when
+        awaited (or ``then``-ed) or handed to ``$transaction``; not kept this way, it is not
+        batched. Nothing else in the function may take the array (``Promise.all(ops)`` runs the
+        queries one by one, outside any transaction)."""
+        if call.awaited or call.chain:
+            return False
+        if call.context == "assign":
+            if not call.assigned_to or call.text.rsplit(".", 1)[-1] not in ("map", "flatMap"):
+                return False
+        elif not (call.context == "other" or (call.context == "arg" and call.arg_of is None)):
+            return False
+        names: set[str] = set()
+        runner: Call | None = None
+        for c in mod.calls:
+            if c.func != call.func or c.loc <= call.loc or not c.text.endswith("$transaction"):
+                continue
+            got = _array_names(c)
+            if got and self._runs_a_transaction(path, c):
+                names |= got
+                runner = runner or c
+        if runner is None or (call.context == "assign" and call.assigned_to not in names):
+            return False
+        # the array goes nowhere else: no other call of the function is given it
+        return not any(c.func == call.func and not c.text.endswith("$transaction") and (_array_names(c) & names)
+                       for c in mod.calls)
 
     def _runs_a_transaction(self, path: str, call: Call) -> bool:
         """``call`` runs what it is given in a transaction: a transaction call of a known client
@@ -211,6 +249,16 @@ class MissingTransaction(Rule):
     also reached as ``const { transaction } = db`` from a default-exported object), and no
     transaction opened by every caller. SQLAlchemy / DB-API writes staged and committed by
     one ``commit()`` are one transaction; each further ``commit()`` is another write.
+
+    Prisma batches built in a variable (decided where the spec is silent): Prisma queries are
+    lazy and run only when awaited (or ``then``-ed) or handed to ``$transaction``. A write kept,
+    unawaited, in a local array that a later ``prisma.$transaction(ops)`` /
+    ``$transaction([...ops, ...])`` of the same function runs is inside that transaction: an
+    element of an array literal (``const ops = [prisma.a.create(...)]``), a ``push`` onto it
+    (``ops.push(prisma.b.update(...))``), or the query a ``map`` callback returns into it
+    (``const ops = items.map((i) => prisma.c.create(...))``). Not when any other call of the
+    function is given the array (``Promise.all(ops)`` runs them without a transaction), and
+    not for writes that are awaited where they stand: those run at once and stay reported.
 
     SQLAlchemy sessions (decided where the spec is silent): a 2.0-style ``Session`` never
     autocommits, so every write on one (``add``, ``delete``, ``merge``, ``flush``,
@@ -408,6 +456,18 @@ class MissingTransaction(Rule):
 
 
 CONCURRENT = ("Promise.all", "Promise.allSettled", "asyncio.gather")
+
+
+def _array_names(call: Call) -> set[str]:
+    """The local names a call is given as arrays: ``f(ops)``, ``f([...ops, x])``."""
+    out: set[str] = set()
+    for v in call.args:
+        if v.kind == "name" and v.text:
+            out.add(v.text)
+        elif v.kind == "array":
+            out.update((x.text or "").lstrip(".") for x in v.items or () if x.kind in ("spread", "name"))
+    out.discard("")
+    return out
 
 
 def _combiners(mod: ModuleFacts, call: Call) -> list[int]:
@@ -751,6 +811,18 @@ class LostUpdate(Rule):
     (``F("balance") - amount``, ``{ decrement: n }``, ``increment()``,
     ``UPDATE ... SET x = x - $1``, ``$inc``).
 
+    What is a write-back (decided where the spec is silent): an update, upsert or save that
+    may target the row read, not an insert. ``create`` / ``createMany`` / ``bulk_create`` /
+    ``insert`` ... of new rows built from a row read (a "duplicate" feature:
+    ``create({ data: { ...old, name: old.name + " (copy)" } })``, ``bulk_create(a + b,
+    ignore_conflicts=True)``) leave the row read untouched, so no concurrent change of it is
+    lost. An update of another model than the one read (``prisma.room.findUnique`` then
+    ``prisma.team.update``, ``Room.objects.get`` then ``Team.objects.filter(...).update``, the
+    read followed into a project helper) is not a write-back either; where the callee does not
+    name the model (``obj.save()``) it counts. The change must be arithmetic from the old
+    value: a ``+`` that appends a string literal (``old.name + " (old)"``) builds text, which a
+    concurrent writer does not accumulate into, and is not counted.
+
     Why it breaks production: two concurrent requests read the same old value and both write
     their result; one of the changes is lost (double spending, overselling stock).
 
@@ -813,8 +885,11 @@ class LostUpdate(Rule):
                     continue
                 if op is not None and op.sql and _self_update(op.sql):
                     continue
+                inserts = op is not None and not op.sql and call.text.rsplit(".", 1)[-1] in INSERT_METHODS
                 for read in group:
-                    if read.loc.line >= call.loc.line:
+                    if read.loc.line >= call.loc.line or inserts:
+                        continue  # a new row built from the one read writes nothing back to it
+                    if not self._same_model(path, s, project, read, call):
                         continue
                     var = read.assigned_to or ""
                     related = call.text.split(".", 1)[0] == var or re.search(rf"\b{re.escape(var)}\b", texts) \
@@ -854,6 +929,21 @@ class LostUpdate(Rule):
                         break
 
     @staticmethod
+    def _same_model(path: str, s: Summaries, project: Project, read: Call, write: Call) -> bool:
+        """The write-back may go to the model the read read: not known to be another one
+        (``prisma.room.findUnique`` then ``prisma.team.update``), the read followed into the
+        project helper that makes it."""
+        w = _model(write.text)
+        if w is None:
+            return True
+        r = _model(read.text)
+        if r is None:
+            ref = project.target(path, read)
+            chain = s.chain(ref, "read") if ref is not None else []
+            r = _model(chain[-1][3].text) if chain else None
+        return r is None or r == w
+
+    @staticmethod
     def _session_read(mod: ModuleFacts, read: Call) -> bool:
         """SQLAlchemy / SQLModel / Tortoise-style unit of work: changed rows are written on flush."""
         recv = read.text.rsplit(".", 1)[0].lower()
@@ -891,14 +981,41 @@ class LostUpdate(Rule):
                     a.target[len(var) + 1:] not in collections:
                 return True
         text = _texts(write, mod)
-        # qs.n - 1, stock * 2; not `f(qs, **data)`, whose `**` unpacks the next argument
-        return bool(pat.search(text) and re.search(rf"\b{re.escape(var)}\b[\w.\[\]'\"]*\s*(?:[-+]|\*(?!\*))", text))
+        # qs.n - 1, stock * 2; not `f(qs, **data)`, whose `**` unpacks the next argument, nor
+        # `row.name + " (copy)"`, a string built from the old one
+        return bool(pat.search(text) and re.search(
+            rf"\b{re.escape(var)}\b[\w.\[\]'\"]*\s*(?:[-+]|\*(?!\*))(?!\s*[\"'`])", text))
+
+
+# ORM calls that insert new rows: their values may be built from a row read, but nothing is
+# written back to it (``create({ data: { ...old, name: old.name + " (copy)" } })``,
+# ``bulk_create(a + b, ignore_conflicts=True)``).
+INSERT_METHODS = frozenset({
+    "create", "createMany", "createManyAndReturn", "create_many", "bulk_create", "abulk_create", "acreate",
+    "insert", "insertMany", "insert_one", "insert_many", "insertOne", "bulkCreate"})
+
+
+def _model(text: str) -> str | None:
+    """The model a query's callee names: ``prisma.room.update`` -> room, ``Room.objects.get`` ->
+    Room; None when it does not say (``account.save``, a project helper)."""
+    parts = text.split(".")
+    if len(parts) == 3 and parts[1] == "objects":
+        return parts[0]
+    if len(parts) == 3 and parts[0] in ("prisma", "db", "tx", "client", "ctx.prisma", "this.prisma") \
+            and not parts[1].startswith("$"):
+        return parts[1]
+    if len(parts) == 4 and ".".join(parts[:2]) in ("ctx.prisma", "this.prisma", "ctx.db", "this.db"):
+        return parts[2]
+    return None
 
 
 def _changes_from_old(a: Assign, var: str) -> bool:
     """``x.n -= 1`` / ``x.n = x.n + 1`` / ``x = x * 2``: the new value is computed from the old one."""
     val = a.value.text or ""
-    return val[:2] in ("-=", "+=", "*=") or bool(re.search(rf"\b{re.escape(var)}\b", val) and ARITH.search(val))
+    if val[:2] in ("-=", "+=", "*="):
+        return not re.match(r"\+=\s*[fFbBrRuU]?[\"'`]", val)  # x.name += " (copy)": text, not arithmetic
+    val = re.sub(r"\+\s*[fFbBrRuU]?[\"'`]", " ", val)  # x.name + " (copy)"
+    return bool(re.search(rf"\b{re.escape(var)}\b", val) and ARITH.search(val))
 
 
 def _texts(call: Call, mod: ModuleFacts | None = None) -> str:
