@@ -83,6 +83,7 @@ class Project:
     _folder_paths: dict[tuple[bool, str, str], str | None] = field(default_factory=dict, repr=False)
     _class_refs: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
     _names: dict[tuple[str, str], ClassRef | None] = field(default_factory=dict, repr=False)
+    _instance_methods: dict[tuple[str, str, str], FuncRef | None] = field(default_factory=dict, repr=False)
     _browser_only: frozenset[str] | None = field(default=None, repr=False)
     _browser_funcs: frozenset[FuncRef] | None = field(default=None, repr=False)
     _dispatch: object | None = field(default=None, repr=False)  # vcx.dispatch.Dispatch, made on demand
@@ -358,7 +359,8 @@ class Project:
     def method_of(self, cls: ClassRef, name: str) -> FuncRef | None:
         """The method ``name`` an instance of the project class ``cls`` runs: the class's own or
         the first one its project bases define, in method resolution order (breadth first over
-        the bases, which is what simple hierarchies resolve to)."""
+        the bases, which is what simple hierarchies resolve to). Python's classes and JS/TS's
+        (bases followed by :meth:`resolve_js_class`)."""
         seen: set[ClassRef] = set()
         todo = [cls]
         while todo and len(seen) < 24:
@@ -372,8 +374,9 @@ class Project:
             if f"{cur.name}.{name}" in mod.functions:
                 return FuncRef(cur.path, f"{cur.name}.{name}")
             info = mod.classes.get(cur.name)
+            resolve = self.resolve_class if mod.language == "python" else self.resolve_js_class
             for b in (*info.bases, *info.generic_bases) if info is not None else ():
-                found = self.resolve_class(cur.path, b)
+                found = resolve(cur.path, b)
                 if found is not None:
                     todo.append(found)
         return None
@@ -409,6 +412,28 @@ class Project:
                             found = self._js_exported_class(target, imp.name, 0)
             self._class_refs[key] = found
         return self._class_refs[key]
+
+    def js_instance_method(self, path: str, ctor: str, name: str) -> FuncRef | None:
+        """(JS/TS) The method ``name`` an instance made by ``new C()`` in module ``path`` runs,
+        ``ctor`` being the constructor as the front end writes it (``local:IssueService``,
+        ``import:./issue.service:IssueService``): ``C``'s own or one it inherits from a project
+        base (:meth:`method_of`). None when ``C`` is no project class or no class on its line
+        defines ``name`` (a library base's method)."""
+        key = (path, ctor, name)
+        if key in self._instance_methods:
+            return self._instance_methods[key]
+        cls = None
+        mod = self.modules.get(path)
+        if mod is not None and mod.language != "python" and name.isidentifier():
+            if ctor.startswith("local:"):
+                cls = self.resolve_js_class(path, ctor[6:])
+            elif ctor.startswith("import:"):
+                _, spec, inner = ctor.split(":", 2)
+                target = self.module_path(path, spec)
+                if target is not None and inner and "." not in inner:
+                    cls = self._js_exported_class(target, inner, 0)
+        found = self._instance_methods[key] = self.method_of(cls, name) if cls is not None else None
+        return found
 
     def _js_exported_class(self, path: str, name: str, depth: int) -> ClassRef | None:
         """The class a JS/TS module exports under ``name`` (``default`` for its default export)."""
@@ -756,6 +781,14 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
             return (path, member, "") if member is not None else None
         if exported is not None:
             ref = exported.ref or ""
+            if tail and "." not in tail and ref.startswith(("local:", "import:")) and \
+                    (exported.kind == "call" or ref.endswith("()")):
+                # a singleton of a project class: `export default new IssueService()`,
+                # `export const issues = new IssueService()`, `const s = new IssueService();
+                # export default s`; the method its class defines or inherits from a project base
+                method = project.js_instance_method(path, ref.removesuffix("()"), tail)
+                if method is not None:
+                    return method.path, method, ""
             if ref.startswith("local:"):
                 inner = ref[6:] + (f".{tail}" if tail else "")
                 if inner in mod.functions:
@@ -921,6 +954,8 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
                             _bind_instance(call, modules[owner], thing, rest)
             if ref is None and mod.language == "python":
                 ref = _through_class(project, path, mod, call, assigned, class_memo)
+            elif ref is None and "()." in callee:
+                ref = _js_instance_call(project, path, callee)
             if ref is not None:
                 project.targets[(path, call.id)] = ref
                 if not test_code:  # a test calling a function is not a caller in production
@@ -1019,6 +1054,17 @@ def _through_class(project: Project, path: str, mod: ModuleFacts, call: Call,
     owner = origin.callee.rpartition(".")[0]  # type: ignore[union-attr]
     cls = project.resolve_class(path, owner) if owner and "(" not in owner else None
     return project.method_of(cls, rest) if cls is not None else None
+
+
+def _js_instance_call(project: Project, path: str, callee: str) -> FuncRef | None:
+    """(JS/TS) ``s.fetch()`` on an instance of a project class the module made or imported
+    (``const s = new IssueService()``; the front end writes ``local:IssueService().fetch``,
+    ``import:./issue.service:IssueService().fetch``) when ``fetch`` is a method the class
+    inherits from a project base: :meth:`Project.js_instance_method`."""
+    ctor, _, name = callee.rpartition("().")
+    if not ctor or "(" in ctor or not ctor.startswith(("local:", "import:")):
+        return None
+    return project.js_instance_method(path, ctor, name)
 
 
 def _default_member(mod: ModuleFacts, spec: str, rest: str) -> bool:
