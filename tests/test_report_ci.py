@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -305,3 +307,14 @@ def test_e2e_same_findings_and_order_as_json(tmp_path: Path) -> None:
     items = [line.split("`")[1:4:2] for line in md.stdout.splitlines() if line.startswith("- `")]
     assert [(loc.rsplit(":", 1)[0], int(loc.rsplit(":", 1)[1]), rid) for loc, rid in items] == expected
     assert gh.returncode == md.returncode == 1
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes in names")
+def test_e2e_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    """Needs TZ001."""
+    with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.py"), "wb") as fh:
+        fh.write(TZ_CODE.encode())
+    proc = run("scan", "--format", "github", cwd=tmp_path)
+    assert proc.returncode == 1 and proc.stdout.startswith("::warning file=caf\ufffd.py,line=2,"), proc.stderr
+    proc = run("scan", "--format", "markdown", cwd=tmp_path)
+    assert proc.returncode == 1 and "- `caf\ufffd.py:2` `TZ001` " in proc.stdout, proc.stderr
