@@ -24,7 +24,7 @@ from vcx import __version__, project_url
 from vcx.config import Config, ConfigError, check_selectors, load_config, parse_nesting, parse_seconds, parse_size
 from vcx.findings import SEVERITIES, severity_rank
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "github", "markdown")
 
 
 class UsageProblem(Exception):
@@ -260,6 +260,14 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
         from vcx.report import sarif
 
         _write(sarif.render(result, stats=stats, root=Path.cwd()), output, binary_utf8=True)
+    elif fmt == "github":
+        from vcx.report import github
+
+        _write(github.render(result), output, binary_utf8=True)
+    elif fmt == "markdown":
+        from vcx.report import markdown
+
+        _write(markdown.render(result), output, binary_utf8=True)
     else:
         from vcx.report import text
 
