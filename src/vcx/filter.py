@@ -191,11 +191,13 @@ def narrow(result: ScanResult, config: Config, targets: list[Path], cwd: Path,
             if left[key] > 0:
                 left[key] -= 1
                 hidden.add(id(f))
-        off = {r.id for r in all_rules() if not config.rule_enabled(r)}
-        scopes = [baseline.relative(str(t), root, cwd) for t in targets] or [""]
-        scopes = ["" if s == "." else s for s in scopes]
-        result.baseline_stale = sum(n for (rule, path, _), n in left.items()
-                                    if n > 0 and rule not in off and _in_scope(path, scopes))
+        unmatched = {key: n for key, n in left.items() if n > 0}
+        if unmatched:  # the rules are loaded only then (a reused result needs them not)
+            off = {r.id for r in all_rules() if not config.rule_enabled(r)}
+            scopes = [baseline.relative(str(t), root, cwd) for t in targets] or [""]
+            scopes = ["" if s == "." else s for s in scopes]
+            result.baseline_stale = sum(n for (rule, path, _), n in unmatched.items()
+                                        if rule not in off and _in_scope(path, scopes))
         before = shown
         shown = [f for f in shown if id(f) not in hidden]
         hidden_findings = [f for f in before if id(f) in hidden]
