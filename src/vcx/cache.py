@@ -723,7 +723,9 @@ def frame_key(discovery_skips: list[tuple[str, str]], early: dict[str, object], 
         h.update(f"skip {path}\0{reason}\n".encode("utf-8", "surrogatepass"))
     for path in sorted(early):
         h.update(f"early {path}\0{early[path]}\n".encode("utf-8", "surrogatepass"))
-    settings = {k: v for k, v in dataclasses.asdict(config).items() if k not in ("source",)}  # type: ignore[call-overload]
+    # The severity floor, the baseline and --diff apply to the stored result (filter.narrow).
+    after = ("source", "min_severity", "baseline", "baseline_origin", "diff_ref")
+    settings = {k: v for k, v in dataclasses.asdict(config).items() if k not in after}  # type: ignore[call-overload]
     h.update(json.dumps(settings, sort_keys=True, default=str).encode())
     for path in unanalysed:
         h.update(f"unanalysed {path}\n".encode("utf-8", "surrogatepass"))

@@ -223,11 +223,20 @@ SELECT_HELP = ("Rules to run: ids (ERR003), prefixes (ERR, TZ), category slugs (
               help="Skip a file whose syntax tree is more than N levels deep (0 = no limit).  [default: 500]")
 @click.option("--follow-symlinks", is_flag=True,
               help="Follow symbolic links to files and folders inside the scanned folders.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="FILE", help="Hide the findings recorded in FILE (overrides the config's baseline).")
+@click.option("--write-baseline", "write_baseline", is_flag=False, flag_value="", default=None, metavar="[FILE]",
+              help="Record the findings in a baseline file and exit 0 (default: the config's baseline, "
+                   "else .vcx-baseline.json at the project root; give a FILE as --write-baseline=FILE).")
+@click.option("--diff", "diff_ref", metavar="REF",
+              help="Report only findings on lines added or changed since the git revision REF "
+                   "(the whole project is still analysed).")
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[str, ...],
          ignore: tuple[str, ...], severity: str | None, fail_on: str | None, no_cache: bool,
          cache_dir: Path | None, jobs: int, config_path: Path | None, quiet: bool, stats: bool,
          max_file_size: str | None, timeout: str | None, max_nesting: str | None,
-         follow_symlinks: bool) -> None:
+         follow_symlinks: bool, baseline_path: Path | None, write_baseline: str | None,
+         diff_ref: str | None) -> None:
     """Scan PATHS (default: the current folder) and report what breaks in production."""
     from vcx.pipeline import ScanOptions
     from vcx.pipeline import scan as run_scan
@@ -240,6 +249,11 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
     config = _configure(targets, config_path, _selectors(select, "--select"), _selectors(ignore, "--ignore"),
                         severity.lower() if severity else None, fail_on.lower() if fail_on else None,
                         max_file_size, timeout, max_nesting, follow_symlinks)
+    if baseline_path is not None:
+        config.baseline, config.baseline_origin = baseline_path.absolute(), "--baseline"
+    config.diff_ref = diff_ref
+    if write_baseline is not None:
+        return _write_baseline(targets, config, write_baseline, quiet, no_cache, cache_dir, jobs)
     options = ScanOptions(jobs=jobs, cache_dir=None if no_cache else (cache_dir or _default_cache_dir(targets,
                                                                                                       config)))
     result = run_scan(targets, config, options=options)
@@ -282,6 +296,33 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, select: tuple[s
 
     floor = severity_rank(config.fail_on)
     sys.exit(1 if any(severity_rank(f.severity) >= floor for f in result.findings) else 0)
+
+
+def _write_baseline(targets: list[Path], config: Config, file: str, quiet: bool, no_cache: bool,
+                    cache_dir: Path | None, jobs: int) -> None:
+    """``--write-baseline``: record every finding the scan would show (at any severity, with no
+    baseline and no --diff) and exit 0."""
+    from vcx import baseline
+    from vcx.pipeline import ScanOptions
+    from vcx.pipeline import scan as run_scan
+
+    if config.diff_ref is not None:
+        raise UsageProblem("--write-baseline records every finding; it cannot be combined with --diff")
+    root = baseline.project_root(config, targets)
+    path = Path(file).absolute() if file else (config.baseline or root / baseline.DEFAULT_NAME)
+    baseline.check_writable(path)  # before the scan, not after it
+    config.baseline, config.diff_ref, config.min_severity = None, None, "low"
+    options = ScanOptions(jobs=jobs, cache_dir=None if no_cache else (cache_dir or _default_cache_dir(targets,
+                                                                                                      config)))
+    result = run_scan(targets, config, options=options)
+    baseline.write(path, result.findings, root, Path.cwd())
+    if not quiet:
+        for warning in result.warnings:
+            click.echo(f"vcx: warning: {warning}", err=True)
+        shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+        click.echo(f"vcx: wrote {len(result.findings)} finding{'' if len(result.findings) == 1 else 's'} "
+                   f"to the baseline {shown}", err=True)
+    sys.exit(0)
 
 
 def _default_cache_dir(targets: list[Path], config: Config) -> Path:

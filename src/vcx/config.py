@@ -19,7 +19,7 @@ from vcx.limits import DEFAULT_MAX_NESTING, DEFAULT_TIMEOUT, Limits
 DEFAULT_MAX_FILE_BYTES = 2_000_000
 
 KEYS = {"select", "ignore", "exclude", "extend-exclude", "severity", "per-file-ignores",
-        "max-file-size", "fail-on", "per-file-timeout", "max-nesting", "follow-symlinks"}
+        "max-file-size", "fail-on", "per-file-timeout", "max-nesting", "follow-symlinks", "baseline"}
 
 
 class ConfigError(Exception):
@@ -47,6 +47,12 @@ class Config:
     # The folder that exclude / per-file-ignores patterns are relative to: the config
     # file's folder, or (without a config file) the scanned folder.
     root: Path | None = None
+    # The baseline file (``baseline`` key, relative to the config file, or ``--baseline``) and
+    # where it was named; ``--diff REF``. Applied after the result cache (``filter.narrow``):
+    # not part of the settings that key a stored result, as the severity floor is not.
+    baseline: Path | None = None
+    baseline_origin: str = ""
+    diff_ref: str | None = None
 
     @property
     def exclude_patterns(self) -> list[str]:
@@ -256,6 +262,12 @@ def from_mapping(data: dict[str, object], path: Path) -> Config:
         if not isinstance(data["follow-symlinks"], bool):
             raise ConfigError(f"{path}: follow-symlinks must be true or false, got {data['follow-symlinks']!r}")
         cfg.follow_symlinks = data["follow-symlinks"]
+    if "baseline" in data:
+        value = data["baseline"]
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{path}: baseline must be the path of a file (relative to {path.name}), got {value!r}")
+        cfg.baseline = path.parent.resolve() / value.strip()
+        cfg.baseline_origin = f"config 'baseline' in {path}"
     return cfg
 
 

@@ -2,8 +2,10 @@
 
 Drops findings in code that does not run in production (tests, seeds, migrations), inside
 unparsable regions, suppressed inline (``# vcx: ignore[RULE]`` on the line or the line
-above) or by ``per-file-ignores``; applies severity overrides, then the severity floor
-(``--severity``).
+above) or by ``per-file-ignores``; applies severity overrides (``apply_filters``: what the
+result cache stores). Then, on every scan, stored result or not (``narrow``): drops the
+findings recorded in the baseline, those outside the lines changed since ``--diff REF``, and
+those below the severity floor (``--severity``).
 """
 
 from __future__ import annotations
@@ -15,10 +17,15 @@ from typing import TYPE_CHECKING
 
 from vcx.config import Config
 from vcx.findings import Finding, severity_rank
-from vcx.link import Project
 
 if TYPE_CHECKING:
+    from collections import Counter
+
     import pathspec
+
+    from vcx.gitdiff import Changes
+    from vcx.link import Project
+    from vcx.pipeline import ScanResult
 
 
 def selector_matches(finding: Finding, selector: str) -> bool:
@@ -128,11 +135,12 @@ def apply_severity_overrides(finding: Finding, config: Config) -> None:
 
 
 def apply_filters(findings: list[Finding], project: Project, config: Config,
-                  cwd: Path | None = None) -> tuple[list[Finding], int]:
-    """The findings to report, and how many were suppressed (inline or per-file)."""
+                  cwd: Path | None = None, floor: bool = True) -> tuple[list[Finding], int]:
+    """The findings to report, and how many were suppressed (inline or per-file). With
+    ``floor=False`` the severity floor is left to ``narrow`` (as the pipeline does)."""
     kept: list[Finding] = []
     suppressed = 0
-    floor = severity_rank(config.min_severity)
+    lowest = severity_rank(config.min_severity) if floor else 0
     lines = _Lines(cwd)
     for f in findings:
         mod = project.modules.get(f.path)
@@ -144,7 +152,7 @@ def apply_filters(findings: list[Finding], project: Project, config: Config,
             suppressed += 1
             continue
         apply_severity_overrides(f, config)
-        if severity_rank(f.severity) < floor:
+        if severity_rank(f.severity) < lowest:
             continue
         kept.append(f)
     # One finding per rule and place.
@@ -156,3 +164,54 @@ def apply_filters(findings: list[Finding], project: Project, config: Config,
             seen.add(k)
             unique.append(f)
     return unique, suppressed
+
+
+def _in_scope(path: str, scopes: list[str]) -> bool:
+    """Whether a project-relative path lies in one of the scanned paths (project-relative;
+    "" for the whole project)."""
+    return any(not s or path == s or path.startswith(s + "/") for s in scopes)
+
+
+def narrow(result: ScanResult, config: Config, targets: list[Path], cwd: Path,
+           recorded: Counter[tuple[str, str, str]] | None, changes: Changes | None) -> None:
+    """The filters that apply after the result cache, in place: the baseline (``recorded``,
+    matched by rule id, project-relative path and fingerprint, each entry hiding one finding),
+    then ``--diff`` (``changes``), then the severity floor. Counts what the baseline hid among
+    the findings that would otherwise be shown, and the baseline's entries that match no
+    finding although their file was scanned and their rule ran (``vcx.baseline``)."""
+    shown = result.findings
+    if recorded is not None:
+        from vcx import baseline
+        from vcx.rules import all_rules
+
+        root = baseline.project_root(config, targets)
+        left = recorded.copy()
+        hidden: set[int] = set()
+        for f, key in baseline.keyed(shown, root, cwd):
+            if left[key] > 0:
+                left[key] -= 1
+                hidden.add(id(f))
+        unmatched = {key: n for key, n in left.items() if n > 0}
+        if unmatched:  # the rules are loaded only then (a reused result needs them not)
+            off = {r.id for r in all_rules() if not config.rule_enabled(r)}
+            scopes = [baseline.relative(str(t), root, cwd) for t in targets] or [""]
+            scopes = ["" if s == "." else s for s in scopes]
+            result.baseline_stale = sum(n for (rule, path, _), n in unmatched.items()
+                                        if rule not in off and _in_scope(path, scopes))
+        before = shown
+        shown = [f for f in shown if id(f) not in hidden]
+        hidden_findings = [f for f in before if id(f) in hidden]
+    else:
+        hidden_findings = []
+    lowest = severity_rank(config.min_severity)
+
+    def visible(f: Finding) -> bool:
+        return severity_rank(f.severity) >= lowest and (changes is None or changes.changed(f.path, f.line, cwd))
+
+    if changes is not None:
+        result.diff_ref = changes.ref
+        result.outside_diff = sum(1 for f in shown if severity_rank(f.severity) >= lowest and
+                                  not changes.changed(f.path, f.line, cwd))
+    if recorded is not None:
+        result.baselined = sum(1 for f in hidden_findings if visible(f))
+    result.findings = [f for f in shown if visible(f)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 SEVERITIES = ("low", "medium", "high")
@@ -54,11 +55,23 @@ def assign_fingerprints(findings: list[Finding]) -> None:
     plus the finding's rank among identical (rule, file, text) triples, never the line
     number: inserting code above a finding does not change it.
     """
+    for f, digest in fingerprints(findings):
+        f.fingerprint = digest
+
+
+def fingerprints(findings: list[Finding], path_of: Callable[[Finding], str] | None = None
+                 ) -> list[tuple[Finding, str]]:
+    """Each finding with its fingerprint, the file named by ``path_of(finding)`` (default: its
+    path as reported, relative to the working directory). The baseline names files relative
+    to the project root instead, so that it holds from any working directory."""
     seen: dict[tuple[str, str, str], int] = {}
+    out: list[tuple[Finding, str]] = []
     for f in sorted(findings, key=Finding.sort_key):
+        path = path_of(f) if path_of is not None else f.path
         text = " ".join(f.source_line.split())
-        key = (f.rule_id, f.path, text)
+        key = (f.rule_id, path, text)
         n = seen.get(key, 0)
         seen[key] = n + 1
-        digest = hashlib.sha256(f"{f.rule_id}\0{f.path}\0{text}\0{n}".encode()).hexdigest()
-        f.fingerprint = digest[:20]
+        digest = hashlib.sha256(f"{f.rule_id}\0{path}\0{text}\0{n}".encode()).hexdigest()
+        out.append((f, digest[:20]))
+    return out

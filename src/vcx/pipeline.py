@@ -1,5 +1,9 @@
 """The scan, stage by stage: discover -> parse + extract -> link -> check -> filter.
 
+A scan's result is stored in the cache before the filters that depend on more than the
+files and the settings (the baseline file, ``--diff REF``) and the severity floor: those
+run on every scan (``filter.narrow``), on a reused result as on a fresh one.
+
 Each stage is timed for ``--stats``. Reporting is left to the caller (``vcx.report``).
 """
 
@@ -61,6 +65,12 @@ class ScanResult:
     stats: Stats
     suppressed: int = 0
     warnings: list[str] = field(default_factory=list)
+    # Set by the filters after the result cache (filter.narrow), never stored: the findings the
+    # baseline hid, its entries that matched nothing, and the findings outside ``--diff REF``.
+    baselined: int | None = None  # None: no baseline in use
+    baseline_stale: int = 0
+    diff_ref: str | None = None
+    outside_diff: int = 0
 
 
 def read_source(sf: SourceFile, max_bytes: int = 0) -> bytes | str:
@@ -473,10 +483,28 @@ def scan(paths: list[Path], config: Config, cwd: Path | None = None,
     process's CPU on outline. Extracting 1,843 files in this process (``--jobs 1``) and
     checking them leaves about 8,000 objects in cycles, collected once the scan is over; the
     workers collect as usual (``workers.tune_gc``)."""
+    cwd = cwd or Path.cwd()
+    # The baseline and the changed lines come first: a bad file or revision fails fast.
+    recorded = changes = None
+    if config.baseline is not None:
+        from vcx import baseline
+
+        recorded = baseline.load(config.baseline, config.baseline_origin or "--baseline")
+    if config.diff_ref is not None:
+        from vcx.gitdiff import changes as changed_lines
+
+        changes = changed_lines(config.diff_ref, paths)
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _scan(paths, config, cwd, options)
+        result = _scan(paths, config, cwd, options)
+        # After the result cache, on a stored result as on a fresh one.
+        from vcx.filter import narrow
+
+        t0 = time.perf_counter()
+        narrow(result, config, paths, cwd, recorded, changes)
+        result.stats.seconds["filter"] = result.stats.seconds.get("filter", 0.0) + time.perf_counter() - t0
+        return result
     finally:
         if collecting:
             gc.enable()
@@ -575,7 +603,7 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
         stats.seconds["check"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        kept, suppressed = apply_filters(findings, project, config, cwd)
+        kept, suppressed = apply_filters(findings, project, config, cwd, floor=False)  # floor: narrow
         _attach_source_lines(kept, found.files)
         assign_fingerprints(kept)
         kept.sort(key=Finding.sort_key)

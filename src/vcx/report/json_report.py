@@ -21,6 +21,12 @@ def summary(result: ScanResult, stats: bool = False) -> dict[str, object]:
         "by_category": dict(sorted(Counter(f.category for f in result.findings).items())),
         "by_rule": dict(sorted(Counter(f.rule_id for f in result.findings).items())),
     }
+    if result.baselined is not None:  # a baseline in use
+        out["baselined"] = result.baselined
+        out["baseline_stale"] = result.baseline_stale
+    if result.diff_ref is not None:
+        out["diff_ref"] = result.diff_ref
+        out["outside_diff"] = result.outside_diff
     if stats:
         out["stats"] = result.stats.to_dict()
     return out

@@ -197,8 +197,15 @@ def summary_lines(result: ScanResult, list_all_skipped: bool = False) -> list[Li
         tail += f"; {_non_production(stats.non_production)}"
     if result.suppressed:
         tail += f"; {result.suppressed} suppressed"
+    if result.baselined:
+        tail += f"; {result.baselined} hidden by the baseline"
+    if result.diff_ref is not None and result.outside_diff:
+        tail += f"; {result.outside_diff} outside the lines changed since {clean(result.diff_ref)}"
     if stats.files:
         out.append(Line(tail + "."))
+    if stale := result.baseline_stale:
+        entries = "1 baseline entry no longer matches" if stale == 1 else f"{stale} baseline entries no longer match"
+        out.append(Line(f"{entries} a finding; `vcx scan --write-baseline` rewrites the baseline without them."))
     skipped = result.skipped
     if skipped:
         if list_all_skipped or len(skipped) <= SKIPPED_INLINE:
