@@ -318,3 +318,18 @@ def test_e2e_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     assert proc.returncode == 1 and proc.stdout.startswith("::warning file=caf\ufffd.py,line=2,"), proc.stderr
     proc = run("scan", "--format", "markdown", cwd=tmp_path)
     assert proc.returncode == 1 and "- `caf\ufffd.py:2` `TZ001` " in proc.stdout, proc.stderr
+
+
+# ------------------------------------------------------------------- baseline and --diff
+
+
+def test_summaries_say_what_the_baseline_and_diff_left_out() -> None:
+    res = result([high()])
+    res.baselined, res.baseline_stale, res.diff_ref, res.outside_diff = 4, 2, "origin/main", 7
+    assert github.render(res).splitlines()[-1] == (
+        "vcx: 1 finding (1 high) in 1 file; scanned 3 files; 4 hidden by the baseline; "
+        "7 outside the lines changed since origin/main; 2 baseline entries no longer match.")
+    assert ("Scanned 3 files (40 lines); 4 hidden by the baseline; 7 outside the lines changed since "
+            "origin/main; 2 baseline entries no longer match.") in markdown.render(res)
+    res.baseline_stale = 1
+    assert github.render(res).endswith("; 1 baseline entry no longer matches.\n")

@@ -15,6 +15,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from vcx.findings import SEVERITIES, Finding
+from vcx.report import narrowed
 
 if TYPE_CHECKING:
     from vcx.pipeline import ScanResult
@@ -72,6 +73,8 @@ def summary_line(result: ScanResult) -> str:
         line = f"vcx: no findings in {_plural(stats.files, 'file')}"
     if result.suppressed:
         line += f"; {result.suppressed} suppressed"
+    for clause in narrowed(result):
+        line += f"; {clause}"
     if result.skipped:
         line += f"; {_plural(len(result.skipped), 'file')} skipped"
     return line + "."
