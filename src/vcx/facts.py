@@ -51,7 +51,7 @@ class Value:
     null / undefined), ``name`` (an identifier; ``ref`` is its canonical name when it
     resolves to an import or instance), ``attr`` (member access; ``ref`` likewise),
     ``call`` (``ref`` is the callee's canonical name, ``call_id`` its Call; JS ``new URL(path, base)``:
-    ``items`` holds its two arguments), ``func``
+    ``items`` holds its two arguments; Python ``range(...)``: ``items`` holds its arguments), ``func``
     (lambda / arrow / function expression; ``func_id`` its Function), ``object`` (JS
     object literal / Python dict display with string keys; ``keys`` holds the entries),
     ``array``, ``spread`` (``**kw`` / ``...opts``), ``other`` (for a Python comprehension with
@@ -400,6 +400,9 @@ class Loop:
     # The body ends in an unconditional ``return``/``break``/``raise``: from this line on (after
     # the last statement that may ``continue``) it runs at most once. 0: the whole body repeats.
     once_from: int = 0
+    # JS/TS C-style ``for (init; cond; step)`` (kind "while", ``iter`` its condition): the text of
+    # its update clause (``i += CHUNK_SIZE``, ``i++``; "" when it has none). None for other loops.
+    step: str | None = None
 
 
 @dataclass(slots=True)
@@ -489,6 +492,13 @@ class ModuleFacts:
     # (``Kind.ISSUE``). Conditions joined with ``and`` / ``&&`` constrain what either side does,
     # with ``or`` / ``||`` what both do. An ``else`` / ``default`` arm has no entry.
     literal_arms: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
+    # (Python) Branches (keys as in :attr:`Call.branches`) that run once, as a one-time
+    # initialisation: the body of an ``if`` that tests a flag for being unset (``if not
+    # getattr(cls, "_init", False):``, ``if not self.running:``, ``if cls._instance is None:``) and
+    # sets that same flag in its body (``cls._init = True``). The kind of flag: "class" (on ``cls``,
+    # ``type(self)`` or a class name: once per process), "instance" (on ``self``: once per object),
+    # "global" (a name the function declares ``global``). A local name is never one.
+    once_arms: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def call(self, call_id: int) -> Call:
         return self.calls[call_id]

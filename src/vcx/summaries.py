@@ -325,6 +325,8 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
             # conn.execute(text("INSERT ...")): the SQL inside text() says it writes. Only writes
             # (a SELECT stays the read it was classified as by name).
             sql = _sql(mod.calls[call.args[0].call_id])
+            if kdb.sql_kind(sql) == "notify":
+                return None  # session.execute(text("NOTIFY ch, 'x'")): a message to listeners, no query
             if kdb.sql_kind(sql) == "write" and _looks_like_sql(sql):
                 batch = kdb.is_sql_batch(sql) or (len(call.args) > 1 and call.args[1].kind == "array")
                 return Op("write", path, call, batch=batch, sql=sql)
@@ -436,6 +438,9 @@ MEMOIZERS = frozenset({"memoize", "memoized", "cached", "lru_cache", "cache", "t
 # Effects a memoized function does not pass on to its callers: its result is served from the
 # cache after the first call with the same arguments, so a call of it is not a query per call.
 READ_EFFECTS = frozenset({"read", "query", "network", "network_addressed"})
+# Effects (n-plus-one's) a one-time initialisation does not pass on to its function nor that
+# function to its callers: its block runs once per process, whatever calls it (see ``runs_once``).
+ONCE_EFFECTS = frozenset({"query", "network_addressed", "network_write_addressed"})
 
 
 def memoized(fn: Function) -> bool:
@@ -448,7 +453,10 @@ class Summaries:
 
     A memoized function (``@cache.memoize()``, ``@lru_cache``) keeps its writes but not its reads:
     repeated calls are answered by the cache, so ``get_config(key)`` in a loop over a helper
-    that reads through ``@cache.memoize() def _get_config(key)`` is no query per element."""
+    that reads through ``@cache.memoize() def _get_config(key)`` is no query per element. A
+    one-time initialisation (see :meth:`runs_once`) passes no n-plus-one effect (``ONCE_EFFECTS``)
+    on: its block runs once per process; the other effects (reads, writes, network calls, for the
+    other rules) stay."""
 
     def __init__(self, project: Project) -> None:
         self.project = project
@@ -493,7 +501,10 @@ class Summaries:
                 if call.func is None:
                     continue
                 ref = FuncRef(path, call.func)
+                once = self.runs_once(path, call)
                 for eff in self._effects(op):
+                    if once and eff in ONCE_EFFECTS:
+                        continue
                     if eff != "staged":  # phase 2
                         self._add(ref, eff, path, call, op, work)
         self._spread(work)
@@ -535,7 +546,7 @@ class Summaries:
             ref, eff = work.popleft()
             op = self.funcs[ref].via[eff][2]
             for cpath, call in (*project.callers_of(ref), *project.test_callers.get(ref, ())):
-                if call.func is None:
+                if call.func is None or (eff in ONCE_EFFECTS and self.runs_once(cpath, call)):
                     continue
                 if staged and self.committed_after(cpath, call):
                     continue
@@ -545,6 +556,24 @@ class Summaries:
     def stages(op: Op) -> bool:
         """A staged write, or a write on a Session (uncommitted until a ``commit()``)."""
         return op.kind == "staged" or (op.kind == "write" and op.session)
+
+    def runs_once(self, path: str, call: Call) -> bool:
+        """(Python) ``call`` sits in a one-time initialisation (:attr:`ModuleFacts.once_arms`): behind
+        a class-level or global flag its block sets (``if not getattr(cls, "_init", False): ...;
+        cls._init = True``), or behind an instance flag (``if not self.running: ...; self.running =
+        True``) of a class that defines ``__new__`` (its instances are shared: a singleton)."""
+        mod = self.project.modules.get(path)
+        if mod is None or not mod.once_arms or not call.branches:
+            return False
+        for arm in call.branches:
+            kind = mod.once_arms.get(arm)
+            if kind in ("class", "global"):
+                return True
+            if kind == "instance":
+                fn = mod.functions.get(call.func or "")
+                if fn is not None and fn.class_name and f"{fn.class_name}.__new__" in mod.functions:
+                    return True
+        return False
 
     def has(self, ref: FuncRef | None, eff: str) -> bool:
         s = self.funcs.get(ref) if ref is not None else None

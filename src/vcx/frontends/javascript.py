@@ -3648,9 +3648,14 @@ class _Extractor:
                 # few fixed elements; the condition of a while / for(;;) as text only.
                 it = self._iterable(cond, scope) if n.type == "for_in_statement" else \
                     Value("other", self.text(cond, 80))
+            step: str | None = None
+            if n.type == "for_statement":
+                inc = n.child_by_field_name("increment")
+                step = self.text(inc, 80) if inc is not None else ""
             self.facts.loops.append(Loop(lid, "for" if n.type == "for_in_statement" else "while",
                                          self.loc(n), scope, tuple(t for t in targets
-                                                                   if t not in ("const", "let", "var")), it))
+                                                                   if t not in ("const", "let", "var")), it,
+                                         step=step))
         out.sort(key=lambda iv: (iv[0], -iv[1]))
         return out
 

@@ -702,6 +702,10 @@ class _Extractor:
             ref = self._callee(fn, scope, node) if fn is not None else "?"
             v = Value("call", text, ref=ref, call_id=self.call_ids.get(node.id))
             self._call_values.append(v)
+            if ref == "range":  # range(3), range(1, n + 1): its bounds (the call itself is not kept)
+                rargs = node.child_by_field_name("arguments")
+                if rargs is not None and 0 < len(rargs.named_children) <= 3:
+                    v.items = [self.value(a, scope, depth + 1) for a in rargs.named_children]
             v.from_config = _is_config(ref) or (ref.endswith((".get", ".getenv")) and _is_config(ref[:-4]))
             if not v.from_config:
                 args = node.child_by_field_name("arguments")
@@ -1568,7 +1572,84 @@ class _Extractor:
                 names = tuple(sorted(self._literal_names(cond))) if cond is not None else ()
             if names:
                 self.facts.literal_arms[key] = names
+            if n == 0 and test.type == "if_statement":
+                once = self._once_guard(test)
+                if once:
+                    self.facts.once_arms[key] = once
         return key
+
+    def _once_guard(self, stmt: ts.Node) -> str:
+        """:attr:`ModuleFacts.once_arms`: the kind of flag (``"class"``, ``"instance"``,
+        ``"global"``) an ``if`` statement tests for being unset (``not getattr(cls, "_init",
+        False)``, ``not self.running``, ``cls._instance is None``, ``not hasattr(self, "x")``) when its
+        body sets that same flag (``cls._init = True``, ``setattr(cls, "x", v)``); "" otherwise. A
+        local name is no flag: ``if x is None: x = query()`` runs again on the next call."""
+        cond, body = stmt.child_by_field_name("condition"), stmt.child_by_field_name("consequence")
+        if cond is None or body is None:
+            return ""
+        while cond.type == "parenthesized_expression" and cond.named_children:
+            cond = cond.named_children[0]
+        flag: ts.Node | None = None
+        if cond.type == "not_operator":
+            flag = cond.child_by_field_name("argument")
+        elif cond.type == "comparison_operator" and len(cond.named_children) == 2 and \
+                [c.type for c in cond.children if not c.is_named] in (["is"], ["=="]) and \
+                cond.named_children[1].type in ("none", "false"):
+            flag = cond.named_children[0]
+        key = self._flag_key(flag) if flag is not None else None
+        if key is None:
+            return ""
+        root = key.split(".", 1)[0]
+        if "." not in key:
+            fn = stmt.parent
+            while fn is not None and fn.type not in FUNC_TYPES:
+                fn = fn.parent
+            fbody = fn.child_by_field_name("body") if fn is not None else None
+            if fbody is None or key.encode() not in _declared_names(self.src.text(fbody).encode()):
+                return ""  # a local: set again on each call
+        stack = list(body.named_children)
+        while stack:
+            n = stack.pop()
+            if n.type in FUNC_TYPES or n.type == "class_definition":
+                continue
+            if n.type == "assignment":
+                left = n.child_by_field_name("left")
+                targets = [left] if left is not None and left.type != "pattern_list" else \
+                    (left.named_children if left is not None else [])
+                if any(t.type in ("identifier", "attribute") and self._flag_key(t) == key for t in targets):
+                    return "global" if "." not in key else "instance" if root == "self" else "class"
+            elif n.type == "call" and self._flag_key(n, setter=True) == key:
+                return "instance" if root == "self" else "class"
+            stack.extend(n.named_children)
+        return ""
+
+    def _flag_key(self, node: ts.Node, setter: bool = False) -> str | None:
+        """``cls._init`` for ``cls._init``, ``getattr(cls, "_init", False)``, ``hasattr(cls, "_init")``
+        (``setter``: ``setattr(cls, "_init", v)``), ``type(self)._init`` -> ``cls._init``; a plain
+        name for itself; None for anything else."""
+        t = node.type
+        if t == "identifier":
+            return None if setter else self.src.text(node)
+        if t == "attribute" and not setter:
+            obj, attr = node.child_by_field_name("object"), node.child_by_field_name("attribute")
+            if obj is None or attr is None:
+                return None
+            text = self.src.text(obj)
+            if text in ("type(self)", "self.__class__"):
+                text = "cls"
+            return f"{text}.{self.src.text(attr)}" if _FLAG_OWNER.fullmatch(text) else None
+        if t != "call":
+            return None
+        fn, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+        name = self.src.text(fn) if fn is not None else ""
+        if name not in (("setattr",) if setter else ("getattr", "hasattr")) or args is None or \
+                len(args.named_children) < 2 or args.named_children[1].type != "string":
+            return None
+        obj = self.src.text(args.named_children[0])
+        if obj in ("type(self)", "self.__class__"):
+            obj = "cls"
+        attr = self.src.text(args.named_children[1]).strip("\"'")
+        return f"{obj}.{attr}" if _FLAG_OWNER.fullmatch(obj) and attr.isidentifier() else None
 
     def _literal_names(self, node: ts.Node, depth: int = 0) -> set[str]:
         """The names a condition holds only when each equals a literal: ``kind == "issue"``,
@@ -1883,6 +1964,10 @@ _CHANGED = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)\s*(?:\.\s*(?:append|extend|ins
                       rb"discard|setdefault|__setitem__|__iadd__)\s*\(|\[[^\]\n]*\]\s*(?:[-+*/%&|^@]|//)?=(?!=))"
                       rb"|\bdel\s+([A-Za-z_]\w*)")
 _IDENT = re.compile(rb"[A-Za-z_]\w*")
+
+
+# What owns a once-only flag: ``self``, ``cls``, a class name (``Registry._loaded``).
+_FLAG_OWNER = re.compile(r"self|cls|[A-Z]\w*")
 
 
 def _declared_names(body: bytes) -> frozenset[bytes]:

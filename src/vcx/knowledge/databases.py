@@ -242,12 +242,21 @@ SQL_WRITE = ("INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE")
 SQL_READ = ("SELECT", "WITH", "SHOW")
 
 
+# PostgreSQL's pub/sub statements: ``NOTIFY channel, 'payload'`` sends a message to the channel's
+# listeners (like ``SELECT pg_notify(...)`` and redis ``PUBLISH``), ``LISTEN`` / ``UNLISTEN``
+# subscribe; none reads or writes a table.
+PUBSUB_SQL = frozenset({"NOTIFY", "LISTEN", "UNLISTEN"})
+
+
 def sql_kind(sql: str) -> str | None:
-    """"read" / "write" / "txn" / "commit" for a SQL text by its leading keyword."""
+    """"read" / "write" / "txn" / "commit" / "notify" (pub/sub: ``NOTIFY``, ``SELECT pg_notify(...)``)
+    for a SQL text by its leading keyword."""
     head = sql.lstrip(" \n\t(").split(None, 1)
     if not head:
         return None
     kw = head[0].upper().rstrip(";")
+    if kw in PUBSUB_SQL:
+        return "notify"
     if kw in ("BEGIN", "START"):
         return "txn"
     if kw in ("COMMIT", "ROLLBACK", "END"):

@@ -12,7 +12,7 @@ from vcx.knowledge import databases as kdb
 from vcx.knowledge.network import HTTP_WRITE_METHODS
 from vcx.link import ClassRef, FuncRef
 from vcx.rules import Rule
-from vcx.rules.per_row import ClassNames, per_row_sites, related_classes
+from vcx.rules.per_row import ClassNames, known_parents, per_row_sites, related_classes
 from vcx.summaries import Summaries, summaries
 
 if TYPE_CHECKING:
@@ -47,11 +47,11 @@ def iteration_loop(project: Project, path: str, mod: ModuleFacts, call: Call,
             # a fixed number of rounds, or one (``return q(x)`` ends them all), or one per distinct
             # value of the element (``if kind == "issue": ...``): the loop around it decides
             continue
-        if _retry_or_drain(mod, lp, call):
+        if _retry_or_drain(mod, lp, call) or _retry_for(lp):
             continue  # repeats one call until it succeeds or runs dry: the loop around it, if any, decides
-        if not _repeats_per_element(mod, lp):
+        if not _repeats_per_element(mod, lp, call):
             return None
-        return lp.loc.line, lp.iter.text if lp.iter is not None and lp.iter.text else "the loop", lp
+        return lp.loc.line, _iterated(lp), lp
     fid = call.func
     seen = 0
     while fid is not None and seen < 8:
@@ -114,13 +114,64 @@ def _short_list(project: Project, path: str, mod: ModuleFacts, it: Value, depth:
     if it.kind == "array" and it.items is not None and len(it.items) <= MAX_LITERAL_ROUNDS \
             and not any(i.kind == "spread" for i in it.items):
         return True
-    if it.kind == "call" and (it.ref or "").endswith("range") and it.call_id is not None \
-            and it.call_id < len(mod.calls):
-        args = mod.calls[it.call_id].args
-        if args and args[-1].kind == "num" and isinstance(args[-1].value, float) \
-                and args[-1].value <= MAX_LITERAL_ROUNDS:
+    if it.kind == "call" and (it.ref or "").endswith("range"):
+        rounds = _range_rounds(it)
+        if rounds is not None and rounds <= MAX_LITERAL_ROUNDS:
             return True
     return False
+
+
+def _range_rounds(it: Value) -> float | None:
+    """The number of rounds of ``range(3)`` / ``range(1, 4)`` / ``range(0, 10, 2)`` with literal
+    bounds (the front end gives the arguments of a ``range`` call as ``Value.items``); None when
+    a bound is not a literal number."""
+    args = it.items or []
+    if not args or len(args) > 3 or any(a.kind != "num" or not isinstance(a.value, float) for a in args):
+        return None
+    nums = [float(a.value) for a in args]  # type: ignore[arg-type]
+    if len(nums) == 1:
+        nums = [0.0, nums[0]]
+    start, stop, step = nums[0], nums[1], nums[2] if len(nums) == 3 else 1.0
+    if step == 0:
+        return None
+    return max(0.0, -(-(stop - start) // step))
+
+
+# ``for attempt in range(1, max_attempts + 1)``, ``for retry in range(3)``: the loop's target names
+# the attempt of a retry, not an element.
+RETRY_TARGET = re.compile(r"_?(?:attempts?|attempt_?(?:no|num|number|count|idx)|retry|retries|retry_?(?:count|num)|"
+                          r"tries|try_?(?:count|num)|n_?tries|num_?tries)", re.IGNORECASE)
+
+
+def _retry_for(lp: Loop) -> bool:
+    """(Python) ``for attempt in range(...)``: a ``for`` over a ``range`` whose target names an
+    attempt repeats one operation until it succeeds, as a retry ``while`` loop does."""
+    return lp.kind == "for" and lp.iter is not None and lp.iter.kind == "call" and \
+        (lp.iter.ref or "").endswith("range") and len(lp.targets) == 1 and \
+        RETRY_TARGET.fullmatch(lp.targets[0]) is not None
+
+
+def _iterated(lp: Loop) -> str:
+    """What the message says a loop goes over: the iterable's text; for a literal display (the
+    front end keeps no text for one), how many elements it has; for a C-style ``for`` (JS), the
+    collection its condition bounds the index by (``i < ids.length`` -> ``ids``) or the loop's head."""
+    it = lp.iter
+    if it is None:
+        return "the loop"
+    if lp.step is not None:  # for (init; cond; step)
+        bound = _INDEX_BOUND.fullmatch((it.text or "").strip())
+        if bound is not None:
+            return bound.group(1)
+        return f"for (…; {it.text or ''}; {lp.step})"
+    if it.text:
+        return it.text
+    if it.kind == "array" and it.items is not None:
+        return f"[… {len(it.items)}{'+' if len(it.items) >= 50 else ''} literal elements]"
+    return "the loop"
+
+
+# The condition of ``for (let i = 0; i < rows.length; i++)``: the index bounded by a collection's length.
+_INDEX_BOUND = re.compile(r"\(?\s*[A-Za-z_$][\w$]*\s*<=?\s*([A-Za-z_$][\w$.]*?)\.(?:length|size|count)\s*\)?")
 
 
 def _one_per_value(mod: ModuleFacts, call: Call, names: tuple[str, ...] | list[str]) -> bool:
@@ -174,12 +225,43 @@ def _range_step(text: str) -> str | None:
     return "".join(step).strip() if commas == 2 else None
 
 
-def _repeats_per_element(mod: ModuleFacts, lp: Loop) -> bool:
+# The update clause of ``for (let i = 0; i < n; i += CHUNK)``: a stride other than 1 goes over chunks.
+_STRIDE = re.compile(r"([A-Za-z_$][\w$]*)\s*(?:[-+]=\s*(?P<a>.+)|=\s*\1\s*[-+]\s*(?P<b>.+))")
+# A ``while`` condition that is a plain flag: ``(!finished)``, ``(hasMore)``.
+_FLAG_COND = re.compile(r"\(?\s*(?:!|not\s+)?\s*[A-Za-z_$][\w$.]*\s*\)?")
+# Options of a read that name its page size: ``findMany({ take: 1000 })``, ``find({ limit: 500 })``.
+PAGE_SIZE_KEYS = frozenset({"take", "limit", "first", "pageSize", "perPage", "per_page", "page_size", "batchSize",
+                            "batch_size"})
+
+
+def _chunk_stride(lp: Loop) -> bool:
+    """A C-style ``for`` (JS/TS) whose index advances by more than one element per round
+    (``i += CHUNK_SIZE``, ``i = i + size``): each round takes a chunk, as a Python ``range(0, n,
+    size)`` does."""
+    m = _STRIDE.fullmatch((lp.step or "").strip())
+    step = (m.group("a") or m.group("b") or "").strip() if m is not None else ""
+    return bool(step) and step not in ("1", "-1")
+
+
+def _reads_page(call: Call) -> bool:
+    """The query reads one page of rows: a page size among its options (``findMany({ take: 1000
+    })``, ``find({ limit })``, ``.limit(500)``, ``limit=500``) that is not 1 (a loop taking one row
+    per round claims the next item: the rule judges it as any)."""
+    sizes = [v for a in call.args if a.kind == "object" for k, v in (a.keys or {}).items() if k in PAGE_SIZE_KEYS]
+    sizes += [v for k, v in call.kwargs.items() if k in PAGE_SIZE_KEYS]
+    if not sizes and ("limit" in call.chain or ".limit(" in call.text):
+        return True
+    return any(not (v.kind == "num" and v.value == 1) for v in sizes)
+
+
+def _repeats_per_element(mod: ModuleFacts, lp: Loop, call: Call | None = None) -> bool:
     it = lp.iter
     if lp.kind == "while":
         text = it.text if it is not None else ""
-        if PAGINATION.search(text) or BATCH_COUNT.search(text) or text.strip(" ;") == "":
-            return False  # for (;;) / pagination / retry / `while (processedBatches < MAX_BATCHES)`
+        if PAGINATION.search(text) or BATCH_COUNT.search(text) or text.strip(" ;") == "" or _chunk_stride(lp):
+            return False  # for (;;) / pagination / retry / `while (processedBatches < MAX_BATCHES)` / chunks
+        if call is not None and lp.step is None and _FLAG_COND.fullmatch(text) and _reads_page(call):
+            return False  # while (!finished) { rows = findMany({ take: 1000, cursor }) ... }: one query per page
         # A polling loop sleeps each round, also through a callback (`new Promise((r) =>
         # setTimeout(r, ms))` has its setTimeout in a function of its own inside the loop).
         return not any((lp.id in c.loops or (lp.loc.line < c.loc.line <= lp.loc.end_line and c.func != lp.func))
@@ -188,7 +270,9 @@ def _repeats_per_element(mod: ModuleFacts, lp: Loop) -> bool:
         return True
     if it.kind in ("str", "object"):
         return False
-    if it.kind == "call" and it.ref == "range" and _range_step(it.text or "") not in (None, "1", "-1"):
+    if it.kind == "call" and it.ref == "range" and (
+            (it.items[2].text or str(it.items[2].value)) if it.items is not None and len(it.items) == 3
+            else _range_step(it.text or "")) not in (None, "1", "-1", "1.0", "-1.0"):
         return False  # range(0, len(rows), size): one round per chunk of rows
     return not BATCHY.search(it.text or "") and not BATCHY.search(" ".join(lp.targets))
 
@@ -241,6 +325,97 @@ def _per_model(project: Project, s: Summaries, path: str, mod: ModuleFacts, call
     # ``**{f.name: obj.pk}``: the keys name the lookup's fields (the schema); only its values key the rows
     texts = [i.text or "" for v in others for i in (v.items if v.kind == "spread" and v.items is not None else [v])]
     return element_attr is None or not any(element_attr.search(t) for t in texts)
+
+
+# ``SELECT * FROM {}``, ``INSERT INTO "{}"``, ``UPDATE {} SET``: a hole where the statement names its table.
+_TABLE_HOLE = re.compile(r"\b(?:FROM|INTO|UPDATE|JOIN|TABLE)\s+[\"'`\[]?\{\}$", re.IGNORECASE)
+# A call that opens (or gives) a database connection: ``sqlite3.connect(path)``, ``create_engine(url)``,
+# ``plugin_db(ext_id)``, ``get_connection(tenant)``.
+_CONNECTS = re.compile(r"connect|engine|(?:^|_)(?:db|database|conn|connection|cursor)(?:$|_)", re.IGNORECASE)
+
+
+def _table_holes(call: Call, values: bool = False) -> list:  # type: ignore[type-arg]
+    """The root names that fill the table-name holes of the SQL a call runs (``f"SELECT * FROM
+    {table_name}"`` -> ``["table_name"]``); ``values``: the hole values themselves."""
+    arg = call.args[0] if call.args else None
+    if arg is None or arg.kind != "template" or not isinstance(arg.value, str) or not arg.items:
+        return []
+    parts = arg.value.split("{}")
+    out: list = []  # type: ignore[type-arg]
+    for i, hole in enumerate(arg.items[:len(parts) - 1]):
+        root = _ROOT.match(hole.text or "")
+        if root is not None and _TABLE_HOLE.search(parts[i] + "{}"):
+            out.append(hole if values else root.group(0))
+    return out
+
+
+def _target_names(mod: ModuleFacts, call: Call) -> set[str]:
+    """The names a query's target comes from: those filling its SQL's table holes, and those the
+    connection it runs on was opened with (``conn = plugin_db(ext_id)`` then ``conn.execute(...)``
+    -> ``ext_id``; ``sqlite3.connect(f"{name}.db").execute(...)``)."""
+    names = {n for c in mod.calls if c.func == call.func and c.loc[:2] == call.loc[:2]  # the calls of its chain
+             for n in _table_holes(c)}
+    recv = call.text.rpartition(".")[0]
+    root = _ROOT.match(recv)
+    if root is None:
+        return names
+    opener = None
+    for c in mod.calls:
+        if c.func == call.func and c.assigned_to == root.group(0) and c.loc.line <= call.loc.line:
+            opener = c
+    if opener is not None and _CONNECTS.search(opener.text.rpartition(".")[2] or opener.text):
+        for v in (*opener.args, *opener.kwargs.values()):
+            names.update(_ROOT.findall(v.text or ""))
+            names.update(r.group(0) for i in (v.items or ()) if (r := _ROOT.match(i.text or "")) is not None)
+    return names
+
+
+def _per_target(project: Project, s: Summaries, path: str, mod: ModuleFacts, call: Call, ref: FuncRef | None,
+                lp: Loop) -> bool:
+    """Each round queries another target, named by the loop's element: another table
+    (``cur.execute(f"SELECT * FROM {table_name}")`` for each table) or another database (``conn =
+    plugin_db(ext_id)`` for each plugin), directly or through a helper whose every query goes
+    to the table or database named by the parameter the element is passed as
+    (``copy_table(cur, pg, table_name)``, ``migrate_plugin(ext.name)``). No batched form exists
+    across tables or databases: a job per target, the spec's "different targets" (see
+    :class:`QueryInLoop`)."""
+    per_element = {*lp.targets, *lp.derived}
+    if ref is None:
+        if not _target_names(mod, call) & per_element:
+            return False
+        # Unless the rows are also keyed by the element (``FROM {row.kind} WHERE id = {row.ref_id}``:
+        # a generic relation resolved per row).
+        element_attr = re.compile(r"\b(?:" + "|".join(map(re.escape, lp.targets)) + r")\.\w") if lp.targets else None
+        chain = [c for c in mod.calls if c.func == call.func and c.loc[:2] == call.loc[:2]]
+        tables = {id(h) for c in chain for h in _table_holes(c, values=True)}
+        texts = [i.text or "" for c in chain for v in (*c.args, *c.kwargs.values())
+                 for i in (v, *(v.items or ())) if id(i) not in tables]
+        return element_attr is None or not any(element_attr.search(t) for t in texts)
+    fn = project.function(ref)
+    hmod = project.modules.get(ref.path)
+    if fn is None or hmod is None:
+        return False
+    bound = {p for p in fn.params
+             if (a := argument_for(fn, call, p)) is not None and (r := _ROOT.match(a.text or "")) is not None
+             and r.group(0) in per_element}
+    if not bound:
+        return False
+    queries = 0
+    for c in hmod.calls:
+        if c.func != fn.id:
+            continue
+        op = s.ops.get((ref.path, c.id))
+        if op is None:
+            sub = project.target(ref.path, c)
+            if sub is not None and s.has(sub, "query"):
+                return False  # a helper of the helper: not followed
+            continue
+        if op.kind not in ("read", "write", "staged", "commit") or op.batch:
+            continue
+        queries += 1
+        if not _target_names(hmod, c) & bound:
+            return False
+    return queries > 0
 
 
 # Leading keywords of schema and extension statements: no batched form exists, and a loop
@@ -421,7 +596,9 @@ class QueryInLoop(Rule):
     statements are builders throughout vcx: only the ``session.execute()`` that runs one is a query.
     Peewee's lazy ``select()`` is not covered (still counted where built).
 
-    Not reported: loops over a literal list of at most 10 items, or over a module-level constant
+    Not reported: loops over a literal list of at most 10 items (also ``range(3)``, ``range(1, 5)``,
+    ``range(0, 10, 2)``: literal bounds of at most 10 rounds; ``range(n)`` or ``range(500)`` is
+    reported), or over a module-level constant
     of the project bound to one (``for model in COMPONENT_MODELS`` with ``COMPONENT_MODELS =
     (ConsolePort, PowerPort)``, also imported; the spec names literals only, and a named literal
     runs the same fixed number of rounds), in both languages: JS/TS ``for (const t of ["a", "b",
@@ -462,14 +639,31 @@ class QueryInLoop(Rule):
     field, a part of the schema: only its values key rows); likewise (Python) a SQLAlchemy statement built on the loop's
     table (``for table in meta.sorted_tables: conn.execute(table.select())``, ``insert(table)``,
     ``DropTable(table)``, a ``stmt`` the body builds from it): a backup, restore or schema
-    loop, one statement per table; a schema or administration statement per element
+    loop, one statement per table; a statement whose table or database is the loop's element
+    (``cur.execute(f"SELECT * FROM {table_name}")`` for each table, ``conn = plugin_db(ext_id)`` --
+    a call that opens a connection, named ``connect`` / ``engine`` / ``db`` / ``conn`` ..., with the
+    element among its arguments -- then ``conn.execute(...)`` for each plugin), directly or through a
+    helper whose every query goes to the table or database of the parameter the element is passed
+    as (``copy_table(cur, pg, table_name)``; a helper that calls further query helpers is not
+    followed): a job per target, as the spec's "different targets", with no batched form across
+    tables or databases -- unless the rows are also keyed by the element (``FROM {ref.kind} WHERE
+    id = {ref.object_id}``: a generic relation per row, reported); a schema or administration statement per element
     (``con.execute(f"INSTALL {ext}")``, ``CREATE EXTENSION``, ``DROP``/``ALTER``/``GRANT``: no
     batched form exists and the rounds grow with the configuration, not the data; the spec is
     silent; maintenance such as ``VACUUM ANALYZE`` per table is still reported); loops over chunks, batches or
     pages (one query per batch), also ``for start in range(0, len(rows), size)`` (a ``range`` with a
-    step other than 1 goes over chunks) and ``while`` loops that count batches (``while
-    (processedBatches < MAX_BATCHES)``); pagination and retry ``while`` loops (also a retry
-    counter: ``while try_count < 5``) and polling loops
+    step other than 1 goes over chunks), its JS/TS form ``for (let i = 0; i < ids.length; i +=
+    CHUNK)`` (an index that advances by anything but 1 per round: ``i += size``, ``i = i + size``)
+    and ``while`` loops that count batches (``while
+    (processedBatches < MAX_BATCHES)``); a ``while`` loop on a plain flag (``while (!finished)``,
+    ``while not done``) whose query reads a page (a page size among its options: ``findMany({
+    take: 1000 })``, ``{ limit }``, ``.limit(500)``, ``limit=``; not a size of 1, which claims the
+    next item): one query per page of one listing (a flag loop that pops an id per round is still
+    reported); pagination and retry ``while`` loops (also a retry
+    counter: ``while try_count < 5``), retry ``for`` loops (``for attempt in range(1, n + 1)``, a
+    ``range`` loop whose target names an attempt: ``attempt``, ``retry``, ``tries``, ...: it
+    repeats one operation until it succeeds, like a retry ``while``; the spec's "retries of the
+    same call") and polling loops
     that sleep (also through ``await new Promise((r) => setTimeout(r, ms))``); (Python) a
     ``while`` loop whose condition is the query itself (``while self.process_one_job(): pass``,
     ``while (row := cur.fetchone()) is not None``): each round claims or streams the next item, a
@@ -493,18 +687,33 @@ class QueryInLoop(Rule):
     change of the element's remote resource. A write request to the element's own URL from
     server code (``PATCH /contacts/${id}`` per contact in a sync job) is still reported, as the
     spec counts writes per element where a bulk form exists (a remote API's batch endpoint);
-    pub/sub messages (redis ``publish`` / ``spublish`` per channel: a message to subscribers, not a
-    query, as the spec says of messages per element); calls of
+    pub/sub messages (redis ``publish`` / ``spublish`` per channel, PostgreSQL ``NOTIFY channel,
+    'payload'`` and ``SELECT pg_notify(...)``, also in SQLAlchemy ``text()``; ``LISTEN`` /
+    ``UNLISTEN``: a message to subscribers, not a query, as the spec says of messages per element); calls of
     a helper whose read goes through a memoized function (``@cache.memoize()``, ``@lru_cache``,
     ``@functools.cache``, cachetools ``@cached``; not ``@cached_property``, which caches per row):
     after the first call the cache answers, so ``get_config("user_mode")`` per row is no query
-    per row (the spec is silent; a reviewer would not ask to batch a cached lookup); (JS/TS)
+    per row (the spec is silent; a reviewer would not ask to batch a cached lookup); likewise a
+    one-time initialisation written by hand: a query (or remote read) in the body of an ``if`` that
+    tests a flag for being unset and sets that same flag in its body -- on the class (``if not
+    getattr(cls, "_init", False): cls._roles = {...Role.objects.all()}; cls._init = True``, ``if
+    cls._instance is None: ...; cls._instance = cls()``) or in a module global the function declares
+    ``global`` (``if _cache is None: _cache = load()``): once per process; on ``self`` (``if not
+    self.running: ...; self.running = True``) only in a class that defines ``__new__`` (its
+    instances are shared, a singleton): an instance flag elsewhere loads once per object, and a
+    loop that makes or visits one object per element still loads per element (reported); a
+    local name (``x = None; if x is None: x = query()``) is set again on each call and is no
+    flag (reported); (JS/TS)
     ``find``/``filter`` on an UPPER_CASE constant (``PLANS.find(...)``), an array, not a model;
     (Python) a SQLAlchemy ``session.add()`` per element, also through a repository method that
     only stages it (``repo.create(obj)`` on ``repo = Repo.from_session(session)``): the flush
     sends the staged rows together; entering a unit-of-work context manager per element (``with
     get_session() as s:``, committing on exit) is no query of its own unless its block stages a
     write (then it commits one per element); the queries in its block are judged as any.
+
+    The message names what the loop goes over: its iterable's text; a literal list, by its size
+    (``[… 12 literal elements]``); a C-style ``for (let i = 0; i < rows.length; i++)``, the collection
+    its index is bounded by (``rows``), else its head.
 
     Example:
         for line in order.lines:
@@ -563,7 +772,8 @@ class QueryInLoop(Rule):
                 if loop is None:
                     continue
                 line, iterable, lp = loop
-                if lp is not None and _per_model(project, s, path, mod, call, ref, lp):
+                if lp is not None and (_per_model(project, s, path, mod, call, ref, lp) or
+                                       _per_target(project, s, path, mod, call, ref, lp)):
                     continue
                 if eff:  # the helper chain, named only for a call in a loop
                     what, how = _via(s, ref, eff)  # type: ignore[arg-type]
@@ -572,7 +782,9 @@ class QueryInLoop(Rule):
                 msg += f"; via {how})" if how else ")"
                 done.add((path, call.loc.line))
                 yield self.finding(path, call.loc, msg)
-        for site in per_row_sites(project, s, _relations(project), cached_relations(project)):
+        rels = _relations(project)
+        back = ModelRelations.of(project).back if rels else {}
+        for site in per_row_sites(project, s, rels, cached_relations(project), back):
             if site.rule == self.id and (site.path, site.loc.line) not in done:
                 yield self.finding(site.path, site.loc, site.message, fix=PER_ROW_FIX)
 
@@ -792,6 +1004,9 @@ class ModelRelations:
         # SQLAlchemy backref (a relationship).
         self.managers: set[str] = set()
         self.uncertain = False  # a related_name computed at run time: any name may be an accessor
+        # Reverse accessors of Django foreign keys -> the keys' names: the rows a related manager
+        # gives (``view.viewsort_set.all()``) have that key set to the parent (known related objects).
+        self.back: dict[str, dict[ClassRef | None, set[str]]] = {}  # accessor -> parent model -> keys
         for path, cls, name, kind, call in _relation_fields(project, RELATION_FIELDS + GENERIC_RELATIONS):
             if project.modules[path].language != "python":
                 continue
@@ -814,6 +1029,8 @@ class ModelRelations:
                 (reverse.setdefault(target, set()) if target is not None else self.unplaced).add(accessor)
                 if not kind.endswith(ROW_REVERSE_KINDS):
                     self.managers.add(accessor)
+                if kind.endswith("ForeignKey"):
+                    self.back.setdefault(accessor, {}).setdefault(target, set()).add(name)
         # Every relation name (own, reverse, generic), for the first look at an attribute.
         self.relation_names = set(self.unplaced).union(*reverse.values(), *own.values())
         self.own = own
@@ -953,7 +1170,17 @@ class LazyLoadInLoop(Rule):
     501 queries.
 
     Not reported: the relation is named in an eager-loading option of the query (or the
-    relationship is mapped ``lazy="selectin"``/``"joined"``), also below a prefetch: the
+    relationship is mapped ``lazy="selectin"``/``"joined"``), also in a project function whose
+    queryset the rows come from (``cards = CardService.list_cards(board_id)`` with ``return
+    cls.of_board(board_id).select_related("author")``, through helpers that return each other's
+    result, or ``qs = ...select_related(...); return qs``: the eager loading of what a function
+    called there returns counts as the caller's own, as an inline one does); the foreign key back
+    to the parent of rows read through a Django related manager (``board.card_set.filter(...)``,
+    ``related_name`` accessors of a ``ForeignKey``): the manager sets each row's ``card.board`` to
+    that parent (known related objects), so reading it loads nothing -- when two models have an
+    accessor of that name, the parent's model decides (the model of the serializer whose row it
+    is, or a parent named after its model: ``view.viewsort_set``), and when it cannot be told, the
+    key is not taken as loaded; also below a prefetch: the
     queryset of ``Prefetch("memberships", queryset=Membership.objects.select_related("user"))``
     loads ``memberships.user`` for the rows' memberships (and only there: it does not load the
     rows' own ``user``); an assignment to the attribute (``state.version = v``, ``a.x, b.y = ...``)
@@ -999,7 +1226,7 @@ class LazyLoadInLoop(Rule):
             for f in found:
                 done.add((f.path, f.line))
                 yield f
-        for site in per_row_sites(project, s, rels, cached):
+        for site in per_row_sites(project, s, rels, cached, models.back if models is not None else {}):
             if site.rule == self.id and (site.path, site.loc.line) not in done:
                 yield self.finding(site.path, site.loc, site.message)
 
@@ -1030,7 +1257,8 @@ class LazyLoadInLoop(Rule):
             if models is not None and _iterates_rows_of(mod, lp, query) and \
                     models.is_relation(path, query, r.attr) is False:
                 continue  # a column of this model, named like a relation of another
-            if self._eager(mod, r.func, r.attr, query):
+            if self._eager(mod, r.func, r.attr, query) or (models is not None and r.attr in known_parents(
+                    models.back, query.text)):
                 continue
             earlier = loads.setdefault((lp.id, r.name, r.attr), [])
             if r.attr in cached and any(runs_before(a, r) for a in earlier):

@@ -477,6 +477,20 @@ def _rows(project: Project, s: Summaries, path: str, mod: ModuleFacts, func: str
     return False
 
 
+def _rows_text(mod: ModuleFacts, func: str | None, v: Value | None, user: Call) -> str:
+    """The text of the expression a value of rows comes from: itself, or the call assigned to the
+    name it is (``sorts = view.viewsort_set.all()``) before ``user``."""
+    if v is None:
+        return ""
+    if v.kind == "name":
+        cand = None
+        for c in mod.calls:
+            if c.func == func and c.assigned_to == v.text and c.loc.line <= user.loc.line and c is not user:
+                cand = c
+        return cand.text if cand is not None else ""
+    return v.text or ""
+
+
 def _call_rows(project: Project, s: Summaries, path: str, mod: ModuleFacts, c: Call, depth: int) -> bool:
     op = s.ops.get((path, c.id))
     if op is not None and op.kind == "read":
@@ -665,13 +679,15 @@ class _Walker:
                      f"for list view `{view}`")
 
 
-def per_row_sites(project: Project, s: Summaries, rels: dict[str, bool], cached: frozenset[str]) -> list[Site]:
-    """``rels``: relation names -> lazily loaded; ``cached``: those the row keeps once loaded."""
+def per_row_sites(project: Project, s: Summaries, rels: dict[str, bool], cached: frozenset[str],
+                  back: Back | None = None) -> list[Site]:
+    """``rels``: relation names -> lazily loaded; ``cached``: those the row keeps once loaded;
+    ``back``: reverse accessors of Django foreign keys -> the keys (see :func:`known_parents`)."""
     key = id(project)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is project:
         return hit[1]
-    sites = _compute(project, s, rels, cached)
+    sites = _compute(project, s, rels, cached, back or {})
     _CACHE.clear()
     _CACHE[key] = (project, sites)
     return sites
@@ -680,7 +696,58 @@ def per_row_sites(project: Project, s: Summaries, rels: dict[str, bool], cached:
 _CACHE: dict[int, tuple[Project, list[Site]]] = {}
 
 
-def _compute(project: Project, s: Summaries, rels: dict[str, bool], cached: frozenset[str]) -> list[Site]:
+Back = dict[str, dict[ClassRef | None, set[str]]]
+_ACCESSOR = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*?\.([A-Za-z_]\w*)(?:\.\w+\(|$)")
+
+
+def known_parents(back: Back, text: str, parent: ClassRef | None = None) -> set[str]:
+    """The foreign keys the rows of a Django related manager have loaded: ``view.viewsort_set.filter(...)``
+    gives rows whose ``view`` is that very instance (the manager puts it among the known related
+    objects), so reading ``sort.view`` runs no query. ``back``: reverse accessor -> the model it is
+    an accessor of -> the keys that give it. When several models have an accessor of that name
+    (``viewsort_set`` of ``View`` through ``ViewSort.view`` and of ``Field`` through ``ViewSort.field``),
+    the parent's model decides: ``parent`` (the model of the serializer whose row it is), else the
+    parent's name (``view`` names ``View``); unknown, none is loaded."""
+    m = _ACCESSOR.match(text)
+    if m is None or "." not in text[:m.start(1)]:
+        return set()
+    by_model = back.get(m.group(1), {})
+    if len(by_model) == 1:
+        return next(iter(by_model.values()))
+    if parent is not None and parent in by_model:
+        return by_model[parent]
+    root = text[:m.start(1) - 1].rsplit(".", 1)[-1].replace("_", "").lower()
+    named = [keys for model, keys in by_model.items() if model is not None and model.name.lower() == root]
+    return named[0] if len(named) == 1 else set()
+
+
+def _returned_lookups(project: Project, path: str, calls: list[Call], depth: int = 0) -> set[str]:
+    """The eager loading of the querysets the project functions called in ``calls`` return
+    (``return cls.all_for_user(user).select_related("notification")``, ``qs = ...; return qs``), also
+    through a helper that returns another's result: the rows keep it wherever they are serialized."""
+    out: set[str] = set()
+    if depth > 3:
+        return out
+    seen: set[FuncRef] = set()
+    for c in calls:
+        ref = project.target(path, c)
+        if ref is None or ref in seen:
+            continue
+        seen.add(ref)
+        hmod = project.modules.get(ref.path)
+        if hmod is None or hmod.language != "python":
+            continue
+        returned = {r.value.text for r in hmod.returns if r.func == ref.func and r.value.kind == "name"}
+        kept = [x for x in hmod.calls if x.func == ref.func and (
+            x.context == "return" or (x.context == "chain" and x.outer_context == "return") or
+            (x.assigned_to is not None and x.assigned_to in returned))]
+        if kept:
+            out |= _lookups(hmod, kept) | _returned_lookups(project, ref.path, kept, depth + 1)
+    return out
+
+
+def _compute(project: Project, s: Summaries, rels: dict[str, bool], cached: frozenset[str],
+             back: Back) -> list[Site]:
     if not any(mod.language == "python" and mod.classes for mod in project.modules.values()):
         return []
     w = _Walker(project, s, rels, cached)
@@ -708,7 +775,7 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool], cached: froz
                 elif key == "queryset":
                     qcalls += [c for c in cmod.calls if c.func is None and a.loc.line <= c.loc.line <= a.loc.end_line]
             qcalls += [c for c in cmod.calls if c.func == f"{cref.name}.get_queryset"]
-            lookups |= _lookups(cmod, qcalls)
+            lookups |= _lookups(cmod, qcalls) | _returned_lookups(project, cref.path, qcalls)
         view_lookups[vref] = lookups
         getters = [c for c in related_classes(vref, bases, limit=20)
                    if f"{c.name}.get_serializer_class" in project.modules[c.path].functions]
@@ -728,7 +795,8 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool], cached: froz
             data = c.args[0] if c.args else c.kwargs.get("instance")
             if _rows(project, s, lref.path, lmod, lref.func, data, c.loc.line, user=c):
                 for chosen in _list_serializers(w, getters, ser):
-                    w.walk(chosen, "", _lookups(lmod, scope) | lookups, lref.func)
+                    w.walk(chosen, "", _lookups(lmod, scope) | _returned_lookups(project, lref.path, scope) | lookups,
+                           lref.func)
     for path, mod in project.modules.items():
         if mod.language != "python" or project.is_test(path):
             continue
@@ -751,7 +819,13 @@ def _compute(project: Project, s: Summaries, rels: dict[str, bool], cached: froz
                 continue
             scope = [c for c in mod.calls if c.func == call.func]
             fn = mod.functions.get(call.func or "")
-            lookups = _lookups(mod, scope)
+            parent = None  # the rows of a serializer method's row (``obj.viewsort_set``): of its model
+            rows_text = _rows_text(mod, call.func, data, call)
+            if fn is not None and fn.class_name and len(fn.params) >= 2 and rows_text.startswith(fn.params[1] + "."):
+                owner = w.sers.get(_method_class(path, fn))
+                parent = owner.model if owner is not None else None
+            lookups = _lookups(mod, scope) | _returned_lookups(project, path, scope) | \
+                known_parents(back, rows_text, parent)
             if fn is not None and fn.class_name and _method_class(path, fn) in view_lookups:
                 lookups |= view_lookups[_method_class(path, fn)]
             w.walk(ref, "", lookups, call.func or "<module>")
