@@ -182,16 +182,24 @@ def test_non_production_by_layout_and_content(tmp_path: Path) -> None:
         "packages/db/prisma/fill.js": "x = 1\n",
         "packages/db/src/main.ts": "x = 1\n",
         "packages/db/src/seeder/starter.ts": "x = 1\n",
+        # A seed script that runs the application in a seed mode does not make the application a seed.
+        "api/package.json": '{"scripts": {"seed": "python manage.py seed_db && node dist/cli.js seed",'
+                            ' "db:seed": "tsx src/boot.ts --seed", "seed:demo": "tsx tools/demo-rows.ts --count 5"}}',
+        "api/manage.py": "X = 1\n",
+        "api/dist/cli.js": "x = 1\n",
+        "api/src/boot.ts": "x = 1\n",
+        "api/tools/demo-rows.ts": "x = 1\n",
     })
     judged = {rel: is_non_production_file(rel, tmp_path, tmp_path) for rel in (
         "core/migrations.py", "ext/migrations.py", "core/populate.py", "search/populate.py",
         "libs/client/benches/bench_get.py", "libs/client/docs/build.js", "apps/api/src/benchmarks/service.ts",
         "packages/db/scripts/seeder/cli.ts", "packages/db/scripts/seeder/scenarios/teams.ts",
-        "packages/db/prisma/fill.js", "packages/db/src/main.ts", "packages/db/src/seeder/starter.ts")}
+        "packages/db/prisma/fill.js", "packages/db/src/main.ts", "packages/db/src/seeder/starter.ts",
+        "api/manage.py", "api/dist/cli.js", "api/src/boot.ts", "api/tools/demo-rows.ts")}
     assert {rel for rel, hit in judged.items() if hit} == {
         "core/migrations.py", "core/populate.py", "libs/client/benches/bench_get.py", "libs/client/docs/build.js",
         "packages/db/scripts/seeder/cli.ts", "packages/db/scripts/seeder/scenarios/teams.ts",
-        "packages/db/prisma/fill.js"}
+        "packages/db/prisma/fill.js", "api/tools/demo-rows.ts"}
     # Relative to the scanned root: scanning the examples (or the package) makes them the project.
     _files(tmp_path, {"examples/shop/app.py": "X = 1\n"})
     assert is_non_production_file("examples/shop/app.py", tmp_path, tmp_path)

@@ -237,15 +237,37 @@ def _package_seeds(folder: Path) -> frozenset[str]:
         for command in commands:
             for m in _SCRIPT_FILE.finditer(command[:2000]):
                 target = os.path.normpath(os.path.join(base, m.group(0)))
-                out.add(target)
+                folder_hit = None
                 parent = os.path.dirname(target)
                 while parent.startswith(base + os.sep):
                     if os.path.basename(parent) in _SEED_FOLDERS:
-                        out.add(parent + os.sep)
+                        folder_hit = parent + os.sep
                         break
                     parent = os.path.dirname(parent)
+                if folder_hit is None and _runs_the_application(m.group(0), command[m.end():]):
+                    continue
+                out.add(target)
+                if folder_hit is not None:
+                    out.add(folder_hit)
     hit = _seed_files[folder] = frozenset(out)
     return hit
+
+
+# Files that start the application itself, which a seed script may run with a seed command or
+# flag (`python manage.py seed_db`, `node dist/cli.js seed`, `tsx src/main.ts --seed`).
+_APPLICATION_ENTRIES = frozenset({"manage", "main", "index", "server", "app", "cli", "__main__", "wsgi", "asgi"})
+_COMMAND_END = re.compile(r"&&|\|\||[;|]")
+
+
+def _runs_the_application(file: str, rest: str) -> bool:
+    """A seed script's ``file`` (outside a seed folder) is the application's entry point run
+    in a seed mode, not a seed: its name is an entry point's, or the command goes on with a
+    sub-command (a first argument that is not an option) or an option that names seeding."""
+    stem = posixpath.basename(file).split(".", 1)[0]
+    if stem in _APPLICATION_ENTRIES:
+        return True
+    args = _COMMAND_END.split(rest, 1)[0].split()
+    return (bool(args) and not args[0].startswith("-")) or any("seed" in a.lower() for a in args)
 
 
 def _package_seed(rel: str, file: Path) -> bool:
