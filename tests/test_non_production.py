@@ -21,6 +21,13 @@ from vcx.paths import is_non_production, is_non_production_file
     "jest.config.js", "jest.config.e2e.ts",
     "cypress.config.ts", "vitest.workspace.ts", "karma.conf.js", "src/setupTests.ts", "jest.setup.js",
     "jest-setup.ts", "vitest.setup.ts",
+    # Suites named for their kind, end-to-end suites, test utilities, seeders, test-data loaders.
+    "web/src/features/a/useA.clienttest.tsx", "web/src/server/api.servertest.ts", "apps/api/users.e2e-spec.ts",
+    "src/db.int-test.js", "apps/api/src/app/auth/login.e2e.ts", "apps/api/src/billing.e2e-ee.ts",
+    "web/src/__e2e__/api.ts", "packages/shared/src/server/test-utils/org-factory.ts", "pkg/test_utils/db.py",
+    "db/seeders/20240101-demo.js", "app/management/commands/load_test_data.py", "scripts/create-test-data.ts",
+    # Examples and benchmarks at the top of the scanned project.
+    "examples/download.py", "benches/bench_count.py", "benchmarks/run.ts",
 ])
 def test_non_production_by_name(path: str) -> None:
     assert is_non_production(path)
@@ -36,6 +43,13 @@ def test_non_production_by_name(path: str) -> None:
     "db/backends/dummy_database.py", "ml/fake_dataset.py", "onboarding/sample_data.py",
     # Build and application configuration; load-test set-up scripts (see docs/configuration.md).
     "next.config.js", "vite.config.ts", "app/config.ts", "src/jestconfig.ts", "scripts/loadtest_setup.py",
+    # Other words before `test`; e2e encryption; a seeder folder by its name alone; backfills.
+    "src/schema.latest.ts", "src/pricing.ab-test.ts", "src/contest.spec-sheet.ts", "src/e2ee/keys.ts",
+    "mealie/services/seeder/seeder_service.py", "app/management/commands/fill_missing_slugs.py",
+    "app/latest_data.py",
+    # Examples and benchmarks below the top: the product's (see _AT_PACKAGE_ROOT for packages).
+    "apps/api/src/app/endpoints/benchmarks/benchmarks.service.ts", "src/examples/gallery.tsx",
+    "app/migrations.py", "shop/populate.py",
 ])
 def test_production_look_alikes(path: str) -> None:
     assert not is_non_production(path)
@@ -145,3 +159,49 @@ def test_test_support_follows_the_tests_across_cached_scans(tmp_path: Path) -> N
     (tmp_path / "tests" / "test_clock.py").write_text("NOW = None\n", encoding="utf-8")
     assert run() == (["app/doubles_test/clock.py", "app/service.py"], 4, 1, False)
     assert run() == (["app/doubles_test/clock.py", "app/service.py"], 4, 1, True)
+
+
+def test_non_production_by_layout_and_content(tmp_path: Path) -> None:
+    _files(tmp_path, {
+        # Numbered migration steps in a migrations.py; a runner named so is production code.
+        "core/migrations.py": "async def m001_initial(db):\n    pass\n\n\nasync def m002_more(db):\n    pass\n",
+        "ext/migrations.py": "def m001_initial(db):\n    pass\n\n\ndef run_all(db):\n    pass\n",
+        # A populate.py of test-data loaders; one of other functions.
+        "core/populate.py": "def load_test_data():\n    pass\n",
+        "search/populate.py": "def populate_index():\n    pass\n",
+        # A package's examples and benchmarks; a feature folder of the same name.
+        "libs/client/pyproject.toml": "[project]\nname = 'client'\n",
+        "libs/client/benches/bench_get.py": "X = 1\n",
+        "libs/client/docs/build.js": "x = 1\n",
+        "apps/api/src/benchmarks/service.ts": "x = 1\n",
+        # What a package.json seed script runs, and the seeder folder it is in.
+        "packages/db/package.json": '{"scripts": {"db:seed": "tsx scripts/seeder/cli.ts --all",'
+                                    ' "dev": "tsx src/main.ts"}, "prisma": {"seed": "node ./prisma/fill.js"}}',
+        "packages/db/scripts/seeder/cli.ts": "x = 1\n",
+        "packages/db/scripts/seeder/scenarios/teams.ts": "x = 1\n",
+        "packages/db/prisma/fill.js": "x = 1\n",
+        "packages/db/src/main.ts": "x = 1\n",
+        "packages/db/src/seeder/starter.ts": "x = 1\n",
+        # A seed script that runs the application in a seed mode does not make the application a seed.
+        "api/package.json": '{"scripts": {"seed": "python manage.py seed_db && node dist/cli.js seed",'
+                            ' "db:seed": "tsx src/boot.ts --seed", "seed:demo": "tsx tools/demo-rows.ts --count 5"}}',
+        "api/manage.py": "X = 1\n",
+        "api/dist/cli.js": "x = 1\n",
+        "api/src/boot.ts": "x = 1\n",
+        "api/tools/demo-rows.ts": "x = 1\n",
+    })
+    judged = {rel: is_non_production_file(rel, tmp_path, tmp_path) for rel in (
+        "core/migrations.py", "ext/migrations.py", "core/populate.py", "search/populate.py",
+        "libs/client/benches/bench_get.py", "libs/client/docs/build.js", "apps/api/src/benchmarks/service.ts",
+        "packages/db/scripts/seeder/cli.ts", "packages/db/scripts/seeder/scenarios/teams.ts",
+        "packages/db/prisma/fill.js", "packages/db/src/main.ts", "packages/db/src/seeder/starter.ts",
+        "api/manage.py", "api/dist/cli.js", "api/src/boot.ts", "api/tools/demo-rows.ts")}
+    assert {rel for rel, hit in judged.items() if hit} == {
+        "core/migrations.py", "core/populate.py", "libs/client/benches/bench_get.py", "libs/client/docs/build.js",
+        "packages/db/scripts/seeder/cli.ts", "packages/db/scripts/seeder/scenarios/teams.ts",
+        "packages/db/prisma/fill.js", "api/tools/demo-rows.ts"}
+    # Relative to the scanned root: scanning the examples (or the package) makes them the project.
+    _files(tmp_path, {"examples/shop/app.py": "X = 1\n"})
+    assert is_non_production_file("examples/shop/app.py", tmp_path, tmp_path)
+    assert not is_non_production_file("examples/shop/app.py", tmp_path, tmp_path / "examples")
+    assert not is_non_production_file("libs/client/benches/bench_get.py", tmp_path, tmp_path / "libs/client/benches")

@@ -32,7 +32,16 @@ is a type, which leaves nothing behind when compiled; a namespace import takes e
 Python
 modules never are, nor a module marked `"use server"` (Next.js server actions): client components
 import it, but what they get is a stub that calls the server, where its code runs. Imports
-made only by tests do not count either way.
+made only by tests do not count either way (tests as ``vcx.paths`` knows them: a hook that a
+component and its `useX.clienttest.tsx` import is browser code).
+
+Not a seed: a `.tsx`/`.jsx` module outside `components/` merely because it renders JSX (a
+chart of a `features/widgets/chart-library/` folder). JSX runs on servers too: Next.js app-router
+modules are server components unless marked `"use client"` (as is every component they import
+unmarked), react-email templates (`emails/*.tsx`) and `@react-pdf/renderer` documents are
+rendered to HTML or PDF on the server, and `ImageResponse` draws Open Graph images from JSX in a
+route handler; a date such code formats is formatted in the server's zone. Such a module is
+browser code when browser code alone imports it, as any other.
 
 Per function (:func:`browser_only_functions`, asked through ``Project.runs_in_browser(path,
 func)``): a function of a module that is not browser-only runs only in a browser when every

@@ -3,9 +3,11 @@
 Tests, database seeds, migrations and test settings do not run in production (RULES.md):
 they get no findings, and calls made from them do not count as callers of production code.
 Beyond RULES.md's list (docs/configuration.md says which): test-runner configuration and setup
-files, seeds and dummy-data generators by more names, Alembic revisions by their folder layout,
-Storybook stories and configuration, and the documentation sources of the scanned project (its
-build configuration and plugins, the examples it shows). Test support in a folder of production
+files, test suites named by their kind (`*.servertest.ts`, `*.e2e.ts`), seeds and dummy-data
+generators by more names and by the package.json scripts that run them, Alembic revisions by
+their folder layout, numbered migration modules and test-data loaders by what they define,
+Storybook stories and configuration, and the documentation sources, examples and benchmarks of
+the scanned project and of its packages. Test support in a folder of production
 code is found at link time, from the imports (``test_support_folder``, ``vcx.link.test_support``).
 """
 
@@ -24,10 +26,21 @@ NON_PRODUCTION = re.compile(
     # does, the helper is analysed all the same: see pipeline._extract_imported_helpers).
     r"|(^|/)_?testing/"
     # Jest's and the JS ecosystem's own folders for test data, mocks and end-to-end suites.
-    r"|(^|/)(__fixtures__|__mocks__|integration[-_]tests?|e2e|cypress|playwright)/"
+    r"|(^|/)(__fixtures__|__mocks__|__e2e__|integration[-_]tests?|e2e|cypress|playwright)/"
+    # A folder of test utilities named so (`test-utils/`, `test_utils/`, `testutils/`): test
+    # code like `testing/` (a production module that re-exports it, as langfuse's server index
+    # does, imports test code by mistake; the helper is analysed all the same when imported).
+    r"|(^|/)test[-_]?utils?/"
     r"|(^|/)alembic/versions/"
     r"|(^|/)(test_[^/]*\.py|[^/]*_test\.py|tests?\.py|conftest\.py|test_settings\.py)$"
     r"|\.(test|spec)\.[cm]?[jt]sx?$"
+    # Suites a test runner's include glob names by a word for their kind, joined to `test` or
+    # `spec` (`*.servertest.ts`, `*.clienttest.tsx`, `*.e2e-spec.ts`, `*.int-test.js`), and
+    # NestJS/mocha end-to-end suites (`*.e2e.ts`, `*.e2e-ee.ts`). Only these words: another word
+    # before `test` makes another name (`version.latest.ts`, `pricing.ab-test.ts`, an A/B test).
+    r"|\.(client|server|browser|node|dom|unit|int|integration|e2e|component|functional|acceptance|smoke)[-_]?"
+    r"(test|spec)s?\.[cm]?[jt]sx?$"
+    r"|\.e2e(-[a-z]+)?\.[cm]?[jt]sx?$"
     # Test runners' configuration and setup files: `playwright.config.ts`, `vitest.config.mts`,
     # `jest.config.e2e.js`, `playwright.service.config.ts`, `cypress.config.ts`,
     # `vitest.workspace.ts`, `karma.conf.js`, and the setup files they load before the tests
@@ -48,6 +61,14 @@ NON_PRODUCTION = re.compile(
     # wallet's recovery words) nor a random-number seed (`random_seed.py`, `rng_seed.py`). The
     # word elsewhere in a name (`workspace_seed_task.py`, which fills every new workspace with
     # starter rows in production; `seeder_service.py`) leaves the file production code.
+    # A folder of seeders (Sequelize's `seeders/`): the files that fill a development database,
+    # whatever each is named. A `seeder/` folder may be a product's (mealie's
+    # `services/seeder/` fills a new household with starter foods in production): only one that
+    # a package.json seed script runs from is a seed (``_package_seeds``).
+    r"|(^|/)seeders/"
+    # A script named for the test data it loads: `load_test_data.py`, `populate_test_data.py`
+    # (Django management commands), `create-test-data.ts`.
+    r"|(^|/)([^/]*[-_])?test[-_]data([-_][^/]*)?\.[^/]*$"
     r"|(^|/)seeds?[-_](?!phrase)[^/]*$|(^|/)(?![^/]*(random|rng)[-_]seeds?\.)[^/]+[-_]seeds?\.[^/]*$"
     # Dummy-data generators: `dummy_data_task.py`, `create_dummy_data.py`, `fakeData.ts`.
     r"|(^|/)[^/]*(?i:dummy|fake)[-_]?(?i:data)(?![a-zA-Z])[^/]*$"
@@ -64,6 +85,11 @@ NON_PRODUCTION = re.compile(
     # configuration (`docs/conf.py`) wherever it is. Only at the top: further down, a folder of
     # that name may be part of the application (a `docs` route, a docs feature of the product).
     r"|^(docs?|documentation)/|(^|/)docs?/conf\.py$"
+    # Examples and benchmarks at the top of the scanned project: what a library shows its users
+    # and how it measures itself (RULES.md's hardcoded-config section: "examples and docs are not
+    # reported"). Deeper down, see ``_AT_PACKAGE_ROOT``; scanning `examples/` itself makes it
+    # the project, whose code is scanned.
+    r"|^(examples?|benches|benchmarks?)/"
     # Scripts that fill a development database with sample rows are database seeds too: a
     # populate.py at the project root (CTFd's), Django's populatedb / populate_db commands. A
     # populate.py module inside a package may be application code, and populate_<something>.py
@@ -95,17 +121,173 @@ def in_alembic_versions(rel: str, file: Path) -> bool:
 
 def is_non_production_file(display: str, cwd: Path, root: Path) -> bool:
     """Whether the scanned file ``display`` (relative to ``cwd``) does not run in production: by its
-    path within the scanned root ``root`` (:func:`is_non_production`), or as an Alembic revision
-    (:func:`in_alembic_versions`)."""
+    path within the scanned root ``root`` (:func:`is_non_production`), as an Alembic revision
+    (:func:`in_alembic_versions`), as examples or benchmarks of a package (``_AT_PACKAGE_ROOT``),
+    as a database seed a package.json runs (:func:`_package_seeds`), or by what a module of a
+    telling name holds (:func:`_by_content`: migrations, test-data loaders)."""
     rel = project_relative(display, cwd, root)
-    return is_non_production(rel) or in_alembic_versions(rel, cwd / display)
+    if is_non_production(rel):
+        return True
+    file = cwd / display
+    return (in_alembic_versions(rel, file) or _at_package_root(rel, file) or _by_content(rel, file)
+            or _package_seed(rel, file))
+
+
+# Folders of examples, benchmarks and documentation directly in a package of the project (a
+# folder with its own package.json, pyproject.toml, setup.py, Cargo.toml or go.mod: prefect's
+# `src/integrations/prefect-dbt/benches/`, a workspace package's `examples/`), as at the top of
+# the scanned project (NON_PRODUCTION). Anywhere else such a name may be the product's: ghostfolio's
+# `endpoints/benchmarks/` serves the portfolio benchmarks a user compares against, dispatch's
+# `plugins/dispatch_google/docs/` talks to Google Docs, a web app has a `docs` route.
+_AT_PACKAGE_ROOT = frozenset({"examples", "example", "benches", "benchmarks", "benchmark", "docs", "doc",
+                              "documentation"})
+_PACKAGE_MANIFESTS = ("package.json", "pyproject.toml", "setup.py", "Cargo.toml", "go.mod")
+
+
+def _at_package_root(rel: str, file: Path) -> bool:
+    parts = rel.split("/")
+    for i in range(1, len(parts) - 1):
+        if parts[i] in _AT_PACKAGE_ROOT:
+            folder = file.parents[len(parts) - i - 1]
+            if any(_is_file(folder / name) for name in _PACKAGE_MANIFESTS):
+                return True
+    return False
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+# A module that runs an application's migrations by hand keeps them as functions numbered in
+# order (lnbits' `core/migrations.py` and every lnbits extension's: `m001_initial(db)`,
+# `m002_add_fields(db)`, ...), which its runner calls by that prefix.
+_MIGRATION_STEP = re.compile(r"m\d{3,}_\w*")
+# A test-data loader's functions are named for it: baserow's `populate.py` modules define
+# `load_test_data()`, which `manage.py load_test_data` imports from each installed app.
+_TEST_DATA_FUNCTION = re.compile(r"\w*(test|dummy|fake|dev)_data\w*")
+_TOP_LEVEL_DEF = re.compile(rb"^(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
+
+
+def _by_content(rel: str, file: Path) -> bool:
+    """A Python module whose name says what it may be and whose top-level functions confirm it:
+    ``migrations.py`` outside a migrations folder holding only numbered migration steps, a
+    ``populate.py`` holding only test-data loaders. A ``migrations.py`` of other functions (a
+    plugin's migration runner, a data-import feature) or a ``populate.py`` of others is production
+    code."""
+    name = rel.rpartition("/")[2]
+    if name == "migrations.py":
+        pattern = _MIGRATION_STEP
+    elif name == "populate.py":
+        pattern = _TEST_DATA_FUNCTION
+    else:
+        return False
+    try:
+        with open(file, "rb") as f:
+            text = f.read(1 << 21)
+    except OSError:
+        return False
+    names = [m.decode("ascii", "replace") for m in _TOP_LEVEL_DEF.findall(text)]
+    return bool(names) and all(pattern.fullmatch(n) for n in names)
+
+
+# package.json scripts that fill a development database: `seed`, `db:seed`, `seed:scenario`,
+# `prisma:seed`, `seed-data` (a `:`-separated part named `seed`/`seeds` or starting `seed-`/`seed_`),
+# and Prisma's `"prisma": {"seed": "..."}`, which `prisma db seed` runs.
+_SEED_SCRIPT = re.compile(r"(^|:)seeds?([-_][^:]*)?(:|$)")
+_SCRIPT_FILE = re.compile(r"[^\s'\"=;&|()]+\.(?:[cm]?[jt]sx?|py)(?=$|[\s'\";&|)])")
+_SEED_FOLDERS = frozenset({"seed", "seeds", "seeder", "seeders"})
+_seed_files: dict[Path, frozenset[str]] = {}  # package folder -> what its seed scripts run (see reset)
+
+
+def reset_caches() -> None:
+    """Forget what was read from package.json files (a new scan reads them again)."""
+    _seed_files.clear()
+
+
+def _package_seeds(folder: Path) -> frozenset[str]:
+    """The files (normalised absolute paths) and seed folders (ending in "/") that the seed
+    scripts of ``folder``'s package.json run: the script a seed script names
+    (`tsx scripts/seeder/cli.ts`), and the folder named `seeder` / `seeders` / `seed` / `seeds`
+    that holds it (langfuse's `scripts/seeder/`, whose scenarios the command imports)."""
+    hit = _seed_files.get(folder)
+    if hit is not None:
+        return hit
+    out: set[str] = set()
+    manifest = folder / "package.json"
+    if _is_file(manifest):
+        import json
+
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            data = None
+        commands: list[str] = []
+        if isinstance(data, dict):
+            scripts = data.get("scripts")
+            if isinstance(scripts, dict):
+                commands += [v for k, v in scripts.items() if isinstance(k, str) and isinstance(v, str)
+                             and _SEED_SCRIPT.search(k)]
+            prisma = data.get("prisma")
+            if isinstance(prisma, dict) and isinstance(prisma.get("seed"), str):
+                commands.append(prisma["seed"])
+        base = os.path.normpath(folder)
+        for command in commands:
+            for m in _SCRIPT_FILE.finditer(command[:2000]):
+                target = os.path.normpath(os.path.join(base, m.group(0)))
+                folder_hit = None
+                parent = os.path.dirname(target)
+                while parent.startswith(base + os.sep):
+                    if os.path.basename(parent) in _SEED_FOLDERS:
+                        folder_hit = parent + os.sep
+                        break
+                    parent = os.path.dirname(parent)
+                if folder_hit is None and _runs_the_application(m.group(0), command[m.end():]):
+                    continue
+                out.add(target)
+                if folder_hit is not None:
+                    out.add(folder_hit)
+    hit = _seed_files[folder] = frozenset(out)
+    return hit
+
+
+# Files that start the application itself, which a seed script may run with a seed command or
+# flag (`python manage.py seed_db`, `node dist/cli.js seed`, `tsx src/main.ts --seed`).
+_APPLICATION_ENTRIES = frozenset({"manage", "main", "index", "server", "app", "cli", "__main__", "wsgi", "asgi"})
+_COMMAND_END = re.compile(r"&&|\|\||[;|]")
+
+
+def _runs_the_application(file: str, rest: str) -> bool:
+    """A seed script's ``file`` (outside a seed folder) is the application's entry point run
+    in a seed mode, not a seed: its name is an entry point's, or the command goes on with a
+    sub-command (a first argument that is not an option) or an option that names seeding."""
+    stem = posixpath.basename(file).split(".", 1)[0]
+    if stem in _APPLICATION_ENTRIES:
+        return True
+    args = _COMMAND_END.split(rest, 1)[0].split()
+    return (bool(args) and not args[0].startswith("-")) or any("seed" in a.lower() for a in args)
+
+
+def _package_seed(rel: str, file: Path) -> bool:
+    """``file`` is a seed a package.json of the scanned project (in its folder or one above it,
+    up to the scanned root) runs, or in the seed folder of one (:func:`_package_seeds`)."""
+    target = os.path.normpath(file)
+    folder = file.parent
+    for _ in range(rel.count("/") + 1):
+        for seed in _package_seeds(folder):
+            if seed == target or (seed.endswith(os.sep) and target.startswith(seed)):
+                return True
+        folder = folder.parent
+    return False
 
 
 # Words that name a folder of test support when joined to another word (`dispatch_test/`,
-# `test_plugins/`, `e2e-testing/`), or alone (`testutils/`, `fakes/`, `stubs/`). A folder named
-# `test`, `tests` or `testing` alone is test code already (NON_PRODUCTION).
+# `test_plugins/`, `e2e-testing/`), or alone (`testhelpers/`, `fakes/`, `stubs/`). A folder named
+# `test`, `tests`, `testing` or `test-utils` / `testutils` is test code already (NON_PRODUCTION).
 _TEST_WORDS = frozenset({"test", "tests", "testing"})
-_TEST_SUPPORT_FOLDERS = frozenset({"testutils", "testutil", "testhelpers", "testlib", "testkit", "fakes", "stubs"})
+_TEST_SUPPORT_FOLDERS = frozenset({"testhelpers", "testlib", "testkit", "fakes", "stubs"})
 _WORD_SPLIT = re.compile(r"[-_.]")
 
 # Modules that run although nothing imports them, whatever their folder: a package's
@@ -124,7 +306,7 @@ _ENTRY_POINT = re.compile(
 
 def test_support_folder(rel: str) -> str | None:
     """The folder of ``rel`` (a path within the scanned root) whose name marks it as test support
-    (`plugins/dispatch_test/`, `src/testutils/`, `lib/fakes/`), or None; None too for an entry
+    (`plugins/dispatch_test/`, `src/testhelpers/`, `lib/fakes/`), or None; None too for an entry
     point's shape (see ``_ENTRY_POINT``). Only a candidate: the module is test support when, in
     addition, tests import it and no production module does (``vcx.link.test_support``)."""
     if _ENTRY_POINT.search(rel):
@@ -164,7 +346,8 @@ def disk_folder(root: Path, root_display: str, folder: str) -> Path:
 # them cannot match, and a substring test costs a fraction of the search (link asks for every
 # module of the scan, the pipeline for every file).
 _NON_PRODUCTION_WORDS = ("test", "spec", "migration", "seed", "fixtures", "mock", "e2e", "cypress", "playwright",
-                         "alembic", "populate", "stor", "doc", "jest", "karma", "setupTests", "ummy", "ake")
+                         "alembic", "populate", "stor", "doc", "jest", "karma", "setupTests", "ummy", "ake",
+                         "exampl", "bench")
 
 
 def is_non_production(path: str) -> bool:

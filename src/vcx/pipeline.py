@@ -29,7 +29,7 @@ from vcx.limits import AnalysisTimeout, Limits, TooBroken, TooDeep, deadline, de
 from vcx.manifests import ProjectFiles, recording
 from vcx.manifests import unchanged as project_files_unchanged
 from vcx.parse import Undecodable
-from vcx.paths import is_non_production_file
+from vcx.paths import is_non_production_file, reset_caches
 
 if TYPE_CHECKING:
     from vcx.rules import Rule
@@ -520,6 +520,7 @@ def _scan(paths: list[Path], config: Config, cwd: Path | None = None,
         root = root.parent
 
     judged: dict[str, bool] = {}
+    reset_caches()  # the package.json files paths.py read for an earlier scan may have changed
 
     def non_production(display: str) -> bool:
         hit = judged.get(display)
