@@ -153,8 +153,9 @@ EXPECTED_FAILURE_PREFIXES = ("navigator.clipboard.",)
 EXPECTED_FAILURE_METHODS = (".getRangeAt",)
 # Methods that release or close what a block used (ERR004: a failure of one in a ``finally``, or
 # in a ``catch`` that rethrows the error it caught, is secondary to the outcome already decided).
+# Not ``cancel``: on a remote API it is a business action (``stripe.subscriptions.cancel(id)``).
 CLEANUP_METHODS = frozenset({"releaseLock", "release", "close", "disconnect", "$disconnect", "destroy",
-                             "end", "quit", "unlock", "abort", "cancel", "unsubscribe", "removeListener",
+                             "end", "quit", "unlock", "abort", "unsubscribe", "removeListener",
                              "removeEventListener", "off", "terminate", "dispose", "rollback", "unref"})
 # Receivers of logging / error-reporting calls (``logger.error(...)``, ``this.logger.warn(...)``,
 # ``Sentry.captureException(e)``): a try that only logs has no channel left to report its failure.

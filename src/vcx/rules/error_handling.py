@@ -1479,7 +1479,7 @@ def _under_time_bound(mod: ModuleFacts, call: Call) -> bool:
     if kw is not None:
         return bool(outer.args) and outer.args[0].call_id == call.id and _bound_value(outer, kw, 1)
     task = outer.assigned_to
-    if outer.callee.rsplit(".", 1)[-1] not in PY_TASK_STARTERS or not task or outer.context != "assign" or \
+    if outer.callee.replace(":", ".").rsplit(".", 1)[-1] not in PY_TASK_STARTERS or not task or outer.context != "assign" or \
             not outer.args or outer.args[0].call_id != call.id:
         return False
     return any(c.func == call.func and (kw := PY_TIME_BOUND_CALLS.get(c.callee)) is not None and c.args
@@ -1621,8 +1621,9 @@ class SwallowedError(Rule):
     A failure while cleaning up is secondary: an empty `catch` whose `try` sits in a `finally`
     block, or in a `catch` block that ends by rethrowing the error it caught, and only releases
     or closes (`reader.releaseLock()`, `await prisma.$disconnect()`, `close` / `disconnect` /
-    `destroy` / `end` / `quit` / `unlock` / `abort` / `cancel` / `unsubscribe` / `dispose` /
-    `rollback` ...) — in the rethrowing `catch` it may also compute and log anything that awaits
+    `destroy` / `end` / `quit` / `unlock` / `abort` / `unsubscribe` / `dispose` / `rollback` ...;
+    not `cancel`, which on a remote API is a business action: `stripe.subscriptions.cancel(id)`)
+    — in the rethrowing `catch` it may also compute and log anything that awaits
     nothing but such calls (diagnostics about the original error) — is not reported, nor
     `.catch(() => {})` on such a call there (`finally { await db.$disconnect().catch(() =>
     {}) }`). The outcome is already decided (the block's result, or the original error, which
