@@ -1479,7 +1479,8 @@ def _under_time_bound(mod: ModuleFacts, call: Call) -> bool:
     if kw is not None:
         return bool(outer.args) and outer.args[0].call_id == call.id and _bound_value(outer, kw, 1)
     task = outer.assigned_to
-    if outer.callee.replace(":", ".").rsplit(".", 1)[-1] not in PY_TASK_STARTERS or not task or outer.context != "assign" or \
+    starter = outer.callee.replace(":", ".").rsplit(".", 1)[-1]  # `import:app.tasks:create_task` too
+    if starter not in PY_TASK_STARTERS or not task or outer.context != "assign" or \
             not outer.args or outer.args[0].call_id != call.id:
         return False
     return any(c.func == call.func and (kw := PY_TIME_BOUND_CALLS.get(c.callee)) is not None and c.args
