@@ -94,7 +94,8 @@ class Handler:
     # "parse" (JS clauses): the guarded block is synchronous apart from reading a request/response
     # body or a Next.js request-scope API, and parses or decodes a value (``JSON.parse``,
     # ``new URL``, ``decodeURIComponent``, ``await req.json()``), touches browser storage, a style
-    # sheet's ``cssRules``, ``Intl`` or ``PerformanceObserver``, or uses ``cookies()``/``headers()``:
+    # sheet's ``cssRules``, ``Intl`` or ``PerformanceObserver``, the clipboard or
+    # ``getRangeAt``, or uses ``cookies()``/``headers()``:
     # an operation whose failure is an expected outcome, not an outage.
     # "default" (clauses): the guarded block only computes values into variables that already hold
     # a default (assigned before the try; JS: or declared without one and tested after the try,
@@ -109,6 +110,10 @@ class Handler:
     # "fallback" (clauses): the guarded block only computes values and returns, and the handler
     # falls straight through to a ``return`` (the fallback value).
     # "inert" (JS clauses): the guarded block calls, waits for and throws nothing.
+    # "cleanup" (JS): in a ``finally`` block, or in a ``catch`` that rethrows what it caught, the
+    # guarded block only releases or closes (``reader.releaseLock()``, ``await db.$disconnect()``;
+    # in such a ``catch`` it may also compute and log, awaiting nothing else), or the ``.catch``
+    # callback is chained on such a call there.
     guards: str = ""
     # JS clauses with an empty body that no guard covers: the calls its try block awaits, when
     # those are the only things there that can fail (nothing thrown, nothing else awaited), for
@@ -315,8 +320,9 @@ class Function:
     # in ``class Repo``). With a classmethod's ``return cls(...)``, link types what such a
     # factory returns (``repo = OrderRepository.from_session(s)``) as the class it is called on.
     returns_self: bool = False
-    # Python: the body yields (not in a nested function): a call gives a generator (an async
-    # generator for an ``async def``), which runs as it is iterated, not a coroutine to await.
+    # Python: the body yields (not in a nested function); JS/TS: a ``function*`` or ``*method``.
+    # A call gives a generator (an async generator for an ``async def`` / ``async function*``),
+    # which runs as it is iterated, not a coroutine or promise to await.
     generator: bool = False
 
 

@@ -17,7 +17,13 @@ from vcx.facts import Call, Function, ModuleFacts, Value
 from vcx.knowledge import PY_KEEP_UNRESOLVED
 from vcx.knowledge import databases as kdb
 from vcx.knowledge.javascript import MUTATION_CACHES, MUTATION_HOOKS, is_request_scope_call
-from vcx.knowledge.network import HTTP_WRITE_METHODS, VERB_METHODS, network_call
+from vcx.knowledge.network import (
+    HTTP_WRITE_METHODS,
+    JS_STATUS_CHECKS,
+    PY_STATUS_CHECKS,
+    VERB_METHODS,
+    network_call,
+)
 from vcx.link import FuncRef, Project
 
 
@@ -988,6 +994,35 @@ class Summaries:
             return False
         waited = [c for c in mod.calls if c.func == ref.func and (c.awaited or c.context == "return")]
         return bool(waited) and all(c.handlers and c.handlers[0] in shown for c in waited)
+
+    def checks_status(self, ref: FuncRef, index: int, depth: int = 0) -> bool:
+        """The project function checks the HTTP status of what a call passes as its argument
+        ``index`` (a response): it reads ``.ok`` / ``.status`` (Python ``.status_code``,
+        ``.raise_for_status()`` ...: ``knowledge.network.*_STATUS_CHECKS``) on that parameter, or
+        hands the parameter on, by name, to a project function that does (up to three calls deep):
+        ``await this.checkResponseStatus(response)`` where ``checkResponseStatus(r)`` throws unless
+        ``r.ok``. A Python method's ``self`` / ``cls`` is not counted as an argument."""
+        mod = self.project.modules.get(ref.path)
+        fn = mod.functions.get(ref.func) if mod is not None else None
+        if fn is None or mod is None or depth > 3:
+            return False
+        python = mod.language == "python"
+        params = fn.params[1:] if python and fn.params and fn.params[0] in ("self", "cls") else fn.params
+        if index >= len(params):
+            return False
+        param = params[index]
+        checks = PY_STATUS_CHECKS if python else JS_STATUS_CHECKS
+        if any(a.func == fn.id and a.name == param and a.attr in checks for a in mod.accesses):
+            return True
+        for c in mod.calls:
+            if c.func != fn.id:
+                continue
+            for i, v in enumerate(c.args):
+                if v.kind == "name" and v.text == param:
+                    target = self.project.target(ref.path, c)
+                    if target is not None and target != ref and self.checks_status(target, i, depth + 1):
+                        return True
+        return False
 
     def of(self, ref: FuncRef | None) -> Summary | None:
         return self.funcs.get(ref) if ref is not None else None

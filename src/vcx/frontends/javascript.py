@@ -141,6 +141,22 @@ PARSE_CONSTRUCTORS = frozenset({"URL", "URLSearchParams", "RegExp", "Performance
 # Property reads that throw a SecurityError where the page may not use them (a sandboxed iframe,
 # storage disabled; a cross-origin style sheet's rules): ``window.localStorage``, ``sheet.cssRules``.
 GUARDED_READS = frozenset({"localStorage", "sessionStorage", "indexedDB"})
+# The methods of a Web Storage object (``Storage``), which throw where storage is blocked or full:
+# on ``localStorage`` / ``sessionStorage``, on ``window[kind]``, or on a receiver named for it
+# (``getStorage()?.setItem(k, v)``, ``this.storage.removeItem(k)``), not awaited (an awaited
+# ``storage.setItem`` is an async store: localforage, unstorage, AsyncStorage).
+STORAGE_METHODS = frozenset({"getItem", "setItem", "removeItem", "clear", "key"})
+# Browser APIs that fail as an expected outcome: the clipboard (``navigator.clipboard.writeText``
+# rejects when the page lacks focus or permission) and ``Selection.getRangeAt`` (throws an
+# IndexSizeError when the selection holds no range).
+EXPECTED_FAILURE_PREFIXES = ("navigator.clipboard.",)
+EXPECTED_FAILURE_METHODS = (".getRangeAt",)
+# Methods that release or close what a block used (ERR004: a failure of one in a ``finally``, or
+# in a ``catch`` that rethrows the error it caught, is secondary to the outcome already decided).
+# Not ``cancel``: on a remote API it is a business action (``stripe.subscriptions.cancel(id)``).
+CLEANUP_METHODS = frozenset({"releaseLock", "release", "close", "disconnect", "$disconnect", "destroy",
+                             "end", "quit", "unlock", "abort", "unsubscribe", "removeListener",
+                             "removeEventListener", "off", "terminate", "dispose", "rollback", "unref"})
 # Receivers of logging / error-reporting calls (``logger.error(...)``, ``this.logger.warn(...)``,
 # ``Sentry.captureException(e)``): a try that only logs has no channel left to report its failure.
 LOG_ROOTS = frozenset({"console", "logger", "log", "Logger", "Sentry"})
@@ -1076,6 +1092,9 @@ class _Extractor:
         fn = Function(fid, name, loc, _is_async(node, t, self.data, name_n), params)
         if cls_name is not None:  # the other fields only when they are not their defaults
             fn.class_name = cls_name
+        if t in ("generator_function_declaration", "generator_function") or \
+                (t == "method_definition" and any(c.type == "*" for c in node.children)):
+            fn.generator = True  # a call gives an iterator: its body runs as it is iterated
         if parent_scope is not None:
             fn.parent = parent_scope
         self.facts.functions[fid] = fn
@@ -2201,7 +2220,7 @@ class _Extractor:
         if kind == "empty":
             guards = "parse" if self._guards_a_parse(node) else "default" if self._keeps_a_default(node) \
                 else "log" if self._only_logs(node) else "fallback" if self._falls_to_return(node) \
-                else "inert" if self._cannot_throw(node) else ""
+                else "inert" if self._cannot_throw(node) else "cleanup" if self._only_cleans_up(node) else ""
             if not guards:
                 waits = self._awaited_calls(node)
         elif kind == "reraise":
@@ -2257,7 +2276,7 @@ class _Extractor:
                 if not (inner.type == "call_expression" and self._is_parse(inner)):
                     return False  # waits for something that can fail for other reasons
             elif t in ("call_expression", "new_expression"):
-                if self._is_parse(n):
+                if self._is_parse(n) or (t == "call_expression" and self._storage_call(n)):
                     parses += 1
                 elif self._callee_root(n) in NETWORK_ROOTS:
                     return False
@@ -2270,6 +2289,83 @@ class _Extractor:
             elif t == "throw_statement":
                 return False  # a deliberate failure, dropped by the empty catch
         return parses > 0
+
+    def _storage_call(self, call: ts.Node) -> bool:
+        """``call`` is a Web Storage method (``STORAGE_METHODS``) on ``window[kind]`` or on a receiver
+        named for storage (``getStorage()?.setItem``, ``this.storage.getItem``)."""
+        fn = call.child_by_field_id(self.f.function)
+        fn = self._unwrap(fn) if fn is not None else None
+        if fn is None or fn.type != "member_expression":
+            return False
+        prop, obj = fn.child_by_field_id(self.f.property), fn.child_by_field_id(self.f.object)
+        if prop is None or obj is None or self.text(prop, 40) not in STORAGE_METHODS:
+            return False
+        obj = self._unwrap(obj)
+        if obj.type == "subscript_expression":
+            base = obj.child_by_field_id(self.f.object)
+            return base is not None and self.text(base, 40) in GLOBAL_OBJECTS
+        if obj.type == "call_expression":
+            obj = self._unwrap(obj.child_by_field_id(self.f.function) or obj)
+        if obj.type == "member_expression":
+            obj = obj.child_by_field_id(self.f.property) or obj
+        return obj.type in ("identifier", "property_identifier") and "storage" in self.text(obj, 80).lower()
+
+    def _cleanup_position(self, node: ts.Node) -> str:
+        """Where ``node`` sits in its function: "finally" (in a ``finally`` block), "catch" (in a
+        ``catch`` block that ends by rethrowing the error it caught), "" otherwise. The nearest such
+        clause around it decides."""
+        cur = node.parent
+        for _ in range(64):
+            if cur is None or cur.type in FUNC_TYPES or cur.type in ("class_body", "program"):
+                return ""
+            if cur.type == "finally_clause":
+                return "finally"
+            if cur.type == "catch_clause":
+                param = cur.child_by_field_id(self.f.parameter)
+                body = cur.child_by_field_id(self.f.body)
+                if param is None or param.type != "identifier" or body is None:
+                    return ""
+                stmts = [c for c in body.named_children if c.type not in ("comment", "empty_statement")]
+                last = stmts[-1] if stmts else None
+                thrown = [c for c in last.named_children if c.type != "comment"] \
+                    if last is not None and last.type == "throw_statement" else []
+                rethrows = len(thrown) == 1 and self.text(self._unwrap(thrown[0])) == self.text(param)
+                return "catch" if rethrows else ""
+            cur = cur.parent
+        return ""
+
+    def _is_cleanup(self, call: ts.Node) -> bool:
+        fn = call.child_by_field_id(self.f.function)
+        fn = self._unwrap(fn) if fn is not None else None
+        prop = fn.child_by_field_id(self.f.property) if fn is not None and fn.type == "member_expression" else None
+        return prop is not None and self.text(prop, 40) in CLEANUP_METHODS
+
+    def _only_cleans_up(self, catch: ts.Node) -> bool:
+        """The try block of ``catch`` sits in a ``finally``, or in a ``catch`` that rethrows what it
+        caught, and only releases or closes (``reader.releaseLock()``, ``await client.$disconnect()``)
+        — in a rethrowing ``catch`` it may also compute and log what it likes, as long as it awaits
+        nothing but such calls: what the empty catch drops is a secondary failure that would
+        otherwise mask the outcome already decided (the original error, or the block's result)."""
+        try_node = catch.parent
+        block = try_node.child_by_field_id(self.f.body) if try_node is not None else None
+        where = self._cleanup_position(try_node) if block is not None else ""
+        if not where:
+            return False
+        in_finally = where == "finally"
+        cleanups = 0
+        for n in _own_nodes(block, limit=400):
+            if n is None or n.type in ("throw_statement", "yield_expression", "for_in_statement"):
+                return False
+            if n.type == "await_expression":
+                inner = self._unwrap(n, await_too=True)
+                if inner.type != "call_expression" or not self._is_cleanup(inner):
+                    return False
+            elif n.type == "call_expression":
+                if self._is_cleanup(n):
+                    cleanups += 1
+                elif self._callee_root(n) in NETWORK_ROOTS or (in_finally and self._callee_root(n) not in LOG_ROOTS):
+                    return False
+        return cleanups > 0 or not in_finally
 
     def _only_logs(self, catch: ts.Node) -> bool:
         """The try block of ``catch`` only logs or reports (``logger.error(...)``, ``console.warn``,
@@ -2304,24 +2400,47 @@ class _Extractor:
     def _falls_to_return(self, catch: ts.Node) -> bool:
         """The try block of ``catch`` only computes values and returns (declarations, ``return``
         statements, ``if``s of the same), and the next statement reached after the try, leaving
-        enclosing ``if`` branches and blocks, is a ``return``: ``try { const u = await find(e);
-        if (u) return await resend(u) } catch {} return fail("TAKEN")``. The empty catch falls
-        straight through to that return, the same as ``catch { return fail("TAKEN") }``: the
-        block's success path returns on its own, so the return after it is the fallback."""
+        enclosing ``if`` branches and blocks, is a ``return`` of a value: ``try { const u = await
+        find(e); if (u) return await resend(u) } catch {} return fail("TAKEN")``. A probe may do
+        anything before its return: ``try { execSync(cmd); return true } catch {} return false``,
+        the block ending in a ``return`` of a literal and the next statement returning a literal
+        (whether the work succeeds *is* the answer). The empty catch falls straight through to that return,
+        the same as ``catch { return fail("TAKEN") }``: the block's success path returns on its
+        own, so the return after it is the fallback."""
         try_node = catch.parent
         block = try_node.child_by_field_id(self.f.body) if try_node is not None else None
         if block is None or try_node.child_by_field_id(self.f.handler) != catch:
             return False
-        returns = 0
-        for st in _branch_statements(block):
-            if st.type != "return_statement":
+        stmts = [c for c in block.named_children if c.type not in ("comment", "empty_statement")]
+        probe = bool(stmts) and self._returns_literal(stmts[-1])
+        if not probe:
+            # `try { execSync(cmd); return true } catch {} return false` (a probe: work, then a
+            # literal) may do anything before its return; otherwise the block only returns
+            returns = 0
+            for st in _branch_statements(block):
+                if st.type != "return_statement":
+                    return False
+                returns += 1
+            if not returns:
                 return False
-            returns += 1
-        if not returns:
-            return False
         nxt = self._next_statement(try_node)
+        if probe:
+            return nxt is not None and self._returns_literal(nxt)
         return nxt is not None and nxt.type == "return_statement" and \
             any(c.type != "comment" for c in nxt.named_children)  # `return;` returns no fallback
+
+    def _returns_literal(self, st: ts.Node) -> bool:
+        """``st`` is ``return <literal>``: ``true``, ``false``, ``null``, ``undefined``, a number or a
+        string without substitutions."""
+        if st.type != "return_statement":
+            return False
+        vals = [c for c in st.named_children if c.type != "comment"]
+        if len(vals) != 1:
+            return False
+        v = self._unwrap(vals[0])
+        return v.type in ("true", "false", "null", "undefined", "number", "string") or (
+            v.type == "identifier" and self.text(v) == "undefined") or (
+            v.type == "template_string" and not any(c.type == "template_substitution" for c in v.named_children))
 
     @staticmethod
     def _next_statement(node: ts.Node) -> ts.Node | None:
@@ -2477,6 +2596,8 @@ class _Extractor:
             return text in PARSE_CONSTRUCTORS or text.startswith("Intl.")
         if text in PARSE_FUNCTIONS or text.startswith(("localStorage.", "sessionStorage.", "Intl.")):
             return True
+        if text.startswith(EXPECTED_FAILURE_PREFIXES) or text.endswith(EXPECTED_FAILURE_METHODS):
+            return True  # `navigator.clipboard.writeText(t)`, `selection.getRangeAt(0)`
         args = node.child_by_field_id(self.f.arguments)
         # ``n.toLocaleString(locale, { style: "currency", currency })`` is Intl with a locale
         # and options (ECMA-402), which throws a RangeError on a bad locale or currency code.
@@ -2508,6 +2629,9 @@ class _Extractor:
             recv = self._unwrap(recv) if recv is not None else None
             if recv is not None and recv.type == "call_expression" and self._refresh_settles(recv):
                 guards = "settles"  # `queryClient.invalidateQueries(...).catch(() => {})`
+            elif recv is not None and recv.type == "call_expression" and self._is_cleanup(recv) and \
+                    self._cleanup_position(call_node):
+                guards = "cleanup"  # `finally { await db.$disconnect().catch(() => {}) }`
             elif recv is not None and recv.type == "call_expression" and recv.id in self.call_ids:
                 waits = (self.call_ids[recv.id],)  # `m.mutateAsync(x).catch(() => {})`: judged by the rule
             if recv is not None and recv.type == "call_expression":

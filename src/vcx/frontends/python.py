@@ -30,7 +30,12 @@ from vcx.facts import (
     merge_exits,
 )
 from vcx.frontends.common import Source, error_ranges, param_of_enclosing, renumber_calls, suppression
-from vcx.knowledge import PY_KEEP_SUPER_METHODS, PY_KEEP_UNRESOLVED, PY_UNDISPATCHED_METHODS
+from vcx.knowledge import (
+    PY_EXCEPTION_CLASS_CALLS,
+    PY_KEEP_SUPER_METHODS,
+    PY_KEEP_UNRESOLVED,
+    PY_UNDISPATCHED_METHODS,
+)
 from vcx.knowledge.databases import (
     LAZY_QUERYSET_METHODS,
     LAZY_SA_QUERY_METHODS,
@@ -160,6 +165,18 @@ def _try_bound(try_node: ts.Node, child: ts.Node) -> tuple[int, int] | None:
     else:
         nxt = final if child.type in ("except_clause", "except_group_clause", "else_clause") else None
     return (nxt.start_point[0] + 1, nxt.start_point[1] + 1) if nxt is not None else None
+
+
+def _returns_literal(st: ts.Node) -> bool:
+    """``st`` is ``return <literal>``: ``True``, ``False``, ``None``, a number or a plain string."""
+    if st.type != "return_statement":
+        return False
+    vals = [c for c in st.named_children if c.type != "comment"]
+    if len(vals) != 1:
+        return False
+    v = vals[0]
+    return v.type in ("true", "false", "none", "integer", "float") or (
+        v.type == "string" and not any(c.type == "interpolation" for c in v.named_children))
 
 class _Extractor:
     def __init__(self, source: bytes, path: str) -> None:
@@ -872,6 +889,9 @@ class _Extractor:
         """The try block of ``clause`` only assigns names and returns (``if``s of the same
         included), and the statement after the ``try`` (leaving enclosing ``if`` branches) is a
         ``return``: ``try: if obj.x: return f(obj.x) except Exception: pass`` then ``return ""``.
+        A probe may do anything before its return: ``try: run(cmd); return True`` then ``return
+        False``, the block ending in a ``return`` of a literal and the statement after the try
+        returning a literal.
         The handler falls straight through to that return, the same as ``except Exception:
         return ""``: the block's success path returns on its own, so the return is the fallback."""
         try_node = clause.parent
@@ -879,7 +899,13 @@ class _Extractor:
         if block is None or any(c.type in ("else_clause", "finally_clause") for c in try_node.named_children):
             return False
         returns = 0
-        todo = list(block.named_children)
+        stmts = [c for c in block.named_children if c.type != "comment"]
+        # `try: run(cmd); return True` / `except Exception: pass` / `return False`: a probe, whose
+        # block may do anything before it returns a literal (whether the work succeeds is the answer)
+        probe = bool(stmts) and _returns_literal(stmts[-1])
+        todo = [] if probe else list(block.named_children)
+        if probe:
+            returns = 1
         while todo:
             st = todo.pop()
             t = st.type
@@ -905,6 +931,8 @@ class _Extractor:
                 while sib is not None and sib.type == "comment":
                     sib = sib.next_named_sibling
                 if sib is not None:  # a `return` with a value: a bare `return` gives no fallback
+                    if probe:
+                        return _returns_literal(sib)
                     return sib.type == "return_statement" and any(c.type != "comment" for c in sib.named_children)
                 up = parent.parent
                 if up is None or up.type not in ("if_statement", "elif_clause", "else_clause"):
@@ -993,6 +1021,14 @@ class _Extractor:
             return out
         if node.type in ("identifier", "attribute"):
             return [self.resolve(self.src.text(node), scope, node)]
+        if node.type == "call":  # `except anyio.get_cancelled_exc_class():`
+            fn = node.child_by_field_name("function")
+            if fn is not None and fn.type in ("identifier", "attribute"):
+                callee = self.resolve(self.src.text(fn), scope, fn)
+                return [PY_EXCEPTION_CLASS_CALLS.get(callee, callee + "()")]
+            return ["<call>()"]
+        if node.type in ("subscript", "conditional_expression"):
+            return ["<expression>"]  # a class picked at run time, not a bare `except:`
         return []
 
     def _body_kind(self, body: ts.Node | None, bound: str | None) -> str:

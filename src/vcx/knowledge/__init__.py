@@ -59,3 +59,9 @@ PY_UNDISPATCHED_METHODS = frozenset({
     # logging.Logger
     "debug", "info", "warning", "warn", "error", "exception", "critical", "log",
 })
+
+# Calls that return an exception class, written as what an ``except`` names: the class they give
+# (anyio's cancellation exception is asyncio's under asyncio; trio's ``Cancelled`` under trio).
+# Any other call there names some class too, just not one vcx knows: it is kept as the callee
+# followed by ``()``, never read as a bare ``except:`` (ERR004).
+PY_EXCEPTION_CLASS_CALLS = {"anyio.get_cancelled_exc_class": "asyncio.CancelledError"}

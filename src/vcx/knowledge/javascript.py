@@ -110,6 +110,8 @@ JS_KEEP_UNRESOLVED_METHODS = frozenset().union(
         "setErrorHandler", "useGlobalFilters", "listen", "register",
         # Waits between iterations (NPQ001 pacing).
         "sleep", "wait", "delay",
+        # A ``blob:`` URL of local memory (ERR001-ERR003: ``fetch`` of it is no request).
+        "createObjectURL",
         # TanStack Query mutations, whose error the mutation may already show (ERR004).
         "mutateAsync",
     },

@@ -152,3 +152,24 @@ JS_STATUS_CHECKS = frozenset({"ok", "status", "statusCode", "statusText"})
 # Attributes worth recording when read on a local name (front ends filter on these in C).
 ACCESS_ATTRS = frozenset(PY_BODY_ACCESSORS | JS_BODY_ACCESSORS | PY_STATUS_CHECKS | JS_STATUS_CHECKS
                          | {"data", "raise_for_status"})
+
+# Python (asyncio / anyio / trio): what bounds the time an awaited coroutine may take, however long
+# its own requests wait (ERR003). Calls that take the awaitable first and the limit as the given
+# keyword or as the second argument, cancelling it when the time is up:
+PY_TIME_BOUND_CALLS: dict[str, str] = {"asyncio.wait_for": "timeout"}
+# Context managers that cancel what is awaited in their block after the time given as the given
+# keyword or as the first argument (``async with asyncio.timeout(5):``, ``with anyio.fail_after(5):``).
+PY_TIME_BOUND_SCOPES: dict[str, str] = {
+    "asyncio.timeout": "delay", "asyncio.timeout_at": "when",
+    "async_timeout.timeout": "delay", "async_timeout.timeout_at": "deadline",
+    "anyio.fail_after": "delay", "anyio.move_on_after": "delay",
+    "trio.fail_after": "seconds", "trio.move_on_after": "seconds",
+    "trio.fail_at": "deadline", "trio.move_on_at": "deadline",
+}
+# Calls that start a task running a coroutine given as their first argument, returning a handle
+# that ``asyncio.wait_for`` can bound (matched by the last name: a project wrapper of
+# ``asyncio.create_task`` that keeps the task counts too).
+PY_TASK_STARTERS = frozenset({"create_task", "ensure_future"})
+# Python HTTP clients whose requests are coroutines (awaited, or entered with ``async with``): an
+# outer time bound cancels them. A blocking ``requests`` call cannot be cancelled from the loop.
+PY_ASYNC_CLIENT_PREFIXES = ("httpx.AsyncClient().", "aiohttp.")

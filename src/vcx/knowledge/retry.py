@@ -63,3 +63,15 @@ PY_RETRY_DECORATORS: dict[str, RetryDecorator] = {
     "backoff._decorator.on_exception": BACKOFF_ON_EXCEPTION,
     "tenacity.retry": TENACITY_RETRY,
 }
+
+
+# Job-runner decorators that retry a failed run when given a retry count (ERR001: a retried job is
+# handled, as a Celery task with ``autoretry_for`` is): canonical decorator callee -> the keyword
+# of the count. Prefect 2/3 (``prefect/tasks.py`` ``task(..., retries=None, retry_delay_seconds=...)``,
+# ``prefect/flows.py`` ``flow(..., retries=None, ...)``): the engine reruns a run that raised, up
+# to ``retries`` more times, then records it as Failed with the exception. No count (or 0) runs
+# it once.
+PY_RETRYING_JOB_DECORATORS: dict[str, str] = {
+    "prefect.task": "retries", "prefect.tasks.task": "retries",
+    "prefect.flow": "retries", "prefect.flows.flow": "retries",
+}

@@ -25,14 +25,18 @@ from vcx.knowledge.javascript import sync_client_method
 from vcx.knowledge.network import (
     JS_BODY_ACCESSORS,
     JS_STATUS_CHECKS,
+    PY_ASYNC_CLIENT_PREFIXES,
     PY_BODY_ACCESSORS,
     PY_BROAD_EXCEPTIONS,
     PY_STATUS_CHECKS,
+    PY_TASK_STARTERS,
+    PY_TIME_BOUND_CALLS,
+    PY_TIME_BOUND_SCOPES,
     Client,
     network_call,
     network_client,
 )
-from vcx.knowledge.retry import PY_RETRY_DECORATORS
+from vcx.knowledge.retry import PY_RETRY_DECORATORS, PY_RETRYING_JOB_DECORATORS
 from vcx.link import FuncRef, Project
 from vcx.rules import Rule
 from vcx.summaries import summaries
@@ -41,14 +45,47 @@ NetworkCall = tuple[str, ModuleFacts, Call, Client]
 
 
 def network_calls(project: Project) -> list[NetworkCall]:
-    """The calls of the project through a known network client, in module and call order.
-    Found once per scan: three rules walk them."""
+    """The calls of the project through a known network client, in module and call order, but
+    a ``fetch`` of a ``blob:`` URL (:func:`_fetches_object_url`). Found once per scan: three
+    rules walk them."""
     found = project.derived.get("network_calls")
     if found is None:
         found = project.derived["network_calls"] = [
             (path, mod, call, client) for path, mod in project.modules.items() for call in mod.calls
-            if (client := network_call(call)) is not None]
+            if (client := network_call(call)) is not None
+            and not (client.library == "fetch" and _fetches_object_url(project, path, mod, call))]
     return found  # type: ignore[return-value]
+
+
+def _object_url(mod: ModuleFacts, func: str | None, value: Value) -> bool:
+    """``value`` is ``URL.createObjectURL(x)``, written there or kept in a name that ``func``
+    binds to it."""
+    if value.kind == "call":
+        return (value.ref or "").endswith("URL.createObjectURL")
+    return value.kind == "name" and any(
+        c.func == func and c.assigned_to == value.text and c.context == "assign"
+        and c.callee.endswith("URL.createObjectURL") for c in mod.calls)
+
+
+def _fetches_object_url(project: Project, path: str, mod: ModuleFacts, call: Call) -> bool:
+    """``fetch(url)`` of a ``blob:`` URL from ``URL.createObjectURL``: it reads a Blob already in
+    the page's memory, with no server, status or wait. The URL is the call written as the
+    argument, a name the function binds to one, or a parameter of the function that every caller
+    in the project (one at least) passes such a URL for."""
+    if is_python(mod) or not call.args:
+        return False
+    url = call.args[0]
+    if _object_url(mod, call.func, url):
+        return True
+    fn = mod.functions.get(call.func) if call.func is not None else None
+    if url.kind != "name" or fn is None or url.text not in fn.params or \
+            any(a.func == fn.id and a.target == url.text for a in mod.assigns):
+        return False
+    index = fn.params.index(url.text)
+    callers = project.callers_of(FuncRef(path, fn.id))
+    return bool(callers) and all(
+        index < len(c.args) and _object_url(project.modules[cpath], c.func, c.args[index])
+        for cpath, c in callers)
 
 
 def fn_name(mod: ModuleFacts, func_id: str | None) -> str:
@@ -447,10 +484,17 @@ def _retry_swallows(mod: ModuleFacts, decorator: Value, client: Client | None) -
 
 
 def _retried_by_celery(mod: ModuleFacts, fn: Function) -> bool:
-    """A Celery task with ``autoretry_for`` retries (and reports) its failures itself."""
+    """A Celery task with ``autoretry_for`` retries (and reports) its failures itself; so does a
+    Prefect ``@task(retries=N)`` / ``@flow(retries=N)`` with N not a literal 0 or None
+    (``knowledge.retry.PY_RETRYING_JOB_DECORATORS``)."""
     for d in fn.decorators:
         if d.kind == "call" and d.call_id is not None and d.call_id < len(mod.calls):
-            if "autoretry_for" in mod.calls[d.call_id].kwargs:
+            call = mod.calls[d.call_id]
+            if "autoretry_for" in call.kwargs:
+                return True
+            kw = PY_RETRYING_JOB_DECORATORS.get(call.callee)
+            count = call.kwargs.get(kw) if kw is not None else None
+            if count is not None and count.kind != "none" and not (count.kind == "num" and not count.value):
                 return True
     return False
 
@@ -926,6 +970,14 @@ class UnhandledNetworkCall(Rule):
     error. ERR002, ERR003 and the N+1 rules skip it too. `new URL("/v1/x", base)` with any other
     base, or a path that is not a literal, is a remote call.
 
+    **Object URLs.** `fetch(url)` of a `blob:` URL from `URL.createObjectURL(file)` reads a Blob
+    already in the page's memory: no server, no HTTP status, nothing to wait for. It is no network
+    call for ERR001, ERR002 and ERR003 when the URL is `URL.createObjectURL(...)` written as the
+    argument, a name the function binds to one (`const u = URL.createObjectURL(f); fetch(u)`), or
+    a parameter of the function for which every caller in the project (one at least) passes such
+    a URL (`avatarFromObjectUrl(URL.createObjectURL(file))`). A parameter with no caller in the
+    project, or one caller passing anything else, keeps it a request.
+
     **Browser code behind a central handler.** In a module that runs only in a browser (see
     `vcx.browser_code`), a call through an axios instance on which the project installs a response
     interceptor whose rejection handler does more than pass the error on
@@ -951,7 +1003,10 @@ class UnhandledNetworkCall(Rule):
     project's `trigger.config.*` (`defineConfig`), with `maxAttempts` above 1 (or not written). A
     task whose retries are off (`retry: { maxAttempts: 1 }`, or neither is configured) only has
     its failure recorded, and is an entry point as a plain Celery task is. Rethrowing in `run` to
-    make the runner retry is the idiom, not a missing handler.
+    make the runner retry is the idiom, not a missing handler. Prefect's `@task(retries=N)` and
+    `@flow(retries=N)` (`prefect.task` / `prefect.flow`, N not a literal 0 or None) are retried
+    runs too (`knowledge.retry.PY_RETRYING_JOB_DECORATORS`): the engine reruns a run that raised,
+    then records it as Failed; a Prefect task or flow without `retries` is an entry point.
 
     **Functions handed over.** A function passed to a call, positionally or as a property of an
     object argument (`withApi({ handler })`), is handled when the project function receiving it
@@ -1045,6 +1100,15 @@ class UncheckedResponseStatus(Rule):
     The status is checked before the data is trusted, so a status check on the response
     anywhere after the call, before or after the body is read, counts (vcx does not follow
     what the parsed body flows into).
+
+    **Responses from project helpers.** A project function that returns the response unchecked
+    (`return fetch(url, init)`, or `const res = await fetch(...); return res` reading nothing on
+    it) hands the duty on: the body its callers read is reported at their read. A helper that
+    checks the status itself before returning the response — reads `res.ok` / `res.status`, or
+    passes `res` to a project function that does (`await this.checkResponseStatus(res); return
+    res`, where `checkResponseStatus(r)` throws unless `r.ok`: `Summaries.checks_status`, followed
+    through up to three such hand-offs) — returns a checked response, and its callers' reads are
+    not reported.
     """
 
     id = "ERR002"
@@ -1097,12 +1161,15 @@ class UncheckedResponseStatus(Rule):
                 yield path, mod, call, client, False
             return
         targets = project.targets
+        known = {(path, call.id): client for path, _mod, call, client in network_calls(project)}
         for path, mod in project.modules.items():
             for call in mod.calls:
-                client = network_call(call)
+                client = known.get((path, call.id))
                 if client is not None:
                     yield path, mod, call, client, False
                     continue
+                if network_call(call) is not None:
+                    continue  # a network call network_calls() leaves out: `fetch(blobUrl)`
                 ref = targets.get((path, call.id))
                 client = helpers.get(ref) if ref is not None else None
                 if client is not None:
@@ -1116,10 +1183,28 @@ class UncheckedResponseStatus(Rule):
                 continue
             returned = call.context == "return" or (
                 call.assigned_to is not None and (call.func, call.assigned_to, "return") in mod.name_uses
-                and not any(a.func == call.func and a.name == call.assigned_to for a in mod.accesses))
+                and not any(a.func == call.func and a.name == call.assigned_to for a in mod.accesses)
+                and not self._checked_by_helper(project, path, mod, call))
             if returned:
                 out[FuncRef(path, call.func)] = client
         return out
+
+    @staticmethod
+    def _checked_by_helper(project: Project, path: str, mod: ModuleFacts, call: Call) -> bool:
+        """The response kept in ``call.assigned_to`` is handed, in the same function, to a project
+        function that checks its status (``Summaries.checks_status``) before it is returned:
+        ``await this.checkResponseStatus(response); return response``."""
+        var = call.assigned_to
+        sums = summaries(project)
+        for c in mod.calls:
+            if c.func != call.func or c.id == call.id or c.loc[:2] < call.loc[:2]:
+                continue
+            for i, v in enumerate(c.args):
+                if v.kind == "name" and v.text == var:
+                    ref = project.target(path, c)
+                    if ref is not None and sums.checks_status(ref, i):
+                        return True
+        return False
 
     @staticmethod
     def _then_callback_reads_body(mod: ModuleFacts, call: Call, body: frozenset[str] | set[str],
@@ -1223,6 +1308,36 @@ class MissingTimeout(Rule):
     has its own time limit. That is a user-interface concern, not the pool exhaustion this
     rule is about, so vcx does not ask for `AbortSignal.timeout` on every `fetch` of a
     React component. (ERR001 and ERR002 still apply there.)
+
+    **Not reported: a request under an outer time bound (Python).** A request through an async
+    client (`httpx.AsyncClient`, aiohttp), awaited or entered with `async with`, that runs under a
+    time limit which cancels it cannot hold anything longer than that limit, whatever its own
+    `timeout=` says; `timeout=None` there is often deliberate (a Lightning payment that may stay
+    in flight for minutes, abandoned as "pending" when the caller's wait runs out). The bound is
+    `asyncio.wait_for(aw, timeout=X)`, or a block of `async with asyncio.timeout(X)` /
+    `async_timeout.timeout(X)` / `with anyio.fail_after(X)` / `anyio.move_on_after(X)` / trio's
+    equivalents, X not None (`knowledge.network.PY_TIME_BOUND_*`). It counts when written around
+    the request itself, or around the call of the async function it is in — by every caller of
+    that function in the project (link's call graph and `Project.dispatchers_of`), each either
+    under a bound or awaiting the call in an async function whose callers all are, up to three
+    functions further out. A call kept as a task counts when its function then waits for the task
+    under the bound (`t = asyncio.create_task(pay(b)); await asyncio.wait_for(t, timeout=X)`;
+    a project wrapper named `create_task` / `ensure_future` too). Not followed: a function with no
+    caller in the project (a route, a task entry point: nothing outside bounds it), a coroutine
+    handed on in any other way (stored, gathered, returned unawaited), a bound with a limit that
+    is a literal `None`, and blocking clients (`requests` in an async function blocks the event
+    loop: `wait_for` cannot cancel it).
+
+    **Subscriptions are still reported.** `while running: async with client.stream("GET", url,
+    timeout=None) as r: async for line in r.aiter_lines(): yield ...` — an async generator that
+    keeps a stream open to receive events and reconnects when it drops — is meant to wait for
+    the next event indefinitely, and a read timeout would only make a quiet stream reconnect.
+    But `timeout=None` also removes httpx's connect, write and pool limits: a connection that
+    hangs while it is being opened (a TLS handshake that never completes) stalls the listener
+    for good, and the events it exists to deliver stop arriving without an error — exactly the
+    silent hang this rule is about. RULES.md names `httpx` with `timeout=None` as missing, and the
+    fix costs nothing, so it is reported; for this shape (a streamed request entered in a loop of
+    a generator) the message says why and the fix is `httpx.Timeout(10.0, read=None)`.
     """
 
     id = "ERR003"
@@ -1242,7 +1357,12 @@ class MissingTimeout(Rule):
                     call.text.split(".")[0] in mounted:
                 continue
             reason = self._missing(call, client, defaults)
-            if reason:
+            if reason and not _time_bounded(project, path, _mod, call):
+                if call.callee.endswith(".stream") and _subscription(_mod, call):
+                    yield self.finding(path, call.loc, f"`{call.snippet}` {reason}: a stream meant to stay "
+                                       "open needs no read timeout, but a connection that hangs while "
+                                       "opening stalls it for good", fix=STREAM_FIX)
+                    continue
                 yield self.finding(path, call.loc, f"`{call.snippet}` {reason}")
 
     @staticmethod
@@ -1318,6 +1438,92 @@ class MissingTimeout(Rule):
         return None
 
 
+STREAM_FIX = ("Bound everything but the wait for the next event: timeout=httpx.Timeout(10.0, read=None) "
+              "(connect, write and pool limits stay).")
+
+
+def _subscription(mod: ModuleFacts, call: Call) -> bool:
+    """A streamed request that a generator keeps open in a loop (``while running: async with
+    client.stream(...) as r: async for line in r.aiter_lines(): yield ...``): a subscription to
+    events, iterated by its consumer."""
+    fn = mod.functions.get(call.func) if call.func is not None else None
+    return fn is not None and fn.generator and call.context == "with" and bool(call.loops)
+
+
+def _bound_value(call: Call, keyword: str, index: int) -> bool:
+    """The time limit a bounding call is given (as ``keyword`` or argument ``index``) is not
+    None."""
+    v = call.kwargs.get(keyword)
+    if v is None:
+        if "**" in call.kwargs or any(a.kind == "spread" for a in call.args):
+            return False
+        v = call.args[index] if len(call.args) > index else None
+    return v is not None and v.kind != "none"
+
+
+def _under_time_bound(mod: ModuleFacts, call: Call) -> bool:
+    """``call`` is awaited under a time limit written around it in its function: the argument of
+    ``asyncio.wait_for(call, timeout=X)``, in the block of ``async with asyncio.timeout(X):`` /
+    ``with anyio.fail_after(X):`` (``knowledge.network.PY_TIME_BOUND_*``); or the coroutine of a
+    task (``t = asyncio.create_task(call)``) the function then waits for with
+    ``asyncio.wait_for(t, X)``. X is not None."""
+    calls = mod.calls
+    for w in call.withs:
+        if w < len(calls) and (kw := PY_TIME_BOUND_SCOPES.get(calls[w].callee)) is not None and \
+                _bound_value(calls[w], kw, 0):
+            return True
+    if call.context != "arg" or call.arg_of is None or call.arg_of >= len(calls) or call.keyword:
+        return False
+    outer = calls[call.arg_of]
+    kw = PY_TIME_BOUND_CALLS.get(outer.callee)
+    if kw is not None:
+        return bool(outer.args) and outer.args[0].call_id == call.id and _bound_value(outer, kw, 1)
+    task = outer.assigned_to
+    starter = outer.callee.replace(":", ".").rsplit(".", 1)[-1]  # `import:app.tasks:create_task` too
+    if starter not in PY_TASK_STARTERS or not task or outer.context != "assign" or \
+            not outer.args or outer.args[0].call_id != call.id:
+        return False
+    return any(c.func == call.func and (kw := PY_TIME_BOUND_CALLS.get(c.callee)) is not None and c.args
+               and c.args[0].kind == "name" and c.args[0].text == task and _bound_value(c, kw, 1)
+               for c in calls)
+
+
+def _time_bounded(project: Project, path: str, mod: ModuleFacts, call: Call) -> bool:
+    """A Python request through an async client (awaited, or entered with ``async with``) that
+    cannot outlast a time limit set around it (ERR003 docstring): under one in its own function
+    (:func:`_under_time_bound`), or in an async function every caller of which awaits it under
+    one, directly or through up to three further async functions each awaited by all their
+    callers. A function with no caller in the project (a route, an entry point) has no bound."""
+    if not is_python(mod) or not call.callee.startswith(PY_ASYNC_CLIENT_PREFIXES):
+        return False
+    if _under_time_bound(mod, call):
+        return True
+    if not (call.awaited or call.context == "with"):
+        return False
+    seen: set[FuncRef] = set()
+
+    def bounded(path: str, mod: ModuleFacts, func: str | None, depth: int) -> bool:
+        fn = mod.functions.get(func) if func is not None else None
+        if fn is None or not fn.is_async or fn.generator or depth > 3:
+            return False
+        ref = FuncRef(path, fn.id)
+        if ref in seen:
+            return False
+        seen.add(ref)
+        callers = [*project.callers_of(ref), *project.dispatchers_of(ref)]
+        if not callers:
+            return False
+        for cpath, c in callers:
+            cmod = project.modules[cpath]
+            if _under_time_bound(cmod, c):
+                continue
+            if not c.awaited or not bounded(cpath, cmod, c.func, depth + 1):
+                return False
+        return True
+
+    return bounded(path, mod, call.func, 0)
+
+
 # Node's fetch (undici) waits 300 s for the headers and 300 s between body chunks; a browser's
 # has no limit. Either way, "no timeout" is what the caller experiences.
 FETCH_NO_SIGNAL = ("has no signal (e.g. AbortSignal.timeout(ms)), so it waits as long as the server keeps "
@@ -1380,7 +1586,11 @@ class SwallowedError(Rule):
             logger.warning("cache write failed for %s", key, exc_info=True)
 
     Narrow handlers for an expected condition (`except KeyError: pass`,
-    `except FileNotFoundError: pass`, `except asyncio.CancelledError`) are not reported.
+    `except FileNotFoundError: pass`, `except asyncio.CancelledError`) are not reported. A class
+    named by a call is a class too, not a bare `except:`: `except anyio.get_cancelled_exc_class():`
+    catches the cancellation exception (asyncio's `CancelledError` under asyncio,
+    `knowledge.PY_EXCEPTION_CLASS_CALLS`), and any other call, subscript or conditional there names
+    a class vcx does not know, which is not reported either.
 
     JavaScript cannot name what a `catch` catches, so the narrow handler is told by what its
     `try` block does: a block that parses or decodes a value (`JSON.parse`, `new URL(s)`,
@@ -1399,7 +1609,28 @@ class SwallowedError(Rule):
     request-scope APIs, `cookies()` / `headers()` from `next/headers` and the cookie store's
     methods, which throw outside a request, and on `set`/`delete` outside a Server Action or
     Route Handler (the Next.js docs: cookies can only be modified there), so a best-effort
-    cookie update is wrapped so.
+    cookie update is wrapped so. Also: the clipboard (`navigator.clipboard.writeText(t)`
+    rejects when the page lacks focus or the user denies permission), `selection.getRangeAt(i)`
+    (an IndexSizeError when the selection holds no range), and the Web Storage methods
+    (`getItem` / `setItem` / `removeItem` / `clear` / `key`) not only on `localStorage` /
+    `sessionStorage` but on `window[kind]` and on a receiver named for storage
+    (`getStorage()?.setItem(k, v)`, `this.storage.getItem(k)`), called without `await` (an
+    awaited `storage.setItem` is an asynchronous store — localforage, unstorage, AsyncStorage —
+    that may sit on a network, and is reported). A project wrapper of storage
+    (`writeStorageValue(k, v)`) is not followed.
+
+    A failure while cleaning up is secondary: an empty `catch` whose `try` sits in a `finally`
+    block, or in a `catch` block that ends by rethrowing the error it caught, and only releases
+    or closes (`reader.releaseLock()`, `await prisma.$disconnect()`, `close` / `disconnect` /
+    `destroy` / `end` / `quit` / `unlock` / `abort` / `unsubscribe` / `dispose` / `rollback` ...;
+    not `cancel`, which on a remote API is a business action: `stripe.subscriptions.cancel(id)`)
+    — in the rethrowing `catch` it may also compute and log anything that awaits
+    nothing but such calls (diagnostics about the original error) — is not reported, nor
+    `.catch(() => {})` on such a call there (`finally { await db.$disconnect().catch(() =>
+    {}) }`). The outcome is already decided (the block's result, or the original error, which
+    still propagates); a failure to clean up that escaped would replace it. An empty catch in a
+    `finally` around anything else (`finally { try { await saveAudit() } catch {} }`) is
+    reported.
 
     A fallback value assigned *before* the `try` is the same as one assigned in the handler:
     a `try` block that only assigns variables holding a default, `let url = ""; try { url =
@@ -1437,7 +1668,14 @@ class SwallowedError(Rule):
     (assign) values and return, directly or under `if`s, so its success path returns on its own
     and the `return` after it is reached only on failure or when nothing applies; the next
     statement after the try (leaving enclosing `if` branches) must be that `return`, and it must
-    return a value (a bare `return;` gives no fallback). A try block
+    return a value (a bare `return;` gives no fallback). A probe may do anything before its
+    return: `try { execSync("git rev-parse"); return true } catch {} return false` (Python: `try:
+    run(cmd); return True` / `except Exception: pass` / `return False`) — the try block ends in a
+    `return` of a literal (`true`, `false`, `null`, a number, a plain string) and the statement
+    after the try returns a literal too. Whether the work succeeds *is* the answer the caller
+    gets, as `catch { return false }` would give it. A block that works and then returns a
+    computed value (`try { flush(); return v.format() } catch {} return ""`) hides the failure of
+    the work behind the fallback, and is reported. A try block
     that does work and then continues (`try { await notify(u) } catch {} return { ok: true }`),
     or one inside a loop, is reported.
 
@@ -1566,6 +1804,13 @@ class FloatingPromise(Rule):
     **Use instead.** `await` it, or make fire-and-forget explicit and safe:
     `void sendWelcomeEmail(user).catch(logError)` (JS), keep Python tasks in a set and
     discard them in `add_done_callback`.
+
+    **Async generators are not promises.** A call of an async generator function — Python
+    `async def` with `yield`, JS/TS `async function*`, `async function* () {}` as a value, or an
+    `async *method()` — returns an async iterator, not a coroutine or a promise: nothing runs
+    until it is iterated (`for await` / `async for`), and its failure surfaces there, in the
+    loop that consumes it. Such a call is never reported, kept in a variable or not (an iterator
+    nobody iterates does nothing and fails nothing).
 
     **Promises that cannot reject (JS/TS).** What a floating promise loses is its rejection.
     When the promise provably cannot reject, nothing is lost, and it is not reported: the
