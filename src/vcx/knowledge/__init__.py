@@ -59,3 +59,15 @@ PY_UNDISPATCHED_METHODS = frozenset({
     # logging.Logger
     "debug", "info", "warning", "warn", "error", "exception", "critical", "log",
 })
+# JS/TS: methods that a call on a receiver the front end could not resolve is taken to call on a
+# built-in object (Array, Map, Set, String, Promise, JSON-ish response bodies), an event emitter or
+# a console-like logger, never on a project plugin (``ModuleFacts.dispatches``, ``vcx.dispatch``).
+JS_UNDISPATCHED_METHODS = frozenset({
+    "add", "apply", "at", "bind", "call", "catch", "clear", "concat", "delete", "emit", "endsWith",
+    "entries", "every", "fill", "filter", "finally", "find", "findIndex", "flat", "flatMap", "forEach",
+    "get", "has", "includes", "indexOf", "join", "json", "keys", "lastIndexOf", "map", "match", "off",
+    "on", "once", "padEnd", "padStart", "pop", "push", "reduce", "removeListener", "replace", "replaceAll",
+    "reverse", "set", "shift", "slice", "some", "sort", "splice", "split", "startsWith", "text", "then",
+    "toLowerCase", "toString", "toUpperCase", "trim", "unshift", "values",
+    "debug", "info", "warn", "error", "log", "trace", "fatal",
+})
