@@ -124,6 +124,7 @@ class Dispatch:
                     self.overridden[name].add(FuncRef(key[0], f"{key[1]}.{name}"))
         # Calls on unresolved receivers in a try (condition 1), by method name.
         self.by_name: dict[str, list[tuple[str, Call]]] = defaultdict(list)
+        self.by_name_js: dict[str, list[tuple[str, Call]]] = defaultdict(list)  # a language's own
         # self.m() / cls.m() (condition 2): the methods each reaches, apart from the one link
         # resolved it to.
         self.on_self: dict[FuncRef, list[tuple[str, Call]]] = defaultdict(list)
@@ -167,7 +168,7 @@ class Dispatch:
                 if call.recv_type:
                     self._to_typed(path, call, name, None)
                 elif call.handlers and name in self.overridden:
-                    self.by_name[name].append((path, call))
+                    self.by_name_js[name].append((path, call))
             for call in mod.calls:
                 if call.recv_type:
                     self._to_typed(path, call, call.text.replace("?.", ".").rpartition(".")[2],
@@ -273,7 +274,11 @@ class Dispatch:
         """The calls on receivers vcx cannot resolve that may reach the method ``ref`` by name
         (condition 1)."""
         name = ref.func.rpartition(".")[2]
-        return list(self.by_name.get(name, ())) if ref in self.overridden.get(name, ()) else []
+        return list(self._by_name(ref).get(name, ())) if ref in self.overridden.get(name, ()) else []
+
+    def _by_name(self, ref: FuncRef) -> dict[str, list[tuple[str, Call]]]:
+        mod = self.project.modules.get(ref.path)
+        return self.by_name if mod is not None and mod.language == "python" else self.by_name_js
 
     def callers(self, ref: FuncRef) -> list[tuple[str, Call]]:
         """The calls that may reach the method ``ref`` by dispatch, apart from those link
@@ -281,7 +286,7 @@ class Dispatch:
         name = ref.func.rpartition(".")[2]
         found = list(self.on_self.get(ref, ()))
         if ref in self.overridden.get(name, ()):
-            found += self.by_name.get(name, ())
+            found += self._by_name(ref).get(name, ())
         return found
 
 

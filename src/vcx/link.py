@@ -8,6 +8,7 @@ rules can ask "who calls this function?" across files.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -842,23 +843,30 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
                     return lookup(target, imp.name + (f".{tail}" if tail else ""), depth + 1)
         return None
 
-    def returned_member(path: str, mod: ModuleFacts, name: str, depth: int = 0) -> FuncRef | None:
+    def returned_member(path: str, mod: ModuleFacts, name: str, depth: int = 0,
+                        factory: bool = False) -> FuncRef | None:
         """``useApi.getProjects`` (written ``useApi().getProjects``): the function the project
         function ``useApi`` returns under that key (``Function.hook_returns``), or, when it returns
         what another project function makes (``return useMemo(() => buildClient(o), deps)``:
-        ``Function.returns_call``), the one that function returns under it."""
-        member = _hook_member(path, mod, name)
+        ``Function.returns_call``), the one that function returns under it. The products of other
+        factories (``const job = defineJob({...}); job.dispatch()``) are not followed: what TXN001
+        and NPQ001 would then count as writes through them (a queue publish with a database
+        fallback, a rate-limit counter) needs a judgement of its own first."""
+        member = _hook_member(path, mod, name, factory)
         if member is not None or depth > 6:
             return member
         func, _, key = name.rpartition(".")
         fn = mod.functions.get(func)
         made = fn.returns_call if fn is not None else ""
-        if not made or not key.isidentifier():
+        if not made or not key.isidentifier() or not (factory or _HOOK_NAME.fullmatch(fn.name)):  # type: ignore[union-attr]
             return None
         if made.startswith("local:"):
-            return returned_member(path, mod, f"{made[6:]}.{key}", depth + 1)
-        hit = resolve(path, mod, f"{made}().{key}", project.package_specs(path))
-        return hit[1] if hit is not None and isinstance(hit[1], FuncRef) and not hit[2] else None
+            return returned_member(path, mod, f"{made[6:]}.{key}", depth + 1, True)
+        hit = resolve(path, mod, made, project.package_specs(path))  # through re-exports
+        if hit is None or not isinstance(hit[1], FuncRef) or hit[2]:
+            return None
+        made_by = hit[1]
+        return returned_member(made_by.path, modules[made_by.path], f"{made_by.func}.{key}", depth + 1, True)
 
     mixin_tables: dict[str, dict[str, list[str]]] = {}
 
@@ -943,7 +951,10 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
         if arg.kind not in ("name", "attr") or not arg.ref:
             return None
         if arg.ref.startswith("local:"):
-            return FuncRef(path, arg.ref[6:]) if arg.ref[6:] in mod.functions else None
+            if arg.ref[6:] in mod.functions:
+                return FuncRef(path, arg.ref[6:])
+            # `useMutation(api.trigger)` on `const api = useApi()`: what the hook returns
+            return returned_member(path, mod, arg.ref[6:].replace("().", ".")) if "()." in arg.ref else None
         hit = resolve(path, mod, arg.ref, specs)
         return hit[1] if hit is not None and isinstance(hit[1], FuncRef) and not hit[2] else None
 
@@ -1032,17 +1043,20 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
     return project
 
 
-def _hook_member(path: str, mod: ModuleFacts, name: str) -> FuncRef | None:
+def _hook_member(path: str, mod: ModuleFacts, name: str, factory: bool = False) -> FuncRef | None:
     """``useSave.save`` (written ``useSave().save``): the function the project hook ``useSave``
-    returns under the key ``save`` (``Function.hook_returns``), or None."""
+    returns under the key ``save`` (``Function.hook_returns``), or None. Another function's
+    (``factory``) only when a hook returns what it makes (``Function.returns_call``): the objects
+    other factories make are not followed (``returned_member``)."""
     hook, _, key = name.rpartition(".")
     fn = mod.functions.get(hook)
-    if fn is None or not fn.hook_returns:
+    if fn is None or not fn.hook_returns or not (factory or _HOOK_NAME.fullmatch(fn.name)):
         return None
     fid = dict(fn.hook_returns).get(key)
     return FuncRef(path, fid) if fid is not None and fid in mod.functions else None
 
 
+_HOOK_NAME = re.compile(r"use[A-Z0-9][\w$]*")  # a React hook's name (as the JS front end reads it)
 _NO_CLASS = object()  # _through_class's memo: the name reaches no project class
 
 
