@@ -1016,7 +1016,11 @@ class UnhandledNetworkCall(Rule):
     (`return useMemo(() => buildApiClient(opts), deps)`, `return buildApiClient(opts)`), binds
     `api.getProjects()` to the factory's `getProjects` (`Function.hook_returns`,
     `Function.returns_call`): its callers are the calls of `api.getProjects()` (a React Query
-    `queryFn`, a `mutationFn`, a click handler).
+    `queryFn`, a `mutationFn`, a click handler), and `useMutation(api.deleteProject)` hands it over.
+    Only a hook's product is followed so: `const api = buildApiClient(); api.get()` and the object
+    a non-hook factory returns (`defineJob({...}).dispatch`) stay unresolved, since following them
+    makes TXN001 / NPQ001 count what those methods write (a queue publish with a database
+    fallback, a rate-limit counter), which needs a judgement of its own first.
 
     **Promises handed to a library.** `toast.promise(p, { error })` (sonner, react-hot-toast),
     fp-ts `tryCatch`, neverthrow `fromPromise` attach their own rejection handler to the promise
