@@ -29,7 +29,7 @@ from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 from vcx.manifests import RACY_NS
 
-FORMAT = 24
+FORMAT = 25
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -97,7 +97,7 @@ _KINDS: dict[type, dict[str, int]] = {
     Assign: {"value": VALUE, "loc": LOC},
     Import: {"loc": LOC},
     Loop: {"loc": LOC, "targets": TUPLE, "iter": OPT_VALUE, "derived": TUPLE},
-    ClassInfo: {"loc": LOC, "bases": TUPLE, "generic_bases": TUPLE},
+    ClassInfo: {"loc": LOC, "bases": TUPLE, "generic_bases": TUPLE, "implements": TUPLE, "members": TUPLE},
     Return: {"value": VALUE, "loc": LOC, "conditions": PAIRS},
 }
 _NO_DEFAULT = object()
@@ -325,6 +325,7 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "suppressions": [[line, list(ids)] for line, ids in m.suppressions.items()],
         "loops": _table(m.loops, Loop, out),
         "classes": _table(m.classes.values(), ClassInfo, out),
+        "interfaces": _table(m.interfaces.values(), ClassInfo, out),
         "member_reads": _table(m.member_reads, Access, out),
         "returns": _table(m.returns, Return, out),
         "dispatches": _table(m.dispatches, Call, out),
@@ -353,6 +354,7 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
     m.imports = _untable(d["imports"], Import, values)
     m.loops = _untable(d["loops"], Loop, values)
     m.classes = {c.name: c for c in _untable(d["classes"], ClassInfo, values)}
+    m.interfaces = {c.name: c for c in _untable(d["interfaces"], ClassInfo, values)}
     m.member_reads = _untable(d["member_reads"], Access, values)
     m.returns = _untable(d["returns"], Return, values)
     m.dispatches = _untable(d["dispatches"], Call, values)

@@ -31,11 +31,20 @@ Classes and bases are Python's (``ModuleFacts.classes``, bases resolved by
 :meth:`vcx.link.Project.resolve_class`) and JS/TS's (the ``extends`` clause, resolved through
 imports and re-exports by :meth:`vcx.link.Project.resolve_js_class`), of production modules only.
 
-JS/TS has only condition 2, read from ``ModuleFacts.calls``: ``this.m()`` / ``super.m()`` in a
+JS/TS has condition 1 over ``ModuleFacts.dispatches`` (``handler.send(x)`` in a try, on a local or
+parameter the front end could not resolve), where ``m`` also counts as overridden along ``C``'s line
+when a project interface ``C`` implements (or an abstract method of a base) declares it, or ``C`` is
+an abstract class with project subclasses; condition 3: ``x.m()`` on a receiver of a declared type
+(``Call.recv_type``: a field ``provider: ISmsProvider``, a parameter, a local) that resolves to a
+project class or interface reaches ``m`` in each class of that type's line that defines it (the
+class itself, its implementations and subclasses): certain, like condition 2; and condition 2, read
+from ``ModuleFacts.calls``: ``this.m()`` / ``super.m()`` in a
 method of ``B`` (or an arrow function in one) that ``B`` does not define reaches the first class of
 ``B``'s line that does (``super.m()`` only that one), and ``this.m()`` also the ``m`` of each project
 descendant of ``B`` that defines one, even when no class above defines ``m`` (a method declared
-``abstract`` has no body). ERR001 takes these as callers of the method (they reach it for certain).
+``abstract`` has no body). ERR001 takes conditions 2 and 3 as callers of the method (they reach it for
+certain: :meth:`Dispatch.certain`), condition 1 as a guess that clears a finding only when every such
+call handles the error (:meth:`Dispatch.guessed`).
 """
 
 from __future__ import annotations
@@ -65,14 +74,32 @@ class Dispatch:
         self._descendants: dict[ClassKey, list[ClassKey]] = {}
         python = {path: mod for path, mod in project.modules.items()
                   if mod.language == "python" and not project.is_test(path)}
-        js = {path: mod for path, mod in project.modules.items()
-              if mod.language != "python" and mod.classes and not project.is_test(path)}
+        js_all = {path: mod for path, mod in project.modules.items()
+                  if mod.language != "python" and not project.is_test(path)}
+        js = {path: mod for path, mod in js_all.items() if mod.classes or mod.interfaces}
+        # TS: the methods an interface declares, or an abstract class declares without a body.
+        self.declared: dict[ClassKey, set[str]] = {}
+        self.abstract: set[ClassKey] = set()
         for path, mod in (*python.items(), *js.items()):
             resolve = project.resolve_class if mod.language == "python" else project.resolve_js_class
             for qual, info in mod.classes.items():
                 key = (path, qual)
-                found = (resolve(path, b) for b in info.bases)
+                found = [resolve(path, b) for b in info.bases]
+                # TS: a class's interfaces are bases of it here (never for the method resolution
+                # order that finds what `this.m()` runs: an interface defines no method).
+                found += [project.resolve_js_type(path, b) for b in info.implements]
                 self.bases[key] = [(r.path, r.name) for r in found if r is not None and (r.path, r.name) != key]
+                if info.members:
+                    self.declared[key] = set(info.members)
+                if info.abstract:
+                    self.abstract.add(key)
+            for name, info in mod.interfaces.items():
+                key = (path, name)
+                if name in mod.classes:
+                    continue
+                found = [project.resolve_js_type(path, b) for b in info.bases]
+                self.bases[key] = [(r.path, r.name) for r in found if r is not None and (r.path, r.name) != key]
+                self.declared[key] = set(info.members)
             for fn in mod.functions.values():
                 if fn.class_name is not None and fn.parent is None:
                     owner, _, name = fn.id.rpartition(".")
@@ -88,8 +115,16 @@ class Dispatch:
                 for name in names & self.methods.get(anc, set()):
                     self.overridden[name].add(FuncRef(key[0], f"{key[1]}.{name}"))
                     self.overridden[name].add(FuncRef(anc[0], f"{anc[1]}.{name}"))
+                for name in names & self.declared.get(anc, set()):  # TS: implements an interface's `m`
+                    self.overridden[name].add(FuncRef(key[0], f"{key[1]}.{name}"))
+            if key in self.abstract and self.subclasses.get(key):
+                # TS: an abstract class with project subclasses is a plugin base; its methods run
+                # only on instances of those, which the code holds under the base's type
+                for name in names:
+                    self.overridden[name].add(FuncRef(key[0], f"{key[1]}.{name}"))
         # Calls on unresolved receivers in a try (condition 1), by method name.
         self.by_name: dict[str, list[tuple[str, Call]]] = defaultdict(list)
+        self.by_name_js: dict[str, list[tuple[str, Call]]] = defaultdict(list)  # a language's own
         # self.m() / cls.m() (condition 2): the methods each reaches, apart from the one link
         # resolved it to.
         self.on_self: dict[FuncRef, list[tuple[str, Call]]] = defaultdict(list)
@@ -124,6 +159,20 @@ class Dispatch:
                             self.on_self[FuncRef(sub[0], f"{sub[1]}.{name}")].append((path, call))
                 else:
                     self._to_overrides(cls, name, path, call)
+        # JS/TS: calls on unresolved receivers in a try (condition 1), and calls on a receiver of a
+        # declared project type (`provider: ISmsProvider`): each class of that type's line that
+        # defines `m` (condition 3).
+        for path, mod in js_all.items():
+            for call in mod.dispatches:
+                name = call.text.rpartition(".")[2]
+                if call.recv_type:
+                    self._to_typed(path, call, name, None)
+                elif call.handlers and name in self.overridden:
+                    self.by_name_js[name].append((path, call))
+            for call in mod.calls:
+                if call.recv_type:
+                    self._to_typed(path, call, call.text.replace("?.", ".").rpartition(".")[2],
+                                   project.targets.get((path, call.id)))
         for (path, call_id), ref in project.targets.items():
             mod = python.get(path) or js.get(path)
             if mod is None:
@@ -144,6 +193,25 @@ class Dispatch:
         if inherited is not None:
             self.on_self[FuncRef(inherited[0], f"{inherited[1]}.{name}")].append((path, call))
         return inherited
+
+    def _to_typed(self, path: str, call: Call, name: str, linked: FuncRef | None) -> None:
+        """(TS) ``x.name()`` on a receiver declared of the type ``call.recv_type``: when that is a
+        project class or interface, the ``name`` an instance of it runs, the class's own or
+        inherited, and each override of it in the classes below (subclasses, implementations of
+        the interface and their subclasses); not the one link already resolved the call to."""
+        from vcx.link import FuncRef
+
+        if not name.isidentifier():
+            return
+        typ = self.project.resolve_js_type(path, call.recv_type)
+        if typ is None:
+            return
+        key = (typ.path, typ.name)
+        found = [self.first_defining(key, name)] + [c for c in self.descendants(key) if name in self.methods.get(c, ())]
+        for c in dict.fromkeys(c for c in found if c is not None):
+            ref = FuncRef(c[0], f"{c[1]}.{name}")
+            if ref != linked:
+                self.on_self[ref].append((path, call))
 
     def _to_overrides(self, cls: ClassKey, name: str, path: str, call: Call) -> None:
         """``self.name()`` in class ``cls``: on an instance of a subclass it runs that subclass's
@@ -197,13 +265,28 @@ class Dispatch:
         """The first class of ``key``'s method resolution order that defines the method ``name``."""
         return next((c for c in self.mro(key) if name in self.methods.get(c, ())), None)
 
+    def certain(self, ref: FuncRef) -> list[tuple[str, Call]]:
+        """The calls that reach the method ``ref`` by dispatch for certain: ``this.m()`` / ``super.m()``
+        in its class's line, ``self.m()``, and (TS) calls on a receiver of a declared project type."""
+        return list(self.on_self.get(ref, ()))
+
+    def guessed(self, ref: FuncRef) -> list[tuple[str, Call]]:
+        """The calls on receivers vcx cannot resolve that may reach the method ``ref`` by name
+        (condition 1)."""
+        name = ref.func.rpartition(".")[2]
+        return list(self._by_name(ref).get(name, ())) if ref in self.overridden.get(name, ()) else []
+
+    def _by_name(self, ref: FuncRef) -> dict[str, list[tuple[str, Call]]]:
+        mod = self.project.modules.get(ref.path)
+        return self.by_name if mod is not None and mod.language == "python" else self.by_name_js
+
     def callers(self, ref: FuncRef) -> list[tuple[str, Call]]:
         """The calls that may reach the method ``ref`` by dispatch, apart from those link
         resolved to it."""
         name = ref.func.rpartition(".")[2]
         found = list(self.on_self.get(ref, ()))
         if ref in self.overridden.get(name, ()):
-            found += self.by_name.get(name, ())
+            found += self._by_name(ref).get(name, ())
         return found
 
 

@@ -224,6 +224,11 @@ class Call:
     # call although it returns or throws (the ``catch`` / ``except`` that an exception thrown
     # before the exit reaches, the ``finally`` that runs after it). None: nothing further down.
     exits_until: tuple[int, int] | None = None
+    # JS/TS: a method call ``this.field.m()`` / ``name.m()`` on a receiver whose declared TS type
+    # (of the class field, the parameter or the local) is a named type: that name as written
+    # (``ISmsProvider``, ``ns.IProvider``), resolved by link to a project class or interface
+    # (``vcx.dispatch``). "" otherwise.
+    recv_type: str = ""
     # (Python) A call the front end kept only because its receiver is a local assigned from a
     # method of a class-like name (``repo.get_by_email(e)`` after ``repo =
     # Repo.from_session(s)``): link may follow it into the project; nothing else judges it.
@@ -315,7 +320,16 @@ class Function:
     # [save, state]`` -> "0"); a function it declares or wraps in ``useCallback`` (``const save =
     # useCallback(async () => {...}, deps)``). A caller's ``const { save } = useX()`` /
     # ``const [save] = useX()`` then calls that function (``vcx.link``).
+    # Not only hooks: any function whose ``return`` gives an object literal of its own functions
+    # (a factory: ``buildClient()`` returning ``{ getProjects() {...} }``). The key "" is a function
+    # of its own the function returns itself (``(volume) => async (url, init) => ...``, ``return
+    # inner``).
     hook_returns: tuple[tuple[str, str], ...] = ()
+    # JS/TS: what a function returns when that is the value of one call of a name: ``return
+    # useMemo(() => buildClient(opts), deps)`` / ``return buildClient(opts)`` (an arrow's body alike),
+    # the callee as written canonically (``import:../api/client:buildClient``). Link then takes what
+    # that function returns under a key (its ``hook_returns``) as this function's too.
+    returns_call: str = ""
     # Python: a method annotated to return an instance of its class (``-> Self``, ``-> "Repo"``
     # in ``class Repo``). With a classmethod's ``return cls(...)``, link types what such a
     # factory returns (``repo = OrderRepository.from_session(s)``) as the class it is called on.
@@ -434,6 +448,14 @@ class ClassInfo:
     # Python: canonical names of the bases written with type arguments (``RepositoryBase[Order]``,
     # ``Generic[T]``), which ``bases`` leaves out; :meth:`vcx.link.Project.method_of` follows them.
     generic_bases: tuple[str, ...] = ()
+    # TS: the interfaces a class ``implements``, as written (``ISmsProvider``, ``ns.IProvider``); for
+    # an interface (``ModuleFacts.interfaces``) ``bases`` holds the interfaces it ``extends``.
+    implements: tuple[str, ...] = ()
+    # TS: the methods a class or interface declares without a body: an interface's method
+    # signatures (and properties typed as functions), a class's ``abstract`` methods.
+    members: tuple[str, ...] = ()
+    # TS: the class is declared ``abstract``: only instances of its subclasses run its methods.
+    abstract: bool = False
 
 
 @dataclass(slots=True)
@@ -476,6 +498,10 @@ class ModuleFacts:
     suppressions: dict[int, tuple[str, ...]] = field(default_factory=dict)
     loops: list[Loop] = field(default_factory=list)
     classes: dict[str, ClassInfo] = field(default_factory=dict)
+    # TS: the module-level ``interface`` declarations, by name (``ClassInfo.bases``: what they extend;
+    # ``members``: the methods they declare). Types only: link resolves ``implements`` clauses and
+    # declared types of receivers to them (``vcx.dispatch``).
+    interfaces: dict[str, ClassInfo] = field(default_factory=dict)
     returns: list[Return] = field(default_factory=list)
     # Member reads on loop variables (``cart.user`` in ``for cart in carts:``), for NPQ002.
     member_reads: list[Access] = field(default_factory=list)
@@ -489,7 +515,10 @@ class ModuleFacts:
     # them and link resolves none of them. Only ``callee`` and ``text`` (both the source text),
     # ``loc``, ``func`` and ``handlers`` are set; ids number this list. Dunder methods and the
     # methods of the built-in containers, strings and loggers are never kept
-    # (``knowledge.PY_UNDISPATCHED_METHODS``). Python only for now.
+    # (``knowledge.PY_UNDISPATCHED_METHODS``). JS/TS: ``x.m(...)`` on a local or parameter the front
+    # end could not resolve, in a try of its function (``handler.send(opts)``), and ``x.m(...)`` on
+    # a local with a declared type that ``calls`` does not keep (``recv_type`` set); the methods of
+    # the built-in objects, promises and loggers are never kept (``knowledge.JS_UNDISPATCHED_METHODS``).
     dispatches: list[Call] = field(default_factory=list)
     # Branches (keys as in :attr:`Call.branches`) taken only when some names equal a literal,
     # and those names: the arm of ``if kind == "issue":`` / ``elif kind in ("a", "b"):`` / ``case

@@ -8,6 +8,7 @@ rules can ask "who calls this function?" across files.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -387,29 +388,36 @@ class Project:
         or ``import app.serializers as serializers``)."""
         return self._class_in(path, text, 0)
 
-    def resolve_js_class(self, path: str, text: str) -> ClassRef | None:
+    def resolve_js_type(self, path: str, text: str) -> ClassRef | None:
+        """:meth:`resolve_js_class` for a TS type as written in module ``path`` (an ``implements``
+        clause, a declared type: ``Call.recv_type``): a class or an interface
+        (``ModuleFacts.interfaces``) of the project, followed through imports and re-exports."""
+        return self.resolve_js_class(path, text, types=True)
+
+    def resolve_js_class(self, path: str, text: str, types: bool = False) -> ClassRef | None:
         """The JS/TS class of the project that a name used in module ``path`` names, as a class's
         base is written (``APIService``, ``base.APIService``: ``ClassInfo.bases``): a class of the
         module, or one it imports (named, default or through a namespace import), followed through
         the exports of the modules on the way (``export { X as Y } from``, ``export * from``,
         ``export default X``). None for a library's class or one the imports do not lead to."""
-        key = (path, "\0js:" + text)
+        key = (path, ("\0ts:" if types else "\0js:") + text)
         if key not in self._class_refs:
             self._class_refs[key] = None  # an import cycle ends here
             mod = self.modules.get(path)
             found = None
             if mod is not None and mod.language != "python" and text:
                 head, _, tail = text.partition(".")
-                if not tail and head in mod.classes:
+                if not tail and (head in mod.classes or (types and head in mod.interfaces)):
                     found = ClassRef(path, head)
                 else:
                     imp = next((i for i in mod.imports if i.local == head and i.name != "*"), None)
                     target = self.module_path(path, imp.module) if imp is not None else None
                     if target is not None and imp is not None:
                         if imp.name is None:  # import * as ns: ns.Base
-                            found = self._js_exported_class(target, tail, 0) if tail and "." not in tail else None
+                            found = self._js_exported_class(target, tail, 0, types) \
+                                if tail and "." not in tail else None
                         elif not tail:
-                            found = self._js_exported_class(target, imp.name, 0)
+                            found = self._js_exported_class(target, imp.name, 0, types)
             self._class_refs[key] = found
         return self._class_refs[key]
 
@@ -435,11 +443,14 @@ class Project:
         found = self._instance_methods[key] = self.method_of(cls, name) if cls is not None else None
         return found
 
-    def _js_exported_class(self, path: str, name: str, depth: int) -> ClassRef | None:
-        """The class a JS/TS module exports under ``name`` (``default`` for its default export)."""
+    def _js_exported_class(self, path: str, name: str, depth: int, types: bool = False) -> ClassRef | None:
+        """The class a JS/TS module exports under ``name`` (``default`` for its default export);
+        with ``types``, an interface too (TS exports its interfaces by the name it declares)."""
         mod = self.modules.get(path)
         if mod is None or mod.language == "python" or depth > 8:
             return None
+        if types and name in mod.interfaces and name not in mod.classes:
+            return ClassRef(path, name)
         exported = mod.exports.get(name)
         if exported is not None:
             ref = exported.ref or ""
@@ -448,15 +459,16 @@ class Project:
             if ref.startswith("import:"):
                 _, spec, inner = ref.split(":", 2)
                 target = self.module_path(path, spec)
-                return self._js_exported_class(target, inner, depth + 1) if target is not None else None
+                return self._js_exported_class(target, inner, depth + 1, types) if target is not None else None
             if exported.kind == "name" and not ref:
-                return self.resolve_js_class(path, exported.text)
+                return self.resolve_js_class(path, exported.text, types)
             return None
         if name != "default":
             for imp in mod.imports:  # export * from "./x"
                 if imp.name == "*" and imp.local == "*":
                     target = self.module_path(path, imp.module)
-                    found = self._js_exported_class(target, name, depth + 1) if target is not None else None
+                    found = self._js_exported_class(target, name, depth + 1, types) \
+                        if target is not None else None
                     if found is not None:
                         return found
         return None
@@ -777,8 +789,8 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
                 if mixed in mod.functions:
                     return path, FuncRef(path, mixed), ""
         if tail and name.rsplit(".", 1)[0] in mod.functions:  # Class.method.something: not ours
-            member = _hook_member(path, mod, name)  # ... but useSave().save: what the hook returns
-            return (path, member, "") if member is not None else None
+            member = returned_member(path, mod, name, depth)  # ... but useSave().save: what the hook returns
+            return (member.path, member, "") if member is not None else None
         if exported is not None:
             ref = exported.ref or ""
             if tail and "." not in tail and ref.startswith(("local:", "import:")) and \
@@ -830,6 +842,31 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
                 if target is not None:
                     return lookup(target, imp.name + (f".{tail}" if tail else ""), depth + 1)
         return None
+
+    def returned_member(path: str, mod: ModuleFacts, name: str, depth: int = 0,
+                        factory: bool = False) -> FuncRef | None:
+        """``useApi.getProjects`` (written ``useApi().getProjects``): the function the project
+        function ``useApi`` returns under that key (``Function.hook_returns``), or, when it returns
+        what another project function makes (``return useMemo(() => buildClient(o), deps)``:
+        ``Function.returns_call``), the one that function returns under it. The products of other
+        factories (``const job = defineJob({...}); job.dispatch()``) are not followed: what TXN001
+        and NPQ001 would then count as writes through them (a queue publish with a database
+        fallback, a rate-limit counter) needs a judgement of its own first."""
+        member = _hook_member(path, mod, name, factory)
+        if member is not None or depth > 6:
+            return member
+        func, _, key = name.rpartition(".")
+        fn = mod.functions.get(func)
+        made = fn.returns_call if fn is not None else ""
+        if not made or not key.isidentifier() or not (factory or _HOOK_NAME.fullmatch(fn.name)):  # type: ignore[union-attr]
+            return None
+        if made.startswith("local:"):
+            return returned_member(path, mod, f"{made[6:]}.{key}", depth + 1, True)
+        hit = resolve(path, mod, made, project.package_specs(path))  # through re-exports
+        if hit is None or not isinstance(hit[1], FuncRef) or hit[2]:
+            return None
+        made_by = hit[1]
+        return returned_member(made_by.path, modules[made_by.path], f"{made_by.func}.{key}", depth + 1, True)
 
     mixin_tables: dict[str, dict[str, list[str]]] = {}
 
@@ -914,11 +951,15 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
         if arg.kind not in ("name", "attr") or not arg.ref:
             return None
         if arg.ref.startswith("local:"):
-            return FuncRef(path, arg.ref[6:]) if arg.ref[6:] in mod.functions else None
+            if arg.ref[6:] in mod.functions:
+                return FuncRef(path, arg.ref[6:])
+            # `useMutation(api.trigger)` on `const api = useApi()`: what the hook returns
+            return returned_member(path, mod, arg.ref[6:].replace("().", ".")) if "()." in arg.ref else None
         hit = resolve(path, mod, arg.ref, specs)
         return hit[1] if hit is not None and isinstance(hit[1], FuncRef) and not hit[2] else None
 
     class_memo: dict[tuple[str, str, str], object] = {}
+    made_options: list[tuple[str, Call, int, str, int]] = []
     for path, mod in modules.items():
         test_code = path in project.tests
         specs = project.package_specs(path)
@@ -935,7 +976,7 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
                 if name in mod.functions:
                     ref = FuncRef(path, name)
                 elif "()." in callee:
-                    ref = _hook_member(path, mod, name)
+                    ref = returned_member(path, mod, name)
             else:
                 hit = resolve(path, mod, callee, specs)
                 if hit is not None:
@@ -968,6 +1009,11 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
                     for key, v in (arg.keys or {}).items():
                         if v.kind == "func":
                             given = FuncRef(path, v.func_id) if v.func_id in mod.functions else None
+                        elif v.kind == "call" and v.call_id is not None and mod.language != "python":
+                            # `{ fetch: countingFetch(volume) }`: the function that call returns,
+                            # once every call of the module is linked
+                            made_options.append((path, call, index, key, v.call_id))
+                            continue
                         else:
                             given = function_value(path, mod, v, specs)
                         if given is not None:
@@ -988,20 +1034,29 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
                     hit = resolve(path, mod, d.ref, specs)
                     if hit is not None and isinstance(hit[1], FuncRef) and not hit[2]:
                         project.decorator_targets[(path, fn.id, index)] = hit[1]
+    for path, call, index, key, made_id in made_options:
+        factory = project.targets.get((path, made_id))
+        fn = project.function(factory) if factory is not None else None
+        inner = dict(fn.hook_returns).get("") if fn is not None else None
+        if inner is not None and factory is not None and inner in modules[factory.path].functions:
+            project.passed_in_options[FuncRef(factory.path, inner)].append((path, call, index, key))
     return project
 
 
-def _hook_member(path: str, mod: ModuleFacts, name: str) -> FuncRef | None:
+def _hook_member(path: str, mod: ModuleFacts, name: str, factory: bool = False) -> FuncRef | None:
     """``useSave.save`` (written ``useSave().save``): the function the project hook ``useSave``
-    returns under the key ``save`` (``Function.hook_returns``), or None."""
+    returns under the key ``save`` (``Function.hook_returns``), or None. Another function's
+    (``factory``) only when a hook returns what it makes (``Function.returns_call``): the objects
+    other factories make are not followed (``returned_member``)."""
     hook, _, key = name.rpartition(".")
     fn = mod.functions.get(hook)
-    if fn is None or not fn.hook_returns:
+    if fn is None or not fn.hook_returns or not (factory or _HOOK_NAME.fullmatch(fn.name)):
         return None
     fid = dict(fn.hook_returns).get(key)
     return FuncRef(path, fid) if fid is not None and fid in mod.functions else None
 
 
+_HOOK_NAME = re.compile(r"use[A-Z0-9][\w$]*")  # a React hook's name (as the JS front end reads it)
 _NO_CLASS = object()  # _through_class's memo: the name reaches no project class
 
 

@@ -47,6 +47,7 @@ from vcx.frontends.common import (
     short,
     suppression,
 )
+from vcx.knowledge import JS_UNDISPATCHED_METHODS
 from vcx.knowledge import databases as kdb
 from vcx.knowledge.javascript import (
     JS_CONFIG_CONVERTERS,
@@ -128,6 +129,8 @@ ACCESS_STOPS = frozenset({"statement_block", "expression_statement", "lexical_de
                           "variable_declaration", "return_statement", "arrow_function", "program",
                           "class_body", "object", "jsx_element", "jsx_expression"})
 GLOBAL_OBJECTS = frozenset({"globalThis", "window", "global", "self"})
+_HOST_OBJECTS = GLOBAL_OBJECTS | frozenset({"console", "process", "document", "navigator", "location", "history",
+                                            "localStorage", "sessionStorage", "crypto", "performance"})
 # Statements that may precede `throw err` in a catch block that only re-throws (log, count).
 RERAISE_PRELUDE = frozenset({"expression_statement", "lexical_declaration", "variable_declaration"})
 # Operations whose failure is an expected outcome (bad input, storage blocked or full): an empty
@@ -477,6 +480,9 @@ class _Extractor:
         self.module_values: dict[str, ts.Node] = {}  # module-level `const x = <node>`
         self.decorators: list[tuple[str, list[ts.Node]]] = []
         self.typed: list[tuple[str | None, str | None, str, ts.Node]] = []  # scope, class, name, type
+        # The named TS type of a field ("c", class, name) or of a parameter / local ("s", scope,
+        # name), as written: ``Call.recv_type``.
+        self.declared_types: dict[tuple[str, str | None, str], str] = {}
         self.call_values: list[Value] = []  # values naming a call by id (renumbered in _finish)
         self.keep_all_calls = False
         self.args_memo: dict[int, list[ts.Node]] = {}  # call node id -> argument nodes
@@ -582,6 +588,8 @@ class _Extractor:
             for n in _source_order([c for c in caps.get("comment", ()) if b"vcx:" in data[c.start_byte:c.end_byte]]):
                 self._comment(n)
         self._directives(root)
+        if self.lang != "javascript" and b"interface" in data:
+            self._interfaces(root)
         for n in sorted(caps.get("func", []) + caps.get("class", []), key=_START):
             if n.type in CLASS_TYPES:
                 self._class(n)
@@ -707,6 +715,10 @@ class _Extractor:
                     stack.pop()
             if not keep_all and not worth_keeping(n, scope):
                 self._note_names_used(n, scope)
+                if stack or self.declared_types:
+                    fstart = self.funcs.start_of(scope)
+                    self._dispatch_candidate(n, scope, tuple(
+                        iv[3] for iv in reversed(stack) if iv[2] is True and iv[0] > fstart), False)
                 continue
             if not stack:
                 make_call(n, scope, (), ())
@@ -717,6 +729,8 @@ class _Extractor:
             handlers = tuple(iv[3] for iv in reversed(stack) if iv[2] is True and iv[0] > fstart)
             loops = tuple(iv[3] for iv in reversed(stack) if iv[2] is False and iv[0] > fstart)
             make_call(n, scope, handlers, loops)
+            if handlers and out_calls[-1].callee == out_calls[-1].text and not out_calls[-1].recv_type:
+                self._dispatch_candidate(n, scope, handlers, True)
             if scope in exit_regions:
                 self._set_exit(out_calls[-1], n, scope)
             branches = tuple(self.branch_of[iv[3]] for iv in reversed(stack) if iv[2] is None and iv[0] > fstart)
@@ -790,6 +804,52 @@ class _Extractor:
                 if m and (m.group(0) == "this" or self._bound(m.group(0), scope)):
                     return True
         return False
+
+    def _recv_type(self, text: str, node: ts.Node, scope: str | None) -> str:
+        """The declared type of the receiver of a method call written ``text`` (``this.field.m`` /
+        ``name.m``), as written; "" when it has none (``Call.recv_type``)."""
+        parts = text.replace("?.", ".").replace("!.", ".").split(".")
+        if len(parts) == 3 and parts[0] == "this":
+            cls = self._class_qual(node)
+            return self.declared_types.get(("c", cls, parts[1]), "") if cls is not None else ""
+        if len(parts) != 2 or not parts[0].isidentifier():
+            return ""
+        cur = scope
+        for _ in range(64):
+            found = self.declared_types.get(("s", cur, parts[0]))
+            if found is not None:
+                return found
+            if cur is None:
+                break
+            cur = self._parent_scope(cur)
+        return ""
+
+    def _dispatch_candidate(self, node: ts.Node, scope: str | None, handlers: tuple[int, ...],
+                            kept: bool) -> None:
+        """``ModuleFacts.dispatches``: a method call ``x.m()`` / ``x.y.m()`` on a receiver the file does
+        not resolve, in a try (``handlers``), or one on a typed local that ``calls`` does not keep."""
+        fn = self.callee_nodes[node.id]
+        if fn is None or node.type == "new_expression":
+            return
+        f = self._unwrap(fn)
+        if f.type != "member_expression":
+            return
+        text = self.text(f, 120).replace("?.", ".").replace("!.", ".")
+        parts = text.split(".")
+        if len(parts) not in (2, 3) or not all(p.isidentifier() for p in parts) or parts[0] == "super" or \
+                parts[-1] in JS_UNDISPATCHED_METHODS:
+            return
+        rt = "" if kept else self._recv_type(text, node, scope)
+        if not rt:
+            if not handlers or (parts[0] == "this" and len(parts) == 2):
+                return
+            if parts[0] != "this" and (parts[0][:1].isupper() or parts[0] in _HOST_OBJECTS or
+                                       self._bound(parts[0], scope)):
+                return  # a class or namespace (`JSON.parse`), a host object (`console.error`)
+        call = Call(len(self.facts.dispatches), text, text, self.snippet(node), self.loc(node), scope)
+        call.handlers = handlers
+        call.recv_type = rt
+        self.facts.dispatches.append(call)
 
     def _note_names_used(self, node: ts.Node, scope: str | None) -> None:
         """A call not kept still settles the promise in a local it is made on or given
@@ -995,7 +1055,63 @@ class _Extractor:
         self.klasses.add(s, e, qual, c)
         if name_n is not None or "<" not in name:
             self.classes.setdefault((scope, name), qual)
-            self.facts.classes.setdefault(qual, ClassInfo(qual, self.loc(node), self._bases(node)))
+            info = ClassInfo(qual, self.loc(node), self._bases(node))
+            if self.lang != "javascript":
+                info.implements = self._implements(node)
+                info.abstract = node.type == "abstract_class_declaration"
+                body = node.child_by_field_id(self.f.body)
+                if info.abstract and body is not None:
+                    info.members = tuple(self._key_text(k) for c in body.named_children
+                                         if c.type == "abstract_method_signature"
+                                         and (k := c.child_by_field_id(self.f.name)) is not None)
+            self.facts.classes.setdefault(qual, info)
+
+    def _implements(self, node: ts.Node) -> tuple[str, ...]:
+        """(TS) The interfaces a class implements, as written, without type arguments."""
+        heritage = next((c for c in node.named_children if c.type == "class_heritage"), None)
+        clause = next((c for c in heritage.named_children if c.type == "implements_clause"), None) \
+            if heritage is not None else None
+        return self._type_names(clause) if clause is not None else ()
+
+    def _type_names(self, clause: ts.Node) -> tuple[str, ...]:
+        out = []
+        for c in clause.named_children:
+            if c.type == "generic_type":
+                c = c.child_by_field_id(self.f.name) or c
+            if c.type in ("type_identifier", "nested_type_identifier"):
+                out.append(self.text(c, 120))
+        return tuple(out)
+
+    def _interfaces(self, root: ts.Node) -> None:
+        """(TS) The module-level ``interface`` declarations: ``ModuleFacts.interfaces``."""
+        for st in root.named_children:
+            decl = st
+            if st.type == "export_statement":
+                decl = st.child_by_field_id(self.f.declaration) or next(
+                    (c for c in st.named_children if c.type == "interface_declaration"), st)
+            if decl.type != "interface_declaration":
+                continue
+            name_n = decl.child_by_field_id(self.f.name)
+            if name_n is None:
+                continue
+            name = self.text(name_n)
+            ext = next((c for c in decl.named_children if c.type == "extends_type_clause"), None)
+            body = decl.child_by_field_id(self.f.body)
+            members: list[str] = []
+            for c in body.named_children if body is not None else ():
+                k = c.child_by_field_id(self.f.name)
+                if k is None:
+                    continue
+                if c.type == "method_signature":
+                    members.append(self._key_text(k))
+                elif c.type == "property_signature":
+                    t = c.child_by_field_id(self.f.type)
+                    inner = t.named_children[0] if t is not None and t.named_children else None
+                    if inner is not None and inner.type == "function_type":
+                        members.append(self._key_text(k))
+            info = ClassInfo(name, self.loc(decl), self._type_names(ext) if ext is not None else (),
+                             members=tuple(dict.fromkeys(members)))
+            self.facts.interfaces.setdefault(name, info)
 
     def _bases(self, node: ts.Node) -> tuple[str, ...]:
         """The class a class extends, as written (``ArchivableModel``, ``sequelize.Model``),
@@ -1433,6 +1549,10 @@ class _Extractor:
                 const = parent is not None and parent.type == "lexical_declaration" and \
                     parent.child(0) is not None and parent.child(0).type == "const"
                 held[key] = ref if const and key not in held else None
+                if held[key] is not None and val.type == "call_expression":
+                    # `const api = useApi()`: `api.getProjects()` calls what the hook returns
+                    # under that key (``Function.hook_returns``, ``returns_call``)
+                    self._bind(scope, key[1], f"{ref}()")
                 continue
             if name.type == "object_pattern":
                 for _c, key, local in self._object_pattern_keys(name):
@@ -1447,19 +1567,40 @@ class _Extractor:
                     self._bind(scope, self.text(c), f"{ref}().{position}")
 
     def _hook_returns(self, exits: list[ts.Node]) -> None:
-        """``Function.hook_returns`` of the file's hooks, from their ``return`` statements."""
+        """``Function.hook_returns`` and ``Function.returns_call`` of the file's functions, from
+        their ``return`` statements and the expression bodies of arrow functions."""
         funcs = self.facts.functions
         found: dict[str, dict[str, str | None]] = {}
+        made: dict[str, str | None] = {}  # returns_call
+        returned: list[tuple[ts.Node, str]] = []
         for n in exits:
             if n.type != "return_statement":
                 continue
             scope = self._scope(n)
-            fn = funcs.get(scope) if scope is not None else None
-            if fn is None or _HOOK_NAME.fullmatch(fn.name) is None:
+            if scope is None or scope not in funcs:
                 continue
             value = next((c for c in n.named_children if c.type != "comment"), None)
-            value = self._unwrap(value) if value is not None else None
-            if value is None or value.type not in ("object", "array"):
+            if value is not None:
+                returned.append((value, scope))
+        for fid in self.arrows:
+            node = self.func_nodes.get(fid)
+            body = node.child_by_field_id(self.f.body) if node is not None else None
+            if body is not None and body.type != "statement_block":
+                returned.append((body, fid))
+        for value, scope in returned:
+            fn = funcs[scope]
+            value = self._unwrap(value, await_too=True)
+            if value.type in FUNC_EXPR_TYPES or value.type == "identifier":
+                fid = self._own_function(value, fn.id)
+                if fid is not None or value.type in FUNC_EXPR_TYPES:
+                    keys = found.setdefault(fn.id, {})
+                    keys[""] = fid if keys.get("", fid) == fid else None  # two returns disagree
+                continue
+            if value.type == "call_expression":
+                ref = self._made_by(value)
+                made[fn.id] = ref if made.get(fn.id, ref) == ref else None
+                continue
+            if value.type not in ("object", "array"):
                 continue
             keys = found.setdefault(fn.id, {})
             position = 0
@@ -1478,14 +1619,44 @@ class _Extractor:
                     k = c.child_by_field_id(self.f.key)
                     if k is not None and k.type in ("property_identifier", "string"):
                         key, item = self._key_text(k), c.child_by_field_id(self.f.value)
+                elif c.type == "method_definition":  # `{ async getProjects() { ... } }`
+                    k = c.child_by_field_id(self.f.name)
+                    if k is not None and k.type in ("property_identifier", "string"):
+                        key, item = self._key_text(k), c
                 if key is None or item is None:
                     continue
-                fid = self._own_function(item, fn.id)
+                fid = self.func_ids.get(item.id) if item.type == "method_definition" else \
+                    self._own_function(item, fn.id)
                 if key in keys and keys[key] != fid:
                     fid = None  # two returns disagree
                 keys[key] = fid
         for hook, keys in found.items():
             funcs[hook].hook_returns = tuple((k, f) for k, f in keys.items() if f is not None)
+        for fid, ref in made.items():
+            if ref:
+                funcs[fid].returns_call = ref
+
+    def _made_by(self, call: ts.Node) -> str | None:
+        """``Function.returns_call`` of a returned call: the project function (``local:`` /
+        ``import:``) it calls, or that the function it hands to ``useMemo`` calls and returns
+        (``useMemo(() => buildClient(opts), deps)``)."""
+        for _ in range(2):
+            callee, _inst = self.callee_cache.get(call.id, ("", None))
+            if callee in ("react.useMemo", "react.default.useMemo", "useMemo"):
+                args = self._arg_nodes(call)
+                fn = self._unwrap(args[0]) if args else None
+                body = fn.child_by_field_id(self.f.body) if fn is not None and fn.type == "arrow_function" else None
+                if body is not None and body.type == "statement_block":
+                    stmts = [c for c in body.named_children if c.type != "comment"]
+                    body = stmts[0].named_children[0] if len(stmts) == 1 and stmts[0].type == "return_statement" \
+                        and stmts[0].named_children else None
+                body = self._unwrap(body, await_too=True) if body is not None else None
+                if body is None or body.type != "call_expression":
+                    return None
+                call = body
+                continue
+            return callee if callee.startswith(("local:", "import:")) and "(" not in callee else None
+        return None
 
     def _own_function(self, node: ts.Node, scope: str) -> str | None:
         """The function of ``scope`` that ``node`` names or is: a function expression, a name
@@ -2107,7 +2278,29 @@ class _Extractor:
                 return ref
         return None
 
+    def _type_name(self, type_node: ts.Node) -> str:
+        """The one named type a TS annotation gives (``: ISmsProvider``, ``: ns.IProvider | null``,
+        ``: Repo<User>``), as written, without type arguments; "" for none or several."""
+        node = type_node
+        if node.type == "type_annotation":
+            node = next((c for c in node.named_children if c.type != "comment"), node)
+        found = ""
+        for c in node.named_children if node.type == "union_type" else (node,):
+            if c.type == "generic_type":
+                c = c.child_by_field_id(self.f.name) or c
+            if c.type in ("type_identifier", "nested_type_identifier"):
+                text = self.text(c, 120)
+                if found or not text.rsplit(".", 1)[-1][:1].isupper():
+                    return ""
+                found = text
+            elif c.type == "union_type":
+                return ""
+        return found
+
     def _typed_instance(self, scope: str | None, cls: str | None, name: str, type_node: ts.Node) -> None:
+        tname = self._type_name(type_node)
+        if tname:
+            self.declared_types.setdefault(("c", cls, name) if cls is not None else ("s", scope, name), tname)
         ref = self._type_ref(type_node)
         if ref is None:
             return
@@ -2789,7 +2982,7 @@ class _Extractor:
             fn.settles = tuple(dict.fromkeys(st.deps))
             if st.results and st.result_returns and fid in ends:
                 fn.resolves_result = True
-        if b"use" in data:
+        if b"return" in data or self.arrows:
             self._hook_returns(exits)
         if b"return" in data:
             for n in caps.get("func", []):
@@ -3437,6 +3630,10 @@ class _Extractor:
             uses: set[str] = set()
             self._value_uses(node, scope, uses, 0)
             call.uses = tuple(sorted(uses))
+        if self.declared_types and fn is not None:
+            rt = self._recv_type(text, node, scope)
+            if rt:
+                call.recv_type = rt
         self.facts.calls.append(call)
 
     def _value_uses(self, node: ts.Node, scope: str | None, out: set[str], depth: int) -> None:

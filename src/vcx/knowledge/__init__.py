@@ -65,3 +65,16 @@ PY_UNDISPATCHED_METHODS = frozenset({
 # Any other call there names some class too, just not one vcx knows: it is kept as the callee
 # followed by ``()``, never read as a bare ``except:`` (ERR004).
 PY_EXCEPTION_CLASS_CALLS = {"anyio.get_cancelled_exc_class": "asyncio.CancelledError"}
+
+# JS/TS: methods that a call on a receiver the front end could not resolve is taken to call on a
+# built-in object (Array, Map, Set, String, Promise, JSON-ish response bodies), an event emitter or
+# a console-like logger, never on a project plugin (``ModuleFacts.dispatches``, ``vcx.dispatch``).
+JS_UNDISPATCHED_METHODS = frozenset({
+    "add", "apply", "at", "bind", "call", "catch", "clear", "concat", "delete", "emit", "endsWith",
+    "entries", "every", "fill", "filter", "finally", "find", "findIndex", "flat", "flatMap", "forEach",
+    "get", "has", "includes", "indexOf", "join", "json", "keys", "lastIndexOf", "map", "match", "off",
+    "on", "once", "padEnd", "padStart", "pop", "push", "reduce", "removeListener", "replace", "replaceAll",
+    "reverse", "set", "shift", "slice", "some", "sort", "splice", "split", "startsWith", "text", "then",
+    "toLowerCase", "toString", "toUpperCase", "trim", "unshift", "values",
+    "debug", "info", "warn", "error", "log", "trace", "fatal",
+})

@@ -64,6 +64,23 @@ JS_REJECTION_HANDLER_OPTIONS: dict[str, frozenset[str]] = {
 # failure (``catch`` maps it); the positional form ``Effect.tryPromise(f)`` is above.
 JS_REJECTION_HANDLER_OPTIONS.update({f"{m}.tryPromise": frozenset({"try"}) for m in ("effect.Effect", "effect/Effect")})
 JS_REJECTION_HANDLERS = JS_REJECTION_HANDLERS | frozenset(JS_REJECTION_HANDLER_OPTIONS)
+# Functions a library calls itself, given as an option, whose failure (a throw, a rejected
+# promise) the library catches and turns into its own outcome: the function has a caller, the
+# library, that handles its errors (ERR001). Read from the libraries' sources:
+# - posthog-node ``new PostHog(key, { fetch })``: the SDK sends every request through the custom
+#   ``fetch`` inside its retrying ``fetchWithRetry``; a rejection of the last try is caught and
+#   emitted as the client's ``"error"`` event (flush, decide, remote config: posthog-core
+#   ``PostHogCoreStateless``), never left unhandled;
+# - tRPC client links (``@trpc/client`` ``httpLink`` / ``httpBatchLink`` / ``httpBatchStreamLink``
+#   and the ``unstable_`` names, ``{ fetch }``): the link's requester runs ``fetch`` in a promise
+#   whose ``.catch`` hands the error to the operation's observer as a ``TRPCClientError``
+#   (``httpLinkFactory``), which the procedure call rejects with / the React Query hook keeps as
+#   its ``error``, like any failed request.
+JS_LIBRARY_CALLED_OPTIONS: dict[str, frozenset[str]] = {
+    "posthog-node.PostHog": frozenset({"fetch"}),
+    **{f"@trpc/client.{link}": frozenset({"fetch"})
+       for link in ("httpLink", "httpBatchLink", "httpBatchStreamLink", "unstable_httpBatchStreamLink")},
+}
 # trigger.dev (v4 ``@trigger.dev/sdk``, v3 ``@trigger.dev/sdk/v3``): the runner calls a task's
 # ``run``, catches what it throws, records the failed attempt on the run and retries it, per the
 # task's ``retry`` option or else the ``retries.default`` of the project's ``trigger.config.*``

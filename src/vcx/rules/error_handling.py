@@ -10,6 +10,7 @@ from vcx.findings import Finding
 from vcx.knowledge.databases import is_prisma_call
 from vcx.knowledge.frameworks import (
     EXPRESS_ASYNC_PATCHES,
+    JS_LIBRARY_CALLED_OPTIONS,
     JS_REJECTION_HANDLER_OPTIONS,
     JS_REJECTION_HANDLERS,
     JS_REJECTION_RETURNED_OPTIONS,
@@ -585,9 +586,10 @@ class _Reach:
             return self._iife(path, mod, name, mod.calls[fn.invoked_by], client, depth)
         callers = self.project.callers_of(FuncRef(path, func_id))
         if fn.class_name is not None and not is_python(mod):
-            # JS/TS: `this.m()` / `super.m()` reaching a method a class inherits or overrides
-            # (vcx.dispatch) are callers like any other: the only dispatch JS has.
-            callers = [*callers, *self.project.dispatchers_of(FuncRef(path, func_id))]
+            # JS/TS: `this.m()` / `super.m()` reaching a method a class inherits or overrides, and
+            # calls on a receiver of a declared project type (vcx.dispatch), are callers like any
+            # other: they reach the method for certain.
+            callers = [*callers, *self.project.dispatch().certain(FuncRef(path, func_id))]
         if not callers:
             passed = self.project.passed.get(FuncRef(path, func_id), [])
             given = [(ppath, pcall, index, None) for ppath, pcall, index in passed] + \
@@ -659,9 +661,10 @@ class _Reach:
         handled when there are such calls and each handles the error, or its callers do. A
         method the framework calls (a route, a view method taking ``request``) is an entry
         point, whatever else calls a method of that name."""
-        if fn.class_name is None or not is_python(mod) or _is_py_route(fn) or _is_django_view(fn):
+        if fn.class_name is None or (is_python(mod) and (_is_py_route(fn) or _is_django_view(fn))):
             return False
-        calls = self.project.dispatchers_of(FuncRef(path, fn.id))
+        calls = self.project.dispatchers_of(FuncRef(path, fn.id)) if is_python(mod) else \
+            self.project.dispatch().guessed(FuncRef(path, fn.id))
         if not calls:
             return False
         for cpath, ccall in calls:
@@ -745,7 +748,8 @@ class _Reach:
             # handles the rejection itself (useSWR(key, fetcher), useQuery({ queryFn }))
             if key is None:
                 return call.callee in JS_REJECTION_HANDLERS
-            if key in JS_REJECTION_HANDLER_OPTIONS.get(call.callee, ()):
+            if key in JS_REJECTION_HANDLER_OPTIONS.get(call.callee, ()) or \
+                    key in JS_LIBRARY_CALLED_OPTIONS.get(call.callee, ()):
                 return True
             if key == "run" and call.callee in TRIGGER_TASK_CALLS:
                 return self._trigger_retries(call)
@@ -947,10 +951,32 @@ class UnhandledNetworkCall(Rule):
     a class also reaches the `m` of each project subclass that defines one (a template method: a
     base's `tick()` awaiting `this.step()` in a `try`, with `step` declared `abstract` or not at
     all, handles the failures of every subclass's `step`). This is the class-hierarchy index of
-    the Python dispatch above (`vcx.dispatch`), over `extends` clauses; JS has no calls on unknown
-    receivers in it, only calls on `this` / `super`, which reach a method of the class's own
-    line, so they are callers, not guesses. A `function () {}` nested in a method, which has a
-    `this` of its own, is taken as the method's.
+    the Python dispatch above (`vcx.dispatch`), over `extends` clauses: calls on `this` / `super`
+    reach a method of the class's own line, so they are callers, not guesses. A `function () {}`
+    nested in a method, which has a `this` of its own, is taken as the method's.
+
+    **Interfaces and declared types (TS).** A call on a receiver whose declared type is a project
+    interface or class (a field `protected provider: ISmsProvider`, a constructor parameter
+    property, a parameter `(target: IBatchNotifier)`, a typed local), through imports, re-exports
+    and workspace packages, reaches `m` in each project class of that type's line that defines
+    it: the class itself (its own or inherited `m`), the classes that `implements` the interface
+    or an interface that `extends` it, and their subclasses. Those calls are callers like
+    `this.m()`: the value held under the type is an instance of one of them (class-hierarchy
+    analysis), so a provider plugin whose `sendMessage` the project runs only as
+    `this.provider.sendMessage(...)` has that call, and the callers of the method around it, as
+    its callers. A receiver typed by a library's type or by an object type written in place
+    reaches nothing.
+
+    **Calls on unknown receivers (TS/JS).** As in Python (condition 1 above): `handler.send(...)`
+    inside a `try`, on a local or parameter vcx cannot resolve (`const handler =
+    factory.getHandler(...)`), may reach `C.send` when `send` is a plugin method: declared by a
+    project interface that `C` implements (directly or through a base), overridden along `C`'s
+    line, or defined by an abstract class `C` that has project subclasses (an abstract class is
+    never instantiated: its methods run on instances of its subclasses, held under its type). A
+    method nobody calls by name or for certain is handled when there are such guarded calls and
+    every one handles the error, itself or through its callers. The methods of built-in objects,
+    promises, emitters and loggers (`get`, `map`, `then`, `emit`, `error`, ...), and calls on a
+    class or namespace (`JSON.parse`) or host object (`console`, `process`), are never such calls.
 
     **Django REST framework `handle_exception` (Python).** DRF's `APIView.dispatch()` sends every
     exception a handler method (`get`, `post`, `list`, ...) raises to `self.handle_exception(exc)`.
@@ -1025,6 +1051,31 @@ class UnhandledNetworkCall(Rule):
     (and `Effect.tryPromise(f)`) turns a rejection of `try` into the effect's typed failure,
     written there or through a project helper that hands its parameter to it (`tryAsync(() =>
     fetch(u), onError)`); `Effect.promise(f)` does not (it takes the promise never to reject).
+
+    **Functions a library calls.** Some libraries take a function as an option, call it
+    themselves and catch its failure (`knowledge.frameworks.JS_LIBRARY_CALLED_OPTIONS`, read from
+    their sources): posthog-node's `new PostHog(key, { fetch })` transport (a rejection becomes the
+    client's `"error"` event) and the `fetch` of tRPC's `httpLink` / `httpBatchLink` /
+    `httpBatchStreamLink` (a rejection becomes the procedure call's `TRPCClientError`). That library
+    is a caller that handles the error. The function may be named there or made there by a project
+    factory (`{ fetch: meteredFetch(meter) }`, where `meteredFetch` returns an arrow function:
+    `Function.hook_returns`). A project function that also calls it is judged as any caller is,
+    so an unhandled project caller is still reported, and its chain is the one named. A function
+    handed to any other library is an entry point. Not covered: next-auth provider callbacks
+    (`userinfo.request` in a provider object a project function returns: no call hands them
+    over), openapi-fetch middleware (`client.use({ onRequest })`: its rejection rejects the
+    `client.GET(...)` call, which the project's caller must handle).
+
+    **Service objects from hooks and factories.** `const api = useApi()` where the project hook
+    returns an object literal of its functions, or returns what a project factory makes
+    (`return useMemo(() => buildApiClient(opts), deps)`, `return buildApiClient(opts)`), binds
+    `api.getProjects()` to the factory's `getProjects` (`Function.hook_returns`,
+    `Function.returns_call`): its callers are the calls of `api.getProjects()` (a React Query
+    `queryFn`, a `mutationFn`, a click handler), and `useMutation(api.deleteProject)` hands it over.
+    Only a hook's product is followed so: `const api = buildApiClient(); api.get()` and the object
+    a non-hook factory returns (`defineJob({...}).dispatch`) stay unresolved, since following them
+    makes TXN001 / NPQ001 count what those methods write (a queue publish with a database
+    fallback, a rate-limit counter), which needs a judgement of its own first.
 
     **Promises handed to a library.** `toast.promise(p, { error })` (sonner, react-hot-toast),
     fp-ts `tryCatch`, neverthrow `fromPromise` attach their own rejection handler to the promise
