@@ -29,7 +29,7 @@ from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 from vcx.manifests import RACY_NS
 
-FORMAT = 22
+FORMAT = 23
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -331,6 +331,7 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "literal_arms": [[a, b, list(names)] for (a, b), names in m.literal_arms.items()],
         "has_errors": m.has_errors,
         "error_ranges": [list(r) for r in m.error_ranges],
+        "type_aliases": [[k, v] for k, v in m.type_aliases.items()],
     }
     out.extend(m.exports.values())
     if doc["refs"]:
@@ -368,6 +369,7 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
     m.suppressions = {int(line): tuple(ids) for line, ids in d["suppressions"]}
     m.has_errors = bool(d["has_errors"])
     m.error_ranges = [(int(a), int(b)) for a, b in d["error_ranges"]]
+    m.type_aliases = {str(k): str(v) for k, v in d["type_aliases"]}
     return m
 
 

@@ -489,6 +489,11 @@ class ModuleFacts:
     # (``Kind.ISSUE``). Conditions joined with ``and`` / ``&&`` constrain what either side does,
     # with ``or`` / ``||`` what both do. An ``else`` / ``default`` arm has no entry.
     literal_arms: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
+    # TS: module-level type aliases whose type names a constructor the front end knows, as
+    # ``_type_ref`` writes it (``type Client = Redis | Cluster`` -> "ioredis"; a project class
+    # -> ``import:./repo:UserRepo``): what a field or getter typed with the alias in another
+    # module holds (link rewrites such callees).
+    type_aliases: dict[str, str] = field(default_factory=dict)
 
     def call(self, call_id: int) -> Call:
         return self.calls[call_id]
