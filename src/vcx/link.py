@@ -391,6 +391,7 @@ class Project:
             return None
         if mod.language == "python":
             return self.resolve_class(path, owner)
+        owner = _import_form(owner, self.package_specs(path))
         if owner.startswith("local:"):
             return self.resolve_js_class(path, owner[6:]) if "." not in owner[6:] else None
         if owner.startswith("import:"):
@@ -1022,9 +1023,9 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
             if ref is None and mod.language == "python":
                 ref = _through_class(project, path, mod, call, assigned, class_memo)
             elif ref is None and "()." in callee:
-                ref = _js_instance_call(project, path, callee)
+                ref = _js_instance_call(project, path, _import_form(callee, specs))
             elif ref is None:
-                ref = _js_static_call(project, path, callee)
+                ref = _js_static_call(project, path, _import_form(callee, specs))
             if ref is not None:
                 project.targets[(path, call.id)] = ref
                 if not test_code:  # a test calling a function is not a caller in production
@@ -1140,29 +1141,57 @@ def _through_type_alias(project: Project, path: str, call: Call) -> str:
     """(TS) A call on a field, getter or parameter typed with a type alias another module
     exports (``get client(): InMemoryClient`` with ``export type InMemoryClient = Redis |
     Cluster``; the front end writes ``import:./types:InMemoryClient().del``): rewritten to what
-    the alias names (``ioredis().del``). The callee, rewritten or not."""
+    the alias names when that is a library's client (``ioredis.Redis().del``), followed through
+    re-exports (``export { X } from``, ``export * from``). The callee, rewritten or not."""
     callee = call.callee
     _, spec, rest = callee.split(":", 2)
     name, _, tail = rest.partition("().")
     if not name or "." in name or "(" in name:
         return callee
     target = project.module_path(path, spec)
-    for _ in range(4):  # export { InMemoryClient } from "./types"
-        inner = project.modules.get(target) if target is not None else None
-        if inner is None:
-            return callee
-        ref = inner.type_aliases.get(name)
-        if ref is not None:
-            if ref.startswith(("local:", "import:")):
-                return callee  # a project class behind the alias: left as written
-            call.callee = f"{ref}().{tail}"  # a library's client (ioredis, pg.Pool, ...)
-            return call.callee
-        exported = inner.exports.get(name)
-        ref2 = exported.ref if exported is not None else None
-        if not ref2 or not ref2.startswith("import:"):
-            return callee
-        _, spec3, name = ref2.split(":", 2)
-        target = project.module_path(target, spec3)
+    ref = _type_alias(project, target, name, 0) if target is not None else None
+    if ref is None or ref.startswith(("local:", "import:")):
+        return callee  # no alias, or a project class behind it: left as written
+    call.callee = f"{ref}().{tail}"
+    return call.callee
+
+
+def _type_alias(project: Project, path: str, name: str, depth: int) -> str | None:
+    """What the type alias ``name`` module ``path`` exports names (``ModuleFacts.type_aliases``)."""
+    mod = project.modules.get(path)
+    if mod is None or depth > 6:
+        return None
+    ref = mod.type_aliases.get(name)
+    if ref is not None:
+        return ref
+    exported = mod.exports.get(name)
+    if exported is not None:
+        inner = exported.ref or ""
+        if not inner.startswith("import:"):
+            return None
+        _, spec, name2 = inner.split(":", 2)
+        target = project.module_path(path, spec)
+        return _type_alias(project, target, name2, depth + 1) if target is not None else None
+    for imp in mod.imports:
+        if imp.local == name and imp.name and imp.name != "*":  # import { X } ...; export { X }
+            target = project.module_path(path, imp.module)
+            return _type_alias(project, target, imp.name, depth + 1) if target is not None else None
+    for imp in mod.imports:  # export * from "./types"
+        if imp.name == "*" and imp.local == "*":
+            target = project.module_path(path, imp.module)
+            found = _type_alias(project, target, name, depth + 1) if target is not None else None
+            if found is not None:
+                return found
+    return None
+
+
+def _import_form(callee: str, specs: tuple[str, ...]) -> str:
+    """A callee into one of the project's own packages (``@acme/core.Cmd.create``, which the
+    front end writes like a library's) as an import of it (``import:@acme/core:Cmd.create``)."""
+    if specs and not callee.startswith(("import:", "local:")):
+        for spec in specs:
+            if callee.startswith(spec + ".") and len(callee) > len(spec) + 1:
+                return f"import:{spec}:{callee[len(spec) + 1:]}"
     return callee
 
 

@@ -304,7 +304,7 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
             # (not SETTINGS.find(...): an UPPER_CASE constant is an array, not a model class)
             evidence = meth in kdb.JS_MODEL_STATICS and _MODEL_RECEIVER.fullmatch(model) is not None and \
                 not (len(last := model.split("(", 1)[0].rsplit(".", 1)[-1]) > 1 and last.isupper())
-        if evidence and aliased is None and view.plain_class(callee.rsplit(".", 1)[0]):
+        if evidence and view.plain_class(callee.rsplit(".", 1)[0]):
             evidence = False  # Command.create() on a project class with no model base: not Model.create()
     if not evidence and meth in ("save", "destroy", "populate") and \
             (view.active_record or mod.language == "python") and not any(
