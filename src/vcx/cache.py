@@ -29,7 +29,7 @@ from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 from vcx.manifests import RACY_NS
 
-FORMAT = 25
+FORMAT = 26
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -333,6 +333,7 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "once_arms": [[a, b, kind] for (a, b), kind in m.once_arms.items()],
         "has_errors": m.has_errors,
         "error_ranges": [list(r) for r in m.error_ranges],
+        "type_aliases": [[k, v] for k, v in m.type_aliases.items()],
     }
     out.extend(m.exports.values())
     if doc["refs"]:
@@ -372,6 +373,7 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
     m.suppressions = {int(line): tuple(ids) for line, ids in d["suppressions"]}
     m.has_errors = bool(d["has_errors"])
     m.error_ranges = [(int(a), int(b)) for a, b in d["error_ranges"]]
+    m.type_aliases = {str(k): str(v) for k, v in d["type_aliases"]}
     return m
 
 

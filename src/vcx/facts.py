@@ -534,6 +534,11 @@ class ModuleFacts:
     # ``type(self)`` or a class name: once per process), "instance" (on ``self``: once per object),
     # "global" (a name the function declares ``global``). A local name is never one.
     once_arms: dict[tuple[int, int], str] = field(default_factory=dict)
+    # TS: module-level type aliases whose type names a constructor the front end knows, as
+    # ``_type_ref`` writes it (``type Client = Redis | Cluster`` -> "ioredis"; a project class
+    # -> ``import:./repo:UserRepo``): what a field or getter typed with the alias in another
+    # module holds (link rewrites such callees).
+    type_aliases: dict[str, str] = field(default_factory=dict)
 
     def call(self, call_id: int) -> Call:
         return self.calls[call_id]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from vcx.discover import display_path
 from vcx.facts import Call, Function, ModuleFacts, Value
 from vcx.knowledge import PY_ENUM_BASES
+from vcx.knowledge import databases as kdb
 from vcx.manifests import dependencies, read_json_object
 from vcx.paths import folder_of, is_non_production_file
 from vcx.tsconfig import PathAliases
@@ -382,6 +383,67 @@ class Project:
                     todo.append(found)
         return None
 
+    def class_of(self, path: str, owner: str) -> ClassRef | None:
+        """The project class a callee's receiver names, written as the front ends write callees
+        (``local:Order``, ``import:./order:Order``, ``import:.models:Order``, ``app.models.Order``):
+        Python's and JS/TS's. None for anything else (a library's class, an instance, a module)."""
+        mod = self.modules.get(path)
+        if mod is None or not owner or "(" in owner:
+            return None
+        if mod.language == "python":
+            return self.resolve_class(path, owner)
+        owner = _import_form(owner, self.package_specs(path))
+        if owner.startswith("local:"):
+            return self.resolve_js_class(path, owner[6:]) if "." not in owner[6:] else None
+        if owner.startswith("import:"):
+            _, spec, inner = owner.split(":", 2)
+            target = self.module_path(path, spec) if inner and "." not in inner else None
+            return self._js_exported_class(target, inner, 0) if target is not None else None
+        return None
+
+    def is_model(self, cls: ClassRef) -> bool:
+        """The project class ``cls`` is an ORM model: it or a project base derives from a base
+        of a database library (Django ``models.Model``, SQLAlchemy ``DeclarativeBase``, Sequelize
+        / Objection ``Model``, TypeORM ``BaseEntity``, Mongoose ...), or from a base the project
+        writes as a name no class or import explains, named like a model base (``Base =
+        declarative_base()``: ``kdb.ORM_BASE_SUFFIXES``). A class whose line of bases ends in
+        the project or in another library (pydantic's ``BaseModel``, a command or DTO base) is
+        no model, whatever its names."""
+        seen: set[ClassRef] = set()
+        todo = [cls]
+        while todo and len(seen) < 24:
+            cur = todo.pop(0)
+            if cur in seen:
+                continue
+            seen.add(cur)
+            mod = self.modules.get(cur.path)
+            info = mod.classes.get(cur.name) if mod is not None else None
+            if mod is None or info is None:
+                continue
+            python = mod.language == "python"
+            for b in (*info.bases, *info.generic_bases):
+                found = self.resolve_class(cur.path, b) if python else self.resolve_js_class(cur.path, b)
+                if found is not None:
+                    todo.append(found)
+                elif self._model_base(mod, b):
+                    return True
+        return False
+
+    def _model_base(self, mod: ModuleFacts, base: str) -> bool:
+        """A base no project class stands behind (see :meth:`is_model`) is a model base."""
+        named_like = base.rsplit(".", 1)[-1].rsplit(":", 1)[-1].endswith(kdb.ORM_BASE_SUFFIXES)
+        if mod.language == "python":
+            if base.startswith(("local:", "import:")) or base.split(".", 1)[0] in self.py_roots or "." not in base:
+                return named_like  # the project's (not a class found), or a name left as written
+            return base.startswith(kdb.DB_LIBS) or base.split(".", 1)[0] in kdb.PY_ORM_PACKAGES or \
+                base.startswith(kdb.PY_ORM_PACKAGES) or (base.startswith("django.") and named_like)
+        head = base.split(".", 1)[0]
+        imp = next((i for i in mod.imports if i.local == head), None)
+        if imp is None or imp.relative or imp.module.startswith((".", "/", "@/", "~", "#")) or \
+                self.module_path(mod.path, imp.module) is not None:
+            return named_like  # a global, an expression, or the project's (not a class found)
+        return imp.module.startswith((*kdb.DB_LIBS, *kdb.JS_ACTIVE_RECORD, *kdb.DB_LIKE_PACKAGES))
+
     def resolve_class_text(self, path: str, text: str) -> ClassRef | None:
         """Like :meth:`resolve_class`, for the source text of a name used in module ``path``
         (``UserSerializer``, ``serializers.UserSerializer`` after ``from app import serializers``
@@ -442,6 +504,10 @@ class Project:
                     cls = self._js_exported_class(target, inner, 0)
         found = self._instance_methods[key] = self.method_of(cls, name) if cls is not None else None
         return found
+
+    def js_exported_class(self, path: str, name: str) -> ClassRef | None:
+        """The project class a JS/TS module exports under ``name`` (``default``: its default export)."""
+        return self._js_exported_class(path, name, 0)
 
     def _js_exported_class(self, path: str, name: str, depth: int, types: bool = False) -> ClassRef | None:
         """The class a JS/TS module exports under ``name`` (``default`` for its default export);
@@ -971,6 +1037,8 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
         for call in mod.calls:
             ref: FuncRef | None = None
             callee = call.callee
+            if callee.startswith("import:") and "()." in callee and mod.language != "python":
+                callee = _through_type_alias(project, path, call)
             if callee.startswith("local:"):
                 name = callee[6:].replace("().", ".")
                 if name in mod.functions:
@@ -996,7 +1064,9 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
             if ref is None and mod.language == "python":
                 ref = _through_class(project, path, mod, call, assigned, class_memo)
             elif ref is None and "()." in callee:
-                ref = _js_instance_call(project, path, callee)
+                ref = _js_instance_call(project, path, _import_form(callee, specs))
+            elif ref is None:
+                ref = _js_static_call(project, path, _import_form(callee, specs))
             if ref is not None:
                 project.targets[(path, call.id)] = ref
                 if not test_code:  # a test calling a function is not a caller in production
@@ -1120,6 +1190,87 @@ def _js_instance_call(project: Project, path: str, callee: str) -> FuncRef | Non
     if not ctor or "(" in ctor or not ctor.startswith(("local:", "import:")):
         return None
     return project.js_instance_method(path, ctor, name)
+
+
+def _through_type_alias(project: Project, path: str, call: Call) -> str:
+    """(TS) A call on a field, getter or parameter typed with a type alias another module
+    exports (``get client(): InMemoryClient`` with ``export type InMemoryClient = Redis |
+    Cluster``; the front end writes ``import:./types:InMemoryClient().del``): rewritten to what
+    the alias names when that is a library's client (``ioredis.Redis().del``), followed through
+    re-exports (``export { X } from``, ``export * from``). The callee, rewritten or not."""
+    callee = call.callee
+    _, spec, rest = callee.split(":", 2)
+    name, _, tail = rest.partition("().")
+    if not name or "." in name or "(" in name:
+        return callee
+    target = project.module_path(path, spec)
+    ref = _type_alias(project, target, name, 0) if target is not None else None
+    if ref is None or ref.startswith(("local:", "import:")):
+        return callee  # no alias, or a project class behind it: left as written
+    call.callee = f"{ref}().{tail}"
+    return call.callee
+
+
+def _type_alias(project: Project, path: str, name: str, depth: int) -> str | None:
+    """What the type alias ``name`` module ``path`` exports names (``ModuleFacts.type_aliases``)."""
+    mod = project.modules.get(path)
+    if mod is None or depth > 6:
+        return None
+    ref = mod.type_aliases.get(name)
+    if ref is not None:
+        return ref
+    exported = mod.exports.get(name)
+    if exported is not None:
+        inner = exported.ref or ""
+        if not inner.startswith("import:"):
+            return None
+        _, spec, name2 = inner.split(":", 2)
+        target = project.module_path(path, spec)
+        return _type_alias(project, target, name2, depth + 1) if target is not None else None
+    for imp in mod.imports:
+        if imp.local == name and imp.name and imp.name != "*":  # import { X } ...; export { X }
+            target = project.module_path(path, imp.module)
+            return _type_alias(project, target, imp.name, depth + 1) if target is not None else None
+    for imp in mod.imports:  # export * from "./types"
+        if imp.name == "*" and imp.local == "*":
+            target = project.module_path(path, imp.module)
+            found = _type_alias(project, target, name, depth + 1) if target is not None else None
+            if found is not None:
+                return found
+    return None
+
+
+def _import_form(callee: str, specs: tuple[str, ...]) -> str:
+    """A callee into one of the project's own packages (``@acme/core.Cmd.create``, which the
+    front end writes like a library's) as an import of it (``import:@acme/core:Cmd.create``)."""
+    if specs and not callee.startswith(("import:", "local:")):
+        for spec in specs:
+            if callee.startswith(spec + ".") and len(callee) > len(spec) + 1:
+                return f"import:{spec}:{callee[len(spec) + 1:]}"
+    return callee
+
+
+def _js_static_call(project: Project, path: str, callee: str) -> FuncRef | None:
+    """(JS/TS) ``Cmd.create(...)`` on a project class (``local:Cmd.create``,
+    ``import:./cmd:Cmd.create``) when ``create`` is a static the class inherits from a project
+    base (``class Cmd extends BaseCommand``, ``BaseCommand.create`` defined there): the base's
+    method (:meth:`Project.method_of`). None for a name that is no project class, or whose line
+    of project classes defines no such method (a library base's)."""
+    if "(" in callee or not callee.startswith(("local:", "import:")):
+        return None
+    if callee.startswith("local:"):
+        owner, dot, name = callee[6:].rpartition(".")
+        cls = project.resolve_js_class(path, owner) if dot and owner and "." not in owner else None
+    else:
+        _, spec, inner = callee.split(":", 2)
+        owner, dot, name = inner.rpartition(".")
+        if not dot or not owner or "." in owner:
+            return None
+        target = project.module_path(path, spec)
+        cls = project.js_exported_class(target, owner) if target is not None else None
+    if cls is None or not name.isidentifier():
+        return None
+    return project.method_of(cls, name)
 
 
 def _default_member(mod: ModuleFacts, spec: str, rest: str) -> bool:

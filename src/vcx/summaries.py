@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vcx.facts import Call, Function, ModuleFacts, Value
@@ -24,7 +25,7 @@ from vcx.knowledge.network import (
     VERB_METHODS,
     network_call,
 )
-from vcx.link import FuncRef, Project
+from vcx.link import ClassRef, FuncRef, Project
 
 
 @dataclass(slots=True)
@@ -140,9 +141,6 @@ def _rollback(sql: str) -> bool:
     return sql.lstrip().upper().startswith("ROLLBACK")
 
 
-# Base classes whose subclasses' own methods (an overridden save()) still write through the ORM.
-ORM_BASES = ("Model", "Base", "Document", "Entity", "SQLModel")
-
 # SQLAlchemy / SQLModel statement builders: calls that construct SQL without running it.
 SA_BUILDERS = ("sqlalchemy.update", "sqlalchemy.insert", "sqlalchemy.delete", "sqlalchemy.select",
                "sqlmodel.update", "sqlmodel.insert", "sqlmodel.delete", "sqlmodel.select",
@@ -175,6 +173,14 @@ class ModuleView:
     library_prefixes: tuple[str, ...] = ()
     # (function, local name) -> (line, callee) of the calls whose result the name was assigned
     origins: dict[tuple[str | None, str], list[tuple[int, str]]] = field(default_factory=dict)
+    # A receiver as callees write it (``local:EngineContext``, ``import:./cmd:RenameCommand``)
+    # names a project class that is no ORM model (``Project.is_model``): its statics and
+    # classmethods are the project's or another library's, not a model's queries.
+    plain_class: Callable[[str], bool] = field(default=lambda owner: False)
+    # (function, local name) bound to the client of a remote API's SDK (``kdb.api_sdk``): made by
+    # the call (``client = OpenAI()``) or returned by the project function it calls (``client =
+    # self.get_client()``, ``return OpenAI(api_key=...)``).
+    sdk_names: frozenset[tuple[str | None, str]] = frozenset()
 
     @classmethod
     def of(cls, mod: ModuleFacts, project_prefixes: tuple[str, ...], in_browser: bool,
@@ -244,6 +250,8 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
     if meth not in _OP_METHODS and meth.lower() not in kdb.CACHE_COMMANDS and not callee.startswith(kdb.OTHER_STORES):
         return None  # useState(), items.push(): no method any database, cache or transaction has
     recv, meth = _method(call)
+    if kdb.api_sdk(callee) or (view.sdk_names and (call.func, recv.split(".", 1)[0]) in view.sdk_names):
+        return None  # stripe.customers.create(), client.beta.threads.create(): the vendor's API, no database
     if mod.language == "python" and (call.factory or (recv in ("self", "cls") and callee == call.text and
                                                       meth not in PY_KEEP_UNRESOLVED)):
         return None  # self.m() / repo.m() on a factory's result that link found no method for
@@ -265,7 +273,9 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
         head = ""  # conn[i].create(...): an element of a list; collection.breadcrumbs.get(...): a field
     canon = callee.split(":")[-1] if callee.startswith(("import:", "local:")) else callee
     if callee.startswith(kdb.OTHER_STORES) or (
-            (base in kdb.CACHE_NAMES or head in kdb.CACHE_NAMES) and meth.lower() in kdb.CACHE_COMMANDS):
+            (base in kdb.CACHE_NAMES or head in kdb.CACHE_NAMES) and meth.lower() in kdb.CACHE_COMMANDS and
+            (call.args or call.kwargs or meth.lower() in kdb.CACHE_KEYLESS_COMMANDS)):
+        # (a command that takes a key given none, `r.get()` on a rule object `r`, is no cache's)
         if meth.lower() in kdb.MESSAGE_COMMANDS:
             return None  # redis.publish(channel, msg): a message to subscribers, no read or write of a store
         return Op("cache", path, call)  # a cache named `cache` is a store only when spoken to like one
@@ -300,6 +310,8 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
             # (not SETTINGS.find(...): an UPPER_CASE constant is an array, not a model class)
             evidence = meth in kdb.JS_MODEL_STATICS and _MODEL_RECEIVER.fullmatch(model) is not None and \
                 not (len(last := model.split("(", 1)[0].rsplit(".", 1)[-1]) > 1 and last.isupper())
+        if evidence and view.plain_class(callee.rsplit(".", 1)[0]):
+            evidence = False  # Command.create() on a project class with no model base: not Model.create()
     if not evidence and meth in ("save", "destroy", "populate") and \
             (view.active_record or mod.language == "python") and not any(
             a.kind == "str" for a in call.args) and _PLAIN_NAME.fullmatch(recv or "") and \
@@ -359,8 +371,8 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
         k.endswith("__in") or k == "$in" for k in call.kwargs) or any(
         a.keys is not None and ("$in" in a.keys or "in" in a.keys) for a in call.args) or "__in" in chain_text
     if meth == "create" and call.text.startswith("this.") and call.text.count(".") == 2 and \
-            mod.language != "python":
-        return None  # TypeORM repository.create() builds an entity; save() writes it
+            mod.language != "python" and not callee.startswith(kdb.JS_INSERTING_CREATE):
+        return None  # TypeORM repository.create() builds an entity; save() writes it (a Mongoose model's inserts)
     if meth in ("add", "add_all", "delete", "merge", "flush") and ("session" in recv.lower() or "Session" in callee):
         return Op("staged", path, call, batch=batch)
     if meth in kdb.WRITE_METHODS or meth in kdb.BATCH_METHODS - {"in_bulk", "mget"}:
@@ -475,6 +487,7 @@ class Summaries:
         self._callback_index: dict[str, dict[int, list[str]]] = {}
         self._settles_extra: dict[tuple[str, FuncRef], bool] = {}  # ERR004's verdicts, see shown_or_expected
         self._mutation_cache: bool | None = None
+        self._returned: dict[FuncRef, str] = {}
         self.memoized: set[FuncRef] = {FuncRef(path, fn.id) for path, mod in project.modules.items()
                                        if mod.language == "python"
                                        for fn in mod.functions.values() if fn.decorators and memoized(fn)}
@@ -486,6 +499,8 @@ class Summaries:
             has_commit: dict[str | None, bool] = {}
             prefixes = tuple(f"{spec}." for spec in project.package_specs(path))
             view = ModuleView.of(mod, prefixes, project.runs_in_browser(path), active_record)
+            view.plain_class = self._plain_class_test(path)
+            view.sdk_names = self._sdk_names(path, mod)
             found: list[tuple[Call, Op]] = []  # the module's operations, in call order
             for call in mod.calls:
                 op = classify(mod, call, view)
@@ -534,6 +549,44 @@ class Summaries:
                 for eff in (("write",) if op.batch else ("write", "query")):
                     self._add(ref, eff, path, call, op, work)
         self._spread(work)
+
+    def _sdk_names(self, path: str, mod: ModuleFacts) -> frozenset[tuple[str | None, str]]:
+        """``ModuleView.sdk_names`` for the module ``path``."""
+        out: set[tuple[str | None, str]] = set()
+        for call in mod.calls:
+            if not call.assigned_to:
+                continue
+            made = call.callee
+            if not kdb.api_sdk(made):
+                ref = self.project.target(path, call)
+                made = self._returned_callee(ref) if ref is not None else ""
+            if made and kdb.api_sdk(made):
+                out.add((call.func, call.assigned_to))
+        return frozenset(out)
+
+    def _returned_callee(self, ref: FuncRef) -> str:
+        """The callee of the call a project function returns (``return OpenAI(key)``), when it
+        returns one and only one; "" otherwise."""
+        hit = self._returned.get(ref)
+        if hit is None:
+            mod = self.project.modules.get(ref.path)
+            found = {c.callee for c in mod.calls if c.func == ref.func and c.context == "return"} \
+                if mod is not None else set()
+            hit = self._returned[ref] = found.pop() if len(found) == 1 else ""
+        return hit
+
+    def _plain_class_test(self, path: str) -> Callable[[str], bool]:
+        """``ModuleView.plain_class`` for the module ``path``."""
+        project = self.project
+        memo: dict[str, bool] = {}
+
+        def plain_class(owner: str) -> bool:
+            hit = memo.get(owner)
+            if hit is None:
+                cls = project.class_of(path, owner)
+                hit = memo[owner] = cls is not None and not project.is_model(cls)
+            return hit
+        return plain_class
 
     def _add(self, ref: FuncRef, eff: str, path: str, call: Call, op: Op,
              work: deque[tuple[FuncRef, str]]) -> None:
@@ -690,7 +743,7 @@ class Summaries:
             return False
         cls = fn.id.rsplit(".", 1)[0] if "." in fn.id else ""
         info = self.project.modules[ref.path].classes.get(cls) if cls else None
-        if info is not None and any(b.rsplit(".", 1)[-1].rsplit(":", 1)[-1].endswith(ORM_BASES) for b in info.bases):
+        if info is not None and self.project.is_model(ClassRef(ref.path, cls)):
             return False  # an overridden Model.save() (also through a project base model): still the ORM write
         return True
 

@@ -85,6 +85,7 @@ PATTERNS = (
     ("switch_statement", "switch"), ("return_statement", "exit"), ("throw_statement", "exit"),
     ("await_expression", "await"),
     ("variable_declarator", "decl"), ("assignment_expression", "assign"),
+    ("type_alias_declaration", "typealias"),
 )
 # No text predicates (#match?, #eq?): a tree parsed under a deadline keeps no source text
 # (vcx.parse.parse parses JS only once), and py-tree-sitter crashes evaluating them on it.
@@ -483,6 +484,7 @@ class _Extractor:
         # The named TS type of a field ("c", class, name) or of a parameter / local ("s", scope,
         # name), as written: ``Call.recv_type``.
         self.declared_types: dict[tuple[str, str | None, str], str] = {}
+        self.type_aliases: dict[str, ts.Node] = {}  # module-level `type X = ...`: name -> its type
         self.call_values: list[Value] = []  # values naming a call by id (renumbered in _finish)
         self.keep_all_calls = False
         self.args_memo: dict[int, list[ts.Node]] = {}  # call node id -> argument nodes
@@ -666,6 +668,15 @@ class _Extractor:
             self._hook_members(decls)
         # Instances before calls, so that calls on them resolve.
         self.bound_names = {name for _scope, name in self.bindings}  # complete now: see _ctor_of
+        for n in nodes("typealias"):  # type Client = Redis | Cluster: the types of the module's names
+            name_n, value_n = n.child_by_field_id(self.f.name), n.child_by_field_name("value")
+            if name_n is not None and value_n is not None and n.parent is not None and \
+                    n.parent.type in ("program", "export_statement"):
+                self.type_aliases.setdefault(self.text(name_n), value_n)
+        for name in list(self.type_aliases):
+            ref = self._type_ref(self.type_aliases[name])
+            if ref is not None:
+                self.facts.type_aliases[name] = ref
         for scope, cls, name, type_node in self.typed:
             self._typed_instance(scope, cls, name, type_node)
         for decl in decls:
@@ -1230,6 +1241,11 @@ class _Extractor:
             self.typed.append((fid, None, pname, ptype))
             if is_prop and cls_qual is not None:
                 self.typed.append((parent_scope, cls_qual, pname, ptype))
+        if t == "method_definition" and cls_qual is not None and node.child_count and \
+                any(c.type == "get" for c in node.children[:3]):
+            ret = node.child_by_field_name("return_type")  # get client(): Redis: a field's type
+            if ret is not None:
+                self.typed.append((parent_scope, cls_qual, name, ret))
         # Only methods have decorators (the grammars give other functions none). A method of a
         # class has none when no "@" is written between the class's start and the method's name
         # (its decorators are among its children or its siblings before it, in the class body).
@@ -2248,9 +2264,11 @@ class _Extractor:
             cur = self._parent_scope(cur)
         return scope
 
-    def _type_ref(self, type_node: ts.Node) -> str | None:
+    def _type_ref(self, type_node: ts.Node, depth: int = 0) -> str | None:
         """Constructor behind a TS type annotation: ``Date``, a tracked client type
-        (``PrismaClient``, ``Pool``, ``AxiosInstance`` -> ``axios.create``), a project class."""
+        (``PrismaClient``, ``Pool``, ``AxiosInstance`` -> ``axios.create``), a project class;
+        through a type alias of the module (``type Client = Redis | Cluster``: the first member
+        that is one). A type another module names is left to link (``ModuleFacts.type_aliases``)."""
         node = type_node
         if node.type == "type_annotation":
             first = node.named_child(0)
@@ -2258,13 +2276,21 @@ class _Extractor:
                 if c.type != "comment":
                     node = c
                     break
-        cands = node.named_children if node.type == "union_type" else [node]
+        cands = [node]
+        while any(c.type == "union_type" for c in cands) and len(cands) < 16:  # A | B | C nests
+            cands = [x for c in cands for x in (c.named_children if c.type == "union_type" else (c,))]
         for c in cands:
             if c.type == "generic_type":  # Repository<User>
                 c = c.child_by_field_id(self.f.name) or c
             if c.type not in ("type_identifier", "nested_type_identifier"):
                 continue
             text = self.text(c)
+            alias = self.type_aliases.get(text)
+            if alias is not None and depth < 4:
+                hit = self._type_ref(alias, depth + 1)
+                if hit is not None:
+                    return hit
+                continue
             root, _, rest = text.partition(".")
             ref, _inst, _mod = self._resolve_name(root, None)
             if rest:
@@ -2324,6 +2350,14 @@ class _Extractor:
                 if mat is not None:
                     self.instances[(scope, ident)] = mat
                 return
+            member = self._unwrap(val, await_too=True) if val.type in WRAPPERS_AND_AWAIT else val
+            if member.type == "member_expression":  # const client = this.stripe: the field's instance
+                obj, prop = member.child_by_field_id(self.f.object), member.child_by_field_id(self.f.property)
+                cls = self._class_qual(node) if obj is not None and obj.type == "this" and prop is not None else None
+                known = self.class_instances.get((cls, self.text(prop))) if cls is not None and prop else None
+                if known is not None:
+                    self.instances[(scope, ident)] = known
+                    return
         # A type annotation (`const x: T = ...`) starts with a colon between the name and the value.
         if self.data.find(b":", e, val.start_byte if val is not None else node.end_byte) < 0:
             return

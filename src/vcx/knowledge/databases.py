@@ -75,6 +75,16 @@ DB_LIKE_PACKAGES = ("@prisma/", "mysql", "mssql", "oracledb", "tedious", "sqlite
 JS_ACTIVE_RECORD = ("mongoose", "sequelize", "typeorm", "@mikro-orm", "objection", "bookshelf", "waterline",
                     "@adonisjs/lucid", "sequelize-typescript", "@typegoose", "dynamoose", "camo", "mongorito",
                     "@nestjs/mongoose", "@nestjs/sequelize", "@nestjs/typeorm")
+# Model base classes of the ORMs, by how their names end: what a base written as a name the
+# project does not define (``Base = declarative_base()``, ``db.Model``) and no import leads to a
+# library class says it is.
+ORM_BASE_SUFFIXES = ("Model", "Base", "Document", "Entity", "SQLModel")
+# Python packages whose classes are rows of a database (besides ``DB_LIBS``): a project class
+# derived from one of their classes is a model.
+PY_ORM_PACKAGES = ("mongoengine", "beanie", "odmantic", "ormar", "piccolo", "pony", "neomodel", "pynamodb",
+                   "gino", "edgy", "redis_om", "umongo", "elasticsearch_dsl", "elasticsearch.dsl", "opensearch_dsl",
+                   "djongo", "django_mongodb_backend", "sqlalchemy_utils", "flask_mongoengine", "couchdb",
+                   "cqlengine", "cassandra.cqlengine", "playhouse", "sqlobject", "orm", "prisma")
 OTHER_STORES = ("redis", "ioredis", "@redis/client", "@upstash/redis", "aioredis", "django.core.cache",
                 "flask_caching", "memcache", "pymemcache")
 # SQLAlchemy calls that configure or connect and run no statement: building a database URL
@@ -117,6 +127,32 @@ DB_NAMES = frozenset({
     "repo", "em", "manager", "knex", "queryrunner", "qr", "dbsession", "db_session", "con", "database",
     "mongo", "collection", "coll",
 })
+# SDKs of remote HTTP APIs (payments, AI models, cloud control planes), as canonical callee
+# prefixes: a ``create`` / ``update`` / ``delete`` / ``get`` on one of their clients
+# (``stripe.subscriptionSchedules.create``, ``OpenAI().beta.threads.create``, a googleapiclient
+# ``Resource().jobs().delete``) is a request to the vendor's API, another system than the
+# application's database, however the client is named. A prefix ending in "." or "/" covers a
+# family of packages; the database services among them (``DB_API_SDK_EXCEPTIONS``) stay databases.
+API_SDK_PACKAGES = ("stripe", "openai", "anthropic", "@anthropic-ai/sdk", "twilio", "cohere", "mistralai", "groq",
+                    "googleapiclient", "googleapis", "google.cloud.", "@google-cloud/", "google.generativeai",
+                    "@google/generative-ai", "@google/genai", "google.genai")
+DB_API_SDK_EXCEPTIONS = ("google.cloud.firestore", "google.cloud.bigquery", "google.cloud.spanner",
+                         "google.cloud.datastore", "google.cloud.bigtable", "google.cloud.ndb", "google.cloud.sql",
+                         "google.cloud.alloydb", "@google-cloud/firestore", "@google-cloud/spanner",
+                         "@google-cloud/bigquery", "@google-cloud/datastore", "@google-cloud/bigtable")
+
+
+def api_sdk(callee: str) -> bool:
+    """``callee`` (canonical) is reached through the client of a remote API's SDK
+    (``API_SDK_PACKAGES``): ``stripe().customers.create``, ``openai.OpenAI().files.delete``."""
+    if not callee.startswith(API_SDK_PACKAGES) or callee.startswith(DB_API_SDK_EXCEPTIONS):
+        return False
+    for p in API_SDK_PACKAGES:
+        if callee.startswith(p) and (p.endswith((".", "/")) or len(callee) == len(p) or callee[len(p)] in ".(/"):
+            return True
+    return False
+
+
 # Resources of HTTP API SDKs reached through a client object usually named `client` (OpenAI /
 # Anthropic `client.chat.completions.create(...)`, `client.messages.create(...)`, Twilio
 # `client.messages.create(to=...)`): a `create` there is a remote call, not a database write.
@@ -134,6 +170,9 @@ PY_SDK_CLIENT_NAMES = ("client", "openai", "anthropic", "twilio", "llm")
 # their fields (`collection.breadcrumbs.get(id)`).
 DB_NAMES_AS_RECEIVER_ONLY = frozenset({"collection", "coll"})
 CACHE_NAMES = frozenset({"redis", "cache", "r", "rds", "redis_client", "redisclient", "cache_client"})
+# Cache commands that take no key (every other one in ``CACHE_COMMANDS`` takes at least one
+# argument): what a receiver merely named like a cache (``r.get()``) is called with tells them apart.
+CACHE_KEYLESS_COMMANDS = frozenset({"pipeline"})
 # Pub/sub commands of a cache server (redis ``PUBLISH`` / ``SPUBLISH``), lower-cased: they send a
 # message to a channel's subscribers, they neither read nor store anything (no cache command).
 MESSAGE_COMMANDS = frozenset({"publish", "spublish"})
@@ -214,6 +253,10 @@ PY_ROW_METHODS = frozenset({"save", "asave", "delete", "adelete", "refresh_from_
 # django-treebeard node methods that insert the unsaved row they are given as ``instance=``
 # (``parent.add_child(instance=page)``, ``page.add_sibling("right", instance=p)``, ``Page.add_root(instance=p)``).
 TREE_INSERT_METHODS = frozenset({"add_child", "add_sibling", "add_root"})
+# Models whose ``create()`` inserts the row (``this.model.create(doc)`` on a field typed
+# ``Model<T>`` of Mongoose, a Sequelize model), unlike a TypeORM repository's, which only builds
+# the entity: canonical callee prefixes.
+JS_INSERTING_CREATE = ("mongoose.", "@nestjs/mongoose.", "@typegoose/", "sequelize.", "sequelize-typescript.")
 # Receivers that conventionally hold a TypeORM / MikroORM entity manager, whose create(),
 # merge() and (MikroORM) persist() build or stage entities without a query.
 ENTITY_MANAGER_NAMES = frozenset({"manager", "em", "entitymanager", "entity_manager", "orm.em"})

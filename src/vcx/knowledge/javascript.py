@@ -30,6 +30,9 @@ JS_TRACKED_CONSTRUCTORS = frozenset({
     "mongodb.MongoClient", "mongoose.createConnection",
     "ioredis", "ioredis.Redis", "ioredis.default", "ioredis.Cluster",
     "redis.createClient", "redis.createCluster", "@redis/client.createClient", "@upstash/redis.Redis",
+    # Clients of remote APIs' SDKs (``kdb.API_SDK_PACKAGES``): ``private stripe: Stripe``.
+    "stripe", "stripe.Stripe", "openai", "openai.OpenAI", "openai.AzureOpenAI", "@anthropic-ai/sdk",
+    "@anthropic-ai/sdk.Anthropic", "twilio", "twilio.Twilio",
     # HTTP dispatchers.
     "undici.Agent", "undici.Pool", "undici.Client",
     # Schedulers and queues.

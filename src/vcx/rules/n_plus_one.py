@@ -596,6 +596,13 @@ class QueryInLoop(Rule):
     statements are builders throughout vcx: only the ``session.execute()`` that runs one is a query.
     Peewee's lazy ``select()`` is not covered (still counted where built).
 
+    What counts as a query is what TXN001 counts as a write or a read (see ``vcx explain TXN001``):
+    a static a command class inherits from a project base (``LookupRequest.create({ sku })``), a
+    classmethod of a project class that is no ORM model (a pydantic ``EngineContext.get()``
+    reading a context variable), calls on the client of a remote API's SDK (Stripe, OpenAI,
+    googleapiclient, ...) are none. A receiver merely named like a cache (``r``, ``cache``) is a
+    cache only when spoken to like one: ``r.get()`` with no key is some object's method.
+
     Not reported: loops over a literal list of at most 10 items (also ``range(3)``, ``range(1, 5)``,
     ``range(0, 10, 2)``: literal bounds of at most 10 rounds; ``range(n)`` or ``range(500)`` is
     reported), or over a module-level constant

@@ -296,7 +296,19 @@ class MissingTransaction(Rule):
     ``OrderRepository``, and ``repo.create(...)`` / ``repo.get_by_email(...)`` is followed into the
     project method (also one inherited from a project base class, ``RepositoryBase[Order].create``,
     as are ``repo.create(...)`` on ``repo = OrderRepository(session)`` and
-    ``self.get_one_or_none(...)`` in a subclass) instead of being judged by its name.
+    ``self.get_one_or_none(...)`` in a subclass) instead of being judged by its name. JS/TS
+    statics likewise: ``RenameCommand.create({...})`` runs ``BaseCommand.create`` when the
+    command class inherits it from a project base (a builder that validates an input object:
+    no write). A capitalised project class counts as a model (``Shelf.update(...)``, Python
+    ``EngineContext.get()``) only when it or a project base derives from an ORM's model base
+    (Sequelize / Objection ``Model``, TypeORM ``BaseEntity``, Django ``models.Model``,
+    SQLAlchemy's declarative base, ...; a base the project writes as a name no class or import
+    explains, named like a model base, counts too); a class whose bases end in the project or in
+    another library (pydantic ``BaseModel``, a DTO base) is no model, whatever its method names.
+    Writes are ordered as they run: a call in another call's arguments (or receiver) runs
+    before it, so ``await a.update(x, await b.insert(y))`` reports the update as the second
+    write. A Mongoose model's ``this.model.create(doc)`` inserts (unlike a TypeORM
+    repository's ``create``, which only builds the entity).
 
     Why it breaks production: when the second write fails (constraint, timeout, deploy), the
     first one stays: money debited and never credited, a user without a profile.
@@ -327,7 +339,15 @@ class MissingTransaction(Rule):
     in a handler ends it for the code after the ``try`` (``except Exception: row.save(); raise``
     then ``row.save()``), not for a ``finally``, nor past an enclosing ``try`` whose handler may
     fall through; calls on objects of third-party libraries that are no database (an Intercom or Stripe SDK
-    client named ``client``, a pdf-lib document's ``save()``, a konva node's ``destroy()``), and
+    client named ``client``, a pdf-lib document's ``save()``, a konva node's ``destroy()``);
+    calls on the client of a remote API's SDK (Stripe, OpenAI / Anthropic, Twilio, googleapiclient
+    and ``google.cloud`` / ``@google-cloud`` clients other than their databases Firestore,
+    BigQuery, Spanner, Datastore and Bigtable), also when the client comes from a getter or
+    field typed with the SDK's class (``get stripe(): Stripe``, ``const client = this.stripe``),
+    a parameter annotated with it, or a project function that returns one (``client =
+    self.get_client()`` returning ``OpenAI(...)``): requests to another system; a cache command on
+    a field or getter typed with a project alias of cache clients (``type Client = Redis |
+    Cluster``): another store; and
     in JS/TS ``x.save()`` / ``x.destroy()`` on a local name when the project uses no ORM whose
     rows save themselves (Mongoose, Sequelize, TypeORM, ...);
     (Python) a write in an ``except`` handler after a write in its ``try`` body (``try:
@@ -426,7 +446,7 @@ class MissingTransaction(Rule):
                 group = _drop_repeats(_drop_same_row(group, same), same)
                 if len(group) < 2 or txn.func_protected(path, mod, fid):
                     continue
-                group.sort(key=lambda g: (g[0].loc.line, g[0].loc.col))
+                group.sort(key=lambda g: run_order(g[0]))
                 unprotected = [g for g in group if not txn.call_protected(path, mod, g[0])]
                 if not unprotected or (len(unprotected) == len(group) and len(group) < 2):
                     continue
@@ -666,7 +686,7 @@ def _drop_repeats(group: list[tuple[Call, str]], same: _SameRow) -> list[tuple[C
     out: list[tuple[Call, str]] = []
     seen: dict[tuple[FuncRef, tuple[str, ...]], Call] = {}
     calls = same.project.modules[same.path].calls
-    for call, label in sorted(group, key=lambda g: (g[0].loc.line, g[0].loc.col)):
+    for call, label in sorted(group, key=lambda g: run_order(g[0])):
         reached = same.reached(same.path, call)
         ref = same.project.target(same.path, call)
         own = next((r for r in reached if r[0] == ref), None)
@@ -696,7 +716,7 @@ def _drop_same_row(group: list[tuple[Call, str]], same: _SameRow) -> list[tuple[
     rows: set[str] = set()  # receivers bound to an upserted row
     upserted: set[tuple[str, str]] = set()  # (model receiver, where signature)
     out: list[tuple[Call, str]] = []
-    for call, label in sorted(group, key=lambda g: (g[0].loc.line, g[0].loc.col)):
+    for call, label in sorted(group, key=lambda g: run_order(g[0])):
         if rows and same.updates_row(call, rows):
             continue
         keys = same.row_writes(same.path, call)
@@ -779,6 +799,14 @@ def _writes_back(path: str, s: Summaries, read: Call, write: Op | None, project:
     if rop is None or not rop.sql:
         return True
     return re.search(rf"\bFROM\s+{re.escape(m.group(1))}\b", rop.sql, re.IGNORECASE) is not None
+
+
+def run_order(call: Call) -> tuple[int, int, int, int]:
+    """The order calls of one function run in: a call ends after every call inside it (its
+    receiver, its arguments) has run, so ``execute(Cmd.create(x))`` runs ``Cmd.create`` first, and
+    calls one after another end in their order too."""
+    loc = call.loc
+    return loc.end_line, loc.end_col, loc.line, loc.col
 
 
 def _short(text: str, limit: int = 80) -> str:
