@@ -1207,8 +1207,9 @@ class _Extractor:
             if guard is not None and guard[0] == "none" and guard[1].parent == block and block is not None \
                     and guard[1].start_byte > stmt.end_byte:
                 out.add("guard:tzinfo")
-                # the reads in the guard's body are followed; after it the value is aware
-                end = guard[1].end_byte
+                # the reads in the guard's body are followed; in its `else` and after it the value is aware
+                body = guard[1].child_by_field_name("consequence")
+                end = body.end_byte if body is not None else guard[1].end_byte
                 for m2 in _word(name).finditer(self.src.data, ident.end_byte, end):
                     node2 = self._root.descendant_for_byte_range(m2.start(), m2.end()) \
                         if self._root is not None else None
@@ -1244,13 +1245,15 @@ class _Extractor:
         return (sense, stmt) if sense is not None else None
 
     def _tz_guard(self, stmt: ts.Node, name: str) -> str | None:
-        """An ``if`` that tests whether ``name`` has a zone and whose body (no ``elif``/``else``) ends
+        """An ``if`` that tests whether ``name`` has a zone and whose body (no ``elif``) ends
         by reassigning ``name`` or leaving (``return``, ``raise``, ``continue``): "none" for
         ``if name.tzinfo is None:`` / ``== None`` / ``if not name.tzinfo:`` (the naive case is
         handled, so after the ``if`` the value has a zone unless the body gave it none), "set" for
         ``is not None`` / ``if name.tzinfo:`` (the aware case is, so after it the value is naive
         unless the body gave it a zone). None for any other statement."""
-        if stmt.type != "if_statement" or stmt.child_by_field_name("alternative") is not None:
+        alternatives = stmt.children_by_field_name("alternative")
+        if stmt.type != "if_statement" or len(alternatives) > 1 or \
+                any(a.type != "else_clause" for a in alternatives):
             return None
         cond = stmt.child_by_field_name("condition")
         while cond is not None and cond.type == "parenthesized_expression" and cond.named_children:

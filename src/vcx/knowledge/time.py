@@ -63,8 +63,7 @@ DATE_FNS_LOCAL = frozenset({
     # local-field getters and setters, date-fns' form of Date's getDate() / getMonth() / setMonth()
     "getDaysInMonth", "getDate", "getDay", "getMonth", "getYear", "getHours", "getISODay", "getDayOfYear",
     "getWeek", "getISOWeek", "getQuarter", "getDaysInYear", "setMonth", "setYear", "setDay",
-    "lastDayOfMonth", "isFirstDayOfMonth", "isLastDayOfMonth", "isWeekend", "isSameMonth", "isSameYear",
-    "differenceInCalendarMonths",
+    "lastDayOfMonth", "isFirstDayOfMonth", "isLastDayOfMonth", "isWeekend",
 })
 DATE_FNS_TZ_MODULES = ("date-fns-tz", "@date-fns/tz")
 

@@ -406,11 +406,14 @@ class LocalTimeArithmetic(Rule):
       change of the server's zone the result is an hour off UTC midnight. Reported.
     - date-fns' local-field getters read the server's calendar as `Date`'s do
       (`getDaysInMonth`, `getISODay`, `getYear`, `getDayOfYear`, `getWeek`, `getQuarter`,
-      `isWeekend`, `isFirstDayOfMonth`, `lastDayOfMonth`, `setMonth`, `isSameMonth` ...):
+      `isWeekend`, `isFirstDayOfMonth`, `lastDayOfMonth`, `setMonth` ...):
       reported like `startOfDay` (not with date-fns-tz). `getDaysInMonth(new Date(Date.UTC(y,
       m, 1)))` is the previous month's length on a server west of UTC. `getDate` / `getDay` /
       `getMonth` / `getHours` of date-fns are reported by the `Date` getter check, as before.
       Minutes and seconds (`getMinutes`) are not listed: they are the same in whole-hour zones.
+      Nor are `isSameMonth` / `isSameYear`: they read both of their dates in the same zone, and
+      the uses seen (grouping dates parsed as local midnight, choosing whether a label shows the
+      year) come out the same in every zone.
     - `process.env.TZ = 'UTC'` set only for tests (a `jest.config.ts`, a test setup file) fixes
       the zone of the tests, not of the server; it silences nothing. (A zone set by the
       production entry point is not recognised yet.)
@@ -595,11 +598,11 @@ class AmbiguousParse(Rule):
     TZ001's topic). JS parses are reported as before, whatever their use.
 
     **A tzinfo guard** right after the parse, in the same block, handles the naive case:
-    `if value.tzinfo is None:` (`== None`, `if not value.tzinfo:`), with no `else`, whose body
+    `if value.tzinfo is None:` (`== None`, `if not value.tzinfo:`), with no `elif`, whose body
     ends by reassigning the name, returning or raising. What the body does with the value is
     judged as above (`value = value.replace(tzinfo=UTC)` or `return value.replace(...)`,
     `localize`, `make_aware` name the zone; a `raise` refuses the naive value), and reads after
-    the guard are not followed: there the value has a zone. `.astimezone(...)` in the guard
+    the guard and in its `else` are not followed: there the value has a zone. `.astimezone(...)` in the guard
     keeps it reported, as on a later line (it reads the naive digits as server-local time).
     A guard whose body returns the naive value (`return value`) keeps it reported.
     """
