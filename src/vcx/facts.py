@@ -182,7 +182,12 @@ class Call:
     # that name); "prop:<key>" (an object literal's / dict display's value); "store" (assigned
     # to an attribute or subscript); "item" (an array / list / tuple element); "return";
     # "display" (JSX text; Python: ``print``); "text" (put into a string on the way);
-    # "cond" (tested for truth); "stmt" (dropped); "other". Empty for other calls.
+    # "cond" (tested for truth); "stmt" (dropped); "other". Python also adds, for each other
+    # operand of a comparison or subtraction, "with:aware" / "with:naive" / "with:unknown" (what
+    # datetime it is, as far as the front end sees; nothing for a literal or a timedelta), and
+    # "guard:tzinfo" for ``if name.tzinfo is None:`` right after the assignment whose body ends by
+    # reassigning, returning or raising: the reads in its body are followed, those after it not.
+    # A module-level name is followed through the whole module. Empty for other calls.
     uses: tuple[str, ...] = ()
     # Methods called on the result, in order: ``fetch(u).then(r => r.json())`` -> ("then",).
     chain: tuple[str, ...] = ()

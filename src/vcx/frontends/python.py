@@ -43,7 +43,8 @@ from vcx.knowledge.databases import (
     through_django_manager_bytes,
 )
 from vcx.knowledge.network import ACCESS_ATTRS, CLIENT_CONSTRUCTORS
-from vcx.knowledge.time import PY_FOLLOWED_CALLS
+from vcx.knowledge.time import PY_AWARE_CALLS as _AWARE_CALLS
+from vcx.knowledge.time import PY_FOLLOWED_CALLS, PY_MAKE_AWARE
 from vcx.parse import language
 
 # Receivers of logging calls (``logger.warning(...)``, ``self.log.info(...)``): a try that only logs
@@ -1161,12 +1162,17 @@ class _Extractor:
                 out.add(f"attr:{name}")
         elif pt == "comparison_operator":
             out.add("compare")
+            for other in parent.named_children:
+                if other != cur and other.type != "comment":
+                    self._operand_kind(other, out)
         elif pt == "binary_operator":
             op = parent.child_by_field_name("operator")
             if op is not None and self.src.text(op) == "-":
                 left, right = parent.child_by_field_name("left"), parent.child_by_field_name("right")
                 other = right if left == cur else left
                 out.add(f"sub:{self.src.text(other)}" if other is not None and other.type == "identifier" else "sub")
+                if other is not None:
+                    self._operand_kind(other, out)
             else:
                 out.add("arith")
         elif pt == "subscript":
@@ -1211,16 +1217,23 @@ class _Extractor:
 
     def _name_value_uses(self, name: str, stmt: ts.Node, out: set[str], depth: int) -> None:
         """:meth:`_value_uses` of each read of the local ``name`` after the statement ``stmt`` that
-        assigns it, to the end of its function (the first 32)."""
+        assigns it, to the end of its function (the first 32); a module-level name, in the whole
+        module (a function defined above the constant reads it too). A tzinfo guard
+        (:meth:`_tz_guard`) right in the block of ``stmt`` ends the naive value: ``"guard:tzinfo"``,
+        the reads in its body are followed, the reads after it are not (the value is aware there)."""
         scope = stmt.parent
         while scope is not None and scope.type not in FUNC_TYPES:
             scope = scope.parent
         end = scope.end_byte if scope is not None else len(self.src.data)
-        for n, m in enumerate(_word(name).finditer(self.src.data, stmt.end_byte, end)):
+        start = stmt.end_byte if scope is not None else 0
+        block = stmt.parent.parent if stmt.parent is not None else None
+        for n, m in enumerate(_word(name).finditer(self.src.data, start, end)):
             if n >= 32:
                 out.add("other")
                 return
             pos = m.start()
+            if stmt.start_byte <= pos < stmt.end_byte:
+                continue
             ident = self._root.descendant_for_byte_range(pos, m.end()) if self._root is not None else None
             if ident is None or ident.type != "identifier" or ident.start_byte != pos:
                 continue  # in a string or a comment, or a longer name
@@ -1230,7 +1243,207 @@ class _Extractor:
                                   (p.type in ("assignment", "augmented_assignment") and
                                    p.child_by_field_name("left") == ident)):
                 continue  # another object's attribute, a keyword, assigned anew
+            guard = self._guard_of(ident, name)
+            if guard is not None and guard[0] == "none" and guard[1].parent == block and block is not None \
+                    and guard[1].start_byte > stmt.end_byte:
+                out.add("guard:tzinfo")
+                # the reads in the guard's body are followed; in its `else` and after it the value is aware
+                body = guard[1].child_by_field_name("consequence")
+                end = body.end_byte if body is not None else guard[1].end_byte
+                for m2 in _word(name).finditer(self.src.data, ident.end_byte, end):
+                    node2 = self._root.descendant_for_byte_range(m2.start(), m2.end()) \
+                        if self._root is not None else None
+                    if node2 is None or node2.type != "identifier" or node2.start_byte != m2.start():
+                        continue
+                    p2 = node2.parent
+                    if p2 is not None and ((p2.type == "attribute" and p2.child_by_field_name("attribute") == node2)
+                                           or (p2.type == "keyword_argument" and
+                                               p2.child_by_field_name("name") == node2) or
+                                           (p2.type in ("assignment", "augmented_assignment") and
+                                            p2.child_by_field_name("left") == node2)):
+                        continue
+                    self._value_uses(node2, out, depth)
+                return
             self._value_uses(ident, out, depth)
+
+    # -- datetime awareness (TZ001's naive literal, TZ003's guard) ------------------------
+    def _guard_of(self, ident: ts.Node, name: str) -> tuple[str, ts.Node] | None:
+        """When ``ident`` is the ``name`` of ``name.tzinfo`` tested by an ``if`` (:meth:`_tz_guard`):
+        the guard's sense and its ``if`` statement."""
+        attr = ident.parent
+        if attr is None or attr.type != "attribute" or attr.child_by_field_name("object") != ident:
+            return None
+        cond = attr.parent
+        while cond is not None and cond.type in ("comparison_operator", "not_operator", "parenthesized_expression"):
+            if cond.parent is not None and cond.parent.type == "if_statement":
+                break
+            cond = cond.parent
+        stmt = cond.parent if cond is not None else None
+        if stmt is None or stmt.type != "if_statement" or stmt.child_by_field_name("condition") != cond:
+            return None
+        sense = self._tz_guard(stmt, name)
+        return (sense, stmt) if sense is not None else None
+
+    def _tz_guard(self, stmt: ts.Node, name: str) -> str | None:
+        """An ``if`` that tests whether ``name`` has a zone and whose body (no ``elif``) ends
+        by reassigning ``name`` or leaving (``return``, ``raise``, ``continue``): "none" for
+        ``if name.tzinfo is None:`` / ``== None`` / ``if not name.tzinfo:`` (the naive case is
+        handled, so after the ``if`` the value has a zone unless the body gave it none), "set" for
+        ``is not None`` / ``if name.tzinfo:`` (the aware case is, so after it the value is naive
+        unless the body gave it a zone). None for any other statement."""
+        alternatives = stmt.children_by_field_name("alternative")
+        if stmt.type != "if_statement" or len(alternatives) > 1 or \
+                any(a.type != "else_clause" for a in alternatives):
+            return None
+        cond = stmt.child_by_field_name("condition")
+        while cond is not None and cond.type == "parenthesized_expression" and cond.named_children:
+            cond = cond.named_children[0]
+        if cond is None:
+            return None
+        target = f"{name}.tzinfo"
+        sense = None
+        if cond.type == "attribute" and self.src.text(cond) == target:
+            sense = "set"
+        elif cond.type == "not_operator" and cond.named_children and self.src.text(cond.named_children[-1]) == target:
+            sense = "none"
+        elif cond.type == "comparison_operator" and len(cond.named_children) == 2:
+            a, b = cond.named_children
+            ops = [c.type for c in cond.children if not c.is_named]
+            if self.src.text(a) == target and b.type == "none" and len(ops) == 1:
+                sense = {"is": "none", "==": "none", "is not": "set", "!=": "set"}.get(ops[0])
+        if sense is None:
+            return None
+        body = stmt.child_by_field_name("consequence")
+        last = [c for c in body.named_children if c.type != "comment"][-1:] if body is not None else []
+        if not last:
+            return None
+        st = last[0]
+        if st.type in ("return_statement", "raise_statement", "continue_statement"):
+            return sense
+        if self._assigned_name(st) == name:
+            return sense
+        return None
+
+    def _operand_kind(self, node: ts.Node, out: set[str]) -> None:
+        """Add ``"with:<kind>"`` for the other operand of a comparison or subtraction of a followed
+        value (:attr:`Call.uses`): aware, naive or unknown; nothing for a literal or a timedelta."""
+        kind = self._dt_kind(node, 0)
+        if kind != "notdt":
+            out.add(f"with:{kind or 'unknown'}")
+
+    def _dt_kind(self, node: ts.Node, depth: int) -> str:
+        """Whether the expression ``node`` is an aware or a naive datetime ("aware", "naive"), not a
+        datetime at all ("notdt": a literal, a ``timedelta``), or unknown (""). Seen: the datetime
+        constructors and "now" calls (a zone passed or not), ``.astimezone(...)``, ``localize`` and
+        ``make_aware`` (aware), ``.replace(tzinfo=...)`` (aware; naive with ``None``), ``d ± delta``
+        (as ``d``), and a name by the assignment that reaches it (:meth:`_name_kind`)."""
+        if depth > 4:
+            return ""
+        t = node.type
+        if t in ("integer", "float", "string", "none", "true", "false", "concatenated_string", "list", "tuple",
+                 "dictionary", "set"):
+            return "notdt"
+        if t == "parenthesized_expression" and node.named_children:
+            return self._dt_kind(node.named_children[0], depth + 1)
+        if t == "binary_operator":
+            op = node.child_by_field_name("operator")
+            left = node.child_by_field_name("left")
+            if op is not None and self.src.text(op) in ("+", "-") and left is not None:
+                return self._dt_kind(left, depth + 1)
+            return ""
+        if t == "identifier":
+            return self._name_kind(node, depth + 1)
+        if t != "call":
+            return ""
+        fn = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        if fn is None or args is None:
+            return ""
+        kws = {self.src.text(k): a.child_by_field_name("value") for a in args.named_children
+               if a.type == "keyword_argument" and (k := a.child_by_field_name("name")) is not None}
+        positional = [a for a in args.named_children if a.type not in ("keyword_argument", "comment")]
+        if fn.type == "attribute":
+            method = self.src.text(fn.child_by_field_name("attribute") or fn)
+            if method in PY_MAKE_AWARE:
+                return "aware"
+            if method == "replace":
+                if "tzinfo" in kws:
+                    v = kws["tzinfo"]
+                    return "naive" if v is not None and v.type == "none" else "aware"
+                obj = fn.child_by_field_name("object")
+                return self._dt_kind(obj, depth + 1) if obj is not None else ""
+        callee = self._callee(fn, self._scope_of(node), node)
+        if callee in ("datetime.timedelta", "dateutil.relativedelta.relativedelta"):
+            return "notdt"
+        if callee in _AWARE_CALLS:
+            return "aware"
+        if callee == "datetime.datetime":
+            return "aware" if "tzinfo" in kws or len(positional) >= 8 else "naive"
+        if callee in ("datetime.datetime.utcnow", "datetime.datetime.utcfromtimestamp"):
+            return "naive"
+        zone_at = {"datetime.datetime.now": 0, "datetime.datetime.today": 99, "datetime.datetime.fromtimestamp": 1}
+        if callee in zone_at:
+            return "aware" if "tz" in kws or len(positional) > zone_at[callee] else "naive"
+        return ""
+
+    @staticmethod
+    def _func_node(node: ts.Node) -> ts.Node | None:
+        scope = node.parent
+        while scope is not None and scope.type not in FUNC_TYPES:
+            scope = scope.parent
+        return scope
+
+    def _name_kind(self, ident: ts.Node, depth: int) -> str:
+        """:meth:`_dt_kind` of a name where it is read: by the last binding of the name before the
+        read in its function (or, when the function neither binds it nor takes it as a parameter,
+        at the top level of the module), when that binding is a plain assignment in a block around
+        the read, or the last statement of a tzinfo guard (:meth:`_tz_guard`) in such a block that
+        leaves the value of the kind the guard's untaken side has."""
+        name = self.src.text(ident)
+        scope = self._func_node(ident)
+        lo = scope.start_byte if scope is not None else 0
+        last: ts.Node | None = None
+        for m in _word(name).finditer(self.src.data, lo, ident.start_byte):
+            node = self._root.descendant_for_byte_range(m.start(), m.end()) if self._root is not None else None
+            if node is None or node.type != "identifier" or node.start_byte != m.start() or node == ident:
+                continue
+            p = node.parent
+            if p is None or self._func_node(node) != scope:
+                continue  # a name of another function (a nested one, or one above at module level)
+            if (p.type in ("assignment", "augmented_assignment", "for_statement") and
+                    p.child_by_field_name("left") == node) or \
+                    p.type in ("as_pattern_target", "parameters", "typed_parameter", "pattern_list", "tuple_pattern",
+                               "global_statement", "nonlocal_statement") or \
+                    (p.type in ("default_parameter", "typed_default_parameter") and
+                     p.child_by_field_name("name") == node):
+                last = p  # bound here: only a plain assignment says what the name holds
+        if last is None:
+            if scope is None:
+                return ""
+            for st in self._root.named_children if self._root is not None else ():
+                if self._assigned_name(st) == name:
+                    last = st.named_children[0]
+            if last is None:
+                return ""
+        if last.type != "assignment":
+            return ""
+        right = last.child_by_field_name("right")
+        if right is None:
+            return ""
+        stmt = last.parent  # expression_statement
+        holder = stmt.parent if stmt is not None else None  # block / module
+        if holder is None:
+            return ""
+        if holder.type == "module" or (holder.start_byte <= ident.start_byte < holder.end_byte):
+            return self._dt_kind(right, depth + 1)
+        guard = holder.parent
+        if guard is not None and guard.type == "if_statement" and guard.parent is not None and \
+                guard.parent.start_byte <= ident.start_byte < guard.parent.end_byte:
+            sense = self._tz_guard(guard, name)
+            kind = self._dt_kind(right, depth + 1)
+            if (sense, kind) in (("set", "naive"), ("none", "aware")):
+                return kind
+        return ""
 
     def _dict_splat(self, node: ts.Node, scope: str | None, value) -> Value:  # type: ignore[no-untyped-def]
         """``**kw``; for a dict display (``**{f.name: obj.pk}``) its values are the items: the keys

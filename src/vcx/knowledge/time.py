@@ -27,9 +27,16 @@ PY_NAIVE_CALLABLES = frozenset({
 
 # Calls on the same line that make a value aware.
 PY_MAKE_AWARE = ("astimezone", "localize", "make_aware")
+# Calls that return an aware datetime whatever their arguments (the datetime constructors and
+# "now" calls with a zone argument are judged by their arguments).
+PY_AWARE_CALLS = frozenset({
+    "django.utils.timezone.now", "django.utils.timezone.localtime", "django.utils.timezone.make_aware",
+    "pendulum.now", "pendulum.datetime", "pendulum.parse", "arrow.utcnow", "arrow.now", "arrow.get",
+})
 
 PY_STRPTIME = frozenset({"datetime.datetime.strptime"})
-PY_FROMISO = frozenset({"datetime.datetime.fromisoformat"})
+# ISO-only parsers: naive when the string has no offset (judged only for a literal argument).
+PY_FROMISO = frozenset({"datetime.datetime.fromisoformat", "dateutil.parser.isoparse"})
 PY_DATEUTIL_PARSE = frozenset({"dateutil.parser.parse"})
 
 # JS Date methods that read or write the server's local calendar fields.
@@ -43,7 +50,7 @@ JS_LOCAL_FORMAT_METHODS = frozenset({"toDateString", "toLocaleDateString"})
 # duration or a re-format pass.
 JS_FOLLOWED_METHODS = JS_LOCAL_FORMAT_METHODS
 PY_FOLLOWED_CALLS = PY_STRPTIME | PY_FROMISO | PY_DATEUTIL_PARSE | frozenset({
-    "datetime.datetime.now", "datetime.datetime.today", "datetime.datetime.utcnow",
+    "datetime.datetime.now", "datetime.datetime.today", "datetime.datetime.utcnow", "datetime.datetime",
 })
 
 # date-fns helpers that compute calendar boundaries in the server's zone.
@@ -53,6 +60,10 @@ DATE_FNS_LOCAL = frozenset({
     "addDays", "subDays", "addWeeks", "subWeeks", "addMonths", "subMonths", "addYears", "subYears",
     "differenceInCalendarDays", "isToday", "isTomorrow", "isYesterday", "isSameDay", "eachDayOfInterval",
     "setHours", "setDate",
+    # local-field getters and setters, date-fns' form of Date's getDate() / getMonth() / setMonth()
+    "getDaysInMonth", "getDate", "getDay", "getMonth", "getYear", "getHours", "getISODay", "getDayOfYear",
+    "getWeek", "getISOWeek", "getQuarter", "getDaysInYear", "setMonth", "setYear", "setDay",
+    "lastDayOfMonth", "isFirstDayOfMonth", "isLastDayOfMonth", "isWeekend",
 })
 DATE_FNS_TZ_MODULES = ("date-fns-tz", "@date-fns/tz")
 

@@ -54,11 +54,17 @@ def _names_zone(use: str) -> bool:
     return kind == "call" and method == "replace" and "tzinfo" in keywords.split(",")
 
 
+def _own_uses(call: Call) -> list[str]:
+    """:attr:`Call.uses` without the names the value is kept in (``var:``) and the kinds of the
+    values it is compared with (``with:``, which always come with a ``compare`` / ``sub``)."""
+    return [u for u in call.uses if not u.startswith(("var:", "with:"))]
+
+
 def _made_aware_later(call: Call) -> bool:
     """The value is kept in a name, and every read of the name makes it aware (TZ001): a local
     "now" by ``.astimezone(...)`` / ``.timestamp()`` / naming its zone, a UTC one by naming UTC."""
-    uses = [u for u in call.uses if not u.startswith("var:")]
-    if not uses or len(uses) == len(call.uses):
+    uses = _own_uses(call)
+    if not uses or not any(u.startswith("var:") for u in call.uses):
         return False
     local = call.callee != "datetime.datetime.utcnow"
     return all(_names_zone(u) or (local and u in _READS_AS_LOCAL) for u in uses)
@@ -95,6 +101,42 @@ def _epoch_roundtrip(mod: ModuleFacts, call: Call) -> bool:
     return False
 
 
+# Fields of a local "now" that are the same in every zone whose offset is whole hours.
+_ZONE_FREE_FIELDS = frozenset({"attr:minute", "attr:second", "attr:microsecond"})
+
+
+def _only_minutes(call: Call) -> bool:
+    """Only the minute, second or microsecond of a local ``now()`` / ``today()`` is read (TZ001):
+    ``datetime.now().minute // 10`` picks the same bucket at the same instant in UTC and in every
+    whole-hour zone."""
+    uses = _own_uses(call)
+    return call.callee in _LOCAL_NOW and bool(uses) and all(u in _ZONE_FREE_FIELDS for u in uses)
+
+
+# Django lookups that compare a column with the value they are given (``created__lt=d``).
+_LOOKUP_COMPARE = re.compile(r"^kw:\w+__(?:lt|lte|gt|gte|range|exact)$")
+
+
+def _naive_literal_meets(mod: ModuleFacts, call: Call, aware: bool | None) -> tuple[str | None, bool | None]:
+    """How the naive ``datetime(...)`` literal ``call`` meets an aware value (TZ001), from
+    :attr:`Call.uses` (in place, through the name it is kept in, a module constant included):
+    compared with or subtracted from an operand the front end knows is aware; or from one of
+    unknown kind (a parameter, an attribute, a call's result) or in a Django lookup
+    (``created__lt=``) in a module that works with aware datetimes (``aware``, computed once).
+    Returns the message part (None: not reported) and ``aware``."""
+    withs = {u[5:] for u in call.uses if u.startswith("with:")}
+    if "aware" in withs:
+        return "is a naive datetime compared with (or subtracted from) an aware value, which raises TypeError", \
+            aware
+    if "unknown" in withs or any(_LOOKUP_COMPARE.match(u) for u in call.uses):
+        if aware is None:
+            aware = _uses_aware_time(mod)
+        if aware:
+            return "is a naive datetime in a module that works with aware ones; comparing them raises " \
+                   "TypeError", aware
+    return None, aware
+
+
 def _printed(mod: ModuleFacts, call: Call) -> bool:
     """The value only goes to a person: the call sits inside the arguments of print(...)."""
     start = (call.loc.line, call.loc.col)
@@ -118,6 +160,16 @@ def _logged(mod: ModuleFacts, call: Call) -> bool:
                 (outer.loc.line, outer.loc.col) <= start and end <= (outer.loc.end_line, outer.loc.end_col):
             return True
     return False
+
+
+def _partial_zone(call: Call, ref: str) -> bool:
+    """``functools.partial(datetime.now, timezone.utc)`` / ``partial(datetime.now, tz=...)``: the
+    callable is bound to a zone, as the call ``datetime.now(timezone.utc)`` is (TZ001)."""
+    rule = tk.PY_NAIVE_CALLS.get(ref, "never")
+    if not rule.startswith("tz_arg:"):
+        return False
+    idx = int(rule.split(":")[1])
+    return "tz" in call.kwargs or "tzinfo" in call.kwargs or len(call.args) - 1 > idx
 
 
 AWARE_MARKERS = ("timezone.utc", "UTC", "ZoneInfo", "pytz", "tzinfo", "django.utils.timezone")
@@ -208,7 +260,36 @@ class NaiveDatetime(Rule):
     returned as it is stays reported. Local "now" only turned into an epoch (`datetime.now().timestamp()`,
     `time.mktime(datetime.now().timetuple())`, `time.mktime(time.localtime())`): the epoch is
     the same in every zone (the spec is silent; `time.time()` is simpler, but nothing breaks);
-    values only printed for a person.
+    values only printed for a person; a callable bound to a zone by `functools.partial`
+    (`default_factory=partial(datetime.now, timezone.utc)` or `tz=...`), which is the call
+    `datetime.now(timezone.utc)` deferred (`partial(datetime.now)` alone stays reported).
+
+    **Only the minute or second of a local "now"** (the spec is silent): a `now()` / `today()`
+    whose every use reads `.minute`, `.second` or `.microsecond` (`datetime.now().minute // 10`
+    picks a rotation bucket) is not reported. These fields are the same at the same instant in
+    UTC and in every zone whose offset is whole hours; in the few half- and quarter-hour zones
+    (India +5:30, Nepal +5:45) the minute is shifted by a fixed amount, so a bucket or an
+    "every N minutes" test still turns at the same rate, only phase-shifted: nothing is stored,
+    compared with another instant or mixed with aware values. TZ004's minute-only cron
+    schedules are exempt for the same reason. Any other read besides (`.hour`, `.isoformat()`,
+    a comparison) keeps it reported, and `utcnow()` stays reported whatever is read (deprecated).
+
+    **Naive `datetime(...)` literals: what they meet** (RULES.md: "compared with or subtracted
+    from an aware value"). The front end follows the literal, in place and through the name it
+    is kept in (a module constant is followed into every function of the module), and for each
+    comparison or subtraction records what the other operand is (`Call.uses` `with:`): aware
+    (`datetime.now(tz)`, `timezone.now()`, `.astimezone(...)`, `.replace(tzinfo=zone)`,
+    `localize` / `make_aware`, `datetime(..., tzinfo=...)`, `d ± delta` of those, or a name whose
+    assignment reaching the use is one of them), naive (`.replace(tzinfo=None)`, `utcnow()`,
+    `now()` without a zone, another naive literal; also a name reassigned to a naive value
+    under `if name.tzinfo is not None:`), or unknown (a parameter, an attribute, a call's
+    result). The literal is reported when it meets an aware operand; when it meets an unknown
+    one (or is given to a Django lookup, `created__lt=...`) only in a module that works with
+    aware datetimes (a `tz=` / `tzinfo=` argument, a zone passed to `now()`, Django's
+    `timezone`); not when every operand is naive (a floating wall-clock anchor, an epoch
+    subtracted from UTC digits), nor when it is never compared or subtracted (passed to a
+    parser to validate an expression, stored, returned: the spec names only comparison and
+    subtraction). Arithmetic (`ANCHOR + timedelta(...)`) is not followed further.
     """
 
     id = "TZ001"
@@ -232,7 +313,7 @@ class NaiveDatetime(Rule):
                         if "tz" in call.kwargs or "tzinfo" in call.kwargs or len(call.args) > idx:
                             continue
                     if _made_aware_on_line(mod, call) or _printed(mod, call) or _epoch_roundtrip(mod, call) or \
-                            _made_aware_later(call):
+                            _made_aware_later(call) or _only_minutes(call):
                         continue
                     name = call.callee.replace("datetime.datetime.", "datetime.").replace(
                         "datetime.date.", "date.")
@@ -240,14 +321,14 @@ class NaiveDatetime(Rule):
                                        f"gives {self._what(name)}")
                 if call.callee == "datetime.datetime" and "tzinfo" not in call.kwargs and \
                         "**" not in call.kwargs and 3 <= len(call.args) < 8 and \
-                        not any(a.kind == "spread" for a in call.args) and aware is not False:
-                    if aware is None:
-                        aware = _uses_aware_time(mod)
-                    if aware and not _made_aware_on_line(mod, call):
-                        yield self.finding(path, call.loc, f"`{call.snippet}` is a naive datetime in a module "
-                                           "that works with aware ones; comparing them raises TypeError")
-                for v in chain(call.args, call.kwargs.values()):
+                        not any(a.kind == "spread" for a in call.args):
+                    how, aware = _naive_literal_meets(mod, call, aware)
+                    if how and not _made_aware_on_line(mod, call):
+                        yield self.finding(path, call.loc, f"`{call.snippet}` {how}")
+                for i, v in enumerate(chain(call.args, call.kwargs.values())):
                     if v.ref in tk.PY_NAIVE_CALLABLES and v.kind in ("name", "attr"):
+                        if i == 0 and call.callee == "functools.partial" and _partial_zone(call, v.ref):
+                            continue
                         what = self._what(v.ref.replace("datetime.datetime.", "datetime."))
                         yield self.finding(path, call.loc, f"`{v.text}` passed as a callable in "
                                            f"`{call.snippet}` produces {what} on every call")
@@ -323,6 +404,16 @@ class LocalTimeArithmetic(Rule):
     - A UTC input does not make date-fns arithmetic zone-free: `subDays(new Date(Date.UTC(y,
       m, d)), 1)` still steps local calendar days (`setDate(getDate() - 1)`), so across a DST
       change of the server's zone the result is an hour off UTC midnight. Reported.
+    - date-fns' local-field getters read the server's calendar as `Date`'s do
+      (`getDaysInMonth`, `getISODay`, `getYear`, `getDayOfYear`, `getWeek`, `getQuarter`,
+      `isWeekend`, `isFirstDayOfMonth`, `lastDayOfMonth`, `setMonth` ...):
+      reported like `startOfDay` (not with date-fns-tz). `getDaysInMonth(new Date(Date.UTC(y,
+      m, 1)))` is the previous month's length on a server west of UTC. `getDate` / `getDay` /
+      `getMonth` / `getHours` of date-fns are reported by the `Date` getter check, as before.
+      Minutes and seconds (`getMinutes`) are not listed: they are the same in whole-hour zones.
+      Nor are `isSameMonth` / `isSameYear`: they read both of their dates in the same zone, and
+      the uses seen (grouping dates parsed as local midnight, choosing whether a label shows the
+      year) come out the same in every zone.
     - `process.env.TZ = 'UTC'` set only for tests (a `jest.config.ts`, a test setup file) fixes
       the zone of the tests, not of the server; it silences nothing. (A zone set by the
       production entry point is not recognised yet.)
@@ -373,6 +464,9 @@ class LocalTimeArithmetic(Rule):
                 return None
             return f"`{call.snippet}` in `{fn_name(mod, call.func)}` works in the server's local zone"
         if callee.startswith("date-fns.") and last in tk.DATE_FNS_LOCAL and not has_dfns_tz:
+            if last.startswith("get"):
+                return (f"`{call.snippet}` in `{fn_name(mod, call.func)}` reads a calendar field in the server's "
+                        "local zone")
             return f"`{call.snippet}` in `{fn_name(mod, call.func)}` computes calendar days in the server's local zone"
         if callee in ("luxon.DateTime.now", "luxon.DateTime.local") and not luxon_zone:
             if self._instant_or_utc(mod, call):
@@ -449,11 +543,11 @@ def _parse_use_zone_free(mod: ModuleFacts, call: Call) -> bool:
     re-formatted or its fields are read, it is made aware by naming its zone (``localize``,
     ``make_aware``, ``.replace(tzinfo=...)``), or it is only subtracted from or by another value
     parsed in the same function (a duration between two times of one source)."""
-    uses = [u for u in call.uses if not u.startswith("var:")]
+    uses = _own_uses(call)
     if not uses:
         return False
     for u in uses:
-        if u in _ZONE_FREE_READS or _names_zone(u):
+        if u in _ZONE_FREE_READS or _names_zone(u) or u == "guard:tzinfo":
             continue
         if u.startswith("sub:") and any(c.func == call.func and c.id != call.id and c.callee in PY_PARSES and
                                         f"var:{u[4:]}" in c.uses for c in mod.calls):
@@ -468,7 +562,10 @@ class AmbiguousParse(Rule):
     **What it finds.** JS `new Date("2024-03-01 10:00")` / `Date.parse(...)` of a date-time
     literal (or a template literal that composes a date and a time) without `Z` or an
     offset; non-ISO formats; Python `datetime.strptime(s, fmt)` whose format has no `%z`,
-    `datetime.fromisoformat("...")` of a literal without offset, `dateutil.parser.parse(s)`
+    `datetime.fromisoformat("...")` and `dateutil.parser.isoparse("...")` of a literal without
+    offset (both are ISO-only parsers; a variable argument is not reported, as RULES.md says of
+    `fromisoformat`: `isoparse` returns an aware value whenever the string has an offset, and
+    what an ISO string from elsewhere carries is not known here), `dateutil.parser.parse(s)`
     without `tzinfos` / a default zone — when the result is not made aware on the spot.
 
     **Why it breaks production.** The same string means a different instant on each
@@ -499,6 +596,15 @@ class AmbiguousParse(Rule):
     as the server's local time, which is the ambiguity itself); a format with a literal `Z`
     (`"%Y-%m-%dT%H:%M:%SZ"`) declares the string UTC and is not reported (a naive UTC value is
     TZ001's topic). JS parses are reported as before, whatever their use.
+
+    **A tzinfo guard** right after the parse, in the same block, handles the naive case:
+    `if value.tzinfo is None:` (`== None`, `if not value.tzinfo:`), with no `elif`, whose body
+    ends by reassigning the name, returning or raising. What the body does with the value is
+    judged as above (`value = value.replace(tzinfo=UTC)` or `return value.replace(...)`,
+    `localize`, `make_aware` name the zone; a `raise` refuses the naive value), and reads after
+    the guard and in its `else` are not followed: there the value has a zone. `.astimezone(...)` in the guard
+    keeps it reported, as on a later line (it reads the naive digits as server-local time).
+    A guard whose body returns the naive value (`return value`) keeps it reported.
     """
 
     id = "TZ003"
