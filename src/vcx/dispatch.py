@@ -27,6 +27,16 @@ A call may reach the method ``C.m`` (``m`` defined in the project class ``C``) b
    analysis: the template method ``BaseSQLQueryRunner.get_schema`` calling
    ``self._get_tables()``).
 
+3. (Python) it is ``x.m(...)`` on a receiver whose class is declared rather than made there, which
+   link resolved to the method ``m`` of that class ``B`` (``Project.typed_calls``): a parameter
+   annotated ``x: B``, or a local assigned from a call of a function whose return annotation is
+   ``B`` (``x = get_funding_source()`` with ``-> Wallet``, ``x = await self._get_block()`` with
+   ``-> Webhook``). Like ``self.m()``, it also reaches the overrides of ``m`` in the project
+   descendants of ``B``: ``get_funding_source()`` gives whichever ``Wallet`` subclass is configured.
+4. (Python) it is ``x.m(...)`` on what a registry of project instances gives
+   (``job_type_registry.get_by_model(job).run(job)``), which reaches the ``m`` of every class
+   registered there (``Project.registry_targets``).
+
 Classes and bases are Python's (``ModuleFacts.classes``, bases resolved by
 :meth:`vcx.link.Project.resolve_class`) and JS/TS's (the ``extends`` clause, resolved through
 imports and re-exports by :meth:`vcx.link.Project.resolve_js_class`), of production modules only.
@@ -124,6 +134,10 @@ class Dispatch:
                             self.on_self[FuncRef(sub[0], f"{sub[1]}.{name}")].append((path, call))
                 else:
                     self._to_overrides(cls, name, path, call)
+        for (path, call_id), refs in project.registry_targets.items():  # condition 4
+            call = python[path].calls[call_id] if path in python else None
+            for ref in refs if call is not None else ():
+                self.on_self[ref].append((path, call))  # type: ignore[arg-type]
         for (path, call_id), ref in project.targets.items():
             mod = python.get(path) or js.get(path)
             if mod is None:
@@ -132,7 +146,7 @@ class Dispatch:
             if name not in self.overridden:
                 continue
             call = mod.calls[call_id]
-            if call.text in (f"self.{name}", f"cls.{name}", f"this.{name}"):
+            if call.text in (f"self.{name}", f"cls.{name}", f"this.{name}") or (path, call_id) in project.typed_calls:
                 self._to_overrides((ref.path, owner), name, path, call)
 
     def _to_inherited(self, cls: ClassKey, name: str, path: str, call: Call) -> ClassKey | None:
