@@ -134,9 +134,9 @@ class Dispatch:
                             self.on_self[FuncRef(sub[0], f"{sub[1]}.{name}")].append((path, call))
                 else:
                     self._to_overrides(cls, name, path, call)
-        for (path, call_id), refs in project.registry_targets.items():  # condition 4
+        for (path, call_id), pairs in project.registry_targets.items():  # condition 4
             call = python[path].calls[call_id] if path in python else None
-            for ref in refs if call is not None else ():
+            for ref in dict.fromkeys(r for _, r in pairs) if call is not None else ():
                 self.on_self[ref].append((path, call))  # type: ignore[arg-type]
         for (path, call_id), ref in project.targets.items():
             mod = python.get(path) or js.get(path)

@@ -86,13 +86,15 @@ class Project:
     signal_senders: dict[FuncRef, list[tuple[str, Call]]] = field(default_factory=lambda: defaultdict(list))
     # (Python) Calls of a method on what a registry of project instances gives, which link could
     # not resolve to one method (``job_type_registry.get_by_model(job).run(job)``): call -> the
-    # methods of the classes registered there (``_link_registries``), and the reverse. Apart from
+    # methods of the classes registered there, each with the registered class that runs it
+    # (``_link_registries``), and the reverse. Apart from
     # :attr:`callers` (a summary adding up every registered class's effects at each call would
     # make every caller of the registry write and query everything): TXN001 reads them to know
     # where a registered method runs (``with job_type.transaction_atomic_context(job):``), and ERR001
     # as dispatch (``vcx.dispatch``).
-    registry_targets: dict[tuple[str, int], tuple[FuncRef, ...]] = field(default_factory=dict)
-    registry_callers: dict[FuncRef, list[tuple[str, Call]]] = field(default_factory=lambda: defaultdict(list))
+    registry_targets: dict[tuple[str, int], tuple[tuple[ClassRef, FuncRef], ...]] = field(default_factory=dict)
+    registry_callers: dict[FuncRef, list[tuple[str, Call, ClassRef]]] = field(
+        default_factory=lambda: defaultdict(list))
     # Dotted Python module name (every suffix of a path) -> path; the first names of those.
     py_index: dict[str, str] = field(default_factory=dict)
     # The dotted names several Python files end with (``api.serializers`` in two services),
@@ -1097,11 +1099,11 @@ def _link_registries(project: Project) -> None:
             reg = _global_of(project, path, reg_head, is_instance) if reg_head else None
             if reg is None or reg not in registered:
                 continue
-            refs = tuple(dict.fromkeys(r for c in registered[reg] if (r := project.method_of(c, name)) is not None))
-            if refs:
-                project.registry_targets[(path, call.id)] = refs
-                for r in refs:
-                    project.registry_callers[r].append((path, call))
+            pairs = tuple((c, r) for c in registered[reg] if (r := project.method_of(c, name)) is not None)
+            if pairs:
+                project.registry_targets[(path, call.id)] = pairs
+                for c, r in pairs:
+                    project.registry_callers[r].append((path, call, c))
 
 
 _SIGNAL_CTORS = ("django.dispatch.Signal", "django.dispatch.dispatcher.Signal")

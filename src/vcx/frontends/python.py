@@ -839,14 +839,17 @@ class _Extractor:
                 if not text:
                     return
                 resolved = self.resolve(text, scope, fn)
-                if (fn.type == "attribute" and _FACTORY_CALL.fullmatch(text) and  # type: ignore[union-attr]
-                        resolved.split(".", 1)[0] not in _NOT_PROJECT_ROOTS) or \
-                        resolved.startswith(("local:", "import:")) or (
-                            resolved != text and "(" not in resolved and
-                            resolved.split(".", 1)[0] not in _NOT_PROJECT_ROOTS) or _SELF_METHOD.fullmatch(text) or \
-                        self._lookup_call(call, fn):  # type: ignore[arg-type]
-                    # not datetime.now(), Decimal.from_float(); a project function whose return
-                    # annotation link reads, or a registry lookup keyed by a class
+                if fn.type == "attribute":  # type: ignore[union-attr]
+                    typed = (_FACTORY_CALL.fullmatch(text) is not None and  # not datetime.now(), Decimal.from_float()
+                             resolved.split(".", 1)[0] not in _NOT_PROJECT_ROOTS) or \
+                        _SELF_METHOD.fullmatch(text) is not None or \
+                        (_MODULE_CALL.fullmatch(text) is not None and _project_like(resolved, text)) \
+                        or self._lookup_call(call, fn)  # type: ignore[arg-type]
+                else:  # get_funding_source(): a function the file defines or imports
+                    typed = _project_like(resolved, text)
+                if typed:
+                    # a class's factory, a project function or method whose return annotation link
+                    # reads, a method of a module-level instance (a registry), a registry lookup
                     self.factory_locals.add((scope, self.src.text(left)))
             return
         if left.type == "identifier":
@@ -1080,7 +1083,8 @@ class _Extractor:
             self._dispatch(node, fn, scope)
         method = text.rsplit(".", 1)[-1]
         factory = not known and _SELF_METHOD.fullmatch(text) is None and (
-            (_LOCAL_METHOD.fullmatch(text) is not None and self._factory_local(text.split(".", 1)[0], scope))
+            (_LOCAL_METHOD.fullmatch(text) is not None and self._factory_local(text.split(".", 1)[0], scope)
+             and not _SESSION_QUERY.match(self.src.data, fn.start_byte, node.end_byte))  # a query, by its name
             or (method in _LOOKUPS and self._lookup_call(node, fn)))
         if not known and method not in PY_KEEP_UNRESOLVED and node.id not in self._lambda_calls and \
                 not (text == f"super().{method}" and method in PY_KEEP_SUPER_METHODS) and \
@@ -1909,6 +1913,9 @@ _RETURN_CLS = re.compile(rb"\breturn[ \t(]+cls\s*\(")  # the text return cls(...
 _LOCAL_METHOD = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*")
 # ``Repo.from_session`` / ``repos.OrderRepository.for_org``: a method of a class-like name.
 _FACTORY_CALL = re.compile(r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*[a-z]\w*\.[a-z_]\w*")
+# ``helpers.load`` / ``job_registry.get_by_model``: a function of an imported module or a method of a
+# module-level instance (a lower-case name and one attribute; not ``Model.objects.filter``).
+_MODULE_CALL = re.compile(r"[a-z_]\w*\.[A-Za-z_]\w*")
 # Registry lookups (``_lookup_call``) and the key they take: a class-like name (``CreateThing``,
 # ``actions.CreateThing``), or an attribute of one (``CreateThing.type``).
 _LOOKUPS = PY_CLASS_KEYED_LOOKUPS | PY_NAME_KEYED_LOOKUPS
@@ -1991,6 +1998,15 @@ def _returns_cls_call(node: ts.Node, src: Source) -> bool:
             continue
         todo.extend(n.named_children)
     return False
+
+
+def _project_like(resolved: str, text: str) -> bool:
+    """A callee the file resolves through its own definitions or imports to something that may be
+    the project's: not a name it leaves as written, nor the standard library's or a common value
+    library's (``_NOT_PROJECT_ROOTS``), nor a method of a library object (``Session().query``)."""
+    if resolved.startswith(("local:", "import:")):
+        return True
+    return resolved != text and "(" not in resolved and resolved.split(".", 1)[0] not in _NOT_PROJECT_ROOTS
 
 
 def _looks_like_class(callee: str) -> bool:

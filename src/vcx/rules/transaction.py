@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from vcx.facts import Assign, Call, ModuleFacts, Value, argument_for, exclusive
 from vcx.findings import Finding
 from vcx.knowledge import databases as kdb
-from vcx.link import FuncRef
+from vcx.link import ClassRef, FuncRef
 from vcx.rules import Rule
 from vcx.summaries import Op, Summaries, summaries
 
@@ -45,7 +45,7 @@ class _Txn:
     def __init__(self, project: Project, s: Summaries) -> None:
         self.project, self.s = project, s
         self.atomic_requests = _atomic_requests(project)
-        self._memo: dict[FuncRef, bool] = {}
+        self._memo: dict[tuple[FuncRef, ClassRef | None], bool] = {}
         self._wrappers: dict[FuncRef, bool] = {}
         self.txn_managers = self._transaction_context_managers()
 
@@ -73,13 +73,16 @@ class _Txn:
                             break
         return out
 
-    def call_protected(self, path: str, mod: ModuleFacts, call: Call) -> bool:
+    def call_protected(self, path: str, mod: ModuleFacts, call: Call, cls: ClassRef | None = None) -> bool:
+        """``cls``: the class of the object a registry gave, when the question is whether a method of
+        it runs in a transaction (``Project.registry_callers``): a ``with`` item called on what a
+        registry gives is then that class's method."""
         for w in call.withs:
             op = self.s.ops.get((path, w))
             if (op is not None and op.kind == "txn") or (w < len(mod.calls) and \
                     mod.calls[w].text.rsplit(".", 1)[-1] in kdb.TXN_METHODS):
                 return True
-            if w < len(mod.calls) and self._opens_transaction(path, mod.calls[w]):
+            if w < len(mod.calls) and self._opens_transaction(path, mod.calls[w], cls):
                 return True  # with traced_atomic_transaction(): a project helper around atomic()
         if self._batched(path, mod, call):
             return True
@@ -105,17 +108,21 @@ class _Txn:
                 if op is not None and op.kind == "txn" and c.context not in ("with", "arg", "return") and \
                         not any(f.callback_of == c.id for f in mod.functions.values()):
                     return True
-        return self.func_protected(path, mod, call.func)
+        return self.func_protected(path, mod, call.func, cls=cls)
 
-    def _opens_transaction(self, path: str, call: Call) -> bool:
+    def _opens_transaction(self, path: str, call: Call, cls: ClassRef | None = None) -> bool:
         """A ``with`` item that is a project transaction scope: a project context manager around
         one (:meth:`_transaction_context_managers`), or a project function or method that returns
         one (``def transaction_atomic_context(self, job): return transaction.atomic()``, also
         through another such function); on what a registry gives
-        (``job_type.transaction_atomic_context(job)``, ``Project.registry_targets``), each method it
-        may reach does."""
+        (``job_type.transaction_atomic_context(job)``, ``Project.registry_targets``), the method of
+        the registered class ``cls`` when one is asked about, else each method it may reach."""
         target = self.project.target(path, call)
-        refs = (target,) if target is not None else self.project.registry_targets.get((path, call.id), ())
+        if target is not None:
+            refs: tuple[FuncRef, ...] = (target,)
+        else:
+            pairs = self.project.registry_targets.get((path, call.id), ())
+            refs = tuple(r for c, r in pairs if c == cls) or tuple(r for _, r in pairs)
         return bool(refs) and all(r in self.txn_managers or self._returns_transaction(r, 0) for r in refs)
 
     def _returns_transaction(self, ref: FuncRef, depth: int) -> bool:
@@ -231,7 +238,8 @@ class _Txn:
         self._wrappers[ref] = ok
         return ok
 
-    def func_protected(self, path: str, mod: ModuleFacts, fid: str | None, depth: int = 0) -> bool:
+    def func_protected(self, path: str, mod: ModuleFacts, fid: str | None, depth: int = 0,
+                       cls: ClassRef | None = None) -> bool:
         while fid is not None:
             fn = mod.functions.get(fid)
             if fn is None:
@@ -254,18 +262,22 @@ class _Txn:
         if fid is None or depth > 3:
             return False
         ref = FuncRef(path, fid)
-        if ref in self._memo:
-            return self._memo[ref]
-        self._memo[ref] = False
-        # A receiver of a project signal runs inside each ``sig.send(...)`` that sends it.
-        # What a registry gives runs its registered classes' methods (``Project.registry_callers``).
-        callers = [*self.project.callers_of(ref), *self.project.signal_senders.get(ref, ()),
-                   *self.project.registry_callers.get(ref, ())]
-        ok = bool(callers) and all(self.call_protected(p, self.project.modules[p], c) for p, c in callers)
+        key = (ref, cls)
+        if key in self._memo:
+            return self._memo[key]
+        self._memo[key] = False
+        # A receiver of a project signal runs inside each ``sig.send(...)`` that sends it. What a
+        # registry gives runs its registered classes' methods (``Project.registry_callers``): the
+        # callers of such a call are asked about that class (the object the registry gave is
+        # taken to be the same along the chain: ``with job_type.transaction_atomic_context(job):
+        # JobHandler.run(job)``, where ``run`` looks the job's type up again).
+        callers = [(p, c, cls) for p, c in (*self.project.callers_of(ref), *self.project.signal_senders.get(ref, ()))]
+        callers += self.project.registry_callers.get(ref, ())
+        ok = bool(callers) and all(self.call_protected(p, self.project.modules[p], c, k) for p, c, k in callers)
         passed = self.project.passed.get(ref)
         if not ok and not callers and passed:  # withTransaction(applyTransfer)
             ok = all((w := self.project.target(p, c)) is not None and self.wrapper(w) for p, c, _ in passed)
-        self._memo[ref] = ok
+        self._memo[key] = ok
         return ok
 
 
@@ -350,8 +362,15 @@ class MissingTransaction(Rule):
     the registry write everything). A ``with`` item that calls a project function or method that
     returns a transaction scope without entering it (``def transaction_atomic_context(self, job):
     return transaction.atomic()``, also returning another such function's value or a project
-    context manager around ``atomic()``) opens a transaction; on what a registry gives, every
-    method it may reach must return one.
+    context manager around ``atomic()``) opens a transaction. On what a registry gives
+    (``with job_type.transaction_atomic_context(job): JobHandler.run(job)``) it is the method of
+    the class in question: when the writes are those of a registered class's method reached from
+    a registry call further down the same chain (``JobHandler.run`` calling
+    ``job_type_registry.get_by_model(job).run(...)``), that class's own
+    ``transaction_atomic_context`` must return a transaction (the object the registry gives is
+    taken to be the same along the chain, as the same job is looked up); otherwise every method
+    the item may reach must. A job type whose scope is no transaction (one per application, or
+    none) keeps its writes reported.
 
     Signals (decided where the spec is silent): Django runs the receivers of a signal
     synchronously inside ``sig.send(...)`` / ``sig.send_robust(...)``, in the sender's transaction.
