@@ -27,12 +27,13 @@ A call may reach the method ``C.m`` (``m`` defined in the project class ``C``) b
    analysis: the template method ``BaseSQLQueryRunner.get_schema`` calling
    ``self._get_tables()``).
 
-3. (Python) it is ``x.m(...)`` on a receiver whose class is declared rather than made there, which
-   link resolved to the method ``m`` of that class ``B`` (``Project.typed_calls``): a parameter
-   annotated ``x: B``, or a local assigned from a call of a function whose return annotation is
-   ``B`` (``x = get_funding_source()`` with ``-> Wallet``, ``x = await self._get_block()`` with
-   ``-> Webhook``). Like ``self.m()``, it also reaches the overrides of ``m`` in the project
-   descendants of ``B``: ``get_funding_source()`` gives whichever ``Wallet`` subclass is configured.
+3. (Python) it is ``x.m(...)`` on a receiver whose class is declared rather than made there: a
+   parameter annotated ``x: B`` (link resolves the call to ``B.m``, ``Project.typed_calls``), or a
+   local assigned from a call of a function whose return annotation is ``B`` (``x =
+   get_funding_source()`` with ``-> Wallet``, ``x = await self._get_block()`` with ``-> Webhook``;
+   ``Project.returned_typed``, which reaches ``B.m`` by dispatch only). Like ``self.m()``, it
+   also reaches the overrides of ``m`` in the project descendants of ``B``:
+   ``get_funding_source()`` gives whichever ``Wallet`` subclass is configured.
 4. (Python) it is ``x.m(...)`` on what a registry of project instances gives
    (``job_type_registry.get_by_model(job).run(job)``), which reaches the ``m`` of every class
    registered there (``Project.registry_targets``).
@@ -134,6 +135,12 @@ class Dispatch:
                             self.on_self[FuncRef(sub[0], f"{sub[1]}.{name}")].append((path, call))
                 else:
                     self._to_overrides(cls, name, path, call)
+        for (path, call_id), ref in project.returned_typed.items():  # condition 3, a returned type
+            call = python[path].calls[call_id] if path in python else None
+            if call is not None:
+                self.on_self[ref].append((path, call))
+                owner, _, name = ref.func.rpartition(".")
+                self._to_overrides((ref.path, owner), name, path, call)
         for (path, call_id), pairs in project.registry_targets.items():  # condition 4
             call = python[path].calls[call_id] if path in python else None
             for ref in dict.fromkeys(r for _, r in pairs) if call is not None else ():

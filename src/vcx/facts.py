@@ -323,7 +323,7 @@ class Function:
     # -> ``import:app.wallets.base:Wallet``; ``Optional[X]`` / ``X | None`` -> ``X``); "" when it
     # names no single class (no annotation, a container, a union). Link types a local assigned
     # from a call of the function (``w = get_funding_source()``, ``b = await self._get_block()``) as
-    # an instance of that class when it is the project's (``Project.typed_calls``).
+    # an instance of that class when it is the project's (``Project.returned_typed``).
     returns: str = ""
     # Python: the body yields (not in a nested function): a call gives a generator (an async
     # generator for an ``async def``), which runs as it is iterated, not a coroutine to await.

@@ -71,12 +71,18 @@ class Project:
     # decorator written as a name names (``@login_required``, ``@helpers.retrying``); a decorator
     # written as a call (``@handler(error=...)``) is a call like any other, in :attr:`targets`.
     decorator_targets: dict[tuple[str, str, int], FuncRef] = field(default_factory=dict)
-    # (Python) Calls link resolved on a receiver whose class is only declared, not made there: a
-    # parameter typed by an annotation (``w: Wallet``), a local assigned from a call of a function
-    # whose return annotation names a project class (``w = get_funding_source()`` with ``->
-    # Wallet``). At run time the receiver may be an instance of a project subclass, so the call
-    # also reaches the overrides of the method (``vcx.dispatch``, for ERR001).
+    # (Python) Calls link resolved on a parameter typed by an annotation (``w: Wallet``): at run
+    # time the receiver may be an instance of a project subclass, so the call also reaches the
+    # overrides of the method (``vcx.dispatch``, for ERR001).
     typed_calls: set[tuple[str, int]] = field(default_factory=set)
+    # (Python) Calls on a local assigned from a call of a function whose return annotation names a
+    # project class (``w = get_funding_source()`` with ``-> Wallet``, ``b = await
+    # self._get_block()`` with ``-> Webhook``) -> the method of that class they reach. Dispatch
+    # edges (``vcx.dispatch``: the method and its overrides, for ERR001), not :attr:`callers`: what
+    # the declared class's method does is not what the object's class does (a subclass overrides
+    # it, a manager caches what the base method would query), so its effects are not added up at
+    # the call.
+    returned_typed: dict[tuple[str, int], FuncRef] = field(default_factory=dict)
     # (Python) Django signals: a receiver function of a project ``Signal()`` (``@receiver(sig)``,
     # ``sig.connect(fn)``) -> the ``sig.send(...)`` / ``sig.send_robust(...)`` calls that run it.
     # Apart from :attr:`callers`: the writes and queries of a signal's receivers are not added to
@@ -1265,8 +1271,8 @@ def _through_class(project: Project, path: str, mod: ModuleFacts, call: Call,
         cls = project.resolve_class(factory.path, fn.returns)  # w = get_funding_source() -> Wallet
         found = project.method_of(cls, rest) if cls is not None else None
         if found is not None:
-            project.typed_calls.add((path, call.id))
-        return found
+            project.returned_typed[(path, call.id)] = found
+        return None
     if fn is None or not fn.returns_self:
         return None
     owner = origin.callee.rpartition(".")[0]  # type: ignore[union-attr]

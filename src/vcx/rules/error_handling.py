@@ -898,8 +898,10 @@ class UnhandledNetworkCall(Rule):
       annotated `x: B`, or a local assigned from a call of a function or method whose return
       annotation is the project class `B` (`source = get_funding_source()` with `-> Wallet`,
       `block = await self._get_block()` with `-> Webhook`, also `Optional[B]` / `B | None`): it
-      reaches `B.m` (a caller by name) and, as `self.m()` does, the overrides of `m` in `B`'s
-      project subclasses, in a `try` or not (the configured subclass is one of them); or
+      reaches `B.m` (for a parameter, as a caller by name) and, as `self.m()` does, the overrides
+      of `m` in `B`'s project subclasses, in a `try` or not (the configured subclass is one of
+      them). The other rules do not add up what `B.m` does at such a call: the object's own class
+      may do something else (an override, a cache); or
     - it is `x.m(...)` on what a registry of project instances gives
       (`job_type_registry.get_by_model(job).run(job)`): the `m` of every class production code
       registers there (`job_type_registry.register(ExportJobType())`), in a `try` or not.
