@@ -27,6 +27,17 @@ A call may reach the method ``C.m`` (``m`` defined in the project class ``C``) b
    analysis: the template method ``BaseSQLQueryRunner.get_schema`` calling
    ``self._get_tables()``).
 
+3. (Python) it is ``x.m(...)`` on a receiver whose class is declared rather than made there: a
+   parameter annotated ``x: B`` (link resolves the call to ``B.m``, ``Project.typed_calls``), or a
+   local assigned from a call of a function whose return annotation is ``B`` (``x =
+   get_funding_source()`` with ``-> Wallet``, ``x = await self._get_block()`` with ``-> Webhook``;
+   ``Project.returned_typed``, which reaches ``B.m`` by dispatch only). Like ``self.m()``, it
+   also reaches the overrides of ``m`` in the project descendants of ``B``:
+   ``get_funding_source()`` gives whichever ``Wallet`` subclass is configured.
+4. (Python) it is ``x.m(...)`` on what a registry of project instances gives
+   (``job_type_registry.get_by_model(job).run(job)``), which reaches the ``m`` of every class
+   registered there (``Project.registry_targets``).
+
 Classes and bases are Python's (``ModuleFacts.classes``, bases resolved by
 :meth:`vcx.link.Project.resolve_class`) and JS/TS's (the ``extends`` clause, resolved through
 imports and re-exports by :meth:`vcx.link.Project.resolve_js_class`), of production modules only.
@@ -173,6 +184,16 @@ class Dispatch:
                 if call.recv_type:
                     self._to_typed(path, call, call.text.replace("?.", ".").rpartition(".")[2],
                                    project.targets.get((path, call.id)))
+        for (path, call_id), ref in project.returned_typed.items():  # condition 3, a returned type
+            call = python[path].calls[call_id] if path in python else None
+            if call is not None:
+                self.on_self[ref].append((path, call))
+                owner, _, name = ref.func.rpartition(".")
+                self._to_overrides((ref.path, owner), name, path, call)
+        for (path, call_id), pairs in project.registry_targets.items():  # condition 4
+            call = python[path].calls[call_id] if path in python else None
+            for ref in dict.fromkeys(r for _, r in pairs) if call is not None else ():
+                self.on_self[ref].append((path, call))  # type: ignore[arg-type]
         for (path, call_id), ref in project.targets.items():
             mod = python.get(path) or js.get(path)
             if mod is None:
@@ -181,7 +202,7 @@ class Dispatch:
             if name not in self.overridden:
                 continue
             call = mod.calls[call_id]
-            if call.text in (f"self.{name}", f"cls.{name}", f"this.{name}"):
+            if call.text in (f"self.{name}", f"cls.{name}", f"this.{name}") or (path, call_id) in project.typed_calls:
                 self._to_overrides((ref.path, owner), name, path, call)
 
     def _to_inherited(self, cls: ClassKey, name: str, path: str, call: Call) -> ClassKey | None:

@@ -238,6 +238,10 @@ class Call:
     # method of a class-like name (``repo.get_by_email(e)`` after ``repo =
     # Repo.from_session(s)``): link may follow it into the project; nothing else judges it.
     factory: bool = False
+    # (Python) The receiver is a parameter typed by an annotation (``def pay(w: Wallet): w.pay()``):
+    # at run time it may be an instance of any project subclass of that class, so the call reaches
+    # the class's method and the overrides of it (``vcx.dispatch``), not only the one it names.
+    virtual: bool = False
 
 
 def merge_exits(around: list[tuple[tuple[int, int], tuple[int, int] | None]]
@@ -339,6 +343,12 @@ class Function:
     # in ``class Repo``). With a classmethod's ``return cls(...)``, link types what such a
     # factory returns (``repo = OrderRepository.from_session(s)``) as the class it is called on.
     returns_self: bool = False
+    # Python: the class the return annotation names, as the front end writes names (``-> Wallet``
+    # -> ``import:app.wallets.base:Wallet``; ``Optional[X]`` / ``X | None`` -> ``X``); "" when it
+    # names no single class (no annotation, a container, a union). Link types a local assigned
+    # from a call of the function (``w = get_funding_source()``, ``b = await self._get_block()``) as
+    # an instance of that class when it is the project's (``Project.returned_typed``).
+    returns: str = ""
     # Python: the body yields (not in a nested function); JS/TS: a ``function*`` or ``*method``.
     # A call gives a generator (an async generator for an ``async def`` / ``async function*``),
     # which runs as it is iterated, not a coroutine or promise to await.

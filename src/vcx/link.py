@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from vcx.discover import display_path
 from vcx.facts import Call, Function, ModuleFacts, Value
-from vcx.knowledge import PY_ENUM_BASES
+from vcx.knowledge import PY_CLASS_KEYED_LOOKUPS, PY_ENUM_BASES, PY_NAME_KEYED_LOOKUPS
 from vcx.knowledge import databases as kdb
 from vcx.manifests import dependencies, read_json_object
 from vcx.paths import folder_of, is_non_production_file
@@ -73,6 +73,36 @@ class Project:
     # decorator written as a name names (``@login_required``, ``@helpers.retrying``); a decorator
     # written as a call (``@handler(error=...)``) is a call like any other, in :attr:`targets`.
     decorator_targets: dict[tuple[str, str, int], FuncRef] = field(default_factory=dict)
+    # (Python) Calls link resolved on a parameter typed by an annotation (``w: Wallet``): at run
+    # time the receiver may be an instance of a project subclass, so the call also reaches the
+    # overrides of the method (``vcx.dispatch``, for ERR001).
+    typed_calls: set[tuple[str, int]] = field(default_factory=set)
+    # (Python) Calls on a local assigned from a call of a function whose return annotation names a
+    # project class (``w = get_funding_source()`` with ``-> Wallet``, ``b = await
+    # self._get_block()`` with ``-> Webhook``) -> the method of that class they reach. Dispatch
+    # edges (``vcx.dispatch``: the method and its overrides, for ERR001), not :attr:`callers`: what
+    # the declared class's method does is not what the object's class does (a subclass overrides
+    # it, a manager caches what the base method would query), so its effects are not added up at
+    # the call.
+    returned_typed: dict[tuple[str, int], FuncRef] = field(default_factory=dict)
+    # (Python) Django signals: a receiver function of a project ``Signal()`` (``@receiver(sig)``,
+    # ``sig.connect(fn)``) -> the ``sig.send(...)`` / ``sig.send_robust(...)`` calls that run it.
+    # Apart from :attr:`callers`: the writes and queries of a signal's receivers are not added to
+    # the sender's (RULES.md: the writes of framework signal handlers are not followed); the rules
+    # that ask where a receiver runs read them (TXN001: inside the sender's transaction; ERR001:
+    # ``send`` raises a receiver's error in the sender, ``send_robust`` catches it).
+    signal_senders: dict[FuncRef, list[tuple[str, Call]]] = field(default_factory=lambda: defaultdict(list))
+    # (Python) Calls of a method on what a registry of project instances gives, which link could
+    # not resolve to one method (``job_type_registry.get_by_model(job).run(job)``): call -> the
+    # methods of the classes registered there, each with the registered class that runs it
+    # (``_link_registries``), and the reverse. Apart from
+    # :attr:`callers` (a summary adding up every registered class's effects at each call would
+    # make every caller of the registry write and query everything): TXN001 reads them to know
+    # where a registered method runs (``with job_type.transaction_atomic_context(job):``), and ERR001
+    # as dispatch (``vcx.dispatch``).
+    registry_targets: dict[tuple[str, int], tuple[tuple[ClassRef, FuncRef], ...]] = field(default_factory=dict)
+    registry_callers: dict[FuncRef, list[tuple[str, Call, ClassRef]]] = field(
+        default_factory=lambda: defaultdict(list))
     # Dotted Python module name (every suffix of a path) -> path; the first names of those.
     py_index: dict[str, str] = field(default_factory=dict)
     # The dotted names several Python files end with (``api.serializers`` in two services),
@@ -443,6 +473,32 @@ class Project:
                 self.module_path(mod.path, imp.module) is not None:
             return named_like  # a global, an expression, or the project's (not a class found)
         return imp.module.startswith((*kdb.DB_LIBS, *kdb.JS_ACTIVE_RECORD, *kdb.DB_LIKE_PACKAGES))
+
+    def class_string(self, cls: ClassRef, attr: str) -> bool:
+        """(Python) The body of the project class ``cls``, or of the first project base on its line
+        that assigns ``attr``, assigns it a string literal (``type = "create_thing"``)."""
+        seen: set[ClassRef] = set()
+        todo = [cls]
+        while todo and len(seen) < 24:
+            cur = todo.pop(0)
+            if cur in seen:
+                continue
+            seen.add(cur)
+            mod = self.modules.get(cur.path)
+            info = mod.classes.get(cur.name) if mod is not None and mod.language == "python" else None
+            if mod is None or info is None:
+                continue
+            lo, hi = info.loc.line, info.loc.end_line
+            nested = [c.loc for n, c in mod.classes.items() if n.startswith(cur.name + ".")]
+            found = [a.value for a in mod.assigns if a.func is None and a.text == attr and lo < a.loc.line <= hi
+                     and not any(n.line <= a.loc.line <= n.end_line for n in nested)]
+            if found:
+                return found[-1].kind == "str"
+            for b in info.bases:
+                base = self.resolve_class(cur.path, b)
+                if base is not None:
+                    todo.append(base)
+        return False
 
     def resolve_class_text(self, path: str, text: str) -> ClassRef | None:
         """Like :meth:`resolve_class`, for the source text of a name used in module ``path``
@@ -1063,6 +1119,8 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
                             _bind_instance(call, modules[owner], thing, rest)
             if ref is None and mod.language == "python":
                 ref = _through_class(project, path, mod, call, assigned, class_memo)
+            if ref is not None and call.virtual:
+                project.typed_calls.add((path, call.id))
             elif ref is None and "()." in callee:
                 ref = _js_instance_call(project, path, _import_form(callee, specs))
             elif ref is None:
@@ -1110,7 +1168,159 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
         inner = dict(fn.hook_returns).get("") if fn is not None else None
         if inner is not None and factory is not None and inner in modules[factory.path].functions:
             project.passed_in_options[FuncRef(factory.path, inner)].append((path, call, index, key))
+    _link_signals(project, lambda p, m, v: function_value(p, m, v, project.package_specs(p)))
+    _link_registries(project)
     return project
+
+
+def _link_registries(project: Project) -> None:
+    """(Python) Registries of instances of project classes (:attr:`Project.registry_targets`): a
+    module-level instance of a project class (``job_type_registry = JobTypeRegistry()``) that
+    production code registers instances of project classes with (``job_type_registry.register(
+    ExportJobType())``). A method ``m`` called on what any method of that registry gives
+    (``job_type = job_type_registry.get_by_model(job); job_type.run(job)``, or chained) reaches
+    the ``m`` of each class registered there (class-hierarchy analysis bounded by the registry),
+    when link did not resolve the call to one method already (a lookup keyed by a class)."""
+    registered: dict[tuple[str, str], list[ClassRef]] = defaultdict(list)
+    def is_instance(where: str, v: Value) -> bool:
+        return v.kind == "call" and bool(v.ref) and project.resolve_class(where, v.ref or "") is not None
+    for path, mod in project.modules.items():
+        if mod.language != "python" or project.is_test(path):
+            continue
+        for call in mod.calls:
+            head, _, meth = call.text.rpartition(".")
+            if meth != "register" or not head or not call.args or call.args[0].kind != "call":
+                continue
+            cls = project.resolve_class(path, call.args[0].ref or "")
+            if cls is None:
+                continue
+            reg = _global_of(project, path, head, is_instance)
+            if reg is not None and cls not in registered[reg]:
+                registered[reg].append(cls)
+    if not registered:
+        return
+    for path, mod in project.modules.items():
+        if mod.language != "python":
+            continue
+        assigned: dict[tuple[str | None, str], list[Call]] = {}
+        for call in mod.calls:
+            if call.assigned_to:
+                assigned.setdefault((call.func, call.assigned_to), []).append(call)
+        for call in mod.calls:
+            if (path, call.id) in project.targets:
+                continue
+            head, dot, name = call.text.rpartition(".")
+            if not dot or not name.isidentifier():
+                continue
+            origin: Call | None = None
+            if head.isidentifier() and (call.factory or call.callee == call.text):
+                # job_type = registry.get_by_model(job); job_type.run()
+                for c in assigned.get((call.func, head), ()):
+                    if c.loc < call.loc:
+                        origin = c
+            elif call.callee.endswith(f"().{name}"):  # registry.get_by_model(job).run()
+                origin = next((c for c in mod.calls[call.id + 1:call.id + 4] if c.loc[:2] == call.loc[:2]
+                               and c.chain[:1] == (name,) and call.callee == f"{c.callee}().{name}"), None)
+            if origin is None or "(" in origin.text:
+                continue
+            reg_head = origin.text.rpartition(".")[0]
+            reg = _global_of(project, path, reg_head, is_instance) if reg_head else None
+            if reg is None or reg not in registered:
+                continue
+            pairs = tuple((c, r) for c in registered[reg] if (r := project.method_of(c, name)) is not None)
+            if pairs:
+                project.registry_targets[(path, call.id)] = pairs
+                for c, r in pairs:
+                    project.registry_callers[r].append((path, call, c))
+
+
+_SIGNAL_CTORS = ("django.dispatch.Signal", "django.dispatch.dispatcher.Signal")
+_SIGNAL_SENDS = ("send", "send_robust")
+
+
+def _link_signals(project: Project, function_value: Callable[[str, ModuleFacts, Value], FuncRef | None]) -> None:
+    """(Python) Django signals the project defines (``sig = Signal()`` at module level): each
+    ``sig.send(...)`` / ``sig.send_robust(...)`` of production code runs the receivers connected
+    with ``@receiver(sig)`` (also ``@receiver([sig, other])``) or ``sig.connect(fn)``
+    (:attr:`Project.signal_senders`)."""
+    receivers: dict[tuple[str, str], list[FuncRef]] = defaultdict(list)
+    sends: list[tuple[tuple[str, str], str, Call]] = []
+    for path, mod in project.modules.items():
+        if mod.language != "python":
+            continue
+        for fn in mod.functions.values():
+            for d in fn.decorators:
+                if d.kind != "call" or not (d.ref or "").endswith("dispatch.receiver") or d.call_id is None \
+                        or d.call_id >= len(mod.calls):
+                    continue
+                made = mod.calls[d.call_id]
+                first = made.args[0] if made.args else made.kwargs.get("signal")
+                for v in (first.items or []) if first is not None and first.kind in ("array", "other") else [first]:
+                    named = v is not None and v.kind in ("name", "attr")
+                    sig = _signal_of(project, path, mod, v.text) if named else None  # type: ignore[union-attr]
+                    if sig is not None:
+                        receivers[sig].append(FuncRef(path, fn.id))
+        for call in mod.calls:
+            head, _, meth = call.text.rpartition(".")
+            if not head or meth not in ("connect", *_SIGNAL_SENDS):
+                continue
+            sig = _signal_of(project, path, mod, head)
+            if sig is None:
+                continue
+            if meth == "connect" and call.args:
+                fn_ref = function_value(path, mod, call.args[0])
+                if fn_ref is not None:
+                    receivers[sig].append(fn_ref)
+            elif meth != "connect" and not project.is_test(path):
+                sends.append((sig, path, call))
+    for sig, path, call in sends:
+        for ref in dict.fromkeys(receivers.get(sig, ())):
+            project.signal_senders[ref].append((path, call))
+
+
+def _signal_of(project: Project, path: str, mod: ModuleFacts, text: str) -> tuple[str, str] | None:
+    """The module-level ``Signal()`` of the project a name written in module ``path`` names
+    (``invitation_accepted``, ``signals.invitation_accepted``), as (module, name); None for anything
+    else."""
+    return _global_of(project, path, text, lambda _, v: v.kind == "call" and v.ref in _SIGNAL_CTORS)
+
+
+def _global_of(project: Project, path: str, text: str,
+               accept: Callable[[str, Value], bool]) -> tuple[str, str] | None:
+    """The module-level name of the project a name written in module ``path`` names
+    (``registry``, ``signals.invitation_accepted``), followed through imports, as (module, name),
+    when ``accept`` takes the value assigned to it (and the module it is assigned in); None otherwise."""
+    target, name = path, text
+    for _ in range(8):
+        cur = project.modules.get(target)
+        if cur is None or cur.language != "python":
+            return None
+        head, _, tail = name.partition(".")
+        imp = next((i for i in cur.imports if i.local == head and i.name != "*"), None)
+        if imp is None:
+            if tail:
+                return None
+            value = cur.exports.get(name)
+            if value is None or not accept(target, value):
+                return None
+            return target, name
+        if imp.name is None:  # import app.signals as signals: signals.x
+            dotted = (imp.module if imp.local != imp.module.split(".", 1)[0] else head) + (f".{tail}" if tail else "")
+            split = _split_module(dotted, target, lambda m, t=target: project.module_path(t, m))
+            if split is None:
+                return None
+            target, name = split
+            continue
+        sub = project.module_path(target, imp.module + imp.name if imp.module.endswith(".") else
+                                  f"{imp.module}.{imp.name}") if tail else None
+        if sub is not None:  # from app import signals: signals.x
+            target, name = sub, tail
+            continue
+        nxt = project.module_path(target, imp.module)
+        if nxt is None:
+            return None
+        target, name = nxt, imp.name + (f".{tail}" if tail else "")
+    return None
 
 
 def _hook_member(path: str, mod: ModuleFacts, name: str, factory: bool = False) -> FuncRef | None:
@@ -1153,6 +1363,10 @@ def _through_class(project: Project, path: str, mod: ModuleFacts, call: Call,
             hit = memo[key] = project.method_of(cls, name) if cls is not None else _NO_CLASS
         if hit is not _NO_CLASS:
             return hit  # type: ignore[return-value]
+    if call.callee.endswith(f"().{name}"):  # registry.get_by_type(X).do(...)
+        found = _through_lookup(project, path, mod, call, name)
+        if found is not None:
+            return found
     root, dot, rest = call.text.partition(".")
     if call.callee != call.text or not dot or "." in rest:
         return None
@@ -1172,13 +1386,61 @@ def _through_class(project: Project, path: str, mod: ModuleFacts, call: Call,
     for c in assigned.get((call.func, root), ()):
         if c.loc < call.loc:
             origin = c
+    if origin is not None and origin.text.rpartition(".")[2] in _LOOKUPS:
+        cls = _lookup_class(project, path, origin)  # action = registry.get_by_type(X); action.do(...)
+        if cls is not None:
+            return project.method_of(cls, rest)
     factory = project.targets.get((path, origin.id)) if origin is not None else None
     fn = project.function(factory) if factory is not None else None
+    if fn is not None and not fn.returns_self and fn.returns and factory is not None:
+        cls = project.resolve_class(factory.path, fn.returns)  # w = get_funding_source() -> Wallet
+        found = project.method_of(cls, rest) if cls is not None else None
+        if found is not None:
+            project.returned_typed[(path, call.id)] = found
+        return None
     if fn is None or not fn.returns_self:
         return None
     owner = origin.callee.rpartition(".")[0]  # type: ignore[union-attr]
     cls = project.resolve_class(path, owner) if owner and "(" not in owner else None
     return project.method_of(cls, rest) if cls is not None else None
+
+
+_LOOKUPS = PY_CLASS_KEYED_LOOKUPS | PY_NAME_KEYED_LOOKUPS
+
+
+def _through_lookup(project: Project, path: str, mod: ModuleFacts, call: Call, name: str) -> FuncRef | None:
+    """(Python) ``registry.get_by_type(X).m(...)`` / ``registry.get(X.type).m(...)``: the method
+    ``m`` of the project class ``X`` (:func:`_lookup_class`). The lookup is the call written at the
+    same place whose result ``m`` is called on (the front end numbers it right after)."""
+    for inner in mod.calls[call.id + 1:call.id + 4]:
+        if inner.loc[:2] != call.loc[:2]:
+            break
+        if inner.chain[:1] == (name,) and call.callee == f"{inner.callee}().{name}":
+            cls = _lookup_class(project, path, inner)
+            return project.method_of(cls, name) if cls is not None else None
+    return None
+
+
+def _lookup_class(project: Project, path: str, lookup: Call) -> ClassRef | None:
+    """The project class a registry lookup is keyed by: ``X`` in ``registry.get_by_type(X)``
+    (``knowledge.PY_CLASS_KEYED_LOOKUPS``), ``X`` in ``registry.get(X.type)`` where ``type`` is a
+    string the class body of ``X`` (or of a project base) assigns (``PY_CLASS_KEYED_LOOKUPS`` and
+    ``PY_NAME_KEYED_LOOKUPS``). None for any other key: a class itself given to ``get`` (a dict keyed
+    by classes maps them to anything), an instance's attribute, a literal."""
+    method = lookup.text.rpartition(".")[2]
+    key = lookup.args[0] if lookup.args else None
+    if key is None or key.kind not in ("name", "attr") or method not in _LOOKUPS:
+        return None
+    ref = key.ref or key.text
+    if method in PY_CLASS_KEYED_LOOKUPS:
+        cls = project.resolve_class(path, ref)
+        if cls is not None:
+            return cls
+    if key.kind != "attr":
+        return None
+    owner, _, attr = ref.rpartition(".")
+    cls = project.resolve_class(path, owner) if owner else None
+    return cls if cls is not None and project.class_string(cls, attr) else None
 
 
 def _js_instance_call(project: Project, path: str, callee: str) -> FuncRef | None:

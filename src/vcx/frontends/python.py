@@ -31,9 +31,11 @@ from vcx.facts import (
 )
 from vcx.frontends.common import Source, error_ranges, param_of_enclosing, renumber_calls, suppression
 from vcx.knowledge import (
+    PY_CLASS_KEYED_LOOKUPS,
     PY_EXCEPTION_CLASS_CALLS,
     PY_KEEP_SUPER_METHODS,
     PY_KEEP_UNRESOLVED,
+    PY_NAME_KEYED_LOOKUPS,
     PY_UNDISPATCHED_METHODS,
 )
 from vcx.knowledge.databases import (
@@ -192,6 +194,8 @@ class _Extractor:
         # (scope, local) assigned from a method of a class-like name (``repo = Repo.from_session(s)``):
         # calls on it are kept (``Call.factory``) for link to follow a factory that returns the class.
         self.factory_locals: set[tuple[str | None, str]] = set()
+        # (scope, parameter) typed by an annotation naming a class (``w: Wallet``): in ``instances``.
+        self.typed_params: set[tuple[str | None, str]] = set()
         self.func_ids: dict[int, str] = {}  # node.id -> Function id
         self.local_funcs: dict[str, str] = {}  # module-level def name -> id
         self.classes: dict[str, str] = {}  # class name -> qualname (a module-level class before a nested one)
@@ -299,7 +303,8 @@ class _Extractor:
                         not self._star_bound(fn, head) and not self._param_call(n, fn, head):
                     last = fn.child_by_field_name("attribute") if fn.type == "attribute" else None
                     method = data[last.start_byte:last.end_byte].decode("utf-8", "replace") if last is not None else ""
-                    if method not in PY_KEEP_UNRESOLVED and not (head == "super" and method in PY_KEEP_SUPER_METHODS):
+                    if method not in PY_KEEP_UNRESOLVED and not (head == "super" and method in PY_KEEP_SUPER_METHODS) \
+                            and not (method in _LOOKUPS and self._lookup_call(n, fn)):
                         self._note_names_used(n, fn, head)
                         if last is not None and self._try_starts:  # a method of an unbound name, in a try?
                             self._dispatch(n, fn, None)
@@ -641,6 +646,13 @@ class _Extractor:
         if rtype is not None:  # -> Self, -> "Repo" in class Repo: an instance of the class it is called on
             ann = self.src.text(rtype, 80).strip().strip("\"'")
             fn.returns_self = ann in ("Self", "typing.Self", "typing_extensions.Self", cls)
+        rnode = node.child_by_field_name("return_type") if not is_lambda else None
+        if rnode is not None:  # -> Wallet: what a call of it gives, for link to type a local with
+            ann = _annotated_class(self.src.text(rnode, 200))
+            if ann is not None and ann not in ("Self", "typing.Self", "typing_extensions.Self"):
+                ref = self.resolve(ann, None, rnode)
+                if _looks_like_class(ref) and ref.split(".", 1)[0] not in _NOT_PROJECT_ROOTS:
+                    fn.returns = ref
         # (the walks below run only where the function's text has what they look for)
         if is_async and self.src.data.find(b"yield", node.start_byte, node.end_byte) >= 0:
             fn.generator = _yields(node)
@@ -668,6 +680,17 @@ class _Extractor:
         ref = self.resolve(name, None, typ)
         if ref in CLIENT_CONSTRUCTORS or _looks_like_class(ref):
             self.instances[(scope, self.src.text(ident))] = (ref, Value("call", name, keys={}, items=[]))
+            self.typed_params.add((scope, self.src.text(ident)))
+
+    def _typed_local(self, name: str, scope: str | None) -> bool:
+        """The instance ``name`` resolves to in ``scope`` is a parameter typed by an annotation."""
+        cur = scope
+        while True:
+            if (cur, name) in self.instances:
+                return (cur, name) in self.typed_params
+            if cur is None:
+                return False
+            cur = self.facts.functions[cur].parent if cur in self.facts.functions else None
 
     # -- values --------------------------------------------------------------
     def value(self, node: ts.Node, scope: str | None, depth: int = 0) -> Value:
@@ -827,13 +850,25 @@ class _Extractor:
         scope = self._scope_of(node)
         ctor = self._ctor_of(right, scope)
         if ctor is None:
-            if left.type == "identifier":
+            if left.type == "identifier" and not self._in_class_body(node):
                 call = right.named_children[0] if right.type == "await" and right.named_children else right
                 fn = call.child_by_field_name("function") if call.type == "call" else None
-                text = self.src.text(fn, 200) if fn is not None and fn.type == "attribute" else ""
-                if text and _FACTORY_CALL.fullmatch(text) and not self._in_class_body(node) and \
-                        self.resolve(text, scope, fn).split(".", 1)[0] not in _NOT_PROJECT_ROOTS:
-                    self.factory_locals.add((scope, self.src.text(left)))  # not datetime.now(), Decimal.from_float()
+                text = self.src.text(fn, 200) if fn is not None and fn.type in ("attribute", "identifier") else ""
+                if not text:
+                    return
+                resolved = self.resolve(text, scope, fn)
+                if fn.type == "attribute":  # type: ignore[union-attr]
+                    typed = (_FACTORY_CALL.fullmatch(text) is not None and  # not datetime.now(), Decimal.from_float()
+                             resolved.split(".", 1)[0] not in _NOT_PROJECT_ROOTS) or \
+                        _SELF_METHOD.fullmatch(text) is not None or \
+                        (_MODULE_CALL.fullmatch(text) is not None and _project_like(resolved, text)) \
+                        or self._lookup_call(call, fn)  # type: ignore[arg-type]
+                else:  # get_funding_source(): a function the file defines or imports
+                    typed = _project_like(resolved, text)
+                if typed:
+                    # a class's factory, a project function or method whose return annotation link
+                    # reads, a method of a module-level instance (a registry), a registry lookup
+                    self.factory_locals.add((scope, self.src.text(left)))
             return
         if left.type == "identifier":
             if not self._in_class_body(node):  # a class attribute is no name a method can use bare
@@ -845,6 +880,21 @@ class _Extractor:
                 self.class_instances[(cls, self.src.text(attr))] = ctor
         elif left.type in ("pattern_list", "tuple_pattern"):
             pass
+
+    def _lookup_call(self, call: ts.Node, fn: ts.Node) -> bool:
+        """``registry.get_by_type(X)`` / ``registry.get(X.type)``: a lookup
+        (``knowledge.PY_CLASS_KEYED_LOOKUPS`` / ``PY_NAME_KEYED_LOOKUPS``) whose first argument names
+        a class-like name or an attribute of one. Kept as a fact (``Call.factory``) with its
+        arguments, for link to resolve a method called on what it gives."""
+        if fn.type != "attribute":
+            return False
+        attr = fn.child_by_field_name("attribute")
+        if attr is None or self.src.text(attr) not in _LOOKUPS:
+            return False
+        args = call.child_by_field_name("arguments")
+        first = args.named_children[0] if args is not None and args.named_children else None
+        return first is not None and first.type in ("identifier", "attribute") and \
+            _LOOKUP_KEY.fullmatch(self.src.text(first, 200)) is not None
 
     def _with_instance(self, node: ts.Node) -> None:
         val = node.child_by_field_name("value")
@@ -1069,8 +1119,10 @@ class _Extractor:
         if not known and fn.type == "attribute":
             self._dispatch(node, fn, scope)
         method = text.rsplit(".", 1)[-1]
-        factory = not known and _SELF_METHOD.fullmatch(text) is None and _LOCAL_METHOD.fullmatch(text) is not None \
-            and self._factory_local(text.split(".", 1)[0], scope)
+        factory = not known and _SELF_METHOD.fullmatch(text) is None and (
+            (_LOCAL_METHOD.fullmatch(text) is not None and self._factory_local(text.split(".", 1)[0], scope)
+             and not _SESSION_QUERY.match(self.src.data, fn.start_byte, node.end_byte))  # a query, by its name
+            or (method in _LOOKUPS and self._lookup_call(node, fn)))
         if not known and method not in PY_KEEP_UNRESOLVED and node.id not in self._lambda_calls and \
                 not (text == f"super().{method}" and method in PY_KEEP_SUPER_METHODS) and \
                 not _SELF_METHOD.fullmatch(text) and not factory:  # link may find m in a project class
@@ -1108,6 +1160,7 @@ class _Extractor:
                 inst = None
                 if obj.type == "identifier":
                     inst = self._instance(self.src.text(obj), scope)
+                    call.virtual = inst is not None and self._typed_local(self.src.text(obj), scope)
                 elif obj.type == "attribute" and self.src.text(obj).startswith("self."):
                     cls = self._class_of(node)
                     inst = self.class_instances.get((cls or "", self.src.text(obj)[5:]))
@@ -2186,6 +2239,13 @@ _RETURN_CLS = re.compile(rb"\breturn[ \t(]+cls\s*\(")  # the text return cls(...
 _LOCAL_METHOD = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*")
 # ``Repo.from_session`` / ``repos.OrderRepository.for_org``: a method of a class-like name.
 _FACTORY_CALL = re.compile(r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*[a-z]\w*\.[a-z_]\w*")
+# ``helpers.load`` / ``job_registry.get_by_model``: a function of an imported module or a method of a
+# module-level instance (a lower-case name and one attribute; not ``Model.objects.filter``).
+_MODULE_CALL = re.compile(r"[a-z_]\w*\.[A-Za-z_]\w*")
+# Registry lookups (``_lookup_call``) and the key they take: a class-like name (``CreateThing``,
+# ``actions.CreateThing``), or an attribute of one (``CreateThing.type``).
+_LOOKUPS = PY_CLASS_KEYED_LOOKUPS | PY_NAME_KEYED_LOOKUPS
+_LOOKUP_KEY = re.compile(r"(?:[a-z_]\w*\.)*[A-Z]\w*[a-z]\w*(?:\.[A-Za-z_]\w*)?")
 
 
 def _yields(node: ts.Node) -> bool:
@@ -2268,6 +2328,15 @@ def _returns_cls_call(node: ts.Node, src: Source) -> bool:
             continue
         todo.extend(n.named_children)
     return False
+
+
+def _project_like(resolved: str, text: str) -> bool:
+    """A callee the file resolves through its own definitions or imports to something that may be
+    the project's: not a name it leaves as written, nor the standard library's or a common value
+    library's (``_NOT_PROJECT_ROOTS``), nor a method of a library object (``Session().query``)."""
+    if resolved.startswith(("local:", "import:")):
+        return True
+    return resolved != text and "(" not in resolved and resolved.split(".", 1)[0] not in _NOT_PROJECT_ROOTS
 
 
 def _looks_like_class(callee: str) -> bool:

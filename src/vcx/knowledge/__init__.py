@@ -34,6 +34,17 @@ PY_KEEP_UNRESOLVED = frozenset({
     "add_child", "add_sibling", "add_root",  # django-treebeard inserts (databases.TREE_INSERT_METHODS)
 })
 
+# Registry lookups keyed by a project class (link, ``Project`` call graph): ``registry.get_by_type(X)``
+# gives the instance the registry holds for the class ``X``, and ``registry.get(X.type)`` the one
+# it holds under ``X``'s own type name (a string class attribute of ``X``). A method ``m`` called on
+# what they give (``registry.get_by_type(X).do(...)``, or on a local assigned from them) reaches
+# ``X.m``. ``PY_CLASS_KEYED_LOOKUPS`` take the class itself (or one of its string attributes);
+# ``PY_NAME_KEYED_LOOKUPS`` only a string class attribute of it: ``mapping.get(Model)`` on a dict
+# keyed by classes gives whatever the dict maps the class to (a serializer, a handler), not an
+# instance of it.
+PY_CLASS_KEYED_LOOKUPS = frozenset({"get_by_type", "get_by_class"})
+PY_NAME_KEYED_LOOKUPS = frozenset({"get", "get_by_type_name"})
+
 # Methods of ``super()`` worth keeping as facts (its other calls are dropped like those of an
 # unresolved receiver): a DRF view's own ``list()`` that calls ``super().list()`` still runs the
 # default list action (n-plus-one: the view's ``serializer_class`` over ``get_queryset()``).

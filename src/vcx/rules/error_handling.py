@@ -585,6 +585,12 @@ class _Reach:
         if fn.invoked_by is not None and fn.invoked_by < len(mod.calls):
             return self._iife(path, mod, name, mod.calls[fn.invoked_by], client, depth)
         callers = self.project.callers_of(FuncRef(path, func_id))
+        senders = self.project.signal_senders.get(FuncRef(path, func_id)) if is_python(mod) else None
+        if senders:  # a signal's receiver: `send` raises its error in the sender; `send_robust` catches it
+            raised = [s for s in senders if not s[1].text.endswith(".send_robust")]
+            if not callers and not raised:
+                return None
+            callers = [*callers, *raised]
         if fn.class_name is not None and not is_python(mod):
             # JS/TS: `this.m()` / `super.m()` reaching a method a class inherits or overrides, and
             # calls on a receiver of a declared project type (vcx.dispatch), are callers like any
@@ -602,8 +608,9 @@ class _Reach:
                 return None
             if not is_python(mod) and self.boundaries.nest and fn.class_name and fn.decorators:
                 return None
-            if self._dispatched_and_handled(path, mod, fn, client, depth):
-                return None
+            dispatched = self._dispatched_path(path, mod, fn, client, depth)
+            if dispatched is not False:  # reached by dynamic dispatch: handled, or the chain that is not
+                return None if dispatched is None else [name, *dispatched]
             if is_python(mod) and fn.class_name is not None and self._drf_boundary(path, fn):
                 return None
             return [name]
@@ -655,24 +662,28 @@ class _Reach:
             (h.loc.line, h.loc.col) <= (a.line, a.col) and (a.end_line, a.end_col) <= (h.loc.end_line, h.loc.end_col)
             for a in answers) for h in omod.handlers)
 
-    def _dispatched_and_handled(self, path: str, mod: ModuleFacts, fn: Function, client: Client | None,
-                                depth: int) -> bool:
+    def _dispatched_path(self, path: str, mod: ModuleFacts, fn: Function, client: Client | None,
+                         depth: int) -> list[str] | bool | None:
         """A Python method nobody calls by name, reached by dynamic dispatch (``vcx.dispatch``):
-        handled when there are such calls and each handles the error, or its callers do. A
-        method the framework calls (a route, a view method taking ``request``) is an entry
-        point, whatever else calls a method of that name."""
+        None (handled) when there are such calls and each handles the error, or its callers do;
+        else the chain from the first that does not, up to the entry point that lets the error
+        escape (JS/TS: the calls are guesses by name, never named in a chain). False when no such
+        call reaches it. A method the framework calls (a route, a view method taking ``request``)
+        is an entry point, whatever else calls a method of that name."""
         if fn.class_name is None or (is_python(mod) and (_is_py_route(fn) or _is_django_view(fn))):
             return False
-        calls = self.project.dispatchers_of(FuncRef(path, fn.id)) if is_python(mod) else \
-            self.project.dispatch().guessed(FuncRef(path, fn.id))
+        ref = FuncRef(path, fn.id)
+        calls = self.project.dispatchers_of(ref) if is_python(mod) else self.project.dispatch().guessed(ref)
         if not calls:
             return False
+        certain = self.project.dispatch().on_self.get(ref, ()) if is_python(mod) else ()
         for cpath, ccall in calls:
             if handled_here(self.project.modules[cpath], ccall, client):
                 continue
-            if self.unhandled_path(cpath, ccall.func, client, depth + 1) is not None:
-                return False
-        return True
+            rest = self.unhandled_path(cpath, ccall.func, client, depth + 1)
+            if rest is not None:  # named only when the call reaches the method for certain
+                return rest if any(c is ccall for _, c in certain) else []
+        return None
 
     def runs_safely(self, path: str, fn: Function, names: set[str], client: Client | None,
                     depth: int = 0) -> bool | None:
@@ -710,9 +721,11 @@ class _Reach:
                     continue
                 if ref is None or inner is None:
                     continue  # handed to a library: not known to run it
-                found = True
                 if inner.class_name is not None and inner.params[:1] in (["self"], ["cls"]) and "." in c.text:
                     i += 1  # a bound method: its first parameter is the receiver
+                if ref == FuncRef(path, fn.id) and i < len(inner.params) and inner.params[i].lstrip("*") in names:
+                    continue  # hands it back to itself in the same place (a supervisor restarting it)
+                found = True
                 if depth > 4 or i >= len(inner.params) or self.runs_safely(
                         ref.path, inner, _names_of_param(project.modules[ref.path], inner, i), client,
                         depth + 1) is not True:
@@ -929,6 +942,22 @@ class UnhandledNetworkCall(Rule):
       inherits it, and the overrides of `m` in `B`'s project subclasses (a template method:
       `BaseSQLRunner.get_schema` calling `self._get_tables()` reaches every `_get_tables`).
 
+    - it is `x.m(...)` on a receiver whose class is declared, not made there: a parameter
+      annotated `x: B`, or a local assigned from a call of a function or method whose return
+      annotation is the project class `B` (`source = get_funding_source()` with `-> Wallet`,
+      `block = await self._get_block()` with `-> Webhook`, also `Optional[B]` / `B | None`): it
+      reaches `B.m` (for a parameter, as a caller by name) and, as `self.m()` does, the overrides
+      of `m` in `B`'s project subclasses, in a `try` or not (the configured subclass is one of
+      them). The other rules do not add up what `B.m` does at such a call: the object's own class
+      may do something else (an override, a cache); or
+    - it is `x.m(...)` on what a registry of project instances gives
+      (`job_type_registry.get_by_model(job).run(job)`): the `m` of every class production code
+      registers there (`job_type_registry.register(ExportJobType())`), in a `try` or not.
+
+    These last three reach the method for certain (when its object is of one of those classes),
+    so a message that follows one names its caller in the chain; the calls on unknown receivers
+    in a `try` are guesses by name, and never appear in a message.
+
     Never dispatch calls: dunder methods and the methods of dicts, lists, sets, strings and
     loggers (`x.get(k)`, `items.append(i)`, `log.error(...)`: on a receiver vcx cannot resolve
     these are a container or a logger, not a plugin).
@@ -1038,7 +1067,11 @@ class UnhandledNetworkCall(Rule):
     object argument (`withApi({ handler })`), is handled when the project function receiving it
     calls it only inside a try whose catch handles the error: as `options.handler(...)`, under a
     name it destructures (`const { handler } = options`, `({ handler }) => ...`), or by handing it
-    on to a project function that does (`runGuarded(handler, req)`). Handed to a library, it is an
+    on to a project function that does (`runGuarded(handler, req)`). A supervisor that restarts
+    the function by calling itself again with it (`async def restart_on_error(func): try: await
+    func() except Exception: log(); return await restart_on_error(func)`) still calls it only in
+    its try: handing the same function back to the same parameter of itself is no other way of
+    running it (the spec is silent; decided as a reviewer reads such a wrapper). Handed to a library, it is an
     entry point, unless the library keeps the rejection itself: SWR's fetcher; TanStack Query's
     `queryFn` in `useQuery` / `useInfiniteQuery` / `useSuspenseQuery` (and their positional v3
     forms) and in `queryClient.prefetchQuery`, whose failure becomes the query's `error`; and a
@@ -1083,6 +1116,14 @@ class UnhandledNetworkCall(Rule):
     (`const p = fetch(u).then(...); toast.promise(p, {...})`): the user sees the error. The
     function awaiting `p` afterwards as well gets the rejection again; that second copy is a
     floating-promise matter, not an unhandled network failure.
+
+    **Django signals (Python).** A receiver of a signal the project defines (`sig = Signal()`,
+    connected with `@receiver(sig)` or `sig.connect(fn)`) runs inside each `sig.send(...)`
+    of production code, which raises what the receiver raises in the sender: those sends are its
+    callers (the message names the sender's chain). `sig.send_robust(...)` catches a receiver's
+    exception and returns it, so a receiver sent only that way is handled. Django's own signals
+    (`post_save`, `request_finished`, ...) are sent by the framework and keep the receiver an
+    entry point.
 
     **Object-literal services and IIFEs.** `this.request(...)` in a method of an object literal
     (`export default { get(u) { return this.request(u) }, request(u) { ... } }`) calls that

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from vcx.facts import Assign, Call, ModuleFacts, Value, argument_for, exclusive
 from vcx.findings import Finding
 from vcx.knowledge import databases as kdb
-from vcx.link import FuncRef
+from vcx.link import ClassRef, FuncRef
 from vcx.rules import Rule
 from vcx.summaries import Op, Summaries, summaries
 
@@ -45,7 +45,7 @@ class _Txn:
     def __init__(self, project: Project, s: Summaries) -> None:
         self.project, self.s = project, s
         self.atomic_requests = _atomic_requests(project)
-        self._memo: dict[FuncRef, bool] = {}
+        self._memo: dict[tuple[FuncRef, ClassRef | None], bool] = {}
         self._wrappers: dict[FuncRef, bool] = {}
         self.txn_managers = self._transaction_context_managers()
 
@@ -73,13 +73,16 @@ class _Txn:
                             break
         return out
 
-    def call_protected(self, path: str, mod: ModuleFacts, call: Call) -> bool:
+    def call_protected(self, path: str, mod: ModuleFacts, call: Call, cls: ClassRef | None = None) -> bool:
+        """``cls``: the class of the object a registry gave, when the question is whether a method of
+        it runs in a transaction (``Project.registry_callers``): a ``with`` item called on what a
+        registry gives is then that class's method."""
         for w in call.withs:
             op = self.s.ops.get((path, w))
             if (op is not None and op.kind == "txn") or (w < len(mod.calls) and \
                     mod.calls[w].text.rsplit(".", 1)[-1] in kdb.TXN_METHODS):
                 return True
-            if w < len(mod.calls) and self.project.target(path, mod.calls[w]) in self.txn_managers:
+            if w < len(mod.calls) and self._opens_transaction(path, mod.calls[w], cls):
                 return True  # with traced_atomic_transaction(): a project helper around atomic()
         if self._batched(path, mod, call):
             return True
@@ -105,7 +108,42 @@ class _Txn:
                 if op is not None and op.kind == "txn" and c.context not in ("with", "arg", "return") and \
                         not any(f.callback_of == c.id for f in mod.functions.values()):
                     return True
-        return self.func_protected(path, mod, call.func)
+        return self.func_protected(path, mod, call.func, cls=cls)
+
+    def _opens_transaction(self, path: str, call: Call, cls: ClassRef | None = None) -> bool:
+        """A ``with`` item that is a project transaction scope: a project context manager around
+        one (:meth:`_transaction_context_managers`), or a project function or method that returns
+        one (``def transaction_atomic_context(self, job): return transaction.atomic()``, also
+        through another such function); on what a registry gives
+        (``job_type.transaction_atomic_context(job)``, ``Project.registry_targets``), the method of
+        the registered class ``cls`` when one is asked about, else each method it may reach."""
+        target = self.project.target(path, call)
+        if target is not None:
+            refs: tuple[FuncRef, ...] = (target,)
+        else:
+            pairs = self.project.registry_targets.get((path, call.id), ())
+            refs = tuple(r for c, r in pairs if c == cls) or tuple(r for _, r in pairs)
+        return bool(refs) and all(r in self.txn_managers or self._returns_transaction(r, 0) for r in refs)
+
+    def _returns_transaction(self, ref: FuncRef, depth: int) -> bool:
+        """The project function returns a transaction scope it does not enter: ``return
+        transaction.atomic()``, ``return traced_atomic(...)`` (a project context manager around
+        one), or the value of another such function."""
+        if depth > 4:
+            return False
+        mod = self.project.modules.get(ref.path)
+        if mod is None or ref.func not in mod.functions:
+            return False
+        returned = [c for c in mod.calls if c.func == ref.func and c.context == "return"]
+        for c in returned:
+            op = self.s.ops.get((ref.path, c.id))
+            if (op is not None and op.kind == "txn") or (c.text.rsplit(".", 1)[-1] in kdb.TXN_METHODS and
+                                                         c.callee.startswith(kdb.DB_LIBS)):
+                return True
+            t = self.project.target(ref.path, c)
+            if t is not None and t != ref and (t in self.txn_managers or self._returns_transaction(t, depth + 1)):
+                return True
+        return False
 
     def _batched(self, path: str, mod: ModuleFacts, call: Call) -> bool:
         """A query handed, unawaited, to a transaction call (``prisma.$transaction([prisma.a.create(...),
@@ -200,7 +238,8 @@ class _Txn:
         self._wrappers[ref] = ok
         return ok
 
-    def func_protected(self, path: str, mod: ModuleFacts, fid: str | None, depth: int = 0) -> bool:
+    def func_protected(self, path: str, mod: ModuleFacts, fid: str | None, depth: int = 0,
+                       cls: ClassRef | None = None) -> bool:
         while fid is not None:
             fn = mod.functions.get(fid)
             if fn is None:
@@ -223,15 +262,22 @@ class _Txn:
         if fid is None or depth > 3:
             return False
         ref = FuncRef(path, fid)
-        if ref in self._memo:
-            return self._memo[ref]
-        self._memo[ref] = False
-        callers = self.project.callers_of(ref)
-        ok = bool(callers) and all(self.call_protected(p, self.project.modules[p], c) for p, c in callers)
+        key = (ref, cls)
+        if key in self._memo:
+            return self._memo[key]
+        self._memo[key] = False
+        # A receiver of a project signal runs inside each ``sig.send(...)`` that sends it. What a
+        # registry gives runs its registered classes' methods (``Project.registry_callers``): the
+        # callers of such a call are asked about that class (the object the registry gave is
+        # taken to be the same along the chain: ``with job_type.transaction_atomic_context(job):
+        # JobHandler.run(job)``, where ``run`` looks the job's type up again).
+        callers = [(p, c, cls) for p, c in (*self.project.callers_of(ref), *self.project.signal_senders.get(ref, ()))]
+        callers += self.project.registry_callers.get(ref, ())
+        ok = bool(callers) and all(self.call_protected(p, self.project.modules[p], c, k) for p, c, k in callers)
         passed = self.project.passed.get(ref)
         if not ok and not callers and passed:  # withTransaction(applyTransfer)
             ok = all((w := self.project.target(p, c)) is not None and self.wrapper(w) for p, c, _ in passed)
-        self._memo[ref] = ok
+        self._memo[key] = ok
         return ok
 
 
@@ -310,6 +356,42 @@ class MissingTransaction(Rule):
     write. A Mongoose model's ``this.model.create(doc)`` inserts (unlike a TypeORM
     repository's ``create``, which only builds the entity).
 
+    Registries (decided where the spec is silent): plugin code calls its actions and hooks
+    through a registry of instances keyed by class. ``registry.get_by_type(X).do(...)`` and
+    ``registry.get(X.type).do(...)`` (also through a local, ``action = registry.get(X.type);
+    action.do(...)``) call ``X.do`` (own or inherited): a call like any other, whose writes count in
+    the caller and whose caller's transaction covers them. Only these lookups are read so
+    (``knowledge.PY_CLASS_KEYED_LOOKUPS`` / ``PY_NAME_KEYED_LOOKUPS``): ``get_by_type`` /
+    ``get_by_class`` given the class ``X`` or a string attribute of it, ``get`` /
+    ``get_by_type_name`` given a string attribute of ``X`` that its class body (or a project
+    base's) assigns (``type = "create_row"``); a class given to ``get`` is not (a dict keyed by
+    classes maps them to anything), nor a key computed at run time. A lookup keyed at run time
+    (``job_type = job_type_registry.get_by_model(job); job_type.run(job)``) on a module-level
+    instance of a project class with which production code registers instances of project classes
+    (``job_type_registry.register(ExportJobType())``) reaches the method of every class registered
+    there: those calls decide whether the method runs in a transaction (every one of them must
+    be inside one), but their writes are not added up at the call (it would make every caller of
+    the registry write everything). A ``with`` item that calls a project function or method that
+    returns a transaction scope without entering it (``def transaction_atomic_context(self, job):
+    return transaction.atomic()``, also returning another such function's value or a project
+    context manager around ``atomic()``) opens a transaction. On what a registry gives
+    (``with job_type.transaction_atomic_context(job): JobHandler.run(job)``) it is the method of
+    the class in question: when the writes are those of a registered class's method reached from
+    a registry call further down the same chain (``JobHandler.run`` calling
+    ``job_type_registry.get_by_model(job).run(...)``), that class's own
+    ``transaction_atomic_context`` must return a transaction (the object the registry gives is
+    taken to be the same along the chain, as the same job is looked up); otherwise every method
+    the item may reach must. A job type whose scope is no transaction (one per application, or
+    none) keeps its writes reported.
+
+    Signals (decided where the spec is silent): Django runs the receivers of a signal
+    synchronously inside ``sig.send(...)`` / ``sig.send_robust(...)``, in the sender's transaction.
+    A receiver of a signal the project defines (``sig = Signal()``, ``@receiver(sig)`` or
+    ``sig.connect(fn)``) is called by each send of production code: it is in a transaction when
+    every such send (and every other caller) is. Its writes are still not added to the sender's
+    (the spec: writes of signal handlers are not followed). Django's own signals (``post_save``)
+    have no send in the project: their receivers stay judged on their own.
+
     Why it breaks production: when the second write fails (constraint, timeout, deploy), the
     first one stays: money debited and never credited, a user without a profile.
 
@@ -363,8 +445,9 @@ class MissingTransaction(Rule):
     writes to different tables, and until a retry the two disagree; two writes started together
     (``Promise.all([w1(), w2()])``, ``asyncio.gather``): they are not one after the other, but
     when one fails the other's change stays (the message says they run concurrently); a
-    function called through a variable (``factory = a if x else b; factory()``) has no known
-    caller, so a transaction its caller opens is not seen.
+    function called through a variable (``factory = a if x else b; factory()``) or through a
+    registry lookup other than those above has no known caller, so a transaction its caller opens
+    is not seen.
 
     Example:
         await adjust_balance(conn, src, -amount)
