@@ -29,7 +29,7 @@ from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 from vcx.manifests import RACY_NS
 
-FORMAT = 22
+FORMAT = 23
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -329,6 +329,7 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "returns": _table(m.returns, Return, out),
         "dispatches": _table(m.dispatches, Call, out),
         "literal_arms": [[a, b, list(names)] for (a, b), names in m.literal_arms.items()],
+        "empty_arms": [[a, b, list(names)] for (a, b), names in m.empty_arms.items()],
         "has_errors": m.has_errors,
         "error_ranges": [list(r) for r in m.error_ranges],
     }
@@ -365,6 +366,7 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
     m.unpacks = [(str(f), str(src), str(key), str(local)) for f, src, key, local in d["unpacks"]]
     m.directives = list(d["directives"])
     m.literal_arms = {(int(a), int(b)): tuple(names) for a, b, names in d["literal_arms"]}
+    m.empty_arms = {(int(a), int(b)): tuple(names) for a, b, names in d["empty_arms"]}
     m.suppressions = {int(line): tuple(ids) for line, ids in d["suppressions"]}
     m.has_errors = bool(d["has_errors"])
     m.error_ranges = [(int(a), int(b)) for a, b in d["error_ranges"]]

@@ -489,6 +489,10 @@ class ModuleFacts:
     # (``Kind.ISSUE``). Conditions joined with ``and`` / ``&&`` constrain what either side does,
     # with ``or`` / ``||`` what both do. An ``else`` / ``default`` arm has no entry.
     literal_arms: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
+    # (Python) Branches (keys as in :attr:`Call.branches`) taken only when some local names hold
+    # nothing, and those names: the body of ``if not row:`` / ``if row is None:`` / ``if
+    # len(rows) == 0:`` / ``if not len(rows):`` -> ("row",) / ("rows",); through ``and``.
+    empty_arms: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
 
     def call(self, call_id: int) -> Call:
         return self.calls[call_id]

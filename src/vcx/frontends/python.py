@@ -127,6 +127,53 @@ _OTHER = Value("other", "")
 # Attribute names whose assignment matters wherever it happens (x.timezone = "UTC").
 ASSIGN_VOCABULARY = frozenset({"timezone", "timeout", "CELERY_TIMEZONE", "defaultZone", "handler500"})
 _HEAD = re.compile(rb"[^.(\[\s]*")  # the root name of a callee expression
+
+
+def _empty_names(node: ts.Node, src: Source, depth: int = 0) -> set[str]:
+    """The local names a condition holds only when each is empty or missing (``ModuleFacts.empty_arms``):
+    ``not row``, ``row is None``, ``row == None``, ``len(rows) == 0``, ``not len(rows)``; through
+    ``and`` (either side) and parentheses."""
+    t = node.type
+    if depth > 6:
+        return set()
+    if t == "parenthesized_expression" and node.named_children:
+        return _empty_names(node.named_children[0], src, depth + 1)
+    if t == "boolean_operator":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        op = node.child_by_field_name("operator")
+        if left is None or right is None or op is None or op.type != "and":
+            return set()
+        return _empty_names(left, src, depth + 1) | _empty_names(right, src, depth + 1)
+    if t == "not_operator":
+        arg = node.child_by_field_name("argument")
+        name = _len_of(arg, src) if arg is not None else None
+        return {name} if name else set()
+    if t == "comparison_operator" and len(node.named_children) == 2:
+        ops = [c.type for c in node.children if not c.is_named]
+        left, right = node.named_children
+        if ops in (["is"], ["=="]) and left.type == "identifier" and right.type == "none":
+            return {src.text(left)}
+        if ops == ["=="] and right.type == "integer" and src.text(right) == "0":
+            name = _len_of(left, src, bare=False)
+            return {name} if name else set()
+    return set()
+
+
+def _len_of(node: ts.Node, src: Source, bare: bool = True) -> str | None:
+    """``rows`` (when ``bare``) or ``len(rows)``: the name."""
+    if bare and node.type == "identifier":
+        return src.text(node)
+    if node.type == "call":
+        fn, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+        if fn is not None and src.text(fn) == "len" and args is not None and len(args.named_children) == 1 \
+                and args.named_children[0].type == "identifier":
+            return src.text(args.named_children[0])
+    return None
+# ``(conn or db).insert(...)``: a method called on whichever of two named handles is set (a
+# connection passed in, else the module's database). Kept for the database methods a project
+# wrapper of that shape offers (``summaries.classify`` judges it by the two names).
+_EITHER = re.compile(rb"\(\s*[A-Za-z_]\w*\s+or\s+[A-Za-z_]\w*\s*\)\.\w+$")
+PY_KEEP_ON_EITHER = frozenset({"insert", "update", "fetch_page"})
 # A SQLAlchemy legacy query on a session the file cannot resolve (an unannotated ``db_session``
 # parameter): ``db_session.query(Model)...`` -- the session name, then a model class.
 _SESSION_QUERY = re.compile(rb"(?:session|db_session|dbsession|sess|db)\.query\(\s*[A-Z]\w*[.,)]")
@@ -281,7 +328,8 @@ class _Extractor:
                         not self._star_bound(fn, head) and not self._param_call(n, fn, head):
                     last = fn.child_by_field_name("attribute") if fn.type == "attribute" else None
                     method = data[last.start_byte:last.end_byte].decode("utf-8", "replace") if last is not None else ""
-                    if method not in PY_KEEP_UNRESOLVED and not (head == "super" and method in PY_KEEP_SUPER_METHODS):
+                    if method not in PY_KEEP_UNRESOLVED and not (head == "super" and method in PY_KEEP_SUPER_METHODS) \
+                            and not (method in PY_KEEP_ON_EITHER and _EITHER.match(data, fn.start_byte, fn.end_byte)):
                         self._note_names_used(n, fn, head)
                         if last is not None and self._try_starts:  # a method of an unbound name, in a try?
                             self._dispatch(n, fn, None)
@@ -1031,6 +1079,7 @@ class _Extractor:
         factory = not known and _SELF_METHOD.fullmatch(text) is None and _LOCAL_METHOD.fullmatch(text) is not None \
             and self._factory_local(text.split(".", 1)[0], scope)
         if not known and method not in PY_KEEP_UNRESOLVED and node.id not in self._lambda_calls and \
+                not (method in PY_KEEP_ON_EITHER and _EITHER.match(text.encode())) and \
                 not (text == f"super().{method}" and method in PY_KEEP_SUPER_METHODS) and \
                 not _SELF_METHOD.fullmatch(text) and not factory:  # link may find m in a project class
             self.facts.calls[cid] = None  # type: ignore[call-overload]  # removed in finish()
@@ -1566,6 +1615,9 @@ class _Extractor:
             else:
                 cond = test.child_by_field_name("condition")
                 names = tuple(sorted(self._literal_names(cond))) if cond is not None else ()
+                empty = _empty_names(cond, self.src) if cond is not None else set()
+                if empty:
+                    self.facts.empty_arms[key] = tuple(sorted(empty))
             if names:
                 self.facts.literal_arms[key] = names
         return key
