@@ -330,6 +330,7 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "dispatches": _table(m.dispatches, Call, out),
         "literal_arms": [[a, b, list(names)] for (a, b), names in m.literal_arms.items()],
         "empty_arms": [[a, b, list(names)] for (a, b), names in m.empty_arms.items()],
+        "local_sql": [list(x) for x in m.local_sql],
         "has_errors": m.has_errors,
         "error_ranges": [list(r) for r in m.error_ranges],
     }
@@ -367,6 +368,7 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
     m.directives = list(d["directives"])
     m.literal_arms = {(int(a), int(b)): tuple(names) for a, b, names in d["literal_arms"]}
     m.empty_arms = {(int(a), int(b)): tuple(names) for a, b, names in d["empty_arms"]}
+    m.local_sql = [(str(f), str(n), int(line), str(sql)) for f, n, line, sql in d["local_sql"]]
     m.suppressions = {int(line): tuple(ids) for line, ids in d["suppressions"]}
     m.has_errors = bool(d["has_errors"])
     m.error_ranges = [(int(a), int(b)) for a, b in d["error_ranges"]]

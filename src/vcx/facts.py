@@ -493,6 +493,9 @@ class ModuleFacts:
     # nothing, and those names: the body of ``if not row:`` / ``if row is None:`` / ``if
     # len(rows) == 0:`` / ``if not len(rows):`` -> ("row",) / ("rows",); through ``and``.
     empty_arms: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
+    # (Python) Local names assigned a SQL text in a function, as (function id, name, line, the
+    # text; a template's holes as ``{}``): ``count_query = f"SELECT COUNT(*) FROM ({query})"``.
+    local_sql: list[tuple[str, str, int, str]] = field(default_factory=list)
 
     def call(self, call_id: int) -> Call:
         return self.calls[call_id]

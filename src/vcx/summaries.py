@@ -169,19 +169,36 @@ def _statement_builder(mod: ModuleFacts, call: Call) -> bool:
     name = call.assigned_to
     if not name or call.context not in ("assign", "chain"):
         return False
-    return any(c.func == call.func and c.loc > call.loc and c.text.rsplit(".", 1)[-1] in _EXECUTES and c.args
-               and c.args[0].kind == "name" and c.args[0].text == name for c in mod.calls)
+    return any(c.func == call.func and c.loc > call.loc and c.text.rsplit(".", 1)[-1] in _EXECUTES and
+               _statement_name(mod, c) == name for c in mod.calls)
+
+
+def _statement_name(mod: ModuleFacts, call: Call) -> str | None:
+    """The local name whose statement an ``execute()`` runs: ``session.execute(stmt)``, also
+    ``session.scalars(stmt.returning(T.id))``."""
+    first = call.args[0] if call.args else None
+    if first is None:
+        return None
+    if first.kind == "name":
+        return first.text
+    if first.kind == "call":
+        text = mod.calls[first.call_id].text if first.call_id is not None and first.call_id < len(mod.calls) \
+            else (first.text or "")
+        root, dot, _ = text.partition(".")
+        return root if dot and _PLAIN_NAME.fullmatch(root) else None
+    return None
 
 
 def _runs_built_write(mod: ModuleFacts, call: Call) -> bool:
     """(Python) An ``execute()`` whose first argument is an INSERT / UPDATE / DELETE statement
     built in the function (``_statement_builder``), passed directly or through a name."""
     first = call.args[0]
+    name = _statement_name(mod, call)
     for c in mod.calls:
         if c.func != call.func or c.text.rsplit(".", 1)[-1] not in _BUILDER_METHODS:
             continue
-        given = c.arg_of == call.id and c.context in ("arg", "chain") if first.kind == "call" else \
-            c.assigned_to == first.text and c.loc < call.loc and c.context in ("assign", "chain")
+        given = (first.kind == "call" and c.arg_of == call.id and c.context in ("arg", "chain")) or (
+            name is not None and c.assigned_to == name and c.loc < call.loc and c.context in ("assign", "chain"))
         if not given:
             continue
         if c.callee.startswith(SA_WRITE_BUILDERS) or _statement_builder(mod, c):
@@ -609,8 +626,8 @@ class Summaries:
                 ref = FuncRef(path, fn.id)
                 if name in params and call.text.replace("?.", ".").rsplit(".", 1)[-1] in _SQL_METHODS and \
                         not self._project_code(path, call):
-                    op = classify(mod, call)
-                    if op is not None and op.kind in ("read", "write", "staged"):
+                    op = classify(mod, call)  # (on any receiver: the SQL it is given says what it is)
+                    if op is None or op.kind in ("read", "write", "staged"):
                         base.setdefault(ref, name)  # type: ignore[arg-type]
                         continue
                 for a in (*call.args, *call.kwargs.values()):
@@ -644,6 +661,15 @@ class Summaries:
         param = self.sql_wrappers.get(target) if target is not None else None
         fn = self.project.function(target) if param is not None else None
         arg = argument_for(fn, call, param) if fn is not None else None  # type: ignore[arg-type]
+        if arg is not None and arg.kind == "name" and arg.text:
+            # count_query = f"SELECT COUNT(*) ..."; self.execute(count_query): the texts the name was given
+            mod = self.project.modules[path]
+            texts = [sql for f, name, line, sql in mod.local_sql
+                     if f == call.func and name == arg.text and line < call.loc.line]
+            kinds = {kdb.sql_kind(t) for t in texts}
+            if not texts or len(kinds) != 1:
+                return None
+            arg = Value("str", arg.text, texts[0])
         if arg is None or arg.kind not in ("str", "template") or not isinstance(arg.value, str):
             return None
         sql = arg.value

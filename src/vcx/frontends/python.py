@@ -129,6 +129,24 @@ ASSIGN_VOCABULARY = frozenset({"timezone", "timeout", "CELERY_TIMEZONE", "defaul
 _HEAD = re.compile(rb"[^.(\[\s]*")  # the root name of a callee expression
 
 
+# The leading keyword of a SQL statement (``ModuleFacts.local_sql``).
+_SQL_HEAD = re.compile(r"[\s(]*(?:SELECT|WITH|INSERT|UPDATE|DELETE|MERGE|UPSERT|REPLACE|CREATE|ALTER|DROP)\b",
+                       re.IGNORECASE)
+
+
+def _or_names(node: ts.Node) -> tuple[ts.Node, ...]:
+    """``(conn or db)``: the two names."""
+    if node.type != "parenthesized_expression" or not node.named_children:
+        return ()
+    inner = node.named_children[0]
+    op = inner.child_by_field_name("operator") if inner.type == "boolean_operator" else None
+    left, right = inner.child_by_field_name("left"), inner.child_by_field_name("right")
+    if op is None or op.type != "or" or left is None or right is None or left.type != "identifier" or \
+            right.type != "identifier":
+        return ()
+    return left, right
+
+
 def _empty_names(node: ts.Node, src: Source, depth: int = 0) -> set[str]:
     """The local names a condition holds only when each is empty or missing (``ModuleFacts.empty_arms``):
     ``not row``, ``row is None``, ``row == None``, ``len(rows) == 0``, ``not len(rows)``; through
@@ -169,9 +187,13 @@ def _len_of(node: ts.Node, src: Source, bare: bool = True) -> str | None:
                 and args.named_children[0].type == "identifier":
             return src.text(args.named_children[0])
     return None
+
+
 # ``(conn or db).insert(...)``: a method called on whichever of two named handles is set (a
-# connection passed in, else the module's database). Kept for the database methods a project
-# wrapper of that shape offers (``summaries.classify`` judges it by the two names).
+# connection passed in, else the module's database). Resolved as a call on the first name the
+# front end can type (an annotated parameter, a module instance); when neither resolves, kept for
+# the database methods a project wrapper of that shape offers (``summaries.classify`` judges it by
+# the two names).
 _EITHER = re.compile(rb"\(\s*[A-Za-z_]\w*\s+or\s+[A-Za-z_]\w*\s*\)\.\w+$")
 PY_KEEP_ON_EITHER = frozenset({"insert", "update", "fetch_page"})
 # A SQLAlchemy legacy query on a session the file cannot resolve (an unannotated ``db_session``
@@ -329,7 +351,7 @@ class _Extractor:
                     last = fn.child_by_field_name("attribute") if fn.type == "attribute" else None
                     method = data[last.start_byte:last.end_byte].decode("utf-8", "replace") if last is not None else ""
                     if method not in PY_KEEP_UNRESOLVED and not (head == "super" and method in PY_KEEP_SUPER_METHODS) \
-                            and not (method in PY_KEEP_ON_EITHER and _EITHER.match(data, fn.start_byte, fn.end_byte)):
+                            and not _EITHER.match(data, fn.start_byte, fn.end_byte):
                         self._note_names_used(n, fn, head)
                         if last is not None and self._try_starts:  # a method of an unbound name, in a try?
                             self._dispatch(n, fn, None)
@@ -810,6 +832,13 @@ class _Extractor:
                     base = self._callee(inner, scope, obj, depth + 1) \
                         if inner is not None and depth < MAX_CHAIN_DEPTH else "?"
                     return f"{base}().{self.src.text(attr)}"
+                # (conn or db).execute(...): the connection given (typed by its annotation), else the
+                # module's `db`, whichever the front end can name first
+                for either in _or_names(obj) if obj is not None and attr is not None else ():
+                    name = f"{self.src.text(either)}.{self.src.text(attr)}"  # type: ignore[arg-type]
+                    got = self.resolve(name, scope, call)
+                    if got != name:
+                        return got
                 if obj is not None and obj.type not in ("identifier", "attribute"):
                     return "?." + self.src.text(attr) if attr is not None else "?"
             return self.resolve(self.src.text(fn), scope, call)
@@ -1833,6 +1862,11 @@ class _Extractor:
                                                  self.src.text(left), annotation))
             return
         scope = self._scope_of(node)
+        if left.type == "identifier" and scope is not None and right.type in ("string", "concatenated_string"):
+            val = self.value(right, scope)
+            if val.kind in ("str", "template") and isinstance(val.value, str) and \
+                    _SQL_HEAD.match(val.value) is not None:
+                self.facts.local_sql.append((scope, self.src.text(left), self.src.loc(node).line, val.value))
         if left.type == "attribute" or (left.type == "identifier" and scope is None) or (
                 left.type == "subscript"):
             left_text = self.src.text(left)
