@@ -626,8 +626,8 @@ class Summaries:
                 ref = FuncRef(path, fn.id)
                 if name in params and call.text.replace("?.", ".").rsplit(".", 1)[-1] in _SQL_METHODS and \
                         not self._project_code(path, call):
-                    op = classify(mod, call)  # (on any receiver: the SQL it is given says what it is)
-                    if op is None or op.kind in ("read", "write", "staged"):
+                    op = classify(mod, call)
+                    if op is not None and op.kind in ("read", "write", "staged"):
                         base.setdefault(ref, name)  # type: ignore[arg-type]
                         continue
                 for a in (*call.args, *call.kwargs.values()):
@@ -1132,8 +1132,10 @@ class Summaries:
         (``wallets = get_wallets(uid); if len(wallets) == 0: create_wallet(uid)``), or in an
         ``except ...DoesNotExist`` / ``NotFound`` / ``NoResultFound`` handler of a ``try`` that reads
         (``try: return Settings.objects.get() except Settings.DoesNotExist: return
-        Settings.objects.create()``), or is a call of another such function. A lazy get-or-create:
-        the row it makes is what any later call would make."""
+        Settings.objects.create()``), or is a call of another such function. Under an ``if``, the
+        write gives the row it makes back (``card = Card.objects.create(...)``, ``return
+        create(...)``), not a record of the miss before a ``raise``. A lazy get-or-create: the row it makes is what
+        any later call would make."""
         if ref is None:
             return False
         memo = self._lazy
@@ -1179,11 +1181,12 @@ class Summaries:
             if target is not None and self.lazy_getter(target, depth + 1):
                 continue
             here = (c.loc.line, c.loc.col)
-            if any(key in mod.empty_arms and any(n in reads and reads[n].loc < c.loc for n in mod.empty_arms[key])
-                   for key in c.branches):
-                continue
             if any((h.loc.line, h.loc.col) <= here <= (h.loc.end_line, h.loc.end_col) for h in missing):
                 continue
+            if (c.assigned_to or c.context == "return") and any(
+                    key in mod.empty_arms and any(n in reads and reads[n].loc < c.loc for n in mod.empty_arms[key])
+                    for key in c.branches):
+                continue  # under `if not row:`, the row made is what the function hands back
             ok = False
             break
         memo[ref] = ok

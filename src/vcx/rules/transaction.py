@@ -329,9 +329,11 @@ class MissingTransaction(Rule):
     ``NotFound`` handler of the read (``try: return Settings.objects.get() except
     Settings.DoesNotExist: return Settings.objects.create()``) or under ``if not row:`` / ``if row
     is None:`` / ``if len(rows) == 0:`` after it (``wallets = get_wallets(uid); if len(wallets) ==
-    0: create_wallet(uid)``), or through such functions: the row it makes is the one any later
-    call would make, so a failure before or after it leaves nothing half done, and it is no write
-    to pair (the real pair of the caller is reported instead); a Django ``get_or_create`` keyed by
+    0: wallet = create_wallet(uid)``, the write under the ``if`` keeping or returning the row
+    it makes, not a failure record written before a ``raise``), or through such functions: the
+    row it makes is the one any later call would make, so a failure before or after it leaves
+    nothing half done, and it is no write to pair (the real pair of the caller is reported
+    instead); a Django ``get_or_create`` keyed by
     the result of an earlier write site of the function that creates rows of that model
     (``member = signup(...)`` creating ``Preferences(member=...)``, then
     ``Preferences.objects.get_or_create(member=member)``, also through a helper keyed by its
