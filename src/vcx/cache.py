@@ -29,7 +29,7 @@ from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 from vcx.manifests import RACY_NS
 
-FORMAT = 28
+FORMAT = 29
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -331,6 +331,8 @@ def encode(m: ModuleFacts) -> dict[str, Any]:
         "dispatches": _table(m.dispatches, Call, out),
         "literal_arms": [[a, b, list(names)] for (a, b), names in m.literal_arms.items()],
         "once_arms": [[a, b, kind] for (a, b), kind in m.once_arms.items()],
+        "empty_arms": [[a, b, list(names)] for (a, b), names in m.empty_arms.items()],
+        "local_sql": [list(x) for x in m.local_sql],
         "has_errors": m.has_errors,
         "error_ranges": [list(r) for r in m.error_ranges],
         "type_aliases": [[k, v] for k, v in m.type_aliases.items()],
@@ -370,6 +372,8 @@ def decode(d: dict[str, Any]) -> ModuleFacts:
     m.directives = list(d["directives"])
     m.literal_arms = {(int(a), int(b)): tuple(names) for a, b, names in d["literal_arms"]}
     m.once_arms = {(int(a), int(b)): str(kind) for a, b, kind in d["once_arms"]}
+    m.empty_arms = {(int(a), int(b)): tuple(names) for a, b, names in d["empty_arms"]}
+    m.local_sql = [(str(f), str(n), int(line), str(sql)) for f, n, line, sql in d["local_sql"]]
     m.suppressions = {int(line): tuple(ids) for line, ids in d["suppressions"]}
     m.has_errors = bool(d["has_errors"])
     m.error_ranges = [(int(a), int(b)) for a, b in d["error_ranges"]]

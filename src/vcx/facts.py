@@ -554,6 +554,13 @@ class ModuleFacts:
     # -> ``import:./repo:UserRepo``): what a field or getter typed with the alias in another
     # module holds (link rewrites such callees).
     type_aliases: dict[str, str] = field(default_factory=dict)
+    # (Python) Branches (keys as in :attr:`Call.branches`) taken only when some local names hold
+    # nothing, and those names: the body of ``if not row:`` / ``if row is None:`` / ``if
+    # len(rows) == 0:`` / ``if not len(rows):`` -> ("row",) / ("rows",); through ``and``.
+    empty_arms: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
+    # (Python) Local names assigned a SQL text in a function, as (function id, name, line, the
+    # text; a template's holes as ``{}``): ``count_query = f"SELECT COUNT(*) FROM ({query})"``.
+    local_sql: list[tuple[str, str, int, str]] = field(default_factory=list)
 
     def call(self, call_id: int) -> Call:
         return self.calls[call_id]

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from vcx.facts import Call, Function, ModuleFacts, Value
+from vcx.facts import Call, Function, ModuleFacts, Value, argument_for
 from vcx.knowledge import PY_KEEP_UNRESOLVED
 from vcx.knowledge import databases as kdb
 from vcx.knowledge.javascript import MUTATION_CACHES, MUTATION_HOOKS, is_request_scope_call
@@ -144,7 +144,70 @@ def _rollback(sql: str) -> bool:
 # SQLAlchemy / SQLModel statement builders: calls that construct SQL without running it.
 SA_BUILDERS = ("sqlalchemy.update", "sqlalchemy.insert", "sqlalchemy.delete", "sqlalchemy.select",
                "sqlmodel.update", "sqlmodel.insert", "sqlmodel.delete", "sqlmodel.select",
-               "sqlalchemy.dialects.postgresql.insert", "sqlalchemy.text")
+               "sqlalchemy.dialects.postgresql.insert", "sqlalchemy.dialects.sqlite.insert",
+               "sqlalchemy.dialects.mysql.insert", "sqlalchemy.text")
+
+
+# Builders of INSERT / UPDATE / DELETE statements that ``execute()`` runs.
+SA_WRITE_BUILDERS = ("sqlalchemy.update", "sqlalchemy.insert", "sqlalchemy.delete", "sqlmodel.update",
+                     "sqlmodel.insert", "sqlmodel.delete", "sqlalchemy.dialects.postgresql.insert",
+                     "sqlalchemy.dialects.sqlite.insert", "sqlalchemy.dialects.mysql.insert")
+_BUILDER_METHODS = frozenset({"insert", "update", "delete"})
+_EXECUTES = frozenset({"execute", "exec", "scalars", "scalar"})
+
+
+def _statement_builder(mod: ModuleFacts, call: Call) -> bool:
+    """(Python) ``insert`` / ``update`` / ``delete`` that builds a SQLAlchemy statement rather
+    than running one: on a Core table (``Model.__table__.insert()``), or whose result, also
+    through a chain (``.values(...).on_conflict_do_nothing()``), is the first argument of an
+    ``execute()`` (``session.execute(db.queries.insert(Model), rows)``) or is kept in a name the
+    function's ``execute()`` is given (``stmt = db.queries.insert(Model).values(...)``;
+    ``session.execute(stmt)``): a project method returning a dialect ``Insert``, which the
+    ``execute()`` runs."""
+    text = call.text
+    if ".__table__." in text or text.startswith("__table__."):
+        return True
+    if call.context in ("arg", "chain") and call.arg_of is not None and call.arg_of < len(mod.calls):
+        outer = mod.calls[call.arg_of]
+        return outer.text.rsplit(".", 1)[-1] in _EXECUTES and bool(outer.args) and outer.args[0].kind == "call"
+    name = call.assigned_to
+    if not name or call.context not in ("assign", "chain"):
+        return False
+    return any(c.func == call.func and c.loc > call.loc and c.text.rsplit(".", 1)[-1] in _EXECUTES and
+               _statement_name(mod, c) == name for c in mod.calls)
+
+
+def _statement_name(mod: ModuleFacts, call: Call) -> str | None:
+    """The local name whose statement an ``execute()`` runs: ``session.execute(stmt)``, also
+    ``session.scalars(stmt.returning(T.id))``."""
+    first = call.args[0] if call.args else None
+    if first is None:
+        return None
+    if first.kind == "name":
+        return first.text
+    if first.kind == "call":
+        text = mod.calls[first.call_id].text if first.call_id is not None and first.call_id < len(mod.calls) \
+            else (first.text or "")
+        root, dot, _ = text.partition(".")
+        return root if dot and _PLAIN_NAME.fullmatch(root) else None
+    return None
+
+
+def _runs_built_write(mod: ModuleFacts, call: Call) -> bool:
+    """(Python) An ``execute()`` whose first argument is an INSERT / UPDATE / DELETE statement
+    built in the function (``_statement_builder``), passed directly or through a name."""
+    first = call.args[0]
+    name = _statement_name(mod, call)
+    for c in mod.calls:
+        if c.func != call.func or c.text.rsplit(".", 1)[-1] not in _BUILDER_METHODS:
+            continue
+        given = (first.kind == "call" and c.arg_of == call.id and c.context in ("arg", "chain")) or (
+            name is not None and c.assigned_to == name and c.loc < call.loc and c.context in ("assign", "chain"))
+        if not given:
+            continue
+        if c.callee.startswith(SA_WRITE_BUILDERS) or _statement_builder(mod, c):
+            return True
+    return False
 
 
 # SQLAlchemy's textual SQL construct: ``text("INSERT ...")``, run by ``execute()``.
@@ -271,6 +334,9 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
     head = m.group(0).lower() if m else ""  # trx("users").where(...) -> "trx"
     if m is not None and (recv[m.end():m.end() + 1] == "[" or head in kdb.DB_NAMES_AS_RECEIVER_ONLY):
         head = ""  # conn[i].create(...): an element of a list; collection.breadcrumbs.get(...): a field
+    either = _EITHER.fullmatch(recv) if recv[:1] == "(" else None
+    if either is not None:  # (conn or db).insert(...): a database handle when either name is one
+        head = next((n.lower() for n in either.groups() if n.lower() in kdb.DB_NAMES), head)
     canon = callee.split(":")[-1] if callee.startswith(("import:", "local:")) else callee
     if callee.startswith(kdb.OTHER_STORES) or (
             (base in kdb.CACHE_NAMES or head in kdb.CACHE_NAMES) and meth.lower() in kdb.CACHE_COMMANDS and
@@ -332,12 +398,14 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
     chain_text = callee
     if callee.startswith(SA_BUILDERS):
         return None  # update(T).where(...): builds a statement; the session's execute() runs it
-    if meth in ("execute", "exec") and call.args and call.args[0].kind == "call":
-        built = (call.args[0].ref or "").split("()", 1)[0]
-        if built in ("sqlalchemy.update", "sqlalchemy.insert", "sqlalchemy.delete", "sqlmodel.update",
-                     "sqlmodel.insert", "sqlmodel.delete", "sqlalchemy.dialects.postgresql.insert"):
-            return Op("write", path, call)
-        if built in ("sqlalchemy.select", "sqlmodel.select"):
+    if mod.language == "python" and meth in _BUILDER_METHODS and _statement_builder(mod, call):
+        return None  # Model.__table__.insert(), db.queries.insert(Model) run by an execute(): a statement
+    if meth in _EXECUTES and call.args and call.args[0].kind in ("call", "name"):
+        built = (call.args[0].ref or "").split("()", 1)[0] if call.args[0].kind == "call" else ""
+        if (built in SA_WRITE_BUILDERS and meth in ("execute", "exec")) or (
+                mod.language == "python" and _runs_built_write(mod, call)):
+            return Op("write", path, call)  # also session.scalars(insert(T).returning(T.id))
+        if built in ("sqlalchemy.select", "sqlmodel.select") and meth in ("execute", "exec"):
             return Op("read", path, call)
         if built in SA_TEXT and call.args[0].call_id is not None and call.args[0].call_id < len(mod.calls):
             # conn.execute(text("INSERT ...")): the SQL inside text() says it writes. Only writes
@@ -383,6 +451,9 @@ def classify(mod: ModuleFacts, call: Call, view: ModuleView = _NO_VIEW) -> Op | 
 
 
 _PLAIN_NAME = re.compile(r"[A-Za-z_$][\w$]*")
+# Exceptions a read raises when the row is missing (Django, DRF / werkzeug, SQLAlchemy).
+_NOT_FOUND = ("DoesNotExist", "NotFound", "NoResultFound", "ObjectDoesNotExist")
+_EITHER = re.compile(r"\(\s*([A-Za-z_]\w*)\s+or\s+([A-Za-z_]\w*)\s*\)")
 
 
 def _context_manager(mod: ModuleFacts, fid: str | None) -> bool:
@@ -488,10 +559,15 @@ class Summaries:
         self._settles_extra: dict[tuple[str, FuncRef], bool] = {}  # ERR004's verdicts, see shown_or_expected
         self._mutation_cache: bool | None = None
         self._returned: dict[FuncRef, str] = {}
+        self._lazy: dict[FuncRef, bool] = {}  # see lazy_getter()
         self.memoized: set[FuncRef] = {FuncRef(path, fn.id) for path, mod in project.modules.items()
                                        if mod.language == "python"
                                        for fn in mod.functions.values() if fn.decorators and memoized(fn)}
         work: deque[tuple[FuncRef, str]] = deque()
+        # Project functions that run the SQL they are given (see ``_sql_wrappers``), and the calls
+        # of them judged by the SQL literal they pass instead of by the wrapper's body.
+        self.sql_wrappers = sql_wrappers = self._sql_wrappers()
+        self.sql_sites: set[tuple[str, int]] = set()
         active_record = any(dep.startswith(kdb.JS_ACTIVE_RECORD) for dep in project.npm_deps) or any(
             imp.module.startswith(kdb.JS_ACTIVE_RECORD) for mod in project.modules.values()
             if mod.language != "python" for imp in mod.imports)
@@ -503,9 +579,13 @@ class Summaries:
             view.sdk_names = self._sdk_names(path, mod)
             found: list[tuple[Call, Op]] = []  # the module's operations, in call order
             for call in mod.calls:
-                op = classify(mod, call, view)
-                if op is None or self._project_code(path, call):
-                    continue
+                op = self._sql_site(path, call) if sql_wrappers else None
+                if op is not None:
+                    self.sql_sites.add((path, call.id))
+                else:
+                    op = classify(mod, call, view)
+                    if op is None or self._project_code(path, call):
+                        continue
                 if op.kind == "commit":
                     has_commit[call.func] = True
                     op.unit = _context_manager(mod, call.func)
@@ -588,6 +668,91 @@ class Summaries:
             return hit
         return plain_class
 
+    def _sql_wrappers(self) -> dict[FuncRef, str]:
+        """Project functions whose SQL is a parameter, with that parameter: ``def execute(self,
+        query, values)`` running ``self.conn.execute(text(query), values)`` (or ``cur.execute(query)``,
+        ``pool.query(sql, params)``), also through another such function it passes the parameter
+        on to (``Database.fetchone(query)`` -> ``conn.fetchone(query)``). What such a wrapper does
+        at a call is what the SQL passed there does, not what its body does for any SQL (a commit
+        after a ``SELECT`` writes nothing)."""
+        project = self.project
+        base: dict[FuncRef, str] = {}
+        calls_on: list[tuple[FuncRef, str, Call]] = []  # (function, its parameter, a call passing it)
+        for path, mod in project.modules.items():
+            for call in mod.calls:
+                fn = mod.functions.get(call.func) if call.func is not None else None
+                if fn is None or not call.args:
+                    continue
+                params = {p.lstrip("*") for p in fn.params} - {"self", "cls"}
+                first = call.args[0]
+                for _ in range(3):  # execute(text(query)), execute(text(self.rewrite_query(query)))
+                    if first.kind != "call" or first.call_id is None or first.call_id >= len(mod.calls):
+                        break
+                    inner = mod.calls[first.call_id]
+                    if not inner.args:
+                        break
+                    first = inner.args[0]
+                name = first.text if first.kind == "name" else None
+                ref = FuncRef(path, fn.id)
+                if name in params and call.text.replace("?.", ".").rsplit(".", 1)[-1] in _SQL_METHODS and \
+                        not self._project_code(path, call):
+                    op = classify(mod, call)
+                    if op is not None and op.kind in ("read", "write", "staged"):
+                        base.setdefault(ref, name)  # type: ignore[arg-type]
+                        continue
+                for a in (*call.args, *call.kwargs.values()):
+                    if a.kind == "name" and a.text in params:
+                        calls_on.append((ref, a.text, call))
+        out = dict(base)
+        for _ in range(6):  # wrappers of wrappers
+            grew = False
+            for ref, param, call in calls_on:
+                if ref in out:
+                    continue
+                target = project.target(ref.path, call)
+                inner_param = out.get(target) if target is not None else None
+                fn = project.function(target) if inner_param is not None else None
+                arg = argument_for(fn, call, inner_param) if fn is not None else None  # type: ignore[arg-type]
+                if arg is not None and arg.kind == "name" and arg.text == param:
+                    out[ref] = param
+                    grew = True
+            if not grew:
+                break
+        return out
+
+    def _sql_site(self, path: str, call: Call) -> Op | None:
+        """A call of a SQL wrapper (``_sql_wrappers``) passing a SQL literal it recognises: the
+        operation that SQL is, as if the driver ran it here (``db.fetchone("SELECT ...")`` a read,
+        ``db.execute("DELETE ...")`` a write, ``db.execute("CREATE SCHEMA ...")`` schema DDL, which
+        no rule counts as a write, classified as a driver call's DDL is). None: not such a call,
+        or SQL it does not judge (a name, a ``NOTIFY``, a ``COMMIT`` / ``ROLLBACK``): the wrapper's
+        summary holds."""
+        target = self.project.target(path, call)
+        param = self.sql_wrappers.get(target) if target is not None else None
+        fn = self.project.function(target) if param is not None else None
+        arg = argument_for(fn, call, param) if fn is not None else None  # type: ignore[arg-type]
+        if arg is not None and arg.kind == "name" and arg.text:
+            # count_query = f"SELECT COUNT(*) ..."; self.execute(count_query): the texts the name was given
+            mod = self.project.modules[path]
+            texts = [sql for f, name, line, sql in mod.local_sql
+                     if f == call.func and name == arg.text and line < call.loc.line]
+            kinds = {kdb.sql_kind(t) for t in texts}
+            if not texts or len(kinds) != 1:
+                return None
+            arg = Value("str", arg.text, texts[0])
+        if arg is None or arg.kind not in ("str", "template") or not isinstance(arg.value, str):
+            return None
+        sql = arg.value
+        head = sql.lstrip(" \n\t(").split(None, 1)
+        kind = kdb.sql_kind(sql)
+        if not head or (kind is None and head[0].upper().rstrip(";") not in kdb.SCHEMA_SQL):
+            return None
+        if kind == "txn":
+            return Op("txn", path, call) if _TXN_SQL.fullmatch(sql) else None
+        if kind in ("commit", "notify"):
+            return None  # db.execute("COMMIT"): as the wrapper's body has it
+        return Op("write" if kind == "write" else "read", path, call, batch=kdb.is_sql_batch(sql), sql=sql)
+
     def _add(self, ref: FuncRef, eff: str, path: str, call: Call, op: Op,
              work: deque[tuple[FuncRef, str]]) -> None:
         if eff in READ_EFFECTS and ref in self.memoized:
@@ -607,6 +772,8 @@ class Summaries:
             for cpath, call in (*project.callers_of(ref), *project.test_callers.get(ref, ())):
                 if call.func is None or (eff in ONCE_EFFECTS and self.runs_once(cpath, call)):
                     continue
+                if (cpath, call.id) in self.sql_sites:
+                    continue  # a call of a SQL wrapper: the SQL it passes says what it does
                 if staged and self.committed_after(cpath, call):
                     continue
                 self._add(FuncRef(cpath, call.func), eff, cpath, call, op, work)
@@ -1077,6 +1244,73 @@ class Summaries:
                         return True
         return False
 
+    def lazy_getter(self, ref: FuncRef | None, depth: int = 0) -> bool:
+        """(Python) A function that reads a row and writes only to create it when the read found
+        none: every write it makes (a commit too) sits in the body of ``if not row:`` / ``if row is
+        None:`` / ``if len(rows) == 0:`` on a name assigned from a read earlier in the function
+        (``wallets = get_wallets(uid); if len(wallets) == 0: create_wallet(uid)``), or in an
+        ``except ...DoesNotExist`` / ``NotFound`` / ``NoResultFound`` handler of a ``try`` that reads
+        (``try: return Settings.objects.get() except Settings.DoesNotExist: return
+        Settings.objects.create()``), or is a call of another such function. Under an ``if``, the
+        write gives the row it makes back (``card = Card.objects.create(...)``, ``return
+        create(...)``), not a record of the miss before a ``raise``. A lazy get-or-create: the row it makes is what
+        any later call would make."""
+        if ref is None:
+            return False
+        memo = self._lazy
+        hit = memo.get(ref)
+        if hit is not None:
+            return hit
+        memo[ref] = False  # recursion proves nothing
+        fn = self.project.function(ref)
+        mod = self.project.modules.get(ref.path)
+        summ = self.funcs.get(ref)
+        if fn is None or mod is None or mod.language != "python" or depth > 4 or summ is None or \
+                not ({"write", "staged", "commit"} & set(summ.via)):
+            return False
+        reads: dict[str, Call] = {}
+        read_tries: set[int] = set()
+        writes: list[tuple[Call, FuncRef | None]] = []
+        for c in mod.calls:
+            if c.func != ref.func:
+                continue
+            op = self.ops.get((ref.path, c.id))
+            target = None if op is not None else self.project.target(ref.path, c)
+            got = self.funcs.get(target) if target is not None else None
+            if op is not None:
+                if op.kind in ("write", "staged", "commit"):
+                    writes.append((c, None))
+                    continue
+                is_read = op.kind == "read"
+            else:
+                if got is not None and {"write", "staged", "commit"} & set(got.via):
+                    writes.append((c, target))
+                    continue
+                is_read = got is not None and "read" in got.via
+            if is_read:
+                read_tries.update(c.handlers)
+                if c.assigned_to:
+                    reads.setdefault(c.assigned_to, c)
+        if not writes:
+            return False
+        missing = [h for h in mod.handlers if h.func == ref.func and h.id in read_tries and h.form == "clause"
+                   and any(t.endswith(_NOT_FOUND) for t in h.types)]
+        ok = True
+        for c, target in writes:
+            if target is not None and self.lazy_getter(target, depth + 1):
+                continue
+            here = (c.loc.line, c.loc.col)
+            if any((h.loc.line, h.loc.col) <= here <= (h.loc.end_line, h.loc.end_col) for h in missing):
+                continue
+            if (c.assigned_to or c.context == "return") and any(
+                    key in mod.empty_arms and any(n in reads and reads[n].loc < c.loc for n in mod.empty_arms[key])
+                    for key in c.branches):
+                continue  # under `if not row:`, the row made is what the function hands back
+            ok = False
+            break
+        memo[ref] = ok
+        return ok
+
     def of(self, ref: FuncRef | None) -> Summary | None:
         return self.funcs.get(ref) if ref is not None else None
 
@@ -1094,7 +1328,8 @@ class Summaries:
                 break
             path, call, _ = s.via[eff]
             out.append((path, cur.func, call.loc.line, call))
-            cur = self.project.target(path, call)
+            # a SQL wrapper's call has the effect of the SQL it passes: the chain ends there
+            cur = None if (path, call.id) in self.sql_sites else self.project.target(path, call)
         return out
 
 

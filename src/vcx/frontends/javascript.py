@@ -3939,9 +3939,9 @@ class _Extractor:
         """(start, end, kind, id) of try bodies (kind True, handler id), repeating loop parts
         (False, loop id) and branches (None, an index into ``branch_of``, which holds the
         (if or switch number, branch) pair: 0 then, 1 else; for a switch, the run of cases
-        that fall through into each other up to one that ends in break/return/throw). Ifs and
-        switches are numbered in file order, not by offset: a comment edited above must not
-        change the facts."""
+        that fall through into each other up to one that ends in break/return/throw; for a try
+        with a catch, 0 its body and 1 the catch). Ifs, switches and tries are numbered in file
+        order, not by offset: a comment edited above must not change the facts."""
         out: list[tuple[int, int, bool | None, int]] = []
         branch_of = self.branch_of
 
@@ -3976,11 +3976,16 @@ class _Extractor:
                         arms[(number, group)] = (self.text(subject),)  # type: ignore[arg-type]
                     group += 1
                     literal = subject is not None and subject.type == "identifier"
-        for t in tries:
+        for number, t in enumerate(sorted(tries, key=lambda t: t.start_byte), start=len(ifs) + len(switches)):
             body, h = t.child_by_field_id(self.f.body), t.child_by_field_id(self.f.handler)
             if body is not None and h is not None and h.id in self.handler_ids:
                 s, e = body.byte_range
                 out.append((s, e, True, self.handler_ids[h.id]))
+                # A catch runs instead of the rest of the try body: the body is branch 0, the
+                # catch 1 (only for TXN001's "never both run"; a catch may still follow a part of
+                # the body that ran), as for Python's try / except.
+                branch(s, e, number, 0)
+                branch(h.start_byte, h.end_byte, number, 1)
         for n in loops:
             s, e = n.byte_range
             # The iterable of a for-of and the initialiser of a for run once; the rest repeats.

@@ -281,6 +281,10 @@ SQL_METHODS = frozenset({"execute", "query", "fetch", "fetchrow", "fetchval", "f
                          "$queryRaw", "$executeRaw", "$queryRawUnsafe", "$executeRawUnsafe", "raw"})
 ITERATION_METHODS = frozenset({"map", "forEach", "flatMap", "reduce", "filter", "each", "eachSeries",
                                "mapSeries", "some", "every"})
+# Leading keywords of schema and administration statements (DDL): they change no rows, so no
+# rule counts them as writes (``CREATE SCHEMA IF NOT EXISTS``, ``ALTER TABLE``, ``ATTACH``).
+SCHEMA_SQL = frozenset({"CREATE", "DROP", "ALTER", "INSTALL", "LOAD", "GRANT", "REVOKE", "ATTACH",
+                        "DETACH", "COMMENT"})
 SQL_WRITE = ("INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE")
 SQL_READ = ("SELECT", "WITH", "SHOW")
 

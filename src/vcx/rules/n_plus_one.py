@@ -420,8 +420,7 @@ def _per_target(project: Project, s: Summaries, path: str, mod: ModuleFacts, cal
 
 # Leading keywords of schema and extension statements: no batched form exists, and a loop
 # running them goes over configured extensions, tables or roles, not over the data.
-SCHEMA_SQL = frozenset({"CREATE", "DROP", "ALTER", "INSTALL", "LOAD", "GRANT", "REVOKE", "ATTACH",
-                        "DETACH", "COMMENT"})
+SCHEMA_SQL = kdb.SCHEMA_SQL
 
 
 def _schema_statement(call: Call) -> bool:

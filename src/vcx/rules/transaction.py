@@ -308,7 +308,10 @@ class MissingTransaction(Rule):
 
     SQLAlchemy sessions (decided where the spec is silent): a 2.0-style ``Session`` never
     autocommits, so every write on one (``add``, ``delete``, ``merge``, ``flush``,
-    ``execute(insert/update/delete(...))``, ``execute(text("INSERT ..."))``, on ``session``,
+    ``execute(insert/update/delete(...))``, ``execute(text("INSERT ..."))``, also a statement
+    built by a project method or a Core table and run by ``execute()`` / ``scalars()``:
+    ``session.execute(db.queries.insert(Model).values(...))``, ``stmt = ...; session.execute(stmt)``,
+    ``session.execute(Model.__table__.insert(), rows)``: the builder runs nothing, on ``session``,
     ``self.session``, ``db.session``, ``db_session`` or a parameter annotated ``Session`` /
     ``AsyncSession``) is staged until a ``commit()``, wherever that commit is: in the same
     function, in a project helper the function calls (``finish(session)``), in the caller, in a
@@ -319,7 +322,25 @@ class MissingTransaction(Rule):
     N"), so ``add; commit; add; commit`` and two services that each commit their own writes
     (``add_cart(s); add_event(s)``, each ``add(...); commit()``) stay reported. A ``commit()`` with
     nothing staged before it in the function is still a write: it flushes rows changed by
-    attribute assignment (``challenge.value = v; session.commit()``), which vcx does not track.
+    attribute assignment (``challenge.value = v; session.commit()``), which vcx does not track;
+    except in a SQL wrapper (below), whose commit only makes the statement it ran stick.
+
+    SQL wrappers (decided where the spec is silent): a project function whose SQL is a parameter
+    (``async def execute(self, query, values): r = await self.conn.execute(text(query), values);
+    await self.conn.commit()``, also ``text(self.rewrite(query))`` and wrappers of such wrappers:
+    ``Database.fetchone(query)`` running ``conn.fetchone(query)``) does at each call what the SQL
+    passed there does, not what its body does for any SQL: ``db.fetchone("SELECT ...")`` and
+    ``db.execute("SELECT COUNT(*) ...")`` read, ``db.execute("DELETE ...")`` writes, schema DDL
+    (``CREATE`` / ``ALTER`` / ``DROP`` / ``CREATE INDEX`` / ``CREATE SCHEMA`` / ``ATTACH``) writes no
+    row and is no write. A local name assigned SQL literals only of one kind counts as that SQL
+    (``count_query = f"SELECT COUNT(*) ..."; self.execute(count_query)``); any other SQL (a
+    parameter, a built string, ``COMMIT``) leaves the wrapper judged by its body, the commit a
+    write. So a project ``@asynccontextmanager`` that prepares a schema with DDL before its
+    ``yield`` (``await conn.execute("CREATE SCHEMA IF NOT EXISTS ...")``) writes nothing at its
+    ``with`` line, and ``async with db.connect() as conn: await a(conn=conn); await b(conn=conn)``
+    over a wrapper that commits each statement is two writes, reported at ``b``. A call on
+    ``(conn or db)`` is a call on the connection passed (typed by its annotation), else on the
+    module's ``db``.
     A project context manager that commits a session (``@contextmanager`` /
     ``@asynccontextmanager`` committing after its ``yield``, or a class committing in ``__exit__``
     / ``__aexit__``) is a transaction scope: its ``with`` line is no write, the writes staged in
@@ -397,6 +418,27 @@ class MissingTransaction(Rule):
 
     Not reported: writes to another store (redis/cache, queues, e-mail, files); a single helper
     call that itself writes twice (the helper is reported); one write repeated in a loop (NPQ001);
+    a lazy get-or-create (decided where the spec is silent): a project function that reads a row
+    and writes only to create it when the read found none, in the ``except ...DoesNotExist`` /
+    ``NotFound`` handler of the read (``try: return Settings.objects.get() except
+    Settings.DoesNotExist: return Settings.objects.create()``) or under ``if not row:`` / ``if row
+    is None:`` / ``if len(rows) == 0:`` after it (``wallets = get_wallets(uid); if len(wallets) ==
+    0: wallet = create_wallet(uid)``, the write under the ``if`` keeping or returning the row
+    it makes, not a failure record written before a ``raise``), or through such functions: the
+    row it makes is the one any later call would make, so a failure before or after it leaves
+    nothing half done, and it is no write to pair (the real pair of the caller is reported
+    instead); a Django ``get_or_create`` keyed by
+    the result of an earlier write site of the function that creates rows of that model
+    (``member = signup(...)`` creating ``Preferences(member=...)``, then
+    ``Preferences.objects.get_or_create(member=member)``, also through a helper keyed by its
+    parameter): it gets the row that write made; a raw-SQL upsert (``INSERT ... ON CONFLICT DO
+    NOTHING / DO UPDATE``, ``INSERT IGNORE``, ``INSERT OR IGNORE / REPLACE``, ``ON DUPLICATE KEY
+    UPDATE``) followed by a Prisma ``update`` / ``updateMany`` / ``upsert`` of the same table whose
+    ``where`` names only values the INSERT inserted (``$executeRaw`INSERT INTO "media" ... VALUES
+    (${id}, ${projectId}) ON CONFLICT DO NOTHING``` then ``prisma.media.updateMany({ where: { id,
+    projectId } })``), also through a helper whose only writes are that upsert and updates of its
+    row, keyed by what the caller passes (a parameter, or a key of an object parameter it
+    destructures): the upsert exemption below;
     an idempotent upsert followed by an update of the same row (``obj, _ =
     M.objects.get_or_create(...)`` then ``obj.save()``; Prisma ``upsert`` then ``update`` with the
     same ``where``, also when a project helper does the upsert keyed by the argument the caller
@@ -432,11 +474,15 @@ class MissingTransaction(Rule):
     Cluster``): another store; and
     in JS/TS ``x.save()`` / ``x.destroy()`` on a local name when the project uses no ORM whose
     rows save themselves (Mongoose, Sequelize, TypeORM, ...);
-    (Python) a write in an ``except`` handler after a write in its ``try`` body (``try:
+    a write in an ``except`` handler / ``catch`` block after a write in its ``try`` body (``try:
     ProcessedMail.objects.create(status="SUCCESS") except Exception:
-    ProcessedMail.objects.create(status="FAILED")``): the handler records the failure or undoes
+    ProcessedMail.objects.create(status="FAILED")``; ``try { await runJob(id) } catch (e) { await
+    prisma.job.update({ data: { status: "ERROR" } }); throw e }``): only writes that can both
+    complete on one path are paired, and the handler runs when the try's write (or what follows
+    it) failed, so that write may never have happened; the handler records the failure or undoes
     the first write, and one transaction around both would roll that record back too (the spec
-    is silent); a ``ROLLBACK`` (it writes nothing). Transactions opened in SQL count in any
+    is silent). A write before the ``try``, two writes in the ``try`` body, and two writes in one
+    handler stay reported; a ``ROLLBACK`` (it writes nothing). Transactions opened in SQL count in any
     spelling (``BEGIN IMMEDIATE``, ``START TRANSACTION READ WRITE``, ``COMMIT WORK``), also by a
     project ``@contextmanager`` that runs ``BEGIN`` before its ``yield``.
 
@@ -500,6 +546,8 @@ class MissingTransaction(Rule):
                 else:
                     ref = project.target(path, call)
                     summ = s.of(ref)
+                    if s.lazy_getter(ref):
+                        continue  # get_settings(): creates the row only when it is missing
                     if ref is not None and summ is not None and "write" in summ.via:
                         last = s.chain(ref, "write")
                         label = f"`{_short(call.text)}` (writes via `{_short(last[-1][3].text)}`)" if last \
@@ -731,6 +779,61 @@ class _SameRow:
         self._idempotent[ref] = ok
         return ok
 
+    def raw_upsert(self, path: str, call: Call, depth: int = 0) -> tuple[str, set[str]] | None:
+        """A raw-SQL upsert (``_RAW_UPSERT``) the write site runs, as (table, the names of the
+        function being checked that its values come from): its own (``prisma.$executeRaw`INSERT
+        ... VALUES (${id}, ...) ON CONFLICT DO NOTHING```), or the only write of the project helper
+        it calls (apart from updates of that row), its values mapped to what the caller passes (a
+        parameter, or a key of an object parameter the helper destructures: ``upsertMedia({
+        mediaId, projectId })`` with ``const { mediaId, projectId } = params``)."""
+        op = self.s.ops.get((path, call.id))
+        if op is not None:
+            m = _RAW_UPSERT.match(op.sql) if op.sql else None
+            if m is None or not (m.group(1) or _UPSERT_TAIL.search(op.sql)):
+                return None
+            holes = {(v.text or "").split(".", 1)[0] for a in call.args[:1] for v in (a.items or ())
+                     if v.kind == "name"}
+            return _table_key(m.group(2)), holes
+        ref = self.project.target(path, call)
+        fn = self.project.function(ref) if ref is not None else None
+        if ref is None or fn is None or depth > 0:
+            return None
+        writes = self._writes(ref)
+        if not writes or any(helper is not None for _, _, helper in writes):
+            return None
+        inner = self.raw_upsert(writes[0][0], writes[0][1], depth + 1)
+        if inner is None or not all(_updates_raw_upserted(c, [inner]) for _, c, _ in writes[1:]):
+            return None  # its other writes update only the row it upserted
+        table, names = inner
+        mod = self.project.modules[ref.path]
+        unpacked = {local: (src, key) for f, src, key, local in mod.unpacks if f == ref.func}
+        mapped: set[str] = set()
+        for name in names:
+            src, key = unpacked.get(name, (name, ""))
+            arg = argument_for(fn, call, src)
+            if arg is not None and key and arg.kind == "object":
+                arg = arg.key(key)
+            elif key:
+                arg = None
+            if arg is not None and arg.kind == "name" and arg.text:
+                mapped.add(arg.text)
+        return table, mapped
+
+    def creates(self, path: str, call: Call, depth: int = 0) -> frozenset[str]:
+        """The Django managers a write site creates rows through (``Profile.objects.create`` ->
+        "Profile.objects"), its own or, down the project helpers it calls, theirs."""
+        recv, _, meth = call.text.replace("?.", ".").rpartition(".")
+        if meth in ("create", "acreate", "get_or_create", "aget_or_create") and recv.endswith(".objects"):
+            return frozenset({recv})
+        ref = self.project.target(path, call)
+        if ref is None or depth > 3:
+            return frozenset()
+        out: set[str] = set()
+        for p, c, helper in self._writes(ref):
+            if helper is not None or c.text.rpartition(".")[2] in ("create", "acreate", "get_or_create"):
+                out |= self.creates(p, c, depth + 1)
+        return frozenset(out)
+
     def updates_row(self, call: Call, rows: set[str]) -> bool:
         """``row.save()``, ``M.objects.filter(pk=row.pk).update(...)``, or a helper given ``row``
         that only saves or updates the row of that parameter, for a ``row`` in ``rows``."""
@@ -798,13 +901,28 @@ def _drop_same_row(group: list[tuple[Call, str]], same: _SameRow) -> list[tuple[
         return group
     rows: set[str] = set()  # receivers bound to an upserted row
     upserted: set[tuple[str, str]] = set()  # (model receiver, where signature)
+    raw: list[tuple[str, set[str]]] = []  # (table, the names its values come from) of raw-SQL upserts
+    created: dict[str, frozenset[str]] = {}  # a name bound to what a write site returned -> the models it creates
     out: list[tuple[Call, str]] = []
     for call, label in sorted(group, key=lambda g: run_order(g[0])):
         if rows and same.updates_row(call, rows):
             continue
+        if raw and _updates_raw_upserted(call, raw):
+            continue
+        found = same.raw_upsert(same.path, call)
+        if found is not None:
+            raw.append(found)
         keys = same.row_writes(same.path, call)
         if keys and upserted and all((recv, where) in upserted for _, recv, where in keys):
             continue  # updates (or upserts again) only rows an upsert before wrote
+        if keys and created and all(kind == "upsert" and any(recv in models and f"name:{name}:" in where
+                                                             for name, models in created.items())
+                                    for kind, recv, where in keys):
+            continue  # user = signup(); Profile.objects.get_or_create(user=user): the profile signup made
+        if call.assigned_to:
+            models = same.creates(same.path, call)
+            if models:
+                created[call.assigned_to] = models
         if same.upserts(same.path, call):
             if call.assigned_to:
                 rows.add(call.assigned_to)
@@ -812,6 +930,46 @@ def _drop_same_row(group: list[tuple[Call, str]], same: _SameRow) -> list[tuple[
                 upserted.update((recv, where) for _, recv, where in keys)
         out.append((call, label))
     return out
+
+
+# Raw SQL that inserts a row unless it exists (or updates it): ``INSERT ... ON CONFLICT DO
+# NOTHING / DO UPDATE``, ``INSERT IGNORE``, ``INSERT OR IGNORE / REPLACE``, ``... ON DUPLICATE KEY
+# UPDATE``: an idempotent upsert of the row its values key.
+_RAW_UPSERT = re.compile(r"\s*INSERT\s+(IGNORE\s+|OR\s+(?:IGNORE|REPLACE)\s+)?INTO\s+[`\"]?([\w.]+?)[`\"]?[\s(]",
+                         re.IGNORECASE)
+_UPSERT_TAIL = re.compile(r"\bON\s+CONFLICT\b|\bON\s+DUPLICATE\s+KEY\s+UPDATE\b", re.IGNORECASE)
+
+
+def _table_key(name: str) -> str:
+    """A table or model name compared loosely: ``trace_media`` / ``traceMedia`` / ``TraceMedias``."""
+    key = name.rsplit(".", 1)[-1].replace("_", "").lower()
+    return key[:-1] if key.endswith("s") else key
+
+
+def _updates_raw_upserted(call: Call, raw: list[tuple[str, set[str]]]) -> bool:
+    """A Prisma ``update`` / ``updateMany`` / ``upsert`` of the table a raw-SQL upsert before it wrote,
+    whose ``where`` names only values that upsert inserted (``INSERT INTO "media" (...) VALUES
+    (${mediaId}, ${projectId}, ...) ON CONFLICT DO NOTHING`` then ``prisma.media.updateMany({ where:
+    { id: mediaId, projectId } })``): an update of the row the upsert made sure of."""
+    recv, _, meth = call.text.replace("?.", ".").rpartition(".")
+    if meth not in ("update", "updateMany", "upsert") or not recv or not call.args or call.args[0].kind != "object":
+        return False
+    where = call.args[0].key("where")
+    if where is None or where.kind != "object":
+        return False
+    names: list[str] = []
+
+    def leaves(v: Value, depth: int = 0) -> bool:
+        if v.keys is not None and depth < 3:
+            return all(leaves(x, depth + 1) for x in v.keys.values())
+        if v.kind != "name" or not v.text:
+            return False
+        names.append(v.text.split(".", 1)[0])
+        return True
+    if not leaves(where) or not names:
+        return False
+    table = _table_key(recv)
+    return any(t == table and all(n in holes for n in names) for t, holes in raw)
 
 
 _LITERALS = ("str", "num", "bool", "none")
