@@ -7,6 +7,7 @@ rules can ask "who calls this function?" across files.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections import defaultdict
@@ -1502,10 +1503,15 @@ def _type_alias(project: Project, path: str, name: str, depth: int) -> str | Non
     return None
 
 
+@functools.lru_cache(maxsize=64)
+def _dotted(specs: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(spec + "." for spec in specs)
+
+
 def _import_form(callee: str, specs: tuple[str, ...]) -> str:
     """A callee into one of the project's own packages (``@acme/core.Cmd.create``, which the
     front end writes like a library's) as an import of it (``import:@acme/core:Cmd.create``)."""
-    if specs and not callee.startswith(("import:", "local:")):
+    if specs and not callee.startswith(("import:", "local:")) and callee.startswith(_dotted(specs)):
         for spec in specs:
             if callee.startswith(spec + ".") and len(callee) > len(spec) + 1:
                 return f"import:{spec}:{callee[len(spec) + 1:]}"

@@ -200,11 +200,13 @@ _SEED_SCRIPT = re.compile(r"(^|:)seeds?([-_][^:]*)?(:|$)")
 _SCRIPT_FILE = re.compile(r"[^\s'\"=;&|()]+\.(?:[cm]?[jt]sx?|py)(?=$|[\s'\";&|)])")
 _SEED_FOLDERS = frozenset({"seed", "seeds", "seeder", "seeders"})
 _seed_files: dict[Path, frozenset[str]] = {}  # package folder -> what its seed scripts run (see reset)
+_seeds_above: dict[tuple[str, int], frozenset[str]] = {}  # see _seeds_covering
 
 
 def reset_caches() -> None:
     """Forget what was read from package.json files (a new scan reads them again)."""
     _seed_files.clear()
+    _seeds_above.clear()
 
 
 def _package_seeds(folder: Path) -> frozenset[str]:
@@ -274,13 +276,21 @@ def _package_seed(rel: str, file: Path) -> bool:
     """``file`` is a seed a package.json of the scanned project (in its folder or one above it,
     up to the scanned root) runs, or in the seed folder of one (:func:`_package_seeds`)."""
     target = os.path.normpath(file)
-    folder = file.parent
-    for _ in range(rel.count("/") + 1):
-        for seed in _package_seeds(folder):
-            if seed == target or (seed.endswith(os.sep) and target.startswith(seed)):
-                return True
-        folder = folder.parent
-    return False
+    return any(seed == target or (seed.endswith(os.sep) and target.startswith(seed))
+               for seed in _seeds_covering(os.path.dirname(target), rel.count("/") + 1))
+
+
+def _seeds_covering(folder: str, levels: int) -> frozenset[str]:
+    """What the seed scripts of the package.json files in ``folder`` and the ``levels - 1``
+    folders above it run (:func:`_package_seeds`), remembered per folder for the scan."""
+    key = (folder, levels)
+    hit = _seeds_above.get(key)
+    if hit is None:
+        hit = _package_seeds(Path(folder))
+        if levels > 1:
+            hit = hit | _seeds_covering(os.path.dirname(folder), levels - 1)
+        _seeds_above[key] = hit
+    return hit
 
 
 # Words that name a folder of test support when joined to another word (`dispatch_test/`,

@@ -678,12 +678,21 @@ class Summaries:
         project = self.project
         base: dict[FuncRef, str] = {}
         calls_on: list[tuple[FuncRef, str, Call]] = []  # (function, its parameter, a call passing it)
-        for path, mod in project.modules.items():
+        params_of: dict[tuple[str, str], frozenset[str]] = {}
+
+        def params(path: str, mod: ModuleFacts, func: str) -> frozenset[str]:
+            hit = params_of.get((path, func))
+            if hit is None:
+                fn = mod.functions.get(func)
+                hit = params_of[(path, func)] = frozenset(p.lstrip("*") for p in fn.params) - {"self", "cls"} \
+                    if fn is not None else frozenset()
+            return hit
+
+        for path, mod in project.modules.items():  # the driver calls running a parameter's SQL
             for call in mod.calls:
-                fn = mod.functions.get(call.func) if call.func is not None else None
-                if fn is None or not call.args:
+                if not call.args or call.func is None or \
+                        call.text.replace("?.", ".").rsplit(".", 1)[-1] not in _SQL_METHODS:
                     continue
-                params = {p.lstrip("*") for p in fn.params} - {"self", "cls"}
                 first = call.args[0]
                 for _ in range(3):  # execute(text(query)), execute(text(self.rewrite_query(query)))
                     if first.kind != "call" or first.call_id is None or first.call_id >= len(mod.calls):
@@ -692,17 +701,21 @@ class Summaries:
                     if not inner.args:
                         break
                     first = inner.args[0]
-                name = first.text if first.kind == "name" else None
-                ref = FuncRef(path, fn.id)
-                if name in params and call.text.replace("?.", ".").rsplit(".", 1)[-1] in _SQL_METHODS and \
+                if first.kind == "name" and first.text in params(path, mod, call.func) and \
                         not self._project_code(path, call):
                     op = classify(mod, call)
                     if op is not None and op.kind in ("read", "write", "staged"):
-                        base.setdefault(ref, name)  # type: ignore[arg-type]
-                        continue
+                        base.setdefault(FuncRef(path, call.func), first.text)
+        if not base:
+            return {}
+        for path, mod in project.modules.items():  # calls handing a parameter on
+            for call in mod.calls:
+                if not call.args or call.func is None:
+                    continue
+                names = params(path, mod, call.func)
                 for a in (*call.args, *call.kwargs.values()):
-                    if a.kind == "name" and a.text in params:
-                        calls_on.append((ref, a.text, call))
+                    if a.kind == "name" and a.text in names:
+                        calls_on.append((FuncRef(path, call.func), a.text, call))
         out = dict(base)
         for _ in range(6):  # wrappers of wrappers
             grew = False
