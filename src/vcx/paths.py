@@ -282,14 +282,20 @@ def _package_seed(rel: str, file: Path) -> bool:
 
 def _seeds_covering(folder: str, levels: int) -> frozenset[str]:
     """What the seed scripts of the package.json files in ``folder`` and the ``levels - 1``
-    folders above it run (:func:`_package_seeds`), remembered per folder for the scan."""
-    key = (folder, levels)
-    hit = _seeds_above.get(key)
-    if hit is None:
-        hit = _package_seeds(Path(folder))
-        if levels > 1:
-            hit = hit | _seeds_covering(os.path.dirname(folder), levels - 1)
-        _seeds_above[key] = hit
+    folders above it run (:func:`_package_seeds`), remembered per folder for the scan (walked
+    without recursion: a tree may be thousands of folders deep)."""
+    chain: list[tuple[str, int]] = []
+    hit: frozenset[str] = frozenset()
+    while levels > 0:
+        known = _seeds_above.get((folder, levels))
+        if known is not None:
+            hit = known
+            break
+        chain.append((folder, levels))
+        folder, levels = os.path.dirname(folder), levels - 1
+    for key in reversed(chain):
+        own = _package_seeds(Path(key[0]))
+        hit = _seeds_above[key] = own | hit if own else hit
     return hit
 
 
