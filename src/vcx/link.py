@@ -1122,9 +1122,9 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
                 ref = _through_class(project, path, mod, call, assigned, class_memo)
             if ref is not None and call.virtual:
                 project.typed_calls.add((path, call.id))
-            elif ref is None and "()." in callee:
+            elif ref is None and mod.language != "python" and "()." in callee:
                 ref = _js_instance_call(project, path, _import_form(callee, specs))
-            elif ref is None:
+            elif ref is None and mod.language != "python":
                 ref = _js_static_call(project, path, _import_form(callee, specs))
             if ref is not None:
                 project.targets[(path, call.id)] = ref

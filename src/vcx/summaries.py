@@ -559,6 +559,7 @@ class Summaries:
         self._settles_extra: dict[tuple[str, FuncRef], bool] = {}  # ERR004's verdicts, see shown_or_expected
         self._mutation_cache: bool | None = None
         self._returned: dict[FuncRef, str] = {}
+        self._factories: frozenset[FuncRef] | None = None  # see _sdk_factories()
         self._lazy: dict[FuncRef, bool] = {}  # see lazy_getter()
         self.memoized: set[FuncRef] = {FuncRef(path, fn.id) for path, mod in project.modules.items()
                                        if mod.language == "python"
@@ -632,17 +633,29 @@ class Summaries:
 
     def _sdk_names(self, path: str, mod: ModuleFacts) -> frozenset[tuple[str | None, str]]:
         """``ModuleView.sdk_names`` for the module ``path``."""
+        factories = self._sdk_factories()
         out: set[tuple[str | None, str]] = set()
         for call in mod.calls:
             if not call.assigned_to:
                 continue
             made = call.callee
             if not kdb.api_sdk(made):
+                if not factories:
+                    continue
                 ref = self.project.target(path, call)
-                made = self._returned_callee(ref) if ref is not None else ""
+                made = self._returned_callee(ref) if ref in factories else ""
             if made and kdb.api_sdk(made):
                 out.add((call.func, call.assigned_to))
         return frozenset(out)
+
+    def _sdk_factories(self) -> frozenset[FuncRef]:
+        """The project functions with a ``return`` of a remote-API SDK client (``return
+        OpenAI(key)``): the only ones :meth:`_returned_callee` can find one in."""
+        if self._factories is None:
+            self._factories = frozenset(
+                FuncRef(path, c.func) for path, mod in self.project.modules.items() for c in mod.calls
+                if c.context == "return" and c.func is not None and kdb.api_sdk(c.callee))
+        return self._factories
 
     def _returned_callee(self, ref: FuncRef) -> str:
         """The callee of the call a project function returns (``return OpenAI(key)``), when it

@@ -546,7 +546,8 @@ class MissingTransaction(Rule):
                 else:
                     ref = project.target(path, call)
                     summ = s.of(ref)
-                    if s.lazy_getter(ref):
+                    if summ is not None and not summ.via.keys().isdisjoint(("write", "staged", "commit")) and \
+                            s.lazy_getter(ref):
                         continue  # get_settings(): creates the row only when it is missing
                     if ref is not None and summ is not None and "write" in summ.via:
                         last = s.chain(ref, "write")
