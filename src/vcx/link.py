@@ -11,13 +11,13 @@ import functools
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from vcx.discover import display_path
-from vcx.facts import Call, Function, ModuleFacts, Value
+from vcx.facts import Call, ClassInfo, Function, ModuleFacts, Value
 from vcx.knowledge import PY_CLASS_KEYED_LOOKUPS, PY_ENUM_BASES, PY_NAME_KEYED_LOOKUPS
 from vcx.knowledge import databases as kdb
 from vcx.manifests import dependencies, read_json_object
@@ -394,6 +394,16 @@ class Project:
         the first one its project bases define, in method resolution order (breadth first over
         the bases, which is what simple hierarchies resolve to). Python's classes and JS/TS's
         (bases followed by :meth:`resolve_js_class`)."""
+        for cur, mod, _ in self.class_line(cls):
+            if f"{cur.name}.{name}" in mod.functions:
+                return FuncRef(cur.path, f"{cur.name}.{name}")
+        return None
+
+    def class_line(self, cls: ClassRef) -> Iterator[tuple[ClassRef, ModuleFacts, ClassInfo | None]]:
+        """``cls`` and its project bases, breadth first (at most 24 classes), each with its module
+        and its facts (None when the module has none for it): Python bases through
+        :meth:`resolve_class`, JS/TS bases through :meth:`resolve_js_class`. A caller that stops
+        early resolves no more bases than it needs."""
         seen: set[ClassRef] = set()
         todo = [cls]
         while todo and len(seen) < 24:
@@ -404,15 +414,13 @@ class Project:
             mod = self.modules.get(cur.path)
             if mod is None:
                 continue
-            if f"{cur.name}.{name}" in mod.functions:
-                return FuncRef(cur.path, f"{cur.name}.{name}")
             info = mod.classes.get(cur.name)
+            yield cur, mod, info
             resolve = self.resolve_class if mod.language == "python" else self.resolve_js_class
             for b in (*info.bases, *info.generic_bases) if info is not None else ():
                 found = resolve(cur.path, b)
                 if found is not None:
                     todo.append(found)
-        return None
 
     def class_of(self, path: str, owner: str) -> ClassRef | None:
         """The project class a callee's receiver names, written as the front ends write callees
@@ -440,23 +448,10 @@ class Project:
         declarative_base()``: ``kdb.ORM_BASE_SUFFIXES``). A class whose line of bases ends in
         the project or in another library (pydantic's ``BaseModel``, a command or DTO base) is
         no model, whatever its names."""
-        seen: set[ClassRef] = set()
-        todo = [cls]
-        while todo and len(seen) < 24:
-            cur = todo.pop(0)
-            if cur in seen:
-                continue
-            seen.add(cur)
-            mod = self.modules.get(cur.path)
-            info = mod.classes.get(cur.name) if mod is not None else None
-            if mod is None or info is None:
-                continue
-            python = mod.language == "python"
-            for b in (*info.bases, *info.generic_bases):
-                found = self.resolve_class(cur.path, b) if python else self.resolve_js_class(cur.path, b)
-                if found is not None:
-                    todo.append(found)
-                elif self._model_base(mod, b):
+        for cur, mod, info in self.class_line(cls):
+            resolve = self.resolve_class if mod.language == "python" else self.resolve_js_class
+            for b in (*info.bases, *info.generic_bases) if info is not None else ():
+                if resolve(cur.path, b) is None and self._model_base(mod, b):
                     return True
         return False
 
@@ -478,16 +473,8 @@ class Project:
     def class_string(self, cls: ClassRef, attr: str) -> bool:
         """(Python) The body of the project class ``cls``, or of the first project base on its line
         that assigns ``attr``, assigns it a string literal (``type = "create_thing"``)."""
-        seen: set[ClassRef] = set()
-        todo = [cls]
-        while todo and len(seen) < 24:
-            cur = todo.pop(0)
-            if cur in seen:
-                continue
-            seen.add(cur)
-            mod = self.modules.get(cur.path)
-            info = mod.classes.get(cur.name) if mod is not None and mod.language == "python" else None
-            if mod is None or info is None:
+        for cur, mod, info in self.class_line(cls):
+            if mod.language != "python" or info is None:
                 continue
             lo, hi = info.loc.line, info.loc.end_line
             nested = [c.loc for n, c in mod.classes.items() if n.startswith(cur.name + ".")]
@@ -495,10 +482,6 @@ class Project:
                      and not any(n.line <= a.loc.line <= n.end_line for n in nested)]
             if found:
                 return found[-1].kind == "str"
-            for b in info.bases:
-                base = self.resolve_class(cur.path, b)
-                if base is not None:
-                    todo.append(base)
         return False
 
     def resolve_class_text(self, path: str, text: str) -> ClassRef | None:
