@@ -566,6 +566,10 @@ class Project:
                 _, spec, inner = ref.split(":", 2)
                 target = self.module_path(path, spec)
                 return self._js_exported_class(target, inner, depth + 1, types) if target is not None else None
+            if exported.kind == "name" and ref and not ref.startswith("local:"):  # export { X } from "@acme/core"
+                spec, _, inner = ref.rpartition(".")
+                target = self.module_path(path, spec) if spec and self._project_spec(path, spec) else None
+                return self._js_exported_class(target, inner, depth + 1, types) if target is not None else None
             if exported.kind == "name" and not ref:
                 return self.resolve_js_class(path, exported.text, types)
             return None
@@ -578,6 +582,13 @@ class Project:
                     if found is not None:
                         return found
         return None
+
+    def _project_spec(self, path: str, spec: str) -> bool:
+        """A non-relative specifier in JS/TS module ``path`` that a tsconfig path alias or a
+        package of the monorepo could map (see :meth:`package_specs`)."""
+        heads = self.path_aliases.heads_for(path) if self.path_aliases is not None else ()
+        return bool(heads and spec.startswith(heads)) or (
+            self.packages is not None and self.packages.has_package(spec))
 
     def _resolve_class(self, path: str, ref: str, depth: int) -> ClassRef | None:
         mod = self.modules.get(path)
@@ -1109,6 +1120,8 @@ def link(modules: dict[str, ModuleFacts], root: Path, cwd: Path | None = None,
                 ref = _js_instance_call(project, path, _import_form(callee, specs))
             elif ref is None and mod.language != "python":
                 ref = _js_static_call(project, path, _import_form(callee, specs))
+                if ref is None and call.recv_type and specs:
+                    ref = _js_typed_call(project, path, mod, call, specs)
             if ref is not None:
                 project.targets[(path, call.id)] = ref
                 if not test_code:  # a test calling a function is not a caller in production
@@ -1436,6 +1449,24 @@ def _js_instance_call(project: Project, path: str, callee: str) -> FuncRef | Non
     if not ctor or "(" in ctor or not ctor.startswith(("local:", "import:")):
         return None
     return project.js_instance_method(path, ctor, name)
+
+
+def _js_typed_call(project: Project, path: str, mod: ModuleFacts, call: Call,
+                   specs: tuple[str, ...]) -> FuncRef | None:
+    """(TS) ``this.saveOrder.execute()`` / ``svc.execute()`` on a field, constructor parameter
+    or local declared of a class the module imports from a package of the project (``import {
+    SaveOrder } from "@acme/core"``, a workspace package or a tsconfig path alias:
+    ``Call.recv_type``): the method an instance of that class runs, as for a class imported by a
+    relative path (which the front end writes ``import:./save-order:SaveOrder().execute``). None
+    for a type imported from elsewhere, an interface, or a method no project class on its line
+    defines."""
+    head = call.recv_type.partition(".")[0]
+    imp = next((i for i in mod.imports if i.local == head and i.name != "*"), None)
+    if imp is None or imp.relative or imp.module not in specs:
+        return None  # a relative import or a local class: the front end wrote the instance call
+    name = call.text.replace("?.", ".").replace("!.", ".").rpartition(".")[2]
+    cls = project.resolve_js_class(path, call.recv_type) if name.isidentifier() else None
+    return project.method_of(cls, name) if cls is not None else None
 
 
 def _through_type_alias(project: Project, path: str, call: Call) -> str:

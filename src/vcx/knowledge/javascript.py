@@ -84,6 +84,8 @@ JS_TYPE_CTORS: dict[str, str] = {
     "typeorm.EntityManager": "typeorm.EntityManager",
     "typeorm.DataSource": "typeorm.DataSource",
     "mongoose.Model": "mongoose.Model",
+    # mongoose-delete's plugin model: a mongoose Model whose `delete` / `restore` soft-delete (write)
+    "mongoose-delete.SoftDeleteModel": "mongoose.Model",
     "mongodb.Collection": "mongodb.Collection",
     "mongodb.Db": "mongodb.Db",
     "knex.Knex": "knex",
