@@ -29,7 +29,7 @@ from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 from vcx.manifests import RACY_NS
 
-FORMAT = 29
+FORMAT = 30
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
@@ -88,7 +88,7 @@ PLAIN, LOC, TUPLE, PAIRS, OPT_PAIR, VALUE, OPT_VALUE, VALUES, VALUE_DICT, OPT_PA
 # How each field is written, by class (fields not listed: PLAIN, as they are).
 _KINDS: dict[type, dict[str, int]] = {
     Function: {"loc": LOC, "decorators": VALUES, "settles": OPT_PAIRS, "early_exit": OPT_NESTED,
-               "hook_returns": PAIRS},
+               "hook_returns": PAIRS, "returns_new": TUPLE},
     Call: {"loc": LOC, "args": VALUES, "kwargs": VALUE_DICT, "chain": TUPLE, "reuses": TUPLE, "uses": TUPLE,
            "handlers": TUPLE, "instance": OPT_VALUE, "receiver": OPT_VALUE, "loops": TUPLE, "withs": TUPLE,
            "branches": PAIRS, "exits_at": OPT_PAIR, "exits_until": OPT_PAIR},
