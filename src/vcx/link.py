@@ -80,7 +80,9 @@ class Project:
     typed_calls: set[tuple[str, int]] = field(default_factory=set)
     # (Python) Calls on a local assigned from a call of a function whose return annotation names a
     # project class (``w = get_funding_source()`` with ``-> Wallet``, ``b = await
-    # self._get_block()`` with ``-> Webhook``) -> the method of that class they reach. Dispatch
+    # self._get_block()`` with ``-> Webhook``; the name ``with`` binds from a context manager known
+    # only by an annotation, ``-> AsyncIterator[Connection]``: ``_through_with``) -> the method of
+    # that class they reach. Dispatch
     # edges (``vcx.dispatch``: the method and its overrides, for ERR001), not :attr:`callers`: what
     # the declared class's method does is not what the object's class does (a subclass overrides
     # it, a manager caches what the base method would query), so its effects are not added up at
