@@ -88,7 +88,7 @@ PLAIN, LOC, TUPLE, PAIRS, OPT_PAIR, VALUE, OPT_VALUE, VALUES, VALUE_DICT, OPT_PA
 # How each field is written, by class (fields not listed: PLAIN, as they are).
 _KINDS: dict[type, dict[str, int]] = {
     Function: {"loc": LOC, "decorators": VALUES, "settles": OPT_PAIRS, "early_exit": OPT_NESTED,
-               "hook_returns": PAIRS},
+               "hook_returns": PAIRS, "returns_new": TUPLE},
     Call: {"loc": LOC, "args": VALUES, "kwargs": VALUE_DICT, "chain": TUPLE, "reuses": TUPLE, "uses": TUPLE,
            "handlers": TUPLE, "instance": OPT_VALUE, "receiver": OPT_VALUE, "loops": TUPLE, "withs": TUPLE,
            "branches": PAIRS, "exits_at": OPT_PAIR, "exits_until": OPT_PAIR},

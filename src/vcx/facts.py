@@ -145,6 +145,8 @@ class Call:
     context: str = "other"
     awaited: bool = False
     assigned_to: str | None = None
+    # (Python) Context "with": the ``with`` is an ``async with`` (it enters through ``__aenter__``).
+    async_with: bool = False
     arg_of: int | None = None
     # Context "arg" (or a chain whose value is an argument): the keyword it is passed as
     # (``id__in`` in ``filter(id__in=Other.objects.filter(...).values("id"))``); "" when positional.
@@ -353,6 +355,17 @@ class Function:
     # A call gives a generator (an async generator for an ``async def`` / ``async function*``),
     # which runs as it is iterated, not a coroutine or promise to await.
     generator: bool = False
+    # Python, a ``@contextmanager`` / ``@asynccontextmanager`` function: the class of what it yields,
+    # as the front end writes names (``yield Connection(...)``, ``yield conn`` after ``conn =
+    # Connection(...)``, ``-> AsyncIterator[Connection]``); "" when not one class. Link types the
+    # name ``with f() as x`` binds with it.
+    yields: str = ""
+    # ... and that class is known only from the annotation (no ``yield`` of an instance made there).
+    yields_declared: bool = False
+    # Python: the classes the function's own ``return X(...)`` statements instantiate (``return
+    # PrefectClient(api)``), for link to type ``async with get_client() as c`` when the class's
+    # ``__aenter__`` / ``__enter__`` gives the instance itself.
+    returns_new: tuple[str, ...] = ()
 
 
 def argument_for(fn: Function, call: Call, param: str) -> Value | None:

@@ -80,7 +80,9 @@ class Project:
     typed_calls: set[tuple[str, int]] = field(default_factory=set)
     # (Python) Calls on a local assigned from a call of a function whose return annotation names a
     # project class (``w = get_funding_source()`` with ``-> Wallet``, ``b = await
-    # self._get_block()`` with ``-> Webhook``) -> the method of that class they reach. Dispatch
+    # self._get_block()`` with ``-> Webhook``; the name ``with`` binds from a context manager known
+    # only by an annotation, ``-> AsyncIterator[Connection]``: ``_through_with``) -> the method of
+    # that class they reach. Dispatch
     # edges (``vcx.dispatch``: the method and its overrides, for ERR001), not :attr:`callers`: what
     # the declared class's method does is not what the object's class does (a subclass overrides
     # it, a manager caches what the base method would query), so its effects are not added up at
@@ -1387,6 +1389,10 @@ def _through_class(project: Project, path: str, mod: ModuleFacts, call: Call,
         cls = _lookup_class(project, path, origin)  # action = registry.get_by_type(X); action.do(...)
         if cls is not None:
             return project.method_of(cls, rest)
+    if origin is not None and origin.context == "with":
+        entered = _through_with(project, path, origin, call, rest)
+        if entered is not _NO_CLASS:
+            return entered  # type: ignore[return-value]
     factory = project.targets.get((path, origin.id)) if origin is not None else None
     fn = project.function(factory) if factory is not None else None
     if fn is not None and not fn.returns_self and fn.returns and factory is not None:
@@ -1403,6 +1409,55 @@ def _through_class(project: Project, path: str, mod: ModuleFacts, call: Call,
 
 
 _LOOKUPS = PY_CLASS_KEYED_LOOKUPS | PY_NAME_KEYED_LOOKUPS
+
+
+def _through_with(project: Project, path: str, origin: Call, call: Call, name: str) -> object:
+    """(Python) The method ``x.name(...)`` reaches on the name ``with cm as x`` (``async with``)
+    binds, ``origin`` being the call ``cm``: on what a project ``@contextmanager`` /
+    ``@asynccontextmanager`` yields (``Function.yields``: ``async with self.connect() as conn``),
+    or on the instance of a project class a call gives (``return Client(...)`` in the factory)
+    when that class's ``__enter__`` / ``__aenter__`` gives the instance
+    itself (``-> Self``, ``return self``). Known by its construction, the class is the object's
+    and the call one of its method's callers; known only by an annotation (``-> Client``,
+    ``-> AsyncIterator[Connection]``), a dispatch edge (:attr:`Project.returned_typed`), as for a
+    local assigned from an annotated call. ``_NO_CLASS`` when the ``with`` gives nothing typed
+    this way (the caller goes on as for an assignment)."""
+    factory = project.targets.get((path, origin.id))
+    fn = project.function(factory) if factory is not None else None
+    typed: list[tuple[ClassRef, bool]] = []  # (class, known only by an annotation)
+    if fn is not None and factory is not None and fn.yields:
+        cls = project.resolve_class(factory.path, fn.yields)
+        if cls is None:
+            return _NO_CLASS
+        found = project.method_of(cls, name)
+        if found is not None and fn.yields_declared:
+            project.returned_typed[(path, call.id)] = found
+            return None
+        return found
+    if fn is not None and factory is not None:
+        for made in fn.returns_new:
+            cls = project.resolve_class(factory.path, made)
+            if cls is not None:
+                typed.append((cls, False))
+        if not fn.returns_new and fn.returns:
+            cls = project.resolve_class(factory.path, fn.returns)
+            if cls is not None:
+                typed.append((cls, True))
+    enter = "__aenter__" if origin.async_with else "__enter__"
+    entered = []
+    for cls, declared in typed:
+        method = project.method_of(cls, enter)
+        got = project.function(method) if method is not None else None
+        if got is not None and got.returns_self:
+            entered.append((cls, declared))
+    if len(entered) != 1:
+        return _NO_CLASS
+    cls, declared = entered[0]
+    found = project.method_of(cls, name)
+    if found is not None and declared:
+        project.returned_typed[(path, call.id)] = found
+        return None
+    return found
 
 
 def _through_lookup(project: Project, path: str, mod: ModuleFacts, call: Call, name: str) -> FuncRef | None:

@@ -730,12 +730,79 @@ class _Extractor:
                 any(d.text == "classmethod" for d in decorators) and \
                 _RETURN_CLS.search(self.src.data, node.start_byte, node.end_byte) is not None:
             fn.returns_self = _returns_cls_call(node, self.src)  # return cls(...)
+        if not is_lambda and self.src.data.find(b"yield", node.start_byte, node.end_byte) >= 0 and \
+                any(d.text.rsplit(".", 1)[-1] in ("contextmanager", "asynccontextmanager") for d in decorators):
+            fn.yields = self._yielded_class(node, None)  # @contextmanager: what `with f() as x` binds
+            if not fn.yields:
+                fn.yields = self._yielded_class(node, rnode)
+                fn.yields_declared = bool(fn.yields)
+        if not is_lambda and _RETURN_NEW.search(self.src.data, node.start_byte, node.end_byte) is not None:
+            fn.returns_new = self._returned_new(node)  # return Client(...)
+        if cls is not None and parent is None and name in ("__enter__", "__aenter__") and not fn.returns_self:
+            fn.returns_self = _returns_only_self(node)  # return self
         if is_lambda and node.parent is not None and node.parent.type in ("argument_list", "keyword_argument"):
             fn.is_callback = True
         self.facts.functions[qual] = fn
         self.func_ids[node.id] = qual
         if parent is None and cls is None and not is_lambda:
             self.local_funcs[name] = qual
+
+    def _class_made(self, v: ts.Node | None, node: ts.Node) -> str:
+        """The canonical name of the class a call expression instantiates (``Connection(...)``),
+        or "" when it is no call of a class-like name of the project's."""
+        f = v.child_by_field_name("function") if v is not None and v.type == "call" else None
+        if f is None or f.type not in ("identifier", "attribute"):
+            return ""
+        ref = self.resolve(self.src.text(f), None, node)
+        return ref if _looks_like_class(ref) and ref.split(".", 1)[0] not in _NOT_PROJECT_ROOTS else ""
+
+    def _yielded_class(self, node: ts.Node, rnode: ts.Node | None) -> str:
+        """A ``@contextmanager`` / ``@asynccontextmanager`` function's: the class of what it yields,
+        from the annotation (``-> AsyncIterator[Connection]``, ``Generator[Session, None, None]``)
+        or from its own ``yield Connection(...)`` / ``yield conn`` after ``conn = Connection(...)``."""
+        if rnode is not None:
+            m = _ITERATOR_ANN.match(self.src.text(rnode, 200).strip().strip("\"'"))
+            ann = _annotated_class(m.group(1)) if m is not None else None
+            if ann is not None:
+                ref = self.resolve(ann, None, rnode)
+                if _looks_like_class(ref) and ref.split(".", 1)[0] not in _NOT_PROJECT_ROOTS:
+                    return ref
+        body = node.child_by_field_name("body")
+        todo = list(body.named_children) if body is not None else []
+        made: dict[str, str] = {}  # local -> the class a call assigned to it instantiates
+        yielded: list[ts.Node] = []
+        while todo:
+            n = todo.pop()
+            if n.type in FUNC_TYPES or n.type == "class_definition":
+                continue
+            if n.type == "yield":
+                yielded.extend(n.named_children[:1])
+                continue
+            if n.type == "assignment":
+                left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+                if left is not None and left.type == "identifier":
+                    made[self.src.text(left)] = self._class_made(right, n)
+            todo.extend(n.named_children)
+        found = {self._class_made(v, v) if v.type == "call" else
+                 made.get(self.src.text(v), "") if v.type == "identifier" else "" for v in yielded}
+        return found.pop() if len(found) == 1 else ""
+
+    def _returned_new(self, node: ts.Node) -> tuple[str, ...]:
+        """The classes a function's own ``return Client(...)`` statements instantiate."""
+        body = node.child_by_field_name("body")
+        todo = list(body.named_children) if body is not None else []
+        out: list[str] = []
+        while todo:
+            n = todo.pop()
+            if n.type in FUNC_TYPES or n.type == "class_definition":
+                continue
+            if n.type == "return_statement":
+                made = self._class_made(n.named_children[0] if n.named_children else None, n)
+                if made and made not in out:
+                    out.append(made)
+                continue
+            todo.extend(n.named_children)
+        return tuple(out)
 
     def _typed_param(self, p: ts.Node, scope: str) -> None:
         """``session: aiohttp.ClientSession`` makes ``session`` an instance in the function."""
@@ -927,25 +994,8 @@ class _Extractor:
         scope = self._scope_of(node)
         ctor = self._ctor_of(right, scope)
         if ctor is None:
-            if left.type == "identifier" and not self._in_class_body(node):
-                call = right.named_children[0] if right.type == "await" and right.named_children else right
-                fn = call.child_by_field_name("function") if call.type == "call" else None
-                text = self.src.text(fn, 200) if fn is not None and fn.type in ("attribute", "identifier") else ""
-                if not text:
-                    return
-                resolved = self.resolve(text, scope, fn)
-                if fn.type == "attribute":  # type: ignore[union-attr]
-                    typed = (_FACTORY_CALL.fullmatch(text) is not None and  # not datetime.now(), Decimal.from_float()
-                             resolved.split(".", 1)[0] not in _NOT_PROJECT_ROOTS) or \
-                        _SELF_METHOD.fullmatch(text) is not None or \
-                        (_MODULE_CALL.fullmatch(text) is not None and _project_like(resolved, text)) \
-                        or self._lookup_call(call, fn)  # type: ignore[arg-type]
-                else:  # get_funding_source(): a function the file defines or imports
-                    typed = _project_like(resolved, text)
-                if typed:
-                    # a class's factory, a project function or method whose return annotation link
-                    # reads, a method of a module-level instance (a registry), a registry lookup
-                    self.factory_locals.add((scope, self.src.text(left)))
+            if left.type == "identifier" and not self._in_class_body(node) and self._factory_value(right, scope):
+                self.factory_locals.add((scope, self.src.text(left)))
             return
         if left.type == "identifier":
             if not self._in_class_body(node):  # a class attribute is no name a method can use bare
@@ -973,6 +1023,25 @@ class _Extractor:
         return first is not None and first.type in ("identifier", "attribute") and \
             _LOOKUP_KEY.fullmatch(self.src.text(first, 200)) is not None
 
+    def _factory_value(self, right: ts.Node, scope: str | None) -> bool:
+        """A value link may type from the project function or method that makes it (the calls made
+        on a local bound to it are kept): a class's factory, a project function or method whose
+        return annotation (or ``return Client(...)``, ``yield Connection(...)``) link reads, a
+        method of a module-level instance (a registry), a registry lookup."""
+        call = right.named_children[0] if right.type == "await" and right.named_children else right
+        fn = call.child_by_field_name("function") if call.type == "call" else None
+        text = self.src.text(fn, 200) if fn is not None and fn.type in ("attribute", "identifier") else ""
+        if not text:
+            return False
+        resolved = self.resolve(text, scope, fn)
+        if fn.type == "attribute":  # type: ignore[union-attr]
+            return (_FACTORY_CALL.fullmatch(text) is not None and  # not datetime.now(), Decimal.from_float()
+                    resolved.split(".", 1)[0] not in _NOT_PROJECT_ROOTS) or \
+                _SELF_METHOD.fullmatch(text) is not None or \
+                (_MODULE_CALL.fullmatch(text) is not None and _project_like(resolved, text)) \
+                or self._lookup_call(call, fn)  # type: ignore[arg-type]
+        return _project_like(resolved, text)  # get_funding_source(): a function the file defines or imports
+
     def _with_instance(self, node: ts.Node) -> None:
         val = node.child_by_field_name("value")
         if val is None or val.type != "as_pattern":
@@ -986,6 +1055,10 @@ class _Extractor:
         target = alias.named_children[0] if alias.named_children else alias
         if ctor is not None and target.type == "identifier":
             self.instances[(scope, self.src.text(target))] = ctor
+        elif target.type == "identifier" and self._factory_value(expr, scope):
+            # `async with self.connect() as conn`, `async with get_client() as client`: link types
+            # the name from the context manager (``vcx.link._through_with``)
+            self.factory_locals.add((scope, self.src.text(target)))
 
     # -- handlers ------------------------------------------------------------
     def _handler(self, node: ts.Node) -> None:
@@ -1760,8 +1833,10 @@ class _Extractor:
             target = alias.named_children[0] if alias is not None and alias.named_children else alias
             if target is not None and target.type == "identifier":
                 call.assigned_to = self.src.text(target)
+            call.async_with = _in_async_with(parent)
         elif pt == "with_item":
             call.context = "with"
+            call.async_with = _in_async_with(parent)
         elif pt in CONDITION_PARENTS:
             call.context = "condition"
         else:
@@ -2320,6 +2395,10 @@ _SELF_METHOD = re.compile(r"(?:self|cls)\.[A-Za-z_]\w*")
 # value libraries' (``DateTime.utcfromtimestamp(t)`` makes a datetime, not a repository).
 _NOT_PROJECT_ROOTS = frozenset(sys.stdlib_module_names) | {
     "arrow", "pendulum", "dateutil", "pytz", "numpy", "pandas", "pydantic", "attrs", "yaml", "requests", "httpx"}
+_RETURN_NEW = re.compile(rb"\breturn[ \t(]+(?:[a-z_]\w*\.)*[A-Z]\w*\s*\(")  # return Client(...) needs
+# -> Iterator[X] / AsyncIterator[X] / Generator[X, None, None] / AsyncGenerator[X, None]: X
+_ITERATOR_ANN = re.compile(
+    r"^(?:typing\.|collections\.abc\.|t\.)?(?:Async)?(?:Iterator|Generator|Iterable)\[\s*([^,\]]+)")
 _RETURN_CLS = re.compile(rb"\breturn[ \t(]+cls\s*\(")  # the text return cls(...) needs
 # ``name.m``: a method called on a local.
 _LOCAL_METHOD = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*")
@@ -2396,6 +2475,33 @@ def _changed_names(body: bytes) -> frozenset[bytes]:
 def _word(name: str) -> re.Pattern[bytes]:
     """``name`` as a whole word."""
     return re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+
+
+def _in_async_with(node: ts.Node) -> bool:
+    """An ``as`` pattern or ``with`` item is one of an ``async with``."""
+    cur = node.parent
+    while cur is not None and cur.type in ("with_item", "with_clause"):
+        cur = cur.parent
+    return cur is not None and cur.type == "with_statement" and bool(cur.children) and cur.children[0].type == "async"
+
+
+def _returns_only_self(node: ts.Node) -> bool:
+    """An ``__enter__`` / ``__aenter__`` whose every own ``return`` gives ``self`` (and there is one)."""
+    body = node.child_by_field_name("body")
+    todo = list(body.named_children) if body is not None else []
+    seen = False
+    while todo:
+        n = todo.pop()
+        if n.type in FUNC_TYPES or n.type == "class_definition":
+            continue
+        if n.type == "return_statement":
+            v = n.named_children[0] if n.named_children else None
+            if v is None or v.type != "identifier" or v.text != b"self":
+                return False
+            seen = True
+            continue
+        todo.extend(n.named_children)
+    return seen
 
 
 def _returns_cls_call(node: ts.Node, src: Source) -> bool:
