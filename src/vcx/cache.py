@@ -29,7 +29,7 @@ from vcx import __version__
 from vcx.facts import Access, Assign, Call, ClassInfo, Function, Handler, Import, Loc, Loop, ModuleFacts, Return, Value
 from vcx.manifests import RACY_NS
 
-FORMAT = 30
+FORMAT = 31
 DEFAULT_DIR = ".vcx_cache"
 LAST_RESULT = "last.json"  # in results/: the key and content keys of the last result stored
 
