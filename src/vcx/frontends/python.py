@@ -11,6 +11,7 @@ import bisect
 import builtins
 import re
 import sys
+from collections.abc import Iterator
 from functools import lru_cache
 
 import tree_sitter as ts
@@ -2485,40 +2486,38 @@ def _in_async_with(node: ts.Node) -> bool:
     return cur is not None and cur.type == "with_statement" and bool(cur.children) and cur.children[0].type == "async"
 
 
-def _returns_only_self(node: ts.Node) -> bool:
-    """An ``__enter__`` / ``__aenter__`` whose every own ``return`` gives ``self`` (and there is one)."""
+def _own_returns(node: ts.Node) -> Iterator[ts.Node]:
+    """The ``return`` statements of a function's body, not of the functions and classes nested in it."""
     body = node.child_by_field_name("body")
     todo = list(body.named_children) if body is not None else []
-    seen = False
     while todo:
         n = todo.pop()
         if n.type in FUNC_TYPES or n.type == "class_definition":
             continue
         if n.type == "return_statement":
-            v = n.named_children[0] if n.named_children else None
-            if v is None or v.type != "identifier" or v.text != b"self":
-                return False
-            seen = True
+            yield n
             continue
         todo.extend(n.named_children)
+
+
+def _returns_only_self(node: ts.Node) -> bool:
+    """An ``__enter__`` / ``__aenter__`` whose every own ``return`` gives ``self`` (and there is one)."""
+    seen = False
+    for n in _own_returns(node):
+        v = n.named_children[0] if n.named_children else None
+        if v is None or v.type != "identifier" or v.text != b"self":
+            return False
+        seen = True
     return seen
 
 
 def _returns_cls_call(node: ts.Node, src: Source) -> bool:
     """A classmethod's body has ``return cls(...)`` (not in a nested function)."""
-    body = node.child_by_field_name("body")
-    todo = list(body.named_children) if body is not None else []
-    while todo:
-        n = todo.pop()
-        if n.type in FUNC_TYPES or n.type == "class_definition":
-            continue
-        if n.type == "return_statement":
-            v = n.named_children[0] if n.named_children else None
-            f = v.child_by_field_name("function") if v is not None and v.type == "call" else None
-            if f is not None and f.type == "identifier" and src.text(f) == "cls":
-                return True
-            continue
-        todo.extend(n.named_children)
+    for n in _own_returns(node):
+        v = n.named_children[0] if n.named_children else None
+        f = v.child_by_field_name("function") if v is not None and v.type == "call" else None
+        if f is not None and f.type == "identifier" and src.text(f) == "cls":
+            return True
     return False
 
 
