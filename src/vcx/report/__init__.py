@@ -8,9 +8,20 @@ if TYPE_CHECKING:
     from vcx.pipeline import ScanResult
 
 
+def summary_clauses(result: ScanResult) -> list[str]:
+    """What a one-line summary adds after its counts ("2 suppressed", "3 hidden by the
+    baseline", "1 file skipped"), for the formats that print one (github, markdown)."""
+    out = [f"{result.suppressed} suppressed"] if result.suppressed else []
+    out += narrowed(result)
+    if result.skipped:
+        n = len(result.skipped)
+        out.append(f"{n} file skipped" if n == 1 else f"{n} files skipped")
+    return out
+
+
 def narrowed(result: ScanResult) -> list[str]:
     """What the baseline and ``--diff`` left out, as summary clauses ("3 hidden by the
-    baseline"), for the formats that print one summary line."""
+    baseline")."""
     out = []
     if result.baselined:
         out.append(f"{result.baselined} hidden by the baseline")

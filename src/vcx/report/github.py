@@ -15,7 +15,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from vcx.findings import SEVERITIES, Finding
-from vcx.report import narrowed
+from vcx.report import summary_clauses
 
 if TYPE_CHECKING:
     from vcx.pipeline import ScanResult
@@ -71,12 +71,8 @@ def summary_line(result: ScanResult) -> str:
                 f"{_plural(len({f.path for f in findings}), 'file')}; scanned {_plural(stats.files, 'file')}")
     else:
         line = f"vcx: no findings in {_plural(stats.files, 'file')}"
-    if result.suppressed:
-        line += f"; {result.suppressed} suppressed"
-    for clause in narrowed(result):
+    for clause in summary_clauses(result):
         line += f"; {clause}"
-    if result.skipped:
-        line += f"; {_plural(len(result.skipped), 'file')} skipped"
     return line + "."
 
 

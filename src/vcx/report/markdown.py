@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from vcx.findings import SEVERITIES, Finding
-from vcx.report import narrowed
+from vcx.report import summary_clauses
 
 if TYPE_CHECKING:
     from vcx.pipeline import ScanResult
@@ -144,12 +144,8 @@ def _scanned(result: ScanResult) -> str:
     line = f"Scanned {_plural(stats.files, 'file')} ({_plural(stats.lines, 'line')})"
     if stats.non_production:
         line += f"; {_plural(stats.non_production, 'test, migration or seed file')} not analysed"
-    if result.suppressed:
-        line += f"; {result.suppressed} suppressed"
-    for clause in narrowed(result):
+    for clause in summary_clauses(result):
         line += f"; {_escape_plain(clause)}"
-    if result.skipped:
-        line += f"; {_plural(len(result.skipped), 'file')} skipped"
     return line + "."
 
 
